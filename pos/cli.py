@@ -1,0 +1,45 @@
+"""Command-line entry point: `pos` and its sub-commands.
+
+Each area of the program that offers commands has a `commands` module with
+`register(subparsers)`; this file only wires them together, so that adding a command
+never touches another area's code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+import pos
+
+# Modules exposing `register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser])`.
+COMMAND_MODULES: tuple[str, ...] = ()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="pos",
+        description="Point of sale for Ukrainian shops, fiscalised through Checkbox PRRO.",
+    )
+    parser.add_argument("--version", action="version", version=f"pos {pos.__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler = getattr(args, "handler", None)
+    if handler is None:
+        parser.print_help()
+        return 0
+    result: int = handler(args)
+    return result
+
+
+if __name__ == "__main__":
+    sys.exit(main())
