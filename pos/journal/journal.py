@@ -1,0 +1,108 @@
+"""The journal of one register: open (migrating if needed) and use by concern.
+
+``Journal.open(path)`` gives a ready journal whose parts are small objects, each one in its own
+module: ``catalogue``, ``receipts``, ``shifts``, ``codes`` (offline code pool), ``queue`` (offline
+transactions), ``transitions`` (connectivity log), ``clock`` (fiscal clock) and ``settings``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import platformdirs
+from sqlalchemy import Engine
+from sqlmodel import select
+
+from pos.journal.catalogue import Catalogue
+from pos.journal.engine import create_journal_engine
+from pos.journal.fiscal_clock import FiscalClock
+from pos.journal.migrations import LATEST_VERSION, migrate, schema_version
+from pos.journal.offline_codes import OfflineCodes
+from pos.journal.offline_queue import OfflineQueue
+from pos.journal.receipts import Receipts
+from pos.journal.shifts import Shifts
+from pos.journal.store import Store
+from pos.journal.tables import SettingRow
+from pos.journal.transitions import Transitions
+
+DEFAULT_REGISTER = "default"
+
+
+def default_data_dir() -> Path:
+    return Path(platformdirs.user_data_dir("pos", appauthor=False))
+
+
+def default_journal_path(data_dir: Path | None = None, register: str = DEFAULT_REGISTER) -> Path:
+    """One journal file per register under the data directory."""
+    return (data_dir or default_data_dir()) / f"journal-{register}.sqlite"
+
+
+class Settings:
+    """Non-secret key/value settings (secrets belong to the OS keyring, never here)."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def get(self, key: str, default: str | None = None) -> str | None:
+        with self._store.read() as session:
+            row = session.get(SettingRow, key)
+            return default if row is None else row.value
+
+    def set(self, key: str, value: str) -> None:
+        with self._store.write() as session:
+            session.merge(SettingRow(key=key, value=value))
+
+    def all(self) -> dict[str, str]:
+        with self._store.read() as session:
+            return {row.key: row.value for row in session.exec(select(SettingRow)).all()}
+
+
+class Journal:
+    def __init__(self, path: Path, engine: Engine) -> None:
+        self.path = path
+        self.engine = engine
+        store = Store(engine)
+        self.catalogue = Catalogue(store)
+        self.receipts = Receipts(store)
+        self.shifts = Shifts(store)
+        self.codes = OfflineCodes(store)
+        self.queue = OfflineQueue(store)
+        self.transitions = Transitions(store)
+        self.clock = FiscalClock(store)
+        self.settings = Settings(store)
+
+    @classmethod
+    def open(cls, path: Path) -> Journal:
+        """Open (creating if needed) and migrate to the latest schema; a backup copy is made
+        before an existing file is migrated."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        engine = create_journal_engine(path)
+        try:
+            raw = engine.raw_connection()
+            try:
+                migrate(raw.driver_connection, path)  # type: ignore[arg-type]
+            finally:
+                raw.close()
+        except BaseException:
+            engine.dispose()
+            raise
+        return cls(path, engine)
+
+    def schema_version(self) -> int:
+        raw = self.engine.raw_connection()
+        try:
+            return schema_version(raw.driver_connection)  # type: ignore[arg-type]
+        finally:
+            raw.close()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Journal:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+__all__ = ["LATEST_VERSION", "Journal", "default_journal_path"]

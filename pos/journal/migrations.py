@@ -1,0 +1,269 @@
+"""Numbered schema migrations of the journal file.
+
+A desktop journal is one SQLite file that a shop may keep for years and upgrade across many program
+versions, with no DBA around. We use ``PRAGMA user_version`` and an ordered list of migration
+functions instead of Alembic: no extra tooling or version table to ship, each step runs in one
+``BEGIN IMMEDIATE`` transaction (SQLite DDL is transactional, and so is ``user_version``), and a
+backup copy of the file is made before an existing journal is touched. The DDL of every released
+version is frozen here as text: never edit a released step, add a new one.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from pos.journal.errors import JournalTooNewError
+
+Migration = Callable[[sqlite3.Connection], None]
+
+# ---- version 1 (frozen) ---------------------------------------------------------------------
+_V1: tuple[str, ...] = (
+    # Catalogue. Prices in kopecks; tax codes as "1" or "1,5"; unit as the shop writes it (шт, кг…).
+    """CREATE TABLE catalogue_item (
+        id INTEGER PRIMARY KEY,
+        code TEXT NOT NULL UNIQUE CHECK (length(code) BETWEEN 1 AND 64),
+        name TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 128),
+        price INTEGER NOT NULL CHECK (typeof(price) = 'integer' AND price > 0),
+        tax_codes TEXT NOT NULL DEFAULT '',
+        unit TEXT NOT NULL,
+        is_weighed INTEGER NOT NULL DEFAULT 0 CHECK (is_weighed IN (0, 1)),
+        is_excise INTEGER NOT NULL DEFAULT 0 CHECK (is_excise IN (0, 1)),
+        updated_at INTEGER NOT NULL
+    )""",
+    """CREATE TABLE item_barcode (
+        barcode TEXT PRIMARY KEY,
+        item_id INTEGER NOT NULL REFERENCES catalogue_item(id) ON DELETE CASCADE
+    ) WITHOUT ROWID""",
+    "CREATE INDEX item_barcode_item ON item_barcode(item_id)",
+    # Name search: unicode61 folds case for Cyrillic too ("моло" finds "Молоко").
+    """CREATE VIRTUAL TABLE catalogue_name USING fts5(
+        name, content='catalogue_item', content_rowid='id',
+        tokenize='unicode61 remove_diacritics 2'
+    )""",
+    """CREATE TRIGGER catalogue_item_ai AFTER INSERT ON catalogue_item BEGIN
+        INSERT INTO catalogue_name(rowid, name) VALUES (new.id, new.name);
+    END""",
+    """CREATE TRIGGER catalogue_item_ad AFTER DELETE ON catalogue_item BEGIN
+        INSERT INTO catalogue_name(catalogue_name, rowid, name) VALUES ('delete', old.id, old.name);
+    END""",
+    """CREATE TRIGGER catalogue_item_au AFTER UPDATE OF name ON catalogue_item BEGIN
+        INSERT INTO catalogue_name(catalogue_name, rowid, name) VALUES ('delete', old.id, old.name);
+        INSERT INTO catalogue_name(rowid, name) VALUES (new.id, new.name);
+    END""",
+    # Shifts.
+    """CREATE TABLE shift (
+        id TEXT PRIMARY KEY,
+        state TEXT NOT NULL CHECK (state IN ('opening', 'opened', 'closing', 'closed', 'failed')),
+        serial INTEGER,
+        is_offline INTEGER NOT NULL DEFAULT 0 CHECK (is_offline IN (0, 1)),
+        initial_balance INTEGER NOT NULL DEFAULT 0 CHECK (typeof(initial_balance) = 'integer'),
+        opened_at INTEGER,
+        closed_at INTEGER,
+        open_fiscal_code TEXT,
+        open_fiscal_date INTEGER,
+        close_fiscal_code TEXT,
+        close_fiscal_date INTEGER,
+        z_report TEXT,
+        server_response TEXT,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+    )""",
+    "CREATE INDEX shift_created ON shift(created_at)",
+    # Receipts; every amount an INTEGER in kopecks, quantities in thousandths.
+    """CREATE TABLE receipt (
+        id TEXT PRIMARY KEY,
+        shift_id TEXT REFERENCES shift(id),
+        type TEXT NOT NULL CHECK (type IN
+            ('SELL', 'RETURN', 'SERVICE_IN', 'SERVICE_OUT', 'CASH_WITHDRAWAL')),
+        state TEXT NOT NULL CHECK (state IN ('committed', 'sending', 'done', 'offline_issued',
+            'uploaded', 'failed', 'void')),
+        is_offline INTEGER NOT NULL DEFAULT 0 CHECK (is_offline IN (0, 1)),
+        fiscal_code TEXT,
+        fiscal_date INTEGER,
+        total_sum INTEGER NOT NULL CHECK (typeof(total_sum) = 'integer'),
+        discounts_sum INTEGER NOT NULL DEFAULT 0 CHECK (typeof(discounts_sum) = 'integer'),
+        extra_charge_sum INTEGER NOT NULL DEFAULT 0 CHECK (typeof(extra_charge_sum) = 'integer'),
+        round_sum INTEGER NOT NULL DEFAULT 0 CHECK (typeof(round_sum) = 'integer'),
+        total_payment INTEGER NOT NULL DEFAULT 0 CHECK (typeof(total_payment) = 'integer'),
+        rest INTEGER NOT NULL DEFAULT 0 CHECK (typeof(rest) = 'integer'),
+        related_receipt_id TEXT REFERENCES receipt(id),
+        server_response TEXT,
+        error TEXT,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+    )""",
+    "CREATE INDEX receipt_created ON receipt(created_at)",
+    "CREATE INDEX receipt_shift ON receipt(shift_id)",
+    "CREATE INDEX receipt_state ON receipt(state)",
+    "CREATE INDEX receipt_fiscal_code ON receipt(fiscal_code)",
+    """CREATE TABLE receipt_line (
+        receipt_id TEXT NOT NULL REFERENCES receipt(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        code TEXT NOT NULL,
+        name TEXT NOT NULL,
+        barcode TEXT,
+        price INTEGER NOT NULL CHECK (typeof(price) = 'integer'),
+        quantity INTEGER NOT NULL CHECK (typeof(quantity) = 'integer' AND quantity > 0),
+        sum INTEGER NOT NULL CHECK (typeof(sum) = 'integer'),
+        tax_codes TEXT NOT NULL DEFAULT '',
+        is_return INTEGER NOT NULL DEFAULT 0 CHECK (is_return IN (0, 1)),
+        PRIMARY KEY (receipt_id, position)
+    ) WITHOUT ROWID""",
+    """CREATE TABLE receipt_payment (
+        receipt_id TEXT NOT NULL REFERENCES receipt(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        type TEXT NOT NULL CHECK (type IN ('CASH', 'CASHLESS')),
+        value INTEGER NOT NULL CHECK (typeof(value) = 'integer'),
+        label TEXT NOT NULL DEFAULT '',
+        details TEXT,
+        PRIMARY KEY (receipt_id, position)
+    ) WITHOUT ROWID""",
+    # value: kopecks for mode VALUE, thousandths of a percent for mode PERCENT; sum: kopecks.
+    """CREATE TABLE receipt_discount (
+        receipt_id TEXT NOT NULL REFERENCES receipt(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        line_position INTEGER,
+        type TEXT NOT NULL CHECK (type IN ('DISCOUNT', 'EXTRA_CHARGE')),
+        mode TEXT NOT NULL CHECK (mode IN ('VALUE', 'PERCENT')),
+        value INTEGER NOT NULL CHECK (typeof(value) = 'integer'),
+        sum INTEGER NOT NULL CHECK (typeof(sum) = 'integer'),
+        name TEXT NOT NULL DEFAULT '',
+        tax_codes TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (receipt_id, position)
+    ) WITHOUT ROWID""",
+    # Offline fiscal codes: free -> reserved -> used -> uploaded, or burned; never back to free
+    # once used or burned (the trigger below makes that a database rule, not a convention).
+    """CREATE TABLE offline_code (
+        fiscal_code TEXT PRIMARY KEY,
+        serial INTEGER NOT NULL,
+        state TEXT NOT NULL DEFAULT 'free' CHECK (state IN
+            ('free', 'reserved', 'used', 'uploaded', 'burned')),
+        used_by TEXT,
+        added_at INTEGER NOT NULL,
+        changed_at INTEGER NOT NULL
+    ) WITHOUT ROWID""",
+    "CREATE INDEX offline_code_state ON offline_code(state, serial)",
+    """CREATE TRIGGER offline_code_transition BEFORE UPDATE OF state ON offline_code
+    WHEN old.state <> new.state AND NOT (
+           (old.state = 'free' AND new.state IN ('reserved', 'used', 'burned'))
+        OR (old.state = 'reserved' AND new.state IN ('free', 'used', 'burned'))
+        OR (old.state = 'used' AND new.state IN ('uploaded', 'burned'))
+    )
+    BEGIN
+        SELECT RAISE(ABORT, 'offline code state cannot go back');
+    END""",
+    """CREATE TRIGGER offline_code_keep BEFORE DELETE ON offline_code
+    WHEN old.state <> 'free'
+    BEGIN
+        SELECT RAISE(ABORT, 'an offline code that was used or burned is kept forever');
+    END""",
+    # Offline transactions in issue order; seq never reused (AUTOINCREMENT).
+    """CREATE TABLE offline_queue (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        kind TEXT NOT NULL CHECK (kind IN
+            ('go_offline', 'shift_open', 'shift_close', 'receipt', 'go_online')),
+        subject_id TEXT NOT NULL,
+        fiscal_code TEXT REFERENCES offline_code(fiscal_code),
+        fiscal_date INTEGER NOT NULL,
+        payload TEXT,
+        state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'done', 'set_aside')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        error TEXT,
+        enqueued_at INTEGER NOT NULL,
+        finished_at INTEGER
+    )""",
+    "CREATE INDEX offline_queue_state ON offline_queue(state, seq)",
+    """CREATE TABLE connectivity_transition (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        at INTEGER NOT NULL,
+        from_state TEXT NOT NULL,
+        to_state TEXT NOT NULL,
+        cause TEXT NOT NULL DEFAULT ''
+    )""",
+    "CREATE INDEX connectivity_transition_at ON connectivity_transition(at)",
+    """CREATE TABLE fiscal_clock (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        last_instant INTEGER NOT NULL
+    )""",
+    """CREATE TABLE setting (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    ) WITHOUT ROWID""",
+)
+
+# ---- version 2 (frozen): what the seed's goods carry besides name and price ----------------------
+_V2: tuple[str, ...] = (
+    # УКТЗЕД code of excise goods (seed: "uktzed": "2204109300").
+    "ALTER TABLE catalogue_item ADD COLUMN uktzed TEXT",
+    # Excise stamps scanned for a line (seed: "excise_barcodes"), as a JSON array of strings.
+    "ALTER TABLE receipt_line ADD COLUMN excise_barcodes TEXT NOT NULL DEFAULT '[]'",
+    "ALTER TABLE receipt_line ADD COLUMN uktzed TEXT",
+)
+
+
+def _statements(statements: Sequence[str]) -> Migration:
+    def migrate(connection: sqlite3.Connection) -> None:
+        for statement in statements:
+            connection.execute(statement)
+
+    return migrate
+
+
+# MIGRATIONS[n] brings a journal from user_version n to n + 1.
+MIGRATIONS: tuple[Migration, ...] = (
+    _statements(_V1),
+    _statements(_V2),
+)
+LATEST_VERSION = len(MIGRATIONS)
+
+
+def schema_version(connection: sqlite3.Connection) -> int:
+    row = connection.execute("PRAGMA user_version").fetchone()
+    return int(row[0])
+
+
+def backup_file(connection: sqlite3.Connection, path: Path, version: int) -> Path:
+    """A consistent copy (SQLite online backup, correct under WAL) next to the journal."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    target = path.with_name(f"{path.name}.v{version}-{stamp}.bak")
+    with sqlite3.connect(target) as copy:
+        connection.backup(copy)
+    copy.close()
+    return target
+
+
+def migrate(
+    connection: sqlite3.Connection,
+    path: Path | None,
+    target: int = LATEST_VERSION,
+    migrations: Sequence[Migration] = MIGRATIONS,
+) -> int:
+    """Bring the file to ``target``; returns the version it had. The connection must be in
+    autocommit mode (``isolation_level = None``) so that our BEGIN/COMMIT are the real ones."""
+    current = schema_version(connection)
+    if current > len(migrations):
+        raise JournalTooNewError(
+            f"journal schema version {current} is newer than this program knows "
+            f"({len(migrations)}); update the program"
+        )
+    if current >= target:
+        return current
+    if current > 0 and path is not None:
+        backup_file(connection, path, current)
+    for version in range(current, target):
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            # Re-read inside the lock: another process may have migrated meanwhile.
+            if schema_version(connection) != version:
+                connection.execute("ROLLBACK")
+                continue
+            migrations[version](connection)
+            connection.execute(f"PRAGMA user_version = {version + 1}")
+            connection.execute("COMMIT")
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+    return current

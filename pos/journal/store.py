@@ -1,0 +1,50 @@
+"""Short-lived sessions over the journal engine: one per operation, never shared across threads."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import sessionmaker
+from sqlmodel import Session
+
+from pos.journal.engine import writer
+
+
+class Store:
+    """Hands out sessions: ``write()`` is one ``BEGIN IMMEDIATE`` transaction, committed on exit
+    and rolled back entirely if anything inside raises; ``read()`` is a plain snapshot."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._reader = sessionmaker(engine, class_=Session, expire_on_commit=False)
+        self._writer = sessionmaker(writer(engine), class_=Session, expire_on_commit=False)
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        with self._writer() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        with self._reader() as session:
+            yield session
+
+
+def codes_text(codes: Iterable[int]) -> str:
+    return ",".join(str(code) for code in codes)
+
+
+def codes_tuple(text: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in text.split(",") if part)
+
+
+def json_text(value: Any | None) -> str | None:
+    return None if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def json_value(text: str | None) -> Any | None:
+    return None if text is None else json.loads(text)

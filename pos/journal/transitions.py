@@ -1,0 +1,59 @@
+"""The connectivity transition log: every change of the register's online/offline state.
+
+Offline-limit accounting (36 h per period, 168 h per month) reads its periods from here, so rows
+are only ever appended.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import col, select
+
+from pos.journal.records import ConnectivityTransition
+from pos.journal.store import Store
+from pos.journal.tables import ConnectivityTransitionRow
+
+
+class Transitions:
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def append(self, at: datetime, from_state: str, to_state: str, cause: str = "") -> int:
+        with self._store.write() as session:
+            row = ConnectivityTransitionRow(
+                at=at, from_state=from_state, to_state=to_state, cause=cause
+            )
+            session.add(row)
+            session.flush()
+            assert row.id is not None
+            return row.id
+
+    def list(
+        self, since: datetime | None = None, until: datetime | None = None
+    ) -> list[ConnectivityTransition]:
+        """Transitions in the order they were journaled, optionally within [since, until]."""
+        query = select(ConnectivityTransitionRow)
+        if since is not None:
+            query = query.where(col(ConnectivityTransitionRow.at) >= since)
+        if until is not None:
+            query = query.where(col(ConnectivityTransitionRow.at) <= until)
+        with self._store.read() as session:
+            rows = session.exec(query.order_by(col(ConnectivityTransitionRow.id))).all()
+            return [
+                ConnectivityTransition(r.at, r.from_state, r.to_state, r.cause, r.id or 0)
+                for r in rows
+            ]
+
+    def last(self) -> ConnectivityTransition | None:
+        with self._store.read() as session:
+            row = session.exec(
+                select(ConnectivityTransitionRow)
+                .order_by(col(ConnectivityTransitionRow.id).desc())
+                .limit(1)
+            ).first()
+            if row is None:
+                return None
+            return ConnectivityTransition(
+                row.at, row.from_state, row.to_state, row.cause, row.id or 0
+            )
