@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -31,7 +32,7 @@ def test_queue_keeps_issue_order_and_sets_aside(journal: Journal) -> None:
     assert [e.subject_id for e in entries] == ["go-1", shift.id] + [r.id for r in receipts]
     assert [e.seq for e in entries] == sorted(e.seq for e in entries)
     dates = [e.fiscal_date for e in entries]
-    assert all(a < b for a, b in zip(dates, dates[1:], strict=False))
+    assert all(a < b for a, b in itertools.pairwise(dates))
 
     first = journal.queue.peek_next()
     assert first is not None
