@@ -56,7 +56,7 @@ class SlidingWindow:
     def wait_time(self) -> float:
         """Seconds until one more start is allowed (0 if now)."""
         now = self._clock()
-        while self._starts and now - self._starts[0] >= self.period:
+        while self._starts and self._starts[0] + self.period <= now:
             self._starts.popleft()
         if len(self._starts) < self.count:
             return 0.0

@@ -1,0 +1,91 @@
+"""The limiter and the backoff, on a virtual clock: no real waiting."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from pos.checkbox.errors import CodeRequestsBlocked
+from pos.checkbox.ratelimit import Limit, RegisterLimiter
+from pos.checkbox.retry import RetryPolicy
+from tests.checkbox.fakes import FakeClock
+
+
+async def test_receipts_never_more_than_two_in_any_second() -> None:
+    clock = FakeClock()
+    limiter = RegisterLimiter(clock, clock.sleep)
+    starts = []
+    for _ in range(10):
+        await limiter.acquire(Limit.RECEIPT)
+        starts.append(clock.now)
+    for i in range(2, len(starts)):
+        assert starts[i] - starts[i - 2] >= 1.0
+    assert starts[-1] < 5.0  # and not much slower than allowed
+
+
+async def test_concurrent_receipts_queue_in_order() -> None:
+    clock = FakeClock()
+    limiter = RegisterLimiter(clock, clock.sleep)
+    starts: list[float] = []
+
+    async def one() -> None:
+        await limiter.acquire(Limit.RECEIPT)
+        starts.append(clock.now)
+
+    await asyncio.gather(*(one() for _ in range(6)))
+    assert sorted(starts) == starts
+    for i in range(2, len(starts)):
+        assert starts[i] - starts[i - 2] >= 1.0
+
+
+async def test_go_online_once_per_two_minutes_and_visualisation_once_per_second() -> None:
+    clock = FakeClock()
+    limiter = RegisterLimiter(clock, clock.sleep)
+    await limiter.acquire(Limit.GO_ONLINE)
+    await limiter.acquire(Limit.GO_ONLINE)
+    assert clock.now >= 120.0
+    start = clock.now
+    await limiter.acquire(Limit.VISUALISATION)
+    await limiter.acquire(Limit.VISUALISATION)
+    assert clock.now - start >= 1.0
+
+
+async def test_sixth_code_request_of_ten_is_refused_locally() -> None:
+    clock = FakeClock()
+    limiter = RegisterLimiter(clock, clock.sleep)
+    for _ in range(5):
+        await limiter.acquire(Limit.CODE_REQUEST)
+    with pytest.raises(CodeRequestsBlocked):
+        await limiter.acquire(Limit.CODE_REQUEST)
+    for _ in range(5):
+        await limiter.acquire(Limit.TRANSACTION)
+    await limiter.acquire(Limit.CODE_REQUEST)  # 5 of the last 10 again
+    assert limiter.code_requests_in_window() == 5
+
+
+async def test_server_block_is_obeyed_for_the_time_it_names() -> None:
+    clock = FakeClock()
+    limiter = RegisterLimiter(clock, clock.sleep)
+    limiter.block(Limit.RECEIPT, 5)
+    await limiter.acquire(Limit.OTHER)
+    assert clock.now == 0
+    await limiter.acquire(Limit.RECEIPT)
+    assert clock.now == pytest.approx(5)
+
+
+async def test_disabled_limiter_never_waits() -> None:
+    clock = FakeClock()
+    limiter = RegisterLimiter(clock, clock.sleep, enabled=False)
+    for _ in range(20):
+        await limiter.acquire(Limit.RECEIPT)
+    assert clock.now == 0
+
+
+def test_backoff_grows_is_capped_and_jittered() -> None:
+    policy = RetryPolicy(base=0.5, factor=2, cap=4, jitter=0.5, random=lambda: 1.0)
+    assert [policy.delay(n) for n in range(5)] == [0.5, 1.0, 2.0, 4.0, 4.0]
+    low = RetryPolicy(base=0.5, factor=2, cap=4, jitter=0.5, random=lambda: 0.0)
+    assert [low.delay(n) for n in range(3)] == [0.25, 0.5, 1.0]
+    assert RetryPolicy(attempts=3).allows(1)
+    assert not RetryPolicy(attempts=3).allows(2)
