@@ -7,3 +7,29 @@ import os
 # Must happen before anything imports Qt.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
+
+
+# --- sandbox fixtures ---
+# One sandbox server (uvicorn on 127.0.0.1, state in a tmp dir) for the whole session; every test
+# that asks for `sandbox` gets it reset to the seeded state: rate limits on, tax service up, clock
+# offset 0, signing delay 0 (receipts are DONE on the next request after the POST).
+from collections.abc import Iterator
+
+import pytest
+
+from pos.sandbox.server import RunningSandbox, serve_in_thread
+
+
+@pytest.fixture(scope="session")
+def sandbox_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSandbox]:
+    with serve_in_thread(tmp_path_factory.mktemp("sandbox"), signing_delay=0.0) as running:
+        yield running
+
+
+@pytest.fixture
+def sandbox(sandbox_server: RunningSandbox) -> RunningSandbox:
+    sandbox_server.control("POST", "/sandbox/reset")
+    sandbox_server.control("POST", "/sandbox/rate-limits", {"enabled": True})
+    sandbox_server.control("POST", "/sandbox/tax-service", {"state": "up", "latency_ms": 0})
+    sandbox_server.control("POST", "/sandbox/clock", {"offset_seconds": 0})
+    return sandbox_server

@@ -1,0 +1,92 @@
+"""The seed's rate limits, per register (receipts, go-online) and per receipt (visualisation).
+
+Receipts: more than 2 in one second on a register → 429 naming the wait, and the register is
+blocked for 5 s. `go-online`: one per 2 minutes per register. Visualisation: more than one request
+a second for the same receipt → 429 without a block; more than 3 → blocked for 10 s. Everything
+is measured on the sandbox clock and can be switched off for load tests.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from datetime import datetime, timedelta
+
+from pos.sandbox.errors import ApiError, too_often
+
+RECEIPTS_PER_SECOND = 2
+RECEIPT_BLOCK = timedelta(seconds=5)
+GO_ONLINE_INTERVAL = timedelta(minutes=2)
+VISUAL_PER_SECOND = 1
+VISUAL_BURST = 3
+VISUAL_BLOCK = timedelta(seconds=10)
+_SECOND = timedelta(seconds=1)
+
+
+def _seconds(delta: timedelta) -> int:
+    return max(1, math.ceil(delta.total_seconds()))
+
+
+class _Window:
+    """Request times within the last second, and a block end if one was imposed."""
+
+    def __init__(self) -> None:
+        self.times: deque[datetime] = deque()
+        self.blocked_until: datetime | None = None
+
+    def recent(self, now: datetime) -> int:
+        while self.times and now - self.times[0] >= _SECOND:
+            self.times.popleft()
+        return len(self.times)
+
+
+class RateLimits:
+    def __init__(self) -> None:
+        self.enabled = True
+        self.rejected = 0
+        self._receipts: dict[str, _Window] = {}
+        self._visual: dict[str, _Window] = {}
+        self._go_online: dict[str, datetime] = {}
+
+    def reset(self) -> None:
+        self._receipts.clear()
+        self._visual.clear()
+        self._go_online.clear()
+        self.rejected = 0
+
+    def _reject(self, seconds: int) -> ApiError:
+        self.rejected += 1
+        return ApiError(429, too_often(seconds), {"Retry-After": str(seconds)})
+
+    def receipt(self, register_id: str, now: datetime) -> None:
+        if not self.enabled:
+            return
+        window = self._receipts.setdefault(register_id, _Window())
+        if window.blocked_until and now < window.blocked_until:
+            raise self._reject(_seconds(window.blocked_until - now))
+        if window.recent(now) >= RECEIPTS_PER_SECOND:
+            window.blocked_until = now + RECEIPT_BLOCK
+            raise self._reject(_seconds(RECEIPT_BLOCK))
+        window.times.append(now)
+
+    def go_online(self, register_id: str, now: datetime) -> None:
+        if not self.enabled:
+            return
+        last = self._go_online.get(register_id)
+        if last is not None and now - last < GO_ONLINE_INTERVAL:
+            raise self._reject(_seconds(last + GO_ONLINE_INTERVAL - now))
+        self._go_online[register_id] = now
+
+    def visual(self, receipt_id: str, now: datetime) -> None:
+        if not self.enabled:
+            return
+        window = self._visual.setdefault(receipt_id, _Window())
+        if window.blocked_until and now < window.blocked_until:
+            raise self._reject(_seconds(window.blocked_until - now))
+        count = window.recent(now)
+        window.times.append(now)
+        if count >= VISUAL_BURST:
+            window.blocked_until = now + VISUAL_BLOCK
+            raise self._reject(_seconds(VISUAL_BLOCK))
+        if count >= VISUAL_PER_SECOND:
+            raise self._reject(1)
