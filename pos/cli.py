@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import pos
 
 # Modules exposing `register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser])`.
-COMMAND_MODULES: tuple[str, ...] = ("pos.journal.commands",)
+COMMAND_MODULES: tuple[str, ...] = ("pos.journal.commands", "pos.sandbox.commands")
 
 
 def build_parser() -> argparse.ArgumentParser:
