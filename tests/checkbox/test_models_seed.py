@@ -72,8 +72,10 @@ def test_datetimes_with_and_without_fraction_are_aware() -> None:
             "created_at": "2023-11-06T14:41:30.5+02:00",
         }
     )
-    assert shift.opened_at is not None and shift.opened_at.tzinfo is not None
-    assert shift.created_at is not None and shift.created_at.utcoffset() is not None
+    assert shift.opened_at is not None
+    assert shift.opened_at.tzinfo is not None
+    assert shift.created_at is not None
+    assert shift.created_at.utcoffset() is not None
 
 
 def test_token_never_in_repr() -> None:
