@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header
+from fastapi import APIRouter, Header, Request
 from pydantic import BaseModel
 
 from pos.sandbox.auth import (
@@ -16,6 +16,7 @@ from pos.sandbox.auth import (
     register_by_key,
     revoke_token,
 )
+from pos.sandbox.control import limits_of
 from pos.sandbox.errors import BAD_LOGIN, BAD_PIN, ApiError
 from pos.sandbox.render import cashier_view, shift_view
 
@@ -36,25 +37,32 @@ def _token_body(token: str) -> dict[str, Any]:
 
 
 @router.post("/cashier/signin")
-async def signin(body: SignInBody, world: WorldDep) -> dict[str, Any]:
+async def signin(request: Request, body: SignInBody, world: WorldDep) -> dict[str, Any]:
+    limits = limits_of(request)
+    limits.signin_allowed(f"login:{body.login}", world.now())
     for cashier in world.all("cashier"):
         if secrets.compare_digest(cashier["login"], body.login) and secrets.compare_digest(
             cashier["password"], body.password
         ):
             return _token_body(issue_token(world, cashier, None))
+    limits.signin_failed(f"login:{body.login}", world.now())
     raise ApiError(403, BAD_LOGIN)
 
 
 @router.post("/cashier/signinPinCode")
 async def signin_pin(
+    request: Request,
     body: PinBody,
     world: WorldDep,
     x_license_key: Annotated[str | None, Header()] = None,
 ) -> dict[str, Any]:
     register = register_by_key(world, x_license_key)
+    limits = limits_of(request)
+    limits.signin_allowed(register["id"], world.now())
     for cashier in world.all("cashier"):
         if secrets.compare_digest(cashier["pin"], body.pin_code):
             return _token_body(issue_token(world, cashier, register["id"]))
+    limits.signin_failed(register["id"], world.now())
     raise ApiError(403, BAD_PIN)
 
 

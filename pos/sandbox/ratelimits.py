@@ -4,6 +4,10 @@ Receipts: more than 2 in one second on a register → 429 naming the wait, and t
 blocked for 5 s. `go-online`: one per 2 minutes per register. Visualisation: more than one request
 a second for the same receipt → 429 without a block; more than 3 → blocked for 10 s. Everything
 is measured on the sandbox clock and can be switched off for load tests.
+
+Sign-in: after 5 wrong PINs (or passwords) for one register (or login) within 300 s, further
+attempts get the seed's 400 "Максимальну кількість спроб перевищено, повторіть через 300 секунд"
+until 300 s have passed (the seed names the text but not the threshold; 5 is the sandbox's).
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ import math
 from collections import deque
 from datetime import datetime, timedelta
 
-from pos.sandbox.errors import ApiError, too_often
+from pos.sandbox.errors import TOO_MANY_ATTEMPTS, ApiError, too_often
 
 RECEIPTS_PER_SECOND = 2
 RECEIPT_BLOCK = timedelta(seconds=5)
@@ -20,6 +24,8 @@ GO_ONLINE_INTERVAL = timedelta(minutes=2)
 VISUAL_PER_SECOND = 1
 VISUAL_BURST = 3
 VISUAL_BLOCK = timedelta(seconds=10)
+SIGNIN_FAILURES = 5
+SIGNIN_BLOCK = timedelta(seconds=300)
 _SECOND = timedelta(seconds=1)
 
 
@@ -47,11 +53,13 @@ class RateLimits:
         self._receipts: dict[str, _Window] = {}
         self._visual: dict[str, _Window] = {}
         self._go_online: dict[str, datetime] = {}
+        self._signin: dict[str, deque[datetime]] = {}
 
     def reset(self) -> None:
         self._receipts.clear()
         self._visual.clear()
         self._go_online.clear()
+        self._signin.clear()
         self.rejected = 0
 
     def _reject(self, seconds: int) -> ApiError:
@@ -90,3 +98,20 @@ class RateLimits:
             raise self._reject(_seconds(VISUAL_BLOCK))
         if count >= VISUAL_PER_SECOND:
             raise self._reject(1)
+
+    def signin_allowed(self, key: str, now: datetime) -> None:
+        """Raise the seed's 400 while `key` is blocked after too many failed sign-ins."""
+        if not self.enabled:
+            return
+        failures = self._signin.get(key)
+        if failures is None:
+            return
+        while failures and now - failures[0] >= SIGNIN_BLOCK:
+            failures.popleft()
+        if len(failures) >= SIGNIN_FAILURES:
+            wait = _seconds(failures[-1] + SIGNIN_BLOCK - now)
+            raise ApiError(400, TOO_MANY_ATTEMPTS.format(seconds=wait))
+
+    def signin_failed(self, key: str, now: datetime) -> None:
+        if self.enabled:
+            self._signin.setdefault(key, deque()).append(now)
