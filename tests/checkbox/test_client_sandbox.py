@@ -16,7 +16,8 @@ from pos.checkbox.models import (
     SellOfflineReceipt,
     ServiceReceipt,
 )
-from tests.checkbox.conftest import make_client, open_shift, receipt_count, sale
+
+from .conftest import make_client, open_shift, receipt_count, sale
 
 
 async def test_cashier_and_register_reads(client: CheckboxClient, box: Any) -> None:

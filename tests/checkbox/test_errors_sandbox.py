@@ -12,7 +12,8 @@ from pydantic import SecretStr
 from pos.checkbox import CheckboxClient, PasswordSignIn, PinSignIn, Session
 from pos.checkbox import errors as e
 from pos.checkbox.models import GoOffline, SellOfflineReceipt
-from tests.checkbox.conftest import open_shift, receipt_count, sale
+
+from .conftest import open_shift, receipt_count, sale
 
 
 async def test_wrong_pin_login_and_license(box: Any) -> None:

@@ -13,8 +13,9 @@ import httpx
 import pytest
 
 from pos.checkbox.errors import AmbiguousOutcome, ConnectionFailed, ReceiptIdExists
-from tests.checkbox.conftest import make_client, open_shift, receipt_count, sale
-from tests.checkbox.fakes import Fault, FaultyTransport
+
+from .conftest import make_client, open_shift, receipt_count, sale
+from .fakes import Fault, FaultyTransport
 
 
 def _is_sell(request: httpx.Request) -> bool:

@@ -9,7 +9,8 @@ import pytest
 from pos.checkbox.errors import CodeRequestsBlocked
 from pos.checkbox.ratelimit import Limit, RegisterLimiter
 from pos.checkbox.retry import RetryPolicy
-from tests.checkbox.fakes import FakeClock
+
+from .fakes import FakeClock
 
 
 async def test_receipts_never_more_than_two_in_any_second() -> None:

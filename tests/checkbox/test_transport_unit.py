@@ -12,7 +12,8 @@ from pydantic import SecretStr
 import pos
 from pos.checkbox import CheckboxClient, MemoryTokenStore, PinSignIn, RetryPolicy, Session
 from pos.checkbox.errors import ConnectionFailed, GatewayTimeout, InvalidPin, RateLimited
-from tests.checkbox.fakes import FakeClock
+
+from .fakes import FakeClock
 
 LICENSE = "test-license-key-0001"
 PIN = "2802811111"
