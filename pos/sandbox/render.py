@@ -120,12 +120,19 @@ def fiscal_receipt(receipt: Record) -> FiscalReceipt:
 
 
 def shift_totals(world: World, shift: Record) -> ShiftReport:
+    """The shift's X/Z totals; cached until a receipt is added (receipts never change sums)."""
+    key = (shift["id"], len(shift["receipt_ids"]), shift["initial_balance"])
+    cached = world.totals_cache.get(shift["id"])
+    if cached is not None and cached[0] == key and isinstance(cached[1], ShiftReport):
+        return cached[1]
     receipts = [world.records["receipt"][rid] for rid in shift["receipt_ids"]]
-    return shift_report(
+    totals = shift_report(
         (fiscal_receipt(r) for r in receipts if r["status"] != "ERROR"),
         shift["initial_balance"],
         TAXES,
     )
+    world.totals_cache[shift["id"]] = (key, totals)
+    return totals
 
 
 def shift_view(world: World, shift: Record) -> dict[str, Any]:

@@ -54,6 +54,9 @@ class Credentials:
     def as_json(self) -> dict[str, Any]:
         return asdict(self)
 
+    def __repr__(self) -> str:  # the key, password and PIN stay out of logs
+        return f"Credentials(cash_register_id={self.cash_register_id!r})"
+
 
 def credentials(n: int) -> Credentials:
     """The n-th (1-based) register/cashier pair."""

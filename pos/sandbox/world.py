@@ -67,6 +67,7 @@ class World:
     records: dict[str, dict[str, Record]] = field(default_factory=dict)
     pending: list[str] = field(default_factory=list)
     counters: dict[str, int] = field(default_factory=dict)
+    totals_cache: dict[str, tuple[Any, Any]] = field(default_factory=dict)
 
     # ---- loading and saving -------------------------------------------------------------
 
@@ -109,6 +110,7 @@ class World:
         self.records = {kind: {} for kind in KINDS}
         self.pending = []
         self.counters = {}
+        self.totals_cache = {}
 
     def now(self) -> datetime:
         return self.clock.now()
