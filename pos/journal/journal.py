@@ -2,7 +2,8 @@
 
 ``Journal.open(path)`` gives a ready journal whose parts are small objects, each one in its own
 module: ``catalogue``, ``receipts``, ``shifts``, ``codes`` (offline code pool), ``queue`` (offline
-transactions), ``transitions`` (connectivity log), ``clock`` (fiscal clock) and ``settings``.
+transactions), ``transitions`` (connectivity log), ``clock`` (fiscal clock), ``uploads``
+(outcomes of uploading queued offline transactions) and ``settings``.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from pos.journal.shifts import Shifts
 from pos.journal.store import Store
 from pos.journal.tables import SettingRow
 from pos.journal.transitions import Transitions
+from pos.journal.uploads import Uploads
 
 DEFAULT_REGISTER = "default"
 
@@ -70,6 +72,7 @@ class Journal:
         self.transitions = Transitions(store)
         self.clock = FiscalClock(store)
         self.settings = Settings(store)
+        self.uploads = Uploads(store)
 
     @classmethod
     def open(cls, path: Path) -> Journal:

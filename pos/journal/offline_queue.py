@@ -22,7 +22,7 @@ from pos.journal.store import Store, json_text, json_value
 from pos.journal.tables import OfflineQueueRow
 
 
-def _record(row: OfflineQueueRow) -> QueueEntry:
+def queue_record(row: OfflineQueueRow) -> QueueEntry:
     assert row.seq is not None
     return QueueEntry(
         seq=row.seq,
@@ -112,7 +112,7 @@ class OfflineQueue:
                 .order_by(col(OfflineQueueRow.seq))
                 .limit(1)
             ).first()
-            return None if row is None else _record(row)
+            return None if row is None else queue_record(row)
 
     def pending(self) -> list[QueueEntry]:
         return self._list(QueueState.PENDING)
@@ -133,7 +133,7 @@ class OfflineQueue:
     def get(self, seq: int) -> QueueEntry | None:
         with self._store.read() as session:
             row = session.get(OfflineQueueRow, seq)
-            return None if row is None else _record(row)
+            return None if row is None else queue_record(row)
 
     def record_attempt(self, seq: int, error: str | None = None) -> None:
         """An upload attempt that neither succeeded nor failed for good (e.g. a timeout)."""
@@ -169,7 +169,7 @@ class OfflineQueue:
                 .where(col(OfflineQueueRow.state) == state.value)
                 .order_by(col(OfflineQueueRow.seq))
             ).all()
-            return [_record(row) for row in rows]
+            return [queue_record(row) for row in rows]
 
     @staticmethod
     def _pending_row(session: Session, seq: int) -> OfflineQueueRow:

@@ -1,0 +1,146 @@
+"""The uploader's atomic steps: what the server said about a queued offline transaction.
+
+Each outcome changes the queue entry, the offline code and the receipt or shift together, in one
+transaction, so an upload interrupted by a crash resumes exactly where it stopped: an entry is
+either still pending (send it again under the same id) or finished with everything recorded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session
+
+from pos.journal import offline_codes
+from pos.journal.errors import NotFoundError, ReceiptStateError
+from pos.journal.offline_queue import queue_record
+from pos.journal.records import (
+    OfflineCodeState,
+    QueueEntry,
+    QueueKind,
+    QueueState,
+    ReceiptState,
+)
+from pos.journal.store import Store, json_text
+from pos.journal.tables import OfflineQueueRow, ReceiptRow, ShiftRow
+
+
+def _pending(session: Session, seq: int) -> OfflineQueueRow:
+    row = session.get(OfflineQueueRow, seq)
+    if row is None:
+        raise NotFoundError(f"queue entry {seq} does not exist")
+    if row.state != QueueState.PENDING.value:
+        raise ReceiptStateError(f"queue entry {seq} is already {row.state}")
+    return row
+
+
+def _finish(row: OfflineQueueRow, now: datetime) -> None:
+    row.state = QueueState.DONE.value
+    row.attempts += 1
+    row.error = None
+    row.finished_at = now
+
+
+def _receipt(session: Session, receipt_id: str) -> ReceiptRow:
+    row = session.get(ReceiptRow, receipt_id)
+    if row is None:
+        raise NotFoundError(f"receipt {receipt_id} is not in the journal")
+    if row.state != ReceiptState.OFFLINE_ISSUED.value:
+        raise ReceiptStateError(f"receipt {receipt_id} is {row.state}, not offline_issued")
+    return row
+
+
+class Uploads:
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def accepted(
+        self, seq: int, now: datetime, server_response: Mapping[str, Any] | None = None
+    ) -> None:
+        """The server accepted the entry: entry done, its code uploaded, a receipt uploaded."""
+        with self._store.write() as session:
+            entry = _pending(session, seq)
+            _finish(entry, now)
+            session.add(entry)
+            if entry.fiscal_code is not None:
+                offline_codes.set_state(session, entry.fiscal_code, OfflineCodeState.UPLOADED, now)
+            if entry.kind == QueueKind.RECEIPT.value:
+                receipt = _receipt(session, entry.subject_id)
+                receipt.state = ReceiptState.UPLOADED.value
+                receipt.server_response = json_text(
+                    None if server_response is None else dict(server_response)
+                )
+                receipt.updated_at = now
+                session.add(receipt)
+            elif server_response is not None and entry.kind in (
+                QueueKind.SHIFT_OPEN.value,
+                QueueKind.SHIFT_CLOSE.value,
+            ):
+                shift = session.get(ShiftRow, entry.subject_id)
+                if shift is not None:
+                    shift.server_response = json_text(dict(server_response))
+                    shift.updated_at = now
+                    session.add(shift)
+
+    def server_had_it(
+        self,
+        seq: int,
+        now: datetime,
+        fiscal_code: str,
+        fiscal_date: datetime,
+        server_response: Mapping[str, Any] | None = None,
+    ) -> None:
+        """ "Вказаний id чеку вже існує": the online attempt of this receipt had arrived. The
+        server's receipt wins (its fiscal code and date), the offline code is burned (it was
+        printed, so never reused) and stays linked to the receipt for the manager's report."""
+        with self._store.write() as session:
+            entry = _pending(session, seq)
+            if entry.kind != QueueKind.RECEIPT.value:
+                raise ReceiptStateError(f"queue entry {seq} is a {entry.kind}, not a receipt")
+            receipt = _receipt(session, entry.subject_id)
+            local_code = receipt.fiscal_code
+            receipt.state = ReceiptState.DONE.value
+            receipt.fiscal_code = fiscal_code
+            receipt.fiscal_date = fiscal_date
+            receipt.server_response = json_text(
+                None if server_response is None else dict(server_response)
+            )
+            receipt.error = f"offline copy {local_code} void: the server already had this receipt"
+            receipt.updated_at = now
+            session.add(receipt)
+            _finish(entry, now)
+            session.add(entry)
+            if entry.fiscal_code is not None:
+                offline_codes.set_state(session, entry.fiscal_code, OfflineCodeState.BURNED, now)
+
+    def code_was_used(self, seq: int, now: datetime) -> QueueEntry:
+        """ "Offline code … was used before!": burn the entry's code and give it the next free
+        one (same fiscal date, same place in the queue); the receipt or shift takes it too."""
+        with self._store.write() as session:
+            entry = _pending(session, seq)
+            old = entry.fiscal_code
+            if old is not None:
+                offline_codes.set_state(session, old, OfflineCodeState.BURNED, now)
+            new = offline_codes.take_free_code(session, entry.subject_id, now)
+            entry.fiscal_code = new
+            entry.attempts += 1
+            entry.error = f"offline code {old} was used before"
+            session.add(entry)
+            if entry.kind == QueueKind.RECEIPT.value:
+                receipt = _receipt(session, entry.subject_id)
+                receipt.fiscal_code = new
+                receipt.updated_at = now
+                session.add(receipt)
+            elif entry.kind in (QueueKind.SHIFT_OPEN.value, QueueKind.SHIFT_CLOSE.value):
+                shift = session.get(ShiftRow, entry.subject_id)
+                if shift is not None:
+                    if entry.kind == QueueKind.SHIFT_OPEN.value:
+                        shift.open_fiscal_code = new
+                    else:
+                        shift.close_fiscal_code = new
+                    shift.updated_at = now
+                    session.add(shift)
+            session.flush()
+            return queue_record(entry)
