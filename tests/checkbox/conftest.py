@@ -18,8 +18,7 @@ from pydantic import SecretStr
 from pos.checkbox import CheckboxClient, PinSignIn, RetryPolicy, Session
 from pos.checkbox.models import GoodLine, OpenShift, Payment, SellReceipt
 from pos.checkbox.models.receipt import Good
-
-server = pytest.importorskip("pos.sandbox.server", reason="the sandbox is not importable yet")
+from pos.sandbox import server
 
 
 @pytest.fixture(scope="module")
