@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection
 
+from pos.domain.barcodes import parse_scale_barcode
 from pos.journal.instants import to_micros
 from pos.journal.records import CatalogueItem
 from pos.journal.store import Store, codes_text, codes_tuple
@@ -72,6 +74,15 @@ def upsert_items(connection: Connection, items: Sequence[CatalogueItem], now: da
         connection.exec_driver_sql(_ADD_BARCODE, barcodes)
 
 
+@dataclass(frozen=True, slots=True)
+class ScannedItem:
+    """What a scan found: the good, and for a scale label its weight or price."""
+
+    item: CatalogueItem
+    quantity: int | None = None  # thousandths of kg, from a weight label
+    price: int | None = None  # kopecks, from a price label
+
+
 class Catalogue:
     def __init__(self, store: Store) -> None:
         self._store = store
@@ -83,6 +94,20 @@ class Catalogue:
             (barcode,),
         )
         return rows[0] if rows else None
+
+    def find_by_scan(self, code: str) -> ScannedItem | None:
+        """A scanned code: a catalogue barcode first, else an in-store scale label (2x prefix)
+        whose 5-digit item code is the good's catalogue code."""
+        item = self.find_by_barcode(code)
+        if item is not None:
+            return ScannedItem(item)
+        label = parse_scale_barcode(code)
+        if label is None:
+            return None
+        item = self.find_by_code(label.item_code)
+        if item is None:
+            return None
+        return ScannedItem(item, quantity=label.quantity, price=label.price)
 
     def find_by_code(self, code: str) -> CatalogueItem | None:
         rows = self._query(f"SELECT {_COLUMNS} FROM catalogue_item c WHERE c.code = ?", (code,))

@@ -10,6 +10,7 @@ import openpyxl
 import pytest
 
 from pos.cli import main
+from pos.domain.barcodes import ean13_check_digit
 from pos.journal import Journal
 from pos.journal.catalogue_import import CatalogueFileError, check_file, import_catalogue
 from pos.journal.records import CatalogueItem
@@ -65,6 +66,14 @@ def test_demo_catalogue_imports_cleanly(journal: Journal) -> None:
     assert (bananas.unit, bananas.is_weighed) == ("кг", True)
     assert bananas.barcodes[0].startswith("20")
     assert bananas.barcodes[0][2:7] == bananas.code  # a scale label finds its good by code
+    label = f"20{bananas.code}01250"
+    scanned = journal.catalogue.find_by_scan(label + str(ean13_check_digit(label)))
+    assert scanned is not None
+    assert (scanned.item.code, scanned.quantity) == (bananas.code, 1250)
+    bread = journal.catalogue.find_by_scan("4820001000016")
+    assert bread is not None
+    assert (bread.item.code, bread.quantity) == ("1001", None)
+    assert journal.catalogue.find_by_scan("4820001000023") is None
 
 
 def test_every_bad_row_is_reported_and_nothing_is_imported(
