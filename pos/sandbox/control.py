@@ -159,4 +159,5 @@ async def state(request: Request) -> dict[str, Any]:
         "transactions_pending": sum(1 for t in txs if t["status"] == "PENDING"),
         "shifts": len(world.records["shift"]),
         "rate_limited": limits_of(request).rejected + world.counters.get("429", 0),
+        "credentials": [c.as_json() for c in seeded(world)],
     }

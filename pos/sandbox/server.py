@@ -20,7 +20,6 @@ import uvicorn
 from fastapi import FastAPI
 
 from pos.sandbox.app import DEFAULT_SIGNING_DELAY, create_app
-from pos.sandbox.seeding import seeded
 
 LOOPBACK = "127.0.0.1"
 
@@ -61,7 +60,8 @@ class RunningSandbox:
 
     @property
     def registers(self) -> list[SeededRegister]:
-        return [SeededRegister(**c.as_json()) for c in seeded(self._app.state.world)]
+        state = self.control("GET", "/sandbox/state")
+        return [SeededRegister(**c) for c in state["credentials"]]
 
     def control(self, method: str, path: str, body: Any = None) -> Any:
         """Call a `/sandbox/…` route (path with or without the `/sandbox` prefix)."""
