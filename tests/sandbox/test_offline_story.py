@@ -174,3 +174,38 @@ def test_ask_returns_the_same_unused_codes_and_caps_at_5000(cashier: Cashier) ->
     too_many = cashier.get("/cash-registers/ask-offline-codes?count=5001")
     assert too_many.status_code == 422
     assert too_many.json()["detail"][0]["loc"] == ["query", "count"]
+
+
+def test_manual_offline_sell_and_cash_withdrawal(cashier: Cashier) -> None:
+    cashier.open_shift()
+    cashier.ok(
+        "POST", "/receipts/sell", sale([good("1", 50000, tax=(8,))], [cash(50000)]), status=201
+    )
+    cashier.ok("GET", "/cash-registers/ask-offline-codes?count=5&sync=true")
+    pool = codes(cashier)
+    start = now_of(cashier) + timedelta(seconds=1)
+    cashier.ok(
+        "POST",
+        "/cash-registers/go-offline",
+        {"go_offline_date": start.isoformat(), "fiscal_code": pool[0]},
+    )
+    # /receipts/sell in offline mode: the server takes the next free code and the current time.
+    cashier.advance(1.1)
+    auto = sale([good()], [card(19500)])
+    cashier.ok("POST", "/receipts/sell", auto, status=201)
+    assert cashier.receipt(auto["id"])["fiscal_code"] == pool[1]
+    withdrawal = {
+        "id": "5d1f7d3c-8b0e-4f5a-9c2d-1e3f4a5b6c7d",
+        "payment": {"type": "CASHLESS", "value": 20000, "label": "Картка"},
+        "fiscal_code": pool[2],
+        "fiscal_date": (start + timedelta(seconds=5)).isoformat(),
+    }
+    cashier.advance(1.1)
+    made = cashier.ok("POST", "/receipts/cash-withdrawal", withdrawal, status=201)
+    assert (made["type"], made["status"], made["fiscal_code"]) == (
+        "CASH_WITHDRAWAL",
+        "DONE",
+        pool[2],
+    )
+    assert made["shift"]["balance"]["balance"] == 50000 - 20000
+    assert cashier.register_state()["queue"] == 3
