@@ -58,3 +58,19 @@ class RequestModel(BaseModel):
     def to_api(self) -> dict[str, Any]:
         """The JSON body without the optional fields left at None."""
         return self.model_dump(mode="json", exclude_none=True, by_alias=True)
+
+
+class TaxRate(ApiModel):
+    """A tax rate as the server describes it wherever one appears (receipt line, shift, report)."""
+
+    id: str | None = None
+    code: int
+    label: str | None = None
+    symbol: str | None = None
+    rate: Rate | None = None
+    extra_rate: Rate | None = None
+    included: bool | None = None
+    created_at: ApiDateTime | None = None
+    updated_at: ApiDateTime | None = None
+    no_vat: bool | None = None
+    advanced_code: str | None = None

@@ -12,7 +12,7 @@ from typing import Any, Final
 
 from pydantic import Field
 
-from pos.checkbox.models.base import ApiDateTime, ApiModel, Rate, RequestModel
+from pos.checkbox.models.base import ApiDateTime, ApiModel, RequestModel, TaxRate
 from pos.checkbox.models.shift import Shift, Transaction
 
 RECEIPT_CREATED: Final = "CREATED"
@@ -54,20 +54,9 @@ class Discount(ApiModel):
     sum: int | None = None
 
 
-class LineTax(ApiModel):
+class LineTax(TaxRate):
     """A tax on a receipt line or receipt, with the amounts the server computed."""
 
-    id: str | None = None
-    code: int
-    label: str | None = None
-    symbol: str | None = None
-    rate: Rate | None = None
-    extra_rate: Rate | None = None
-    included: bool | None = None
-    created_at: ApiDateTime | None = None
-    updated_at: ApiDateTime | None = None
-    no_vat: bool | None = None
-    advanced_code: str | None = None
     value: int | None = None
     extra_value: int | None = None
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from pos.checkbox.models.base import ApiDateTime, ApiModel, Rate, RequestModel
+from pos.checkbox.models.base import ApiDateTime, ApiModel, Rate, RequestModel, TaxRate
 
 
 class ReportPayment(ApiModel):
@@ -27,23 +27,13 @@ class ReportPayment(ApiModel):
     cash_withdrawal_commission: int = 0
 
 
-class ReportTax(ApiModel):
+class ReportTax(TaxRate):
     """Totals per tax code, in kopecks."""
 
-    id: str | None = None
-    code: int
-    label: str | None = None
-    symbol: str | None = None
-    rate: Rate | None = None
-    extra_rate: Rate | None = None
-    included: bool | None = None
-    no_vat: bool | None = None
-    advanced_code: str | None = None
     sell_sum: int = 0
     return_sum: int = 0
     sales_turnover: int = 0
     returns_turnover: int = 0
-    created_at: ApiDateTime | None = None
     setup_date: ApiDateTime | None = None
 
 

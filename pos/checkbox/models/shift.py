@@ -11,7 +11,7 @@ from typing import Final
 from pydantic import Field
 
 from pos.checkbox.models.auth import Cashier
-from pos.checkbox.models.base import ApiDateTime, ApiModel, Rate, RequestModel
+from pos.checkbox.models.base import ApiDateTime, ApiModel, RequestModel, TaxRate
 from pos.checkbox.models.register import CashRegisterBrief
 from pos.checkbox.models.report import Report, ReportBody
 
@@ -57,20 +57,9 @@ class ShiftBalance(ApiModel):
     updated_at: ApiDateTime | None = None
 
 
-class ShiftTax(ApiModel):
+class ShiftTax(TaxRate):
     """A tax rate in force in the shift, with the shift's turnover on it."""
 
-    id: str | None = None
-    code: int
-    label: str | None = None
-    symbol: str | None = None
-    rate: Rate | None = None
-    extra_rate: Rate | None = None
-    included: bool | None = None
-    created_at: ApiDateTime | None = None
-    updated_at: ApiDateTime | None = None
-    no_vat: bool | None = None
-    advanced_code: str | None = None
     sales: int | None = None
     returns: int | None = None
     sales_turnover: int | None = None
