@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
-from zoneinfo import ZoneInfo
 
-KYIV = ZoneInfo("Europe/Kyiv")
+from pos.domain.offline_limits import KYIV as KYIV  # the one Kyiv zone, re-exported
 
 
 class Clock(Protocol):

@@ -11,10 +11,9 @@ import hashlib
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
-from urllib.parse import urlencode
 
+from pos.domain.check_link import tax_check_url
 from pos.domain.discounts import Discount, DiscountMode, DiscountType
-from pos.domain.money import format_money
 from pos.domain.receipt import (
     FiscalReceipt,
     Good,
@@ -28,14 +27,12 @@ from pos.domain.receipt import (
 )
 from pos.domain.rounding import RoundingMode
 from pos.domain.taxes import UnknownTaxError, resolve_tax
-from pos.sandbox.clock import KYIV, iso, parse_datetime
+from pos.sandbox.clock import iso, parse_datetime
 from pos.sandbox.errors import ApiError
 from pos.sandbox.receipt_models import DiscountBody, GoodItemBody, PaymentBody, SellBody
 from pos.sandbox.render import PAYMENT_LABELS, TAXES, tax_base, tax_by_code
 from pos.sandbox.storage import Record
 from pos.sandbox.world import World
-
-TAX_CHECK_URL = "https://cabinet.tax.gov.ua/cashregs/check"
 
 
 def _discount(body: DiscountBody) -> Discount:
@@ -230,22 +227,6 @@ def new_receipt(
     return receipt
 
 
-def tax_url(code: str, moment: datetime, fiscal_number: str, total: int, mac: str) -> str:
-    """The tax service's check link: Kyiv date and time, sum with 2 decimals, mac = prev hash."""
-    local = moment.astimezone(KYIV)
-    query = urlencode(
-        {
-            "id": code,
-            "date": local.strftime("%Y%m%d"),
-            "time": local.strftime("%H:%M:%S"),
-            "fn": fiscal_number,
-            "sm": format_money(total),
-            "mac": mac,
-        }
-    )
-    return f"{TAX_CHECK_URL}?{query}"
-
-
 def finish_receipt(
     world: World, receipt: Record, tx: Record, code: str, delivered: datetime | None
 ) -> None:
@@ -261,7 +242,7 @@ def finish_receipt(
         is_created_offline=delivered is None,
         is_sent_dps=delivered is not None,
         sent_dps_at=iso(delivered),
-        tax_url=tax_url(
+        tax_url=tax_check_url(
             code, moment, register["fiscal_number"], receipt["total_sum"], tx["previous_hash"]
         ),
         control_number=str(int(hashlib.sha256(code.encode()).hexdigest(), 16) % 9000 + 1000),
