@@ -274,14 +274,31 @@ class Receipts:
         shift_id: str | None = None,
         states: tuple[ReceiptState, ...] = (),
         limit: int | None = None,
+        related_to: str | None = None,
+        fiscal_code: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        newest_first: bool = False,
     ) -> list[Receipt]:
-        """Receipts in commit order, optionally of one shift and/or in some states."""
+        """Receipts in commit order (or newest first), optionally of one shift, in some
+        states, returning one sale, with one fiscal code, or committed within [since, until)."""
         query = select(ReceiptRow)
         if shift_id is not None:
             query = query.where(col(ReceiptRow.shift_id) == shift_id)
+        if related_to is not None:
+            query = query.where(col(ReceiptRow.related_receipt_id) == related_to)
+        if fiscal_code is not None:
+            query = query.where(col(ReceiptRow.fiscal_code) == fiscal_code)
+        if since is not None:
+            query = query.where(col(ReceiptRow.created_at) >= since)
+        if until is not None:
+            query = query.where(col(ReceiptRow.created_at) < until)
         if states:
             query = query.where(col(ReceiptRow.state).in_([s.value for s in states]))
-        query = query.order_by(col(ReceiptRow.created_at), col(ReceiptRow.id))
+        if newest_first:
+            query = query.order_by(col(ReceiptRow.created_at).desc(), col(ReceiptRow.id))
+        else:
+            query = query.order_by(col(ReceiptRow.created_at), col(ReceiptRow.id))
         if limit is not None:
             query = query.limit(limit)
         with self._store.read() as session:

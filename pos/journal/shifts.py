@@ -88,6 +88,28 @@ class Shifts:
             session.flush()
             return _record(row)
 
+    def open_offline(
+        self, shift_id: str, now: datetime, payload: Mapping[str, Any] | None = None
+    ) -> Shift:
+        """An ``opening`` shift whose online open could not be settled is opened locally under
+        the same id (code + instant + queued shift-open); at upload the server settles it."""
+        with self._store.write() as session:
+            row = self._row(session, shift_id)
+            if row.state != ShiftState.OPENING.value:
+                raise ReceiptStateError(f"shift {shift_id} is {row.state}")
+            issue = offline_queue.issue_offline(
+                session, QueueKind.SHIFT_OPEN, shift_id, now, payload
+            )
+            row.state = ShiftState.OPENED.value
+            row.is_offline = True
+            row.opened_at = issue.fiscal_date
+            row.open_fiscal_code = issue.fiscal_code
+            row.open_fiscal_date = issue.fiscal_date
+            row.updated_at = now
+            session.add(row)
+            session.flush()
+            return _record(row)
+
     def close_offline(
         self, shift_id: str, now: datetime, z_report: Mapping[str, Any] | None = None
     ) -> Shift:

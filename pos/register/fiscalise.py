@@ -1,0 +1,176 @@
+"""Fiscalising one receipt: committed first, then sent online or issued with a local offline code.
+
+Invariant 1: the receipt is in the journal before any request about it leaves the machine.
+Invariant 2: every attempt reuses the receipt's UUID; a lost answer is settled by the client's
+exactly-once logic, and when Checkbox cannot be asked at all the receipt is issued offline under
+the same id (the ambiguous receipt), to be settled at upload.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any
+
+from pos.checkbox import exactly_once
+from pos.checkbox.errors import CheckboxError, ServiceUnavailable
+from pos.checkbox.models import Receipt as ApiReceipt
+from pos.checkbox.models.receipt import RECEIPT_DONE
+from pos.domain.receipt import ReceiptType
+from pos.journal.errors import NoFreeOfflineCodeError
+from pos.journal.records import NewReceipt, QueueKind, Receipt, ReceiptState
+from pos.register import bodies
+from pos.register.connectivity import ConnectivityEvent, ConnectivityState
+from pos.register.context import RegisterContext, is_unreachable
+from pos.register.errors import Refusal, RegisterError
+from pos.register.limits import Limit, limit_state
+
+log = logging.getLogger(__name__)
+
+LOCAL_STATES = frozenset({ConnectivityState.LOCAL_OFFLINE, ConnectivityState.UPLOADING})
+"""States in which a new transaction is fiscalised with the register's own codes: the server is
+unreachable, or locally issued transactions are still being uploaded ahead of it."""
+
+SERVER_MANUAL_OFFLINE = "server_manual_offline"
+"""Setting: "1" while our go-offline was accepted and go-online not yet sent."""
+
+SETTLE_SECONDS = 20.0
+"""How long a sale waits for the server to finish a receipt before treating it as ambiguous."""
+
+
+def check_offline_allowed(ctx: RegisterContext) -> None:
+    """Refuse an offline transaction before a limit would be crossed (invariants 3, 5)."""
+    state = limits_now(ctx)
+    for limit, refusal in (
+        (Limit.OFFLINE_PERIOD, Refusal.OFFLINE_PERIOD_LIMIT),
+        (Limit.OFFLINE_MONTH, Refusal.OFFLINE_MONTH_LIMIT),
+        (Limit.OFFLINE_CODES, Refusal.NO_OFFLINE_CODES),
+    ):
+        stop = state.stop(limit)
+        if stop is not None:
+            raise RegisterError(refusal, left=stop.left)
+
+
+def limits_now(ctx: RegisterContext) -> Any:
+    shift = ctx.journal.shifts.current()
+    return limit_state(
+        now=ctx.now(),
+        state=ctx.state,
+        transitions=ctx.journal.transitions.list(),
+        shift_opened_at=None if shift is None else (shift.opened_at or shift.created_at),
+        free_codes=ctx.journal.codes.free_count(),
+        thresholds=ctx.thresholds,
+    )
+
+
+def ensure_go_offline(ctx: RegisterContext) -> None:
+    """The first local transaction of an offline period is preceded by its go-offline."""
+    if ctx.setting(SERVER_MANUAL_OFFLINE) == "1":
+        return
+    if any(e.kind is QueueKind.GO_OFFLINE for e in ctx.journal.queue.pending()):
+        return
+    ctx.journal.queue.issue(QueueKind.GO_OFFLINE, bodies.new_id(), ctx.now())
+
+
+def offline_payload(receipt: Receipt | NewReceipt, ctx: RegisterContext) -> dict[str, Any]:
+    kind = ReceiptType(receipt.type)
+    return {
+        "path": bodies.offline_path(kind),
+        "body": bodies.receipt_body(receipt, **body_options(ctx, receipt)),
+    }
+
+
+def body_options(ctx: RegisterContext, receipt: Receipt | NewReceipt) -> dict[str, Any]:
+    if ReceiptType(receipt.type) not in (ReceiptType.SELL, ReceiptType.RETURN):
+        return {}
+    return {"email": ctx.emails.get(receipt.id)}
+
+
+def issue_locally(ctx: RegisterContext, receipt: NewReceipt | Receipt) -> Receipt:
+    """Fiscalise with the next local code and fiscal instant, queued, in one transaction."""
+    check_offline_allowed(ctx)
+    ensure_go_offline(ctx)
+    payload = offline_payload(receipt, ctx)
+    try:
+        if isinstance(receipt, NewReceipt):
+            return ctx.journal.receipts.commit(receipt, offline_at=ctx.now(), payload=payload)
+        return ctx.journal.receipts.issue_offline(receipt.id, ctx.now(), payload)
+    except NoFreeOfflineCodeError as error:
+        raise RegisterError(Refusal.NO_OFFLINE_CODES, left=0) from error
+
+
+async def fiscalise(ctx: RegisterContext, new: NewReceipt) -> Receipt:
+    """Commit and fiscalise a new receipt the way the current state allows."""
+    if ctx.state in LOCAL_STATES:
+        return issue_locally(ctx, new)
+    record = ctx.journal.receipts.commit(new)
+    return await send(ctx, record)
+
+
+async def send(ctx: RegisterContext, record: Receipt) -> Receipt:
+    """Send a committed receipt online (exactly once) and record the outcome."""
+    kind = ReceiptType(record.type)
+    if record.state is ReceiptState.COMMITTED:
+        record = ctx.journal.receipts.mark_sending(record.id, ctx.now())
+    body = bodies.receipt_body(record, **body_options(ctx, record))
+    try:
+        answer = await exactly_once.create_receipt(
+            ctx.client, bodies.ENDPOINTS[kind], record.id, body
+        )
+        if not answer.is_final:
+            answer = await ctx.client.wait_receipt(record.id, give_up_after=SETTLE_SECONDS)
+    except Exception as error:
+        if not is_unreachable(error):
+            if isinstance(error, CheckboxError):
+                ctx.journal.receipts.mark_failed(record.id, ctx.now(), error.message)
+                raise RegisterError(
+                    Refusal.SERVER_REJECTED, error.message, receipt_id=record.id
+                ) from error
+            raise
+        ctx.move(ConnectivityEvent.NETWORK_LOST, _cause(error))
+        return issue_locally(ctx, record)
+    return settle(ctx, record.id, answer)
+
+
+def settle(ctx: RegisterContext, receipt_id: str, answer: ApiReceipt) -> Receipt:
+    """Record the server's final word on a receipt sent online."""
+    now = ctx.now()
+    if answer.status != RECEIPT_DONE:
+        text = _answer_error(answer)
+        ctx.journal.receipts.mark_failed(receipt_id, now, text)
+        raise RegisterError(Refusal.SERVER_REJECTED, text, receipt_id=receipt_id)
+    fiscal_date: datetime | None = answer.fiscal_date
+    done = ctx.journal.receipts.mark_done(
+        receipt_id,
+        now,
+        answer.fiscal_code,
+        fiscal_date,
+        answer.model_dump(mode="json", exclude_none=True),
+    )
+    if fiscal_date is not None:
+        ctx.journal.clock.raise_floor(fiscal_date)
+    if answer.is_created_offline:
+        # The server fiscalised it with one of the register's codes: never use that code here.
+        if answer.fiscal_code:
+            burn_if_known(ctx, answer.fiscal_code)
+        ctx.move(ConnectivityEvent.TAX_SERVICE_LOST, "receipt fiscalised offline by Checkbox")
+    return done
+
+
+def burn_if_known(ctx: RegisterContext, fiscal_code: str) -> None:
+    code = ctx.journal.codes.get(fiscal_code)
+    if code is not None and code.state.value in ("free", "reserved"):
+        ctx.journal.codes.burn(fiscal_code, ctx.now())
+
+
+def _answer_error(answer: ApiReceipt) -> str:
+    transaction = answer.transaction
+    if transaction is not None and transaction.response_error_message:
+        return transaction.response_error_message
+    return f"receipt status {answer.status}"
+
+
+def _cause(error: BaseException) -> str:
+    if isinstance(error, ServiceUnavailable | CheckboxError):
+        return f"Checkbox unreachable: {error.message}"
+    return f"Checkbox unreachable: {type(error).__name__}"

@@ -1,0 +1,802 @@
+"""The register service: the one API the cashier window and the headless commands call.
+
+Every operation journals first and talks to Checkbox second (invariant 1), runs on the asyncio
+loop and never blocks its caller's thread on the network. A background worker (``_run``) watches
+connectivity, settles receipts left unsettled, uploads offline periods in order, and keeps the
+offline code pool full. Refusals come as ``RegisterError`` with a reason the window translates.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import logging
+import secrets
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from pydantic import SecretStr
+
+from pos.checkbox import CheckboxClient, PasswordSignIn, PinSignIn, Session, TokenStore
+from pos.checkbox.errors import (
+    AuthError,
+    CheckboxError,
+    RateLimited,
+    TaxServiceUnavailable,
+)
+from pos.checkbox.models import OpenShift
+from pos.checkbox.models.shift import SHIFT_CLOSED, SHIFT_OPENED
+from pos.domain.barcodes import BarcodeError, normalize_barcode
+from pos.domain.discounts import Discount, DiscountMode, DiscountType
+from pos.domain.errors import FiscalRuleError
+from pos.domain.money import div_round_half_up
+from pos.domain.receipt import (
+    Good,
+    Line,
+    Payment,
+    PaymentType,
+    ReceiptType,
+    cash_due,
+    check_return,
+    price_receipt,
+    settle,
+)
+from pos.domain.reports import shift_report
+from pos.domain.rounding import RoundingMode
+from pos.journal import Journal
+from pos.journal.catalogue import ScannedItem
+from pos.journal.errors import NoFreeOfflineCodeError
+from pos.journal.records import (
+    CatalogueItem,
+    QueueEntry,
+    Receipt,
+    ReceiptState,
+    Shift,
+    ShiftState,
+)
+from pos.register import bodies, recovery
+from pos.register.cart import Cart, Tender
+from pos.register.code_pool import refill
+from pos.register.connectivity import ConnectivityEvent, ConnectivityState
+from pos.register.context import Now, RegisterContext, is_unreachable, utc_now
+from pos.register.errors import Refusal, RegisterError
+from pos.register.fiscalise import (
+    LOCAL_STATES,
+    check_offline_allowed,
+    ensure_go_offline,
+    fiscalise,
+    issue_locally,
+    limits_now,
+    send,
+)
+from pos.register.limits import Limit, Thresholds
+from pos.register.status import RegisterStatus, ShiftReportView
+from pos.register.upload import upload_and_go_online
+
+log = logging.getLogger(__name__)
+
+FISCALISED = (ReceiptState.DONE, ReceiptState.OFFLINE_ISSUED, ReceiptState.UPLOADED)
+UNSETTLED = (ReceiptState.COMMITTED, ReceiptState.SENDING)
+SHIFT_WAIT_SECONDS = 30.0
+CASH_LABEL = "Готівка"
+CARD_LABEL = "Картка"
+
+
+@dataclass(frozen=True)
+class Intervals:
+    """How often the worker looks at Checkbox (seconds)."""
+
+    poll: float = 10.0  # online: the register's mode on the server
+    probe: float = 5.0  # offline: is Checkbox reachable again?
+    ping: float = 30.0  # online: is the tax service answering?
+
+
+class RegisterService:
+    def __init__(
+        self,
+        journal: Journal,
+        client: CheckboxClient,
+        *,
+        license_key: str | None = None,
+        now: Now = utc_now,
+        thresholds: Thresholds | None = None,
+        token_store: TokenStore | None = None,
+        training: bool = False,
+        rounding_mode: RoundingMode = RoundingMode.ROUND_50,
+        intervals: Intervals | None = None,
+    ) -> None:
+        self.ctx = RegisterContext(journal, client, now, thresholds or Thresholds())
+        self.journal = journal
+        self.client = client
+        self.training = training
+        self.rounding_mode = rounding_mode
+        self.intervals = intervals or Intervals()
+        self._license_key = SecretStr(license_key) if license_key else None
+        self._token_store = token_store
+        self._signed_in = False
+        self._recovering: tuple[str, ...] = ()
+        self._worker: asyncio.Task[None] | None = None
+        self._last_ping = 0.0
+        self._last_poll = 0.0
+        self._restore_state()
+
+    # --- lifecycle ---------------------------------------------------------------------------
+
+    def _restore_state(self) -> None:
+        last = self.journal.transitions.last()
+        if last is not None:
+            self.ctx.machine = type(self.ctx.machine)(ConnectivityState(last.to_state))
+        self.ctx.forced_offline = self.ctx.setting("forced_offline") == "1"
+        self.ctx.info.cashier_name = self.ctx.setting("cashier_name")
+        self.ctx.info.fiscal_number = self.ctx.setting("fiscal_number")
+        self.ctx.info.cash_register_id = self.ctx.setting("cash_register_id")
+
+    async def start(self, *, worker: bool = True) -> None:
+        """Settle what the last run left unfinished, then start the background worker."""
+        await self.recover()
+        if worker and self._worker is None:
+            self._worker = asyncio.create_task(self._run(), name="register-worker")
+
+    async def stop(self) -> None:
+        if self._worker is not None:
+            self._worker.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._worker
+            self._worker = None
+
+    async def recover(self) -> list[str]:
+        """Startup recovery (before new sales): unsettled receipts and shifts are resolved."""
+        pending = recovery.unfinished(self.journal)
+        self._recovering = tuple(pending)
+        self.ctx.changed()
+        try:
+            await recovery.resolve(self.ctx)
+        finally:
+            self._recovering = ()
+            self.ctx.changed()
+        return pending
+
+    def subscribe(self, callback: Callable[[], None]) -> None:
+        """``callback`` runs (on the loop) whenever the status may have changed."""
+        self.ctx.listeners.append(callback)
+
+    def unsubscribe(self, callback: Callable[[], None]) -> None:
+        with contextlib.suppress(ValueError):
+            self.ctx.listeners.remove(callback)
+
+    # --- status ------------------------------------------------------------------------------
+
+    @property
+    def state(self) -> ConnectivityState:
+        return self.ctx.state
+
+    def status(self) -> RegisterStatus:
+        limits = limits_now(self.ctx)
+        unsettled = len(self.journal.receipts.list(states=UNSETTLED))
+        return RegisterStatus(
+            state=self.ctx.state,
+            queued=self.journal.queue.pending_count() + unsettled,
+            codes_left=limits.codes_left,
+            offline_seconds_left=limits.offline_seconds_left,
+            month_offline_seconds_left=limits.month_offline_seconds_left,
+            shift_seconds_left=limits.shift_seconds_left,
+            shift=self.journal.shifts.current(),
+            signed_in=self._signed_in,
+            cashier_name=self.ctx.info.cashier_name,
+            warnings=limits.warnings,
+            set_aside=len(self.journal.queue.set_aside_entries()),
+            recovering=self._recovering,
+            forced_offline=self.ctx.forced_offline,
+            training=self.training,
+            fiscal_number=self.ctx.info.fiscal_number,
+        )
+
+    def set_aside(self) -> list[QueueEntry]:
+        """Offline transactions the server refused for good, with its text (manager's list)."""
+        return self.journal.queue.set_aside_entries()
+
+    # --- cashier -----------------------------------------------------------------------------
+
+    async def sign_in(
+        self, *, pin: str | None = None, login: str | None = None, password: str | None = None
+    ) -> str:
+        """Sign the cashier in (PIN on this register, or login and password). Offline, a PIN
+        that signed in online before is accepted so selling can go on. Returns the name."""
+        if pin is not None:
+            if self._license_key is None:
+                raise RegisterError(Refusal.SIGN_IN_FAILED, "no license key configured")
+            credentials: PinSignIn | PasswordSignIn = PinSignIn(self._license_key, SecretStr(pin))
+        elif login is not None and password is not None:
+            credentials = PasswordSignIn(login, SecretStr(password), self._license_key)
+        else:
+            raise RegisterError(Refusal.BAD_INPUT, "PIN or login and password", field="pin")
+        self.client.session = Session(credentials, token_store=self._token_store)
+        secret = pin if pin is not None else f"{login}\n{password}"
+        try:
+            await self.client.sign_in()
+            await self._after_sign_in()
+        except AuthError as error:
+            raise RegisterError(Refusal.SIGN_IN_FAILED, error.message) from error
+        except CheckboxError as error:
+            if not is_unreachable(error):
+                raise RegisterError(Refusal.SIGN_IN_FAILED, error.message) from error
+            if not self._known_secret(secret):
+                raise RegisterError(Refusal.UNREACHABLE, error.message) from error
+            self.ctx.move(ConnectivityEvent.NETWORK_LOST, "sign-in: Checkbox unreachable")
+        else:
+            self._remember_secret(secret)
+        self._signed_in = True
+        self.ctx.changed()
+        self.ctx.wake.set()
+        return self.ctx.info.cashier_name or ""
+
+    async def resume_session(self) -> bool:
+        """Headless commands: reuse the stored token (no PIN needed); False when there is none."""
+        if self.client.session.token is None:
+            return False
+        try:
+            await self._after_sign_in()
+        except CheckboxError as error:
+            if not is_unreachable(error):
+                raise RegisterError(Refusal.SIGN_IN_FAILED, error.message) from error
+            self.ctx.move(ConnectivityEvent.NETWORK_LOST, "Checkbox unreachable")
+        self._signed_in = True
+        return True
+
+    async def _after_sign_in(self) -> None:
+        me = await self.client.me()
+        info = await self.client.cash_register_info()
+        self.ctx.info.cashier_name = me.full_name or ""
+        self.ctx.info.fiscal_number = info.fiscal_number
+        self.ctx.info.cash_register_id = info.id
+        self.ctx.set_setting("cashier_name", me.full_name or "")
+        self.ctx.set_setting("fiscal_number", info.fiscal_number or "")
+        self.ctx.set_setting("cash_register_id", info.id)
+        server_shift = await self.client.cashier_shift()
+        local = self.journal.shifts.current()
+        if server_shift is not None and local is None:
+            now = self.ctx.now()
+            self.journal.shifts.open(server_shift.id, now)
+            self.journal.shifts.update(
+                server_shift.id,
+                now,
+                state=ShiftState.OPENED,
+                serial=server_shift.serial,
+                opened_at=server_shift.opened_at,
+                server_response=server_shift.model_dump(mode="json", exclude_none=True),
+            )
+        if self.ctx.state is ConnectivityState.ONLINE and info.offline_mode:
+            self.ctx.move(ConnectivityEvent.TAX_SERVICE_LOST, "register offline on Checkbox")
+        with contextlib.suppress(CheckboxError):
+            await refill(self.ctx)
+
+    def _known_secret(self, secret: str) -> bool:
+        stored = self.ctx.setting("cashier_secret_hash")
+        if not stored or ":" not in stored:
+            return False
+        salt, digest = stored.split(":", 1)
+        return secrets.compare_digest(_hash(salt, secret), digest)
+
+    def _remember_secret(self, secret: str) -> None:
+        salt = secrets.token_hex(8)
+        self.ctx.set_setting("cashier_secret_hash", f"{salt}:{_hash(salt, secret)}")
+
+    async def sign_out(self) -> None:
+        with contextlib.suppress(CheckboxError):
+            await self.client.sign_out()
+        self._signed_in = False
+        self.ctx.changed()
+
+    @property
+    def signed_in(self) -> bool:
+        return self._signed_in
+
+    # --- catalogue ---------------------------------------------------------------------------
+
+    def scan(self, text: str) -> ScannedItem | None:
+        """A scanned or typed barcode (EAN-8/13, UPC, scale label); BAD_INPUT if malformed."""
+        try:
+            code = normalize_barcode(text)
+        except BarcodeError as error:
+            raise RegisterError(Refusal.BAD_INPUT, str(error), field="barcode") from error
+        return self.journal.catalogue.find_by_scan(code)
+
+    def search(self, text: str, limit: int = 50) -> list[CatalogueItem]:
+        return self.journal.catalogue.search(text, limit) if text.strip() else []
+
+    def item(self, code: str) -> CatalogueItem | None:
+        return self.journal.catalogue.find_by_code(code)
+
+    def categories(self) -> list[tuple[str, int]]:
+        finder = getattr(self.journal.catalogue, "categories", None)
+        return list(finder()) if finder is not None else []
+
+    def in_category(self, name: str, limit: int = 200) -> list[CatalogueItem]:
+        finder = getattr(self.journal.catalogue, "in_category", None)
+        return list(finder(name, limit)) if finder is not None else []
+
+    # --- shift -------------------------------------------------------------------------------
+
+    def current_shift(self) -> Shift | None:
+        return self.journal.shifts.current()
+
+    async def open_shift(self, opening_float: int = 0) -> Shift:
+        """Open a shift (online, or offline when Checkbox is unreachable and it is not the
+        register's first); the opening float goes in as a service cash-in receipt."""
+        self._require(signed_in=True, shift=False)
+        if opening_float < 0:
+            raise RegisterError(Refusal.BAD_INPUT, "opening float", field="amount")
+        async with self.ctx.lock:
+            shift = await self._open_shift()
+        if opening_float:
+            await self.service_in(opening_float, "Розмінна монета")
+        return self.journal.shifts.get(shift.id) or shift
+
+    async def _open_shift(self) -> Shift:
+        now = self.ctx.now()
+        shift_id = bodies.new_id()
+        initial = self._carried_balance()
+        if self.ctx.state in LOCAL_STATES:
+            self._check_offline_open()
+            ensure_go_offline(self.ctx)
+            return self._offline(
+                lambda: self.journal.shifts.open(shift_id, now, initial, offline=True)
+            )
+        self.journal.shifts.open(shift_id, now, initial)
+        try:
+            await self.client.open_shift(OpenShift(id=shift_id))
+            opened = await self.client.wait_shift(
+                shift_id, frozenset({SHIFT_OPENED, SHIFT_CLOSED}), give_up_after=SHIFT_WAIT_SECONDS
+            )
+        except Exception as error:
+            if not is_unreachable(error):
+                self.journal.shifts.update(shift_id, self.ctx.now(), state=ShiftState.FAILED)
+                text = error.message if isinstance(error, CheckboxError) else str(error)
+                raise RegisterError(Refusal.SERVER_REJECTED, text) from error
+            self.ctx.move(ConnectivityEvent.NETWORK_LOST, "shift open: Checkbox unreachable")
+            self._check_offline_open()
+            ensure_go_offline(self.ctx)
+            return self._offline(lambda: self.journal.shifts.open_offline(shift_id, self.ctx.now()))
+        return self.journal.shifts.update(
+            shift_id,
+            self.ctx.now(),
+            state=ShiftState.OPENED,
+            serial=opened.serial,
+            opened_at=opened.opened_at,
+            server_response=opened.model_dump(mode="json", exclude_none=True),
+        )
+
+    def _check_offline_open(self) -> None:
+        if not any(s.state is ShiftState.CLOSED for s in self.journal.shifts.list(limit=5)):
+            raise RegisterError(
+                Refusal.UNREACHABLE, "Перше відкриття зміни має бути виконано онлайн"
+            )
+        check_offline_allowed(self.ctx)
+
+    def _offline(self, issue: Callable[[], Shift]) -> Shift:
+        try:
+            return issue()
+        except NoFreeOfflineCodeError as error:
+            raise RegisterError(Refusal.NO_OFFLINE_CODES, left=0) from error
+
+    def _carried_balance(self) -> int:
+        for shift in self.journal.shifts.list(limit=10):
+            if shift.state is ShiftState.CLOSED and shift.z_report:
+                return int(shift.z_report.get("balance", 0))
+        return 0
+
+    def _shift_initial(self, shift: Shift) -> int:
+        response = shift.server_response or {}
+        balance = response.get("balance") or {}
+        if isinstance(balance, dict) and "initial" in balance:
+            return int(balance["initial"])
+        return shift.initial_balance
+
+    def local_report(self, shift: Shift) -> tuple[dict[str, Any], int]:
+        """The shift's X/Z totals from the journal (and how many receipts are not settled)."""
+        receipts = self.journal.receipts.list(shift_id=shift.id)
+        fiscal = [bodies.fiscal_receipt(r) for r in receipts if r.state in FISCALISED]
+        pending = sum(1 for r in receipts if r.state in UNSETTLED)
+        report = shift_report(fiscal, initial=self._shift_initial(shift))
+        return bodies.report_fields(report), pending
+
+    async def x_report(self) -> ShiftReportView:
+        """X-report: the journal's totals, and the server's when it can be asked."""
+        shift = self._require(signed_in=False, shift=True)
+        local, pending = self.local_report(shift)
+        server: dict[str, Any] | None = None
+        if self.ctx.state not in LOCAL_STATES and not shift.is_offline:
+            try:
+                server = (await self.client.x_report()).model_dump(mode="json", exclude_none=True)
+            except CheckboxError as error:
+                if is_unreachable(error):
+                    self.ctx.move(ConnectivityEvent.NETWORK_LOST, "X-report: Checkbox unreachable")
+                else:
+                    log.warning("server X-report refused: %s", error.message)
+        return ShiftReportView(local, server, z=False, shift=shift, pending=pending)
+
+    async def close_shift(self, counted_cash: int | None = None) -> ShiftReportView:
+        """Z-report: close the shift online, or offline with the report body from the journal."""
+        shift = self._require(signed_in=False, shift=True)
+        await self._settle_unsettled()
+        if self.ctx.state not in LOCAL_STATES and self.journal.queue.pending_count():
+            await self.sync(wait=False)
+        async with self.ctx.lock:
+            local, pending = self.local_report(shift)
+            if pending:
+                raise RegisterError(Refusal.UPLOAD_PENDING, pending=pending)
+            if self.ctx.state in LOCAL_STATES:
+                closed = self._close_offline(shift, local)
+                return ShiftReportView(local, None, True, closed, counted_cash)
+            try:
+                await self.client.close_shift(shift.id)
+                done = await self.client.wait_shift(
+                    shift.id, frozenset({SHIFT_CLOSED}), give_up_after=SHIFT_WAIT_SECONDS
+                )
+            except Exception as error:
+                if not is_unreachable(error):
+                    text = error.message if isinstance(error, CheckboxError) else str(error)
+                    raise RegisterError(Refusal.SERVER_REJECTED, text) from error
+                self.ctx.move(ConnectivityEvent.NETWORK_LOST, "Z-report: Checkbox unreachable")
+                closed = self._close_offline(shift, local)
+                return ShiftReportView(local, None, True, closed, counted_cash)
+            server = (
+                done.z_report.model_dump(mode="json", exclude_none=True) if done.z_report else None
+            )
+            closed = self.journal.shifts.update(
+                shift.id,
+                self.ctx.now(),
+                state=ShiftState.CLOSED,
+                closed_at=done.closed_at or self.ctx.now(),
+                z_report=server or local,
+                server_response=done.model_dump(mode="json", exclude_none=True),
+            )
+        self.ctx.changed()
+        return ShiftReportView(local, server, True, closed, counted_cash)
+
+    def _close_offline(self, shift: Shift, local: dict[str, Any]) -> Shift:
+        if self.journal.codes.free_count() < 1:
+            raise RegisterError(Refusal.NO_OFFLINE_CODES, left=0)
+        ensure_go_offline(self.ctx)
+        body = dict(local)
+        if shift.serial is not None:
+            body["serial"] = shift.serial
+        closed = self._offline(
+            lambda: self.journal.shifts.close_offline(shift.id, self.ctx.now(), body)
+        )
+        self.ctx.changed()
+        return closed
+
+    # --- receipts ----------------------------------------------------------------------------
+
+    async def sell(
+        self, cart: Cart, tenders: Sequence[Tender], *, email: str | None = None
+    ) -> Receipt:
+        """Commit the cart as a receipt and fiscalise it; the journal has it before anything is
+        sent or printed. Raises RegisterError with nothing committed when a rule refuses it."""
+        shift = self._require_selling()
+        if cart.is_empty:
+            raise RegisterError(Refusal.BAD_INPUT, "empty cart", field="cart")
+        payments = [_payment(t) for t in tenders]
+        has_cash = any(t.type is PaymentType.CASH for t in tenders)
+        try:
+            priced = cart.priced()
+            settlement = settle(
+                priced, payments, rounding=has_cash, rounding_mode=self.rounding_mode
+            )
+        except FiscalRuleError as error:
+            raise RegisterError(Refusal.FISCAL_RULE, error.message) from error
+        new = bodies.new_receipt(
+            priced,
+            settlement,
+            now=self.ctx.now(),
+            shift_id=shift.id,
+            payment_details=[t.details for t in tenders],
+        )
+        return await self._fiscalise(new, email)
+
+    async def _fiscalise(self, new: Any, email: str | None = None) -> Receipt:
+        if email:
+            self.ctx.emails[new.id] = email
+        async with self.ctx.lock:
+            try:
+                receipt = await fiscalise(self.ctx, new)
+            finally:
+                self.ctx.changed()
+        return receipt
+
+    def returnable(self, sale_id: str) -> dict[int, int]:
+        """Line position → quantity that may still be returned from the sale ``sale_id``."""
+        sale = self._sale(sale_id)
+        left: dict[str, int] = {}
+        for li in sale.lines:
+            left[li.code] = left.get(li.code, 0) + li.quantity
+        for earlier in self.journal.receipts.list(related_to=sale_id, states=FISCALISED):
+            for li in earlier.lines:
+                left[li.code] = left.get(li.code, 0) - li.quantity
+        result: dict[int, int] = {}
+        for position, li in enumerate(sale.lines, start=1):
+            available = max(min(li.quantity, left.get(li.code, 0)), 0)
+            result[position] = available
+            left[li.code] = left.get(li.code, 0) - available
+        return result
+
+    async def refund(self, sale_id: str, quantities: Mapping[int, int]) -> Receipt:
+        """Return lines of an earlier sale (line position → quantity), refunded by the sale's
+        own payment types, linked by ``related_receipt_id``."""
+        shift = self._require_selling()
+        sale = self._sale(sale_id)
+        wanted = {pos: qty for pos, qty in quantities.items() if qty > 0}
+        if not wanted:
+            raise RegisterError(Refusal.BAD_INPUT, "nothing to return", field="quantity")
+        returning: dict[str, int] = {}
+        for pos, qty in wanted.items():
+            if not 1 <= pos <= len(sale.lines):
+                raise RegisterError(Refusal.BAD_INPUT, "no such line", field="line")
+            code = sale.lines[pos - 1].code
+            returning[code] = returning.get(code, 0) + qty
+        sold: dict[str, int] = {}
+        for li in sale.lines:
+            sold[li.code] = sold.get(li.code, 0) + li.quantity
+        before: dict[str, int] = {}
+        for earlier in self.journal.receipts.list(related_to=sale_id, states=FISCALISED):
+            for li in earlier.lines:
+                before[li.code] = before.get(li.code, 0) + li.quantity
+        try:
+            check_return(sold, before, returning)
+            lines = self._return_lines(sale, wanted)
+            priced = price_receipt(lines)
+            payments = _refund_payments(sale, priced.total_sum, self.rounding_mode)
+            settlement = settle(
+                priced,
+                payments,
+                rounding=any(p.type is PaymentType.CASH for p in payments),
+                rounding_mode=self.rounding_mode,
+            )
+        except FiscalRuleError as error:
+            raise RegisterError(Refusal.FISCAL_RULE, error.message) from error
+        new = bodies.new_receipt(
+            priced,
+            settlement,
+            now=self.ctx.now(),
+            shift_id=shift.id,
+            related_receipt_id=sale.id,
+        )
+        return await self._fiscalise(new)
+
+    def _return_lines(self, sale: Receipt, wanted: Mapping[int, int]) -> list[Line]:
+        """Returned lines at what they cost in the sale (their share of every discount)."""
+        priced_sale = bodies.repriced(sale)
+        lines: list[Line] = []
+        for pos, qty in sorted(wanted.items()):
+            original = sale.lines[pos - 1]
+            paid = priced_sale.lines[pos - 1].total
+            refund = div_round_half_up(paid * qty, original.quantity)
+            gross = div_round_half_up(original.price * qty, 1000)
+            discounts: tuple[Discount, ...] = ()
+            if refund != gross:
+                kind = DiscountType.DISCOUNT if refund < gross else DiscountType.EXTRA_CHARGE
+                discounts = (Discount(kind, DiscountMode.VALUE, abs(gross - refund)),)
+            good = Good(
+                original.code, original.name, original.price, original.tax_codes, original.barcode
+            )
+            lines.append(Line(good, qty, is_return=True, discounts=discounts))
+        return lines
+
+    def _sale(self, sale_id: str) -> Receipt:
+        sale = self.journal.receipts.get(sale_id)
+        if sale is None or sale.type != ReceiptType.SELL.value or sale.state not in FISCALISED:
+            raise RegisterError(Refusal.NOT_FOUND, sale_id, field="receipt")
+        return sale
+
+    async def service_in(self, amount: int, reason: str = "") -> Receipt:
+        return await self._service(ReceiptType.SERVICE_IN, amount, reason or CASH_LABEL)
+
+    async def service_out(self, amount: int, reason: str = "") -> Receipt:
+        shift = self._require_selling()
+        local, _ = self.local_report(shift)
+        if amount > int(local.get("balance", 0)):
+            raise RegisterError(
+                Refusal.FISCAL_RULE,
+                "Сума службової видачі більша за залишок готівки в касі",
+                balance=int(local.get("balance", 0)),
+            )
+        return await self._service(ReceiptType.SERVICE_OUT, amount, reason or CASH_LABEL)
+
+    async def cash_withdrawal(self, amount: int, label: str = CARD_LABEL) -> Receipt:
+        return await self._service(ReceiptType.CASH_WITHDRAWAL, amount, label)
+
+    async def _service(self, kind: ReceiptType, amount: int, label: str) -> Receipt:
+        shift = self._require_selling()
+        if amount <= 0:
+            raise RegisterError(Refusal.BAD_INPUT, "amount", field="amount")
+        new = bodies.service_receipt(
+            kind, amount, now=self.ctx.now(), shift_id=shift.id, label=label
+        )
+        return await self._fiscalise(new)
+
+    def receipt(self, receipt_id: str) -> Receipt | None:
+        return self.journal.receipts.get(receipt_id)
+
+    def find_receipts(
+        self, text: str = "", *, day: datetime | None = None, limit: int = 50
+    ) -> list[Receipt]:
+        """Sales for a return: by fiscal code, receipt id (or its start), scanned receipt
+        barcode, or the Kyiv day they were made; newest first."""
+        text = text.strip()
+        found: list[Receipt] = []
+        if text:
+            found = self.journal.receipts.list(fiscal_code=text)
+            if not found:
+                exact = self.journal.receipts.get(text)
+                found = [exact] if exact is not None else []
+            if not found and len(text) >= 4:
+                recent = self.journal.receipts.list(newest_first=True, limit=2000)
+                found = [r for r in recent if r.id.startswith(text.lower())]
+        else:
+            since = day
+            until = None if day is None else day + timedelta(days=1)
+            found = self.journal.receipts.list(
+                since=since, until=until, newest_first=True, limit=limit
+            )
+        return [r for r in found if r.type == ReceiptType.SELL.value and r.state in FISCALISED][
+            :limit
+        ]
+
+    # --- connectivity ------------------------------------------------------------------------
+
+    async def force_offline(self) -> None:
+        """The manager takes the register offline (e.g. a flaky line): local codes from now."""
+        self.ctx.forced_offline = True
+        self.ctx.set_setting("forced_offline", "1")
+        self.ctx.move(ConnectivityEvent.FORCE_OFFLINE, "offline forced by the manager")
+
+    async def release_offline(self) -> None:
+        self.ctx.forced_offline = False
+        self.ctx.set_setting("forced_offline", "0")
+        self.ctx.move(ConnectivityEvent.RELEASE_OFFLINE, "forced offline ended by the manager")
+
+    async def sync(self, *, wait: bool = False, give_up_after: float = 600.0) -> RegisterStatus:
+        """One round of the worker now; with ``wait`` until online with an empty queue."""
+        deadline = asyncio.get_running_loop().time() + give_up_after
+        while True:
+            await self._step(force=True)
+            status = self.status()
+            if not wait or (status.state is ConnectivityState.ONLINE and status.queued == 0):
+                return status
+            if asyncio.get_running_loop().time() > deadline:
+                raise RegisterError(Refusal.UNREACHABLE, f"still {status.state.value}")
+            await asyncio.sleep(min(self.intervals.probe, 1.0))
+
+    # --- the worker --------------------------------------------------------------------------
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                await self._step()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("register worker step failed")
+            online = self.ctx.state in (ConnectivityState.ONLINE, ConnectivityState.SERVER_OFFLINE)
+            delay = self.intervals.poll if online else self.intervals.probe
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.ctx.wake.wait(), delay)
+            self.ctx.wake.clear()
+
+    async def _step(self, *, force: bool = False) -> None:
+        ctx = self.ctx
+        try:
+            if ctx.state is ConnectivityState.LOCAL_OFFLINE:
+                if ctx.forced_offline:
+                    return
+                await self.client.cash_register_info()
+                ctx.move(ConnectivityEvent.NETWORK_BACK, "Checkbox answers again")
+            if ctx.state in (ConnectivityState.UPLOADING, ConnectivityState.GOING_ONLINE):
+                await upload_and_go_online(ctx)
+                return
+            await self._settle_unsettled()
+            await self._watch_server(force)
+            if self._signed_in or self.client.session.token is not None:
+                await refill(ctx)
+        except RateLimited as error:
+            log.info("rate limited: %s", error.message)
+        except CheckboxError as error:
+            if not is_unreachable(error):
+                log.warning("worker: %s", error.message)
+                return
+            ctx.move(ConnectivityEvent.NETWORK_LOST, f"Checkbox unreachable: {error.message}")
+        except TimeoutError:
+            ctx.move(ConnectivityEvent.NETWORK_LOST, "Checkbox timed out")
+        finally:
+            ctx.changed()
+
+    async def _settle_unsettled(self) -> None:
+        """Receipts committed but not settled (a crash, a slow server) are sent again."""
+        for receipt in self.journal.receipts.list(states=UNSETTLED):
+            async with self.ctx.lock:
+                current = self.journal.receipts.get(receipt.id)
+                if current is None or current.state not in UNSETTLED:
+                    continue
+                if self.ctx.state in LOCAL_STATES:
+                    with contextlib.suppress(RegisterError):
+                        issue_locally(self.ctx, current)
+                    continue
+                with contextlib.suppress(RegisterError):
+                    await send(self.ctx, current)
+
+    async def _watch_server(self, force: bool) -> None:
+        loop = asyncio.get_running_loop()
+        now = loop.time()
+        ctx = self.ctx
+        if ctx.state is ConnectivityState.SERVER_OFFLINE:
+            try:
+                await self.client.ping_tax_service()
+            except TaxServiceUnavailable:
+                return
+            register = await self.client.cash_register_info()
+            if not register.offline_mode:
+                ctx.move(ConnectivityEvent.TAX_SERVICE_BACK, "tax service answers again")
+                await refill(ctx, force_reconcile=True)
+            return
+        if ctx.state is not ConnectivityState.ONLINE:
+            return
+        if force or now - self._last_poll >= self.intervals.poll:
+            self._last_poll = now
+            register = await self.client.cash_register_info()
+            if register.offline_mode:
+                ctx.move(ConnectivityEvent.TAX_SERVICE_LOST, "register offline on Checkbox")
+                return
+        if self._signed_in and (force or now - self._last_ping >= self.intervals.ping):
+            self._last_ping = now
+            try:
+                await self.client.ping_tax_service()
+            except TaxServiceUnavailable as error:
+                ctx.move(ConnectivityEvent.TAX_SERVICE_LOST, error.message)
+
+    # --- guards ------------------------------------------------------------------------------
+
+    def _require(self, *, signed_in: bool, shift: bool) -> Shift:
+        if self._recovering:
+            raise RegisterError(Refusal.RECOVERING, count=len(self._recovering))
+        if signed_in and not self._signed_in:
+            raise RegisterError(Refusal.NOT_SIGNED_IN)
+        current = self.journal.shifts.current()
+        if shift and (current is None or current.state is not ShiftState.OPENED):
+            raise RegisterError(Refusal.NO_SHIFT)
+        if not shift and current is not None:
+            raise RegisterError(Refusal.SHIFT_ALREADY_OPEN)
+        return current  # type: ignore[return-value]
+
+    def _require_selling(self) -> Shift:
+        shift = self._require(signed_in=False, shift=True)
+        stop = limits_now(self.ctx).stop(Limit.SHIFT_AGE)
+        if stop is not None:
+            raise RegisterError(Refusal.SHIFT_EXPIRED, left=stop.left)
+        return shift
+
+
+def _hash(salt: str, secret: str) -> str:
+    return hashlib.pbkdf2_hmac("sha256", secret.encode(), salt.encode(), 100_000).hex()
+
+
+def _payment(tender: Tender) -> Payment:
+    label = tender.label or (CASH_LABEL if tender.type is PaymentType.CASH else CARD_LABEL)
+    return Payment(tender.type, tender.value, label)
+
+
+def _refund_payments(sale: Receipt, total: int, mode: RoundingMode) -> list[Payment]:
+    """Refund by the sale's payment types: to the card up to what the card paid, the rest in
+    cash (rounded by the NBU rule, as cash always is)."""
+    card = sum(p.value for p in sale.payments if p.type == PaymentType.CASHLESS.value)
+    card_part = min(card, total)
+    payments: list[Payment] = []
+    if card_part:
+        payments.append(Payment(PaymentType.CASHLESS, card_part, CARD_LABEL))
+    if total > card_part:
+        cash = cash_due(total, card_part, rounding=True, mode=mode)
+        payments.append(Payment(PaymentType.CASH, cash, CASH_LABEL))
+    return payments

@@ -1,0 +1,183 @@
+"""Uploading a local offline period in order: go-offline → each transaction → go-online.
+
+Each queued entry is sent under its own id and its own offline code and fiscal date; the outcome
+is journaled atomically (``Uploads``), so a crash resumes exactly at the first entry not yet
+finished. An entry Checkbox refuses for good is set aside with the server's text for the manager
+and the rest go on; only "unreachable" stops the drain.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from pos.checkbox import exactly_once
+from pos.checkbox.errors import AlreadyOffline, CheckboxError, OfflineCodeUsed, RateLimited
+from pos.checkbox.models import CloseShift, GoOffline, OpenShift, ReportBody
+from pos.journal.errors import NoFreeOfflineCodeError
+from pos.journal.records import QueueEntry, QueueKind, ShiftState
+from pos.register import bodies
+from pos.register.code_pool import refill
+from pos.register.connectivity import ConnectivityEvent, ConnectivityState
+from pos.register.context import RegisterContext, is_unreachable
+from pos.register.fiscalise import SERVER_MANUAL_OFFLINE
+
+log = logging.getLogger(__name__)
+
+ONLINE_POLL_SECONDS = 1.0
+ONLINE_POLL_TRIES = 30
+
+
+async def upload_entry(ctx: RegisterContext, entry: QueueEntry) -> None:
+    """Send one queued transaction until the server accepts or refuses it for good."""
+    while True:
+        try:
+            await _send(ctx, entry)
+            return
+        except OfflineCodeUsed:
+            # Burn the code, give the entry the next free one (same date, same place), resend.
+            try:
+                entry = ctx.journal.uploads.code_was_used(entry.seq, ctx.now())
+            except NoFreeOfflineCodeError:
+                _set_aside(ctx, entry, "no free offline code left to replace a used one")
+                return
+        except AlreadyOffline:
+            if entry.kind is not QueueKind.GO_OFFLINE:
+                raise
+            ctx.journal.uploads.accepted(entry.seq, ctx.now())
+            ctx.set_setting(SERVER_MANUAL_OFFLINE, "1")
+            return
+        except RateLimited:
+            raise
+        except CheckboxError as error:
+            if is_unreachable(error):
+                raise
+            _set_aside(ctx, entry, error.message)
+            return
+
+
+def _set_aside(ctx: RegisterContext, entry: QueueEntry, text: str) -> None:
+    now = ctx.now()
+    log.warning("upload of %s %s set aside: %s", entry.kind, entry.subject_id, text)
+    ctx.journal.queue.set_aside(entry.seq, text, now)
+    if entry.kind is QueueKind.RECEIPT:
+        receipt = ctx.journal.receipts.get(entry.subject_id)
+        if receipt is not None and receipt.state.value == "offline_issued":
+            ctx.journal.receipts.mark_failed(entry.subject_id, now, text)
+    if entry.fiscal_code:
+        code = ctx.journal.codes.get(entry.fiscal_code)
+        if code is not None and code.state.value == "used":
+            ctx.journal.codes.burn(entry.fiscal_code, now)  # printed: never reused
+
+
+async def _send(ctx: RegisterContext, entry: QueueEntry) -> None:
+    client = ctx.client
+    now = ctx.now
+    if entry.kind is QueueKind.GO_OFFLINE:
+        await client.go_offline(
+            GoOffline(go_offline_date=entry.fiscal_date, fiscal_code=entry.fiscal_code)
+        )
+        ctx.journal.uploads.accepted(entry.seq, now())
+        ctx.set_setting(SERVER_MANUAL_OFFLINE, "1")
+    elif entry.kind is QueueKind.SHIFT_OPEN:
+        shift = await client.open_shift(
+            OpenShift(
+                id=entry.subject_id, fiscal_code=entry.fiscal_code, fiscal_date=entry.fiscal_date
+            )
+        )
+        ctx.journal.uploads.accepted(
+            entry.seq, now(), shift.model_dump(mode="json", exclude_none=True)
+        )
+        if shift.serial is not None and _open(ctx, entry.subject_id):
+            ctx.journal.shifts.update(entry.subject_id, now(), serial=shift.serial)
+    elif entry.kind is QueueKind.SHIFT_CLOSE:
+        report = ReportBody.model_validate(_report_body(entry.payload))
+        shift = await client.close_shift(
+            entry.subject_id,
+            CloseShift(report=report, fiscal_code=entry.fiscal_code, fiscal_date=entry.fiscal_date),
+        )
+        ctx.journal.uploads.accepted(
+            entry.seq, now(), shift.model_dump(mode="json", exclude_none=True)
+        )
+    elif entry.kind is QueueKind.RECEIPT:
+        payload = entry.payload or {}
+        assert entry.fiscal_code is not None
+        body = bodies.with_fiscal(payload["body"], entry.fiscal_code, entry.fiscal_date)
+        answer = await exactly_once.create_receipt(client, payload["path"], entry.subject_id, body)
+        response = answer.model_dump(mode="json", exclude_none=True)
+        if answer.fiscal_code in (None, entry.fiscal_code):
+            ctx.journal.uploads.accepted(entry.seq, now(), response)
+        else:
+            # "Вказаний id чеку вже існує": the online attempt had arrived; the server's wins.
+            ctx.journal.uploads.server_had_it(
+                entry.seq,
+                now(),
+                answer.fiscal_code,
+                answer.fiscal_date or entry.fiscal_date,
+                response,
+            )
+    else:  # GO_ONLINE entries are not queued by this version; finish them harmlessly
+        ctx.journal.queue.mark_done(entry.seq, now())
+
+
+def _open(ctx: RegisterContext, shift_id: str) -> bool:
+    shift = ctx.journal.shifts.get(shift_id)
+    return shift is not None and shift.state not in (ShiftState.CLOSED, ShiftState.FAILED)
+
+
+def _report_body(payload: dict[str, Any] | None) -> dict[str, Any]:
+    allowed = set(ReportBody.model_fields)
+    return {k: v for k, v in (payload or {}).items() if k in allowed}
+
+
+async def drain(ctx: RegisterContext) -> None:
+    """Upload every pending entry in order (one fiscal operation at a time)."""
+    while True:
+        async with ctx.lock:
+            entry = ctx.journal.queue.peek_next()
+            if entry is None:
+                return
+            await upload_entry(ctx, entry)
+        ctx.changed()
+
+
+async def go_online(ctx: RegisterContext) -> None:
+    """After the drain: go-online if we had put the server in manual offline, then wait for it."""
+    if ctx.setting(SERVER_MANUAL_OFFLINE) == "1":
+        ctx.move(ConnectivityEvent.UPLOAD_DONE, "offline transactions uploaded")
+        try:
+            await ctx.client.go_online()
+        except CheckboxError as error:
+            if is_unreachable(error):
+                raise
+            log.warning("go-online refused: %s", error.message)
+        ctx.set_setting(SERVER_MANUAL_OFFLINE, "0")
+        await wait_online(ctx)
+    else:
+        ctx.move(ConnectivityEvent.NOTHING_TO_UPLOAD, "nothing to upload")
+        register = await ctx.client.cash_register_info()
+        if register.offline_mode:
+            ctx.move(ConnectivityEvent.TAX_SERVICE_LOST, "register in offline mode on Checkbox")
+    await refill(ctx, force_reconcile=True)
+
+
+async def wait_online(ctx: RegisterContext) -> None:
+    for _ in range(ONLINE_POLL_TRIES):
+        register = await ctx.client.cash_register_info()
+        if not register.offline_mode:
+            ctx.move(ConnectivityEvent.SERVER_ONLINE, "Checkbox reports the register online")
+            return
+        if not register.stay_offline:
+            # go-online was taken, but the tax service is still down: automatic offline.
+            ctx.move(ConnectivityEvent.TAX_SERVICE_LOST, "tax service still unavailable")
+            return
+        await asyncio.sleep(ONLINE_POLL_SECONDS)
+
+
+async def upload_and_go_online(ctx: RegisterContext) -> None:
+    await drain(ctx)
+    if ctx.state is ConnectivityState.UPLOADING:
+        await go_online(ctx)
+    elif ctx.state is ConnectivityState.GOING_ONLINE:
+        await wait_online(ctx)
