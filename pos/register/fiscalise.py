@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from pos.checkbox import exactly_once
-from pos.checkbox.errors import CheckboxError, ServiceUnavailable
+from pos.checkbox.errors import AuthError, CheckboxError, ServiceUnavailable
 from pos.checkbox.models import Receipt as ApiReceipt
 from pos.checkbox.models.receipt import RECEIPT_DONE
 from pos.domain.receipt import ReceiptType
@@ -121,6 +121,8 @@ async def send(ctx: RegisterContext, record: Receipt) -> Receipt:
             answer = await ctx.client.wait_receipt(record.id, give_up_after=SETTLE_SECONDS)
     except Exception as error:
         if not is_unreachable(error):
+            if isinstance(error, AuthError):  # not the receipt's fault: it stays to be resent
+                raise RegisterError(Refusal.NOT_SIGNED_IN, error.message) from error
             if isinstance(error, CheckboxError):
                 ctx.journal.receipts.mark_failed(record.id, ctx.now(), error.message)
                 raise RegisterError(

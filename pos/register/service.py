@@ -135,8 +135,8 @@ class RegisterService:
         self.ctx.info.cash_register_id = self.ctx.setting("cash_register_id")
 
     async def start(self, *, worker: bool = True) -> None:
-        """Settle what the last run left unfinished, then start the background worker."""
-        await self.recover()
+        """Start the background worker; recovery runs once the cashier is signed in."""
+        self._recovering = tuple(recovery.unfinished(self.journal))
         if worker and self._worker is None:
             self._worker = asyncio.create_task(self._run(), name="register-worker")
 
@@ -229,7 +229,7 @@ class RegisterService:
         else:
             self._remember_secret(secret)
         self._signed_in = True
-        self.ctx.changed()
+        await self.recover()
         self.ctx.wake.set()
         return self.ctx.info.cashier_name or ""
 
@@ -244,6 +244,7 @@ class RegisterService:
                 raise RegisterError(Refusal.SIGN_IN_FAILED, error.message) from error
             self.ctx.move(ConnectivityEvent.NETWORK_LOST, "Checkbox unreachable")
         self._signed_in = True
+        await self.recover()
         return True
 
     async def _after_sign_in(self) -> None:
@@ -689,6 +690,8 @@ class RegisterService:
 
     async def _step(self, *, force: bool = False) -> None:
         ctx = self.ctx
+        if not self._signed_in:
+            return  # nothing can be sent or asked without a cashier's token
         try:
             if ctx.state is ConnectivityState.LOCAL_OFFLINE:
                 if ctx.forced_offline:
@@ -700,8 +703,7 @@ class RegisterService:
                 return
             await self._settle_unsettled()
             await self._watch_server(force)
-            if self._signed_in or self.client.session.token is not None:
-                await refill(ctx)
+            await refill(ctx)
         except RateLimited as error:
             log.info("rate limited: %s", error.message)
         except CheckboxError as error:

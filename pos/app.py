@@ -1,0 +1,135 @@
+"""Composition root: settings → (training sandbox) → journal → Checkbox client → register service.
+
+Training mode starts the Checkbox emulator in this process on 127.0.0.1, signs in with its first
+seeded register, and fills an empty journal with the demo catalogue; the outage drill switches the
+emulator's tax service and pulls the client's ``NetworkSwitch``. Real mode uses the API address
+and license key from the settings.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from pos.checkbox import CheckboxClient, MemoryTokenStore
+from pos.checkbox.network_switch import NetworkSwitch
+from pos.config import AppConfig, FileTokenStore
+from pos.journal import Journal
+from pos.journal.catalogue_import import import_catalogue
+from pos.journal.journal import default_journal_path
+from pos.register.service import RegisterService
+
+log = logging.getLogger(__name__)
+
+RESOURCES = Path(__file__).resolve().parent.parent / "resources"
+DEMO_CATALOGUE = RESOURCES / "demo_catalogue.csv"
+TRAINING_REGISTER = "training"
+
+
+@dataclass
+class TrainingAccount:
+    """The sandbox's seeded cashier (shown on the training sign-in screen)."""
+
+    license_key: str
+    pin: str
+    login: str
+    password: str
+
+
+@dataclass
+class RunningRegister:
+    service: RegisterService
+    journal: Journal
+    client: CheckboxClient
+    network: NetworkSwitch
+    config: AppConfig
+    sandbox: Any = None  # pos.sandbox.server.RunningSandbox in training mode
+    training_account: TrainingAccount | None = None
+
+    @property
+    def training(self) -> bool:
+        return self.sandbox is not None
+
+    def tax_service(self, up: bool) -> None:
+        """Outage drill (training only): the simulated tax service down or up."""
+        if self.sandbox is None:
+            raise RuntimeError("the outage drill exists in training mode only")
+        self.sandbox.control("POST", "/sandbox/tax-service", {"state": "up" if up else "down"})
+
+    def cut_network(self, cut: bool) -> None:
+        """Outage drill (training only): pull or plug the simulated network cable."""
+        if self.sandbox is None:
+            raise RuntimeError("the outage drill exists in training mode only")
+        self.network.cut = cut
+        self.service.ctx.wake.set()
+
+
+@contextlib.contextmanager
+def _training_sandbox(data: Path) -> Iterator[Any]:
+    from pos.sandbox.server import serve_in_thread
+
+    with serve_in_thread(data / "training-sandbox") as running:
+        yield running
+
+
+def fill_demo_catalogue(journal: Journal) -> None:
+    if journal.catalogue.count() == 0 and DEMO_CATALOGUE.exists():
+        report = import_catalogue(journal, DEMO_CATALOGUE, datetime.now(UTC), skip_bad_rows=True)
+        log.info("demo catalogue: %d goods", report.imported)
+
+
+@contextlib.asynccontextmanager
+async def open_register(
+    config: AppConfig,
+    *,
+    worker: bool = True,
+    token_dir: Path | None = None,
+    sandbox: Any = None,
+) -> AsyncIterator[RunningRegister]:
+    """Everything the window (or a headless command) needs, started; stopped on exit.
+    Training mode starts its own sandbox unless one is given (tests share one)."""
+    with contextlib.ExitStack() as stack:
+        account = None
+        if config.training:
+            if sandbox is None:
+                sandbox = stack.enter_context(_training_sandbox(config.data))
+            seeded = sandbox.registers[0]
+            account = TrainingAccount(
+                seeded.license_key,
+                seeded.cashier_pin,
+                seeded.cashier_login,
+                seeded.cashier_password,
+            )
+            api_url, license_key = sandbox.base_url, seeded.license_key
+            journal_path = default_journal_path(config.data, TRAINING_REGISTER)
+            token_store: Any = MemoryTokenStore()
+        else:
+            api_url = config.api_url
+            license_key = config.license_key.get_secret_value() if config.license_key else None
+            journal_path = default_journal_path(config.data)
+            token_store = FileTokenStore((token_dir or config.data) / "token.json")
+        journal = Journal.open(journal_path)
+        stack.callback(journal.close)
+        if config.training:
+            fill_demo_catalogue(journal)
+        network = NetworkSwitch()
+        client = CheckboxClient(api_url, transport=network)
+        service = RegisterService(
+            journal,
+            client,
+            license_key=license_key,
+            thresholds=config.thresholds.to_thresholds(),
+            token_store=token_store,
+            training=config.training,
+        )
+        try:
+            await service.start(worker=worker)
+            yield RunningRegister(service, journal, client, network, config, sandbox, account)
+        finally:
+            await service.stop()
+            await client.aclose()

@@ -1,0 +1,173 @@
+"""Settings of one installation: where data lives, which Checkbox and register, the thresholds.
+
+Plain settings go to ``settings.json`` in the platformdirs config directory; secrets (license key,
+the cashier token, the manager PIN's hash) go to ``secrets.json`` beside it, readable by the
+owner only, and are never logged or shown (``SecretStr``). No settings at all means training mode.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import secrets
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+from pydantic import SecretStr
+
+from pos.register.limits import Thresholds
+
+APP = "pos"
+DEFAULT_MANAGER_PIN = "0000"  # training mode; the manager must change it before going live
+
+
+def config_dir() -> Path:
+    return Path(platformdirs.user_config_dir(APP, appauthor=False))
+
+
+def data_dir() -> Path:
+    return Path(platformdirs.user_data_dir(APP, appauthor=False))
+
+
+def log_dir() -> Path:
+    return Path(platformdirs.user_log_dir(APP, appauthor=False))
+
+
+@dataclass
+class ThresholdSettings:
+    """The limits' warning thresholds in hours/minutes/codes as the manager edits them."""
+
+    offline_warning_hours: float = 4.0
+    month_warning_hours: float = 12.0
+    shift_warning_minutes: float = 60.0
+    codes_warning: int = 20
+    codes_low_water: int = 100
+
+    def to_thresholds(self) -> Thresholds:
+        from datetime import timedelta
+
+        return Thresholds(
+            offline_warning=timedelta(hours=self.offline_warning_hours),
+            month_warning=timedelta(hours=self.month_warning_hours),
+            shift_warning=timedelta(minutes=self.shift_warning_minutes),
+            codes_warning=self.codes_warning,
+            codes_low_water=self.codes_low_water,
+        )
+
+
+@dataclass
+class AppConfig:
+    training: bool = True
+    api_url: str = ""
+    license_key: SecretStr | None = field(default=None, repr=False)
+    language: str = "uk"
+    printer: str = ""  # system printer name; "" = ask / PDF
+    shop_name: str = ""
+    shop_address: str = ""
+    thresholds: ThresholdSettings = field(default_factory=ThresholdSettings)
+    manager_pin_hash: str = field(default="", repr=False)
+    data: Path = field(default_factory=data_dir)
+
+    def check_manager_pin(self, pin: str) -> bool:
+        if not self.manager_pin_hash:
+            return pin == DEFAULT_MANAGER_PIN
+        salt, _, digest = self.manager_pin_hash.partition(":")
+        return secrets.compare_digest(_pin_hash(salt, pin), digest)
+
+    def set_manager_pin(self, pin: str) -> None:
+        salt = secrets.token_hex(8)
+        self.manager_pin_hash = f"{salt}:{_pin_hash(salt, pin)}"
+
+
+def _pin_hash(salt: str, pin: str) -> str:
+    return hashlib.pbkdf2_hmac("sha256", pin.encode(), salt.encode(), 100_000).hex()
+
+
+_PLAIN = ("training", "api_url", "language", "printer", "shop_name", "shop_address")
+
+
+def load(directory: Path | None = None) -> AppConfig:
+    """Read the settings (missing or broken files give training-mode defaults)."""
+    base = directory or config_dir()
+    plain = _read(base / "settings.json")
+    secret = _read(base / "secrets.json")
+    config = AppConfig()
+    for name in _PLAIN:
+        if name in plain:
+            setattr(config, name, type(getattr(config, name))(plain[name]))
+    if isinstance(plain.get("thresholds"), dict):
+        known = {f.name for f in fields(ThresholdSettings)}
+        config.thresholds = ThresholdSettings(
+            **{k: v for k, v in plain["thresholds"].items() if k in known}
+        )
+    if plain.get("data"):
+        config.data = Path(plain["data"])
+    if secret.get("license_key"):
+        config.license_key = SecretStr(str(secret["license_key"]))
+    config.manager_pin_hash = str(secret.get("manager_pin_hash", ""))
+    return config
+
+
+def save(config: AppConfig, directory: Path | None = None) -> None:
+    base = directory or config_dir()
+    base.mkdir(parents=True, exist_ok=True)
+    plain: dict[str, Any] = {name: getattr(config, name) for name in _PLAIN}
+    plain["thresholds"] = asdict(config.thresholds)
+    plain["data"] = str(config.data)
+    _write(base / "settings.json", plain, private=False)
+    secret = {
+        "license_key": config.license_key.get_secret_value() if config.license_key else "",
+        "manager_pin_hash": config.manager_pin_hash,
+    }
+    _write(base / "secrets.json", secret, private=True)
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        value = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def _write(path: Path, value: dict[str, Any], *, private: bool) -> None:
+    tmp = path.with_suffix(".tmp")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
+    fd = os.open(tmp, flags, 0o600 if private else 0o644)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        json.dump(value, handle, ensure_ascii=False, indent=2)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+    if private:
+        with contextlib.suppress(OSError):
+            os.chmod(path, 0o600)
+
+
+class FileTokenStore:
+    """The cashier's token in a private file, so headless commands need not sign in each time."""
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+
+    def __repr__(self) -> str:
+        return "FileTokenStore(…)"
+
+    def load(self, key: str) -> str | None:
+        value = _read(self._path).get(key)
+        return str(value) if value else None
+
+    def save(self, key: str, token: str) -> None:
+        tokens = _read(self._path)
+        tokens[key] = token
+        self._path.parent.mkdir(parents=True, exist_ok=True)
+        _write(self._path, tokens, private=True)
+
+    def forget(self, key: str) -> None:
+        tokens = _read(self._path)
+        if tokens.pop(key, None) is not None:
+            _write(self._path, tokens, private=True)
