@@ -15,7 +15,11 @@ from collections.abc import Sequence
 import pos
 
 # Modules exposing `register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser])`.
-COMMAND_MODULES: tuple[str, ...] = ("pos.journal.commands", "pos.sandbox.commands")
+COMMAND_MODULES: tuple[str, ...] = (
+    "pos.journal.commands",
+    "pos.sandbox.commands",
+    "pos.headless.commands",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

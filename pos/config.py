@@ -148,6 +148,16 @@ def _write(path: Path, value: dict[str, Any], *, private: bool) -> None:
             os.chmod(path, 0o600)
 
 
+def read_private(path: Path) -> dict[str, Any]:
+    """A secrets file (credentials of a headless register); {} when missing or broken."""
+    return _read(path)
+
+
+def write_private(path: Path, value: dict[str, Any]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _write(path, value, private=True)
+
+
 class FileTokenStore:
     """The cashier's token in a private file, so headless commands need not sign in each time."""
 

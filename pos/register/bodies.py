@@ -88,7 +88,7 @@ def new_receipt(
             amount = p.discount_sum if d.type is DiscountType.DISCOUNT else p.extra_charge_sum
             discounts.append(_discount_record(d, amount, position))
     for applied in priced.discounts:
-        discounts.append(_discount_record(applied.discount, applied.sum, None))
+        discounts.append(_discount_record(applied.discount, abs(applied.sum), None))
     details = list(payment_details) + [None] * (len(settlement.payments) - len(payment_details))
     payments = tuple(
         ReceiptPayment(p.type.value, p.value, p.label, details[i])

@@ -205,14 +205,7 @@ class RegisterService:
     ) -> str:
         """Sign the cashier in (PIN on this register, or login and password). Offline, a PIN
         that signed in online before is accepted so selling can go on. Returns the name."""
-        if pin is not None:
-            if self._license_key is None:
-                raise RegisterError(Refusal.SIGN_IN_FAILED, "no license key configured")
-            credentials: PinSignIn | PasswordSignIn = PinSignIn(self._license_key, SecretStr(pin))
-        elif login is not None and password is not None:
-            credentials = PasswordSignIn(login, SecretStr(password), self._license_key)
-        else:
-            raise RegisterError(Refusal.BAD_INPUT, "PIN or login and password", field="pin")
+        credentials = self._credentials(pin, login, password)
         self.client.session = Session(credentials, token_store=self._token_store)
         secret = pin if pin is not None else f"{login}\n{password}"
         try:
@@ -233,19 +226,36 @@ class RegisterService:
         self.ctx.wake.set()
         return self.ctx.info.cashier_name or ""
 
-    async def resume_session(self) -> bool:
-        """Headless commands: reuse the stored token (no PIN needed); False when there is none."""
-        if self.client.session.token is None:
-            return False
+    async def resume_session(
+        self, *, pin: str | None = None, login: str | None = None, password: str | None = None
+    ) -> None:
+        """Headless commands: reuse the stored token when there is one (the client signs in
+        again by itself if Checkbox rejects it), else sign in; offline, carry on unsigned."""
+        credentials = self._credentials(pin, login, password)
+        self.client.session = Session(credentials, token_store=self._token_store)
         try:
+            if self.client.session.token is None:
+                await self.client.sign_in()
             await self._after_sign_in()
+        except AuthError as error:
+            raise RegisterError(Refusal.SIGN_IN_FAILED, error.message) from error
         except CheckboxError as error:
             if not is_unreachable(error):
                 raise RegisterError(Refusal.SIGN_IN_FAILED, error.message) from error
             self.ctx.move(ConnectivityEvent.NETWORK_LOST, "Checkbox unreachable")
         self._signed_in = True
         await self.recover()
-        return True
+
+    def _credentials(
+        self, pin: str | None, login: str | None, password: str | None
+    ) -> PinSignIn | PasswordSignIn:
+        if pin is not None:
+            if self._license_key is None:
+                raise RegisterError(Refusal.SIGN_IN_FAILED, "no license key configured")
+            return PinSignIn(self._license_key, SecretStr(pin))
+        if login is not None and password is not None:
+            return PasswordSignIn(login, SecretStr(password), self._license_key)
+        raise RegisterError(Refusal.BAD_INPUT, "PIN or login and password", field="pin")
 
     async def _after_sign_in(self) -> None:
         me = await self.client.me()

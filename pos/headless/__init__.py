@@ -1,0 +1,1 @@
+"""The register service without a window: kiosks, scripted integrations, support, load tests."""

@@ -1,0 +1,346 @@
+"""`pos register …`: the register service as one process per command, for kiosks and scripts.
+
+Each command opens the journal in ``--data DIR`` (default: the platformdirs data directory),
+signs in with what ``pos register login`` stored, does its work and exits: 0 done, 1 refused or
+failed (the reason on stderr, or in the JSON with ``--json``), 2 not set up / bad arguments.
+Settings and secrets live beside the journal (secrets in a file only the owner may read).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from pydantic import SecretStr
+
+from pos import config as app_config
+from pos.app import RunningRegister, open_register
+from pos.domain.money import MoneyFormatError, format_money, parse_money, parse_quantity
+from pos.domain.receipt import PaymentType
+from pos.domain.rounding import round_cash
+from pos.journal.records import Receipt
+from pos.register.cart import Cart, Tender
+from pos.register.errors import Refusal, RegisterError
+
+SubParsers = Any
+
+CREDENTIALS = "credentials.json"
+
+
+class UsageError(Exception):
+    """Bad arguments or a register that was never set up (exit status 2)."""
+
+
+def register(subparsers: SubParsers) -> None:
+    parser = subparsers.add_parser("register", help="work the register without a window")
+    actions = parser.add_subparsers(dest="register_command", metavar="ACTION")
+
+    def action(name: str, help_text: str, run: Callable[[argparse.Namespace], Any]) -> Any:
+        sub = actions.add_parser(name, help=help_text, description=help_text)
+        sub.add_argument("--data", type=Path, metavar="DIR", help="data directory")
+        sub.add_argument("--json", action="store_true", help="print a machine-readable result")
+        sub.set_defaults(handler=lambda args: _main(args, run))
+        return sub
+
+    login = action("login", "sign in and store the settings for later commands", _login)
+    login.add_argument("--api", required=True, metavar="URL", help="Checkbox API address")
+    login.add_argument("--license-key", required=True, metavar="KEY")
+    login.add_argument("--pin", metavar="PIN", help="cashier PIN")
+    login.add_argument("--login", metavar="LOGIN", help="cashier login (with --password)")
+    login.add_argument("--password", metavar="PASSWORD")
+    action("open-shift", "open a shift", _open_shift).add_argument(
+        "--float", dest="opening_float", default="0", metavar="AMOUNT", help="opening cash"
+    )
+    closing = action("close-shift", "close the shift with the Z-report", _close_shift)
+    closing.add_argument("--counted", metavar="AMOUNT", help="cash counted in the drawer")
+    action("x-report", "the X-report of the open shift", _x_report)
+    sell = action("sell", "sell goods", _sell)
+    sell.add_argument("--item", action="append", required=True, metavar="CODE[:QTY]")
+    sell.add_argument("--pay", action="append", required=True, metavar="cash|card[:AMOUNT]")
+    sell.add_argument("--email", metavar="ADDRESS", help="send the receipt by e-mail")
+    ret = action("return", "return goods of an earlier sale", _return)
+    ret.add_argument("--receipt", required=True, metavar="ID", help="the sale's id or fiscal code")
+    ret.add_argument("--item", action="append", required=True, metavar="CODE[:QTY]")
+    action("status", "connectivity, queue, codes and limits", _status)
+    sync = action("sync", "upload what is queued", _sync)
+    sync.add_argument("--wait", action="store_true", help="until online with an empty queue")
+    sync.add_argument("--timeout", type=float, default=600.0, metavar="SECONDS")
+    parser.set_defaults(handler=lambda args: _help(parser))
+
+
+def _help(parser: argparse.ArgumentParser) -> int:
+    parser.print_help()
+    return 2
+
+
+# --- plumbing ------------------------------------------------------------------------------------
+
+
+def _dirs(args: argparse.Namespace) -> tuple[Path, Path]:
+    """(data dir, settings dir): both the given --data, or the platformdirs defaults."""
+    if args.data is not None:
+        return args.data, args.data
+    return app_config.data_dir(), app_config.config_dir()
+
+
+def _main(args: argparse.Namespace, run: Callable[[argparse.Namespace], Any]) -> int:
+    try:
+        result = asyncio.run(run(args))
+    except UsageError as error:
+        return _fail(args, str(error), 2)
+    except RegisterError as error:
+        return _fail(args, _refusal_text(error), 1, error.refusal.value)
+    except MoneyFormatError as error:
+        return _fail(args, str(error), 2)
+    except OSError as error:
+        return _fail(args, f"cannot use the data directory: {error}", 2)
+    _print(args, result)
+    return 0
+
+
+def _fail(args: argparse.Namespace, message: str, status: int, reason: str = "") -> int:
+    if args.json:
+        print(json.dumps({"ok": False, "error": message, "reason": reason}, ensure_ascii=False))
+    else:
+        print(f"pos register {args.register_command}: {message}", file=sys.stderr)
+    return status
+
+
+def _print(args: argparse.Namespace, result: dict[str, Any]) -> None:
+    if args.json:
+        print(json.dumps({"ok": True, **result}, ensure_ascii=False, default=str))
+        return
+    for key, value in result.items():
+        if isinstance(value, dict | list):
+            value = json.dumps(value, ensure_ascii=False, default=str)
+        print(f"{key}: {value}")
+
+
+REFUSALS = {
+    Refusal.NOT_SIGNED_IN: "not signed in: run `pos register login` first",
+    Refusal.SIGN_IN_FAILED: "sign-in failed",
+    Refusal.NO_SHIFT: "no open shift: run `pos register open-shift`",
+    Refusal.SHIFT_ALREADY_OPEN: "a shift is already open",
+    Refusal.SHIFT_EXPIRED: "the shift is 24 hours old: close it (`pos register close-shift`)",
+    Refusal.OFFLINE_PERIOD_LIMIT: "the 36-hour offline limit is reached: reconnect and sync",
+    Refusal.OFFLINE_MONTH_LIMIT: "the 168-hour monthly offline limit is reached",
+    Refusal.NO_OFFLINE_CODES: "no offline fiscal codes left: reconnect and sync",
+    Refusal.RECOVERING: "unfinished receipts from the last run are being settled",
+    Refusal.UPLOAD_PENDING: "offline transactions must be uploaded first: run `pos register sync`",
+    Refusal.FISCAL_RULE: "the receipt breaks a fiscal rule",
+    Refusal.SERVER_REJECTED: "Checkbox refused it",
+    Refusal.UNREACHABLE: "Checkbox cannot be reached",
+    Refusal.NOT_FOUND: "not found",
+    Refusal.BAD_INPUT: "bad input",
+    Refusal.MANAGER_ONLY: "a manager must do this",
+}
+
+
+def _refusal_text(error: RegisterError) -> str:
+    text = REFUSALS.get(error.refusal, error.refusal.value)
+    return f"{text}: {error.detail}" if error.detail else text
+
+
+def _settings(args: argparse.Namespace) -> tuple[app_config.AppConfig, dict[str, Any]]:
+    data, settings_dir = _dirs(args)
+    config = app_config.load(settings_dir)
+    credentials = app_config.read_private(settings_dir / CREDENTIALS)
+    if config.training or not config.api_url or not credentials:
+        raise UsageError("the register is not set up: run `pos register login` first")
+    config.data = data
+    return config, credentials
+
+
+async def _with_register(
+    args: argparse.Namespace, work: Callable[[RunningRegister], Awaitable[dict[str, Any]]]
+) -> dict[str, Any]:
+    config, credentials = _settings(args)
+    data, _ = _dirs(args)
+    async with open_register(config, worker=False, token_dir=data) as running:
+        await running.service.resume_session(**credentials)
+        return await work(running)
+
+
+# --- commands ----------------------------------------------------------------------------------
+
+
+async def _login(args: argparse.Namespace) -> dict[str, Any]:
+    if args.pin is None and (args.login is None or args.password is None):
+        raise UsageError("give --pin, or --login with --password")
+    data, settings_dir = _dirs(args)
+    config = app_config.load(settings_dir)
+    config.training = False
+    config.api_url = args.api
+    config.license_key = SecretStr(args.license_key)
+    config.data = data
+    credentials: dict[str, Any] = (
+        {"pin": args.pin}
+        if args.pin is not None
+        else {"login": args.login, "password": args.password}
+    )
+    async with open_register(config, worker=False, token_dir=data) as running:
+        await running.service.sign_in(**credentials)
+        app_config.save(config, settings_dir)
+        app_config.write_private(settings_dir / CREDENTIALS, credentials)
+        status = running.service.status()
+        return {"cashier": status.cashier_name, **status.as_json()}
+
+
+async def _open_shift(args: argparse.Namespace) -> dict[str, Any]:
+    amount = parse_money(args.opening_float)
+
+    async def work(running: RunningRegister) -> dict[str, Any]:
+        shift = await running.service.open_shift(amount)
+        return {
+            "shift_id": shift.id,
+            "state": shift.state.value,
+            "offline": shift.is_offline,
+            "serial": shift.serial,
+        }
+
+    return await _with_register(args, work)
+
+
+def _report(view: Any) -> dict[str, Any]:
+    return {
+        "shift_id": None if view.shift is None else view.shift.id,
+        "local": view.local,
+        "server": view.server,
+        "expected_cash": view.expected_cash,
+        "counted_cash": view.counted_cash,
+        "difference": view.difference,
+        "pending": view.pending,
+    }
+
+
+async def _x_report(args: argparse.Namespace) -> dict[str, Any]:
+    async def work(running: RunningRegister) -> dict[str, Any]:
+        return _report(await running.service.x_report())
+
+    return await _with_register(args, work)
+
+
+async def _close_shift(args: argparse.Namespace) -> dict[str, Any]:
+    counted = None if args.counted is None else parse_money(args.counted)
+
+    async def work(running: RunningRegister) -> dict[str, Any]:
+        view = await running.service.close_shift(counted)
+        return {**_report(view), "offline": view.shift is not None and view.shift.is_offline}
+
+    return await _with_register(args, work)
+
+
+def _item_spec(text: str) -> tuple[str, str | None]:
+    code, _, qty = text.partition(":")
+    if not code:
+        raise UsageError(f"--item '{text}': give CODE or CODE:QTY")
+    return code, qty or None
+
+
+def receipt_json(receipt: Receipt) -> dict[str, Any]:
+    return {
+        "id": receipt.id,
+        "type": receipt.type,
+        "fiscal_code": receipt.fiscal_code,
+        "fiscal_date": None if receipt.fiscal_date is None else receipt.fiscal_date.isoformat(),
+        "offline": receipt.is_offline,
+        "total": receipt.total_sum,
+        "total_text": format_money(receipt.total_sum),
+        "rest": receipt.rest,
+        "round_sum": receipt.round_sum,
+        "state": receipt.state.value,
+    }
+
+
+async def _sell(args: argparse.Namespace) -> dict[str, Any]:
+    specs = [_item_spec(text) for text in args.item]
+
+    async def work(running: RunningRegister) -> dict[str, Any]:
+        service = running.service
+        cart = Cart()
+        for code, qty in specs:
+            item = service.item(code)
+            if item is None:
+                raise UsageError(f"no goods with code '{code}' in the catalogue")
+            quantity = None if qty is None else parse_quantity(qty)
+            if quantity is not None and not item.is_weighed and quantity % 1000:
+                raise UsageError(f"'{code}' is sold in whole pieces, not {qty}")
+            cart.add(item, quantity)
+        tenders = _tenders(args.pay, cart.total)
+        return receipt_json(await service.sell(cart, tenders, email=args.email))
+
+    return await _with_register(args, work)
+
+
+def _tenders(specs: list[str], total: int) -> list[Tender]:
+    """cash[:AMOUNT] / card[:AMOUNT]; a payment without an amount takes what is left to pay
+    (cash rounded by the NBU rule)."""
+    tenders: list[Tender] = []
+    paid = 0
+    for spec in specs:
+        kind, _, amount = spec.partition(":")
+        kind = kind.strip().lower()
+        if kind not in ("cash", "card"):
+            raise UsageError(f"--pay '{spec}': give cash[:AMOUNT] or card[:AMOUNT]")
+        ptype = PaymentType.CASH if kind == "cash" else PaymentType.CASHLESS
+        if amount:
+            value = parse_money(amount)
+        else:
+            left = max(total - paid, 0)
+            value = round_cash(left) if ptype is PaymentType.CASH else left
+        tenders.append(Tender(ptype, value))
+        paid += value
+    return tenders
+
+
+async def _return(args: argparse.Namespace) -> dict[str, Any]:
+    specs = [_item_spec(text) for text in args.item]
+
+    async def work(running: RunningRegister) -> dict[str, Any]:
+        service = running.service
+        found = service.find_receipts(args.receipt)
+        if not found:
+            raise RegisterError(Refusal.NOT_FOUND, args.receipt)
+        sale = found[0]
+        left = service.returnable(sale.id)
+        wanted: dict[int, int] = {}
+        for code, qty in specs:
+            positions = [p for p, li in enumerate(sale.lines, start=1) if li.code == code]
+            if not positions:
+                raise UsageError(f"'{code}' is not on receipt {sale.id}")
+            quantity = (
+                parse_quantity(qty) if qty is not None else sum(left.get(p, 0) for p in positions)
+            )
+            for position in positions:
+                take = min(quantity, left.get(position, 0))
+                if take:
+                    wanted[position] = wanted.get(position, 0) + take
+                    quantity -= take
+            if quantity > 0:
+                raise RegisterError(Refusal.FISCAL_RULE, f"'{code}': more than was sold")
+        return receipt_json(await service.refund(sale.id, wanted))
+
+    return await _with_register(args, work)
+
+
+async def _status(args: argparse.Namespace) -> dict[str, Any]:
+    async def work(running: RunningRegister) -> dict[str, Any]:
+        return running.service.status().as_json()
+
+    return await _with_register(args, work)
+
+
+async def _sync(args: argparse.Namespace) -> dict[str, Any]:
+    async def work(running: RunningRegister) -> dict[str, Any]:
+        status = await running.service.sync(wait=args.wait, give_up_after=args.timeout)
+        return status.as_json()
+
+    return await _with_register(args, work)
+
+
+__all__ = ["receipt_json", "register"]
