@@ -1,0 +1,201 @@
+"""The register's refusals in the cashier's words, with what to do next.
+
+Why here: the register names the reason (``Refusal``) and the facts (``params``, the server's own
+``detail`` text) and never formats a sentence; every window (main window, returns, cash
+operations, reports, settings) turns it into translated text with ``refusal_text`` and shows it
+with ``show_error``, so one refusal reads the same everywhere.
+
+Server and fiscal-rule texts (Ukrainian, in the seed's words) are shown as they are; technical
+details in English (a connection error, a parser message) go to the box's "Show Details…" part
+instead of the main text. Nothing secret ever reaches a ``RegisterError``'s detail.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from pos.domain.money import MoneyFormatError
+from pos.register.errors import Refusal, RegisterError
+
+log = logging.getLogger(__name__)
+
+_CYRILLIC = re.compile(r"[А-Яа-яЁёЄєІіЇїҐґ]")
+_orphans: set[QMessageBox] = set()  # boxes without a parent stay alive until closed
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("Messages", text)
+
+
+def format_duration(seconds: int | float | None) -> str:
+    """ "5 h 07 min", "12 min", "0 min" — time left of a limit as the status bar shows it."""
+    if seconds is None:
+        return "—"
+    total = max(int(seconds), 0)
+    hours, rest = divmod(total, 3600)
+    minutes = rest // 60
+    if hours:
+        return _tr("{hours} h {minutes:02d} min").format(hours=hours, minutes=minutes)
+    return _tr("{minutes} min").format(minutes=minutes)
+
+
+def is_human_text(detail: str) -> bool:
+    """True for the server's or the fiscal rules' own (Ukrainian) sentences."""
+    return bool(_CYRILLIC.search(detail))
+
+
+def _left(params: dict[str, Any]) -> str:
+    left = params.get("left")
+    return format_duration(left) if isinstance(left, int | float) else "—"
+
+
+def _bad_input(error: RegisterError) -> str:
+    field = str(error.params.get("field", ""))
+    texts = {
+        "quantity": _tr(
+            "This quantity cannot be sold: pieces must be whole, weight at most 3 decimals, "
+            "more than zero and not absurdly large. Correct the quantity."
+        ),
+        "barcode": _tr(
+            "This barcode is not valid (wrong length or check digit). Scan it again or find "
+            "the good by its name."
+        ),
+        "discount": _tr(
+            "This discount is not possible: it must be more than zero and not larger than the "
+            "sum it applies to (a percentage at most 100)."
+        ),
+        "amount": _tr("Enter an amount larger than zero."),
+        "cart": _tr("The cart is empty: add goods first."),
+        "pin": _tr("Enter the PIN."),
+        "line": _tr("There is no such line in the receipt."),
+    }
+    return texts.get(field, _tr("The input is not valid. Check it and try again."))
+
+
+def _texts(error: RegisterError) -> dict[Refusal, str]:
+    params = error.params
+    return {
+        Refusal.NOT_SIGNED_IN: _tr(
+            "The cashier is not signed in (or the session has expired): sign in again."
+        ),
+        Refusal.SIGN_IN_FAILED: _tr("Sign-in failed. Check the PIN and try again."),
+        Refusal.NO_SHIFT: _tr("No shift is open. Open a shift first (F2)."),
+        Refusal.SHIFT_ALREADY_OPEN: _tr(
+            "A shift is already open: go on selling, or make the Z-report (F10) first."
+        ),
+        Refusal.SHIFT_EXPIRED: _tr(
+            "The shift is 24 h old: make the Z-report (F10) now, then open a new shift (F2)."
+        ),
+        Refusal.OFFLINE_PERIOD_LIMIT: _tr(
+            "The register has been offline for almost 36 hours, the legal limit of one offline "
+            "period (left: {left}). Selling is stopped until the connection is back and the "
+            "offline receipts are uploaded. Check the internet connection or call the manager."
+        ).format(left=_left(params)),
+        Refusal.OFFLINE_MONTH_LIMIT: _tr(
+            "The register has almost used the 168 hours of offline work allowed in a calendar "
+            "month (left: {left}). Selling offline is stopped: restore the connection or call "
+            "the manager."
+        ).format(left=_left(params)),
+        Refusal.NO_OFFLINE_CODES: _tr(
+            "No offline fiscal codes are left, so the register cannot work offline. Restore "
+            "the connection to Checkbox to receive new codes, or call the manager."
+        ),
+        Refusal.RECOVERING: _tr(
+            "Unfinished operations from the last run are being settled ({count}). Wait a "
+            "moment and try again."
+        ).format(count=params.get("count", "…")),
+        Refusal.UPLOAD_PENDING: _tr(
+            "{count} transaction(s) still have to reach the tax service. Wait until the queue "
+            "in the status bar is empty, then try again."
+        ).format(count=params.get("pending", "…")),
+        Refusal.FISCAL_RULE: _tr("The receipt breaks a fiscal rule and was not made."),
+        Refusal.SERVER_REJECTED: _tr(
+            "Checkbox refused the operation. Correct what the message says, or call the manager."
+        ),
+        Refusal.UNREACHABLE: _tr(
+            "Checkbox cannot be reached and this operation needs it. Check the internet "
+            "connection and try again."
+        ),
+        Refusal.NOT_FOUND: _tr(
+            "Nothing was found (or it cannot be used for this). Check and try again."
+        ),
+        Refusal.BAD_INPUT: _bad_input(error),
+        Refusal.MANAGER_ONLY: _tr("Only a manager can do this: ask for the manager PIN."),
+    }
+
+
+# Refusals whose detail is always the server's or the seed's own sentence, shown in full.
+_SHOW_DETAIL = frozenset({Refusal.FISCAL_RULE, Refusal.SERVER_REJECTED})
+
+
+def refusal_text(error: RegisterError) -> str:
+    """The translated sentence for ``error`` and what to do next, followed by the server's (or
+    the fiscal rule's) own text when it has one."""
+    detail = error.detail.strip()
+    text = _texts(error).get(error.refusal) or _tr("The operation was refused ({reason}).").format(
+        reason=error.refusal.value
+    )
+    if detail and (error.refusal in _SHOW_DETAIL or is_human_text(detail)):
+        text = f"{text}\n\n{detail}"
+    return text
+
+
+def error_text(error: BaseException) -> str:
+    """Any failure as a sentence: a refusal's text, a mistyped number, or an unexpected error."""
+    if isinstance(error, RegisterError):
+        return refusal_text(error)
+    if isinstance(error, MoneyFormatError):
+        return _tr("This is not a valid number. Type it again, e.g. 125.50 or 1.250.")
+    return _tr("Something went wrong: {error}. The operation may not have finished.").format(
+        error=type(error).__name__
+    )
+
+
+def _detail_for_details(error: BaseException) -> str:
+    if isinstance(error, RegisterError):
+        if error.detail and not is_human_text(error.detail):
+            return error.detail
+        return ""
+    return str(error)
+
+
+def show_error(parent: QWidget | None, error: BaseException) -> QMessageBox:
+    """Show ``error`` in a message box opened non-modally (``open()``), never ``exec()``: this
+    is called from coroutines, where a nested event loop would break qasync."""
+    if not isinstance(error, RegisterError | MoneyFormatError):
+        log.error("unexpected error shown to the cashier", exc_info=error)
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle(_tr("Cannot do this"))
+    box.setText(error_text(error))
+    details = _detail_for_details(error)
+    if details:
+        box.setDetailedText(details)
+    box.setStandardButtons(QMessageBox.StandardButton.Ok)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.setObjectName("errorBox")
+    if parent is None:
+        _orphans.add(box)
+        box.finished.connect(lambda _result: _orphans.discard(box))
+    box.open()
+    return box
+
+
+def show_info(parent: QWidget | None, text: str, title: str = "") -> QMessageBox:
+    """A non-modal information box (e.g. "the shift is closed")."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Information)
+    box.setWindowTitle(title or _tr("Information"))
+    box.setText(text)
+    box.setStandardButtons(QMessageBox.StandardButton.Ok)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    if parent is None:
+        _orphans.add(box)
+        box.finished.connect(lambda _result: _orphans.discard(box))
+    box.open()
+    return box
