@@ -67,9 +67,13 @@ def ensure_go_offline(ctx: RegisterContext) -> None:
     """The first local transaction of an offline period is preceded by its go-offline."""
     if ctx.setting(SERVER_MANUAL_OFFLINE) == "1":
         return
-    if any(e.kind is QueueKind.GO_OFFLINE for e in ctx.journal.queue.pending()):
+    if ctx.go_offline_queued is None:
+        pending = ctx.journal.queue.pending()
+        ctx.go_offline_queued = any(e.kind is QueueKind.GO_OFFLINE for e in pending)
+    if ctx.go_offline_queued:
         return
     ctx.journal.queue.issue(QueueKind.GO_OFFLINE, bodies.new_id(), ctx.now())
+    ctx.go_offline_queued = True
 
 
 def offline_payload(receipt: Receipt | NewReceipt, ctx: RegisterContext) -> dict[str, Any]:

@@ -31,6 +31,8 @@ ONLINE_POLL_TRIES = 30
 
 async def upload_entry(ctx: RegisterContext, entry: QueueEntry) -> None:
     """Send one queued transaction until the server accepts or refuses it for good."""
+    if entry.kind is QueueKind.GO_OFFLINE:
+        ctx.go_offline_queued = None  # finished one way or another below: ask the queue again
     while True:
         try:
             await _send(ctx, entry)
