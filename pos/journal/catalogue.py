@@ -1,12 +1,21 @@
-"""The goods catalogue: barcode lookup at the scanner, name search at the keyboard.
+"""The goods catalogue: barcode lookup at the scanner, name search at the keyboard, and the
+category buttons of the selling screen.
 
-Both run on every keystroke or scan of a 200,000-item catalogue, so they are plain indexed SQL:
-barcodes are the primary key of their own table, names live in an FTS5 index (unicode61 folds case
-for Cyrillic, so "моло" finds "Молоко"; each word is matched as a prefix).
+All of them run on every scan, keystroke or button press over catalogues of up to 200,000 goods,
+so each is indexed SQL that reads about a page of rows:
+- barcodes are the primary key of their own table;
+- names are indexed twice: ``name_key`` (the name case-folded by Python, since SQLite's lower()
+  leaves Cyrillic alone; see ``migrations.name_key_v3``) turns "names starting with the query" into
+  a range scan, and an FTS5 index (unicode61 folds Cyrillic case too, so "моло" finds "Молоко";
+  each word matched as a prefix) finds the query's words anywhere in a name;
+- an index on ``category`` counts each category's goods and finds its goods.
+What the cashier sees is sorted in the Ukrainian alphabet (ґ after г, є after е, і and ї after и),
+which SQLite's code-point order is not, so lists are sorted in Python with ``sort_key``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -15,21 +24,26 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from pos.domain.barcodes import parse_scale_barcode
+from pos.domain.barcodes import BarcodeError, normalize_barcode, parse_scale_barcode
 from pos.journal.instants import to_micros
+from pos.journal.migrations import name_key_v3
 from pos.journal.records import CatalogueItem
 from pos.journal.store import Store, codes_text, codes_tuple
 
-_COLUMNS = "c.id, c.code, c.name, c.price, c.tax_codes, c.unit, c.is_weighed, c.is_excise, c.uktzed"
+_COLUMNS = (
+    "c.id, c.code, c.name, c.price, c.tax_codes, c.unit, c.is_weighed, c.is_excise, c.uktzed, "
+    "c.category"
+)
 _WORD = re.compile(r"\w+", re.UNICODE)
 _UPSERT = """
-INSERT INTO catalogue_item
-    (code, name, price, tax_codes, unit, is_weighed, is_excise, uktzed, updated_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+INSERT INTO catalogue_item (code, name, price, tax_codes, unit, is_weighed, is_excise, uktzed,
+    category, name_key, updated_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT(code) DO UPDATE SET
     name = excluded.name, price = excluded.price, tax_codes = excluded.tax_codes,
     unit = excluded.unit, is_weighed = excluded.is_weighed, is_excise = excluded.is_excise,
-    uktzed = excluded.uktzed, updated_at = excluded.updated_at
+    uktzed = excluded.uktzed, category = excluded.category, name_key = excluded.name_key,
+    updated_at = excluded.updated_at
 """
 _DROP_BARCODES = (
     "DELETE FROM item_barcode WHERE item_id = (SELECT id FROM catalogue_item WHERE code = ?)"
@@ -38,6 +52,24 @@ _ADD_BARCODE = (
     "INSERT OR REPLACE INTO item_barcode (barcode, item_id) "
     "SELECT ?, id FROM catalogue_item WHERE code = ?"
 )
+# Above every character a name can hold: key <= name_key < key + _TOP means "starts with key".
+_TOP = "\U0010ffff"
+_MAX_CODE = 64
+_CHUNK = 500  # ids per IN (...) list, well under SQLite's bound-parameter limit
+_ALPHABET = "абвгґдеєёжзиіїйклмнопрстуфхцчшщъыьэюя"
+_ALPHABET_ORDER: dict[int, str | None] = {
+    ord(letter): chr(0xE000 + index) for index, letter in enumerate(_ALPHABET)
+}
+_ALPHABET_ORDER[ord("'")] = None  # dictionaries ignore the apostrophe: м'ясо sorts as мясо
+
+# The key the journal stores in catalogue_item.name_key (schema 3).
+name_key = name_key_v3
+
+
+def sort_key(text: str) -> tuple[str, str]:
+    """Orders names (or categories) as a Ukrainian reader expects, case-insensitively; Latin and
+    digits come before Cyrillic. The text itself breaks ties, so the order is total."""
+    return name_key(text).translate(_ALPHABET_ORDER), text
 
 
 def match_expression(text: str) -> str | None:
@@ -63,6 +95,8 @@ def upsert_items(connection: Connection, items: Sequence[CatalogueItem], now: da
                 int(item.is_weighed),
                 int(item.is_excise),
                 item.uktzed,
+                item.category,
+                name_key(item.name),
                 stamp,
             )
             for item in items
@@ -114,15 +148,70 @@ class Catalogue:
         return rows[0] if rows else None
 
     def search(self, text: str, limit: int = 50) -> list[CatalogueItem]:
-        """Items whose name has words starting with each word of ``text``, best match first."""
-        expression = match_expression(text)
-        if expression is None:
+        """What the cashier most likely means by ``text``, best first, at most ``limit`` goods:
+        1. the good whose code or barcode is exactly ``text`` (typed off a label);
+        2. goods whose name starts with ``text``, case-insensitively, in alphabet order;
+        3. goods with a word starting with each word of ``text``: those whose name starts with
+           its first word ahead, then by FTS rank and name.
+
+        Each tier is an index lookup cut at ``limit`` and the FTS index is asked only when the
+        tiers above leave room, so a short query over 200,000 goods stays fast. When more than
+        ``limit`` names start with ``text``, which ones make the page is decided in code-point
+        order (є, і, ї, ґ after я); the page itself is then sorted alphabetically.
+        """
+        if limit <= 0:
             return []
-        return self._query(
-            f"SELECT {_COLUMNS} FROM catalogue_name f JOIN catalogue_item c ON c.id = f.rowid "
-            "WHERE catalogue_name MATCH ? ORDER BY f.rank, c.name LIMIT ?",
-            (expression, limit),
+        key = name_key(text)
+        expression = match_expression(text)
+        found: dict[int, Any] = {}  # id -> row, in display order
+        with self._store.engine.connect() as connection:
+            for row in self._exact_rows(connection, text.strip()):
+                found.setdefault(row[0], row)
+            if key and len(found) < limit:
+                starting = connection.exec_driver_sql(
+                    f"SELECT {_COLUMNS} FROM catalogue_item c "
+                    "WHERE c.name_key >= ? AND c.name_key < ? ORDER BY c.name_key LIMIT ?",
+                    (key, key + _TOP, limit),
+                ).all()
+                for row in sorted(starting, key=lambda row: sort_key(row[2])):
+                    found.setdefault(row[0], row)
+            if expression is not None and len(found) < limit:
+                first = key.split(" ", 1)[0]
+                for row in connection.exec_driver_sql(
+                    f"SELECT {_COLUMNS} FROM catalogue_name f "
+                    "JOIN catalogue_item c ON c.id = f.rowid "
+                    "WHERE catalogue_name MATCH ? AND NOT (c.name_key >= ? AND c.name_key < ?) "
+                    "ORDER BY (c.name_key >= ? AND c.name_key < ?) DESC, f.rank, c.name LIMIT ?",
+                    (expression, key, key + _TOP, first, first + _TOP, limit),
+                ):
+                    found.setdefault(row[0], row)
+            return self._items(connection, list(found.values())[:limit])
+
+    def categories(self) -> list[tuple[str, int]]:
+        """Every category in use with its number of goods, in alphabet order; goods without a
+        category ('') are not a category. Reads only the category index."""
+        with self._store.engine.connect() as connection:
+            rows = connection.exec_driver_sql(
+                "SELECT category, count(*) FROM catalogue_item WHERE category > '' "
+                "GROUP BY category"
+            ).all()
+        return sorted(
+            ((str(name), int(count)) for name, count in rows), key=lambda c: sort_key(c[0])
         )
+
+    def in_category(self, name: str, limit: int = 200) -> list[CatalogueItem]:
+        """The first ``limit`` goods of category ``name`` in alphabet order ('' gives none).
+
+        The whole category is read and sorted here, so the page is exact in the Ukrainian
+        alphabet; the cost grows with the category, which stays small on a screen of buttons."""
+        if not name or limit <= 0:
+            return []
+        with self._store.engine.connect() as connection:
+            rows = connection.exec_driver_sql(
+                f"SELECT {_COLUMNS} FROM catalogue_item c WHERE c.category = ?", (name,)
+            ).all()
+            page = sorted(rows, key=lambda row: sort_key(row[2]))[:limit]
+            return self._items(connection, page)
 
     def count(self) -> int:
         with self._store.engine.connect() as connection:
@@ -134,18 +223,44 @@ class Catalogue:
         with self._store.write() as session:
             upsert_items(session.connection(), list(items), now)
 
+    def _exact_rows(self, connection: Connection, text: str) -> list[Any]:
+        """The good whose code, then whose barcode (UPC-A read as its EAN-13), is ``text``."""
+        if not text or len(text) > _MAX_CODE or any(ch.isspace() for ch in text):
+            return []
+        barcodes = [text]
+        if text.isdigit():
+            with contextlib.suppress(BarcodeError):
+                barcodes.append(normalize_barcode(text))
+        rows: list[Any] = list(
+            connection.exec_driver_sql(
+                f"SELECT {_COLUMNS} FROM catalogue_item c WHERE c.code = ?", (text,)
+            )
+        )
+        rows += connection.exec_driver_sql(
+            f"SELECT {_COLUMNS} FROM item_barcode b JOIN catalogue_item c ON c.id = b.item_id "
+            "WHERE b.barcode IN (?, ?)",
+            (barcodes[0], barcodes[-1]),
+        ).all()
+        return rows
+
     def _query(self, sql: str, parameters: tuple[Any, ...]) -> list[CatalogueItem]:
         with self._store.engine.connect() as connection:
-            rows = connection.exec_driver_sql(sql, parameters).all()
-            if not rows:
-                return []
-            ids = [row[0] for row in rows]
-            marks = ",".join("?" * len(ids))
-            barcodes: dict[int, list[str]] = {}
+            return self._items(connection, connection.exec_driver_sql(sql, parameters).all())
+
+    @staticmethod
+    def _items(connection: Connection, rows: Sequence[Any]) -> list[CatalogueItem]:
+        """Rows of ``_COLUMNS`` → records, in the same order, each with all its barcodes."""
+        if not rows:
+            return []
+        barcodes: dict[int, list[str]] = {}
+        ids = [row[0] for row in rows]
+        for start in range(0, len(ids), _CHUNK):
+            chunk = ids[start : start + _CHUNK]
+            marks = ",".join("?" * len(chunk))
             for item_id, barcode in connection.exec_driver_sql(
                 f"SELECT item_id, barcode FROM item_barcode WHERE item_id IN ({marks}) "
                 "ORDER BY item_id, barcode",
-                tuple(ids),
+                tuple(chunk),
             ):
                 barcodes.setdefault(item_id, []).append(barcode)
         return [
@@ -159,6 +274,7 @@ class Catalogue:
                 is_excise=bool(row[7]),
                 barcodes=tuple(barcodes.get(row[0], ())),
                 uktzed=row[8],
+                category=row[9],
             )
             for row in rows
         ]

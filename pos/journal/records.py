@@ -65,6 +65,7 @@ class CatalogueItem:
     is_excise: bool = False
     barcodes: tuple[str, ...] = ()
     uktzed: str | None = None
+    category: str = ""  # the shelf for the selling screen's buttons; "" = none
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,6 +27,8 @@ class CatalogueItemRow(SQLModel, table=True):
     is_excise: bool = False
     uktzed: str | None = None
     updated_at: datetime = Field(sa_type=UtcInstant)
+    category: str = Field(default="", index=True)
+    name_key: str = Field(default="", index=True)  # migrations.name_key_v3(name)
 
 
 class ItemBarcodeRow(SQLModel, table=True):

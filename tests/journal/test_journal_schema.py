@@ -105,6 +105,77 @@ def test_upgrade_of_a_real_version_1_journal_keeps_every_row(tmp_path: Path) -> 
     copy.close()
 
 
+def test_version_3_gives_old_goods_a_name_key_and_no_category(tmp_path: Path) -> None:
+    """The v1 fixture straight to the latest version: every good gets the Python-folded name key
+    (SQL alone cannot fold Cyrillic), an empty category, and the new indexes."""
+    path = tmp_path / "journal-default.sqlite"
+    shutil.copyfile(V1, path)
+    Journal.open(path).close()
+    connection = sqlite3.connect(path)
+    rows = connection.execute(
+        "SELECT code, category, name_key FROM catalogue_item ORDER BY code"
+    ).fetchall()
+    assert rows == [
+        ("00101", "", "ковбаса лікарська варена"),
+        ("500", "", "вино ігристе біле вінтаж де локсарел"),
+    ]
+    indexes = {row[1] for row in connection.execute("PRAGMA index_list(catalogue_item)")}
+    assert {"catalogue_item_name_key", "catalogue_item_category"} <= indexes
+    connection.close()
+    with Journal.open(path) as journal:
+        assert [i.code for i in journal.catalogue.search("КОВБАСА лік")] == ["00101"]
+        assert journal.catalogue.categories() == []
+        item = journal.catalogue.find_by_code("500")
+        assert item is not None
+        assert (item.category, item.is_excise, item.barcodes) == ("", True, ("2000000000009",))
+
+
+def test_upgrade_of_a_version_2_journal_to_version_3_keeps_its_goods(tmp_path: Path) -> None:
+    path = tmp_path / "journal-default.sqlite"
+    connection = sqlite3.connect(path, isolation_level=None)
+    migrate(connection, None, target=2)
+    connection.execute("BEGIN")
+    connection.execute(
+        "INSERT INTO catalogue_item (id, code, name, price, tax_codes, unit, is_weighed, "
+        "is_excise, uktzed, updated_at) VALUES (7, '1001', 'М’ЯСО  Свиняче Ґуляш', 27900, '5', "
+        "'кг', 1, 0, NULL, 1), (8, '2001', 'Горілка Хортиця 0,5 л', 22900, '1', 'шт', 0, 1, "
+        "'2208601000', 1)"
+    )
+    connection.execute("INSERT INTO item_barcode (barcode, item_id) VALUES ('4820000000014', 8)")
+    connection.execute(
+        "INSERT INTO receipt (id, type, state, total_sum, created_at, updated_at) "
+        "VALUES ('r', 'SELL', 'done', 22900, 1, 1)"
+    )
+    connection.execute(
+        "INSERT INTO receipt_line (receipt_id, position, code, name, price, quantity, sum, "
+        "excise_barcodes, uktzed) VALUES ('r', 1, '2001', 'Горілка', 22900, 1000, 22900, "
+        "'[\"AAAA1234\"]', '2208601000')"
+    )
+    connection.execute("COMMIT")
+    connection.close()
+
+    with Journal.open(path) as journal:
+        assert journal.schema_version() == LATEST_VERSION >= 3
+        vodka = journal.catalogue.find_by_scan("4820000000014")
+        assert vodka is not None
+        assert (vodka.item.code, vodka.item.uktzed, vodka.item.is_excise) == (
+            "2001",
+            "2208601000",
+            True,
+        )
+        assert vodka.item.category == ""
+        assert [i.code for i in journal.catalogue.search("м'ясо свиняче ґ")] == ["1001"]
+        receipt = journal.receipts.get("r")
+        assert receipt is not None
+        assert receipt.lines[0].excise_barcodes == ("AAAA1234",)
+    assert len(list(tmp_path.glob("journal-default.sqlite.v2-*.bak"))) == 1
+    # The backfilled key folds case, apostrophes and spaces the way a typed query is folded.
+    connection = sqlite3.connect(path)
+    keys = connection.execute("SELECT id, name_key FROM catalogue_item ORDER BY id").fetchall()
+    assert keys == [(7, "м'ясо свиняче ґуляш"), (8, "горілка хортиця 0,5 л")]
+    connection.close()
+
+
 def test_the_fixture_is_still_version_1() -> None:
     connection = sqlite3.connect(f"file:{V1}?mode=ro", uri=True)
     assert connection.execute("PRAGMA user_version").fetchone() == (1,)
