@@ -25,7 +25,8 @@ COMMAND_MODULES: tuple[str, ...] = (
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="pos",
-        description="Point of sale for Ukrainian shops, fiscalised through Checkbox PRRO.",
+        description="Point of sale for Ukrainian shops, fiscalised through Checkbox PRRO. "
+        "Without a command, starts the cashier's window.",
     )
     parser.add_argument("--version", action="version", version=f"pos {pos.__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -39,8 +40,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     handler = getattr(args, "handler", None)
     if handler is None:
-        parser.print_help()
-        return 0
+        # No command: the cashier's window (training mode on the embedded sandbox when there
+        # are no settings yet). Imported here so the other commands never load Qt.
+        from pos.ui.app import main as run_window
+
+        return run_window(sys.argv[:1])
     result: int = handler(args)
     return result
 

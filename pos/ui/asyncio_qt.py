@@ -112,7 +112,7 @@ def async_slot(
         busy_attribute = f"_async_slot_busy_{method.__name__}"
 
         @functools.wraps(method)
-        def slot(self: QWidget, *args: Any) -> asyncio.Task[Any] | None:
+        def slot(self: QWidget, *args: Any, **kwargs: Any) -> asyncio.Task[Any] | None:
             if exclusive:
                 running: asyncio.Task[Any] | None = getattr(self, busy_attribute, None)
                 if running is not None and not running.done():
@@ -121,7 +121,9 @@ def async_slot(
             if not variadic:
                 args = args[: max(positional - 1, 0)]
             task = spawn(
-                method(self, *args), on_error=_widget_error_handler(self), name=method.__name__
+                method(self, *args, **kwargs),
+                on_error=_widget_error_handler(self),
+                name=method.__name__,
             )
             if exclusive:
                 setattr(self, busy_attribute, task)

@@ -55,7 +55,6 @@ class PinPad(QWidget):
         self.backspace.setObjectName("pinBackspace")
         self.ok = self._button("", self._submit)
         self.ok.setObjectName("pinOk")
-        self.ok.setProperty("role", "primary")
         grid.addWidget(self.backspace, 3, 0)
         grid.addWidget(self._digit("0"), 3, 1)
         grid.addWidget(self.ok, 3, 2)

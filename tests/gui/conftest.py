@@ -54,8 +54,12 @@ def qloop(qapp: Any) -> Iterator[qasync.QEventLoop]:
             qapp.processEvents()
         asyncio.events._set_running_loop(None)
         asyncio.set_event_loop(None)
-        with contextlib.suppress(RuntimeError):
-            loop.stop()
+        # Not loop.stop(): it calls QApplication.exit(), which leaves Qt's "quit now" flag set
+        # and breaks the next test's event processing. Mark it stopped, then close it.
+        loop._QEventLoop__is_running = False  # type: ignore[attr-defined]
+        loop._after_run_forever()
+        with contextlib.suppress(RuntimeError, TypeError):
+            qapp.aboutToQuit.disconnect(loop._after_run_forever)
         with contextlib.suppress(RuntimeError):
             loop.close()
 

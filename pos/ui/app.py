@@ -1,0 +1,161 @@
+"""Starting and stopping the cashier's window: QApplication, the qasync loop, the register, the
+main window.
+
+Why this order: the language and the look are installed before any widget exists (so nothing
+shows up in the wrong language); the asyncio loop is qasync's, so the register's coroutines and
+Qt's events share one thread and the window never waits on the network; ``open_register`` starts
+the register (and, in training mode, the embedded sandbox) and stops it when the window closes,
+after operations still running (a sale being fiscalised) have had time to finish: the journal
+already holds them, so nothing is lost even when they are cut short.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import logging.handlers
+import signal
+import sys
+from collections.abc import Callable, Sequence
+from types import TracebackType
+
+import qasync
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
+from PySide6.QtWidgets import QApplication, QLabel
+
+import pos.config
+from pos.app import open_register
+from pos.config import AppConfig
+from pos.ui import theme
+from pos.ui.asyncio_qt import drain
+from pos.ui.i18n import Translations
+from pos.ui.main_window import MainWindow
+
+log = logging.getLogger(__name__)
+
+SHUTDOWN_GRACE = 15.0  # seconds a running sale may take to finish after the window closes
+
+
+def setup_logging() -> None:
+    """Log to the platform's log directory (rotated) and to stderr; never secrets."""
+    root = logging.getLogger()
+    if root.handlers:
+        return
+    root.setLevel(logging.INFO)
+    formatter = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+    stream = logging.StreamHandler()
+    stream.setLevel(logging.WARNING)
+    stream.setFormatter(formatter)
+    root.addHandler(stream)
+    try:
+        directory = pos.config.log_dir()
+        directory.mkdir(parents=True, exist_ok=True)
+        handler = logging.handlers.RotatingFileHandler(
+            directory / "pos.log", maxBytes=5_000_000, backupCount=5, encoding="utf-8"
+        )
+    except OSError:
+        return
+    handler.setFormatter(formatter)
+    root.addHandler(handler)
+
+
+def _excepthook(
+    kind: type[BaseException], error: BaseException, trace: TracebackType | None
+) -> None:
+    """A bug must not kill the till: log it and tell the cashier."""
+    log.critical("unhandled error", exc_info=(kind, error, trace))
+    if isinstance(error, KeyboardInterrupt):
+        QCoreApplication.quit()
+        return
+    from pos.ui.messages import show_error
+
+    show_error(QApplication.activeWindow(), error)
+
+
+def _close_on_signals(window: MainWindow) -> None:
+    """Ctrl+C or a shutdown request closes the window the same way the cashier would."""
+    if sys.platform == "win32":
+        return
+    loop = asyncio.get_running_loop()
+    for number in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(number, window.close)
+        except (NotImplementedError, RuntimeError, ValueError):
+            log.debug("no handler for signal %s", number)
+
+
+def _starting_splash() -> QLabel:
+    splash = QLabel(QCoreApplication.translate("App", "Starting the register…"))
+    splash.setWindowFlag(Qt.WindowType.SplashScreen)
+    splash.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    splash.setMinimumSize(420, 120)
+    splash.setObjectName("splash")
+    splash.show()
+    QCoreApplication.processEvents()
+    return splash
+
+
+async def run_window(
+    app: QApplication,
+    config: AppConfig,
+    translations: Translations,
+    *,
+    save: bool,
+    ready: Callable[[MainWindow], None] | None = None,
+) -> int:
+    """Open the register, show the window, wait until it closes, stop everything cleanly."""
+    splash = _starting_splash()
+    closed = asyncio.Event()
+    async with open_register(config) as running:
+        window = MainWindow(
+            running, translations=translations, save_config=pos.config.save if save else None
+        )
+        window.closed.connect(closed.set)
+        _close_on_signals(window)
+        splash.close()
+        window.show()
+        if ready is not None:
+            ready(window)
+        await closed.wait()
+        await drain(SHUTDOWN_GRACE)
+    return 0
+
+
+def main(
+    argv: Sequence[str] | None = None,
+    *,
+    config: AppConfig | None = None,
+    ready: Callable[[MainWindow], None] | None = None,
+) -> int:
+    """``pos`` with no command. With no settings the register runs in training mode on the
+    embedded sandbox with the demo catalogue. ``config`` (tests, screenshots) is not saved."""
+    setup_logging()
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication([*(argv or ["pos"])])
+    app.setApplicationName("POS")
+    app.setApplicationDisplayName("POS")
+    app.setQuitOnLastWindowClosed(False)  # the loop ends when run_window returns
+    save = config is None
+    if config is None:
+        config = pos.config.load()
+    translations = Translations(app)
+    translations.install(config.language)
+    theme.apply(app)
+    previous_hook = sys.excepthook
+    sys.excepthook = _excepthook
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    # Let Python see Ctrl+C now and then (Qt's loop would otherwise hold signals back).
+    wake = QTimer()
+    wake.start(500)
+    wake.timeout.connect(lambda: None)
+    try:
+        result: int = loop.run_until_complete(
+            run_window(app, config, translations, save=save, ready=ready)
+        )
+        return result
+    finally:
+        wake.stop()
+        sys.excepthook = previous_hook
+        asyncio.set_event_loop(None)
+        loop.close()

@@ -1,0 +1,578 @@
+"""The cashier's main window: sign-in → open shift → selling, with the register's state always
+visible and every action on a key.
+
+Why the window owns the keys: the till is worked from the keyboard (and a scanner), so the
+function keys must work wherever the focus is (search box, cart, a button); an application event
+filter sees key presses aimed at this window while no dialog is open and dispatches them (see
+``KEYS``). Buttons and menu entries show their keys. Which page shows follows the register's
+status (``RegisterService.subscribe``): not signed in → PIN pad; no open shift → opening float;
+else the selling screen.
+
+Training mode has a purple band on every screen and an outage drill menu (tax service down/up,
+network cut/restore) that drives the embedded sandbox; the manager's actions (work offline,
+settings) sit behind the manager's PIN. The dialogs for returns, cash operations, reports,
+receipts and settings live in their own modules and are imported when first opened.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeyEvent
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMenu,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+from typing_extensions import override
+
+from pos.app import RunningRegister
+from pos.config import AppConfig
+from pos.journal.records import Receipt, ShiftState
+from pos.register.status import RegisterStatus
+from pos.ui.asyncio_qt import async_slot
+from pos.ui.i18n import LANGUAGES, Translations
+from pos.ui.manager_pin import ManagerPinDialog
+from pos.ui.messages import show_error, show_info
+from pos.ui.selling import SellingPage
+from pos.ui.shift_open import ShiftOpenPage
+from pos.ui.sign_in import SignInPage
+from pos.ui.status_bar import BannerArea, RegisterStatusBar
+from pos.ui.widgets import KeyButton
+
+log = logging.getLogger(__name__)
+
+STATUS_REFRESH_MS = 1000  # the timers (shift, offline) move even when nothing happens
+DRILL_STEP_TIMEOUT = 15.0
+
+
+class MainWindow(QMainWindow):
+    closed = Signal()
+
+    def __init__(
+        self,
+        running: RunningRegister,
+        *,
+        translations: Translations | None = None,
+        save_config: Callable[[AppConfig], None] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.running = running
+        self.service = running.service
+        self._translations = translations
+        self._save_config = save_config
+        self.status: RegisterStatus = self.service.status()
+
+        self.training_band = QLabel(self)
+        self.training_band.setObjectName("trainingBand")
+        self.training_band.setVisible(running.training)
+        self.banners = BannerArea(self)
+        self.sign_in_page = SignInPage(running, self)
+        self.sign_in_page.signed_in.connect(lambda _name: self.refresh_status())
+        self.shift_page = ShiftOpenPage(running, self)
+        self.shift_page.shift_opened.connect(lambda _shift: self.refresh_status())
+        self.selling = SellingPage(running, self)
+        self.selling.sold.connect(lambda _receipt: self.refresh_status())
+        self.pages = QStackedWidget(self)
+        for page in (self.sign_in_page, self.shift_page, self.selling):
+            self.pages.addWidget(page)
+        self.status_bar = RegisterStatusBar(self)
+
+        self.buttons: dict[str, KeyButton] = {}
+        self.action_bar = QWidget(self)
+        self.action_bar.setObjectName("actionBar")
+        bar = QHBoxLayout(self.action_bar)
+        bar.setContentsMargins(8, 4, 8, 4)
+        bar.setSpacing(5)
+        for key, handler in (
+            ("F1", self.show_help),
+            ("F2", self.shift_menu),
+            ("F4", self.selling.change_quantity),
+            ("F5", self.selling.ask_discount),
+            ("Del", self.selling.remove_line),
+            ("F6", self.selling.park_or_resume),
+            ("F7", self.open_return),
+            ("F8", self.cash_menu),
+            ("F9", lambda: self.open_report(z=False)),
+            ("F10", lambda: self.open_report(z=True)),
+            ("F12", self.selling.pay),
+        ):
+            button = KeyButton(key, parent=self.action_bar)
+            button.setObjectName(f"key{key}")
+            button.clicked.connect(lambda _checked=False, h=handler: h())
+            bar.addWidget(button, 2 if key == "F12" else 1)
+            self.buttons[key] = button
+        self.buttons["F12"].setProperty("role", "primary")
+
+        central = QWidget(self)
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.training_band)
+        column.addWidget(self.banners)
+        column.addWidget(self.pages, 1)
+        column.addWidget(self.action_bar)
+        column.addWidget(self.status_bar)
+        self.setCentralWidget(central)
+
+        self._build_menus()
+        self.retranslate_ui()
+
+        self._refresh_pending = False
+        self.service.subscribe(self._status_may_have_changed)
+        self._timer = QTimer(self)
+        self._timer.setInterval(STATUS_REFRESH_MS)
+        self._timer.timeout.connect(self.refresh_status)
+        self._timer.start()
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)
+        self.resize(1024, 768)
+        self.refresh_status()
+
+    # --- menus ---------------------------------------------------------------------------------
+
+    def _action(self, menu: QMenu, slot: Callable[[], Any], name: str) -> QAction:
+        action = QAction(self)
+        action.setObjectName(name)
+        action.triggered.connect(lambda _checked=False: slot())
+        menu.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        self.register_menu = bar.addMenu("")
+        self.a_open_shift = self._action(self.register_menu, self.shift_menu, "openShift")
+        self.a_return = self._action(self.register_menu, self.open_return, "return")
+        self.a_cash_in = self._action(self.register_menu, lambda: self.open_cash("in"), "cashIn")
+        self.a_cash_out = self._action(self.register_menu, lambda: self.open_cash("out"), "cashOut")
+        self.a_withdrawal = self._action(
+            self.register_menu, lambda: self.open_cash("withdrawal"), "withdrawal"
+        )
+        self.register_menu.addSeparator()
+        self.a_x = self._action(self.register_menu, lambda: self.open_report(z=False), "xReport")
+        self.a_z = self._action(self.register_menu, lambda: self.open_report(z=True), "zReport")
+        self.register_menu.addSeparator()
+        self.a_sign_out = self._action(self.register_menu, self.sign_out, "signOut")
+        self.a_quit = self._action(self.register_menu, self.close, "quit")
+
+        self.manager_menu = bar.addMenu("")
+        self.a_offline = QAction(self)
+        self.a_offline.setObjectName("workOffline")
+        self.a_offline.setCheckable(True)
+        self.a_offline.triggered.connect(self._offline_toggled)
+        self.manager_menu.addAction(self.a_offline)
+        self.a_settings = self._action(self.manager_menu, self.open_settings, "settings")
+
+        self.drill_menu: QMenu | None = None
+        if self.running.training:
+            self.drill_menu = bar.addMenu("")
+            self.a_tax_down = self._action(
+                self.drill_menu, lambda: self.drill(tax_up=False), "taxDown"
+            )
+            self.a_tax_up = self._action(self.drill_menu, lambda: self.drill(tax_up=True), "taxUp")
+            self.drill_menu.addSeparator()
+            self.a_net_cut = self._action(self.drill_menu, lambda: self.drill(cut=True), "netCut")
+            self.a_net_back = self._action(
+                self.drill_menu, lambda: self.drill(cut=False), "netRestore"
+            )
+
+        self.language_menu = bar.addMenu("")
+        group = QActionGroup(self)
+        self.language_actions: dict[str, QAction] = {}
+        current = self._translations.language if self._translations else ""
+        for code, name in LANGUAGES.items():
+            action = QAction(name, self)
+            action.setObjectName(f"language_{code}")
+            action.setCheckable(True)
+            action.setChecked(code == (current or self.running.config.language))
+            action.triggered.connect(lambda _checked=False, c=code: self.set_language(c))
+            group.addAction(action)
+            self.language_menu.addAction(action)
+            self.language_actions[code] = action
+
+        self.help_menu = bar.addMenu("")
+        self.a_help = self._action(self.help_menu, self.show_help, "help")
+
+    # --- texts ---------------------------------------------------------------------------------
+
+    def retranslate_ui(self) -> None:
+        training = self.tr("TRAINING MODE — receipts are not fiscal")
+        self.setWindowTitle(self.tr("POS — training") if self.running.training else self.tr("POS"))
+        self.training_band.setText(training)
+        captions = {
+            "F1": self.tr("Help"),
+            "F2": self.tr("Shift"),
+            "F4": self.tr("Quantity"),
+            "F5": self.tr("Discount"),
+            "Del": self.tr("Remove"),
+            "F6": self.tr("Park"),
+            "F7": self.tr("Return"),
+            "F8": self.tr("Cash in/out"),
+            "F9": self.tr("X-report"),
+            "F10": self.tr("Z-report"),
+            "F12": self.tr("PAY"),
+        }
+        for key, text in captions.items():
+            self.buttons[key].set_caption(text)
+        self.register_menu.setTitle(self.tr("&Register"))
+        self.a_open_shift.setText(self.tr("Shift…") + "\tF2")
+        self.a_return.setText(self.tr("Return…") + "\tF7")
+        self.a_cash_in.setText(self.tr("Cash in…") + "\tF8")
+        self.a_cash_out.setText(self.tr("Cash out…"))
+        self.a_withdrawal.setText(self.tr("Cash withdrawal by card…"))
+        self.a_x.setText(self.tr("X-report") + "\tF9")
+        self.a_z.setText(self.tr("Z-report (close the shift)") + "\tF10")
+        self.a_sign_out.setText(self.tr("Sign out"))
+        self.a_quit.setText(self.tr("Quit"))
+        self.manager_menu.setTitle(self.tr("&Manager"))
+        self.a_offline.setText(self.tr("Work offline"))
+        self.a_settings.setText(self.tr("Settings…"))
+        if self.drill_menu is not None:
+            self.drill_menu.setTitle(self.tr("&Training drill"))
+            self.a_tax_down.setText(self.tr("Tax service down"))
+            self.a_tax_up.setText(self.tr("Tax service up"))
+            self.a_net_cut.setText(self.tr("Network cut"))
+            self.a_net_back.setText(self.tr("Network restore"))
+        self.language_menu.setTitle(self.tr("&Language"))
+        self.help_menu.setTitle(self.tr("&Help"))
+        self.a_help.setText(self.tr("Keys") + "\tF1")
+
+    @override
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        super().changeEvent(event)
+
+    def set_language(self, language: str) -> None:
+        """Switch the language now (every window retranslates) and remember it."""
+        if self._translations is not None:
+            language = self._translations.install(language)
+        self.running.config.language = language
+        for code, action in self.language_actions.items():
+            action.setChecked(code == language)
+        if self._save_config is not None:
+            try:
+                self._save_config(self.running.config)
+            except OSError as error:
+                show_error(self, error)
+
+    # --- status --------------------------------------------------------------------------------
+
+    def _status_may_have_changed(self) -> None:
+        """The register's callback (on the loop): coalesce bursts into one refresh."""
+        if not self._refresh_pending:
+            self._refresh_pending = True
+            QTimer.singleShot(0, self.refresh_status)
+
+    def refresh_status(self) -> None:
+        self._refresh_pending = False
+        self.status = self.service.status()
+        self.status_bar.show_status(self.status)
+        self.banners.show_status(self.status)
+        self.a_offline.setChecked(self.status.forced_offline)
+        self._route()
+
+    def _route(self) -> None:
+        status = self.status
+        shift = status.shift
+        if not status.signed_in:
+            page: QWidget = self.sign_in_page
+        elif shift is None or shift.state is not ShiftState.OPENED:
+            page = self.shift_page
+            if shift is not None and shift.state is ShiftState.CLOSING:
+                self.shift_page.set_message(
+                    self.tr("The shift is being closed: finish the Z-report (F10).")
+                )
+        else:
+            page = self.selling
+        if self.pages.currentWidget() is not page:
+            self.pages.setCurrentWidget(page)
+            page.setFocus()
+        self.action_bar.setVisible(page is self.selling)
+        selling = page is self.selling
+        for action in (self.a_return, self.a_cash_in, self.a_cash_out, self.a_withdrawal):
+            action.setEnabled(selling)
+        self.a_x.setEnabled(shift is not None)
+        self.a_z.setEnabled(shift is not None)
+        self.a_sign_out.setEnabled(status.signed_in)
+
+    @property
+    def page_name(self) -> str:
+        """ "sign_in", "shift" or "selling" (for tests and screenshots)."""
+        page = self.pages.currentWidget()
+        if page is self.sign_in_page:
+            return "sign_in"
+        return "shift" if page is self.shift_page else "selling"
+
+    # --- keys ----------------------------------------------------------------------------------
+
+    @override
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.KeyPress
+            and isinstance(watched, QWidget)
+            and watched.window() is self
+            and QApplication.activeModalWidget() is None
+            and QApplication.activePopupWidget() is None
+            and isinstance(event, QKeyEvent)
+            and self.handle_key(event)
+        ):
+            return True
+        return super().eventFilter(watched, event)
+
+    def handle_key(self, event: QKeyEvent) -> bool:
+        """The window's keys; True when the key was used."""
+        key = event.key()
+        modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        if modifiers not in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.ShiftModifier):
+            return False
+        page = self.page_name
+        if key == Qt.Key.Key_F1:
+            self.show_help()
+            return True
+        if key == Qt.Key.Key_F2 and page != "sign_in":
+            self.shift_menu()
+            return True
+        if key in (Qt.Key.Key_F9, Qt.Key.Key_F10) and page != "sign_in":
+            self.open_report(z=key == Qt.Key.Key_F10)
+            return True
+        if page != "selling":
+            return False
+        selling = self.selling
+        function_keys: dict[int, Callable[[], Any]] = {
+            Qt.Key.Key_F3: self.focus_search,
+            Qt.Key.Key_F4: selling.change_quantity,
+            Qt.Key.Key_F5: selling.ask_discount,
+            Qt.Key.Key_F6: selling.park_or_resume,
+            Qt.Key.Key_F7: self.open_return,
+            Qt.Key.Key_F8: self.cash_menu,
+            Qt.Key.Key_F12: selling.pay,
+        }
+        if key in function_keys:
+            function_keys[key]()
+            return True
+        focus = QApplication.focusWidget()
+        if isinstance(focus, QLineEdit) and focus is not selling.search:
+            return False  # an editor (the quantity in the cart): its keys are its own
+        search_empty = not selling.search.text()
+        if key == Qt.Key.Key_Escape:
+            selling.cancel()
+            return True
+        if search_empty and key == Qt.Key.Key_Delete:
+            selling.remove_line()
+            return True
+        if search_empty and key in (Qt.Key.Key_Plus, Qt.Key.Key_Minus, Qt.Key.Key_Equal):
+            selling.step_quantity(-1 if key == Qt.Key.Key_Minus else 1)
+            return True
+        return False
+
+    def focus_search(self) -> None:
+        self.selling.search.setFocus()
+        self.selling.search.selectAll()
+
+    def show_help(self) -> None:
+        lines = [
+            self.tr("F1 — this help"),
+            self.tr("F2 — open the shift / shift menu"),
+            self.tr("F3 — search (scan or type a name, code or barcode)"),
+            self.tr("F4 — quantity or weight of the selected line"),
+            self.tr("F5 — discount or extra charge (manager's PIN)"),
+            self.tr("F6 — park the receipt / resume a parked one"),
+            self.tr("F7 — return"),
+            self.tr("F8 — cash in / cash out"),
+            self.tr("F9 — X-report"),
+            self.tr("F10 — Z-report (closes the shift)"),
+            self.tr("F12 — pay"),
+            self.tr("Enter — add the highlighted good / confirm"),
+            self.tr("Esc — clear the search / cancel the receipt / close a dialog"),
+            self.tr("+ / − — one piece more / less;  Del — remove the line"),
+            self.tr("↑ ↓ — move in the results or in the cart"),
+        ]
+        show_info(self, "\n".join(lines), self.tr("Keys"))
+
+    # --- shift, cash, reports, returns ----------------------------------------------------------
+
+    def shift_menu(self) -> None:
+        """F2: the opening float on the shift page; on the selling page, the shift's actions."""
+        if self.page_name == "shift":
+            self.shift_page.amount.setFocus()
+            self.shift_page.open_shift()
+            return
+        if self.page_name != "selling":
+            return
+        menu = QMenu(self)
+        menu.setObjectName("shiftMenu")
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.addAction(self.tr("X-report") + "\tF9", lambda: self.open_report(z=False))
+        menu.addAction(
+            self.tr("Z-report (close the shift)") + "\tF10", lambda: self.open_report(z=True)
+        )
+        menu.addAction(self.tr("Cash in / cash out…") + "\tF8", self.cash_menu)
+        menu.addAction(self.tr("Return…") + "\tF7", self.open_return)
+        menu.addSeparator()
+        menu.addAction(self.tr("Sign out"), self.sign_out)
+        menu.popup(self.buttons["F2"].mapToGlobal(self.buttons["F2"].rect().topLeft()))
+
+    def cash_menu(self) -> None:
+        """F8: cash in, cash out or cash withdrawal by card."""
+        if self.page_name != "selling":
+            return
+        menu = QMenu(self)
+        menu.setObjectName("cashMenu")
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.addAction(self.tr("Cash in (service deposit)…"), lambda: self.open_cash("in"))
+        menu.addAction(self.tr("Cash out (service withdrawal)…"), lambda: self.open_cash("out"))
+        menu.addAction(self.tr("Cash withdrawal by card…"), lambda: self.open_cash("withdrawal"))
+        menu.popup(self.buttons["F8"].mapToGlobal(self.buttons["F8"].rect().topLeft()))
+
+    def _missing(self, what: str) -> None:
+        show_info(self, self.tr("{what} is not available in this version.").format(what=what))
+
+    def open_cash(self, kind: str) -> None:
+        try:
+            from pos.ui.cash_ops import CashDialog
+        except ImportError:
+            self._missing(self.tr("Cash in/out"))
+            return
+        dialog = CashDialog(self.running, kind, self)
+        dialog.receipt_made.connect(self._receipt_made)
+        self._open(dialog)
+
+    def open_return(self) -> None:
+        if self.page_name != "selling":
+            return
+        try:
+            from pos.ui.returns import ReturnDialog
+        except ImportError:
+            self._missing(self.tr("Return"))
+            return
+        dialog = ReturnDialog(self.running, self)
+        dialog.receipt_made.connect(self._receipt_made)
+        self._open(dialog)
+
+    def open_report(self, *, z: bool) -> None:
+        if self.status.shift is None:
+            show_info(self, self.tr("No shift is open."))
+            return
+        try:
+            from pos.ui.reports import ReportDialog
+        except ImportError:
+            self._missing(self.tr("Reports"))
+            return
+        dialog = ReportDialog(self.running, z, self)
+        dialog.shift_closed.connect(lambda _view: self.refresh_status())
+        self._open(dialog)
+
+    def _open(self, dialog: QWidget) -> None:
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        finished = getattr(dialog, "finished", None)
+        if finished is not None:
+            finished.connect(lambda _result: self._dialog_closed())
+        dialog.open()  # type: ignore[attr-defined]
+
+    def _dialog_closed(self) -> None:
+        self.refresh_status()
+        if self.page_name == "selling":
+            self.selling.search.setFocus()
+
+    def _receipt_made(self, receipt: Receipt) -> None:
+        self.refresh_status()
+        QTimer.singleShot(0, lambda: self.selling.show_receipt(receipt))
+
+    @async_slot()
+    async def sign_out(self) -> None:
+        if not self.selling.cart.is_empty or self.selling.parked:
+            show_info(self, self.tr("Finish or cancel the receipts in progress first."))
+            return
+        await self.service.sign_out()
+        self.refresh_status()
+
+    # --- manager -------------------------------------------------------------------------------
+
+    def _manager(self, reason: str, granted: Callable[[], Any]) -> ManagerPinDialog:
+        gate = ManagerPinDialog(self.running.config, self, reason=reason)
+        gate.granted.connect(granted)
+        gate.open()
+        return gate
+
+    def _offline_toggled(self) -> None:
+        wanted = not self.status.forced_offline
+        self.a_offline.setChecked(self.status.forced_offline)  # until the PIN is given
+        self._manager(
+            self.tr("Work offline") if wanted else self.tr("End offline work"),
+            lambda: self.set_forced_offline(wanted),
+        )
+
+    @async_slot()
+    async def set_forced_offline(self, offline: bool) -> None:
+        if offline:
+            await self.service.force_offline()
+        else:
+            await self.service.release_offline()
+        self.refresh_status()
+
+    def open_settings(self) -> None:
+        self._manager(self.tr("Settings"), self._show_settings)
+
+    def _show_settings(self) -> None:
+        try:
+            from pos.ui.settings import SettingsDialog
+        except ImportError:
+            self._missing(self.tr("Settings"))
+            return
+        dialog = SettingsDialog(self.running, self)
+        saved = getattr(dialog, "settings_saved", None)
+        if saved is not None:
+            saved.connect(self._settings_saved)
+        self._open(dialog)
+
+    def _settings_saved(self, config: Any) -> None:
+        language = getattr(config, "language", None)
+        if self._translations is not None and language and language != self._translations.language:
+            self._translations.install(language)
+            for code, action in self.language_actions.items():
+                action.setChecked(code == language)
+
+    # --- outage drill (training) ---------------------------------------------------------------
+
+    @async_slot(exclusive=False)
+    async def drill(self, *, tax_up: bool | None = None, cut: bool | None = None) -> None:
+        """Training: switch the sandbox's tax service or the simulated network, then let the
+        register look at once so the status bar follows."""
+        if not self.running.training:
+            return
+        if tax_up is not None:
+            await asyncio.to_thread(self.running.tax_service, tax_up)
+        if cut is not None:
+            self.running.cut_network(cut)
+        self.refresh_status()
+        try:
+            await asyncio.wait_for(self.service.sync(), DRILL_STEP_TIMEOUT)
+        except TimeoutError:
+            log.info("drill: the register is still looking")
+        self.refresh_status()
+
+    # --- closing -------------------------------------------------------------------------------
+
+    @override
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._timer.stop()
+        self.service.unsubscribe(self._status_may_have_changed)
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
+        super().closeEvent(event)
+        self.closed.emit()

@@ -1,0 +1,479 @@
+"""The selling screen: scan or search, the cart, categories, totals, and the actions by key.
+
+Why it is built from small parts (``search_input``, ``cart_table``, ``categories``, ``totals``,
+``cart_dialogs``, ``payment``): each has one job and can be tested alone; this page wires them to
+the cart being rung up and to the register service. It holds no rule of its own: quantities and
+discounts are checked by ``Cart``, the sale is made by ``RegisterService.sell``.
+
+Keys (handled by the main window, which knows which page is showing): F3 search, F4 quantity,
+F5 discount (manager), F6 park/resume, F12 pay, Del remove the line, +/- one piece more/less,
+Esc clear the search (then: cancel the receipt, after a question), Up/Down the results or lines.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+from typing_extensions import override
+
+from pos.app import RunningRegister
+from pos.domain.discounts import Discount
+from pos.domain.money import format_money
+from pos.journal.records import CatalogueItem, Receipt
+from pos.register.cart import PIECE, Cart
+from pos.register.errors import Refusal, RegisterError
+from pos.ui.cart_dialogs import DiscountDialog, ParkedCart, ParkedCartsDialog, QuantityDialog
+from pos.ui.cart_table import CartModel, CartTable
+from pos.ui.categories import CategoryPanel
+from pos.ui.manager_pin import ManagerPinDialog
+from pos.ui.messages import error_text, show_error, show_info
+from pos.ui.payment import PaymentDialog
+from pos.ui.search_input import ScanSearchInput
+from pos.ui.totals import TotalsPanel
+
+log = logging.getLogger(__name__)
+
+RESULTS = 40  # live search results shown
+NOTICE_MS = 6000
+
+
+class SellingPage(QWidget):
+    sold = Signal(object)  # the journal's Receipt of a finished sale
+
+    def __init__(self, running: RunningRegister, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("sellingPage")
+        self._running = running
+        self._service = running.service
+        self.cart = Cart()
+        self.parked: list[ParkedCart] = []
+        self._parked_number = 0
+        self.last_receipt: Receipt | None = None
+        self.payment: PaymentDialog | None = None
+        self._results_for: str | None = None
+
+        self.search = ScanSearchInput(self)
+        self.search.scanned.connect(self.on_scanned)
+        self.search.search_changed.connect(self.show_results)
+        self.search.activated.connect(self.on_activated)
+        self.search.navigate.connect(self.on_navigate)
+        self.notice = QLabel(self)
+        self.notice.setObjectName("notice")
+        self.notice.setWordWrap(True)
+        self._notice_timer = QTimer(self)
+        self._notice_timer.setSingleShot(True)
+        self._notice_timer.timeout.connect(lambda: self.notice.setText(""))
+
+        self.model = CartModel(self.cart, self)
+        self.model.error.connect(lambda error: show_error(self, error))
+        self.model.changed.connect(self._cart_changed)
+        self.table = CartTable(self.model, self)
+        self.table.remove_requested.connect(self.remove_line)
+
+        self.results = QListWidget(self)
+        self.results.setObjectName("searchResults")
+        self.results.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.results.itemClicked.connect(self._result_clicked)
+        self.categories = CategoryPanel(self._service, self)
+        self.categories.item_chosen.connect(self.add_item)
+        self.side = QStackedWidget(self)
+        self.side.addWidget(self.categories)
+        self.side.addWidget(self.results)
+        self.totals = TotalsPanel(self._service.rounding_mode, self)
+
+        right = QVBoxLayout()
+        right.addWidget(self.side, 1)
+        right.addWidget(self.totals)
+        self._right = QWidget(self)
+        self._right.setLayout(right)
+        right.setContentsMargins(0, 0, 0, 0)
+
+        middle = QHBoxLayout()
+        middle.addWidget(self.table, 3)
+        middle.addWidget(self._right, 2)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 6, 8, 0)
+        layout.addWidget(self.search)
+        layout.addWidget(self.notice)
+        layout.addLayout(middle, 1)
+
+        self.has_categories = self.categories.reload()
+        self._update_side()
+        self._cart_changed()
+        self.setFocusProxy(self.search)
+
+    @override
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.show_results(self.search.text().strip(), force=True)
+        super().changeEvent(event)
+
+    # --- feedback ------------------------------------------------------------------------------
+
+    def say(self, text: str, *, error: bool = False) -> None:
+        """A line above the cart that goes away by itself (no box to dismiss between scans)."""
+        self.notice.setText(text)
+        if self.notice.property("error") != error:
+            self.notice.setProperty("error", error)
+            self.notice.style().unpolish(self.notice)
+            self.notice.style().polish(self.notice)
+        if error:
+            QApplication.beep()
+        self._notice_timer.start(NOTICE_MS)
+
+    def _cart_changed(self) -> None:
+        self.totals.show_cart(self.cart)
+
+    # --- search, scan, categories -------------------------------------------------------------
+
+    def _update_side(self) -> None:
+        searching = bool(self.search.text().strip())
+        self.side.setCurrentWidget(self.results if searching else self.categories)
+        self.side.setVisible(searching or self.has_categories)
+
+    def show_results(self, text: str, force: bool = False) -> None:
+        """Live results for what is typed (the search is an indexed query: fast)."""
+        if text == self._results_for and not force:
+            return
+        self._results_for = text
+        self.results.clear()
+        if text:
+            items = self._service.search(text, RESULTS)
+            for item in items:
+                entry = QListWidgetItem(_result_text(item))
+                entry.setData(Qt.ItemDataRole.UserRole, item)
+                entry.setToolTip(item.name)
+                self.results.addItem(entry)
+            if items:
+                self.results.setCurrentRow(0)
+            else:
+                empty = QListWidgetItem(self.tr("Nothing found for “{text}”").format(text=text))
+                empty.setFlags(Qt.ItemFlag.NoItemFlags)
+                self.results.addItem(empty)
+        self._update_side()
+
+    def on_navigate(self, step: int) -> None:
+        if self.search.text().strip() and self.results.count():
+            row = max(0, min(self.results.count() - 1, self.results.currentRow() + step))
+            self.results.setCurrentRow(row)
+            return
+        if self.cart.lines:
+            current = self.table.current_row()
+            start = len(self.cart.lines) if current < 0 else current
+            self.table.select_row(max(0, min(len(self.cart.lines) - 1, start + step)))
+
+    def on_activated(self, text: str) -> None:
+        """Enter on typed text: the highlighted result goes into the cart."""
+        if not text:
+            return
+        self.show_results(text)
+        entry = self.results.currentItem()
+        item = entry.data(Qt.ItemDataRole.UserRole) if entry is not None else None
+        if isinstance(item, CatalogueItem):
+            self.search.reset()
+            self.add_item(item)
+        else:
+            self.say(self.tr("Nothing found for “{text}”").format(text=text), error=True)
+            self.search.selectAll()
+
+    def _result_clicked(self, entry: QListWidgetItem) -> None:
+        item = entry.data(Qt.ItemDataRole.UserRole)
+        if isinstance(item, CatalogueItem):
+            self.search.reset()
+            self.add_item(item)
+            self.search.setFocus()
+
+    def on_scanned(self, code: str) -> None:
+        """A barcode: a catalogue good, or a scale label with the weight or price in it."""
+        try:
+            found = self._service.scan(code)
+        except RegisterError as error:
+            if error.refusal is not Refusal.BAD_INPUT:
+                show_error(self, error)
+                return
+            exact = [i for i in self._service.search(code, 5) if i.code == code]
+            if exact:
+                self.add_item(exact[0])
+                return
+            self.say(error_text(error) + f" ({code})", error=True)
+            return
+        if found is None:
+            self.say(self.tr("No good with the barcode {code}").format(code=code), error=True)
+            return
+        self.add_item(found.item, found.quantity, price=found.price, barcode=code)
+
+    # --- the cart ------------------------------------------------------------------------------
+
+    def add_item(
+        self,
+        item: CatalogueItem,
+        quantity: int | None = None,
+        *,
+        price: int | None = None,
+        barcode: str | None = None,
+    ) -> None:
+        """Put a good in the cart; a weighed good with no weight asks for it first."""
+        if item.is_weighed and quantity is None and price is None:
+            dialog = QuantityDialog(item.name, weighed=True, unit=item.unit, parent=self)
+            dialog.chosen.connect(
+                lambda value: self.add_item(item, value, price=price, barcode=barcode)
+            )
+            dialog.finished.connect(lambda _result: self.search.setFocus())
+            dialog.open()
+            return
+        try:
+            row = self.cart.add(item, quantity, price=price, barcode=barcode)
+        except RegisterError as error:
+            show_error(self, error)
+            return
+        self.model.refresh()
+        self.table.select_row(row)
+        line = self.cart.lines[row]
+        self.say(
+            self.tr("Added: {name} — {quantity}").format(
+                name=item.name, quantity=_quantity_words(line.quantity, line.is_weighed, item)
+            )
+        )
+        self.search.setFocus()
+
+    def current_row(self) -> int:
+        row = self.table.current_row()
+        if row < 0 and self.cart.lines:
+            row = len(self.cart.lines) - 1
+        return row
+
+    def remove_line(self, row: int | None = None) -> None:
+        row = self.current_row() if row is None else row
+        if not 0 <= row < len(self.cart.lines):
+            return
+        name = self.cart.lines[row].item.name
+        self.cart.remove(row)
+        self.model.refresh()
+        self.table.select_row(min(row, len(self.cart.lines) - 1))
+        self.say(self.tr("Removed: {name}").format(name=name))
+
+    def step_quantity(self, step: int) -> None:
+        """+/-: one piece more or less; a weighed good asks for its weight instead."""
+        row = self.current_row()
+        if row < 0:
+            return
+        line = self.cart.lines[row]
+        if line.is_weighed:
+            self.change_quantity()
+            return
+        quantity = line.quantity + step * PIECE
+        if quantity <= 0:
+            self.say(self.tr("To take the line off, press Del."), error=True)
+            return
+        self._set_quantity(row, quantity)
+
+    def _set_quantity(self, row: int, quantity: int) -> None:
+        try:
+            self.cart.set_quantity(row, quantity)
+        except RegisterError as error:
+            show_error(self, error)
+            return
+        self.model.refresh()
+        self.table.select_row(row)
+
+    def change_quantity(self) -> None:
+        """F4: the quantity (or weight) of the selected line."""
+        row = self.current_row()
+        if row < 0:
+            self.say(self.tr("The receipt is empty."), error=True)
+            return
+        line = self.cart.lines[row]
+        dialog = QuantityDialog(
+            line.item.name,
+            weighed=line.is_weighed,
+            unit=line.item.unit,
+            initial=line.quantity,
+            parent=self,
+        )
+        dialog.chosen.connect(lambda value: self._set_quantity(row, value))
+        dialog.finished.connect(lambda _result: self.search.setFocus())
+        dialog.open()
+
+    def ask_discount(self) -> None:
+        """F5: a discount or extra charge on the line or the receipt, after the manager's PIN."""
+        if self.cart.is_empty:
+            self.say(self.tr("The receipt is empty."), error=True)
+            return
+        gate = ManagerPinDialog(
+            self._running.config, self, reason=self.tr("Discount or extra charge")
+        )
+        gate.granted.connect(self._open_discount)
+        gate.open()
+
+    def _open_discount(self) -> None:
+        row = self.current_row()
+        line = self.cart.lines[row] if row >= 0 else None
+        dialog = DiscountDialog(
+            line_name=line.item.name if line else None,
+            line_discount=line.discount if line else None,
+            receipt_discount=self.cart.receipt_discount,
+            parent=self,
+        )
+        dialog.chosen.connect(lambda target, value: self.apply_discount(target, value, row))
+        dialog.finished.connect(lambda _result: self.search.setFocus())
+        dialog.open()
+
+    def apply_discount(self, target: str, value: Discount | None, row: int) -> None:
+        try:
+            if target == "line":
+                self.cart.set_line_discount(row, value)
+            else:
+                self.cart.set_receipt_discount(value)
+        except RegisterError as error:
+            show_error(self, error)
+            return
+        self.model.refresh()
+        if row >= 0:
+            self.table.select_row(row)
+
+    # --- parking -------------------------------------------------------------------------------
+
+    def park_or_resume(self) -> None:
+        """F6: with nothing parked, park the receipt at once; otherwise choose."""
+        if not self.parked:
+            if self.cart.is_empty:
+                self.say(self.tr("Nothing to park: the receipt is empty."), error=True)
+                return
+            self.park()
+            return
+        dialog = ParkedCartsDialog(self.parked, can_hold=not self.cart.is_empty, parent=self)
+        dialog.hold_requested.connect(self.park)
+        dialog.resume_requested.connect(self.resume)
+        dialog.finished.connect(lambda _result: self.search.setFocus())
+        dialog.open()
+
+    def park(self) -> None:
+        if self.cart.is_empty:
+            return
+        self._parked_number += 1
+        self.parked.append(
+            ParkedCart(self.cart, datetime.now(), self._parked_number, self.cart.total)
+        )
+        self.say(
+            self.tr("Receipt parked as #{number}. F6 brings it back.").format(
+                number=self._parked_number
+            )
+        )
+        self._replace_cart(Cart())
+
+    def resume(self, number: int) -> None:
+        chosen = next((p for p in self.parked if p.number == number), None)
+        if chosen is None:
+            return
+        self.parked.remove(chosen)
+        if not self.cart.is_empty:  # swap: the current one is parked in its place
+            self.park()
+        self._replace_cart(chosen.cart)
+        self.say(self.tr("Receipt #{number} resumed.").format(number=number))
+
+    def _replace_cart(self, cart: Cart) -> None:
+        self.cart = cart
+        self.model.set_cart(cart)
+        self.table.select_row(len(cart.lines) - 1)
+        self.search.reset()
+        self.search.setFocus()
+
+    # --- cancel and pay ------------------------------------------------------------------------
+
+    def cancel(self) -> None:
+        """Esc: clear the search; on an empty search, offer to cancel the whole receipt."""
+        if self.search.text():
+            self.search.reset()
+            return
+        if self.cart.is_empty:
+            return
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle(self.tr("Cancel the receipt"))
+        box.setText(self.tr("Remove every line of this receipt?"))
+        box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.setObjectName("cancelReceiptBox")
+        box.accepted.connect(self._clear_cart)
+        box.open()
+
+    def _clear_cart(self) -> None:
+        self._replace_cart(Cart())
+        self.say(self.tr("The receipt was cancelled."))
+
+    def pay(self) -> None:
+        """F12: the payment dialog for the cart; the sale happens there."""
+        if self.cart.is_empty:
+            self.say(self.tr("The receipt is empty: scan or choose goods first."), error=True)
+            return
+        try:
+            self.cart.priced()
+        except Exception as error:  # the cart refuses to price (e.g. discount too large)
+            show_error(self, error)
+            return
+        dialog = PaymentDialog(self._running, self.cart, self)
+        dialog.paid.connect(self._paid)
+        dialog.finished.connect(self._payment_closed)
+        self.payment = dialog
+        dialog.open()
+
+    def _payment_closed(self) -> None:
+        self.payment = None
+        self.search.setFocus()
+
+    def _paid(self, receipt: Receipt) -> None:
+        self.last_receipt = receipt
+        self._replace_cart(Cart())
+        self.say(
+            self.tr("Sold: {sum}. Receipt {code}.").format(
+                sum=format_money(receipt.total_sum), code=receipt.fiscal_code or "…"
+            )
+        )
+        self.sold.emit(receipt)
+        self.show_receipt(receipt)
+
+    def show_receipt(self, receipt: Receipt) -> None:
+        """UI-B's receipt preview (print, PDF, e-mail); a plain note if it is not there."""
+        try:
+            from pos.ui.receipt_dialog import ReceiptDialog
+        except ImportError:
+            log.warning("receipt dialog missing; showing a note instead")
+            show_info(
+                self,
+                self.tr("Receipt {code}: {sum}").format(
+                    code=receipt.fiscal_code or "…", sum=format_money(receipt.total_sum)
+                ),
+            )
+            return
+        dialog = ReceiptDialog(self._running, receipt, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.setObjectName("receiptDialog")
+        dialog.finished.connect(lambda _result: self.search.setFocus())
+        dialog.open()
+
+
+def _result_text(item: CatalogueItem) -> str:
+    price = format_money(item.price)
+    return f"{item.name}   —   {price}" + (f" / {item.unit}" if item.is_weighed else "")
+
+
+def _quantity_words(quantity: int, weighed: bool, item: CatalogueItem) -> str:
+    from pos.domain.money import format_quantity
+
+    if weighed:
+        return f"{format_quantity(quantity)} {item.unit}"
+    return f"{quantity // PIECE} {item.unit}"

@@ -1,0 +1,112 @@
+"""Opening the shift: the opening float (change in the drawer) goes in as a service cash-in.
+
+The cashier types the float or touches a quick amount and presses Enter; the shift opens online
+or, when Checkbox cannot be reached and this is not the register's first shift, offline.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from typing_extensions import override
+
+from pos.app import RunningRegister
+from pos.domain.money import format_money
+from pos.register.errors import RegisterError
+from pos.ui.asyncio_qt import async_slot
+from pos.ui.messages import show_error
+from pos.ui.widgets import MoneyEdit
+
+QUICK_FLOATS = (0, 20000, 50000, 100000)
+
+
+class ShiftOpenPage(QWidget):
+    shift_opened = Signal(object)
+
+    def __init__(self, running: RunningRegister, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("shiftOpenPage")
+        self._running = running
+        self.title = QLabel(self)
+        self.title.setObjectName("pageTitle")
+        self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.prompt = QLabel(self)
+        self.prompt.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.prompt.setWordWrap(True)
+        self.amount = MoneyEdit(self)
+        self.amount.setObjectName("floatEdit")
+        self.amount.setMaximumWidth(360)
+        self.amount.returnPressed.connect(self.open_shift)
+        quick = QHBoxLayout()
+        self.quick_buttons: list[QPushButton] = []
+        for value in QUICK_FLOATS:
+            button = QPushButton(format_money(value), self)
+            button.setProperty("role", "quick")
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.clicked.connect(lambda _checked=False, v=value: self._quick(v))
+            quick.addWidget(button)
+            self.quick_buttons.append(button)
+        self.open_button = QPushButton(self)
+        self.open_button.setObjectName("openShiftButton")
+        self.open_button.setProperty("role", "primary")
+        self.open_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.open_button.clicked.connect(self.open_shift)
+        self.message = QLabel(self)
+        self.message.setObjectName("notice")
+        self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.message.setWordWrap(True)
+
+        column = QVBoxLayout(self)
+        column.addStretch(1)
+        column.addWidget(self.title)
+        column.addWidget(self.prompt)
+        column.addWidget(self.amount, 0, Qt.AlignmentFlag.AlignHCenter)
+        column.addLayout(quick)
+        column.addWidget(self.open_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        column.addWidget(self.message)
+        column.addStretch(2)
+        self.setFocusProxy(self.amount)
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        self.title.setText(self.tr("Open the shift"))
+        self.prompt.setText(
+            self.tr("Opening float: the change in the cash drawer (0 if none), then Enter")
+        )
+        self.amount.setPlaceholderText("0.00")
+        self.open_button.setText(self.tr("Open shift (Enter)"))
+
+    @override
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        super().changeEvent(event)
+
+    def _quick(self, value: int) -> None:
+        self.amount.set_value(value)
+        self.amount.setFocus()
+
+    def set_message(self, text: str) -> None:
+        self.message.setText(text)
+
+    @async_slot()
+    async def open_shift(self) -> None:
+        amount = self.amount.value()
+        if amount is None and self.amount.text().strip():
+            self.amount.selectAll()
+            return
+        self.open_button.setEnabled(False)
+        self.amount.setReadOnly(True)
+        self.message.setText(self.tr("Opening the shift…"))
+        try:
+            shift = await self._running.service.open_shift(amount or 0)
+        except RegisterError as error:
+            self.message.setText("")
+            show_error(self, error)
+            return
+        finally:
+            self.open_button.setEnabled(True)
+            self.amount.setReadOnly(False)
+        self.amount.clear()
+        self.message.setText("")
+        self.shift_opened.emit(shift)
