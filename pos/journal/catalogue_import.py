@@ -6,14 +6,20 @@ field, a machine key and a Ukrainian message), because fixing one error per run 
 row is bad nothing is imported, unless the caller explicitly asks to import the good rows; the
 import itself is one transaction, and re-importing updates goods by code.
 
-File format: a header row naming the columns ``code,barcode,name,price,tax,unit`` (any order, an
-optional ``uktzed`` column), CSV in UTF-8 with or without BOM (Windows-1251 accepted as a fallback,
-as Ukrainian Excel writes it) with ``;`` or ``,`` detected, or an XLSX workbook (first sheet).
+File format: a header row naming the columns ``code,barcode,name,price,tax,unit`` (any order,
+case-insensitive; optional ``uktzed``, ``category``, ``weighed`` and ``excise`` columns), CSV in
+UTF-8 with or without BOM (Windows-1251 accepted as a fallback, as Ukrainian Excel writes it) with
+``;`` or ``,`` detected, or an XLSX workbook (first sheet).
 - price: hryvnias with up to two decimals ("42,50"); above zero and at most 100 000 грн;
 - tax: letters or codes ("А", "1", "АЄ", "1,5" or empty for none);
 - unit: шт, кг, г, л, м or their codes (2009, 0301, 0303, 0138, 0101); кг, г and л are weighed;
 - barcode: empty, or several separated by "|" or spaces; digits must form a valid EAN-8, UPC-A,
-  EAN-13 (incl. 2x scale codes) or GTIN-14; codes with letters are the shop's internal codes.
+  EAN-13 (incl. 2x scale codes) or GTIN-14; codes with letters are the shop's internal codes;
+- category: the shelf shown as a button on the selling screen (up to 64 characters, may be empty);
+- weighed, excise: 1/0, так/ні, yes/no, true/false, or empty. Empty keeps the rule a file without
+  the column gets: weighed if the unit is кг, г or л; excise if a tax carries excise (А, Б). A
+  value overrides it (beer taxed А but sold without excise stamps: excise 0; rope sold by the metre:
+  weighed 1); only a good sold in pieces (шт) cannot be weighed.
 """
 
 from __future__ import annotations
@@ -35,10 +41,21 @@ from pos.journal.journal import Journal
 from pos.journal.records import CatalogueItem
 
 REQUIRED_COLUMNS = ("code", "barcode", "name", "price", "tax", "unit")
-OPTIONAL_COLUMNS = ("uktzed",)
+OPTIONAL_COLUMNS = ("uktzed", "category", "weighed", "excise")
 MAX_PRICE = 100_000_00  # kopecks: no single good in a grocery costs more than 100 000 грн
 MAX_NAME = 128  # seed: a good's name is at most 128 characters
 MAX_CODE = 64
+MAX_CATEGORY = 64  # the schema's CHECK; longer would not fit a button anyway
+FLAGS: dict[str, bool] = {
+    "1": True,
+    "0": False,
+    "так": True,
+    "ні": False,
+    "yes": True,
+    "no": False,
+    "true": True,
+    "false": False,
+}
 UNITS: dict[str, str] = {
     "шт": "шт",
     "2009": "шт",
@@ -174,6 +191,7 @@ def _header_map(header: Sequence[str]) -> dict[str, int]:
         raise CatalogueFileError(
             "bad_header",
             "Перший рядок має містити заголовок code,barcode,name,price,tax,unit "
+            "і за потреби uktzed,category,weighed,excise "
             f"(знайдено: {','.join(names)[:200]})",
         )
     return {name: index for index, name in enumerate(names)}
@@ -288,6 +306,28 @@ class _RowChecker:
         if uktzed is not None and not (uktzed.isdigit() and len(uktzed) <= 10):
             fail("uktzed", "invalid_uktzed", "Код УКТЗЕД має містити до 10 цифр")
 
+        category = " ".join(cell("category").split())
+        if len(category) > MAX_CATEGORY:
+            fail("category", "too_long", f"Категорія довша за {MAX_CATEGORY} символи")
+
+        def flag(field_name: str, label: str) -> bool | None:
+            text = cell(field_name).lower()
+            if not text:
+                return None
+            value = FLAGS.get(text)
+            if value is None:
+                fail(
+                    field_name,
+                    "invalid_flag",
+                    f"{label} «{cell(field_name)}»: напишіть 1 або 0 (так/ні)",
+                )
+            return value
+
+        weighed = flag("weighed", "Ваговий")
+        excise = flag("excise", "Акцизний")
+        if weighed and unit == "шт":
+            fail("weighed", "weighed_piece", "Товар у штуках (шт) не може бути ваговим")
+
         if errors or unit is None:
             return None, errors
         item = CatalogueItem(
@@ -296,10 +336,11 @@ class _RowChecker:
             price=price,
             tax_codes=tuple(tax.code for tax in taxes),
             unit=unit,
-            is_weighed=unit in WEIGHED_UNITS,
-            is_excise=any(tax.extra_rate for tax in taxes),
+            is_weighed=unit in WEIGHED_UNITS if weighed is None else weighed,
+            is_excise=any(tax.extra_rate for tax in taxes) if excise is None else excise,
             barcodes=barcodes,
             uktzed=uktzed,
+            category=category,
         )
         return item, []
 
