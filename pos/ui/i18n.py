@@ -46,9 +46,7 @@ class Translations:
         if language not in LANGUAGES:
             log.warning("unknown language %r, using %s", language, DEFAULT_LANGUAGE)
             language = DEFAULT_LANGUAGE
-        for translator in self._installed:  # each removal sends LanguageChange too
-            self._app.removeTranslator(translator)
-        self._installed = []
+        self.uninstall()
         own = QTranslator(self._app)
         if own.load(f"pos_{language}", str(self._directory)):
             self._installed.append(own)
@@ -65,3 +63,9 @@ class Translations:
         )
         self.language = language
         return language
+
+    def uninstall(self) -> None:
+        """Back to the source texts (English); each removal sends LanguageChange."""
+        for translator in self._installed:
+            self._app.removeTranslator(translator)
+        self._installed = []

@@ -28,10 +28,6 @@ _CYRILLIC = re.compile(r"[А-Яа-яЁёЄєІіЇїҐґ]")
 _orphans: set[QMessageBox] = set()  # boxes without a parent stay alive until closed
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("Messages", text)
-
-
 def format_duration(seconds: int | float | None) -> str:
     """ "5 h 07 min", "12 min", "0 min" — time left of a limit as the status bar shows it."""
     if seconds is None:
@@ -40,8 +36,10 @@ def format_duration(seconds: int | float | None) -> str:
     hours, rest = divmod(total, 3600)
     minutes = rest // 60
     if hours:
-        return _tr("{hours} h {minutes:02d} min").format(hours=hours, minutes=minutes)
-    return _tr("{minutes} min").format(minutes=minutes)
+        return QCoreApplication.translate("Messages", "{hours} h {minutes:02d} min").format(
+            hours=hours, minutes=minutes
+        )
+    return QCoreApplication.translate("Messages", "{minutes} min").format(minutes=minutes)
 
 
 def is_human_text(detail: str) -> bool:
@@ -57,75 +55,97 @@ def _left(params: dict[str, Any]) -> str:
 def _bad_input(error: RegisterError) -> str:
     field = str(error.params.get("field", ""))
     texts = {
-        "quantity": _tr(
+        "quantity": QCoreApplication.translate(
+            "Messages",
             "This quantity cannot be sold: pieces must be whole, weight at most 3 decimals, "
-            "more than zero and not absurdly large. Correct the quantity."
+            "more than zero and not absurdly large. Correct the quantity.",
         ),
-        "barcode": _tr(
+        "barcode": QCoreApplication.translate(
+            "Messages",
             "This barcode is not valid (wrong length or check digit). Scan it again or find "
-            "the good by its name."
+            "the good by its name.",
         ),
-        "discount": _tr(
+        "discount": QCoreApplication.translate(
+            "Messages",
             "This discount is not possible: it must be more than zero and not larger than the "
-            "sum it applies to (a percentage at most 100)."
+            "sum it applies to (a percentage at most 100).",
         ),
-        "amount": _tr("Enter an amount larger than zero."),
-        "cart": _tr("The cart is empty: add goods first."),
-        "pin": _tr("Enter the PIN."),
-        "line": _tr("There is no such line in the receipt."),
+        "amount": QCoreApplication.translate("Messages", "Enter an amount larger than zero."),
+        "cart": QCoreApplication.translate("Messages", "The cart is empty: add goods first."),
+        "pin": QCoreApplication.translate("Messages", "Enter the PIN."),
+        "line": QCoreApplication.translate("Messages", "There is no such line in the receipt."),
     }
-    return texts.get(field, _tr("The input is not valid. Check it and try again."))
+    return texts.get(
+        field,
+        QCoreApplication.translate("Messages", "The input is not valid. Check it and try again."),
+    )
 
 
 def _texts(error: RegisterError) -> dict[Refusal, str]:
     params = error.params
     return {
-        Refusal.NOT_SIGNED_IN: _tr(
-            "The cashier is not signed in (or the session has expired): sign in again."
+        Refusal.NOT_SIGNED_IN: QCoreApplication.translate(
+            "Messages", "The cashier is not signed in (or the session has expired): sign in again."
         ),
-        Refusal.SIGN_IN_FAILED: _tr("Sign-in failed. Check the PIN and try again."),
-        Refusal.NO_SHIFT: _tr("No shift is open. Open a shift first (F2)."),
-        Refusal.SHIFT_ALREADY_OPEN: _tr(
-            "A shift is already open: go on selling, or make the Z-report (F10) first."
+        Refusal.SIGN_IN_FAILED: QCoreApplication.translate(
+            "Messages", "Sign-in failed. Check the PIN and try again."
         ),
-        Refusal.SHIFT_EXPIRED: _tr(
-            "The shift is 24 h old: make the Z-report (F10) now, then open a new shift (F2)."
+        Refusal.NO_SHIFT: QCoreApplication.translate(
+            "Messages", "No shift is open. Open a shift first (F2)."
         ),
-        Refusal.OFFLINE_PERIOD_LIMIT: _tr(
+        Refusal.SHIFT_ALREADY_OPEN: QCoreApplication.translate(
+            "Messages", "A shift is already open: go on selling, or make the Z-report (F10) first."
+        ),
+        Refusal.SHIFT_EXPIRED: QCoreApplication.translate(
+            "Messages",
+            "The shift is 24 h old: make the Z-report (F10) now, then open a new shift (F2).",
+        ),
+        Refusal.OFFLINE_PERIOD_LIMIT: QCoreApplication.translate(
+            "Messages",
             "The register has been offline for almost 36 hours, the legal limit of one offline "
             "period (left: {left}). Selling is stopped until the connection is back and the "
-            "offline receipts are uploaded. Check the internet connection or call the manager."
+            "offline receipts are uploaded. Check the internet connection or call the manager.",
         ).format(left=_left(params)),
-        Refusal.OFFLINE_MONTH_LIMIT: _tr(
+        Refusal.OFFLINE_MONTH_LIMIT: QCoreApplication.translate(
+            "Messages",
             "The register has almost used the 168 hours of offline work allowed in a calendar "
             "month (left: {left}). Selling offline is stopped: restore the connection or call "
-            "the manager."
+            "the manager.",
         ).format(left=_left(params)),
-        Refusal.NO_OFFLINE_CODES: _tr(
+        Refusal.NO_OFFLINE_CODES: QCoreApplication.translate(
+            "Messages",
             "No offline fiscal codes are left, so the register cannot work offline. Restore "
-            "the connection to Checkbox to receive new codes, or call the manager."
+            "the connection to Checkbox to receive new codes, or call the manager.",
         ),
-        Refusal.RECOVERING: _tr(
+        Refusal.RECOVERING: QCoreApplication.translate(
+            "Messages",
             "Unfinished operations from the last run are being settled ({count}). Wait a "
-            "moment and try again."
+            "moment and try again.",
         ).format(count=params.get("count", "…")),
-        Refusal.UPLOAD_PENDING: _tr(
+        Refusal.UPLOAD_PENDING: QCoreApplication.translate(
+            "Messages",
             "{count} transaction(s) still have to reach the tax service. Wait until the queue "
-            "in the status bar is empty, then try again."
+            "in the status bar is empty, then try again.",
         ).format(count=params.get("pending", "…")),
-        Refusal.FISCAL_RULE: _tr("The receipt breaks a fiscal rule and was not made."),
-        Refusal.SERVER_REJECTED: _tr(
-            "Checkbox refused the operation. Correct what the message says, or call the manager."
+        Refusal.FISCAL_RULE: QCoreApplication.translate(
+            "Messages", "The receipt breaks a fiscal rule and was not made."
         ),
-        Refusal.UNREACHABLE: _tr(
+        Refusal.SERVER_REJECTED: QCoreApplication.translate(
+            "Messages",
+            "Checkbox refused the operation. Correct what the message says, or call the manager.",
+        ),
+        Refusal.UNREACHABLE: QCoreApplication.translate(
+            "Messages",
             "Checkbox cannot be reached and this operation needs it. Check the internet "
-            "connection and try again."
+            "connection and try again.",
         ),
-        Refusal.NOT_FOUND: _tr(
-            "Nothing was found (or it cannot be used for this). Check and try again."
+        Refusal.NOT_FOUND: QCoreApplication.translate(
+            "Messages", "Nothing was found (or it cannot be used for this). Check and try again."
         ),
         Refusal.BAD_INPUT: _bad_input(error),
-        Refusal.MANAGER_ONLY: _tr("Only a manager can do this: ask for the manager PIN."),
+        Refusal.MANAGER_ONLY: QCoreApplication.translate(
+            "Messages", "Only a manager can do this: ask for the manager PIN."
+        ),
     }
 
 
@@ -137,9 +157,9 @@ def refusal_text(error: RegisterError) -> str:
     """The translated sentence for ``error`` and what to do next, followed by the server's (or
     the fiscal rule's) own text when it has one."""
     detail = error.detail.strip()
-    text = _texts(error).get(error.refusal) or _tr("The operation was refused ({reason}).").format(
-        reason=error.refusal.value
-    )
+    text = _texts(error).get(error.refusal) or QCoreApplication.translate(
+        "Messages", "The operation was refused ({reason})."
+    ).format(reason=error.refusal.value)
     if detail and (error.refusal in _SHOW_DETAIL or is_human_text(detail)):
         text = f"{text}\n\n{detail}"
     return text
@@ -150,10 +170,12 @@ def error_text(error: BaseException) -> str:
     if isinstance(error, RegisterError):
         return refusal_text(error)
     if isinstance(error, MoneyFormatError):
-        return _tr("This is not a valid number. Type it again, e.g. 125.50 or 1.250.")
-    return _tr("Something went wrong: {error}. The operation may not have finished.").format(
-        error=type(error).__name__
-    )
+        return QCoreApplication.translate(
+            "Messages", "This is not a valid number. Type it again, e.g. 125.50 or 1.250."
+        )
+    return QCoreApplication.translate(
+        "Messages", "Something went wrong: {error}. The operation may not have finished."
+    ).format(error=type(error).__name__)
 
 
 def _detail_for_details(error: BaseException) -> str:
@@ -171,7 +193,7 @@ def show_error(parent: QWidget | None, error: BaseException) -> QMessageBox:
         log.error("unexpected error shown to the cashier", exc_info=error)
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Warning)
-    box.setWindowTitle(_tr("Cannot do this"))
+    box.setWindowTitle(QCoreApplication.translate("Messages", "Cannot do this"))
     box.setText(error_text(error))
     details = _detail_for_details(error)
     if details:
@@ -190,7 +212,7 @@ def show_info(parent: QWidget | None, text: str, title: str = "") -> QMessageBox
     """A non-modal information box (e.g. "the shift is closed")."""
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Information)
-    box.setWindowTitle(title or _tr("Information"))
+    box.setWindowTitle(title or QCoreApplication.translate("Messages", "Information"))
     box.setText(text)
     box.setStandardButtons(QMessageBox.StandardButton.Ok)
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

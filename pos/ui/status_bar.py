@@ -19,37 +19,45 @@ from pos.register.status import RegisterStatus
 from pos.ui.messages import format_duration
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("StatusBar", text)
-
-
 def state_text(status: RegisterStatus) -> str:
     """The connectivity state in the cashier's words."""
     state = status.state
     if state is ConnectivityState.ONLINE:
-        return _tr("Online")
+        return QCoreApplication.translate("StatusBar", "Online")
     if state is ConnectivityState.SERVER_OFFLINE:
-        return _tr("Tax service offline")
+        return QCoreApplication.translate("StatusBar", "Tax service offline")
     if state is ConnectivityState.LOCAL_OFFLINE:
-        return _tr("Offline (by the manager)") if status.forced_offline else _tr("Offline")
+        return (
+            QCoreApplication.translate("StatusBar", "Offline (by the manager)")
+            if status.forced_offline
+            else QCoreApplication.translate("StatusBar", "Offline")
+        )
     if state is ConnectivityState.UPLOADING:
-        return _tr("Uploading offline receipts…")
-    return _tr("Going online…")
+        return QCoreApplication.translate("StatusBar", "Uploading offline receipts…")
+    return QCoreApplication.translate("StatusBar", "Going online…")
 
 
 def state_tooltip(state: ConnectivityState) -> str:
     texts = {
-        ConnectivityState.ONLINE: _tr("Receipts are fiscalised online through Checkbox."),
-        ConnectivityState.SERVER_OFFLINE: _tr(
+        ConnectivityState.ONLINE: QCoreApplication.translate(
+            "StatusBar", "Receipts are fiscalised online through Checkbox."
+        ),
+        ConnectivityState.SERVER_OFFLINE: QCoreApplication.translate(
+            "StatusBar",
             "Checkbox is reachable but the tax service is not: Checkbox issues receipts with "
-            "its offline codes. Selling goes on."
+            "its offline codes. Selling goes on.",
         ),
-        ConnectivityState.LOCAL_OFFLINE: _tr(
+        ConnectivityState.LOCAL_OFFLINE: QCoreApplication.translate(
+            "StatusBar",
             "Checkbox cannot be reached: receipts are fiscalised here with offline codes and "
-            "uploaded later. Selling goes on."
+            "uploaded later. Selling goes on.",
         ),
-        ConnectivityState.UPLOADING: _tr("Offline receipts are being sent, in order."),
-        ConnectivityState.GOING_ONLINE: _tr("All sent; waiting for the register to be online."),
+        ConnectivityState.UPLOADING: QCoreApplication.translate(
+            "StatusBar", "Offline receipts are being sent, in order."
+        ),
+        ConnectivityState.GOING_ONLINE: QCoreApplication.translate(
+            "StatusBar", "All sent; waiting for the register to be online."
+        ),
     }
     return texts[state]
 
@@ -60,31 +68,41 @@ def warning_text(warning: LimitWarning) -> str:
     stop = warning.level is Level.STOP
     if warning.limit is Limit.OFFLINE_PERIOD:
         if stop:
-            return _tr(
+            return QCoreApplication.translate(
+                "StatusBar",
                 "The 36 h offline limit is reached: selling offline is stopped. Restore the "
-                "connection so the receipts can be uploaded."
+                "connection so the receipts can be uploaded.",
             )
-        return _tr(
-            "Offline for a long time: {left} left of the 36 h limit. Restore the connection."
+        return QCoreApplication.translate(
+            "StatusBar",
+            "Offline for a long time: {left} left of the 36 h limit. Restore the connection.",
         ).format(left=left)
     if warning.limit is Limit.OFFLINE_MONTH:
         if stop:
-            return _tr("The 168 h monthly offline limit is reached: selling offline is stopped.")
-        return _tr("Offline time this month: {left} left of 168 h.").format(left=left)
+            return QCoreApplication.translate(
+                "StatusBar",
+                "The 168 h monthly offline limit is reached: selling offline is stopped.",
+            )
+        return QCoreApplication.translate(
+            "StatusBar", "Offline time this month: {left} left of 168 h."
+        ).format(left=left)
     if warning.limit is Limit.SHIFT_AGE:
         if stop:
-            return _tr("The shift is 24 h old: make the Z-report (F10) now.")
-        return _tr("The shift reaches 24 h in {left}: make the Z-report (F10) soon.").format(
-            left=left
-        )
+            return QCoreApplication.translate(
+                "StatusBar", "The shift is 24 h old: make the Z-report (F10) now."
+            )
+        return QCoreApplication.translate(
+            "StatusBar", "The shift reaches 24 h in {left}: make the Z-report (F10) soon."
+        ).format(left=left)
     if stop:
-        return _tr(
+        return QCoreApplication.translate(
+            "StatusBar",
             "Offline codes are used up ({count} left): the register cannot work offline. "
-            "Restore the connection."
+            "Restore the connection.",
         ).format(count=warning.left)
-    return _tr("Only {count} offline codes left: restore the connection to get more.").format(
-        count=warning.left
-    )
+    return QCoreApplication.translate(
+        "StatusBar", "Only {count} offline codes left: restore the connection to get more."
+    ).format(count=warning.left)
 
 
 def banner_texts(status: RegisterStatus) -> list[tuple[str, str]]:
@@ -99,17 +117,18 @@ def banner_texts(status: RegisterStatus) -> list[tuple[str, str]]:
         banners.append(
             (
                 "info",
-                _tr("Recovering {count} unfinished operation(s) from the last run…").format(
-                    count=len(status.recovering)
-                ),
+                QCoreApplication.translate(
+                    "StatusBar", "Recovering {count} unfinished operation(s) from the last run…"
+                ).format(count=len(status.recovering)),
             )
         )
     if status.set_aside:
         banners.append(
             (
                 "warning",
-                _tr(
-                    "{count} offline transaction(s) were refused by the server: call the manager."
+                QCoreApplication.translate(
+                    "StatusBar",
+                    "{count} offline transaction(s) were refused by the server: call the manager.",
                 ).format(count=status.set_aside),
             )
         )
@@ -199,20 +218,30 @@ class RegisterStatusBar(QWidget):
         self.connectivity.setText(state_text(status))
         self.connectivity.setToolTip(state_tooltip(status.state))
         self.offline_left.setText(
-            _tr("Offline left: {left}").format(left=format_duration(status.offline_seconds_left))
+            QCoreApplication.translate("StatusBar", "Offline left: {left}").format(
+                left=format_duration(status.offline_seconds_left)
+            )
         )
         self.offline_left.setToolTip(
-            _tr("This month: {left} of 168 h left").format(
+            QCoreApplication.translate("StatusBar", "This month: {left} of 168 h left").format(
                 left=format_duration(status.month_offline_seconds_left)
             )
         )
-        self.codes.setText(_tr("Codes: {count}").format(count=status.codes_left))
-        self.queue.setText(_tr("Queue: {count}").format(count=status.queued))
+        self.codes.setText(
+            QCoreApplication.translate("StatusBar", "Codes: {count}").format(
+                count=status.codes_left
+            )
+        )
+        self.queue.setText(
+            QCoreApplication.translate("StatusBar", "Queue: {count}").format(count=status.queued)
+        )
         if status.shift_seconds_left is None:
-            self.shift.setText(_tr("Shift: closed"))
+            self.shift.setText(QCoreApplication.translate("StatusBar", "Shift: closed"))
         else:
             self.shift.setText(
-                _tr("Shift: {left} left").format(left=format_duration(status.shift_seconds_left))
+                QCoreApplication.translate("StatusBar", "Shift: {left} left").format(
+                    left=format_duration(status.shift_seconds_left)
+                )
             )
         self.cashier.setText(status.cashier_name or "")
 

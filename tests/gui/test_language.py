@@ -1,0 +1,50 @@
+"""Ukrainian by default from the committed .qm files, English at runtime from the menu."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from pos.app import RunningRegister
+from pos.register.errors import Refusal, RegisterError
+from pos.ui.i18n import Translations, translations_dir
+from pos.ui.messages import refusal_text
+
+from .helpers import open_window
+
+
+@pytest.fixture
+def translations(qapp: QApplication) -> Iterator[Translations]:
+    installed = Translations(qapp)
+    yield installed
+    installed.uninstall()  # the other tests read English source texts
+
+
+def test_the_qm_files_are_built() -> None:
+    for language in ("uk", "en"):
+        assert (translations_dir() / f"pos_{language}.qm").stat().st_size > 0
+
+
+def test_ukrainian_then_english_at_runtime(
+    qtbot: QtBot, running_unsigned: RunningRegister, translations: Translations
+) -> None:
+    assert translations.install("uk") == "uk"
+    window = open_window(qtbot, running_unsigned, translations=translations)
+    assert window.training_band.text().startswith("НАВЧАЛЬНИЙ РЕЖИМ")
+    assert window.sign_in_page.title.text() == "Вхід касира"
+    assert window.status_bar.connectivity.text() == "Онлайн"
+    assert "(F2)" in refusal_text(RegisterError(Refusal.NO_SHIFT))
+    assert refusal_text(RegisterError(Refusal.NO_SHIFT)).startswith("Зміну не відкрито")
+
+    window.language_actions["en"].trigger()
+    qtbot.waitUntil(lambda: window.training_band.text().startswith("TRAINING"))
+    assert window.sign_in_page.title.text() == "Cashier sign-in"
+    assert window.status_bar.connectivity.text() == "Online"
+    assert running_unsigned.config.language == "en"
+    assert window.language_actions["en"].isChecked()
+
+    window.language_actions["uk"].trigger()
+    qtbot.waitUntil(lambda: window.sign_in_page.title.text() == "Вхід касира")

@@ -1,0 +1,2111 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="uk_UA" sourcelanguage="en_US">
+<context>
+    <name>App</name>
+    <message>
+        <location filename="../pos/ui/app.py" line="88" />
+        <source>Starting the register…</source>
+        <translation>Запуск каси…</translation>
+    </message>
+</context>
+<context>
+    <name>CartModel</name>
+    <message>
+        <location filename="../pos/ui/cart_table.py" line="113" />
+        <source>Goods</source>
+        <translation>Товар</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cart_table.py" line="114" />
+        <source>Price</source>
+        <translation>Ціна</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cart_table.py" line="115" />
+        <source>Quantity</source>
+        <translation>Кількість</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cart_table.py" line="116" />
+        <source>Discount</source>
+        <translation>Знижка</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cart_table.py" line="117" />
+        <source>Sum</source>
+        <translation>Сума</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cart_table.py" line="151" />
+        <source>Remove the line (Del)</source>
+        <translation>Вилучити рядок (Del)</translation>
+    </message>
+</context>
+<context>
+    <name>CashCountWidget</name>
+    <message>
+        <location filename="../pos/ui/cash_count.py" line="40" />
+        <source>{amount} UAH</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/cash_count.py" line="43" />
+        <source>{amount} kop.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/cash_count.py" line="87" />
+        <source>Banknotes</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/cash_count.py" line="88" />
+        <source>Coins</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/cash_count.py" line="96" />
+        <source>Type the count, or + / −; ↑ ↓ move between rows</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/cash_count.py" line="160" />
+        <source>Counted: {amount}</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>CashDialog</name>
+    <message>
+        <location filename="../pos/ui/cash_ops.py" line="46" />
+        <source>Cash in</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/cash_ops.py" line="47" />
+        <source>Cash out</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/cash_ops.py" line="48" />
+        <source>Cash withdrawal</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/cash_ops.py" line="77" />
+        <source>Reason, or type your own</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/cash_ops.py" line="83" />
+        <source>Amount, UAH:</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/cash_ops.py" line="86" />
+        <source>Card (printed):</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/cash_ops.py" line="86" />
+        <source>Reason:</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/cash_ops.py" line="90" />
+        <source>Confirm</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/cash_ops.py" line="91" />
+        <source>Cancel</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/cash_ops.py" line="107" />
+        <source>Change float</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/cash_ops.py" line="108" />
+        <source>Cash top-up</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/cash_ops.py" line="109" />
+        <location filename="../pos/ui/cash_ops.py" line="115" />
+        <source>Cash</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/cash_ops.py" line="113" />
+        <source>Collection</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/cash_ops.py" line="114" />
+        <source>Handed to the owner</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/cash_ops.py" line="117" />
+        <source>Card</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/cash_ops.py" line="124" />
+        <source>No shift is open.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/cash_ops.py" line="128" />
+        <source>Cash in the drawer: {amount}</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/cash_ops.py" line="139" />
+        <source>Enter the amount, for example 150 or 150.50.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/cash_ops.py" line="145" />
+        <source>At most two digits after the decimal point (kopecks).</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/cash_ops.py" line="147" />
+        <source>That amount is too large.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/cash_ops.py" line="149" />
+        <source>“{text}” is not an amount. Type digits, for example 150.50.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/cash_ops.py" line="154" />
+        <source>The amount must be more than zero.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/cash_ops.py" line="185" />
+        <source>Sending to the register…</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>CategoryPanel</name>
+    <message>
+        <location filename="../pos/ui/categories.py" line="61" />
+        <source>← All categories</source>
+        <translation>← Усі категорії</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/categories.py" line="63" />
+        <location filename="../pos/ui/categories.py" line="102" />
+        <source>Categories</source>
+        <translation>Категорії</translation>
+    </message>
+</context>
+<context>
+    <name>DiscountDialog</name>
+    <message>
+        <location filename="../pos/ui/cart_dialogs.py" line="256" />
+        <location filename="../pos/ui/cart_dialogs.py" line="257" />
+        <source>Discount or extra charge</source>
+        <translation>Знижка або надбавка</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cart_dialogs.py" line="258" />
+        <source>Apply to:</source>
+        <translation>Застосувати до:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cart_dialogs.py" line="260" />
+        <source>Line: {name}</source>
+        <translation>Рядка: {name}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cart_dialogs.py" line="262" />
+        <source>Line</source>
+        <translation>Рядка</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cart_dialogs.py" line="264" />
+        <source>Whole receipt</source>
+        <translation>Усього чека</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cart_dialogs.py" line="265" />
+        <source>Kind:</source>
+        <translation>Вид:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cart_dialogs.py" line="266" />
+        <source>Discount</source>
+        <translation>Знижка</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cart_dialogs.py" line="267" />
+        <source>Extra charge</source>
+        <translation>Надбавка</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cart_dialogs.py" line="268" />
+        <source>As:</source>
+        <translation>Як:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cart_dialogs.py" line="269" />
+        <source>Percent, %</source>
+        <translation>Відсоток, %</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cart_dialogs.py" line="270" />
+        <source>Sum, UAH</source>
+        <translation>Сума, грн</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cart_dialogs.py" line="271" />
+        <source>Value:</source>
+        <translation>Значення:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cart_dialogs.py" line="272" />
+        <source>Name (optional):</source>
+        <translation>Назва (необов'язково):</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cart_dialogs.py" line="274" />
+        <source>Apply (Enter)</source>
+        <translation>Застосувати (Enter)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cart_dialogs.py" line="275" />
+        <source>Remove discount</source>
+        <translation>Прибрати знижку</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cart_dialogs.py" line="276" />
+        <source>Cancel (Esc)</source>
+        <translation>Скасувати (Esc)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cart_dialogs.py" line="281" />
+        <source>line: {d}</source>
+        <translation>рядок: {d}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cart_dialogs.py" line="283" />
+        <source>receipt: {d}</source>
+        <translation>чек: {d}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cart_dialogs.py" line="284" />
+        <source>Now: {list}</source>
+        <translation>Зараз: {list}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cart_dialogs.py" line="307" />
+        <source>Type the value, e.g. 10 or 12.50.</source>
+        <translation>Введіть значення, напр. 10 або 12.50.</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="212" />
+        <source>TRAINING MODE — receipts are not fiscal</source>
+        <translation>НАВЧАЛЬНИЙ РЕЖИМ — чеки не фіскальні</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="213" />
+        <source>POS — training</source>
+        <translation>Каса — навчальний режим</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="213" />
+        <source>POS</source>
+        <translation>Каса</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="216" />
+        <source>Help</source>
+        <translation>Довідка</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="217" />
+        <source>Shift</source>
+        <translation>Зміна</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="218" />
+        <source>Quantity</source>
+        <translation>Кількість</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="219" />
+        <source>Discount</source>
+        <translation>Знижка</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="220" />
+        <source>Remove</source>
+        <translation>Вилучити</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="221" />
+        <source>Park</source>
+        <translation>Відкласти</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="222" />
+        <location filename="../pos/ui/main_window.py" line="460" />
+        <source>Return</source>
+        <translation>Повернення</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="223" />
+        <location filename="../pos/ui/main_window.py" line="448" />
+        <source>Cash in/out</source>
+        <translation>Внесення/винос</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="224" />
+        <location filename="../pos/ui/main_window.py" line="236" />
+        <location filename="../pos/ui/main_window.py" line="419" />
+        <source>X-report</source>
+        <translation>X-звіт</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="225" />
+        <source>Z-report</source>
+        <translation>Z-звіт</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="226" />
+        <source>PAY</source>
+        <translation>ОПЛАТА</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="230" />
+        <source>&amp;Register</source>
+        <translation>&amp;Каса</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="231" />
+        <source>Shift…</source>
+        <translation>Зміна…</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="232" />
+        <location filename="../pos/ui/main_window.py" line="424" />
+        <source>Return…</source>
+        <translation>Повернення…</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="233" />
+        <source>Cash in…</source>
+        <translation>Службове внесення…</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="234" />
+        <source>Cash out…</source>
+        <translation>Службова видача…</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="235" />
+        <location filename="../pos/ui/main_window.py" line="438" />
+        <source>Cash withdrawal by card…</source>
+        <translation>Видача готівки з картки…</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="237" />
+        <location filename="../pos/ui/main_window.py" line="421" />
+        <source>Z-report (close the shift)</source>
+        <translation>Z-звіт (закрити зміну)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="238" />
+        <location filename="../pos/ui/main_window.py" line="426" />
+        <source>Sign out</source>
+        <translation>Вийти</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="239" />
+        <source>Quit</source>
+        <translation>Завершити роботу</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="240" />
+        <source>&amp;Manager</source>
+        <translation>&amp;Менеджер</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="241" />
+        <location filename="../pos/ui/main_window.py" line="515" />
+        <source>Work offline</source>
+        <translation>Працювати офлайн</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="242" />
+        <source>Settings…</source>
+        <translation>Налаштування…</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="244" />
+        <source>&amp;Training drill</source>
+        <translation>&amp;Навчання: збої</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="245" />
+        <source>Tax service down</source>
+        <translation>Податкова недоступна</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="246" />
+        <source>Tax service up</source>
+        <translation>Податкова знову працює</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="247" />
+        <source>Network cut</source>
+        <translation>Обірвати мережу</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="248" />
+        <source>Network restore</source>
+        <translation>Відновити мережу</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="249" />
+        <source>&amp;Language</source>
+        <translation>&amp;Мова</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="250" />
+        <source>&amp;Help</source>
+        <translation>&amp;Довідка</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="251" />
+        <location filename="../pos/ui/main_window.py" line="404" />
+        <source>Keys</source>
+        <translation>Клавіші</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="297" />
+        <source>The shift is being closed: finish the Z-report (F10).</source>
+        <translation>Зміна закривається: завершіть Z-звіт (F10).</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="388" />
+        <source>F1 — this help</source>
+        <translation>F1 — ця довідка</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="389" />
+        <source>F2 — open the shift / shift menu</source>
+        <translation>F2 — відкрити зміну / меню зміни</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="390" />
+        <source>F3 — search (scan or type a name, code or barcode)</source>
+        <translation>F3 — пошук (скануйте або введіть назву, код чи штрихкод)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="391" />
+        <source>F4 — quantity or weight of the selected line</source>
+        <translation>F4 — кількість або вага вибраного рядка</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="392" />
+        <source>F5 — discount or extra charge (manager's PIN)</source>
+        <translation>F5 — знижка або надбавка (PIN менеджера)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="393" />
+        <source>F6 — park the receipt / resume a parked one</source>
+        <translation>F6 — відкласти чек / повернутися до відкладеного</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="394" />
+        <source>F7 — return</source>
+        <translation>F7 — повернення</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="395" />
+        <source>F8 — cash in / cash out</source>
+        <translation>F8 — службове внесення / видача</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="396" />
+        <source>F9 — X-report</source>
+        <translation>F9 — X-звіт</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="397" />
+        <source>F10 — Z-report (closes the shift)</source>
+        <translation>F10 — Z-звіт (закриває зміну)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="398" />
+        <source>F12 — pay</source>
+        <translation>F12 — оплата</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="399" />
+        <source>Enter — add the highlighted good / confirm</source>
+        <translation>Enter — додати виділений товар / підтвердити</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="400" />
+        <source>Esc — clear the search / cancel the receipt / close a dialog</source>
+        <translation>Esc — очистити пошук / скасувати чек / закрити вікно</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="401" />
+        <source>+ / − — one piece more / less;  Del — remove the line</source>
+        <translation>+ / − — на одну штуку більше / менше;  Del — вилучити рядок</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="402" />
+        <source>↑ ↓ — move in the results or in the cart</source>
+        <translation>↑ ↓ — рух по результатах пошуку або по чеку</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="423" />
+        <source>Cash in / cash out…</source>
+        <translation>Службове внесення / видача…</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="436" />
+        <source>Cash in (service deposit)…</source>
+        <translation>Службове внесення…</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="437" />
+        <source>Cash out (service withdrawal)…</source>
+        <translation>Службова видача…</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="442" />
+        <source>{what} is not available in this version.</source>
+        <translation>«{what}» недоступне в цій версії.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="468" />
+        <source>No shift is open.</source>
+        <translation>Зміну не відкрито.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="473" />
+        <source>Reports</source>
+        <translation>Звіти</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="498" />
+        <source>Finish or cancel the receipts in progress first.</source>
+        <translation>Спершу завершіть або скасуйте незакриті чеки.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="515" />
+        <source>End offline work</source>
+        <translation>Завершити роботу офлайн</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="528" />
+        <location filename="../pos/ui/main_window.py" line="534" />
+        <source>Settings</source>
+        <translation>Налаштування</translation>
+    </message>
+</context>
+<context>
+    <name>ManagerPinDialog</name>
+    <message>
+        <location filename="../pos/ui/manager_pin.py" line="50" />
+        <source>Manager PIN</source>
+        <translation>PIN менеджера</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/manager_pin.py" line="51" />
+        <source>Manager's PIN required</source>
+        <translation>Потрібен PIN менеджера</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/manager_pin.py" line="55" />
+        <source>Cancel (Esc)</source>
+        <translation>Скасувати (Esc)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/manager_pin.py" line="70" />
+        <source>Wrong PIN. Try again.</source>
+        <translation>Невірний PIN. Спробуйте ще раз.</translation>
+    </message>
+</context>
+<context>
+    <name>Messages</name>
+    <message>
+        <location filename="../pos/ui/messages.py" line="39" />
+        <source>{hours} h {minutes:02d} min</source>
+        <translation>{hours} год {minutes:02d} хв</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="42" />
+        <source>{minutes} min</source>
+        <translation>{minutes} хв</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="58" />
+        <source>This quantity cannot be sold: pieces must be whole, weight at most 3 decimals, more than zero and not absurdly large. Correct the quantity.</source>
+        <translation>Таку кількість продати не можна: штуки — лише цілі, вага — до 3 знаків після коми, більше нуля і в розумних межах. Виправте кількість.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="63" />
+        <source>This barcode is not valid (wrong length or check digit). Scan it again or find the good by its name.</source>
+        <translation>Штрихкод недійсний (неправильна довжина або контрольна цифра). Проскануйте ще раз або знайдіть товар за назвою.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="68" />
+        <source>This discount is not possible: it must be more than zero and not larger than the sum it applies to (a percentage at most 100).</source>
+        <translation>Така знижка неможлива: вона має бути більшою за нуль і не більшою за суму, до якої застосовується (відсоток — не більше 100).</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="73" />
+        <source>Enter an amount larger than zero.</source>
+        <translation>Введіть суму, більшу за нуль.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="74" />
+        <source>The cart is empty: add goods first.</source>
+        <translation>Чек порожній: спершу додайте товари.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="75" />
+        <source>Enter the PIN.</source>
+        <translation>Введіть PIN.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="76" />
+        <source>There is no such line in the receipt.</source>
+        <translation>У чеку немає такого рядка.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="80" />
+        <source>The input is not valid. Check it and try again.</source>
+        <translation>Введено неправильні дані. Перевірте та спробуйте ще раз.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="87" />
+        <source>The cashier is not signed in (or the session has expired): sign in again.</source>
+        <translation>Касир не увійшов (або сеанс завершився): увійдіть знову.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="90" />
+        <source>Sign-in failed. Check the PIN and try again.</source>
+        <translation>Не вдалося увійти. Перевірте PIN і спробуйте ще раз.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="93" />
+        <source>No shift is open. Open a shift first (F2).</source>
+        <translation>Зміну не відкрито. Спершу відкрийте зміну (F2).</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="96" />
+        <source>A shift is already open: go on selling, or make the Z-report (F10) first.</source>
+        <translation>Зміну вже відкрито: продовжуйте продаж або спершу зробіть Z-звіт (F10).</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="99" />
+        <source>The shift is 24 h old: make the Z-report (F10) now, then open a new shift (F2).</source>
+        <translation>Зміна триває 24 год: зробіть Z-звіт (F10) зараз, потім відкрийте нову зміну (F2).</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="103" />
+        <source>The register has been offline for almost 36 hours, the legal limit of one offline period (left: {left}). Selling is stopped until the connection is back and the offline receipts are uploaded. Check the internet connection or call the manager.</source>
+        <translation>Каса працює офлайн майже 36 годин — це граничний строк одного офлайн-періоду (залишилось: {left}). Продаж зупинено, доки не відновиться зв'язок і офлайн-чеки не буде передано. Перевірте інтернет або зверніться до менеджера.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="109" />
+        <source>The register has almost used the 168 hours of offline work allowed in a calendar month (left: {left}). Selling offline is stopped: restore the connection or call the manager.</source>
+        <translation>Каса майже вичерпала 168 годин офлайн-роботи, дозволених за календарний місяць (залишилось: {left}). Продаж офлайн зупинено: відновіть зв'язок або зверніться до менеджера.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="115" />
+        <source>No offline fiscal codes are left, so the register cannot work offline. Restore the connection to Checkbox to receive new codes, or call the manager.</source>
+        <translation>Офлайн фіскальні номери закінчилися, тож каса не може працювати офлайн. Відновіть зв'язок із Checkbox, щоб отримати нові, або зверніться до менеджера.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="120" />
+        <source>Unfinished operations from the last run are being settled ({count}). Wait a moment and try again.</source>
+        <translation>Завершуються незакінчені операції з минулого запуску ({count}). Зачекайте трохи й спробуйте ще раз.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="125" />
+        <source>{count} transaction(s) still have to reach the tax service. Wait until the queue in the status bar is empty, then try again.</source>
+        <translation>Ще {count} операцій мають дійти до податкової. Зачекайте, доки черга в рядку стану спорожніє, і спробуйте ще раз.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="130" />
+        <source>The receipt breaks a fiscal rule and was not made.</source>
+        <translation>Чек порушує фіскальне правило і не був створений.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="133" />
+        <source>Checkbox refused the operation. Correct what the message says, or call the manager.</source>
+        <translation>Checkbox відхилив операцію. Виправте те, про що йдеться в повідомленні, або зверніться до менеджера.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="137" />
+        <source>Checkbox cannot be reached and this operation needs it. Check the internet connection and try again.</source>
+        <translation>Немає зв'язку з Checkbox, а для цієї операції він потрібен. Перевірте інтернет і спробуйте ще раз.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="142" />
+        <source>Nothing was found (or it cannot be used for this). Check and try again.</source>
+        <translation>Нічого не знайдено (або це не можна використати тут). Перевірте та спробуйте ще раз.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="146" />
+        <source>Only a manager can do this: ask for the manager PIN.</source>
+        <translation>Це може зробити лише менеджер: попросіть PIN менеджера.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="160" />
+        <source>The operation was refused ({reason}).</source>
+        <translation>Операцію відхилено ({reason}).</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="173" />
+        <source>This is not a valid number. Type it again, e.g. 125.50 or 1.250.</source>
+        <translation>Це не число. Введіть ще раз, напр. 125.50 або 1.250.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="176" />
+        <source>Something went wrong: {error}. The operation may not have finished.</source>
+        <translation>Сталася помилка: {error}. Операція могла не завершитися.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="196" />
+        <source>Cannot do this</source>
+        <translation>Неможливо виконати</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="215" />
+        <source>Information</source>
+        <translation>Інформація</translation>
+    </message>
+</context>
+<context>
+    <name>ParkedCartsDialog</name>
+    <message>
+        <location filename="../pos/ui/cart_dialogs.py" line="379" />
+        <location filename="../pos/ui/cart_dialogs.py" line="380" />
+        <source>Parked receipts</source>
+        <translation>Відкладені чеки</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cart_dialogs.py" line="385" />
+        <source>#{number}  {time}  —  {lines} line(s), {total}</source>
+        <translation>№{number}  {time}  —  рядків: {lines}, {total}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cart_dialogs.py" line="392" />
+        <source>Park the current receipt (F6)</source>
+        <translation>Відкласти поточний чек (F6)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cart_dialogs.py" line="393" />
+        <source>Resume (Enter)</source>
+        <translation>Повернутися (Enter)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cart_dialogs.py" line="394" />
+        <source>Cancel (Esc)</source>
+        <translation>Скасувати (Esc)</translation>
+    </message>
+</context>
+<context>
+    <name>PaymentDialog</name>
+    <message>
+        <location filename="../pos/ui/payment.py" line="181" />
+        <source>Payment</source>
+        <translation>Оплата</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/payment.py" line="182" />
+        <source>To pay:</source>
+        <translation>До сплати:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/payment.py" line="183" />
+        <location filename="../pos/ui/payment.py" line="194" />
+        <source>Cash</source>
+        <translation>Готівка</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/payment.py" line="184" />
+        <location filename="../pos/ui/payment.py" line="186" />
+        <source>Card</source>
+        <translation>Картка</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/payment.py" line="185" />
+        <source>Card + cash</source>
+        <translation>Картка + готівка</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/payment.py" line="187" />
+        <source>Card part:</source>
+        <translation>Карткою:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/payment.py" line="188" />
+        <source>RRN:</source>
+        <translation>RRN:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/payment.py" line="189" />
+        <source>Auth code:</source>
+        <translation>Код авторизації:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/payment.py" line="190" />
+        <source>Card number:</source>
+        <translation>Номер картки:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/payment.py" line="191" />
+        <source>Payment system:</source>
+        <translation>Платіжна система:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/payment.py" line="195" />
+        <source>Tendered:</source>
+        <translation>Отримано:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/payment.py" line="196" />
+        <source>exact</source>
+        <translation>без решти</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/payment.py" line="197" />
+        <source>Exact</source>
+        <translation>Без решти</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/payment.py" line="198" />
+        <source>E-mail for the receipt:</source>
+        <translation>E-mail для чека:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/payment.py" line="199" />
+        <source>optional</source>
+        <translation>необов'язково</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/payment.py" line="200" />
+        <source>Pay (Enter)</source>
+        <translation>Оплатити (Enter)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/payment.py" line="201" />
+        <source>Cancel (Esc)</source>
+        <translation>Скасувати (Esc)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/payment.py" line="265" />
+        <source>Cash to pay: {sum}</source>
+        <translation>Готівкою до сплати: {sum}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/payment.py" line="268" />
+        <source>NBU cash rounding: {exact} → {rounded} ({diff})</source>
+        <translation>Заокруглення готівки (НБУ): {exact} → {rounded} ({diff})</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/payment.py" line="284" />
+        <source>Not enough: {sum} more</source>
+        <translation>Недостатньо: ще {sum}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/payment.py" line="286" />
+        <source>Change: {sum}</source>
+        <translation>Решта: {sum}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/payment.py" line="340" />
+        <source>The payment does not cover the sum to pay.</source>
+        <translation>Оплата не покриває суму до сплати.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/payment.py" line="356" />
+        <source>The e-mail address does not look right.</source>
+        <translation>Адреса e-mail виглядає неправильною.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/payment.py" line="360" />
+        <source>Fiscalising the receipt…</source>
+        <translation>Фіскалізація чека…</translation>
+    </message>
+</context>
+<context>
+    <name>PinPad</name>
+    <message>
+        <location filename="../pos/ui/pin_pad.py" line="70" />
+        <source>PIN</source>
+        <translation>PIN</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/pin_pad.py" line="71" />
+        <source>OK (Enter)</source>
+        <translation>OK (Enter)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/pin_pad.py" line="72" />
+        <source>Erase the last digit (Backspace)</source>
+        <translation>Стерти останню цифру (Backspace)</translation>
+    </message>
+</context>
+<context>
+    <name>QuantityDialog</name>
+    <message>
+        <location filename="../pos/ui/cart_dialogs.py" line="133" />
+        <source>Weight</source>
+        <translation>Вага</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cart_dialogs.py" line="133" />
+        <source>Quantity</source>
+        <translation>Кількість</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cart_dialogs.py" line="136" />
+        <source>Weight in kg (up to 3 decimals, e.g. 0.750):</source>
+        <translation>Вага в кг (до 3 знаків після коми, напр. 0.750):</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cart_dialogs.py" line="138" />
+        <source>Number of pieces:</source>
+        <translation>Кількість штук:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cart_dialogs.py" line="140" />
+        <source>OK (Enter)</source>
+        <translation>OK (Enter)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cart_dialogs.py" line="141" />
+        <source>Cancel (Esc)</source>
+        <translation>Скасувати (Esc)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cart_dialogs.py" line="147" />
+        <source>Enter a quantity larger than zero.</source>
+        <translation>Введіть кількість, більшу за нуль.</translation>
+    </message>
+</context>
+<context>
+    <name>ReceiptDialog</name>
+    <message>
+        <location filename="../pos/ui/receipt_dialog.py" line="269" />
+        <source>Receipt</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/receipt_dialog.py" line="280" />
+        <source>none given</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/receipt_dialog.py" line="284" />
+        <source>E-mail:</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/receipt_dialog.py" line="287" />
+        <source>Print</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/receipt_dialog.py" line="288" />
+        <source>Save PDF</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/receipt_dialog.py" line="289" />
+        <source>Reprint</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/receipt_dialog.py" line="291" />
+        <source>Reads the receipt again (it may have been uploaded since) and prints a copy</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/receipt_dialog.py" line="293" />
+        <source>Close</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/receipt_dialog.py" line="327" />
+        <source>The copy was e-mailed to this address when the receipt was made. This register cannot send it again.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/receipt_dialog.py" line="334" />
+        <source>No e-mail was recorded for this receipt. This register cannot e-mail a receipt afterwards: print it or save a PDF instead.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/receipt_dialog.py" line="341" />
+        <source>Sale</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/receipt_dialog.py" line="342" />
+        <source>Return</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/receipt_dialog.py" line="343" />
+        <source>Cash in</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/receipt_dialog.py" line="344" />
+        <source>Cash out</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/receipt_dialog.py" line="345" />
+        <source>Cash withdrawal</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/receipt_dialog.py" line="352" />
+        <source>fiscalised</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/receipt_dialog.py" line="354" />
+        <source>fiscalised offline, waiting to be uploaded</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/receipt_dialog.py" line="356" />
+        <source>fiscalised offline, uploaded</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/receipt_dialog.py" line="358" />
+        <source>void: the server's receipt replaces this copy</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/receipt_dialog.py" line="360" />
+        <source>rejected: {reason}</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/receipt_dialog.py" line="361" />
+        <source>not fiscalised yet</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/receipt_dialog.py" line="366" />
+        <source>fiscal code {code}</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/receipt_dialog.py" line="368" />
+        <source>TRAINING</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/receipt_dialog.py" line="377" />
+        <source>The receipt</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>ReportDialog</name>
+    <message>
+        <location filename="../pos/ui/reports.py" line="118" />
+        <source>Z-report: close the shift</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/reports.py" line="118" />
+        <source>X-report</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/reports.py" line="153" />
+        <source>Print</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/reports.py" line="154" />
+        <source>Save PDF</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/reports.py" line="155" />
+        <source>Refresh</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/reports.py" line="156" />
+        <source>Close</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/reports.py" line="170" />
+        <source>Count the cash in the drawer</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/reports.py" line="183" />
+        <source>Expected:</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/reports.py" line="184" />
+        <source>Counted:</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/reports.py" line="185" />
+        <source>Difference:</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/reports.py" line="195" />
+        <source>Close the shift…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/reports.py" line="197" />
+        <source>Cancel</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/reports.py" line="213" />
+        <source>After the Z-report no more receipts can be made in this shift. This cannot be undone.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/reports.py" line="219" />
+        <source>Close the shift</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/reports.py" line="221" />
+        <source>Back</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/reports.py" line="252" />
+        <source>Making the X-report…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/reports.py" line="257" />
+        <source>The X-report could not be made.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/reports.py" line="270" />
+        <source>The server's report is not available (the register works offline): these are the register's own totals.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/reports.py" line="279" />
+        <source>The register's totals and the server's agree to the kopeck.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/reports.py" line="284" />
+        <source>{field}: register {local}, server {server}</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/reports.py" line="290" />
+        <source>The register's totals differ from the server's: {items}</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/reports.py" line="297" />
+        <source>{count} receipt(s) are not settled yet and are not in these totals.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/reports.py" line="326" />
+        <source>The Z-report</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/reports.py" line="326" />
+        <source>The X-report</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/reports.py" line="346" />
+        <source>No shift is open.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/reports.py" line="353" />
+        <source>{count} receipt(s) are not settled yet: the register sends them before closing.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/reports.py" line="366" />
+        <source>The cash matches.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/reports.py" line="368" />
+        <source>Short by {amount}: count again before closing.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/reports.py" line="370" />
+        <source>Over by {amount}: count again before closing.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/reports.py" line="386" />
+        <source>Close shift No. {serial} and make the Z-report?</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/reports.py" line="390" />
+        <source>Expected {expected}, counted {counted}, difference {difference}.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/reports.py" line="409" />
+        <source>Closing the shift… (what is still queued is sent first)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/reports.py" line="414" />
+        <source>The shift is still open.</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>ReturnDialog</name>
+    <message>
+        <location filename="../pos/ui/returns.py" line="116" />
+        <location filename="../pos/ui/returns.py" line="157" />
+        <source>Return</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/returns.py" line="121" />
+        <source>Fiscal code, receipt number, or scan the receipt's barcode</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/returns.py" line="123" />
+        <source>Find</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/returns.py" line="128" />
+        <source>Sales of the day</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/returns.py" line="139" />
+        <source>Time</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/returns.py" line="140" />
+        <source>Fiscal code</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/returns.py" line="141" />
+        <source>Receipt</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/returns.py" line="142" />
+        <source>Sum</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/returns.py" line="143" />
+        <source>Paid</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/returns.py" line="154" />
+        <source>Good</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/returns.py" line="155" />
+        <source>Sold</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/returns.py" line="156" />
+        <source>Can return</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/returns.py" line="158" />
+        <source>Refund</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/returns.py" line="173" />
+        <source>Return everything</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/returns.py" line="176" />
+        <source>Make the return</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/returns.py" line="178" />
+        <source>Cancel</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/returns.py" line="205" />
+        <source>Type or scan a fiscal code or receipt number.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/returns.py" line="210" />
+        <source>No sale found for “{text}”.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/returns.py" line="220" />
+        <source>No sales on {day}.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/returns.py" line="232" />
+        <source>offline</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/returns.py" line="248" />
+        <source>{count} sales found: choose one with ↑ ↓ and Enter.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/returns.py" line="265" />
+        <source>Card</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/returns.py" line="265" />
+        <source>Cash</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/returns.py" line="290" />
+        <source>{quantity} kg</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/returns.py" line="321" />
+        <source>Everything from this sale has been returned already.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/returns.py" line="324" />
+        <source>Paid: {payments}. The money goes back the way it was paid.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/returns.py" line="351" />
+        <source>To refund: {amount}</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/returns.py" line="354" />
+        <source>To refund: about {amount} (discounts are shared out on the receipt)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/returns.py" line="387" />
+        <source>Set the quantity to return on at least one line.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/returns.py" line="397" />
+        <source>Making the return receipt…</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>ScanSearchInput</name>
+    <message>
+        <location filename="../pos/ui/search_input.py" line="51" />
+        <source>Scan a barcode or type a name / code (F3)</source>
+        <translation>Скануйте штрихкод або введіть назву / код (F3)</translation>
+    </message>
+</context>
+<context>
+    <name>SellingPage</name>
+    <message>
+        <location filename="../pos/ui/selling.py" line="163" />
+        <location filename="../pos/ui/selling.py" line="189" />
+        <source>Nothing found for “{text}”</source>
+        <translation>Нічого не знайдено за «{text}»</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/selling.py" line="214" />
+        <source>No good with the barcode {code}</source>
+        <translation>Немає товару зі штрихкодом {code}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/selling.py" line="246" />
+        <source>Added: {name} — {quantity}</source>
+        <translation>Додано: {name} — {quantity}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/selling.py" line="266" />
+        <source>Removed: {name}</source>
+        <translation>Вилучено: {name}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/selling.py" line="279" />
+        <source>To take the line off, press Del.</source>
+        <translation>Щоб вилучити рядок, натисніть Del.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/selling.py" line="296" />
+        <location filename="../pos/ui/selling.py" line="313" />
+        <source>The receipt is empty.</source>
+        <translation>Чек порожній.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/selling.py" line="316" />
+        <source>Discount or extra charge</source>
+        <translation>Знижка або надбавка</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/selling.py" line="353" />
+        <source>Nothing to park: the receipt is empty.</source>
+        <translation>Нічого відкладати: чек порожній.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/selling.py" line="371" />
+        <source>Receipt parked as #{number}. F6 brings it back.</source>
+        <translation>Чек відкладено як №{number}. F6 — повернутися до нього.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/selling.py" line="385" />
+        <source>Receipt #{number} resumed.</source>
+        <translation>Чек №{number} повернуто.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/selling.py" line="405" />
+        <source>Cancel the receipt</source>
+        <translation>Скасувати чек</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/selling.py" line="406" />
+        <source>Remove every line of this receipt?</source>
+        <translation>Вилучити всі рядки цього чека?</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/selling.py" line="416" />
+        <source>The receipt was cancelled.</source>
+        <translation>Чек скасовано.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/selling.py" line="421" />
+        <source>The receipt is empty: scan or choose goods first.</source>
+        <translation>Чек порожній: спершу проскануйте або виберіть товари.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/selling.py" line="442" />
+        <source>Sold: {sum}. Receipt {code}.</source>
+        <translation>Продано: {sum}. Чек {code}.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/selling.py" line="457" />
+        <source>Receipt {code}: {sum}</source>
+        <translation>Чек {code}: {sum}</translation>
+    </message>
+</context>
+<context>
+    <name>SetAsideList</name>
+    <message>
+        <location filename="../pos/ui/set_aside.py" line="41" />
+        <source>No.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/set_aside.py" line="42" />
+        <source>What</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/set_aside.py" line="43" />
+        <source>Receipt or shift</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/set_aside.py" line="44" />
+        <source>Fiscal code</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/set_aside.py" line="45" />
+        <source>The server's answer</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/set_aside.py" line="63" />
+        <source>going offline</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/set_aside.py" line="64" />
+        <source>shift opening</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/set_aside.py" line="65" />
+        <source>shift closing (Z-report)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/set_aside.py" line="66" />
+        <source>receipt</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/set_aside.py" line="67" />
+        <source>going online</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/set_aside.py" line="76" />
+        <source>{count} offline transaction(s) were refused by the server and set aside. The rest were uploaded. Check each one with Checkbox support.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/set_aside.py" line="81" />
+        <source>No problems: every offline transaction was accepted.</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <location filename="../pos/ui/settings.py" line="77" />
+        <source>Settings</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="81" />
+        <source>Connection</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="82" />
+        <source>Printer</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="83" />
+        <source>Language</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="84" />
+        <source>Limits</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="85" />
+        <source>Manager PIN</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="86" />
+        <source>Problems</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="88" />
+        <source>Save</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="89" />
+        <source>Cancel</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="101" />
+        <source>Training mode: a built-in test server, nothing is fiscal</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="110" />
+        <source>stored; type a new key to replace it</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="112" />
+        <source>not set</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="114" />
+        <source>Cashier's PIN</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="115" />
+        <source>Login and password</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="133" />
+        <source>API address:</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="134" />
+        <source>License key:</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="135" />
+        <source>Cashier signs in with:</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="144" />
+        <source>Ask every time (or save as PDF)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="149" />
+        <source>{name} (not found)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="152" />
+        <source>80 mm</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="153" />
+        <source>58 mm</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="169" />
+        <source>Printer:</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="170" />
+        <source>Paper width:</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="171" />
+        <source>Shop name on receipts:</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="172" />
+        <source>Shop address on receipts:</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="181" />
+        <source>Receipts and reports are always printed in Ukrainian.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="184" />
+        <source>Interface language:</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="197" />
+        <source>h</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="210" />
+        <source>min</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="213" />
+        <source>The register reads these at start: they apply after a restart.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="216" />
+        <source>Warn when the offline period (36 h) has left:</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="218" />
+        <source>Warn when the month's offline time (168 h) has left:</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="220" />
+        <source>Warn when the shift (24 h) has left:</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="221" />
+        <source>Warn when offline codes fall to:</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="222" />
+        <source>Keep at least this many offline codes:</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="239" />
+        <source>Leave empty to keep the PIN. A new PIN has 4 to 8 digits.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="242" />
+        <source>Current PIN:</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="243" />
+        <source>New PIN:</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="244" />
+        <source>New PIN again:</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="251" />
+        <source>Refresh</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="260" />
+        <source>This version cannot keep this setting yet.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="271" />
+        <source>Switching between training and real work takes effect after a restart.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="282" />
+        <source>Enter the API address, e.g. https://api.checkbox.ua</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="285" />
+        <source>The API address must not contain spaces.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="288" />
+        <source>The API address must start with https://</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="290" />
+        <source>The API address has no server name.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="292" />
+        <source>Use https://: the license key must not travel unencrypted.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="294" />
+        <source>The API address must not contain ? or #.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="301" />
+        <source>Enter the register's license key (from the Checkbox cabinet).</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="305" />
+        <source>A license key is 16 to 64 Latin letters and digits, without spaces. Copy it again from the Checkbox cabinet.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="315" />
+        <source>The current manager PIN is not right.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="317" />
+        <source>The new PIN must have 4 to 8 digits.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="319" />
+        <source>The new PIN and its repetition differ.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="399" />
+        <source>The settings could not be written: {reason}</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="415" />
+        <source>Close</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="417" />
+        <source>Saved. Restart the program for the new connection and limits to apply.</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>ShiftOpenPage</name>
+    <message>
+        <location filename="../pos/ui/shift_open.py" line="72" />
+        <source>Open the shift</source>
+        <translation>Відкриття зміни</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/shift_open.py" line="74" />
+        <source>Opening float: the change in the cash drawer (0 if none), then Enter</source>
+        <translation>Розмінна монета: готівка в скриньці (0, якщо немає), потім Enter</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/shift_open.py" line="77" />
+        <source>Open shift (Enter)</source>
+        <translation>Відкрити зміну (Enter)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/shift_open.py" line="100" />
+        <source>Opening the shift…</source>
+        <translation>Відкриття зміни…</translation>
+    </message>
+</context>
+<context>
+    <name>SignInPage</name>
+    <message>
+        <location filename="../pos/ui/sign_in.py" line="56" />
+        <source>Cashier sign-in</source>
+        <translation>Вхід касира</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/sign_in.py" line="57" />
+        <source>Type your PIN and press Enter</source>
+        <translation>Введіть свій PIN і натисніть Enter</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/sign_in.py" line="61" />
+        <source>Training mode: the training cashier's PIN is {pin}</source>
+        <translation>Навчальний режим: PIN навчального касира — {pin}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/sign_in.py" line="81" />
+        <source>Signing in…</source>
+        <translation>Вхід…</translation>
+    </message>
+</context>
+<context>
+    <name>StatusBar</name>
+    <message>
+        <location filename="../pos/ui/status_bar.py" line="26" />
+        <source>Online</source>
+        <translation>Онлайн</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/status_bar.py" line="28" />
+        <source>Tax service offline</source>
+        <translation>Податкова недоступна</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/status_bar.py" line="31" />
+        <source>Offline (by the manager)</source>
+        <translation>Офлайн (за рішенням менеджера)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/status_bar.py" line="33" />
+        <source>Offline</source>
+        <translation>Офлайн</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/status_bar.py" line="36" />
+        <source>Uploading offline receipts…</source>
+        <translation>Передавання офлайн-чеків…</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/status_bar.py" line="37" />
+        <source>Going online…</source>
+        <translation>Перехід в онлайн…</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/status_bar.py" line="42" />
+        <source>Receipts are fiscalised online through Checkbox.</source>
+        <translation>Чеки фіскалізуються онлайн через Checkbox.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/status_bar.py" line="45" />
+        <source>Checkbox is reachable but the tax service is not: Checkbox issues receipts with its offline codes. Selling goes on.</source>
+        <translation>Checkbox доступний, а податкова — ні: Checkbox видає чеки зі своїми офлайн-номерами. Продаж триває.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/status_bar.py" line="50" />
+        <source>Checkbox cannot be reached: receipts are fiscalised here with offline codes and uploaded later. Selling goes on.</source>
+        <translation>Немає зв'язку з Checkbox: чеки фіскалізуються тут з офлайн-номерами й будуть передані пізніше. Продаж триває.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/status_bar.py" line="55" />
+        <source>Offline receipts are being sent, in order.</source>
+        <translation>Офлайн-чеки передаються по черзі.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/status_bar.py" line="58" />
+        <source>All sent; waiting for the register to be online.</source>
+        <translation>Усе передано; очікуємо, поки каса стане онлайн.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/status_bar.py" line="71" />
+        <source>The 36 h offline limit is reached: selling offline is stopped. Restore the connection so the receipts can be uploaded.</source>
+        <translation>Досягнуто межі 36 год офлайн: продаж офлайн зупинено. Відновіть зв'язок, щоб передати чеки.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/status_bar.py" line="76" />
+        <source>Offline for a long time: {left} left of the 36 h limit. Restore the connection.</source>
+        <translation>Тривала робота офлайн: до межі 36 год залишилось {left}. Відновіть зв'язок.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/status_bar.py" line="82" />
+        <source>The 168 h monthly offline limit is reached: selling offline is stopped.</source>
+        <translation>Досягнуто місячної межі 168 год офлайн: продаж офлайн зупинено.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/status_bar.py" line="86" />
+        <source>Offline time this month: {left} left of 168 h.</source>
+        <translation>Офлайн цього місяця: залишилось {left} із 168 год.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/status_bar.py" line="91" />
+        <source>The shift is 24 h old: make the Z-report (F10) now.</source>
+        <translation>Зміна триває 24 год: зробіть Z-звіт (F10) зараз.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/status_bar.py" line="94" />
+        <source>The shift reaches 24 h in {left}: make the Z-report (F10) soon.</source>
+        <translation>Зміна досягне 24 год через {left}: найближчим часом зробіть Z-звіт (F10).</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/status_bar.py" line="98" />
+        <source>Offline codes are used up ({count} left): the register cannot work offline. Restore the connection.</source>
+        <translation>Офлайн-номери вичерпано (залишилось {count}): каса не може працювати офлайн. Відновіть зв'язок.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/status_bar.py" line="103" />
+        <source>Only {count} offline codes left: restore the connection to get more.</source>
+        <translation>Залишилось лише {count} офлайн-номерів: відновіть зв'язок, щоб отримати нові.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/status_bar.py" line="120" />
+        <source>Recovering {count} unfinished operation(s) from the last run…</source>
+        <translation>Відновлення незавершених операцій з минулого запуску: {count}…</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/status_bar.py" line="129" />
+        <source>{count} offline transaction(s) were refused by the server: call the manager.</source>
+        <translation>Сервер відхилив офлайн-операцій: {count}. Зверніться до менеджера.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/status_bar.py" line="221" />
+        <source>Offline left: {left}</source>
+        <translation>Офлайн залишилось: {left}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/status_bar.py" line="226" />
+        <source>This month: {left} of 168 h left</source>
+        <translation>Цього місяця: залишилось {left} із 168 год</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/status_bar.py" line="231" />
+        <source>Codes: {count}</source>
+        <translation>Номерів: {count}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/status_bar.py" line="236" />
+        <source>Queue: {count}</source>
+        <translation>Черга: {count}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/status_bar.py" line="239" />
+        <source>Shift: closed</source>
+        <translation>Зміна: закрита</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/status_bar.py" line="242" />
+        <source>Shift: {left} left</source>
+        <translation>Зміна: залишилось {left}</translation>
+    </message>
+</context>
+<context>
+    <name>TotalsPanel</name>
+    <message>
+        <location filename="../pos/ui/totals.py" line="49" />
+        <source>TOTAL</source>
+        <translation>ДО СПЛАТИ</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/totals.py" line="63" />
+        <source>Empty receipt</source>
+        <translation>Порожній чек</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/totals.py" line="70" />
+        <source>Lines: {count}</source>
+        <translation>Рядків: {count}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/totals.py" line="73" />
+        <source>Discount</source>
+        <translation>Знижка</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/totals.py" line="73" />
+        <source>Extra charge</source>
+        <translation>Надбавка</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/totals.py" line="79" />
+        <source>In cash (NBU rounding): {sum}</source>
+        <translation>Готівкою (заокруглення НБУ): {sum}</translation>
+    </message>
+</context>
+</TS>
