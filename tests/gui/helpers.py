@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
+import shiboken6
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QWidget
@@ -30,6 +31,22 @@ def modal(qtbot: QtBot, kind: type[W], timeout: int = 5000) -> W:
 
     qtbot.waitUntil(showing, timeout=timeout)
     return found[0]
+
+
+def gone(widget: QWidget) -> bool:
+    """Closed (and possibly deleted: the dialogs delete themselves)."""
+    return not shiboken6.isValid(widget) or not widget.isVisible()
+
+
+def close_receipt_preview(qtbot: QtBot) -> None:
+    """Esc on UI-B's receipt preview, if it is there (it opens after every sale)."""
+    try:
+        from pos.ui.receipt_dialog import ReceiptDialog
+    except ImportError:
+        return
+    preview = modal(qtbot, ReceiptDialog)
+    qtbot.keyClick(preview, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: gone(preview))
 
 
 def visible_of(kind: type[W]) -> list[W]:
