@@ -1,0 +1,407 @@
+"""Returning goods from an earlier sale: find the sale, choose lines and quantities, confirm.
+
+Why the dialog asks the register so much: what may still be returned (``returnable``), how the
+money goes back (by the sale's own payment types) and the return receipt itself are the register's
+decisions; the dialog only shows them and collects the cashier's choice. The refund total shown
+before confirming is each line's share of what the sale charged for it; when the sale had
+discounts the register shares them out and the receipt has the exact sum, so the total is marked
+approximate then.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtGui import QFont, QValidator
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDateEdit,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pos.domain.money import (
+    QUANTITY_UNIT,
+    MoneyFormatError,
+    div_round_half_up,
+    format_money,
+    format_quantity,
+    parse_quantity,
+)
+from pos.journal.records import Receipt, ReceiptLine
+from pos.register.errors import RegisterError
+from pos.ui.asyncio_qt import async_slot
+from pos.ui.messages import show_error
+from pos.ui.receipt_dialog import ERROR_STYLE, WARN_STYLE, KeyDialog, buttons_row
+
+if TYPE_CHECKING:
+    from pos.app import RunningRegister
+
+KYIV = ZoneInfo("Europe/Kyiv")
+WEIGHT_STEP = 100
+"""The arrows change a weighed line by 0.100 kg; any weight can be typed."""
+
+
+class QuantitySpinBox(QSpinBox):
+    """A quantity in thousandths, shown as the cashier reads it: whole pieces, or kilograms with
+    three decimals (typed with a point or a comma)."""
+
+    def __init__(self, maximum: int, *, weighed: bool, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.weighed = weighed
+        self.setRange(0, maximum)
+        self.setSingleStep(WEIGHT_STEP if weighed else QUANTITY_UNIT)
+        self.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.setMinimumWidth(110)
+        self.setKeyboardTracking(True)
+
+    def textFromValue(self, value: int) -> str:  # noqa: N802 (Qt's name)
+        if self.weighed:
+            return format_quantity(value)
+        return str(value // QUANTITY_UNIT)
+
+    def valueFromText(self, text: str) -> int:  # noqa: N802 (Qt's name)
+        parsed = self._parse(text)
+        return self.minimum() if parsed is None else parsed
+
+    def _parse(self, text: str) -> int | None:
+        text = text.strip()
+        if not text:
+            return None
+        if not self.weighed:
+            return int(text) * QUANTITY_UNIT if text.isdigit() else None
+        try:
+            return parse_quantity(text)
+        except MoneyFormatError:
+            return None
+
+    def validate(self, text: str, pos: int) -> Any:
+        stripped = text.strip()
+        allowed = "0123456789.," if self.weighed else "0123456789"
+        if any(ch not in allowed for ch in stripped):
+            return (QValidator.State.Invalid, text, pos)
+        value = self._parse(stripped)
+        if value is None or not self.minimum() <= value <= self.maximum():
+            return (QValidator.State.Intermediate, text, pos)
+        return (QValidator.State.Acceptable, text, pos)
+
+
+def _kyiv_day(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=KYIV)
+
+
+class ReturnDialog(KeyDialog):
+    """Find a sale (fiscal code, receipt number or id, scanned receipt barcode, or a day's list),
+    choose what comes back, and make the return receipt. Emits ``receipt_made(receipt)``."""
+
+    receipt_made = Signal(object)
+
+    def __init__(self, running: RunningRegister, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._running = running
+        self.sales: list[Receipt] = []
+        self.sale: Receipt | None = None
+        self.returnable: dict[int, int] = {}
+        self.quantities: dict[int, QuantitySpinBox] = {}
+        self.setWindowTitle(self.tr("Return"))
+        self.resize(980, 700)
+
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(
+            self.tr("Fiscal code, receipt number, or scan the receipt's barcode")
+        )
+        self.find_button = self.key_button(self.tr("Find"), Qt.Key.Key_F3, self.find_sales)
+        self.day = QDateEdit(QDate.currentDate())
+        self.day.setCalendarPopup(True)
+        self.day.setDisplayFormat("dd.MM.yyyy")
+        self.day.setMaximumDate(QDate.currentDate())
+        self.day_button = self.key_button(self.tr("Sales of the day"), Qt.Key.Key_F5, self.list_day)
+        search_row = QHBoxLayout()
+        search_row.addWidget(self.search, 1)
+        search_row.addWidget(self.find_button)
+        search_row.addSpacing(16)
+        search_row.addWidget(self.day)
+        search_row.addWidget(self.day_button)
+
+        self.sales_table = QTableWidget(0, 5)
+        self.sales_table.setHorizontalHeaderLabels(
+            [
+                self.tr("Time"),
+                self.tr("Fiscal code"),
+                self.tr("Receipt"),
+                self.tr("Sum"),
+                self.tr("Paid"),
+            ]
+        )
+        self._table_look(self.sales_table)
+        self.sales_table.setMaximumHeight(200)
+        self.sales_table.currentCellChanged.connect(lambda row, *_: self._choose_sale(row))
+
+        self.lines_table = QTableWidget(0, 6)
+        self.lines_table.setHorizontalHeaderLabels(
+            [
+                "#",
+                self.tr("Good"),
+                self.tr("Sold"),
+                self.tr("Can return"),
+                self.tr("Return"),
+                self.tr("Refund"),
+            ]
+        )
+        self._table_look(self.lines_table)
+        self.lines_table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+
+        self.total = QLabel()
+        font = QFont(self.total.font())
+        font.setPointSize(font.pointSize() + 6)
+        font.setBold(True)
+        self.total.setFont(font)
+        self.paid_by = QLabel()
+        self.paid_by.setWordWrap(True)
+
+        self.all_button = self.key_button(
+            self.tr("Return everything"), Qt.Key.Key_F4, self.all_lines
+        )
+        self.confirm_button = self.key_button(
+            self.tr("Make the return"), Qt.Key.Key_Return, self.confirm
+        )
+        self.cancel_button = self.key_button(self.tr("Cancel"), Qt.Key.Key_Escape, self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(search_row)
+        layout.addWidget(self.sales_table)
+        layout.addWidget(self.lines_table, 1)
+        layout.addWidget(self.total)
+        layout.addWidget(self.paid_by)
+        layout.addWidget(self.notice)
+        layout.addLayout(buttons_row(self.all_button, self.confirm_button, self.cancel_button))
+        self._show_lines()
+        self.search.setFocus()
+
+    @staticmethod
+    def _table_look(table: QTableWidget) -> None:
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.verticalHeader().setVisible(False)
+        table.verticalHeader().setDefaultSectionSize(40)
+        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+
+    # --- finding the sale ------------------------------------------------------------------
+
+    def find_sales(self) -> None:
+        text = self.search.text().strip()
+        if not text:
+            self.show_notice(self.tr("Type or scan a fiscal code or receipt number."), WARN_STYLE)
+            self.search.setFocus()
+            return
+        found = self._running.service.find_receipts(text)
+        if not found:
+            self.show_notice(self.tr("No sale found for “{text}”.").format(text=text), ERROR_STYLE)
+            self.search.selectAll()
+        self._show_sales(found)
+
+    def list_day(self) -> None:
+        day = self.day.date()
+        found = self._running.service.find_receipts(
+            "", day=_kyiv_day(date(day.year(), day.month(), day.day())), limit=500
+        )
+        if not found:
+            self.show_notice(self.tr("No sales on {day}.").format(day=day.toString("dd.MM.yyyy")))
+        self._show_sales(found)
+
+    def _show_sales(self, sales: list[Receipt]) -> None:
+        self.sales = sales
+        table = self.sales_table
+        table.blockSignals(True)
+        table.setRowCount(len(sales))
+        for row, sale in enumerate(sales):
+            moment = (sale.fiscal_date or sale.created_at).astimezone(KYIV)
+            cells = [
+                moment.strftime("%d.%m %H:%M"),
+                (sale.fiscal_code or "") + (" · " + self.tr("offline") if sale.is_offline else ""),
+                sale.id[:8],
+                format_money(sale.total_sum),
+                self._payments_text(sale),
+            ]
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if column == 3:
+                    item.setTextAlignment(
+                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                    )
+                table.setItem(row, column, item)
+        table.blockSignals(False)
+        if sales:
+            if len(sales) > 1:
+                self.show_notice(
+                    self.tr("{count} sales found: choose one with ↑ ↓ and Enter.").format(
+                        count=len(sales)
+                    )
+                )
+            table.setCurrentCell(0, 0)
+            self._choose_sale(0)
+            if len(sales) == 1:
+                self.show_notice("")
+                self.focus_lines()
+            else:
+                table.setFocus()
+        else:
+            self._choose_sale(-1)
+
+    def _payments_text(self, sale: Receipt) -> str:
+        parts = []
+        for payment in sale.payments:
+            kind = self.tr("Card") if payment.type == "CASHLESS" else self.tr("Cash")
+            parts.append(f"{kind} {format_money(payment.value)}")
+        return ", ".join(parts)
+
+    # --- choosing lines --------------------------------------------------------------------
+
+    def _choose_sale(self, row: int) -> None:
+        self.sale = self.sales[row] if 0 <= row < len(self.sales) else None
+        self.returnable = {}
+        if self.sale is not None:
+            try:
+                self.returnable = self._running.service.returnable(self.sale.id)
+            except RegisterError as error:
+                self.sale = None
+                show_error(self, error)
+        self._show_lines()
+
+    def _is_weighed(self, line: ReceiptLine) -> bool:
+        item = self._running.service.item(line.code)
+        if item is not None:
+            return item.is_weighed
+        return line.quantity % QUANTITY_UNIT != 0
+
+    def _quantity_text(self, line: ReceiptLine, quantity: int) -> str:
+        if self._is_weighed(line):
+            return self.tr("{quantity} kg").format(quantity=format_quantity(quantity))
+        return str(quantity // QUANTITY_UNIT)
+
+    def _show_lines(self) -> None:
+        sale = self.sale
+        table = self.lines_table
+        self.quantities = {}
+        lines = sale.lines if sale is not None else ()
+        table.setRowCount(len(lines))
+        for row, line in enumerate(lines):
+            position = row + 1
+            left = self.returnable.get(position, 0)
+            cells = [
+                str(position),
+                line.name,
+                self._quantity_text(line, line.quantity),
+                self._quantity_text(line, left),
+            ]
+            for column, text in enumerate(cells):
+                table.setItem(row, column, QTableWidgetItem(text))
+            box = QuantitySpinBox(left, weighed=self._is_weighed(line))
+            box.setEnabled(left > 0)
+            box.setObjectName(f"quantity_{position}")
+            box.valueChanged.connect(lambda _v: self._update_total())
+            table.setCellWidget(row, 4, box)
+            refund = QTableWidgetItem()
+            refund.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            table.setItem(row, 5, refund)
+            self.quantities[position] = box
+        if sale is not None and not any(self.returnable.values()):
+            self.show_notice(
+                self.tr("Everything from this sale has been returned already."), WARN_STYLE
+            )
+        self.paid_by.setText(
+            self.tr("Paid: {payments}. The money goes back the way it was paid.").format(
+                payments=self._payments_text(sale)
+            )
+            if sale is not None
+            else ""
+        )
+        self._update_total()
+
+    def chosen(self) -> dict[int, int]:
+        """Line position → quantity (thousandths) the cashier chose, zero lines left out."""
+        return {pos: box.value() for pos, box in self.quantities.items() if box.value() > 0}
+
+    def _update_total(self) -> None:
+        sale = self.sale
+        total = 0
+        for position, box in self.quantities.items():
+            line = sale.lines[position - 1] if sale is not None else None
+            share = (
+                div_round_half_up(line.sum * box.value(), line.quantity)
+                if line is not None and line.quantity
+                else 0
+            )
+            total += share
+            cell = self.lines_table.item(position - 1, 5)
+            if cell is not None:
+                cell.setText(format_money(share) if box.value() else "")
+        approximate = sale is not None and bool(sale.discounts)
+        text = self.tr("To refund: {amount}").format(amount=format_money(total))
+        if approximate and total:
+            text = self.tr(
+                "To refund: about {amount} (discounts are shared out on the receipt)"
+            ).format(amount=format_money(total))
+        self.total.setText(text)
+        self.confirm_button.setEnabled(bool(self.chosen()) and not self.busy)
+
+    def all_lines(self) -> None:
+        for box in self.quantities.values():
+            box.setValue(box.maximum())
+        self.focus_lines()
+
+    def focus_lines(self) -> None:
+        for position, box in self.quantities.items():
+            if box.isEnabled():
+                self.lines_table.setCurrentCell(position - 1, 4)
+                box.setFocus(Qt.FocusReason.TabFocusReason)
+                box.selectAll()
+                return
+
+    # --- keys and confirm ------------------------------------------------------------------
+
+    def enter_pressed(self) -> None:
+        focus = self.focusWidget()
+        if focus is self.search:
+            self.find_sales()
+        elif focus is self.day or (focus is not None and self.day.isAncestorOf(focus)):
+            self.list_day()
+        elif focus is self.sales_table:
+            self._choose_sale(self.sales_table.currentRow())
+            self.focus_lines()
+        elif self.confirm_button.isEnabled():
+            self.confirm()
+        elif self.sale is not None:
+            self.show_notice(
+                self.tr("Set the quantity to return on at least one line."), WARN_STYLE
+            )
+            self.focus_lines()
+
+    @async_slot()
+    async def confirm(self) -> None:
+        sale = self.sale
+        wanted = self.chosen()
+        if sale is None or not wanted:
+            return
+        self.set_busy(True, self.tr("Making the return receipt…"))
+        try:
+            receipt = await self._running.service.refund(sale.id, wanted)
+        except RegisterError as error:
+            self.set_busy(False)
+            self.show_notice("")
+            show_error(self, error)
+            return
+        self.set_busy(False)
+        self.receipt_made.emit(receipt)
+        self.accept()
