@@ -12,6 +12,7 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QEvent,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
@@ -107,7 +108,7 @@ class CartModel(QAbstractTableModel):
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         if orientation is not Qt.Orientation.Horizontal:
-            return None
+            return str(section + 1) if role == Qt.ItemDataRole.DisplayRole else None
         if role == Qt.ItemDataRole.DisplayRole:
             titles = {
                 NAME: self.tr("Goods"),
@@ -214,15 +215,28 @@ class CartTable(QTableView):
         self.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.verticalHeader().setVisible(True)
-        self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() * 2 + 4)
+        self.verticalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
         header = self.horizontalHeader()
         header.setSectionResizeMode(NAME, QHeaderView.ResizeMode.Stretch)
         for column in (PRICE, QUANTITY, DISCOUNT, SUM):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(REMOVE, QHeaderView.ResizeMode.Fixed)
-        header.resizeSection(REMOVE, self.fontMetrics().height() * 3)
         header.setHighlightSections(False)
         self.clicked.connect(self._clicked)
+        self._fit_to_font()
+
+    def _fit_to_font(self) -> None:
+        """Touch-sized rows for the font the theme gives (known only once polished)."""
+        self.ensurePolished()
+        height = self.fontMetrics().height()
+        self.verticalHeader().setDefaultSectionSize(int(height * 2.2))
+        self.horizontalHeader().resizeSection(REMOVE, height * 3)
+
+    @override
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._fit_to_font()
 
     def _clicked(self, index: QModelIndex) -> None:
         if index.column() == REMOVE:

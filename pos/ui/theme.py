@@ -8,6 +8,7 @@ they are filled in from the primary screen's height once at start-up.
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 from string import Template
 
@@ -20,6 +21,9 @@ log = logging.getLogger(__name__)
 
 THEME = RESOURCES / "theme.qss"
 REFERENCE_HEIGHT = 900  # px of screen height the base sizes are designed for
+SCALE_VARIABLE = "POS_UI_SCALE"
+"""Environment variable overriding the computed scale (e.g. 1.2), for odd screens and
+screenshots of a size other than the screen's."""
 
 
 def scale_for(screen_height: int) -> float:
@@ -52,6 +56,11 @@ def style_sheet(scale: float = 1.0, path: Path = THEME) -> str:
 
 def apply(app: QApplication, scale: float | None = None) -> float:
     """Style the whole application; returns the scale used."""
+    if scale is None and os.environ.get(SCALE_VARIABLE):
+        try:
+            scale = max(0.5, min(3.0, float(os.environ[SCALE_VARIABLE])))
+        except ValueError:
+            log.warning("%s=%r is not a number", SCALE_VARIABLE, os.environ[SCALE_VARIABLE])
     if scale is None:
         screen = QGuiApplication.primaryScreen()
         scale = scale_for(screen.availableGeometry().height()) if screen else 1.0

@@ -1,0 +1,274 @@
+"""Screenshots of the cashier window, made by driving a real sale through it.
+
+Not a test (pytest does not collect it): a script for the documentation and for looking at the
+layout at the till's sizes. For each size it starts the app in training mode with a temporary
+data directory (embedded sandbox, demo catalogue), signs in, opens the shift, rings up a cart
+(scans, a scale label, a weighed good, a discount) and saves:
+
+- ``selling_<size>.png``   the selling screen with the cart
+- ``payment_<size>.png``   the payment dialog (card + cash, NBU rounding, change)
+- ``offline_<size>.png``   the network cut in the training drill, after an offline sale
+- ``z_report_<size>.png``  the Z-report dialog (skipped when pos/ui/reports.py is absent)
+
+Run under Xvfb (or offscreen: ``QT_QPA_PLATFORM=offscreen``)::
+
+    xvfb-run -s "-screen 0 1920x1080x24" python tests/screenshots.py [docs/screenshots] \
+        [--sizes 1024x768,1920x1080] [--lang uk|en]
+
+Each size runs in its own process (one QApplication per process, sized fonts per screen).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+BREAD = "4820001000016"
+MILK_SEARCH = "Молоко"
+SAUSAGE = "2000101000006"  # weighed, no weight in the code: the window asks
+
+
+def weight_label(item_code: str, grams: int) -> str:
+    from pos.domain.barcodes import ean13_check_digit
+
+    first12 = f"20{item_code}{grams:05d}"
+    return first12 + str(ean13_check_digit(first12))
+
+
+async def wait_until(condition: Callable[[], bool], seconds: float = 30.0) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + seconds
+    while not condition():
+        if loop.time() > deadline:
+            raise TimeoutError("the window did not get there in time")
+        await asyncio.sleep(0.05)
+
+
+def type_text(widget: object, text: str) -> None:
+    """Key events for any text (QTest.keyClicks knows ASCII only)."""
+    from PySide6.QtCore import QEvent, Qt
+    from PySide6.QtGui import QKeyEvent
+    from PySide6.QtWidgets import QApplication
+
+    for char in text:
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QApplication.sendEvent(widget, QKeyEvent(kind, 0, Qt.KeyboardModifier.NoModifier, char))  # type: ignore[arg-type]
+
+
+def key(widget: object, which: object) -> None:
+    from PySide6.QtTest import QTest
+
+    QTest.keyClick(widget, which)  # type: ignore[arg-type, call-overload]
+
+
+def shoot(window: object, path: Path) -> None:
+    """The window, with the dialog on top of it when one is open, as the cashier sees it."""
+    from PySide6.QtCore import QPoint
+    from PySide6.QtGui import QColor, QPainter
+    from PySide6.QtWidgets import QApplication, QWidget
+
+    assert isinstance(window, QWidget)
+    QApplication.processEvents()
+    image = window.grab()
+    dialog = QApplication.activeModalWidget()
+    if dialog is not None and dialog is not window and dialog.isVisible():
+        overlay = dialog.grab()
+        offset = dialog.mapToGlobal(QPoint(0, 0)) - window.mapToGlobal(QPoint(0, 0))
+        x = max(0, min(offset.x(), image.width() - overlay.width()))
+        y = max(0, min(offset.y(), image.height() - overlay.height()))
+        painter = QPainter(image)
+        painter.fillRect(image.rect(), QColor(0, 0, 0, 70))
+        painter.drawPixmap(x, y, overlay)
+        painter.end()
+    image.save(str(path))
+    print("saved", path)
+
+
+async def scenario(window: object, out: Path, size: str) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    from pos.ui.cart_dialogs import DiscountDialog, QuantityDialog
+    from pos.ui.main_window import MainWindow
+    from pos.ui.manager_pin import ManagerPinDialog
+    from pos.ui.payment import PaymentDialog
+
+    assert isinstance(window, MainWindow)
+    width, height = (int(v) for v in size.split("x"))
+    window.resize(width, height)
+    running = window.running
+    account = running.training_account
+    assert account is not None
+
+    def modal(kind: type) -> Callable[[], bool]:
+        return lambda: isinstance(QApplication.activeModalWidget(), kind)
+
+    def close_modal() -> None:
+        dialog = QApplication.activeModalWidget()
+        if dialog is not None:
+            key(dialog, Qt.Key.Key_Escape)
+
+    # sign in, open the shift
+    await wait_until(lambda: window.page_name == "sign_in")
+    pad = window.sign_in_page.pad.edit
+    type_text(pad, account.pin)
+    key(pad, Qt.Key.Key_Return)
+    await wait_until(lambda: window.page_name == "shift")
+    type_text(window.shift_page.amount, "500")
+    key(window.shift_page.amount, Qt.Key.Key_Return)
+    await wait_until(lambda: window.page_name == "selling", 60)
+
+    selling = window.selling
+    search = selling.search
+
+    def scan(code: str) -> None:
+        type_text(search, code)
+        key(search, Qt.Key.Key_Return)
+
+    scan(BREAD)
+    scan(BREAD)
+    scan(weight_label("00101", 1250))
+    scan(SAUSAGE)
+    await wait_until(modal(QuantityDialog))
+    dialog = QApplication.activeModalWidget()
+    assert isinstance(dialog, QuantityDialog)
+    type_text(dialog.edit, "0.640")
+    key(dialog.edit, Qt.Key.Key_Return)
+    await wait_until(lambda: len(selling.cart.lines) == 3)
+    type_text(search, MILK_SEARCH)
+    await wait_until(lambda: selling.results.count() > 0)
+    key(search, Qt.Key.Key_Return)
+    # 5 % off the receipt, behind the manager's PIN
+    key(search, Qt.Key.Key_F5)
+    await wait_until(modal(ManagerPinDialog))
+    gate = QApplication.activeModalWidget()
+    assert isinstance(gate, ManagerPinDialog)
+    type_text(gate.pad.edit, "0000")
+    key(gate.pad.edit, Qt.Key.Key_Return)
+    await wait_until(modal(DiscountDialog))
+    discount = QApplication.activeModalWidget()
+    assert isinstance(discount, DiscountDialog)
+    discount.to_receipt.setChecked(True)
+    type_text(discount.value, "5")
+    key(discount.value, Qt.Key.Key_Return)
+    await wait_until(lambda: selling.cart.receipt_discount is not None)
+    type_text(search, "Кава")  # live results beside the cart
+    await wait_until(lambda: selling.results.count() > 0)
+    shoot(window, out / f"selling_{size}.png")
+    key(search, Qt.Key.Key_Escape)
+
+    # pay: 200 by card, the rest in cash with change
+    key(search, Qt.Key.Key_F12)
+    await wait_until(modal(PaymentDialog))
+    payment = QApplication.activeModalWidget()
+    assert isinstance(payment, PaymentDialog)
+    key(payment.tendered, Qt.Key.Key_F4)
+    type_text(payment.card_amount, "200")
+    type_text(payment.card_mask, "4444 **** **** 1234")
+    due = payment.cash_to_pay()
+    type_text(payment.tendered, str((due // 10000 + 1) * 100))
+    await asyncio.sleep(0.2)
+    shoot(window, out / f"payment_{size}.png")
+    key(payment.tendered, Qt.Key.Key_Return)
+    await wait_until(lambda: selling.last_receipt is not None, 60)
+    await asyncio.sleep(0.3)
+    close_modal()
+
+    # the drill: network cut, an offline sale
+    window.a_net_cut.trigger()
+    await wait_until(lambda: window.status_bar.state == "LOCAL_OFFLINE", 30)
+    before = selling.last_receipt
+    scan(BREAD)
+    key(search, Qt.Key.Key_F12)
+    await wait_until(modal(PaymentDialog))
+    payment = QApplication.activeModalWidget()
+    assert isinstance(payment, PaymentDialog)
+    key(payment.tendered, Qt.Key.Key_Return)
+    await wait_until(lambda: selling.last_receipt is not before, 60)
+    await asyncio.sleep(0.3)
+    close_modal()
+    await wait_until(lambda: QApplication.activeModalWidget() is None)
+    scan(BREAD)
+    window.refresh_status()
+    shoot(window, out / f"offline_{size}.png")
+
+    # back online (upload), then the Z-report
+    window.a_net_back.trigger()
+    await wait_until(lambda: window.status_bar.state == "ONLINE" and window.status.queued == 0, 90)
+    key(search, Qt.Key.Key_Escape)
+    await asyncio.sleep(0.2)
+    cancel_box = QApplication.activeModalWidget()
+    if cancel_box is not None:  # "remove every line?" — yes
+        from PySide6.QtWidgets import QMessageBox
+
+        if isinstance(cancel_box, QMessageBox):
+            cancel_box.accept()
+    try:
+        import pos.ui.reports  # noqa: F401
+    except ImportError:
+        print("no pos/ui/reports.py: Z-report screenshot skipped")
+    else:
+        key(search, Qt.Key.Key_F10)
+        await wait_until(lambda: QApplication.activeModalWidget() is not None)
+        await asyncio.sleep(0.5)
+        shoot(window, out / f"z_report_{size}.png")
+        close_modal()
+    window.close()
+
+
+def run_one(out: Path, size: str, language: str) -> int:
+    from PySide6.QtCore import QTimer
+
+    from pos.config import AppConfig
+    from pos.ui.app import main
+    from pos.ui.asyncio_qt import spawn
+    from pos.ui.main_window import MainWindow
+
+    failures: list[BaseException] = []
+
+    def ready(window: MainWindow) -> None:
+        def failed(error: BaseException) -> None:
+            failures.append(error)
+            QTimer.singleShot(0, window.close)
+
+        spawn(scenario(window, out, size), on_error=failed)
+
+    with tempfile.TemporaryDirectory() as data:
+        config = AppConfig(training=True, data=Path(data), language=language)
+        code = main(["screenshots"], config=config, ready=ready)
+    if failures:
+        raise failures[0]
+    return code
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("out", nargs="?", default=str(ROOT / "docs" / "screenshots"))
+    parser.add_argument("--sizes", default="1024x768,1920x1080")
+    parser.add_argument("--lang", default="uk", choices=("uk", "en"))
+    parser.add_argument("--one", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    if args.one:
+        return run_one(out, args.one, args.lang)
+    status = 0
+    for size in args.sizes.split(","):
+        height = int(size.split("x")[1])
+        env = dict(os.environ, POS_UI_SCALE=str(max(0.85, min(1.5, height / 900))))
+        command = [sys.executable, __file__, str(out), "--one", size, "--lang", args.lang]
+        status |= subprocess.call(command, env=env)
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
