@@ -1,0 +1,160 @@
+"""Scenario 7: a receipt POST whose answer is lost after Checkbox processed it (invariant 2).
+
+Plain variant: the read times out (or the connection drops) after the server created the
+receipt, Checkbox still answers: the register must ask ``GET /receipts/{id}`` before anything
+else, find it, and take the server's fiscal code — one receipt on the server, never a second POST.
+
+Ambiguous variant: the answer is lost AND Checkbox becomes unreachable, so nobody can tell
+whether it arrived while the customer waits. The register fiscalises it offline under the same
+id; at upload "id already exists" settles it for the server's copy: the journal takes the
+server's code and date, the printed offline code is burned for good, and the server still has
+exactly one receipt with that id.
+"""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from pos.journal.records import OfflineCodeState, QueueState, ReceiptState
+from pos.register.connectivity import ConnectivityState as S
+from pos.sandbox.server import RunningSandbox
+
+from .conftest import TillFactory
+from .harness import (
+    LoseAnswer,
+    SimClock,
+    assert_transitions,
+    parse_instant,
+    sandbox_receipts,
+    sandbox_state,
+    sandbox_transactions,
+)
+
+
+def receipt_transactions(box: RunningSandbox, till_register: object, receipt_id: str) -> int:
+    return sum(
+        1
+        for t in sandbox_transactions(box, till_register)  # type: ignore[arg-type]
+        if t["owner"] == ["receipt", receipt_id]
+    )
+
+
+@pytest.mark.parametrize("fault", [httpx.ReadTimeout, httpx.RemoteProtocolError])
+async def test_lost_answer_is_settled_by_asking_not_by_resending(
+    box: RunningSandbox, clock: SimClock, tills: TillFactory, fault: type[httpx.TransportError]
+) -> None:
+    till = await tills(lose_answer=lambda switch: LoseAnswer(switch, error=fault))
+    start = clock.now()
+    await till.sign_in()
+    await till.service.open_shift()
+    assert till.lose is not None
+
+    receipt = await till.sell_bread()
+    assert till.lose.lost, "the fault did not fire"
+    assert till.lose.lost[0]["id"] == receipt.id
+    assert receipt.state is ReceiptState.DONE
+    assert till.state is S.ONLINE
+
+    server = [r for r in sandbox_receipts(box, till.register) if r["type"] == "SELL"]
+    assert [r["id"] for r in server] == [receipt.id]
+    assert receipt.fiscal_code == server[0]["fiscal_code"]
+    assert receipt.fiscal_date == parse_instant(server[0]["fiscal_date"])
+    assert receipt_transactions(box, till.register, receipt.id) == 1
+    # Sent once; the lost answer was settled by a lookup under the same id.
+    posts = till.recorder.calls("POST", "/receipts/sell")
+    assert len(posts) == 1
+    assert posts[0].error == fault.__name__
+    looked_up = till.recorder.calls("GET", f"/receipts/{receipt.id}")
+    assert looked_up
+    assert looked_up[-1].status == 200
+    assert till.queue_entries() == []  # nothing was issued offline
+
+    again = await till.sell_bread()
+    assert again.state is ReceiptState.DONE
+    assert len([r for r in sandbox_receipts(box, till.register) if r["type"] == "SELL"]) == 2
+    assert sandbox_state(box)["rate_limited"] == 0
+    assert_transitions(till, [], since=start)
+
+
+async def test_ambiguous_receipt_is_issued_offline_then_the_servers_copy_wins(
+    box: RunningSandbox, clock: SimClock, tills: TillFactory
+) -> None:
+    till = await tills(lose_answer=lambda switch: LoseAnswer(switch, then_cut=switch))
+    start = clock.now()
+    await till.sign_in()
+    await till.service.open_shift()
+
+    ambiguous = await till.sell_bread()
+    assert till.lose is not None
+    assert till.lose.lost[0]["id"] == ambiguous.id
+    assert till.switch.cut, "the fault must have pulled the cable"
+    assert till.state is S.LOCAL_OFFLINE
+    # Fiscalised offline under the SAME id, with a local code the customer got on paper.
+    assert ambiguous.state is ReceiptState.OFFLINE_ISSUED
+    offline_code = ambiguous.fiscal_code
+    assert offline_code is not None
+    assert len(till.recorder.calls("POST", "/receipts/sell")) == 1
+    # The lookup was tried (and could not get through) before the offline issue.
+    assert till.recorder.calls("GET", f"/receipts/{ambiguous.id}")
+
+    clock.advance(60)
+    later = await till.sell_bread()
+    assert later.state is ReceiptState.OFFLINE_ISSUED
+    assert later.fiscal_code != offline_code
+
+    clock.advance(60)
+    till.reconnect()
+    status = await till.service.sync(wait=True, give_up_after=60)
+    assert status.state is S.ONLINE
+    assert status.queued == 0
+    assert status.set_aside == 0, [(e.kind, e.error) for e in till.service.set_aside()]
+
+    # The server's copy wins: one receipt with that id on the sandbox, and the journal has its
+    # fiscal code and date; the printed offline code is burned and stays linked to the receipt.
+    on_server = [r for r in sandbox_receipts(box, till.register) if r["id"] == ambiguous.id]
+    assert len(on_server) == 1
+    assert receipt_transactions(box, till.register, ambiguous.id) == 1
+    settled = till.journal.receipts.get(ambiguous.id)
+    assert settled is not None
+    assert settled.state is ReceiptState.DONE
+    assert settled.fiscal_code == on_server[0]["fiscal_code"] != offline_code
+    assert settled.fiscal_date == parse_instant(on_server[0]["fiscal_date"])
+    burned = till.journal.codes.get(offline_code)
+    assert burned is not None
+    assert burned.state is OfflineCodeState.BURNED
+    assert burned.used_by == ambiguous.id
+    # Burned for good: the refill after going online (which lists that code as unused on the
+    # server) must not bring it back, and no other transaction ever carries it.
+    assert all(e.state is QueueState.DONE for e in till.queue_entries())
+    assert [e.fiscal_code for e in till.queue_entries()].count(offline_code) == 1
+    codes_on_server = {t["offline_id"] for t in sandbox_transactions(box, till.register)}
+    assert offline_code not in codes_on_server
+
+    # The other offline sale was uploaded normally under its own code.
+    other = till.journal.receipts.get(later.id)
+    assert other is not None
+    assert other.state is ReceiptState.UPLOADED
+    assert other.fiscal_code == later.fiscal_code
+    assert len([r for r in sandbox_receipts(box, till.register) if r["type"] == "SELL"]) == 2
+    assert sandbox_state(box)["rate_limited"] == 0
+
+    # Offline again: the burned code is still never handed out.
+    till.cut()
+    for _ in range(3):
+        clock.advance(30)
+        receipt = await till.sell_bread()
+        assert receipt.fiscal_code != offline_code
+    assert till.journal.codes.get(offline_code).state is OfflineCodeState.BURNED  # type: ignore[union-attr]
+
+    assert_transitions(
+        till,
+        [
+            (S.ONLINE, S.LOCAL_OFFLINE),
+            (S.LOCAL_OFFLINE, S.UPLOADING),
+            (S.UPLOADING, S.GOING_ONLINE),
+            (S.GOING_ONLINE, S.ONLINE),
+            (S.ONLINE, S.LOCAL_OFFLINE),
+        ],
+        since=start,
+    )
