@@ -74,6 +74,17 @@ def test_unknown_and_broken_barcodes(qtbot: QtBot, running_shift: RunningRegiste
     assert selling.cart.lines[0].item.code == "1001"
 
 
+def test_a_price_label_sells_at_its_price(qtbot: QtBot, running_shift: RunningRegister) -> None:
+    from pos.domain.barcodes import ean13_check_digit
+
+    window = selling_window(qtbot, running_shift)
+    first12 = "2500102" + "12345"  # item 00102, 123.45 printed by the scale
+    scan(qtbot, window, first12 + str(ean13_check_digit(first12)))
+    line = window.selling.cart.lines[0]
+    assert line.item.code == "00102"
+    assert window.selling.cart.total == 12345
+
+
 def test_categories_when_the_catalogue_has_them(
     qtbot: QtBot, running_shift: RunningRegister
 ) -> None:
