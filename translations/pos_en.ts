@@ -12,32 +12,32 @@
 <context>
     <name>CartModel</name>
     <message>
-        <location filename="../pos/ui/cart_table.py" line="113" />
+        <location filename="../pos/ui/cart_table.py" line="114" />
         <source>Goods</source>
         <translation>Goods</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_table.py" line="114" />
+        <location filename="../pos/ui/cart_table.py" line="115" />
         <source>Price</source>
         <translation>Price</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_table.py" line="115" />
+        <location filename="../pos/ui/cart_table.py" line="116" />
         <source>Quantity</source>
         <translation>Quantity</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_table.py" line="116" />
+        <location filename="../pos/ui/cart_table.py" line="117" />
         <source>Discount</source>
         <translation>Discount</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_table.py" line="117" />
+        <location filename="../pos/ui/cart_table.py" line="118" />
         <source>Sum</source>
         <translation>Sum</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_table.py" line="151" />
+        <location filename="../pos/ui/cart_table.py" line="152" />
         <source>Remove the line (Del)</source>
         <translation>Remove the line (Del)</translation>
     </message>

@@ -12,32 +12,32 @@
 <context>
     <name>CartModel</name>
     <message>
-        <location filename="../pos/ui/cart_table.py" line="113" />
+        <location filename="../pos/ui/cart_table.py" line="114" />
         <source>Goods</source>
         <translation>Товар</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_table.py" line="114" />
+        <location filename="../pos/ui/cart_table.py" line="115" />
         <source>Price</source>
         <translation>Ціна</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_table.py" line="115" />
+        <location filename="../pos/ui/cart_table.py" line="116" />
         <source>Quantity</source>
         <translation>Кількість</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_table.py" line="116" />
+        <location filename="../pos/ui/cart_table.py" line="117" />
         <source>Discount</source>
         <translation>Знижка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_table.py" line="117" />
+        <location filename="../pos/ui/cart_table.py" line="118" />
         <source>Sum</source>
         <translation>Сума</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_table.py" line="151" />
+        <location filename="../pos/ui/cart_table.py" line="152" />
         <source>Remove the line (Del)</source>
         <translation>Вилучити рядок (Del)</translation>
     </message>
@@ -136,7 +136,7 @@
         <location filename="../pos/ui/cash_ops.py" line="109" />
         <location filename="../pos/ui/cash_ops.py" line="115" />
         <source>Cash</source>
-        <translation type="unfinished" />
+        <translation type="unfinished">Готівка</translation>
     </message>
     <message>
         <location filename="../pos/ui/cash_ops.py" line="113" />
@@ -151,12 +151,12 @@
     <message>
         <location filename="../pos/ui/cash_ops.py" line="117" />
         <source>Card</source>
-        <translation type="unfinished" />
+        <translation type="unfinished">Картка</translation>
     </message>
     <message>
         <location filename="../pos/ui/cash_ops.py" line="124" />
         <source>No shift is open.</source>
-        <translation type="unfinished" />
+        <translation type="unfinished">Зміну не відкрито.</translation>
     </message>
     <message>
         <location filename="../pos/ui/cash_ops.py" line="128" />
@@ -1067,7 +1067,7 @@
     <message>
         <location filename="../pos/ui/receipt_dialog.py" line="342" />
         <source>Return</source>
-        <translation type="unfinished" />
+        <translation type="unfinished">Повернення</translation>
     </message>
     <message>
         <location filename="../pos/ui/receipt_dialog.py" line="343" />
@@ -1140,7 +1140,7 @@
     <message>
         <location filename="../pos/ui/reports.py" line="118" />
         <source>X-report</source>
-        <translation type="unfinished" />
+        <translation type="unfinished">X-звіт</translation>
     </message>
     <message>
         <location filename="../pos/ui/reports.py" line="153" />
@@ -1255,7 +1255,7 @@
     <message>
         <location filename="../pos/ui/reports.py" line="346" />
         <source>No shift is open.</source>
-        <translation type="unfinished" />
+        <translation type="unfinished">Зміну не відкрито.</translation>
     </message>
     <message>
         <location filename="../pos/ui/reports.py" line="353" />
@@ -1304,7 +1304,7 @@
         <location filename="../pos/ui/returns.py" line="116" />
         <location filename="../pos/ui/returns.py" line="157" />
         <source>Return</source>
-        <translation type="unfinished" />
+        <translation type="unfinished">Повернення</translation>
     </message>
     <message>
         <location filename="../pos/ui/returns.py" line="121" />
@@ -1339,7 +1339,7 @@
     <message>
         <location filename="../pos/ui/returns.py" line="142" />
         <source>Sum</source>
-        <translation type="unfinished" />
+        <translation type="unfinished">Сума</translation>
     </message>
     <message>
         <location filename="../pos/ui/returns.py" line="143" />
@@ -1409,12 +1409,12 @@
     <message>
         <location filename="../pos/ui/returns.py" line="265" />
         <source>Card</source>
-        <translation type="unfinished" />
+        <translation type="unfinished">Картка</translation>
     </message>
     <message>
         <location filename="../pos/ui/returns.py" line="265" />
         <source>Cash</source>
-        <translation type="unfinished" />
+        <translation type="unfinished">Готівка</translation>
     </message>
     <message>
         <location filename="../pos/ui/returns.py" line="290" />
@@ -1613,7 +1613,7 @@
     <message>
         <location filename="../pos/ui/settings.py" line="77" />
         <source>Settings</source>
-        <translation type="unfinished" />
+        <translation type="unfinished">Налаштування</translation>
     </message>
     <message>
         <location filename="../pos/ui/settings.py" line="81" />
@@ -1638,7 +1638,7 @@
     <message>
         <location filename="../pos/ui/settings.py" line="85" />
         <source>Manager PIN</source>
-        <translation type="unfinished" />
+        <translation type="unfinished">PIN менеджера</translation>
     </message>
     <message>
         <location filename="../pos/ui/settings.py" line="86" />
