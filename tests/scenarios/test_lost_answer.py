@@ -18,7 +18,7 @@ import pytest
 
 from pos.journal.records import OfflineCodeState, QueueState, ReceiptState
 from pos.register.connectivity import ConnectivityState as S
-from pos.sandbox.server import RunningSandbox
+from pos.sandbox.server import RunningSandbox, SeededRegister
 
 from .conftest import TillFactory
 from .harness import (
@@ -32,12 +32,10 @@ from .harness import (
 )
 
 
-def receipt_transactions(box: RunningSandbox, till_register: object, receipt_id: str) -> int:
-    return sum(
-        1
-        for t in sandbox_transactions(box, till_register)  # type: ignore[arg-type]
-        if t["owner"] == ["receipt", receipt_id]
-    )
+def receipt_transactions(box: RunningSandbox, register: SeededRegister, receipt_id: str) -> int:
+    """How many transactions the sandbox holds for one receipt (a duplicate would make two)."""
+    owner = ["receipt", receipt_id]
+    return sum(1 for t in sandbox_transactions(box, register) if t["owner"] == owner)
 
 
 @pytest.mark.parametrize("fault", [httpx.ReadTimeout, httpx.RemoteProtocolError])
