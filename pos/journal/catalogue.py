@@ -8,9 +8,10 @@ so each is indexed SQL that reads about a page of rows:
   leaves Cyrillic alone; see ``migrations.name_key_v3``) turns "names starting with the query" into
   a range scan, and an FTS5 index (unicode61 folds Cyrillic case too, so "моло" finds "Молоко";
   each word matched as a prefix) finds the query's words anywhere in a name;
-- an index on ``category`` counts each category's goods and finds its goods.
-What the cashier sees is sorted in the Ukrainian alphabet (ґ after г, є after е, і and ї after и),
-which SQLite's code-point order is not, so lists are sorted in Python with ``sort_key``.
+- ``(category, name_key)`` counts each category's goods and gives a category's first page in
+  name order without reading the rest of it.
+Lists come in the Ukrainian alphabet's order (ґ after г, є after е, і and ї after и): the name key
+is built so that SQLite's plain code-point order of keys is that order, and a page is cut by LIMIT.
 """
 
 from __future__ import annotations
@@ -56,20 +57,10 @@ _ADD_BARCODE = (
 _TOP = "\U0010ffff"
 _MAX_CODE = 64
 _CHUNK = 500  # ids per IN (...) list, well under SQLite's bound-parameter limit
-_ALPHABET = "абвгґдеєёжзиіїйклмнопрстуфхцчшщъыьэюя"
-_ALPHABET_ORDER: dict[int, str | None] = {
-    ord(letter): chr(0xE000 + index) for index, letter in enumerate(_ALPHABET)
-}
-_ALPHABET_ORDER[ord("'")] = None  # dictionaries ignore the apostrophe: м'ясо sorts as мясо
 
-# The key the journal stores in catalogue_item.name_key (schema 3).
+# The key the journal stores in catalogue_item.name_key (schema 3); its code-point order is the
+# Ukrainian alphabet's, so it is also the order goods are listed in.
 name_key = name_key_v3
-
-
-def sort_key(text: str) -> tuple[str, str]:
-    """Orders names (or categories) as a Ukrainian reader expects, case-insensitively; Latin and
-    digits come before Cyrillic. The text itself breaks ties, so the order is total."""
-    return name_key(text).translate(_ALPHABET_ORDER), text
 
 
 def match_expression(text: str) -> str | None:
@@ -150,14 +141,13 @@ class Catalogue:
     def search(self, text: str, limit: int = 50) -> list[CatalogueItem]:
         """What the cashier most likely means by ``text``, best first, at most ``limit`` goods:
         1. the good whose code or barcode is exactly ``text`` (typed off a label);
-        2. goods whose name starts with ``text``, case-insensitively, in alphabet order;
+        2. goods whose name starts with ``text`` (ignoring case, apostrophes and extra spaces),
+           in alphabet order;
         3. goods with a word starting with each word of ``text``: those whose name starts with
            its first word ahead, then by FTS rank and name.
 
         Each tier is an index lookup cut at ``limit`` and the FTS index is asked only when the
-        tiers above leave room, so a short query over 200,000 goods stays fast. When more than
-        ``limit`` names start with ``text``, which ones make the page is decided in code-point
-        order (є, і, ї, ґ after я); the page itself is then sorted alphabetically.
+        tiers above leave room, so a short query over 200,000 goods stays fast.
         """
         if limit <= 0:
             return []
@@ -168,12 +158,11 @@ class Catalogue:
             for row in self._exact_rows(connection, text.strip()):
                 found.setdefault(row[0], row)
             if key and len(found) < limit:
-                starting = connection.exec_driver_sql(
+                for row in connection.exec_driver_sql(
                     f"SELECT {_COLUMNS} FROM catalogue_item c "
-                    "WHERE c.name_key >= ? AND c.name_key < ? ORDER BY c.name_key LIMIT ?",
+                    "WHERE c.name_key >= ? AND c.name_key < ? ORDER BY c.name_key, c.id LIMIT ?",
                     (key, key + _TOP, limit),
-                ).all()
-                for row in sorted(starting, key=lambda row: sort_key(row[2])):
+                ):
                     found.setdefault(row[0], row)
             if expression is not None and len(found) < limit:
                 first = key.split(" ", 1)[0]
@@ -181,7 +170,8 @@ class Catalogue:
                     f"SELECT {_COLUMNS} FROM catalogue_name f "
                     "JOIN catalogue_item c ON c.id = f.rowid "
                     "WHERE catalogue_name MATCH ? AND NOT (c.name_key >= ? AND c.name_key < ?) "
-                    "ORDER BY (c.name_key >= ? AND c.name_key < ?) DESC, f.rank, c.name LIMIT ?",
+                    "ORDER BY (c.name_key >= ? AND c.name_key < ?) DESC, f.rank, c.name_key "
+                    "LIMIT ?",
                     (expression, key, key + _TOP, first, first + _TOP, limit),
                 ):
                     found.setdefault(row[0], row)
@@ -195,23 +185,19 @@ class Catalogue:
                 "SELECT category, count(*) FROM catalogue_item WHERE category > '' "
                 "GROUP BY category"
             ).all()
-        return sorted(
-            ((str(name), int(count)) for name, count in rows), key=lambda c: sort_key(c[0])
-        )
+        found = [(str(name), int(count)) for name, count in rows]
+        return sorted(found, key=lambda pair: (name_key(pair[0]), pair[0]))
 
     def in_category(self, name: str, limit: int = 200) -> list[CatalogueItem]:
-        """The first ``limit`` goods of category ``name`` in alphabet order ('' gives none).
-
-        The whole category is read and sorted here, so the page is exact in the Ukrainian
-        alphabet; the cost grows with the category, which stays small on a screen of buttons."""
+        """The first ``limit`` goods of category ``name`` in alphabet order ('' gives none):
+        a walk along the (category, name_key) index, however large the category."""
         if not name or limit <= 0:
             return []
-        with self._store.engine.connect() as connection:
-            rows = connection.exec_driver_sql(
-                f"SELECT {_COLUMNS} FROM catalogue_item c WHERE c.category = ?", (name,)
-            ).all()
-            page = sorted(rows, key=lambda row: sort_key(row[2]))[:limit]
-            return self._items(connection, page)
+        return self._query(
+            f"SELECT {_COLUMNS} FROM catalogue_item c WHERE c.category = ? "
+            "ORDER BY c.name_key, c.id LIMIT ?",
+            (name, limit),
+        )
 
     def count(self) -> int:
         with self._store.engine.connect() as connection:

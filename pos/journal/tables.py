@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
 from pos.journal.instants import UtcInstant
@@ -16,6 +17,7 @@ from pos.journal.instants import UtcInstant
 
 class CatalogueItemRow(SQLModel, table=True):
     __tablename__ = "catalogue_item"
+    __table_args__ = (Index("catalogue_item_category", "category", "name_key"),)
 
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(unique=True)
@@ -27,7 +29,7 @@ class CatalogueItemRow(SQLModel, table=True):
     is_excise: bool = False
     uktzed: str | None = None
     updated_at: datetime = Field(sa_type=UtcInstant)
-    category: str = Field(default="", index=True)
+    category: str = ""
     name_key: str = Field(default="", index=True)  # migrations.name_key_v3(name)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from pos.journal import Journal
-from pos.journal.catalogue import name_key, sort_key
+from pos.journal.catalogue import name_key
 from pos.journal.migrations import name_key_v3
 from pos.journal.records import CatalogueItem
 
@@ -128,7 +128,8 @@ def test_search_folds_case_apostrophes_and_spaces_like_the_stored_key(journal: J
         T0,
     )
     assert codes(journal.catalogue.search("м'ясо с")) == ["1"]
-    assert codes(journal.catalogue.search("мʼясо")) == ["1"]
+    assert codes(journal.catalogue.search("мʼясо")) == ["1", "2"]
+    assert codes(journal.catalogue.search("мясо")) == ["1", "2"]  # typed without apostrophe
     assert codes(journal.catalogue.search("ґрунт")) == ["3"]
     assert codes(journal.catalogue.search("їжак")) == ["4"]
 
@@ -136,19 +137,50 @@ def test_search_folds_case_apostrophes_and_spaces_like_the_stored_key(journal: J
 def test_keys_and_alphabet_order() -> None:
     assert name_key is name_key_v3
     assert name_key("  Молоко\tГАЛИЧИНА ") == "молоко галичина"
-    assert name_key("М`ясо") == name_key("м’ясо") == "м'ясо"
+    assert name_key("М`ясо") == name_key("м’ясо") == name_key("МЯСО") == "мясо"
     assert name_key("ﬁlter") == "filter"  # compatibility forms fold too
+    assert name_key("Ґава Їжак") == "г\U0010ffffава и\U0010ffff\U0010ffffжак"
     names = ["яблука", "Їжак", "ґудзик", "іриска", "Гарбуз", "єнот", "ехо", "ирій", "Apple", "7up"]
-    assert sorted(names, key=sort_key) == [
+    names += ["йогурт", "жито", "дим", "іі", "и"]
+    assert sorted(names, key=name_key) == [
         "7up",
         "Apple",
         "Гарбуз",
         "ґудзик",
+        "дим",
         "ехо",
         "єнот",
+        "жито",
+        "и",
         "ирій",
+        "іі",
         "іриска",
         "Їжак",
+        "йогурт",
         "яблука",
     ]
-    assert sorted(["м'ясо", "мак", "мясо!"], key=sort_key) == ["мак", "м'ясо", "мясо!"]
+    assert sorted(["мясо!", "мак", "м'ясо"], key=name_key) == ["мак", "м'ясо", "мясо!"]
+
+
+def test_a_prefix_never_reaches_across_g_ye_i_yi(journal: Journal) -> None:
+    """The key spells ґ, є, і, ї as г, е, и plus a top character; a query ending in one of
+    them must still find exactly the names that continue with it."""
+    journal.catalogue.upsert(
+        [
+            good("1", "Гава"),
+            good("2", "Ґава"),
+            good("3", "Еко"),
+            good("4", "Єва"),
+            good("5", "Сир"),
+            good("6", "Сір"),
+            good("7", "Сїр"),
+            good("8", "Сйорбати"),
+        ],
+        T0,
+    )
+    prefix = {text: codes(journal.catalogue.search(text)) for text in ("г", "ґ", "е", "є")}
+    assert prefix == {"г": ["1"], "ґ": ["2"], "е": ["3"], "є": ["4"]}
+    assert codes(journal.catalogue.search("си")) == ["5"]
+    assert codes(journal.catalogue.search("сі")) == ["6"]
+    assert codes(journal.catalogue.search("сї")) == ["7"]
+    assert codes(journal.catalogue.search("с")) == ["5", "6", "7", "8"]
