@@ -62,6 +62,7 @@ class RegisterContext:
     listeners: list[Callable[[], None]] = field(default_factory=list)
     wake: asyncio.Event = field(default_factory=asyncio.Event)
     emails: dict[str, str] = field(default_factory=dict)  # receipt id → the buyer's e-mail
+    needs_reconcile: bool = False  # Checkbox went offline on its own: its code use is unknown
     go_offline_queued: bool | None = None  # a go-offline is waiting in the queue (None: unknown)
 
     @property

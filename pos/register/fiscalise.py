@@ -20,10 +20,11 @@ from pos.domain.receipt import ReceiptType
 from pos.journal.errors import NoFreeOfflineCodeError
 from pos.journal.records import NewReceipt, QueueKind, Receipt, ReceiptState
 from pos.register import bodies
+from pos.register.code_pool import reconcile
 from pos.register.connectivity import ConnectivityEvent, ConnectivityState
 from pos.register.context import RegisterContext, is_unreachable
 from pos.register.errors import Refusal, RegisterError
-from pos.register.limits import Limit, limit_state
+from pos.register.limits import Limit, LimitState, limit_state
 
 log = logging.getLogger(__name__)
 
@@ -51,10 +52,14 @@ def check_offline_allowed(ctx: RegisterContext) -> None:
             raise RegisterError(refusal, left=stop.left)
 
 
-def limits_now(ctx: RegisterContext) -> Any:
+def limits_now(ctx: RegisterContext) -> LimitState:
+    """Limits measured on the later of the wall clock and the fiscal clock, so a clock turned
+    back never gives offline or shift time back."""
     shift = ctx.journal.shifts.current()
+    now = ctx.now()
+    last = ctx.journal.clock.last_instant()
     return limit_state(
-        now=ctx.now(),
+        now=max(now, last) if last is not None else now,
         state=ctx.state,
         transitions=ctx.journal.transitions.list(),
         shift_opened_at=None if shift is None else (shift.opened_at or shift.created_at),
@@ -135,7 +140,20 @@ async def send(ctx: RegisterContext, record: Receipt) -> Receipt:
             raise
         ctx.move(ConnectivityEvent.NETWORK_LOST, _cause(error))
         return issue_locally(ctx, record)
-    return settle(ctx, record.id, answer)
+    done = settle(ctx, record.id, answer)
+    if answer.is_created_offline and ctx.needs_reconcile:
+        await reconcile_quietly(ctx)
+    return done
+
+
+async def reconcile_quietly(ctx: RegisterContext) -> None:
+    """Checkbox went into automatic offline mode and spends the register's codes on its own
+    (its offline-begin transaction among them): drop those from the local pool right away."""
+    try:
+        await reconcile(ctx)
+        ctx.needs_reconcile = False
+    except Exception as error:  # the next worker round tries again
+        log.warning("reconciling offline codes failed: %s", error)
 
 
 def settle(ctx: RegisterContext, receipt_id: str, answer: ApiReceipt) -> Receipt:
@@ -159,7 +177,8 @@ def settle(ctx: RegisterContext, receipt_id: str, answer: ApiReceipt) -> Receipt
         # The server fiscalised it with one of the register's codes: never use that code here.
         if answer.fiscal_code:
             burn_if_known(ctx, answer.fiscal_code)
-        ctx.move(ConnectivityEvent.TAX_SERVICE_LOST, "receipt fiscalised offline by Checkbox")
+        if ctx.move(ConnectivityEvent.TAX_SERVICE_LOST, "receipt fiscalised offline by Checkbox"):
+            ctx.needs_reconcile = True
     return done
 
 

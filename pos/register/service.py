@@ -70,6 +70,7 @@ from pos.register.fiscalise import (
     fiscalise,
     issue_locally,
     limits_now,
+    reconcile_quietly,
     send,
 )
 from pos.register.limits import Limit, Thresholds
@@ -419,7 +420,8 @@ class RegisterService:
         shift = self._require(signed_in=False, shift=True)
         local, pending = self.local_report(shift)
         server: dict[str, Any] | None = None
-        if self.ctx.state not in LOCAL_STATES and not shift.is_offline:
+        uploaded = not shift.is_offline or self.journal.queue.pending_count() == 0
+        if self.ctx.state not in LOCAL_STATES and uploaded:
             try:
                 server = (await self.client.x_report()).model_dump(mode="json", exclude_none=True)
             except CheckboxError as error:
@@ -745,6 +747,8 @@ class RegisterService:
         now = loop.time()
         ctx = self.ctx
         if ctx.state is ConnectivityState.SERVER_OFFLINE:
+            if ctx.needs_reconcile:
+                await reconcile_quietly(ctx)
             try:
                 await self.client.ping_tax_service()
             except TaxServiceUnavailable:
@@ -760,7 +764,8 @@ class RegisterService:
             self._last_poll = now
             register = await self.client.cash_register_info()
             if register.offline_mode:
-                ctx.move(ConnectivityEvent.TAX_SERVICE_LOST, "register offline on Checkbox")
+                if ctx.move(ConnectivityEvent.TAX_SERVICE_LOST, "register offline on Checkbox"):
+                    await reconcile_quietly(ctx)
                 return
         if self._signed_in and (force or now - self._last_ping >= self.intervals.ping):
             self._last_ping = now

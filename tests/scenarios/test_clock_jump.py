@@ -6,13 +6,11 @@ restart of the program too. The sandbox (whose clock is right) must accept every
 "date earlier than the last transaction", no entry set aside.
 
 The same jump must not hand offline or shift time back either (invariants 5 and 6): the time left
-that the cashier sees may not grow while the register stays offline. That one fails today (see
-``LIMITS_ON_WALL_CLOCK``).
+that the cashier sees may not grow while the register stays offline (limits are measured on the
+later of the wall clock and the fiscal clock).
 """
 
 from __future__ import annotations
-
-import pytest
 
 from pos.journal.records import QueueKind, QueueState, ReceiptState
 from pos.register.connectivity import ConnectivityState as S
@@ -117,17 +115,6 @@ async def test_clock_jumps_back_an_hour_offline_fiscal_dates_still_increase(
     )
 
 
-LIMITS_ON_WALL_CLOCK = (
-    "pos/register/fiscalise.py limits_now() (and RegisterContext.move, which stamps the "
-    "transitions) measure offline and shift time with the raw wall clock ctx.now(), not the "
-    "persisted monotonic fiscal clock: after the PC clock jumps back 5 h while offline, "
-    "status().offline_seconds_left and shift_seconds_left grow back by 5 h (26 h left → 31 h), "
-    "so the cashier can stay offline 41 h of real time. They should be measured on "
-    "max(now, journal.clock.last_instant()), so the time left never grows while offline."
-)
-
-
-@pytest.mark.xfail(strict=True, reason=LIMITS_ON_WALL_CLOCK)
 async def test_clock_jumping_back_gives_no_offline_or_shift_time_back(
     box: RunningSandbox, clock: SimClock, tills: TillFactory
 ) -> None:

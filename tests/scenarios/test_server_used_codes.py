@@ -12,16 +12,13 @@ The first test holds the register to what the cashier and the tax office see: pr
 never carry a server-spent code, nothing is set aside, each code is used once on the sandbox. The
 second holds it to the design's stricter word — "removed from the local pool before the next local
 use" — for every local transaction, the go-offline included, and to an upload Checkbox never has
-to correct; that one fails today (see ``BUG``; a worker round between the outage and the cut does
-not help either).
+to correct (the pool is reconciled the moment Checkbox is seen offline on its own).
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-
-import pytest
 
 from pos.journal.records import OfflineCodeState, QueueEntry, QueueState, Receipt, ReceiptState
 from pos.register.connectivity import ConnectivityState as S
@@ -40,17 +37,6 @@ from .harness import (
 
 SERVER_OFFLINE_SALES = 3
 LOCAL_OFFLINE_SALES = 3
-BUG = (
-    "pos/register/fiscalise.py settle() burns only the receipt's own code when Checkbox answers "
-    "is_created_offline, and nothing reconciles the pool while SERVER_OFFLINE (service.py _step: "
-    "_watch_server returns after the failed ping and refill() reconciles only below "
-    "codes_low_water). The code Checkbox spent on its OFFLINE_BEGIN transition (the lowest "
-    "serial, in no receipt) stays free locally, so the next local offline transaction (the "
-    "go-offline, ensure_go_offline) takes it and the upload gets 'Offline code ... was used "
-    "before!' (burned and retried by upload.upload_entry). It should reconcile with "
-    "get-offline-codes as soon as the register is seen in automatic offline mode (the "
-    "TAX_SERVICE_LOST move in settle/_watch_server), before any local use."
-)
 
 
 def server_used_codes(box: RunningSandbox, till: Till) -> set[str]:
@@ -148,7 +134,6 @@ async def test_receipts_never_carry_codes_checkbox_spent_in_auto_offline(
     assert len(per_code) == len(story.spent) + len(story.issued)
 
 
-@pytest.mark.xfail(strict=True, reason=BUG)
 async def test_no_local_transaction_reuses_a_code_checkbox_spent_in_auto_offline(
     box: RunningSandbox, clock: SimClock, tills: TillFactory
 ) -> None:
