@@ -45,7 +45,12 @@ ON CONFLICT(code) DO UPDATE SET
     unit = excluded.unit, is_weighed = excluded.is_weighed, is_excise = excluded.is_excise,
     uktzed = excluded.uktzed, category = excluded.category, name_key = excluded.name_key,
     updated_at = excluded.updated_at
+WHERE (name, price, tax_codes, unit, is_weighed, is_excise, uktzed, category, name_key)
+    IS NOT (excluded.name, excluded.price, excluded.tax_codes, excluded.unit, excluded.is_weighed,
+        excluded.is_excise, excluded.uktzed, excluded.category, excluded.name_key)
 """
+# The WHERE leaves an unchanged good alone (updated_at is when it last changed): a daily re-import
+# of a mostly unchanged catalogue then skips rewriting its rows, name indexes and FTS entries.
 _DROP_BARCODES = (
     "DELETE FROM item_barcode WHERE item_id = (SELECT id FROM catalogue_item WHERE code = ?)"
 )
