@@ -25,7 +25,8 @@ def register(subparsers: SubParsers) -> None:
     actions = catalogue.add_subparsers(dest="catalogue_command", metavar="ACTION")
     importing = actions.add_parser(
         "import",
-        help="import goods from CSV (code,barcode,name,price,tax,unit) or XLSX",
+        help="import goods from CSV (code,barcode,name,price,tax,unit[,category,weighed,excise])"
+        " or XLSX",
         description="Import goods from a CSV or XLSX file; nothing is imported if any row is bad.",
     )
     importing.add_argument("file", type=Path, metavar="FILE")

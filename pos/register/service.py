@@ -323,12 +323,11 @@ class RegisterService:
         return self.journal.catalogue.find_by_code(code)
 
     def categories(self) -> list[tuple[str, int]]:
-        finder = getattr(self.journal.catalogue, "categories", None)
-        return list(finder()) if finder is not None else []
+        """(category, number of goods) for the selling screen's buttons."""
+        return self.journal.catalogue.categories()
 
     def in_category(self, name: str, limit: int = 200) -> list[CatalogueItem]:
-        finder = getattr(self.journal.catalogue, "in_category", None)
-        return list(finder(name, limit)) if finder is not None else []
+        return self.journal.catalogue.in_category(name, limit)
 
     # --- shift -------------------------------------------------------------------------------
 
