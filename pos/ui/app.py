@@ -30,6 +30,7 @@ from pos.ui import theme
 from pos.ui.asyncio_qt import drain
 from pos.ui.i18n import Translations
 from pos.ui.main_window import MainWindow
+from pos.ui.qt_compat import guard_singleton_refcounts
 
 log = logging.getLogger(__name__)
 
@@ -130,6 +131,7 @@ def main(
     """``pos`` with no command. With no settings the register runs in training mode on the
     embedded sandbox with the demo catalogue. ``config`` (tests, screenshots) is not saved."""
     setup_logging()
+    guard_singleton_refcounts()  # before the first of the many Qt calls of a shift
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication([*(argv or ["pos"])])
     app.setApplicationName("POS")

@@ -139,8 +139,10 @@ def bench_scanning(items: int) -> None:
     from pos.journal import Journal
     from pos.register.service import RegisterService
     from pos.ui import theme
+    from pos.ui.qt_compat import guard_singleton_refcounts
     from pos.ui.selling import SellingPage
 
+    guard_singleton_refcounts()
     app = QApplication.instance() or QApplication(["bench"])
     assert isinstance(app, QApplication)
     theme.apply(app)
@@ -332,7 +334,9 @@ def bench_stalls() -> None:
     from PySide6.QtWidgets import QApplication
 
     from pos.config import AppConfig
+    from pos.ui.qt_compat import guard_singleton_refcounts
 
+    guard_singleton_refcounts()
     app = QApplication.instance() or QApplication(["bench"])
     assert isinstance(app, QApplication)
     app.setQuitOnLastWindowClosed(False)  # closing the window must not stop the loop here

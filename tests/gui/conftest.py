@@ -34,6 +34,11 @@ from pos.app import RunningRegister, open_register
 from pos.config import AppConfig
 from pos.sandbox.server import RunningSandbox
 from pos.ui.asyncio_qt import pending_tasks
+from pos.ui.qt_compat import guard_singleton_refcounts
+
+# PySide6 6.12 on Python 3.11 loses a reference to None per void call; a test session makes
+# enough calls to abort the interpreter (see pos/ui/qt_compat.py).
+guard_singleton_refcounts()
 
 T = TypeVar("T")
 Await = Callable[..., Any]
