@@ -328,13 +328,13 @@ class MainWindow(QMainWindow):
             and QApplication.activeModalWidget() is None
             and QApplication.activePopupWidget() is None
             and isinstance(event, QKeyEvent)
-            and self.handle_key(event)
+            and self.handle_key(event, watched)
         ):
             return True
         return super().eventFilter(watched, event)
 
-    def handle_key(self, event: QKeyEvent) -> bool:
-        """The window's keys; True when the key was used."""
+    def handle_key(self, event: QKeyEvent, target: QWidget | None = None) -> bool:
+        """The window's keys (``target``: the widget the key was sent to); True when used."""
         key = event.key()
         modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
         if modifiers not in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.ShiftModifier):
@@ -364,9 +364,17 @@ class MainWindow(QMainWindow):
         if key in function_keys:
             function_keys[key]()
             return True
-        focus = QApplication.focusWidget()
-        if isinstance(focus, QLineEdit) and focus is not selling.search:
+        target = target or QApplication.focusWidget()
+        if isinstance(target, QLineEdit) and target is not selling.search:
             return False  # an editor (the quantity in the cart): its keys are its own
+        if target is not selling.search and self._is_scanner_key(event):
+            # The focus was moved (a touch on the cart): the scanner still types into the search.
+            selling.search.setFocus()
+            QApplication.sendEvent(
+                selling.search,
+                QKeyEvent(event.type(), event.key(), event.modifiers(), event.text()),
+            )
+            return True
         search_empty = not selling.search.text()
         if key == Qt.Key.Key_Escape:
             selling.cancel()
@@ -378,6 +386,13 @@ class MainWindow(QMainWindow):
             selling.step_quantity(-1 if key == Qt.Key.Key_Minus else 1)
             return True
         return False
+
+    @staticmethod
+    def _is_scanner_key(event: QKeyEvent) -> bool:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            return True
+        text = event.text()
+        return bool(text) and text.isprintable() and text not in "+-="
 
     def focus_search(self) -> None:
         self.selling.search.setFocus()

@@ -60,6 +60,18 @@ def test_park_resume_remove_cancel(qtbot: QtBot, running_shift: RunningRegister)
     qtbot.waitUntil(lambda: selling.cart.is_empty)
 
 
+def test_the_scanner_types_into_the_search_wherever_the_focus_is(
+    qtbot: QtBot, running_shift: RunningRegister
+) -> None:
+    window = selling_window(qtbot, running_shift)
+    selling = window.selling
+    scan(qtbot, window, BREAD)
+    selling.table.setFocus()
+    qtbot.keyClicks(selling.table, LOAF)
+    qtbot.keyClick(selling.table, Qt.Key.Key_Return)
+    assert len(selling.cart.lines) == 2
+
+
 def test_unknown_and_broken_barcodes(qtbot: QtBot, running_shift: RunningRegister) -> None:
     window = selling_window(qtbot, running_shift)
     selling = window.selling
