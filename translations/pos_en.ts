@@ -313,6 +313,44 @@
     </message>
 </context>
 <context>
+    <name>KeyDialog</name>
+    <message>
+        <location filename="../pos/ui/receipt_dialog.py" line="183" />
+        <source>Print {what}</source>
+        <translation>Print {what}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/receipt_dialog.py" line="200" />
+        <source>Printing failed: {reason}</source>
+        <translation>Printing failed: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/receipt_dialog.py" line="207" />
+        <source>{what} sent to the printer {name}.</source>
+        <translation>{what} sent to the printer {name}.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/receipt_dialog.py" line="218" />
+        <source>Save as PDF</source>
+        <translation>Save as PDF</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/receipt_dialog.py" line="220" />
+        <source>PDF (*.pdf)</source>
+        <translation>PDF (*.pdf)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/receipt_dialog.py" line="237" />
+        <source>Could not save the PDF: {reason}</source>
+        <translation>Could not save the PDF: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/receipt_dialog.py" line="244" />
+        <source>Saved to {path}</source>
+        <translation>Saved to {path}</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <location filename="../pos/ui/main_window.py" line="212" />
@@ -1010,122 +1048,122 @@
 <context>
     <name>ReceiptDialog</name>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="269" />
+        <location filename="../pos/ui/receipt_dialog.py" line="282" />
         <source>Receipt</source>
         <translation>Receipt</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="280" />
+        <location filename="../pos/ui/receipt_dialog.py" line="293" />
         <source>none given</source>
         <translation>none given</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="284" />
+        <location filename="../pos/ui/receipt_dialog.py" line="297" />
         <source>E-mail:</source>
         <translation>E-mail:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="287" />
+        <location filename="../pos/ui/receipt_dialog.py" line="300" />
         <source>Print</source>
         <translation>Print</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="288" />
+        <location filename="../pos/ui/receipt_dialog.py" line="301" />
         <source>Save PDF</source>
         <translation>Save PDF</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="289" />
+        <location filename="../pos/ui/receipt_dialog.py" line="302" />
         <source>Reprint</source>
         <translation>Reprint</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="291" />
+        <location filename="../pos/ui/receipt_dialog.py" line="304" />
         <source>Reads the receipt again (it may have been uploaded since) and prints a copy</source>
         <translation>Reads the receipt again (it may have been uploaded since) and prints a copy</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="293" />
+        <location filename="../pos/ui/receipt_dialog.py" line="306" />
         <source>Close</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="327" />
+        <location filename="../pos/ui/receipt_dialog.py" line="340" />
         <source>The copy was e-mailed to this address when the receipt was made. This register cannot send it again.</source>
         <translation>The copy was e-mailed to this address when the receipt was made. This register cannot send it again.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="334" />
+        <location filename="../pos/ui/receipt_dialog.py" line="347" />
         <source>No e-mail was recorded for this receipt. This register cannot e-mail a receipt afterwards: print it or save a PDF instead.</source>
         <translation>No e-mail was recorded for this receipt. This register cannot e-mail a receipt afterwards: print it or save a PDF instead.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="341" />
+        <location filename="../pos/ui/receipt_dialog.py" line="354" />
         <source>Sale</source>
         <translation>Sale</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="342" />
+        <location filename="../pos/ui/receipt_dialog.py" line="355" />
         <source>Return</source>
         <translation>Return</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="343" />
+        <location filename="../pos/ui/receipt_dialog.py" line="356" />
         <source>Cash in</source>
         <translation>Cash in</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="344" />
+        <location filename="../pos/ui/receipt_dialog.py" line="357" />
         <source>Cash out</source>
         <translation>Cash out</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="345" />
+        <location filename="../pos/ui/receipt_dialog.py" line="358" />
         <source>Cash withdrawal</source>
         <translation>Cash withdrawal</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="352" />
+        <location filename="../pos/ui/receipt_dialog.py" line="365" />
         <source>fiscalised</source>
         <translation>fiscalised</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="354" />
+        <location filename="../pos/ui/receipt_dialog.py" line="367" />
         <source>fiscalised offline, waiting to be uploaded</source>
         <translation>fiscalised offline, waiting to be uploaded</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="356" />
+        <location filename="../pos/ui/receipt_dialog.py" line="369" />
         <source>fiscalised offline, uploaded</source>
         <translation>fiscalised offline, uploaded</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="358" />
-        <source>void: the server's receipt replaces this copy</source>
+        <location filename="../pos/ui/receipt_dialog.py" line="371" />
+        <source>void: the server&apos;s receipt replaces this copy</source>
         <translation>void: the server's receipt replaces this copy</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="360" />
+        <location filename="../pos/ui/receipt_dialog.py" line="373" />
         <source>rejected: {reason}</source>
         <translation>rejected: {reason}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="361" />
+        <location filename="../pos/ui/receipt_dialog.py" line="374" />
         <source>not fiscalised yet</source>
         <translation>not fiscalised yet</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="366" />
+        <location filename="../pos/ui/receipt_dialog.py" line="379" />
         <source>fiscal code {code}</source>
         <translation>fiscal code {code}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="368" />
+        <location filename="../pos/ui/receipt_dialog.py" line="381" />
         <source>TRAINING</source>
         <translation>TRAINING</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="377" />
+        <location filename="../pos/ui/receipt_dialog.py" line="390" />
         <source>The receipt</source>
         <translation>The receipt</translation>
     </message>
@@ -1219,12 +1257,12 @@
     </message>
     <message>
         <location filename="../pos/ui/reports.py" line="270" />
-        <source>The server's report is not available (the register works offline): these are the register's own totals.</source>
+        <source>The server&apos;s report is not available (the register works offline): these are the register&apos;s own totals.</source>
         <translation>The server's report is not available (the register works offline): these are the register's own totals.</translation>
     </message>
     <message>
         <location filename="../pos/ui/reports.py" line="279" />
-        <source>The register's totals and the server's agree to the kopeck.</source>
+        <source>The register&apos;s totals and the server&apos;s agree to the kopeck.</source>
         <translation>The register's totals and the server's agree to the kopeck.</translation>
     </message>
     <message>
@@ -1234,7 +1272,7 @@
     </message>
     <message>
         <location filename="../pos/ui/reports.py" line="290" />
-        <source>The register's totals differ from the server's: {items}</source>
+        <source>The register&apos;s totals differ from the server&apos;s: {items}</source>
         <translation>The register's totals differ from the server's: {items}</translation>
     </message>
     <message>
@@ -1308,7 +1346,7 @@
     </message>
     <message>
         <location filename="../pos/ui/returns.py" line="121" />
-        <source>Fiscal code, receipt number, or scan the receipt's barcode</source>
+        <source>Fiscal code, receipt number, or scan the receipt&apos;s barcode</source>
         <translation>Fiscal code, receipt number, or scan the receipt's barcode</translation>
     </message>
     <message>
@@ -1569,7 +1607,7 @@
     </message>
     <message>
         <location filename="../pos/ui/set_aside.py" line="45" />
-        <source>The server's answer</source>
+        <source>The server&apos;s answer</source>
         <translation>The server's answer</translation>
     </message>
     <message>
@@ -1672,7 +1710,7 @@
     </message>
     <message>
         <location filename="../pos/ui/settings.py" line="114" />
-        <source>Cashier's PIN</source>
+        <source>Cashier&apos;s PIN</source>
         <translation>Cashier's PIN</translation>
     </message>
     <message>
@@ -1767,7 +1805,7 @@
     </message>
     <message>
         <location filename="../pos/ui/settings.py" line="218" />
-        <source>Warn when the month's offline time (168 h) has left:</source>
+        <source>Warn when the month&apos;s offline time (168 h) has left:</source>
         <translation>Warn when the month's offline time (168 h) has left:</translation>
     </message>
     <message>
@@ -1852,7 +1890,7 @@
     </message>
     <message>
         <location filename="../pos/ui/settings.py" line="301" />
-        <source>Enter the register's license key (from the Checkbox cabinet).</source>
+        <source>Enter the register&apos;s license key (from the Checkbox cabinet).</source>
         <translation>Enter the register's license key (from the Checkbox cabinet).</translation>
     </message>
     <message>

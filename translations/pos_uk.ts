@@ -47,32 +47,32 @@
     <message>
         <location filename="../pos/ui/cash_count.py" line="40" />
         <source>{amount} UAH</source>
-        <translation type="unfinished" />
+        <translation>{amount} грн</translation>
     </message>
     <message>
         <location filename="../pos/ui/cash_count.py" line="43" />
         <source>{amount} kop.</source>
-        <translation type="unfinished" />
+        <translation>{amount} коп.</translation>
     </message>
     <message>
         <location filename="../pos/ui/cash_count.py" line="87" />
         <source>Banknotes</source>
-        <translation type="unfinished" />
+        <translation>Банкноти</translation>
     </message>
     <message>
         <location filename="../pos/ui/cash_count.py" line="88" />
         <source>Coins</source>
-        <translation type="unfinished" />
+        <translation>Монети</translation>
     </message>
     <message>
         <location filename="../pos/ui/cash_count.py" line="96" />
         <source>Type the count, or + / −; ↑ ↓ move between rows</source>
-        <translation type="unfinished" />
+        <translation>Введіть кількість або + / −; ↑ ↓ — перехід між рядками</translation>
     </message>
     <message>
         <location filename="../pos/ui/cash_count.py" line="160" />
         <source>Counted: {amount}</source>
-        <translation type="unfinished" />
+        <translation>Пораховано: {amount}</translation>
     </message>
 </context>
 <context>
@@ -80,118 +80,118 @@
     <message>
         <location filename="../pos/ui/cash_ops.py" line="46" />
         <source>Cash in</source>
-        <translation type="unfinished" />
+        <translation>Службове внесення</translation>
     </message>
     <message>
         <location filename="../pos/ui/cash_ops.py" line="47" />
         <source>Cash out</source>
-        <translation type="unfinished" />
+        <translation>Службова видача</translation>
     </message>
     <message>
         <location filename="../pos/ui/cash_ops.py" line="48" />
         <source>Cash withdrawal</source>
-        <translation type="unfinished" />
+        <translation>Видача готівки</translation>
     </message>
     <message>
         <location filename="../pos/ui/cash_ops.py" line="77" />
         <source>Reason, or type your own</source>
-        <translation type="unfinished" />
+        <translation>Причина, або введіть свою</translation>
     </message>
     <message>
         <location filename="../pos/ui/cash_ops.py" line="83" />
         <source>Amount, UAH:</source>
-        <translation type="unfinished" />
+        <translation>Сума, грн:</translation>
     </message>
     <message>
         <location filename="../pos/ui/cash_ops.py" line="86" />
         <source>Card (printed):</source>
-        <translation type="unfinished" />
+        <translation>Картка (у чеку):</translation>
     </message>
     <message>
         <location filename="../pos/ui/cash_ops.py" line="86" />
         <source>Reason:</source>
-        <translation type="unfinished" />
+        <translation>Причина:</translation>
     </message>
     <message>
         <location filename="../pos/ui/cash_ops.py" line="90" />
         <source>Confirm</source>
-        <translation type="unfinished" />
+        <translation>Підтвердити</translation>
     </message>
     <message>
         <location filename="../pos/ui/cash_ops.py" line="91" />
         <source>Cancel</source>
-        <translation type="unfinished" />
+        <translation>Скасувати</translation>
     </message>
     <message>
         <location filename="../pos/ui/cash_ops.py" line="107" />
         <source>Change float</source>
-        <translation type="unfinished" />
+        <translation>Розмінна монета</translation>
     </message>
     <message>
         <location filename="../pos/ui/cash_ops.py" line="108" />
         <source>Cash top-up</source>
-        <translation type="unfinished" />
+        <translation>Поповнення каси</translation>
     </message>
     <message>
         <location filename="../pos/ui/cash_ops.py" line="109" />
         <location filename="../pos/ui/cash_ops.py" line="115" />
         <source>Cash</source>
-        <translation type="unfinished">Готівка</translation>
+        <translation>Готівка</translation>
     </message>
     <message>
         <location filename="../pos/ui/cash_ops.py" line="113" />
         <source>Collection</source>
-        <translation type="unfinished" />
+        <translation>Інкасація</translation>
     </message>
     <message>
         <location filename="../pos/ui/cash_ops.py" line="114" />
         <source>Handed to the owner</source>
-        <translation type="unfinished" />
+        <translation>Видача власнику</translation>
     </message>
     <message>
         <location filename="../pos/ui/cash_ops.py" line="117" />
         <source>Card</source>
-        <translation type="unfinished">Картка</translation>
+        <translation>Картка</translation>
     </message>
     <message>
         <location filename="../pos/ui/cash_ops.py" line="124" />
         <source>No shift is open.</source>
-        <translation type="unfinished">Зміну не відкрито.</translation>
+        <translation>Зміну не відкрито.</translation>
     </message>
     <message>
         <location filename="../pos/ui/cash_ops.py" line="128" />
         <source>Cash in the drawer: {amount}</source>
-        <translation type="unfinished" />
+        <translation>Готівка в касі: {amount}</translation>
     </message>
     <message>
         <location filename="../pos/ui/cash_ops.py" line="139" />
         <source>Enter the amount, for example 150 or 150.50.</source>
-        <translation type="unfinished" />
+        <translation>Введіть суму, наприклад 150 або 150.50.</translation>
     </message>
     <message>
         <location filename="../pos/ui/cash_ops.py" line="145" />
         <source>At most two digits after the decimal point (kopecks).</source>
-        <translation type="unfinished" />
+        <translation>Не більше двох цифр після коми (копійки).</translation>
     </message>
     <message>
         <location filename="../pos/ui/cash_ops.py" line="147" />
         <source>That amount is too large.</source>
-        <translation type="unfinished" />
+        <translation>Сума завелика.</translation>
     </message>
     <message>
         <location filename="../pos/ui/cash_ops.py" line="149" />
         <source>“{text}” is not an amount. Type digits, for example 150.50.</source>
-        <translation type="unfinished" />
+        <translation>«{text}» — не сума. Введіть цифри, наприклад 150.50.</translation>
     </message>
     <message>
         <location filename="../pos/ui/cash_ops.py" line="154" />
         <source>The amount must be more than zero.</source>
-        <translation type="unfinished" />
+        <translation>Сума має бути більшою за нуль.</translation>
     </message>
     <message>
         <location filename="../pos/ui/cash_ops.py" line="185" />
         <source>Sending to the register…</source>
-        <translation type="unfinished" />
+        <translation>Передаємо в касу…</translation>
     </message>
 </context>
 <context>
@@ -310,6 +310,44 @@
         <location filename="../pos/ui/cart_dialogs.py" line="307" />
         <source>Type the value, e.g. 10 or 12.50.</source>
         <translation>Введіть значення, напр. 10 або 12.50.</translation>
+    </message>
+</context>
+<context>
+    <name>KeyDialog</name>
+    <message>
+        <location filename="../pos/ui/receipt_dialog.py" line="183" />
+        <source>Print {what}</source>
+        <translation>Друк: {what}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/receipt_dialog.py" line="200" />
+        <source>Printing failed: {reason}</source>
+        <translation>Не вдалося надрукувати: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/receipt_dialog.py" line="207" />
+        <source>{what} sent to the printer {name}.</source>
+        <translation>{what} — надіслано на принтер {name}.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/receipt_dialog.py" line="218" />
+        <source>Save as PDF</source>
+        <translation>Зберегти як PDF</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/receipt_dialog.py" line="220" />
+        <source>PDF (*.pdf)</source>
+        <translation>PDF (*.pdf)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/receipt_dialog.py" line="237" />
+        <source>Could not save the PDF: {reason}</source>
+        <translation>Не вдалося зберегти PDF: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/receipt_dialog.py" line="244" />
+        <source>Saved to {path}</source>
+        <translation>Збережено: {path}</translation>
     </message>
 </context>
 <context>
@@ -1010,124 +1048,124 @@
 <context>
     <name>ReceiptDialog</name>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="269" />
+        <location filename="../pos/ui/receipt_dialog.py" line="282" />
         <source>Receipt</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="280" />
-        <source>none given</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="284" />
-        <source>E-mail:</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="287" />
-        <source>Print</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="288" />
-        <source>Save PDF</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="289" />
-        <source>Reprint</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="291" />
-        <source>Reads the receipt again (it may have been uploaded since) and prints a copy</source>
-        <translation type="unfinished" />
+        <translation>Чек</translation>
     </message>
     <message>
         <location filename="../pos/ui/receipt_dialog.py" line="293" />
+        <source>none given</source>
+        <translation>не вказано</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/receipt_dialog.py" line="297" />
+        <source>E-mail:</source>
+        <translation>E-mail:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/receipt_dialog.py" line="300" />
+        <source>Print</source>
+        <translation>Друк</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/receipt_dialog.py" line="301" />
+        <source>Save PDF</source>
+        <translation>Зберегти PDF</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/receipt_dialog.py" line="302" />
+        <source>Reprint</source>
+        <translation>Друк копії</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/receipt_dialog.py" line="304" />
+        <source>Reads the receipt again (it may have been uploaded since) and prints a copy</source>
+        <translation>Перечитує чек (його могли вже вивантажити) і друкує копію</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/receipt_dialog.py" line="306" />
         <source>Close</source>
-        <translation type="unfinished" />
+        <translation>Закрити</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="327" />
+        <location filename="../pos/ui/receipt_dialog.py" line="340" />
         <source>The copy was e-mailed to this address when the receipt was made. This register cannot send it again.</source>
-        <translation type="unfinished" />
+        <translation>Копію чека надіслано на цю адресу під час продажу. Повторно надіслати її ця каса не може.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="334" />
+        <location filename="../pos/ui/receipt_dialog.py" line="347" />
         <source>No e-mail was recorded for this receipt. This register cannot e-mail a receipt afterwards: print it or save a PDF instead.</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="341" />
-        <source>Sale</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="342" />
-        <source>Return</source>
-        <translation type="unfinished">Повернення</translation>
-    </message>
-    <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="343" />
-        <source>Cash in</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="344" />
-        <source>Cash out</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="345" />
-        <source>Cash withdrawal</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="352" />
-        <source>fiscalised</source>
-        <translation type="unfinished" />
+        <translation>Для цього чека e-mail не вказували. Надіслати чек поштою згодом ця каса не може: надрукуйте його або збережіть PDF.</translation>
     </message>
     <message>
         <location filename="../pos/ui/receipt_dialog.py" line="354" />
-        <source>fiscalised offline, waiting to be uploaded</source>
-        <translation type="unfinished" />
+        <source>Sale</source>
+        <translation>Продаж</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/receipt_dialog.py" line="355" />
+        <source>Return</source>
+        <translation>Повернення</translation>
     </message>
     <message>
         <location filename="../pos/ui/receipt_dialog.py" line="356" />
-        <source>fiscalised offline, uploaded</source>
-        <translation type="unfinished" />
+        <source>Cash in</source>
+        <translation>Службове внесення</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/receipt_dialog.py" line="357" />
+        <source>Cash out</source>
+        <translation>Службова видача</translation>
     </message>
     <message>
         <location filename="../pos/ui/receipt_dialog.py" line="358" />
-        <source>void: the server's receipt replaces this copy</source>
-        <translation type="unfinished" />
+        <source>Cash withdrawal</source>
+        <translation>Видача готівки</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="360" />
+        <location filename="../pos/ui/receipt_dialog.py" line="365" />
+        <source>fiscalised</source>
+        <translation>фіскалізовано</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/receipt_dialog.py" line="367" />
+        <source>fiscalised offline, waiting to be uploaded</source>
+        <translation>фіскалізовано офлайн, чекає на вивантаження</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/receipt_dialog.py" line="369" />
+        <source>fiscalised offline, uploaded</source>
+        <translation>фіскалізовано офлайн, вивантажено</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/receipt_dialog.py" line="371" />
+        <source>void: the server&apos;s receipt replaces this copy</source>
+        <translation>анульовано: замість цієї копії діє чек сервера</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/receipt_dialog.py" line="373" />
         <source>rejected: {reason}</source>
-        <translation type="unfinished" />
+        <translation>відхилено: {reason}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="361" />
+        <location filename="../pos/ui/receipt_dialog.py" line="374" />
         <source>not fiscalised yet</source>
-        <translation type="unfinished" />
+        <translation>ще не фіскалізовано</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="366" />
+        <location filename="../pos/ui/receipt_dialog.py" line="379" />
         <source>fiscal code {code}</source>
-        <translation type="unfinished" />
+        <translation>фіскальний номер {code}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="368" />
+        <location filename="../pos/ui/receipt_dialog.py" line="381" />
         <source>TRAINING</source>
-        <translation type="unfinished" />
+        <translation>НАВЧАЛЬНИЙ РЕЖИМ</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="377" />
+        <location filename="../pos/ui/receipt_dialog.py" line="390" />
         <source>The receipt</source>
-        <translation type="unfinished" />
+        <translation>Чек</translation>
     </message>
 </context>
 <context>
@@ -1135,167 +1173,167 @@
     <message>
         <location filename="../pos/ui/reports.py" line="118" />
         <source>Z-report: close the shift</source>
-        <translation type="unfinished" />
+        <translation>Z-звіт: закриття зміни</translation>
     </message>
     <message>
         <location filename="../pos/ui/reports.py" line="118" />
         <source>X-report</source>
-        <translation type="unfinished">X-звіт</translation>
+        <translation>X-звіт</translation>
     </message>
     <message>
         <location filename="../pos/ui/reports.py" line="153" />
         <source>Print</source>
-        <translation type="unfinished" />
+        <translation>Друк</translation>
     </message>
     <message>
         <location filename="../pos/ui/reports.py" line="154" />
         <source>Save PDF</source>
-        <translation type="unfinished" />
+        <translation>Зберегти PDF</translation>
     </message>
     <message>
         <location filename="../pos/ui/reports.py" line="155" />
         <source>Refresh</source>
-        <translation type="unfinished" />
+        <translation>Оновити</translation>
     </message>
     <message>
         <location filename="../pos/ui/reports.py" line="156" />
         <source>Close</source>
-        <translation type="unfinished" />
+        <translation>Закрити</translation>
     </message>
     <message>
         <location filename="../pos/ui/reports.py" line="170" />
         <source>Count the cash in the drawer</source>
-        <translation type="unfinished" />
+        <translation>Перерахуйте готівку в касі</translation>
     </message>
     <message>
         <location filename="../pos/ui/reports.py" line="183" />
         <source>Expected:</source>
-        <translation type="unfinished" />
+        <translation>Має бути:</translation>
     </message>
     <message>
         <location filename="../pos/ui/reports.py" line="184" />
         <source>Counted:</source>
-        <translation type="unfinished" />
+        <translation>Пораховано:</translation>
     </message>
     <message>
         <location filename="../pos/ui/reports.py" line="185" />
         <source>Difference:</source>
-        <translation type="unfinished" />
+        <translation>Різниця:</translation>
     </message>
     <message>
         <location filename="../pos/ui/reports.py" line="195" />
         <source>Close the shift…</source>
-        <translation type="unfinished" />
+        <translation>Закрити зміну…</translation>
     </message>
     <message>
         <location filename="../pos/ui/reports.py" line="197" />
         <source>Cancel</source>
-        <translation type="unfinished" />
+        <translation>Скасувати</translation>
     </message>
     <message>
         <location filename="../pos/ui/reports.py" line="213" />
         <source>After the Z-report no more receipts can be made in this shift. This cannot be undone.</source>
-        <translation type="unfinished" />
+        <translation>Після Z-звіту в цій зміні чеків більше не буде. Скасувати це неможливо.</translation>
     </message>
     <message>
         <location filename="../pos/ui/reports.py" line="219" />
         <source>Close the shift</source>
-        <translation type="unfinished" />
+        <translation>Закрити зміну</translation>
     </message>
     <message>
         <location filename="../pos/ui/reports.py" line="221" />
         <source>Back</source>
-        <translation type="unfinished" />
+        <translation>Назад</translation>
     </message>
     <message>
         <location filename="../pos/ui/reports.py" line="252" />
         <source>Making the X-report…</source>
-        <translation type="unfinished" />
+        <translation>Формуємо X-звіт…</translation>
     </message>
     <message>
         <location filename="../pos/ui/reports.py" line="257" />
         <source>The X-report could not be made.</source>
-        <translation type="unfinished" />
+        <translation>X-звіт сформувати не вдалося.</translation>
     </message>
     <message>
         <location filename="../pos/ui/reports.py" line="270" />
-        <source>The server's report is not available (the register works offline): these are the register's own totals.</source>
-        <translation type="unfinished" />
+        <source>The server&apos;s report is not available (the register works offline): these are the register&apos;s own totals.</source>
+        <translation>Звіт сервера недоступний (каса працює офлайн): це власні підсумки каси.</translation>
     </message>
     <message>
         <location filename="../pos/ui/reports.py" line="279" />
-        <source>The register's totals and the server's agree to the kopeck.</source>
-        <translation type="unfinished" />
+        <source>The register&apos;s totals and the server&apos;s agree to the kopeck.</source>
+        <translation>Підсумки каси і сервера збігаються до копійки.</translation>
     </message>
     <message>
         <location filename="../pos/ui/reports.py" line="284" />
         <source>{field}: register {local}, server {server}</source>
-        <translation type="unfinished" />
+        <translation>{field}: каса {local}, сервер {server}</translation>
     </message>
     <message>
         <location filename="../pos/ui/reports.py" line="290" />
-        <source>The register's totals differ from the server's: {items}</source>
-        <translation type="unfinished" />
+        <source>The register&apos;s totals differ from the server&apos;s: {items}</source>
+        <translation>Підсумки каси відрізняються від серверних: {items}</translation>
     </message>
     <message>
         <location filename="../pos/ui/reports.py" line="297" />
         <source>{count} receipt(s) are not settled yet and are not in these totals.</source>
-        <translation type="unfinished" />
+        <translation>Чеків, ще не підтверджених сервером: {count}; у ці підсумки вони не входять.</translation>
     </message>
     <message>
         <location filename="../pos/ui/reports.py" line="326" />
         <source>The Z-report</source>
-        <translation type="unfinished" />
+        <translation>Z-звіт</translation>
     </message>
     <message>
         <location filename="../pos/ui/reports.py" line="326" />
         <source>The X-report</source>
-        <translation type="unfinished" />
+        <translation>X-звіт</translation>
     </message>
     <message>
         <location filename="../pos/ui/reports.py" line="346" />
         <source>No shift is open.</source>
-        <translation type="unfinished">Зміну не відкрито.</translation>
+        <translation>Зміну не відкрито.</translation>
     </message>
     <message>
         <location filename="../pos/ui/reports.py" line="353" />
         <source>{count} receipt(s) are not settled yet: the register sends them before closing.</source>
-        <translation type="unfinished" />
+        <translation>Чеків, ще не підтверджених сервером: {count}; каса надішле їх перед закриттям.</translation>
     </message>
     <message>
         <location filename="../pos/ui/reports.py" line="366" />
         <source>The cash matches.</source>
-        <translation type="unfinished" />
+        <translation>Готівка збігається.</translation>
     </message>
     <message>
         <location filename="../pos/ui/reports.py" line="368" />
         <source>Short by {amount}: count again before closing.</source>
-        <translation type="unfinished" />
+        <translation>Нестача {amount}: перерахуйте ще раз перед закриттям.</translation>
     </message>
     <message>
         <location filename="../pos/ui/reports.py" line="370" />
         <source>Over by {amount}: count again before closing.</source>
-        <translation type="unfinished" />
+        <translation>Надлишок {amount}: перерахуйте ще раз перед закриттям.</translation>
     </message>
     <message>
         <location filename="../pos/ui/reports.py" line="386" />
         <source>Close shift No. {serial} and make the Z-report?</source>
-        <translation type="unfinished" />
+        <translation>Закрити зміну № {serial} і сформувати Z-звіт?</translation>
     </message>
     <message>
         <location filename="../pos/ui/reports.py" line="390" />
         <source>Expected {expected}, counted {counted}, difference {difference}.</source>
-        <translation type="unfinished" />
+        <translation>Має бути {expected}, пораховано {counted}, різниця {difference}.</translation>
     </message>
     <message>
         <location filename="../pos/ui/reports.py" line="409" />
         <source>Closing the shift… (what is still queued is sent first)</source>
-        <translation type="unfinished" />
+        <translation>Закриваємо зміну… (спершу надсилаємо те, що в черзі)</translation>
     </message>
     <message>
         <location filename="../pos/ui/reports.py" line="414" />
         <source>The shift is still open.</source>
-        <translation type="unfinished" />
+        <translation>Зміна досі відкрита.</translation>
     </message>
 </context>
 <context>
@@ -1304,152 +1342,152 @@
         <location filename="../pos/ui/returns.py" line="116" />
         <location filename="../pos/ui/returns.py" line="157" />
         <source>Return</source>
-        <translation type="unfinished">Повернення</translation>
+        <translation>Повернення</translation>
     </message>
     <message>
         <location filename="../pos/ui/returns.py" line="121" />
-        <source>Fiscal code, receipt number, or scan the receipt's barcode</source>
-        <translation type="unfinished" />
+        <source>Fiscal code, receipt number, or scan the receipt&apos;s barcode</source>
+        <translation>Фіскальний номер, номер чека або відскануйте штрихкод чека</translation>
     </message>
     <message>
         <location filename="../pos/ui/returns.py" line="123" />
         <source>Find</source>
-        <translation type="unfinished" />
+        <translation>Знайти</translation>
     </message>
     <message>
         <location filename="../pos/ui/returns.py" line="128" />
         <source>Sales of the day</source>
-        <translation type="unfinished" />
+        <translation>Продажі за день</translation>
     </message>
     <message>
         <location filename="../pos/ui/returns.py" line="139" />
         <source>Time</source>
-        <translation type="unfinished" />
+        <translation>Час</translation>
     </message>
     <message>
         <location filename="../pos/ui/returns.py" line="140" />
         <source>Fiscal code</source>
-        <translation type="unfinished" />
+        <translation>Фіскальний номер</translation>
     </message>
     <message>
         <location filename="../pos/ui/returns.py" line="141" />
         <source>Receipt</source>
-        <translation type="unfinished" />
+        <translation>Чек</translation>
     </message>
     <message>
         <location filename="../pos/ui/returns.py" line="142" />
         <source>Sum</source>
-        <translation type="unfinished">Сума</translation>
+        <translation>Сума</translation>
     </message>
     <message>
         <location filename="../pos/ui/returns.py" line="143" />
         <source>Paid</source>
-        <translation type="unfinished" />
+        <translation>Оплата</translation>
     </message>
     <message>
         <location filename="../pos/ui/returns.py" line="154" />
         <source>Good</source>
-        <translation type="unfinished" />
+        <translation>Товар</translation>
     </message>
     <message>
         <location filename="../pos/ui/returns.py" line="155" />
         <source>Sold</source>
-        <translation type="unfinished" />
+        <translation>Продано</translation>
     </message>
     <message>
         <location filename="../pos/ui/returns.py" line="156" />
         <source>Can return</source>
-        <translation type="unfinished" />
+        <translation>Можна повернути</translation>
     </message>
     <message>
         <location filename="../pos/ui/returns.py" line="158" />
         <source>Refund</source>
-        <translation type="unfinished" />
+        <translation>До повернення</translation>
     </message>
     <message>
         <location filename="../pos/ui/returns.py" line="173" />
         <source>Return everything</source>
-        <translation type="unfinished" />
+        <translation>Повернути все</translation>
     </message>
     <message>
         <location filename="../pos/ui/returns.py" line="176" />
         <source>Make the return</source>
-        <translation type="unfinished" />
+        <translation>Оформити повернення</translation>
     </message>
     <message>
         <location filename="../pos/ui/returns.py" line="178" />
         <source>Cancel</source>
-        <translation type="unfinished" />
+        <translation>Скасувати</translation>
     </message>
     <message>
         <location filename="../pos/ui/returns.py" line="205" />
         <source>Type or scan a fiscal code or receipt number.</source>
-        <translation type="unfinished" />
+        <translation>Введіть або відскануйте фіскальний номер чи номер чека.</translation>
     </message>
     <message>
         <location filename="../pos/ui/returns.py" line="210" />
         <source>No sale found for “{text}”.</source>
-        <translation type="unfinished" />
+        <translation>Продажу «{text}» не знайдено.</translation>
     </message>
     <message>
         <location filename="../pos/ui/returns.py" line="220" />
         <source>No sales on {day}.</source>
-        <translation type="unfinished" />
+        <translation>Продажів за {day} немає.</translation>
     </message>
     <message>
         <location filename="../pos/ui/returns.py" line="232" />
         <source>offline</source>
-        <translation type="unfinished" />
+        <translation>офлайн</translation>
     </message>
     <message>
         <location filename="../pos/ui/returns.py" line="248" />
         <source>{count} sales found: choose one with ↑ ↓ and Enter.</source>
-        <translation type="unfinished" />
+        <translation>Знайдено продажів: {count}. Виберіть ↑ ↓ і Enter.</translation>
     </message>
     <message>
         <location filename="../pos/ui/returns.py" line="265" />
         <source>Card</source>
-        <translation type="unfinished">Картка</translation>
+        <translation>Картка</translation>
     </message>
     <message>
         <location filename="../pos/ui/returns.py" line="265" />
         <source>Cash</source>
-        <translation type="unfinished">Готівка</translation>
+        <translation>Готівка</translation>
     </message>
     <message>
         <location filename="../pos/ui/returns.py" line="290" />
         <source>{quantity} kg</source>
-        <translation type="unfinished" />
+        <translation>{quantity} кг</translation>
     </message>
     <message>
         <location filename="../pos/ui/returns.py" line="321" />
         <source>Everything from this sale has been returned already.</source>
-        <translation type="unfinished" />
+        <translation>Усе з цього продажу вже повернуто.</translation>
     </message>
     <message>
         <location filename="../pos/ui/returns.py" line="324" />
         <source>Paid: {payments}. The money goes back the way it was paid.</source>
-        <translation type="unfinished" />
+        <translation>Оплата: {payments}. Гроші повертаються тим самим способом.</translation>
     </message>
     <message>
         <location filename="../pos/ui/returns.py" line="351" />
         <source>To refund: {amount}</source>
-        <translation type="unfinished" />
+        <translation>До повернення: {amount}</translation>
     </message>
     <message>
         <location filename="../pos/ui/returns.py" line="354" />
         <source>To refund: about {amount} (discounts are shared out on the receipt)</source>
-        <translation type="unfinished" />
+        <translation>До повернення: близько {amount} (знижки буде розподілено в чеку)</translation>
     </message>
     <message>
         <location filename="../pos/ui/returns.py" line="387" />
         <source>Set the quantity to return on at least one line.</source>
-        <translation type="unfinished" />
+        <translation>Вкажіть кількість до повернення хоча б в одному рядку.</translation>
     </message>
     <message>
         <location filename="../pos/ui/returns.py" line="397" />
         <source>Making the return receipt…</source>
-        <translation type="unfinished" />
+        <translation>Оформлюємо чек повернення…</translation>
     </message>
 </context>
 <context>
@@ -1550,62 +1588,62 @@
     <message>
         <location filename="../pos/ui/set_aside.py" line="41" />
         <source>No.</source>
-        <translation type="unfinished" />
+        <translation>№</translation>
     </message>
     <message>
         <location filename="../pos/ui/set_aside.py" line="42" />
         <source>What</source>
-        <translation type="unfinished" />
+        <translation>Що</translation>
     </message>
     <message>
         <location filename="../pos/ui/set_aside.py" line="43" />
         <source>Receipt or shift</source>
-        <translation type="unfinished" />
+        <translation>Чек або зміна</translation>
     </message>
     <message>
         <location filename="../pos/ui/set_aside.py" line="44" />
         <source>Fiscal code</source>
-        <translation type="unfinished" />
+        <translation>Фіскальний номер</translation>
     </message>
     <message>
         <location filename="../pos/ui/set_aside.py" line="45" />
-        <source>The server's answer</source>
-        <translation type="unfinished" />
+        <source>The server&apos;s answer</source>
+        <translation>Відповідь сервера</translation>
     </message>
     <message>
         <location filename="../pos/ui/set_aside.py" line="63" />
         <source>going offline</source>
-        <translation type="unfinished" />
+        <translation>перехід в офлайн</translation>
     </message>
     <message>
         <location filename="../pos/ui/set_aside.py" line="64" />
         <source>shift opening</source>
-        <translation type="unfinished" />
+        <translation>відкриття зміни</translation>
     </message>
     <message>
         <location filename="../pos/ui/set_aside.py" line="65" />
         <source>shift closing (Z-report)</source>
-        <translation type="unfinished" />
+        <translation>закриття зміни (Z-звіт)</translation>
     </message>
     <message>
         <location filename="../pos/ui/set_aside.py" line="66" />
         <source>receipt</source>
-        <translation type="unfinished" />
+        <translation>чек</translation>
     </message>
     <message>
         <location filename="../pos/ui/set_aside.py" line="67" />
         <source>going online</source>
-        <translation type="unfinished" />
+        <translation>повернення в онлайн</translation>
     </message>
     <message>
         <location filename="../pos/ui/set_aside.py" line="76" />
         <source>{count} offline transaction(s) were refused by the server and set aside. The rest were uploaded. Check each one with Checkbox support.</source>
-        <translation type="unfinished" />
+        <translation>Офлайн-операцій, які сервер відхилив і відкладено: {count}. Решту вивантажено. Перевірте кожну з підтримкою Checkbox.</translation>
     </message>
     <message>
         <location filename="../pos/ui/set_aside.py" line="81" />
         <source>No problems: every offline transaction was accepted.</source>
-        <translation type="unfinished" />
+        <translation>Проблем немає: усі офлайн-операції прийнято.</translation>
     </message>
 </context>
 <context>
@@ -1613,282 +1651,282 @@
     <message>
         <location filename="../pos/ui/settings.py" line="77" />
         <source>Settings</source>
-        <translation type="unfinished">Налаштування</translation>
+        <translation>Налаштування</translation>
     </message>
     <message>
         <location filename="../pos/ui/settings.py" line="81" />
         <source>Connection</source>
-        <translation type="unfinished" />
+        <translation>Підключення</translation>
     </message>
     <message>
         <location filename="../pos/ui/settings.py" line="82" />
         <source>Printer</source>
-        <translation type="unfinished" />
+        <translation>Принтер</translation>
     </message>
     <message>
         <location filename="../pos/ui/settings.py" line="83" />
         <source>Language</source>
-        <translation type="unfinished" />
+        <translation>Мова</translation>
     </message>
     <message>
         <location filename="../pos/ui/settings.py" line="84" />
         <source>Limits</source>
-        <translation type="unfinished" />
+        <translation>Ліміти</translation>
     </message>
     <message>
         <location filename="../pos/ui/settings.py" line="85" />
         <source>Manager PIN</source>
-        <translation type="unfinished">PIN менеджера</translation>
+        <translation>PIN менеджера</translation>
     </message>
     <message>
         <location filename="../pos/ui/settings.py" line="86" />
         <source>Problems</source>
-        <translation type="unfinished" />
+        <translation>Проблеми</translation>
     </message>
     <message>
         <location filename="../pos/ui/settings.py" line="88" />
         <source>Save</source>
-        <translation type="unfinished" />
+        <translation>Зберегти</translation>
     </message>
     <message>
         <location filename="../pos/ui/settings.py" line="89" />
         <source>Cancel</source>
-        <translation type="unfinished" />
+        <translation>Скасувати</translation>
     </message>
     <message>
         <location filename="../pos/ui/settings.py" line="101" />
         <source>Training mode: a built-in test server, nothing is fiscal</source>
-        <translation type="unfinished" />
+        <translation>Навчальний режим: вбудований тестовий сервер, нічого не фіскалізується</translation>
     </message>
     <message>
         <location filename="../pos/ui/settings.py" line="110" />
         <source>stored; type a new key to replace it</source>
-        <translation type="unfinished" />
+        <translation>збережено; введіть новий ключ, щоб замінити</translation>
     </message>
     <message>
         <location filename="../pos/ui/settings.py" line="112" />
         <source>not set</source>
-        <translation type="unfinished" />
+        <translation>не задано</translation>
     </message>
     <message>
         <location filename="../pos/ui/settings.py" line="114" />
-        <source>Cashier's PIN</source>
-        <translation type="unfinished" />
+        <source>Cashier&apos;s PIN</source>
+        <translation>PIN касира</translation>
     </message>
     <message>
         <location filename="../pos/ui/settings.py" line="115" />
         <source>Login and password</source>
-        <translation type="unfinished" />
+        <translation>Логін і пароль</translation>
     </message>
     <message>
         <location filename="../pos/ui/settings.py" line="133" />
         <source>API address:</source>
-        <translation type="unfinished" />
+        <translation>Адреса API:</translation>
     </message>
     <message>
         <location filename="../pos/ui/settings.py" line="134" />
         <source>License key:</source>
-        <translation type="unfinished" />
+        <translation>Ключ ліцензії:</translation>
     </message>
     <message>
         <location filename="../pos/ui/settings.py" line="135" />
         <source>Cashier signs in with:</source>
-        <translation type="unfinished" />
+        <translation>Касир входить за допомогою:</translation>
     </message>
     <message>
         <location filename="../pos/ui/settings.py" line="144" />
         <source>Ask every time (or save as PDF)</source>
-        <translation type="unfinished" />
+        <translation>Питати щоразу (або зберегти PDF)</translation>
     </message>
     <message>
         <location filename="../pos/ui/settings.py" line="149" />
         <source>{name} (not found)</source>
-        <translation type="unfinished" />
+        <translation>{name} (не знайдено)</translation>
     </message>
     <message>
         <location filename="../pos/ui/settings.py" line="152" />
         <source>80 mm</source>
-        <translation type="unfinished" />
+        <translation>80 мм</translation>
     </message>
     <message>
         <location filename="../pos/ui/settings.py" line="153" />
         <source>58 mm</source>
-        <translation type="unfinished" />
+        <translation>58 мм</translation>
     </message>
     <message>
         <location filename="../pos/ui/settings.py" line="169" />
         <source>Printer:</source>
-        <translation type="unfinished" />
+        <translation>Принтер:</translation>
     </message>
     <message>
         <location filename="../pos/ui/settings.py" line="170" />
         <source>Paper width:</source>
-        <translation type="unfinished" />
+        <translation>Ширина стрічки:</translation>
     </message>
     <message>
         <location filename="../pos/ui/settings.py" line="171" />
         <source>Shop name on receipts:</source>
-        <translation type="unfinished" />
+        <translation>Назва магазину в чеках:</translation>
     </message>
     <message>
         <location filename="../pos/ui/settings.py" line="172" />
         <source>Shop address on receipts:</source>
-        <translation type="unfinished" />
+        <translation>Адреса магазину в чеках:</translation>
     </message>
     <message>
         <location filename="../pos/ui/settings.py" line="181" />
         <source>Receipts and reports are always printed in Ukrainian.</source>
-        <translation type="unfinished" />
+        <translation>Чеки та звіти завжди друкуються українською.</translation>
     </message>
     <message>
         <location filename="../pos/ui/settings.py" line="184" />
         <source>Interface language:</source>
-        <translation type="unfinished" />
+        <translation>Мова інтерфейсу:</translation>
     </message>
     <message>
         <location filename="../pos/ui/settings.py" line="197" />
         <source>h</source>
-        <translation type="unfinished" />
+        <translation>год</translation>
     </message>
     <message>
         <location filename="../pos/ui/settings.py" line="210" />
         <source>min</source>
-        <translation type="unfinished" />
+        <translation>хв</translation>
     </message>
     <message>
         <location filename="../pos/ui/settings.py" line="213" />
         <source>The register reads these at start: they apply after a restart.</source>
-        <translation type="unfinished" />
+        <translation>Каса читає ці значення під час запуску: вони діятимуть після перезапуску.</translation>
     </message>
     <message>
         <location filename="../pos/ui/settings.py" line="216" />
         <source>Warn when the offline period (36 h) has left:</source>
-        <translation type="unfinished" />
+        <translation>Попереджати, коли до кінця офлайн-періоду (36 год) лишається:</translation>
     </message>
     <message>
         <location filename="../pos/ui/settings.py" line="218" />
-        <source>Warn when the month's offline time (168 h) has left:</source>
-        <translation type="unfinished" />
+        <source>Warn when the month&apos;s offline time (168 h) has left:</source>
+        <translation>Попереджати, коли з місячного офлайн-ліміту (168 год) лишається:</translation>
     </message>
     <message>
         <location filename="../pos/ui/settings.py" line="220" />
         <source>Warn when the shift (24 h) has left:</source>
-        <translation type="unfinished" />
+        <translation>Попереджати, коли до кінця зміни (24 год) лишається:</translation>
     </message>
     <message>
         <location filename="../pos/ui/settings.py" line="221" />
         <source>Warn when offline codes fall to:</source>
-        <translation type="unfinished" />
+        <translation>Попереджати, коли офлайн-кодів лишається:</translation>
     </message>
     <message>
         <location filename="../pos/ui/settings.py" line="222" />
         <source>Keep at least this many offline codes:</source>
-        <translation type="unfinished" />
+        <translation>Тримати щонайменше стільки офлайн-кодів:</translation>
     </message>
     <message>
         <location filename="../pos/ui/settings.py" line="239" />
         <source>Leave empty to keep the PIN. A new PIN has 4 to 8 digits.</source>
-        <translation type="unfinished" />
+        <translation>Залиште порожнім, щоб не змінювати PIN. Новий PIN — від 4 до 8 цифр.</translation>
     </message>
     <message>
         <location filename="../pos/ui/settings.py" line="242" />
         <source>Current PIN:</source>
-        <translation type="unfinished" />
+        <translation>Поточний PIN:</translation>
     </message>
     <message>
         <location filename="../pos/ui/settings.py" line="243" />
         <source>New PIN:</source>
-        <translation type="unfinished" />
+        <translation>Новий PIN:</translation>
     </message>
     <message>
         <location filename="../pos/ui/settings.py" line="244" />
         <source>New PIN again:</source>
-        <translation type="unfinished" />
+        <translation>Новий PIN ще раз:</translation>
     </message>
     <message>
         <location filename="../pos/ui/settings.py" line="251" />
         <source>Refresh</source>
-        <translation type="unfinished" />
+        <translation>Оновити</translation>
     </message>
     <message>
         <location filename="../pos/ui/settings.py" line="260" />
         <source>This version cannot keep this setting yet.</source>
-        <translation type="unfinished" />
+        <translation>Ця версія ще не вміє зберігати це налаштування.</translation>
     </message>
     <message>
         <location filename="../pos/ui/settings.py" line="271" />
         <source>Switching between training and real work takes effect after a restart.</source>
-        <translation type="unfinished" />
+        <translation>Перемикання між навчальним і робочим режимом діятиме після перезапуску.</translation>
     </message>
     <message>
         <location filename="../pos/ui/settings.py" line="282" />
         <source>Enter the API address, e.g. https://api.checkbox.ua</source>
-        <translation type="unfinished" />
+        <translation>Введіть адресу API, наприклад https://api.checkbox.ua</translation>
     </message>
     <message>
         <location filename="../pos/ui/settings.py" line="285" />
         <source>The API address must not contain spaces.</source>
-        <translation type="unfinished" />
+        <translation>Адреса API не може містити пробілів.</translation>
     </message>
     <message>
         <location filename="../pos/ui/settings.py" line="288" />
         <source>The API address must start with https://</source>
-        <translation type="unfinished" />
+        <translation>Адреса API має починатися з https://</translation>
     </message>
     <message>
         <location filename="../pos/ui/settings.py" line="290" />
         <source>The API address has no server name.</source>
-        <translation type="unfinished" />
+        <translation>В адресі API немає імені сервера.</translation>
     </message>
     <message>
         <location filename="../pos/ui/settings.py" line="292" />
         <source>Use https://: the license key must not travel unencrypted.</source>
-        <translation type="unfinished" />
+        <translation>Використовуйте https://: ключ ліцензії не можна передавати без шифрування.</translation>
     </message>
     <message>
         <location filename="../pos/ui/settings.py" line="294" />
         <source>The API address must not contain ? or #.</source>
-        <translation type="unfinished" />
+        <translation>Адреса API не може містити ? або #.</translation>
     </message>
     <message>
         <location filename="../pos/ui/settings.py" line="301" />
-        <source>Enter the register's license key (from the Checkbox cabinet).</source>
-        <translation type="unfinished" />
+        <source>Enter the register&apos;s license key (from the Checkbox cabinet).</source>
+        <translation>Введіть ключ ліцензії каси (з кабінету Checkbox).</translation>
     </message>
     <message>
         <location filename="../pos/ui/settings.py" line="305" />
         <source>A license key is 16 to 64 Latin letters and digits, without spaces. Copy it again from the Checkbox cabinet.</source>
-        <translation type="unfinished" />
+        <translation>Ключ ліцензії — це від 16 до 64 латинських літер і цифр без пробілів. Скопіюйте його ще раз із кабінету Checkbox.</translation>
     </message>
     <message>
         <location filename="../pos/ui/settings.py" line="315" />
         <source>The current manager PIN is not right.</source>
-        <translation type="unfinished" />
+        <translation>Поточний PIN менеджера неправильний.</translation>
     </message>
     <message>
         <location filename="../pos/ui/settings.py" line="317" />
         <source>The new PIN must have 4 to 8 digits.</source>
-        <translation type="unfinished" />
+        <translation>Новий PIN має складатися з 4–8 цифр.</translation>
     </message>
     <message>
         <location filename="../pos/ui/settings.py" line="319" />
         <source>The new PIN and its repetition differ.</source>
-        <translation type="unfinished" />
+        <translation>Новий PIN і його повтор не збігаються.</translation>
     </message>
     <message>
         <location filename="../pos/ui/settings.py" line="399" />
         <source>The settings could not be written: {reason}</source>
-        <translation type="unfinished" />
+        <translation>Не вдалося записати налаштування: {reason}</translation>
     </message>
     <message>
         <location filename="../pos/ui/settings.py" line="415" />
         <source>Close</source>
-        <translation type="unfinished" />
+        <translation>Закрити</translation>
     </message>
     <message>
         <location filename="../pos/ui/settings.py" line="417" />
         <source>Saved. Restart the program for the new connection and limits to apply.</source>
-        <translation type="unfinished" />
+        <translation>Збережено. Перезапустіть програму, щоб нове підключення й ліміти набули чинності.</translation>
     </message>
 </context>
 <context>

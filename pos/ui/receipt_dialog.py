@@ -58,10 +58,6 @@ _KEY_NAMES = {
 }
 
 
-def _translate(text: str) -> str:
-    return QCoreApplication.translate("KeyDialog", text)
-
-
 def key_name(key: Qt.Key) -> str:
     """What the button says about its key ("F2", "Enter", "Esc")."""
     if key in _KEY_NAMES:
@@ -183,7 +179,9 @@ class KeyDialog(QDialog):
             self._print_on(html, config.printer, config, what, copies=1)
             return
         dialog = QPrintDialog(self)
-        dialog.setWindowTitle(_translate("Print {what}").format(what=what))
+        dialog.setWindowTitle(
+            QCoreApplication.translate("KeyDialog", "Print {what}").format(what=what)
+        )
         dialog.accepted.connect(lambda: self._print_with(html, dialog.printer(), config, what))
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.show()  # as open(): never a nested event loop
@@ -199,18 +197,28 @@ class KeyDialog(QDialog):
             print_html(html, name or None, paper_width_mm=paper_width_mm(config), copies=copies)
         except PrintError as error:
             self.show_notice(
-                _translate("Printing failed: {reason}").format(reason=str(error)), ERROR_STYLE
+                QCoreApplication.translate("KeyDialog", "Printing failed: {reason}").format(
+                    reason=str(error)
+                ),
+                ERROR_STYLE,
             )
             return
         self.show_notice(
-            _translate("{what} sent to the printer {name}.").format(what=what, name=name),
+            QCoreApplication.translate("KeyDialog", "{what} sent to the printer {name}.").format(
+                what=what, name=name
+            ),
             OK_STYLE,
         )
 
     def ask_pdf_path(self, suggested: str, on_chosen: Callable[[Path], object]) -> QFileDialog:
         """A non-blocking save dialog (Qt's own, so it looks the same everywhere)."""
         folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-        dialog = QFileDialog(self, _translate("Save as PDF"), folder, _translate("PDF (*.pdf)"))
+        dialog = QFileDialog(
+            self,
+            QCoreApplication.translate("KeyDialog", "Save as PDF"),
+            folder,
+            QCoreApplication.translate("KeyDialog", "PDF (*.pdf)"),
+        )
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
         dialog.setFileMode(QFileDialog.FileMode.AnyFile)
         dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
@@ -226,11 +234,16 @@ class KeyDialog(QDialog):
             save_pdf(html, path, paper_width_mm=paper_width_mm(config))
         except (OSError, PrintError) as error:
             self.show_notice(
-                _translate("Could not save the PDF: {reason}").format(reason=str(error)),
+                QCoreApplication.translate("KeyDialog", "Could not save the PDF: {reason}").format(
+                    reason=str(error)
+                ),
                 ERROR_STYLE,
             )
             return False
-        self.show_notice(_translate("Saved to {path}").format(path=str(path)), OK_STYLE)
+        self.show_notice(
+            QCoreApplication.translate("KeyDialog", "Saved to {path}").format(path=str(path)),
+            OK_STYLE,
+        )
         return True
 
 

@@ -1,13 +1,12 @@
 """Dialog tests reuse the GUI fixtures (a training register on the shared sandbox, ``aw`` to run
 set-up coroutines) and add what the dialogs need: a sale to return or print, and key presses
-delivered where the keyboard focus is.
+delivered where the keyboard focus is. (Importing ``gui.conftest`` also applies
+``pos.ui.qt_compat.guard_singleton_refcounts``, the PySide6 6.12 / Python 3.11 workaround.)
 """
 
 from __future__ import annotations
 
-import ctypes
 import gc
-import sys
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -24,20 +23,6 @@ from pos.register.cart import Cart, Tender
 
 __all__ = ["aw", "gui_config", "qloop", "running", "running_shift", "running_unsigned"]
 
-
-def _pin_singletons() -> None:
-    """PySide6 6.12 returns None (and booleans) from its void and bool calls without a new
-    reference. Where these objects are immortal (Python >= 3.12) that is harmless; on 3.11 every
-    such call takes one reference away, and after some ten thousand of them (setObjectName,
-    processEvents…) the interpreter aborts with "none_dealloc". Until PySide6 is fixed or the
-    project moves to 3.12, the test process gives them references enough never to reach zero."""
-    if sys.version_info >= (3, 12):
-        return
-    for singleton in (None, True, False):
-        ctypes.c_ssize_t.from_address(id(singleton)).value += 1 << 40
-
-
-_pin_singletons()
 
 BREAD = "1005"  # Хліб Бородинський 400 г, 38.20, a piece good of the demo catalogue
 CHEESE = "00112"  # Сир Бринза овеча, 299.00/kg, weighed
