@@ -12,6 +12,7 @@ already holds them, so nothing is lost even when they are cut short.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import logging.handlers
 import signal
@@ -27,7 +28,7 @@ import pos.config
 from pos.app import open_register
 from pos.config import AppConfig
 from pos.ui import theme
-from pos.ui.asyncio_qt import drain
+from pos.ui.asyncio_qt import drain, finish_cancelling
 from pos.ui.i18n import Translations
 from pos.ui.main_window import MainWindow
 from pos.ui.qt_compat import guard_singleton_refcounts
@@ -35,6 +36,7 @@ from pos.ui.qt_compat import guard_singleton_refcounts
 log = logging.getLogger(__name__)
 
 SHUTDOWN_GRACE = 15.0  # seconds a running sale may take to finish after the window closes
+REGISTER_WORKER = "register-worker"  # the name RegisterService gives its background task
 
 
 def setup_logging() -> None:
@@ -107,7 +109,8 @@ async def run_window(
     """Open the register, show the window, wait until it closes, stop everything cleanly."""
     splash = _starting_splash()
     closed = asyncio.Event()
-    async with open_register(config) as running:
+    async with contextlib.AsyncExitStack() as stack:
+        running = await stack.enter_async_context(open_register(config))
         window = MainWindow(
             running, translations=translations, save_config=pos.config.save if save else None
         )
@@ -119,6 +122,7 @@ async def run_window(
             ready(window)
         await closed.wait()
         await drain(SHUTDOWN_GRACE)
+        await finish_cancelling(stack.aclose(), REGISTER_WORKER)
     return 0
 
 

@@ -22,12 +22,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import io
 from collections.abc import Callable, Coroutine, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
 import qasync
+from pytestqt.exceptions import TimeoutError as WaitTimeout
 from pytestqt.qtbot import QtBot
 
 from pos.app import RunningRegister, open_register
@@ -75,10 +77,22 @@ def aw(qloop: qasync.QEventLoop, qtbot: QtBot) -> Await:
 
     def run(coro: Coroutine[Any, Any, T], timeout: float = 15.0) -> T:
         task = asyncio.ensure_future(coro)
-        qtbot.waitUntil(task.done, timeout=int(timeout * 1000))
+        try:
+            qtbot.waitUntil(task.done, timeout=int(timeout * 1000))
+        except Exception:
+            raise AssertionError("still running:\n" + _task_stacks(qloop)) from None
         return task.result()
 
     return run
+
+
+def _task_stacks(loop: asyncio.AbstractEventLoop) -> str:
+    """Where every unfinished task waits (for a timeout's message)."""
+    out = io.StringIO()
+    for task in asyncio.all_tasks(loop):
+        if not task.done():
+            task.print_stack(limit=8, file=out)
+    return out.getvalue()
 
 
 @pytest.fixture
@@ -88,7 +102,11 @@ def gui_config(tmp_path: Path) -> AppConfig:
 
 @pytest.fixture
 def running_unsigned(
-    aw: Await, gui_config: AppConfig, sandbox: RunningSandbox
+    aw: Await,
+    qloop: qasync.QEventLoop,
+    qtbot: QtBot,
+    gui_config: AppConfig,
+    sandbox: RunningSandbox,
 ) -> Iterator[RunningRegister]:
     stack = contextlib.AsyncExitStack()
     run: RunningRegister = aw(stack.enter_async_context(open_register(gui_config, sandbox=sandbox)))
@@ -97,7 +115,17 @@ def running_unsigned(
     finally:
         for task in pending_tasks():
             task.cancel()
-        aw(stack.aclose(), timeout=20)
+
+        closing = asyncio.ensure_future(stack.aclose())
+        for _ in range(40):  # see pos.ui.asyncio_qt.finish_cancelling: a cancel can be lost
+            with contextlib.suppress(WaitTimeout):
+                qtbot.waitUntil(closing.done, timeout=500)
+            if closing.done():
+                break
+            for task in asyncio.all_tasks(qloop):
+                if task.get_name() == "register-worker" and not task.done():
+                    task.cancel()
+        closing.result()
 
 
 @pytest.fixture
