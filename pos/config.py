@@ -66,6 +66,8 @@ class AppConfig:
     license_key: SecretStr | None = field(default=None, repr=False)
     language: str = "uk"
     printer: str = ""  # system printer name; "" = ask / PDF
+    paper_width_mm: int = 80  # receipt printer roll: 80 or 58 mm
+    sign_in_method: str = "pin"  # "pin" or "login" (login and password)
     shop_name: str = ""
     shop_address: str = ""
     thresholds: ThresholdSettings = field(default_factory=ThresholdSettings)
@@ -87,7 +89,16 @@ def _pin_hash(salt: str, pin: str) -> str:
     return hashlib.pbkdf2_hmac("sha256", pin.encode(), salt.encode(), 100_000).hex()
 
 
-_PLAIN = ("training", "api_url", "language", "printer", "shop_name", "shop_address")
+_PLAIN = (
+    "training",
+    "api_url",
+    "language",
+    "printer",
+    "paper_width_mm",
+    "sign_in_method",
+    "shop_name",
+    "shop_address",
+)
 
 
 def load(directory: Path | None = None) -> AppConfig:

@@ -536,6 +536,25 @@ class RegisterService:
             left[li.code] = left.get(li.code, 0) - available
         return result
 
+    def quote_refund(
+        self, sale_id: str, quantities: Mapping[int, int]
+    ) -> tuple[int, list[Payment]]:
+        """What ``refund`` would pay back (total, payments), without committing anything."""
+        sale = self._sale(sale_id)
+        wanted = {pos: qty for pos, qty in quantities.items() if qty > 0}
+        if not wanted or any(not 1 <= pos <= len(sale.lines) for pos in wanted):
+            return 0, []
+        try:
+            priced = price_receipt(self._return_lines(sale, wanted))
+        except FiscalRuleError as error:
+            raise RegisterError(Refusal.FISCAL_RULE, error.message) from error
+        return priced.total_sum, _refund_payments(sale, priced.total_sum, self.rounding_mode)
+
+    def set_thresholds(self, thresholds: Thresholds) -> None:
+        """New warning thresholds from the settings, in force at once."""
+        self.ctx.thresholds = thresholds
+        self.ctx.changed()
+
     async def refund(self, sale_id: str, quantities: Mapping[int, int]) -> Receipt:
         """Return lines of an earlier sale (line position → quantity), refunded by the sale's
         own payment types, linked by ``related_receipt_id``."""
