@@ -3,13 +3,13 @@
 Why the dialog asks the register so much: what may still be returned (``returnable``), how the
 money goes back (by the sale's own payment types) and the return receipt itself are the register's
 decisions; the dialog only shows them and collects the cashier's choice. The refund total shown
-before confirming is each line's share of what the sale charged for it; when the sale had
-discounts the register shares them out and the receipt has the exact sum, so the total is marked
-approximate then.
+before confirming comes from the register (``quote_refund``), so it is exactly what the return
+receipt will pay back; each line shows its share of what the sale charged for it.
 """
 
 from __future__ import annotations
 
+import contextlib
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -347,13 +347,12 @@ class ReturnDialog(KeyDialog):
             cell = self.lines_table.item(position - 1, 5)
             if cell is not None:
                 cell.setText(format_money(share) if box.value() else "")
-        approximate = sale is not None and bool(sale.discounts)
-        text = self.tr("To refund: {amount}").format(amount=format_money(total))
-        if approximate and total:
-            text = self.tr(
-                "To refund: about {amount} (discounts are shared out on the receipt)"
-            ).format(amount=format_money(total))
-        self.total.setText(text)
+        chosen = self.chosen()
+        if sale is not None and chosen:
+            # The register's own figure: discounts shared out exactly, cash rounded.
+            with contextlib.suppress(RegisterError):
+                total, _ = self._running.service.quote_refund(sale.id, chosen)
+        self.total.setText(self.tr("To refund: {amount}").format(amount=format_money(total)))
         self.confirm_button.setEnabled(bool(self.chosen()) and not self.busy)
 
     def all_lines(self) -> None:
