@@ -31,7 +31,7 @@ from pos.ui import theme
 from pos.ui.asyncio_qt import drain, finish_cancelling
 from pos.ui.i18n import Translations
 from pos.ui.main_window import MainWindow
-from pos.ui.qt_compat import guard_singleton_refcounts
+from pos.ui.qt_compat import GuiThreadCollector, guard_singleton_refcounts
 
 log = logging.getLogger(__name__)
 
@@ -147,6 +147,7 @@ def main(
     translations = Translations(app)
     translations.install(config.language)
     theme.apply(app)
+    collector = GuiThreadCollector(parent=app)  # never destroy Qt objects off the GUI thread
     previous_hook = sys.excepthook
     sys.excepthook = _excepthook
     loop = qasync.QEventLoop(app)
@@ -161,6 +162,7 @@ def main(
         )
         return result
     finally:
+        collector.stop()
         wake.stop()
         sys.excepthook = previous_hook
         asyncio.set_event_loop(None)

@@ -91,6 +91,7 @@ class MainWindow(QMainWindow):
         self.status_bar = RegisterStatusBar(self)
 
         self.buttons: dict[str, KeyButton] = {}
+        self._dialogs: dict[str, QWidget] = {}
         self.action_bar = QWidget(self)
         self.action_bar.setObjectName("actionBar")
         bar = QHBoxLayout(self.action_bar)
@@ -492,7 +493,14 @@ class MainWindow(QMainWindow):
         self._open(dialog)
 
     def _open(self, dialog: QWidget) -> None:
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        """Open one of the shift's dialogs. Not deleted on close: its own coroutines (a report
+        being fetched) may still finish after Esc; the previous dialog of the same kind is
+        deleted when the next one opens, long after it is done."""
+        kind = type(dialog).__name__
+        previous = self._dialogs.pop(kind, None)
+        if previous is not None:
+            previous.deleteLater()
+        self._dialogs[kind] = dialog
         finished = getattr(dialog, "finished", None)
         if finished is not None:
             finished.connect(lambda _result: self._dialog_closed())

@@ -1,4 +1,13 @@
-"""A guard against a reference-count bug of the installed PySide6 on Python 3.11.
+"""Guards against two ways Qt and Python can crash a long-running till.
+
+1. Python's cyclic garbage collector runs in whichever thread happens to allocate. Training
+   mode serves the Checkbox emulator from a Python thread in this process (and ``to_thread``
+   work runs in others); a QObject left in a reference cycle and collected there is destroyed
+   on the wrong thread, its timers stay registered with the GUI thread, and the next one to
+   fire crashes Qt. ``GuiThreadCollector`` turns automatic collection off and collects on the
+   GUI thread from a timer instead (reference counting still frees everything else at once).
+
+2. A reference-count bug of the installed PySide6 on Python 3.11 (below).
 
 Why: PySide6 6.12 on CPython 3.11 returns ``None`` from its void calls (``setText``,
 ``setProperty``, ``processEvents``…) without taking a new reference, so every such call takes one
@@ -15,8 +24,11 @@ bug, or Python 3.12.
 from __future__ import annotations
 
 import ctypes
+import gc
 import logging
 import sys
+
+from PySide6.QtCore import QObject, QTimer
 
 log = logging.getLogger(__name__)
 
@@ -28,8 +40,6 @@ _guarded = False
 
 def leaks_none() -> bool:
     """Whether a void PySide6 call takes a reference away from ``None`` here."""
-    from PySide6.QtCore import QObject
-
     probe = QObject()
     before = sys.getrefcount(None)
     for _ in range(PROBE_CALLS):
@@ -50,3 +60,33 @@ def guard_singleton_refcounts() -> bool:
     _guarded = True
     log.warning("PySide6 leaks references to None on this Python: refcounts pinned")
     return True
+
+
+class GuiThreadCollector(QObject):
+    """Python's cyclic collection, run only on the GUI thread (see the module's docstring).
+
+    Checks the collector's generation counts every ``interval_ms`` and collects the
+    generations whose thresholds were passed, the way the automatic collector would."""
+
+    def __init__(self, interval_ms: int = 1000, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._threshold = gc.get_threshold()
+        gc.disable()
+        self._timer = QTimer(self)
+        self._timer.setInterval(interval_ms)
+        self._timer.timeout.connect(self.check)
+        self._timer.start()
+
+    def check(self) -> None:
+        first, second, third = gc.get_count()
+        if first > self._threshold[0]:
+            generation = 0
+            if second > self._threshold[1]:
+                generation = 1
+                if third > self._threshold[2]:
+                    generation = 2
+            gc.collect(generation)
+
+    def stop(self) -> None:
+        self._timer.stop()
+        gc.enable()

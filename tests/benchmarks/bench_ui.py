@@ -334,12 +334,13 @@ def bench_stalls() -> None:
     from PySide6.QtWidgets import QApplication
 
     from pos.config import AppConfig
-    from pos.ui.qt_compat import guard_singleton_refcounts
+    from pos.ui.qt_compat import GuiThreadCollector, guard_singleton_refcounts
 
     guard_singleton_refcounts()
     app = QApplication.instance() or QApplication(["bench"])
     assert isinstance(app, QApplication)
-    app.setQuitOnLastWindowClosed(False)  # closing the window must not stop the loop here
+    app.setQuitOnLastWindowClosed(False)
+    collector = GuiThreadCollector(parent=app)  # as the app does: gc on the GUI thread only  # closing the window must not stop the loop here
     for label, separate in (
         ("Checkbox emulator in a separate process", True),
         ("Checkbox emulator in-process (training mode)", False),
@@ -360,6 +361,7 @@ def bench_stalls() -> None:
             finally:
                 asyncio.set_event_loop(None)
                 loop.close()
+    collector.stop()
 
 
 def main() -> None:

@@ -155,3 +155,40 @@ def test_f1_shows_the_keys(qtbot: QtBot, running_unsigned: RunningRegister) -> N
     box = modal(qtbot, QMessageBox)
     assert "F12" in box.text()
     box.accept()
+
+
+def test_function_keys_open_the_shift_dialogs(qtbot: QtBot, running_shift: RunningRegister) -> None:
+    """F7 return, F8 cash in/out (a menu), F9 X-report: UI-B's dialogs, opened by key."""
+    try:
+        from pos.ui.cash_ops import CashDialog
+        from pos.ui.reports import ReportDialog
+        from pos.ui.returns import ReturnDialog
+    except ImportError:
+        return  # the dialogs are not there yet
+    from PySide6.QtWidgets import QMenu
+
+    window = selling_window(qtbot, running_shift)
+    search = window.selling.search
+    for key, kind in ((Qt.Key.Key_F7, ReturnDialog), (Qt.Key.Key_F9, ReportDialog)):
+        qtbot.keyClick(search, key)
+        dialog = modal(qtbot, kind)
+        dialog.reject()
+        qtbot.waitUntil(lambda dialog=dialog: gone(dialog))
+
+    qtbot.keyClick(search, Qt.Key.Key_F8)
+    menus: list[QMenu] = []
+
+    def menu_shown() -> bool:
+        menus[:] = [
+            w
+            for w in QApplication.topLevelWidgets()
+            if isinstance(w, QMenu) and w.objectName() == "cashMenu" and w.isVisible()
+        ]
+        return bool(menus)
+
+    qtbot.waitUntil(menu_shown)
+    menus[0].actions()[0].trigger()
+    menus[0].close()
+    cash = modal(qtbot, CashDialog)
+    cash.reject()
+    qtbot.waitUntil(lambda: gone(cash))
