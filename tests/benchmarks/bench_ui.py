@@ -339,8 +339,8 @@ def bench_stalls() -> None:
     guard_singleton_refcounts()
     app = QApplication.instance() or QApplication(["bench"])
     assert isinstance(app, QApplication)
-    app.setQuitOnLastWindowClosed(False)
-    collector = GuiThreadCollector(parent=app)  # as the app does: gc on the GUI thread only  # closing the window must not stop the loop here
+    app.setQuitOnLastWindowClosed(False)  # closing the window must not stop the loop here
+    collector = GuiThreadCollector(parent=app)  # as the app does: gc on the GUI thread only
     for label, separate in (
         ("Checkbox emulator in a separate process", True),
         ("Checkbox emulator in-process (training mode)", False),
