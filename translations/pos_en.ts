@@ -4,7 +4,7 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../pos/ui/app.py" line="88" />
+        <location filename="../pos/ui/app.py" line="91" />
         <source>Starting the register…</source>
         <translation>Starting the register…</translation>
     </message>
@@ -353,308 +353,308 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../pos/ui/main_window.py" line="212" />
+        <location filename="../pos/ui/main_window.py" line="213" />
         <source>TRAINING MODE — receipts are not fiscal</source>
         <translation>TRAINING MODE — receipts are not fiscal</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="213" />
+        <location filename="../pos/ui/main_window.py" line="214" />
         <source>POS — training</source>
         <translation>POS — training</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="213" />
+        <location filename="../pos/ui/main_window.py" line="214" />
         <source>POS</source>
         <translation>POS</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="216" />
+        <location filename="../pos/ui/main_window.py" line="217" />
         <source>Help</source>
         <translation>Help</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="217" />
+        <location filename="../pos/ui/main_window.py" line="218" />
         <source>Shift</source>
         <translation>Shift</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="218" />
+        <location filename="../pos/ui/main_window.py" line="219" />
         <source>Quantity</source>
         <translation>Quantity</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="219" />
+        <location filename="../pos/ui/main_window.py" line="220" />
         <source>Discount</source>
         <translation>Discount</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="220" />
+        <location filename="../pos/ui/main_window.py" line="221" />
         <source>Remove</source>
         <translation>Remove</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="221" />
+        <location filename="../pos/ui/main_window.py" line="222" />
         <source>Park</source>
         <translation>Park</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="222" />
-        <location filename="../pos/ui/main_window.py" line="460" />
+        <location filename="../pos/ui/main_window.py" line="223" />
+        <location filename="../pos/ui/main_window.py" line="476" />
         <source>Return</source>
         <translation>Return</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="223" />
-        <location filename="../pos/ui/main_window.py" line="448" />
+        <location filename="../pos/ui/main_window.py" line="224" />
+        <location filename="../pos/ui/main_window.py" line="464" />
         <source>Cash in/out</source>
         <translation>Cash in/out</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="224" />
-        <location filename="../pos/ui/main_window.py" line="236" />
-        <location filename="../pos/ui/main_window.py" line="419" />
+        <location filename="../pos/ui/main_window.py" line="225" />
+        <location filename="../pos/ui/main_window.py" line="237" />
+        <location filename="../pos/ui/main_window.py" line="435" />
         <source>X-report</source>
         <translation>X-report</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="225" />
+        <location filename="../pos/ui/main_window.py" line="226" />
         <source>Z-report</source>
         <translation>Z-report</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="226" />
+        <location filename="../pos/ui/main_window.py" line="227" />
         <source>PAY</source>
         <translation>PAY</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="230" />
+        <location filename="../pos/ui/main_window.py" line="231" />
         <source>&amp;Register</source>
         <translation>&amp;Register</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="231" />
+        <location filename="../pos/ui/main_window.py" line="232" />
         <source>Shift…</source>
         <translation>Shift…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="232" />
-        <location filename="../pos/ui/main_window.py" line="424" />
+        <location filename="../pos/ui/main_window.py" line="233" />
+        <location filename="../pos/ui/main_window.py" line="440" />
         <source>Return…</source>
         <translation>Return…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="233" />
+        <location filename="../pos/ui/main_window.py" line="234" />
         <source>Cash in…</source>
         <translation>Cash in…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="234" />
+        <location filename="../pos/ui/main_window.py" line="235" />
         <source>Cash out…</source>
         <translation>Cash out…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="235" />
-        <location filename="../pos/ui/main_window.py" line="438" />
+        <location filename="../pos/ui/main_window.py" line="236" />
+        <location filename="../pos/ui/main_window.py" line="454" />
         <source>Cash withdrawal by card…</source>
         <translation>Cash withdrawal by card…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="237" />
-        <location filename="../pos/ui/main_window.py" line="421" />
+        <location filename="../pos/ui/main_window.py" line="238" />
+        <location filename="../pos/ui/main_window.py" line="437" />
         <source>Z-report (close the shift)</source>
         <translation>Z-report (close the shift)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="238" />
-        <location filename="../pos/ui/main_window.py" line="426" />
+        <location filename="../pos/ui/main_window.py" line="239" />
+        <location filename="../pos/ui/main_window.py" line="442" />
         <source>Sign out</source>
         <translation>Sign out</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="239" />
+        <location filename="../pos/ui/main_window.py" line="240" />
         <source>Quit</source>
         <translation>Quit</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="240" />
+        <location filename="../pos/ui/main_window.py" line="241" />
         <source>&amp;Manager</source>
         <translation>&amp;Manager</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="241" />
-        <location filename="../pos/ui/main_window.py" line="515" />
+        <location filename="../pos/ui/main_window.py" line="242" />
+        <location filename="../pos/ui/main_window.py" line="538" />
         <source>Work offline</source>
         <translation>Work offline</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="242" />
+        <location filename="../pos/ui/main_window.py" line="243" />
         <source>Settings…</source>
         <translation>Settings…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="244" />
+        <location filename="../pos/ui/main_window.py" line="245" />
         <source>&amp;Training drill</source>
         <translation>&amp;Training drill</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="245" />
+        <location filename="../pos/ui/main_window.py" line="246" />
         <source>Tax service down</source>
         <translation>Tax service down</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="246" />
+        <location filename="../pos/ui/main_window.py" line="247" />
         <source>Tax service up</source>
         <translation>Tax service up</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="247" />
+        <location filename="../pos/ui/main_window.py" line="248" />
         <source>Network cut</source>
         <translation>Network cut</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="248" />
+        <location filename="../pos/ui/main_window.py" line="249" />
         <source>Network restore</source>
         <translation>Network restore</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="249" />
+        <location filename="../pos/ui/main_window.py" line="250" />
         <source>&amp;Language</source>
         <translation>&amp;Language</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="250" />
+        <location filename="../pos/ui/main_window.py" line="251" />
         <source>&amp;Help</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="251" />
-        <location filename="../pos/ui/main_window.py" line="404" />
+        <location filename="../pos/ui/main_window.py" line="252" />
+        <location filename="../pos/ui/main_window.py" line="420" />
         <source>Keys</source>
         <translation>Keys</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="297" />
+        <location filename="../pos/ui/main_window.py" line="298" />
         <source>The shift is being closed: finish the Z-report (F10).</source>
         <translation>The shift is being closed: finish the Z-report (F10).</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="388" />
+        <location filename="../pos/ui/main_window.py" line="404" />
         <source>F1 — this help</source>
         <translation>F1 — this help</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="389" />
+        <location filename="../pos/ui/main_window.py" line="405" />
         <source>F2 — open the shift / shift menu</source>
         <translation>F2 — open the shift / shift menu</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="390" />
+        <location filename="../pos/ui/main_window.py" line="406" />
         <source>F3 — search (scan or type a name, code or barcode)</source>
         <translation>F3 — search (scan or type a name, code or barcode)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="391" />
+        <location filename="../pos/ui/main_window.py" line="407" />
         <source>F4 — quantity or weight of the selected line</source>
         <translation>F4 — quantity or weight of the selected line</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="392" />
-        <source>F5 — discount or extra charge (manager's PIN)</source>
-        <translation>F5 — discount or extra charge (manager's PIN)</translation>
+        <location filename="../pos/ui/main_window.py" line="408" />
+        <source>F5 — discount or extra charge (manager&apos;s PIN)</source>
+        <translation>F5 — discount or extra charge (manager&apos;s PIN)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="393" />
+        <location filename="../pos/ui/main_window.py" line="409" />
         <source>F6 — park the receipt / resume a parked one</source>
         <translation>F6 — park the receipt / resume a parked one</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="394" />
+        <location filename="../pos/ui/main_window.py" line="410" />
         <source>F7 — return</source>
         <translation>F7 — return</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="395" />
+        <location filename="../pos/ui/main_window.py" line="411" />
         <source>F8 — cash in / cash out</source>
         <translation>F8 — cash in / cash out</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="396" />
+        <location filename="../pos/ui/main_window.py" line="412" />
         <source>F9 — X-report</source>
         <translation>F9 — X-report</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="397" />
+        <location filename="../pos/ui/main_window.py" line="413" />
         <source>F10 — Z-report (closes the shift)</source>
         <translation>F10 — Z-report (closes the shift)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="398" />
+        <location filename="../pos/ui/main_window.py" line="414" />
         <source>F12 — pay</source>
         <translation>F12 — pay</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="399" />
+        <location filename="../pos/ui/main_window.py" line="415" />
         <source>Enter — add the highlighted good / confirm</source>
         <translation>Enter — add the highlighted good / confirm</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="400" />
+        <location filename="../pos/ui/main_window.py" line="416" />
         <source>Esc — clear the search / cancel the receipt / close a dialog</source>
         <translation>Esc — clear the search / cancel the receipt / close a dialog</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="401" />
+        <location filename="../pos/ui/main_window.py" line="417" />
         <source>+ / − — one piece more / less;  Del — remove the line</source>
         <translation>+ / − — one piece more / less;  Del — remove the line</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="402" />
+        <location filename="../pos/ui/main_window.py" line="418" />
         <source>↑ ↓ — move in the results or in the cart</source>
         <translation>↑ ↓ — move in the results or in the cart</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="423" />
+        <location filename="../pos/ui/main_window.py" line="439" />
         <source>Cash in / cash out…</source>
         <translation>Cash in / cash out…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="436" />
+        <location filename="../pos/ui/main_window.py" line="452" />
         <source>Cash in (service deposit)…</source>
         <translation>Cash in (service deposit)…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="437" />
+        <location filename="../pos/ui/main_window.py" line="453" />
         <source>Cash out (service withdrawal)…</source>
         <translation>Cash out (service withdrawal)…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="442" />
+        <location filename="../pos/ui/main_window.py" line="458" />
         <source>{what} is not available in this version.</source>
         <translation>{what} is not available in this version.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="468" />
+        <location filename="../pos/ui/main_window.py" line="484" />
         <source>No shift is open.</source>
         <translation>No shift is open.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="473" />
+        <location filename="../pos/ui/main_window.py" line="489" />
         <source>Reports</source>
         <translation>Reports</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="498" />
+        <location filename="../pos/ui/main_window.py" line="521" />
         <source>Finish or cancel the receipts in progress first.</source>
         <translation>Finish or cancel the receipts in progress first.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="515" />
+        <location filename="../pos/ui/main_window.py" line="538" />
         <source>End offline work</source>
         <translation>End offline work</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="528" />
-        <location filename="../pos/ui/main_window.py" line="534" />
+        <location filename="../pos/ui/main_window.py" line="551" />
+        <location filename="../pos/ui/main_window.py" line="557" />
         <source>Settings</source>
         <translation>Settings</translation>
     </message>
@@ -668,8 +668,8 @@
     </message>
     <message>
         <location filename="../pos/ui/manager_pin.py" line="51" />
-        <source>Manager's PIN required</source>
-        <translation>Manager's PIN required</translation>
+        <source>Manager&apos;s PIN required</source>
+        <translation>Manager&apos;s PIN required</translation>
     </message>
     <message>
         <location filename="../pos/ui/manager_pin.py" line="55" />
@@ -1140,7 +1140,7 @@
     <message>
         <location filename="../pos/ui/receipt_dialog.py" line="371" />
         <source>void: the server&apos;s receipt replaces this copy</source>
-        <translation>void: the server's receipt replaces this copy</translation>
+        <translation>void: the server&apos;s receipt replaces this copy</translation>
     </message>
     <message>
         <location filename="../pos/ui/receipt_dialog.py" line="373" />
@@ -1258,12 +1258,12 @@
     <message>
         <location filename="../pos/ui/reports.py" line="270" />
         <source>The server&apos;s report is not available (the register works offline): these are the register&apos;s own totals.</source>
-        <translation>The server's report is not available (the register works offline): these are the register's own totals.</translation>
+        <translation>The server&apos;s report is not available (the register works offline): these are the register&apos;s own totals.</translation>
     </message>
     <message>
         <location filename="../pos/ui/reports.py" line="279" />
         <source>The register&apos;s totals and the server&apos;s agree to the kopeck.</source>
-        <translation>The register's totals and the server's agree to the kopeck.</translation>
+        <translation>The register&apos;s totals and the server&apos;s agree to the kopeck.</translation>
     </message>
     <message>
         <location filename="../pos/ui/reports.py" line="284" />
@@ -1273,7 +1273,7 @@
     <message>
         <location filename="../pos/ui/reports.py" line="290" />
         <source>The register&apos;s totals differ from the server&apos;s: {items}</source>
-        <translation>The register's totals differ from the server's: {items}</translation>
+        <translation>The register&apos;s totals differ from the server&apos;s: {items}</translation>
     </message>
     <message>
         <location filename="../pos/ui/reports.py" line="297" />
@@ -1347,7 +1347,7 @@
     <message>
         <location filename="../pos/ui/returns.py" line="121" />
         <source>Fiscal code, receipt number, or scan the receipt&apos;s barcode</source>
-        <translation>Fiscal code, receipt number, or scan the receipt's barcode</translation>
+        <translation>Fiscal code, receipt number, or scan the receipt&apos;s barcode</translation>
     </message>
     <message>
         <location filename="../pos/ui/returns.py" line="123" />
@@ -1470,22 +1470,21 @@
         <translation>Paid: {payments}. The money goes back the way it was paid.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="351" />
+        <location filename="../pos/ui/returns.py" line="355" />
         <source>To refund: {amount}</source>
         <translation>To refund: {amount}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="354" />
         <source>To refund: about {amount} (discounts are shared out on the receipt)</source>
-        <translation>To refund: about {amount} (discounts are shared out on the receipt)</translation>
+        <translation type="vanished">To refund: about {amount} (discounts are shared out on the receipt)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="387" />
+        <location filename="../pos/ui/returns.py" line="386" />
         <source>Set the quantity to return on at least one line.</source>
         <translation>Set the quantity to return on at least one line.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="397" />
+        <location filename="../pos/ui/returns.py" line="396" />
         <source>Making the return receipt…</source>
         <translation>Making the return receipt…</translation>
     </message>
@@ -1608,7 +1607,7 @@
     <message>
         <location filename="../pos/ui/set_aside.py" line="45" />
         <source>The server&apos;s answer</source>
-        <translation>The server's answer</translation>
+        <translation>The server&apos;s answer</translation>
     </message>
     <message>
         <location filename="../pos/ui/set_aside.py" line="63" />
@@ -1711,7 +1710,7 @@
     <message>
         <location filename="../pos/ui/settings.py" line="114" />
         <source>Cashier&apos;s PIN</source>
-        <translation>Cashier's PIN</translation>
+        <translation>Cashier&apos;s PIN</translation>
     </message>
     <message>
         <location filename="../pos/ui/settings.py" line="115" />
@@ -1806,7 +1805,7 @@
     <message>
         <location filename="../pos/ui/settings.py" line="218" />
         <source>Warn when the month&apos;s offline time (168 h) has left:</source>
-        <translation>Warn when the month's offline time (168 h) has left:</translation>
+        <translation>Warn when the month&apos;s offline time (168 h) has left:</translation>
     </message>
     <message>
         <location filename="../pos/ui/settings.py" line="220" />
@@ -1891,7 +1890,7 @@
     <message>
         <location filename="../pos/ui/settings.py" line="301" />
         <source>Enter the register&apos;s license key (from the Checkbox cabinet).</source>
-        <translation>Enter the register's license key (from the Checkbox cabinet).</translation>
+        <translation>Enter the register&apos;s license key (from the Checkbox cabinet).</translation>
     </message>
     <message>
         <location filename="../pos/ui/settings.py" line="305" />
@@ -1966,8 +1965,8 @@
     </message>
     <message>
         <location filename="../pos/ui/sign_in.py" line="61" />
-        <source>Training mode: the training cashier's PIN is {pin}</source>
-        <translation>Training mode: the training cashier's PIN is {pin}</translation>
+        <source>Training mode: the training cashier&apos;s PIN is {pin}</source>
+        <translation>Training mode: the training cashier&apos;s PIN is {pin}</translation>
     </message>
     <message>
         <location filename="../pos/ui/sign_in.py" line="81" />

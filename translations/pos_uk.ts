@@ -4,7 +4,7 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../pos/ui/app.py" line="88" />
+        <location filename="../pos/ui/app.py" line="91" />
         <source>Starting the register…</source>
         <translation>Запуск каси…</translation>
     </message>
@@ -274,7 +274,7 @@
     <message>
         <location filename="../pos/ui/cart_dialogs.py" line="272" />
         <source>Name (optional):</source>
-        <translation>Назва (необов'язково):</translation>
+        <translation>Назва (необов&apos;язково):</translation>
     </message>
     <message>
         <location filename="../pos/ui/cart_dialogs.py" line="274" />
@@ -353,308 +353,308 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../pos/ui/main_window.py" line="212" />
+        <location filename="../pos/ui/main_window.py" line="213" />
         <source>TRAINING MODE — receipts are not fiscal</source>
         <translation>НАВЧАЛЬНИЙ РЕЖИМ — чеки не фіскальні</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="213" />
+        <location filename="../pos/ui/main_window.py" line="214" />
         <source>POS — training</source>
         <translation>Каса — навчальний режим</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="213" />
+        <location filename="../pos/ui/main_window.py" line="214" />
         <source>POS</source>
         <translation>Каса</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="216" />
+        <location filename="../pos/ui/main_window.py" line="217" />
         <source>Help</source>
         <translation>Довідка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="217" />
+        <location filename="../pos/ui/main_window.py" line="218" />
         <source>Shift</source>
         <translation>Зміна</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="218" />
+        <location filename="../pos/ui/main_window.py" line="219" />
         <source>Quantity</source>
         <translation>Кількість</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="219" />
+        <location filename="../pos/ui/main_window.py" line="220" />
         <source>Discount</source>
         <translation>Знижка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="220" />
+        <location filename="../pos/ui/main_window.py" line="221" />
         <source>Remove</source>
         <translation>Вилучити</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="221" />
+        <location filename="../pos/ui/main_window.py" line="222" />
         <source>Park</source>
         <translation>Відкласти</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="222" />
-        <location filename="../pos/ui/main_window.py" line="460" />
+        <location filename="../pos/ui/main_window.py" line="223" />
+        <location filename="../pos/ui/main_window.py" line="476" />
         <source>Return</source>
         <translation>Повернення</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="223" />
-        <location filename="../pos/ui/main_window.py" line="448" />
+        <location filename="../pos/ui/main_window.py" line="224" />
+        <location filename="../pos/ui/main_window.py" line="464" />
         <source>Cash in/out</source>
         <translation>Внесення/винос</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="224" />
-        <location filename="../pos/ui/main_window.py" line="236" />
-        <location filename="../pos/ui/main_window.py" line="419" />
+        <location filename="../pos/ui/main_window.py" line="225" />
+        <location filename="../pos/ui/main_window.py" line="237" />
+        <location filename="../pos/ui/main_window.py" line="435" />
         <source>X-report</source>
         <translation>X-звіт</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="225" />
+        <location filename="../pos/ui/main_window.py" line="226" />
         <source>Z-report</source>
         <translation>Z-звіт</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="226" />
+        <location filename="../pos/ui/main_window.py" line="227" />
         <source>PAY</source>
         <translation>ОПЛАТА</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="230" />
+        <location filename="../pos/ui/main_window.py" line="231" />
         <source>&amp;Register</source>
         <translation>&amp;Каса</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="231" />
+        <location filename="../pos/ui/main_window.py" line="232" />
         <source>Shift…</source>
         <translation>Зміна…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="232" />
-        <location filename="../pos/ui/main_window.py" line="424" />
+        <location filename="../pos/ui/main_window.py" line="233" />
+        <location filename="../pos/ui/main_window.py" line="440" />
         <source>Return…</source>
         <translation>Повернення…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="233" />
+        <location filename="../pos/ui/main_window.py" line="234" />
         <source>Cash in…</source>
         <translation>Службове внесення…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="234" />
+        <location filename="../pos/ui/main_window.py" line="235" />
         <source>Cash out…</source>
         <translation>Службова видача…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="235" />
-        <location filename="../pos/ui/main_window.py" line="438" />
+        <location filename="../pos/ui/main_window.py" line="236" />
+        <location filename="../pos/ui/main_window.py" line="454" />
         <source>Cash withdrawal by card…</source>
         <translation>Видача готівки з картки…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="237" />
-        <location filename="../pos/ui/main_window.py" line="421" />
+        <location filename="../pos/ui/main_window.py" line="238" />
+        <location filename="../pos/ui/main_window.py" line="437" />
         <source>Z-report (close the shift)</source>
         <translation>Z-звіт (закрити зміну)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="238" />
-        <location filename="../pos/ui/main_window.py" line="426" />
+        <location filename="../pos/ui/main_window.py" line="239" />
+        <location filename="../pos/ui/main_window.py" line="442" />
         <source>Sign out</source>
         <translation>Вийти</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="239" />
+        <location filename="../pos/ui/main_window.py" line="240" />
         <source>Quit</source>
         <translation>Завершити роботу</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="240" />
+        <location filename="../pos/ui/main_window.py" line="241" />
         <source>&amp;Manager</source>
         <translation>&amp;Менеджер</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="241" />
-        <location filename="../pos/ui/main_window.py" line="515" />
+        <location filename="../pos/ui/main_window.py" line="242" />
+        <location filename="../pos/ui/main_window.py" line="538" />
         <source>Work offline</source>
         <translation>Працювати офлайн</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="242" />
+        <location filename="../pos/ui/main_window.py" line="243" />
         <source>Settings…</source>
         <translation>Налаштування…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="244" />
+        <location filename="../pos/ui/main_window.py" line="245" />
         <source>&amp;Training drill</source>
         <translation>&amp;Навчання: збої</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="245" />
+        <location filename="../pos/ui/main_window.py" line="246" />
         <source>Tax service down</source>
         <translation>Податкова недоступна</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="246" />
+        <location filename="../pos/ui/main_window.py" line="247" />
         <source>Tax service up</source>
         <translation>Податкова знову працює</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="247" />
+        <location filename="../pos/ui/main_window.py" line="248" />
         <source>Network cut</source>
         <translation>Обірвати мережу</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="248" />
+        <location filename="../pos/ui/main_window.py" line="249" />
         <source>Network restore</source>
         <translation>Відновити мережу</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="249" />
+        <location filename="../pos/ui/main_window.py" line="250" />
         <source>&amp;Language</source>
         <translation>&amp;Мова</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="250" />
+        <location filename="../pos/ui/main_window.py" line="251" />
         <source>&amp;Help</source>
         <translation>&amp;Довідка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="251" />
-        <location filename="../pos/ui/main_window.py" line="404" />
+        <location filename="../pos/ui/main_window.py" line="252" />
+        <location filename="../pos/ui/main_window.py" line="420" />
         <source>Keys</source>
         <translation>Клавіші</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="297" />
+        <location filename="../pos/ui/main_window.py" line="298" />
         <source>The shift is being closed: finish the Z-report (F10).</source>
         <translation>Зміна закривається: завершіть Z-звіт (F10).</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="388" />
+        <location filename="../pos/ui/main_window.py" line="404" />
         <source>F1 — this help</source>
         <translation>F1 — ця довідка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="389" />
+        <location filename="../pos/ui/main_window.py" line="405" />
         <source>F2 — open the shift / shift menu</source>
         <translation>F2 — відкрити зміну / меню зміни</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="390" />
+        <location filename="../pos/ui/main_window.py" line="406" />
         <source>F3 — search (scan or type a name, code or barcode)</source>
         <translation>F3 — пошук (скануйте або введіть назву, код чи штрихкод)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="391" />
+        <location filename="../pos/ui/main_window.py" line="407" />
         <source>F4 — quantity or weight of the selected line</source>
         <translation>F4 — кількість або вага вибраного рядка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="392" />
-        <source>F5 — discount or extra charge (manager's PIN)</source>
+        <location filename="../pos/ui/main_window.py" line="408" />
+        <source>F5 — discount or extra charge (manager&apos;s PIN)</source>
         <translation>F5 — знижка або надбавка (PIN менеджера)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="393" />
+        <location filename="../pos/ui/main_window.py" line="409" />
         <source>F6 — park the receipt / resume a parked one</source>
         <translation>F6 — відкласти чек / повернутися до відкладеного</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="394" />
+        <location filename="../pos/ui/main_window.py" line="410" />
         <source>F7 — return</source>
         <translation>F7 — повернення</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="395" />
+        <location filename="../pos/ui/main_window.py" line="411" />
         <source>F8 — cash in / cash out</source>
         <translation>F8 — службове внесення / видача</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="396" />
+        <location filename="../pos/ui/main_window.py" line="412" />
         <source>F9 — X-report</source>
         <translation>F9 — X-звіт</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="397" />
+        <location filename="../pos/ui/main_window.py" line="413" />
         <source>F10 — Z-report (closes the shift)</source>
         <translation>F10 — Z-звіт (закриває зміну)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="398" />
+        <location filename="../pos/ui/main_window.py" line="414" />
         <source>F12 — pay</source>
         <translation>F12 — оплата</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="399" />
+        <location filename="../pos/ui/main_window.py" line="415" />
         <source>Enter — add the highlighted good / confirm</source>
         <translation>Enter — додати виділений товар / підтвердити</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="400" />
+        <location filename="../pos/ui/main_window.py" line="416" />
         <source>Esc — clear the search / cancel the receipt / close a dialog</source>
         <translation>Esc — очистити пошук / скасувати чек / закрити вікно</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="401" />
+        <location filename="../pos/ui/main_window.py" line="417" />
         <source>+ / − — one piece more / less;  Del — remove the line</source>
         <translation>+ / − — на одну штуку більше / менше;  Del — вилучити рядок</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="402" />
+        <location filename="../pos/ui/main_window.py" line="418" />
         <source>↑ ↓ — move in the results or in the cart</source>
         <translation>↑ ↓ — рух по результатах пошуку або по чеку</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="423" />
+        <location filename="../pos/ui/main_window.py" line="439" />
         <source>Cash in / cash out…</source>
         <translation>Службове внесення / видача…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="436" />
+        <location filename="../pos/ui/main_window.py" line="452" />
         <source>Cash in (service deposit)…</source>
         <translation>Службове внесення…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="437" />
+        <location filename="../pos/ui/main_window.py" line="453" />
         <source>Cash out (service withdrawal)…</source>
         <translation>Службова видача…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="442" />
+        <location filename="../pos/ui/main_window.py" line="458" />
         <source>{what} is not available in this version.</source>
         <translation>«{what}» недоступне в цій версії.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="468" />
+        <location filename="../pos/ui/main_window.py" line="484" />
         <source>No shift is open.</source>
         <translation>Зміну не відкрито.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="473" />
+        <location filename="../pos/ui/main_window.py" line="489" />
         <source>Reports</source>
         <translation>Звіти</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="498" />
+        <location filename="../pos/ui/main_window.py" line="521" />
         <source>Finish or cancel the receipts in progress first.</source>
         <translation>Спершу завершіть або скасуйте незакриті чеки.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="515" />
+        <location filename="../pos/ui/main_window.py" line="538" />
         <source>End offline work</source>
         <translation>Завершити роботу офлайн</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="528" />
-        <location filename="../pos/ui/main_window.py" line="534" />
+        <location filename="../pos/ui/main_window.py" line="551" />
+        <location filename="../pos/ui/main_window.py" line="557" />
         <source>Settings</source>
         <translation>Налаштування</translation>
     </message>
@@ -668,7 +668,7 @@
     </message>
     <message>
         <location filename="../pos/ui/manager_pin.py" line="51" />
-        <source>Manager's PIN required</source>
+        <source>Manager&apos;s PIN required</source>
         <translation>Потрібен PIN менеджера</translation>
     </message>
     <message>
@@ -762,17 +762,17 @@
     <message>
         <location filename="../pos/ui/messages.py" line="103" />
         <source>The register has been offline for almost 36 hours, the legal limit of one offline period (left: {left}). Selling is stopped until the connection is back and the offline receipts are uploaded. Check the internet connection or call the manager.</source>
-        <translation>Каса працює офлайн майже 36 годин — це граничний строк одного офлайн-періоду (залишилось: {left}). Продаж зупинено, доки не відновиться зв'язок і офлайн-чеки не буде передано. Перевірте інтернет або зверніться до менеджера.</translation>
+        <translation>Каса працює офлайн майже 36 годин — це граничний строк одного офлайн-періоду (залишилось: {left}). Продаж зупинено, доки не відновиться зв&apos;язок і офлайн-чеки не буде передано. Перевірте інтернет або зверніться до менеджера.</translation>
     </message>
     <message>
         <location filename="../pos/ui/messages.py" line="109" />
         <source>The register has almost used the 168 hours of offline work allowed in a calendar month (left: {left}). Selling offline is stopped: restore the connection or call the manager.</source>
-        <translation>Каса майже вичерпала 168 годин офлайн-роботи, дозволених за календарний місяць (залишилось: {left}). Продаж офлайн зупинено: відновіть зв'язок або зверніться до менеджера.</translation>
+        <translation>Каса майже вичерпала 168 годин офлайн-роботи, дозволених за календарний місяць (залишилось: {left}). Продаж офлайн зупинено: відновіть зв&apos;язок або зверніться до менеджера.</translation>
     </message>
     <message>
         <location filename="../pos/ui/messages.py" line="115" />
         <source>No offline fiscal codes are left, so the register cannot work offline. Restore the connection to Checkbox to receive new codes, or call the manager.</source>
-        <translation>Офлайн фіскальні номери закінчилися, тож каса не може працювати офлайн. Відновіть зв'язок із Checkbox, щоб отримати нові, або зверніться до менеджера.</translation>
+        <translation>Офлайн фіскальні номери закінчилися, тож каса не може працювати офлайн. Відновіть зв&apos;язок із Checkbox, щоб отримати нові, або зверніться до менеджера.</translation>
     </message>
     <message>
         <location filename="../pos/ui/messages.py" line="120" />
@@ -797,7 +797,7 @@
     <message>
         <location filename="../pos/ui/messages.py" line="137" />
         <source>Checkbox cannot be reached and this operation needs it. Check the internet connection and try again.</source>
-        <translation>Немає зв'язку з Checkbox, а для цієї операції він потрібен. Перевірте інтернет і спробуйте ще раз.</translation>
+        <translation>Немає зв&apos;язку з Checkbox, а для цієї операції він потрібен. Перевірте інтернет і спробуйте ще раз.</translation>
     </message>
     <message>
         <location filename="../pos/ui/messages.py" line="142" />
@@ -941,7 +941,7 @@
     <message>
         <location filename="../pos/ui/payment.py" line="199" />
         <source>optional</source>
-        <translation>необов'язково</translation>
+        <translation>необов&apos;язково</translation>
     </message>
     <message>
         <location filename="../pos/ui/payment.py" line="200" />
@@ -1470,22 +1470,21 @@
         <translation>Оплата: {payments}. Гроші повертаються тим самим способом.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="351" />
+        <location filename="../pos/ui/returns.py" line="355" />
         <source>To refund: {amount}</source>
         <translation>До повернення: {amount}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="354" />
         <source>To refund: about {amount} (discounts are shared out on the receipt)</source>
-        <translation>До повернення: близько {amount} (знижки буде розподілено в чеку)</translation>
+        <translation type="vanished">До повернення: близько {amount} (знижки буде розподілено в чеку)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="387" />
+        <location filename="../pos/ui/returns.py" line="386" />
         <source>Set the quantity to return on at least one line.</source>
         <translation>Вкажіть кількість до повернення хоча б в одному рядку.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="397" />
+        <location filename="../pos/ui/returns.py" line="396" />
         <source>Making the return receipt…</source>
         <translation>Оформлюємо чек повернення…</translation>
     </message>
@@ -1966,7 +1965,7 @@
     </message>
     <message>
         <location filename="../pos/ui/sign_in.py" line="61" />
-        <source>Training mode: the training cashier's PIN is {pin}</source>
+        <source>Training mode: the training cashier&apos;s PIN is {pin}</source>
         <translation>Навчальний режим: PIN навчального касира — {pin}</translation>
     </message>
     <message>
@@ -2020,7 +2019,7 @@
     <message>
         <location filename="../pos/ui/status_bar.py" line="50" />
         <source>Checkbox cannot be reached: receipts are fiscalised here with offline codes and uploaded later. Selling goes on.</source>
-        <translation>Немає зв'язку з Checkbox: чеки фіскалізуються тут з офлайн-номерами й будуть передані пізніше. Продаж триває.</translation>
+        <translation>Немає зв&apos;язку з Checkbox: чеки фіскалізуються тут з офлайн-номерами й будуть передані пізніше. Продаж триває.</translation>
     </message>
     <message>
         <location filename="../pos/ui/status_bar.py" line="55" />
@@ -2035,12 +2034,12 @@
     <message>
         <location filename="../pos/ui/status_bar.py" line="71" />
         <source>The 36 h offline limit is reached: selling offline is stopped. Restore the connection so the receipts can be uploaded.</source>
-        <translation>Досягнуто межі 36 год офлайн: продаж офлайн зупинено. Відновіть зв'язок, щоб передати чеки.</translation>
+        <translation>Досягнуто межі 36 год офлайн: продаж офлайн зупинено. Відновіть зв&apos;язок, щоб передати чеки.</translation>
     </message>
     <message>
         <location filename="../pos/ui/status_bar.py" line="76" />
         <source>Offline for a long time: {left} left of the 36 h limit. Restore the connection.</source>
-        <translation>Тривала робота офлайн: до межі 36 год залишилось {left}. Відновіть зв'язок.</translation>
+        <translation>Тривала робота офлайн: до межі 36 год залишилось {left}. Відновіть зв&apos;язок.</translation>
     </message>
     <message>
         <location filename="../pos/ui/status_bar.py" line="82" />
@@ -2065,12 +2064,12 @@
     <message>
         <location filename="../pos/ui/status_bar.py" line="98" />
         <source>Offline codes are used up ({count} left): the register cannot work offline. Restore the connection.</source>
-        <translation>Офлайн-номери вичерпано (залишилось {count}): каса не може працювати офлайн. Відновіть зв'язок.</translation>
+        <translation>Офлайн-номери вичерпано (залишилось {count}): каса не може працювати офлайн. Відновіть зв&apos;язок.</translation>
     </message>
     <message>
         <location filename="../pos/ui/status_bar.py" line="103" />
         <source>Only {count} offline codes left: restore the connection to get more.</source>
-        <translation>Залишилось лише {count} офлайн-номерів: відновіть зв'язок, щоб отримати нові.</translation>
+        <translation>Залишилось лише {count} офлайн-номерів: відновіть зв&apos;язок, щоб отримати нові.</translation>
     </message>
     <message>
         <location filename="../pos/ui/status_bar.py" line="120" />
