@@ -202,15 +202,23 @@ class RegisterService:
     # --- cashier -----------------------------------------------------------------------------
 
     async def sign_in(
-        self, *, pin: str | None = None, login: str | None = None, password: str | None = None
+        self,
+        *,
+        pin: str | None = None,
+        login: str | None = None,
+        password: str | None = None,
+        reuse_token: bool = False,
     ) -> str:
         """Sign the cashier in (PIN on this register, or login and password). Offline, a PIN
-        that signed in online before is accepted so selling can go on. Returns the name."""
+        that signed in online before is accepted so selling can go on. With ``reuse_token``
+        (headless commands) a stored token is used instead of a new sign-in; the client signs
+        in again by itself if Checkbox rejects it. Returns the cashier's name."""
         credentials = self._credentials(pin, login, password)
         self.client.session = Session(credentials, token_store=self._token_store)
         secret = pin if pin is not None else f"{login}\n{password}"
         try:
-            await self.client.sign_in()
+            if not reuse_token or self.client.session.token is None:
+                await self.client.sign_in()
             await self._after_sign_in()
         except AuthError as error:
             raise RegisterError(Refusal.SIGN_IN_FAILED, error.message) from error
@@ -230,22 +238,8 @@ class RegisterService:
     async def resume_session(
         self, *, pin: str | None = None, login: str | None = None, password: str | None = None
     ) -> None:
-        """Headless commands: reuse the stored token when there is one (the client signs in
-        again by itself if Checkbox rejects it), else sign in; offline, carry on unsigned."""
-        credentials = self._credentials(pin, login, password)
-        self.client.session = Session(credentials, token_store=self._token_store)
-        try:
-            if self.client.session.token is None:
-                await self.client.sign_in()
-            await self._after_sign_in()
-        except AuthError as error:
-            raise RegisterError(Refusal.SIGN_IN_FAILED, error.message) from error
-        except CheckboxError as error:
-            if not is_unreachable(error):
-                raise RegisterError(Refusal.SIGN_IN_FAILED, error.message) from error
-            self.ctx.move(ConnectivityEvent.NETWORK_LOST, "Checkbox unreachable")
-        self._signed_in = True
-        await self.recover()
+        """Headless commands: sign in with the stored token when there is one."""
+        await self.sign_in(pin=pin, login=login, password=password, reuse_token=True)
 
     def _credentials(
         self, pin: str | None, login: str | None, password: str | None
