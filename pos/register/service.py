@@ -708,8 +708,10 @@ class RegisterService:
                 log.exception("register worker step failed")
             online = self.ctx.state in (ConnectivityState.ONLINE, ConnectivityState.SERVER_OFFLINE)
             delay = self.intervals.poll if online else self.intervals.probe
+            # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow the task's cancel.
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self.ctx.wake.wait(), delay)
+                async with asyncio.timeout(delay):
+                    await self.ctx.wake.wait()
             self.ctx.wake.clear()
 
     async def _step(self, *, force: bool = False) -> None:
