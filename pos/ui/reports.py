@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import shiboken6
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
@@ -253,10 +254,14 @@ class ReportDialog(KeyDialog):
         try:
             view = await self._running.service.x_report()
         except RegisterError as error:
+            if not shiboken6.isValid(self):
+                return  # closed while the register worked
             self.set_busy(False)
             self.show_notice(self.tr("The X-report could not be made."), ERROR_STYLE)
             show_error(self, error)
             return
+        if not shiboken6.isValid(self):
+            return  # closed while the register worked
         self.set_busy(False)
         self.show_notice("")
         self.show_report(view)
@@ -415,6 +420,8 @@ class ReportDialog(KeyDialog):
             self.back()
             show_error(self, error)
             return
+        if not shiboken6.isValid(self):
+            return  # closed while the register worked
         self.set_busy(False)
         self.show_notice("")
         self.show_report(view)
