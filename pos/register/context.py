@@ -63,6 +63,7 @@ class RegisterContext:
     wake: asyncio.Event = field(default_factory=asyncio.Event)
     emails: dict[str, str] = field(default_factory=dict)  # receipt id → the buyer's e-mail
     needs_reconcile: bool = False  # Checkbox went offline on its own: its code use is unknown
+    go_online_sent: bool = False  # this process asked Checkbox to leave manual offline mode
     go_offline_queued: bool | None = None  # a go-offline is waiting in the queue (None: unknown)
 
     @property

@@ -145,36 +145,48 @@ async def drain(ctx: RegisterContext) -> None:
 
 
 async def go_online(ctx: RegisterContext) -> None:
-    """After the drain: go-online if we had put the server in manual offline, then wait for it."""
-    if ctx.setting(SERVER_MANUAL_OFFLINE) == "1":
+    """After the drain: if the server is in manual offline mode (our go-offline, even one whose
+    answer a crash lost), go online and wait for it; else we are simply back."""
+    register = await ctx.client.cash_register_info()
+    manual = register.offline_mode and bool(register.stay_offline)
+    if manual or ctx.setting(SERVER_MANUAL_OFFLINE) == "1":
+        ctx.set_setting(SERVER_MANUAL_OFFLINE, "1")
         ctx.move(ConnectivityEvent.UPLOAD_DONE, "offline transactions uploaded")
-        try:
-            await ctx.client.go_online()
-        except CheckboxError as error:
-            if is_unreachable(error):
-                raise
-            log.warning("go-online refused: %s", error.message)
-        ctx.set_setting(SERVER_MANUAL_OFFLINE, "0")
+        ctx.go_online_sent = False
         await wait_online(ctx)
     else:
         ctx.move(ConnectivityEvent.NOTHING_TO_UPLOAD, "nothing to upload")
-        register = await ctx.client.cash_register_info()
         if register.offline_mode:
             ctx.move(ConnectivityEvent.TAX_SERVICE_LOST, "register in offline mode on Checkbox")
     await refill(ctx, force_reconcile=True)
 
 
 async def wait_online(ctx: RegisterContext) -> None:
+    """Poll the register until Checkbox says it is out of manual offline mode, sending
+    go-online whenever it is still in manual mode and this process has not asked yet (a crash
+    may have lost the first request). Only the server's word clears the manual-offline mark."""
     for _ in range(ONLINE_POLL_TRIES):
         register = await ctx.client.cash_register_info()
         if not register.offline_mode:
+            ctx.set_setting(SERVER_MANUAL_OFFLINE, "0")
             ctx.move(ConnectivityEvent.SERVER_ONLINE, "Checkbox reports the register online")
             return
         if not register.stay_offline:
             # go-online was taken, but the tax service is still down: automatic offline.
+            ctx.set_setting(SERVER_MANUAL_OFFLINE, "0")
             ctx.move(ConnectivityEvent.TAX_SERVICE_LOST, "tax service still unavailable")
             return
+        if not ctx.go_online_sent:
+            try:
+                await ctx.client.go_online()
+            except CheckboxError as error:
+                if is_unreachable(error):
+                    raise
+                log.warning("go-online refused: %s", error.message)
+            ctx.go_online_sent = True
+            continue
         await asyncio.sleep(ONLINE_POLL_SECONDS)
+    ctx.go_online_sent = False  # still manual after all this: ask again next round
 
 
 async def upload_and_go_online(ctx: RegisterContext) -> None:
