@@ -109,7 +109,12 @@ def test_sigkill_at_random_instants_loses_and_duplicates_nothing(
 
     # No sale lost: every sale the cashier saw complete is in the journal and on the server.
     missing = [rid for rid in reported if rid not in by_id or rid not in server_receipts]
-    assert not missing
+    assert not missing, [
+        (rid, by_id[rid].state.value if rid in by_id else "not in journal", by_id[rid].error)
+        if rid in by_id
+        else (rid, "not in journal")
+        for rid in missing[:5]
+    ]
     assert not pending
     assert not set_aside, [e.error for e in set_aside]
     final = {ReceiptState.DONE, ReceiptState.UPLOADED}
