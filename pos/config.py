@@ -8,11 +8,10 @@ owner only, and are never logged or shown (``SecretStr``). No settings at all me
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
-import secrets
 from dataclasses import asdict, dataclass, field, fields
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +19,7 @@ import platformdirs
 from pydantic import SecretStr
 
 from pos.register.limits import Thresholds
+from pos.register.pin_digest import make_digest, matches
 
 APP = "pos"
 DEFAULT_MANAGER_PIN = "0000"  # training mode; the manager must change it before going live
@@ -48,8 +48,6 @@ class ThresholdSettings:
     codes_low_water: int = 100
 
     def to_thresholds(self) -> Thresholds:
-        from datetime import timedelta
-
         return Thresholds(
             offline_warning=timedelta(hours=self.offline_warning_hours),
             month_warning=timedelta(hours=self.month_warning_hours),
@@ -77,16 +75,10 @@ class AppConfig:
     def check_manager_pin(self, pin: str) -> bool:
         if not self.manager_pin_hash:
             return pin == DEFAULT_MANAGER_PIN
-        salt, _, digest = self.manager_pin_hash.partition(":")
-        return secrets.compare_digest(_pin_hash(salt, pin), digest)
+        return matches(self.manager_pin_hash, pin)
 
     def set_manager_pin(self, pin: str) -> None:
-        salt = secrets.token_hex(8)
-        self.manager_pin_hash = f"{salt}:{_pin_hash(salt, pin)}"
-
-
-def _pin_hash(salt: str, pin: str) -> str:
-    return hashlib.pbkdf2_hmac("sha256", pin.encode(), salt.encode(), 100_000).hex()
+        self.manager_pin_hash = make_digest(pin)
 
 
 _PLAIN = (

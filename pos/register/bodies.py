@@ -346,7 +346,8 @@ def with_fiscal(body: dict[str, Any], fiscal_code: str, fiscal_date: datetime) -
     return {**body, "fiscal_code": fiscal_code, "fiscal_date": fiscal_date.isoformat()}
 
 
-def sold_quantities(receipts: Iterable[Receipt]) -> dict[str, int]:
+def quantities_by_code(receipts: Iterable[Receipt]) -> dict[str, int]:
+    """Quantity per good code over ``receipts`` (a sale, or the returns made against it)."""
     totals: dict[str, int] = {}
     for r in receipts:
         for li in r.lines:

@@ -35,15 +35,24 @@ def unfinished(journal: Journal) -> list[str]:
 
 async def resolve(ctx: RegisterContext) -> None:
     await _resolve_shift(ctx)
+    await settle_receipts(ctx)
+
+
+async def settle_receipts(ctx: RegisterContext) -> None:
+    """Receipts committed but not settled (a crash, a slow server) are sent again under their
+    own ids, or issued offline under them when Checkbox cannot be reached."""
     for receipt in ctx.journal.receipts.list(states=UNSETTLED):
         async with ctx.lock:
+            current = ctx.journal.receipts.get(receipt.id)
+            if current is None or current.state not in UNSETTLED:
+                continue  # settled meanwhile
             try:
                 if ctx.state in LOCAL_STATES:
-                    issue_locally(ctx, receipt)
+                    issue_locally(ctx, current)
                 else:
-                    await send(ctx, receipt)
+                    await send(ctx, current)
             except RegisterError as error:
-                log.warning("recovery of receipt %s: %s", receipt.id, error)
+                log.warning("settling receipt %s: %s", current.id, error)
 
 
 async def _resolve_shift(ctx: RegisterContext) -> None:

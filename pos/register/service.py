@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hashlib
 import logging
-import secrets
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -68,19 +66,18 @@ from pos.register.fiscalise import (
     check_offline_allowed,
     ensure_go_offline,
     fiscalise,
-    issue_locally,
     limits_now,
     reconcile_quietly,
-    send,
 )
 from pos.register.limits import Limit, Thresholds
+from pos.register.pin_digest import make_digest, matches
 from pos.register.status import RegisterStatus, ShiftReportView
 from pos.register.upload import upload_and_go_online
 
 log = logging.getLogger(__name__)
 
 FISCALISED = (ReceiptState.DONE, ReceiptState.OFFLINE_ISSUED, ReceiptState.UPLOADED)
-UNSETTLED = (ReceiptState.COMMITTED, ReceiptState.SENDING)
+UNSETTLED = recovery.UNSETTLED
 SHIFT_WAIT_SECONDS = 30.0
 CASH_LABEL = "Готівка"
 CARD_LABEL = "Картка"
@@ -159,6 +156,10 @@ class RegisterService:
             self._recovering = ()
             self.ctx.changed()
         return pending
+
+    def look_now(self) -> None:
+        """Wake the worker: something changed that it should look at without waiting."""
+        self.ctx.wake.set()
 
     def subscribe(self, callback: Callable[[], None]) -> None:
         """``callback`` runs (on the loop) whenever the status may have changed."""
@@ -281,14 +282,10 @@ class RegisterService:
 
     def _known_secret(self, secret: str) -> bool:
         stored = self.ctx.setting("cashier_secret_hash")
-        if not stored or ":" not in stored:
-            return False
-        salt, digest = stored.split(":", 1)
-        return secrets.compare_digest(_hash(salt, secret), digest)
+        return bool(stored) and matches(stored or "", secret)
 
     def _remember_secret(self, secret: str) -> None:
-        salt = secrets.token_hex(8)
-        self.ctx.set_setting("cashier_secret_hash", f"{salt}:{_hash(salt, secret)}")
+        self.ctx.set_setting("cashier_secret_hash", make_digest(secret))
 
     async def sign_out(self) -> None:
         with contextlib.suppress(CheckboxError):
@@ -427,7 +424,7 @@ class RegisterService:
     async def close_shift(self, counted_cash: int | None = None) -> ShiftReportView:
         """Z-report: close the shift online, or offline with the report body from the journal."""
         shift = self._require(signed_in=False, shift=True)
-        await self._settle_unsettled()
+        await recovery.settle_receipts(self.ctx)
         if self.ctx.state not in LOCAL_STATES and self.journal.queue.pending_count():
             await self.sync(wait=False)
         async with self.ctx.lock:
@@ -517,18 +514,21 @@ class RegisterService:
     def returnable(self, sale_id: str) -> dict[int, int]:
         """Line position → quantity that may still be returned from the sale ``sale_id``."""
         sale = self._sale(sale_id)
-        left: dict[str, int] = {}
-        for li in sale.lines:
-            left[li.code] = left.get(li.code, 0) + li.quantity
-        for earlier in self.journal.receipts.list(related_to=sale_id, states=FISCALISED):
-            for li in earlier.lines:
-                left[li.code] = left.get(li.code, 0) - li.quantity
+        before = self._returned_before(sale_id)
+        left = {
+            code: qty - before.get(code, 0)
+            for code, qty in bodies.quantities_by_code([sale]).items()
+        }
         result: dict[int, int] = {}
         for position, li in enumerate(sale.lines, start=1):
             available = max(min(li.quantity, left.get(li.code, 0)), 0)
             result[position] = available
             left[li.code] = left.get(li.code, 0) - available
         return result
+
+    def _returned_before(self, sale_id: str) -> dict[str, int]:
+        returns = self.journal.receipts.list(related_to=sale_id, states=FISCALISED)
+        return bodies.quantities_by_code(returns)
 
     def quote_refund(
         self, sale_id: str, quantities: Mapping[int, int]
@@ -563,15 +563,10 @@ class RegisterService:
                 raise RegisterError(Refusal.BAD_INPUT, "no such line", field="line")
             code = sale.lines[pos - 1].code
             returning[code] = returning.get(code, 0) + qty
-        sold: dict[str, int] = {}
-        for li in sale.lines:
-            sold[li.code] = sold.get(li.code, 0) + li.quantity
-        before: dict[str, int] = {}
-        for earlier in self.journal.receipts.list(related_to=sale_id, states=FISCALISED):
-            for li in earlier.lines:
-                before[li.code] = before.get(li.code, 0) + li.quantity
         try:
-            check_return(sold, before, returning)
+            check_return(
+                bodies.quantities_by_code([sale]), self._returned_before(sale_id), returning
+            )
             lines = self._return_lines(sale, wanted)
             priced = price_receipt(lines)
             payments = _refund_payments(sale, priced.total_sum, self.rounding_mode)
@@ -727,7 +722,7 @@ class RegisterService:
             if ctx.state in (ConnectivityState.UPLOADING, ConnectivityState.GOING_ONLINE):
                 await upload_and_go_online(ctx)
                 return
-            await self._settle_unsettled()
+            await recovery.settle_receipts(self.ctx)
             await self._watch_server(force)
             await refill(ctx)
         except RateLimited as error:
@@ -741,20 +736,6 @@ class RegisterService:
             ctx.move(ConnectivityEvent.NETWORK_LOST, "Checkbox timed out")
         finally:
             ctx.changed()
-
-    async def _settle_unsettled(self) -> None:
-        """Receipts committed but not settled (a crash, a slow server) are sent again."""
-        for receipt in self.journal.receipts.list(states=UNSETTLED):
-            async with self.ctx.lock:
-                current = self.journal.receipts.get(receipt.id)
-                if current is None or current.state not in UNSETTLED:
-                    continue
-                if self.ctx.state in LOCAL_STATES:
-                    with contextlib.suppress(RegisterError):
-                        issue_locally(self.ctx, current)
-                    continue
-                with contextlib.suppress(RegisterError):
-                    await send(self.ctx, current)
 
     async def _watch_server(self, force: bool) -> None:
         loop = asyncio.get_running_loop()
@@ -808,10 +789,6 @@ class RegisterService:
         if stop is not None:
             raise RegisterError(Refusal.SHIFT_EXPIRED, left=stop.left)
         return shift
-
-
-def _hash(salt: str, secret: str) -> str:
-    return hashlib.pbkdf2_hmac("sha256", secret.encode(), salt.encode(), 100_000).hex()
 
 
 def _payment(tender: Tender) -> Payment:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from pos.journal.records import Shift
@@ -60,7 +60,6 @@ class ShiftReportView:
     shift: Shift | None = None
     counted_cash: int | None = None
     pending: int = 0  # receipts of the shift not yet settled (not in the totals)
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def expected_cash(self) -> int:
