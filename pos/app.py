@@ -8,6 +8,7 @@ and license key from the settings.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Iterator
@@ -55,18 +56,20 @@ class RunningRegister:
     def training(self) -> bool:
         return self.sandbox is not None
 
-    def tax_service(self, up: bool) -> None:
-        """Outage drill (training only): the simulated tax service down or up."""
+    async def tax_service(self, up: bool) -> None:
+        """Outage drill (training only): the simulated tax service down or up. The sandbox's
+        control client is synchronous, so it runs off the loop."""
         if self.sandbox is None:
             raise RuntimeError("the outage drill exists in training mode only")
-        self.sandbox.control("POST", "/sandbox/tax-service", {"state": "up" if up else "down"})
+        body = {"state": "up" if up else "down"}
+        await asyncio.to_thread(self.sandbox.control, "POST", "/sandbox/tax-service", body)
 
     def cut_network(self, cut: bool) -> None:
         """Outage drill (training only): pull or plug the simulated network cable."""
         if self.sandbox is None:
             raise RuntimeError("the outage drill exists in training mode only")
         self.network.cut = cut
-        self.service.ctx.wake.set()
+        self.service.look_now()
 
 
 @contextlib.contextmanager

@@ -28,7 +28,7 @@ import pos.config
 from pos.app import open_register
 from pos.config import AppConfig
 from pos.ui import theme
-from pos.ui.asyncio_qt import drain, finish_cancelling
+from pos.ui.asyncio_qt import drain
 from pos.ui.i18n import Translations
 from pos.ui.main_window import MainWindow
 from pos.ui.qt_compat import GuiThreadCollector, guard_singleton_refcounts
@@ -36,7 +36,6 @@ from pos.ui.qt_compat import GuiThreadCollector, guard_singleton_refcounts
 log = logging.getLogger(__name__)
 
 SHUTDOWN_GRACE = 15.0  # seconds a running sale may take to finish after the window closes
-REGISTER_WORKER = "register-worker"  # the name RegisterService gives its background task
 
 
 def setup_logging() -> None:
@@ -122,7 +121,7 @@ async def run_window(
             ready(window)
         await closed.wait()
         await drain(SHUTDOWN_GRACE)
-        await finish_cancelling(stack.aclose(), REGISTER_WORKER)
+        await stack.aclose()
     return 0
 
 

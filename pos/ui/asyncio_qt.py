@@ -79,28 +79,6 @@ async def drain(grace: float = 10.0) -> None:
         await asyncio.wait(still, timeout=2.0)
 
 
-async def finish_cancelling(
-    closing: Coroutine[Any, Any, T], task_name: str, every: float = 0.5, tries: int = 60
-) -> T:
-    """Await ``closing`` (a shutdown) while cancelling the tasks named ``task_name`` again every
-    ``every`` seconds until it ends.
-
-    Why: on Python 3.11 ``asyncio.wait_for`` swallows a cancellation that arrives just as the
-    awaited thing finishes (fixed in 3.12), so one ``cancel()`` of a worker looping over
-    ``wait_for(event.wait(), delay)`` can be lost and the shutdown that awaits the worker waits
-    forever: the window would never close. Cancelling again makes the stop certain.
-    """
-    task = asyncio.ensure_future(closing)
-    for _ in range(tries):
-        done, _pending = await asyncio.wait({task}, timeout=every)
-        if done:
-            break
-        for other in asyncio.all_tasks():
-            if other.get_name() == task_name and not other.done():
-                other.cancel()
-    return await task
-
-
 def _widget_error_handler(widget: QWidget) -> Callable[[BaseException], None]:
     def handle(error: BaseException) -> None:
         from pos.register.errors import RegisterError

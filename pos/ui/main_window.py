@@ -578,7 +578,7 @@ class MainWindow(QMainWindow):
         if not self.running.training:
             return
         if tax_up is not None:
-            await asyncio.to_thread(self.running.tax_service, tax_up)
+            await self.running.tax_service(tax_up)
         if cut is not None:
             self.running.cut_network(cut)
         self.refresh_status()

@@ -30,7 +30,6 @@ from typing import Any, TypeVar
 
 import pytest
 import qasync
-from pytestqt.exceptions import TimeoutError as WaitTimeout
 from pytestqt.qtbot import QtBot
 
 from pos.app import RunningRegister, open_register
@@ -132,14 +131,7 @@ def running_unsigned(
             task.cancel()
 
         closing = asyncio.ensure_future(stack.aclose())
-        for _ in range(40):  # see pos.ui.asyncio_qt.finish_cancelling: a cancel can be lost
-            with contextlib.suppress(WaitTimeout):
-                qtbot.waitUntil(closing.done, timeout=500)
-            if closing.done():
-                break
-            for task in asyncio.all_tasks(qloop):
-                if task.get_name() == "register-worker" and not task.done():
-                    task.cancel()
+        qtbot.waitUntil(closing.done, timeout=20_000)
         closing.result()
 
 
