@@ -33,7 +33,9 @@ LOCAL_STATES = frozenset({ConnectivityState.LOCAL_OFFLINE, ConnectivityState.UPL
 unreachable, or locally issued transactions are still being uploaded ahead of it."""
 
 SERVER_MANUAL_OFFLINE = "server_manual_offline"
-"""Setting: "1" while our go-offline was accepted and go-online not yet sent."""
+"""Setting: "1" while our go-offline was accepted and go-online not yet sent; LEAVING once
+go-online may have been sent (the server may already be online); "0" when it said so."""
+LEAVING = "leaving"
 
 SETTLE_SECONDS = 20.0
 """How long a sale waits for the server to finish a receipt before treating it as ambiguous."""

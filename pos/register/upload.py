@@ -21,7 +21,7 @@ from pos.register import bodies
 from pos.register.code_pool import refill
 from pos.register.connectivity import ConnectivityEvent, ConnectivityState
 from pos.register.context import RegisterContext, is_unreachable
-from pos.register.fiscalise import SERVER_MANUAL_OFFLINE
+from pos.register.fiscalise import LEAVING, SERVER_MANUAL_OFFLINE
 
 log = logging.getLogger(__name__)
 
@@ -148,23 +148,31 @@ async def go_online(ctx: RegisterContext) -> None:
     """After the drain: if the server is in manual offline mode (our go-offline, even one whose
     answer a crash lost), go online and wait for it; else we are simply back."""
     register = await ctx.client.cash_register_info()
-    manual = register.offline_mode and bool(register.stay_offline)
-    if manual or ctx.setting(SERVER_MANUAL_OFFLINE) == "1":
-        ctx.set_setting(SERVER_MANUAL_OFFLINE, "1")
-        ctx.move(ConnectivityEvent.UPLOAD_DONE, "offline transactions uploaded")
+    mark = ctx.setting(SERVER_MANUAL_OFFLINE) or "0"
+    manual = (register.offline_mode and bool(register.stay_offline)) or mark != "0"
+    async with ctx.lock:  # no sale may be issued locally between the last check and the move
+        if ctx.journal.queue.peek_next() is not None:
+            return  # issued while we looked: the next round uploads it first
+        if manual:
+            if mark == "0":
+                ctx.set_setting(SERVER_MANUAL_OFFLINE, "1")
+            ctx.move(ConnectivityEvent.UPLOAD_DONE, "offline transactions uploaded")
+        else:
+            ctx.move(ConnectivityEvent.NOTHING_TO_UPLOAD, "nothing to upload")
+    if manual:
         ctx.go_online_sent = False
         await wait_online(ctx)
-    else:
-        ctx.move(ConnectivityEvent.NOTHING_TO_UPLOAD, "nothing to upload")
-        if register.offline_mode:
-            ctx.move(ConnectivityEvent.TAX_SERVICE_LOST, "register in offline mode on Checkbox")
+    elif register.offline_mode:
+        ctx.move(ConnectivityEvent.TAX_SERVICE_LOST, "register in offline mode on Checkbox")
     await refill(ctx, force_reconcile=True)
 
 
 async def wait_online(ctx: RegisterContext) -> None:
     """Poll the register until Checkbox says it is out of manual offline mode, sending
     go-online whenever it is still in manual mode and this process has not asked yet (a crash
-    may have lost the first request). Only the server's word clears the manual-offline mark."""
+    may have lost the first request). Only the server's word clears the manual-offline mark;
+    from the moment go-online may have left, the mark says LEAVING, so a new offline period
+    starts with its own go-offline."""
     for _ in range(ONLINE_POLL_TRIES):
         register = await ctx.client.cash_register_info()
         if not register.offline_mode:
@@ -177,6 +185,7 @@ async def wait_online(ctx: RegisterContext) -> None:
             ctx.move(ConnectivityEvent.TAX_SERVICE_LOST, "tax service still unavailable")
             return
         if not ctx.go_online_sent:
+            ctx.set_setting(SERVER_MANUAL_OFFLINE, LEAVING)
             try:
                 await ctx.client.go_online()
             except CheckboxError as error:
