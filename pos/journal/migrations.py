@@ -252,6 +252,17 @@ _V3: tuple[str, ...] = (
 )
 
 
+# ---- version 4 (frozen): the manager reports' indexes (pos.reports) -----------------------------
+# A receipt's report date is its fiscal date, or its commit time when the server gave none; the
+# receipts report filters and sorts a month of a million-receipt year by exactly this expression,
+# and counts a receipt's number within its shift by the second index.
+_V4_REPORTS: tuple[str, ...] = (
+    "CREATE INDEX receipt_report_date ON receipt(coalesce(fiscal_date, created_at))",
+    "CREATE INDEX receipt_shift_date ON receipt(shift_id, coalesce(fiscal_date, created_at))",
+    "CREATE INDEX shift_closed ON shift(coalesce(close_fiscal_date, closed_at))",
+)
+
+
 def _statements(statements: Sequence[str]) -> Migration:
     def migrate(connection: sqlite3.Connection) -> None:
         for statement in statements:
@@ -274,6 +285,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     _statements(_V1),
     _statements(_V2),
     _v3,
+    _statements(_V4_REPORTS),
 )
 LATEST_VERSION = len(MIGRATIONS)
 

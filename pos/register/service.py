@@ -424,6 +424,8 @@ class RegisterService:
     async def close_shift(self, counted_cash: int | None = None) -> ShiftReportView:
         """Z-report: close the shift online, or offline with the report body from the journal."""
         shift = self._require(signed_in=False, shift=True)
+        if counted_cash is not None:  # for the manager's shift reports (pos.reports.shifts)
+            self.ctx.set_setting(f"counted_cash:{shift.id}", str(counted_cash))
         await recovery.settle_receipts(self.ctx)
         if self.ctx.state not in LOCAL_STATES and self.journal.queue.pending_count():
             await self.sync(wait=False)
