@@ -48,7 +48,7 @@ def _receipt_rows(
             kind = "RETURN"
         elif roll < 0.045:
             kind = "CASH_WITHDRAWAL"
-        offline = rng.random() < 0.05
+        offline = rng.random() < (0.3 if last_day else 0.05)
         state = "offline_issued" if offline and last_day else "uploaded" if offline else "done"
         rid = str(uuid.UUID(int=rng.getrandbits(128), version=4))
         code = f"{serial}.{index}.{rid[:4]}" if offline else f"TEST{rid[:12]}"
