@@ -162,6 +162,7 @@ class ReceiptsQuery:
     sync_states: tuple[str, ...] = ()
     search: str | None = None
     orders: tuple[str, ...] = ()
+    shift_ids: tuple[str, ...] = ()  # set by the program (a cashier's own shift), not a filter
 
     @classmethod
     def from_mapping(cls, body: Mapping[str, Any]) -> ReceiptsQuery:
@@ -227,6 +228,9 @@ class ReceiptsQuery:
 
     def with_orders(self, orders: Sequence[str]) -> ReceiptsQuery:
         return _replace(self, orders=tuple(orders))
+
+    def with_shift_ids(self, shift_ids: Sequence[str]) -> ReceiptsQuery:
+        return _replace(self, shift_ids=tuple(shift_ids))
 
 
 def _replace(query: ReceiptsQuery, **changes: Any) -> ReceiptsQuery:
@@ -332,6 +336,8 @@ def _receipt_arm(q: ReceiptsQuery, needs: frozenset[str]) -> Select[Any] | None:
         )
     if q.shifts:
         where.append(receipt.c.shift_id.in_(_shift_ids(q.shifts)))
+    if q.shift_ids:
+        where.append(receipt.c.shift_id.in_(q.shift_ids))
     if q.fiscal_sign is not None:
         where.append(receipt.c.fiscal_code == q.fiscal_sign)
     if q.fiscal_doc is not None:
@@ -376,6 +382,8 @@ def _shift_arm(q: ReceiptsQuery, kind: str, needs: frozenset[str]) -> Select[Any
         where.append(shift.c.state != "failed")
     if q.shifts:
         where.append(shift.c.serial.in_(q.shifts))
+    if q.shift_ids:
+        where.append(shift.c.id.in_(q.shift_ids))
     if q.fiscal_sign is not None:
         where.append(code == q.fiscal_sign)
     if q.offline is not None:

@@ -165,6 +165,9 @@ class MainWindow(QMainWindow):
         self.register_menu.addSeparator()
         self.a_x = self._action(self.register_menu, lambda: self.open_report(z=False), "xReport")
         self.a_z = self._action(self.register_menu, lambda: self.open_report(z=True), "zReport")
+        self.a_shift_receipts = self._action(
+            self.register_menu, self.open_shift_receipts, "shiftReceipts"
+        )
         self.register_menu.addSeparator()
         self.a_sign_out = self._action(self.register_menu, self.sign_out, "signOut")
         self.a_quit = self._action(self.register_menu, self.close, "quit")
@@ -176,6 +179,7 @@ class MainWindow(QMainWindow):
         self.a_offline.triggered.connect(self._offline_toggled)
         self.manager_menu.addAction(self.a_offline)
         self.a_settings = self._action(self.manager_menu, self.open_settings, "settings")
+        self.a_reports = self._action(self.manager_menu, self.open_reports, "reports")
 
         self.drill_menu: QMenu | None = None
         if self.running.training:
@@ -241,6 +245,8 @@ class MainWindow(QMainWindow):
         self.manager_menu.setTitle(self.tr("&Manager"))
         self.a_offline.setText(self.tr("Work offline"))
         self.a_settings.setText(self.tr("Settings…"))
+        self.a_reports.setText(self.tr("Reports…") + "\tShift+F11")
+        self.a_shift_receipts.setText(self.tr("Receipts of this shift…") + "\tF11")
         if self.drill_menu is not None:
             self.drill_menu.setTitle(self.tr("&Training drill"))
             self.a_tax_down.setText(self.tr("Tax service down"))
@@ -349,6 +355,12 @@ class MainWindow(QMainWindow):
             return True
         if key in (Qt.Key.Key_F9, Qt.Key.Key_F10) and page != "sign_in":
             self.open_report(z=key == Qt.Key.Key_F10)
+            return True
+        if key == Qt.Key.Key_F11 and page != "sign_in":  # Shift+F11: the manager's reports
+            if modifiers == Qt.KeyboardModifier.ShiftModifier:
+                self.open_reports()
+            else:
+                self.open_shift_receipts()
             return True
         if page != "selling":
             return False
@@ -546,6 +558,26 @@ class MainWindow(QMainWindow):
         else:
             await self.service.release_offline()
         self.refresh_status()
+
+    def open_reports(self) -> None:
+        """The manager's reports window (pos.ui.history_window), behind the manager PIN."""
+        self._manager(self.tr("Reports"), self._show_reports)
+
+    def _show_reports(self, shift_id: str | None = None) -> None:
+        from pos.ui.history_window import HistoryWindow
+
+        window = HistoryWindow(
+            self.running.journal.engine, running=self.running, shift_id=shift_id, parent=self
+        )
+        self._open(window)
+
+    def open_shift_receipts(self) -> None:
+        """The cashier's own receipts of the current shift: no manager PIN needed."""
+        shift = self.status.shift
+        if shift is None:
+            show_info(self, self.tr("No shift is open."))
+            return
+        self._show_reports(shift.id)
 
     def open_settings(self) -> None:
         self._manager(self.tr("Settings"), self._show_settings)

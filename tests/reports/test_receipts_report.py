@@ -3,6 +3,7 @@ seed, the inclusive Kyiv-day boundaries, and totals that equal the rows and the 
 
 from __future__ import annotations
 
+import itertools
 import json
 import sqlite3
 from collections.abc import Iterator
@@ -122,7 +123,7 @@ def test_several_orders_apply_in_sequence(sources: Sources) -> None:
     rows = report(sources, orders=["-shift", "operation" and "cashTotalSum", "-date"]).data
     keys = [(-r["shift"], r["cashTotalSum"]) for r in rows]
     assert keys == sorted(keys)
-    for a, b in zip(rows, rows[1:], strict=False):
+    for a, b in itertools.pairwise(rows):
         if (a["shift"], a["cashTotalSum"]) == (b["shift"], b["cashTotalSum"]):
             assert a["real_date"] >= b["real_date"]
 
@@ -135,11 +136,13 @@ def test_document_type_operation_and_payment_filters(sources: Sources) -> None:
         assert {r["document_type"] for r in rows} == {kind}
         assert len(rows) == sum(1 for r in everything if r["document_type"] == kind)
     returns = report(sources, operation_types=["income_return"]).data
-    assert returns and {r["operation"] for r in returns} == {"income_return"}
+    assert returns
+    assert {r["operation"] for r in returns} == {"income_return"}
     sales = report(sources, operation_types=["income"]).data
     assert len(sales) + len(returns) == sum(1 for r in everything if r["operation"])
     card = report(sources, payment_types=["cashless"]).data
-    assert card and all(r["ecashTotalSum"] > 0 for r in card)
+    assert card
+    assert all(r["ecashTotalSum"] > 0 for r in card)
     cash = report(sources, payment_types=["cash"]).data
     assert all(r["cashTotalSum"] != 0 or r["totalSum"] == 0 for r in cash)
     assert len({r["id"] for r in card} | {r["id"] for r in cash}) == sum(
@@ -150,7 +153,8 @@ def test_document_type_operation_and_payment_filters(sources: Sources) -> None:
 def test_shift_code_number_register_offline_sync_and_search_filters(sources: Sources) -> None:
     everything = report(sources).data
     second = report(sources, shifts=[2]).data
-    assert second and {r["shift"] for r in second} == {2}
+    assert second
+    assert {r["shift"] for r in second} == {2}
     assert {r["document_type"] for r in second} >= {"openShift", "closeShift", "receipt"}
     sample = next(r for r in everything if r["document_type"] == "receipt")
     assert [r["id"] for r in report(sources, fiscal_sign=sample["fiscal_code"]).data] == [
@@ -162,12 +166,15 @@ def test_shift_code_number_register_offline_sync_and_search_filters(sources: Sou
     assert report(sources, cashbox_ids=[FISCAL_NUMBER]).total == len(everything)
     assert report(sources, cashbox_ids=["someone else"]).total == 0
     offline = report(sources, offline=True).data
-    assert offline and all(r["offline"] for r in offline)
+    assert offline
+    assert all(r["offline"] for r in offline)
     assert len(offline) + report(sources, offline=False).total == len(everything)
     pending = report(sources, sync_states=["pending"]).data
-    assert pending and all(r["sync"] == "pending" and r["offline"] for r in pending)
+    assert pending
+    assert all(r["sync"] == "pending" and r["offline"] for r in pending)
     uploaded = report(sources, sync_states=["uploaded"]).data
-    assert uploaded and all(r["sync"] == "uploaded" for r in uploaded)
+    assert uploaded
+    assert all(r["sync"] == "uploaded" for r in uploaded)
     prefix = sample["fiscal_code"][:10]
     found = report(sources, search=prefix).data
     assert sample["id"] in {r["id"] for r in found}
