@@ -443,10 +443,12 @@ class HistoryWindow(KeyDialog):
                 f"<td align=right>{format_money(p['value'])}</td></tr>"
                 for p in detail["payments"]
             )
-            html += f"<h4>{self.tr('Lines')}</h4><table width=100%>{lines}</table>"
-            html += f"<h4>{self.tr('Payments')}</h4><table width=100%>{pays}</table>"
+            lines_title, payments_title = self.tr("Lines"), self.tr("Payments")
+            html += f"<h4>{lines_title}</h4><table width=100%>{lines}</table>"
+            html += f"<h4>{payments_title}</h4><table width=100%>{pays}</table>"
             if detail["rest"]:
-                html += f"<p>{self.tr('Change')}: {format_money(detail['rest'])}</p>"
+                change = self.tr("Change: {sum}").format(sum=format_money(detail["rest"]))
+                html += f"<p>{change}</p>"
             hint = self.tr("Enter or F2: the receipt with its QR, to reprint or save as PDF")
             html += f"<p><i>{hint}</i></p>"
         self.detail.setHtml(html)
@@ -512,7 +514,8 @@ class HistoryWindow(KeyDialog):
             return
         s = self.shifts[rows[0].row()]
         title = self.tr("Z-report") if s.z else self.tr("X-report")
-        html = f"<h3>{title} · {self.tr('Shift')} {s.serial}</h3><table>"
+        heading = self.tr("{report} · shift {serial}").format(report=title, serial=s.serial)
+        html = f"<h3>{heading}</h3><table>"
         for p in s.report.get("payments", []):
             html += f"<tr><td colspan=2><b>{_escape(str(p.get('type')))}</b></td></tr>"
             for name in ("sell_sum", "return_sum", "service_in", "service_out"):
