@@ -139,6 +139,9 @@ class HistoryWindow(KeyDialog):
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         self.table.verticalHeader().setDefaultSectionSize(24)
+        # Fitting columns looks at the visible rows only: never a fetch of pages nobody sees.
+        self.table.verticalHeader().setResizeContentsPrecision(0)
+        self.table.horizontalHeader().setResizeContentsPrecision(0)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.doubleClicked.connect(lambda _index: self.open_receipt())
         self.totals_label = QLabel()
@@ -384,6 +387,7 @@ class HistoryWindow(KeyDialog):
     # --- receipts ------------------------------------------------------------------------------
 
     def _loaded(self) -> None:
+        self.table.resizeColumnsToContents()
         if self.model.total and not self.table.currentIndex().isValid():
             self.table.selectRow(0)
         if not self.model.total:
