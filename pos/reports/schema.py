@@ -10,6 +10,8 @@ in), and instants are integer UTC microseconds.
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import Column, ColumnElement, Integer, MetaData, Table, Text, func, literal
 
 metadata = MetaData()
@@ -33,6 +35,10 @@ receipt = Table(
     Column("rest", Integer),
     Column("related_receipt_id", Text),
     Column("created_at", Integer),
+    # Kept by the journal's triggers (migration 4): the report date and the payments by type.
+    Column("report_at", Integer),
+    Column("cash_paid", Integer),
+    Column("cashless_paid", Integer),
 )
 
 receipt_line = Table(
@@ -115,14 +121,31 @@ setting = Table(
     Column("value", Text),
 )
 
-# Receipt states that are fiscal documents (fiscalised online, or offline with a local code).
+# Receipt states that are fiscal documents (fiscalised online, or offline with a local code),
+# and those that are not (in flight, refused, superseded).
 FISCAL_STATES: tuple[str, ...] = ("done", "offline_issued", "uploaded")
+NOT_FISCAL_STATES: tuple[str, ...] = ("committed", "sending", "failed", "void")
 
 
 def receipt_instant() -> ColumnElement[int]:
-    """When the receipt was fiscalised (its fiscal date; the commit time if the server gave
-    none). The v4 journal migration indexes exactly this expression."""
-    return func.coalesce(receipt.c.fiscal_date, receipt.c.created_at)
+    """When the receipt was fiscalised: its fiscal date, or its commit time while the server
+    gave none (``report_at``, kept by the journal's triggers and indexed)."""
+    return receipt.c.report_at
+
+
+def is_fiscal(table: Any = None) -> ColumnElement[bool]:
+    """The receipt is a fiscal document. Written as NOT IN so that SQLite walks the report-date
+    index rather than the (unselective) state index."""
+    return (receipt if table is None else table).c.state.not_in(NOT_FISCAL_STATES)
+
+
+def cash_of_receipt() -> ColumnElement[int]:
+    """Cash that stayed in the drawer: cash paid less the change."""
+    return receipt.c.cash_paid - receipt.c.rest
+
+
+def card_of_receipt() -> ColumnElement[int]:
+    return receipt.c.cashless_paid
 
 
 def shift_open_instant() -> ColumnElement[int]:

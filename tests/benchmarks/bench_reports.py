@@ -95,7 +95,9 @@ def main() -> int:
     from PySide6.QtWidgets import QApplication
 
     from pos.ui.history_window import HistoryWindow
+    from pos.ui.qt_compat import guard_singleton_refcounts
 
+    guard_singleton_refcounts()  # the PySide6 6.12 / Python 3.11 workaround the app applies
     app = QApplication.instance() or QApplication([])
     firsts, pages = [], []
     for _ in range(max(3, args.runs // 4)):
