@@ -4,11 +4,11 @@ offline sales, a return, cash in and out, a Z; the report agrees with Checkbox's
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import csv
 import io
 import json
-import subprocess
-import sys
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -20,20 +20,26 @@ from pydantic import SecretStr
 from pos import config as app_config
 from pos.app import open_register
 from pos.checkbox import CheckboxClient, PinSignIn, Session
+from pos.cli import main
 from pos.domain.offline_limits import KYIV
 from pos.journal.journal import default_journal_path
 from pos.sandbox.server import RunningSandbox
 
 
-def report(*args: str, expect: int = 0) -> subprocess.CompletedProcess[str]:
-    done = subprocess.run(
-        [sys.executable, "-m", "pos", "report", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode == expect, (done.stdout, done.stderr)
-    return done
+@dataclass
+class Done:
+    stdout: str
+    stderr: str
+
+
+def report(*args: str, expect: int = 0) -> Done:
+    """`pos report …` in this process (it loads neither Qt nor the network; the register's own
+    commands above run as separate processes, as a kiosk runs them)."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        status = main(["report", *args])
+    assert status == expect, (out.getvalue(), err.getvalue())
+    return Done(out.getvalue(), err.getvalue())
 
 
 def cash_moves(data: Path) -> None:
@@ -61,7 +67,8 @@ async def server_receipts(sandbox: RunningSandbox, ids: list[str]) -> dict[str, 
         return {rid: await client.receipt(rid) for rid in ids}
 
 
-@pytest.mark.timeout(300)
+@pytest.mark.slow  # a dozen register processes against the sandbox: about a minute
+@pytest.mark.timeout(600)
 def test_the_report_agrees_with_checkbox(sandbox: RunningSandbox, tmp_path: Path) -> None:
     sandbox.control("POST", "/sandbox/rate-limits", {"enabled": False})
     data = tmp_path / "kiosk"
@@ -90,6 +97,15 @@ def test_the_report_agrees_with_checkbox(sandbox: RunningSandbox, tmp_path: Path
         data, "register", "return", "--receipt", cash_sale["fiscal_code"], "--item", "1002:1"
     )
     x = pos(data, "register", "x-report")
+    open_shift = json.loads(report("shifts", "--journal", str(journal), *window, "--json").stdout)
+    (current,) = open_shift["data"]
+    assert current["z"] is False
+    assert current["report"]["balance"] == x["local"]["balance"] == x["expected_cash"]
+    assert current["report"]["payments"] == [
+        {k: p[k] for k in current["report"]["payments"][0]} for p in x["local"]["payments"]
+    ]
+    for key in ("sell_receipts_count", "return_receipts_count", "discounts_sum"):
+        assert current["report"][key] == x["local"][key]
     closed = pos(
         data, "register", "close-shift", "--counted", f"{x['expected_cash'] / 100 + 1:.2f}"
     )
