@@ -238,8 +238,8 @@ class ReceiptsModel(QAbstractTableModel):
             return self.operation_names.get(str(value), str(value))
         if name == "sync":
             return self.sync_names.get(str(value), str(value))
-        if name == "doc_number" and not value:
-            return ""
+        if name in ("doc_number", "number") and not value:
+            return ""  # shift documents have no receipt numbers
         return "" if value is None else str(value)
 
     @override
