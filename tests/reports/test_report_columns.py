@@ -42,3 +42,24 @@ def test_report_date_and_payments_follow_the_receipt(tmp_path: Path) -> None:
         journal.receipts.mark_sending("r-1", T)
         journal.receipts.mark_done("r-1", T + timedelta(seconds=4), "FC-1", fiscal)
         assert _columns(journal, "r-1") == (to_micros(fiscal), 10000, 7000)
+
+
+def test_the_benchmark_generator_writes_what_the_triggers_would(tmp_path: Path) -> None:
+    import sqlite3
+    from datetime import date
+
+    from .generated import generate
+
+    columns = "SELECT id, report_at, cash_paid, cashless_paid FROM receipt ORDER BY rowid"
+    found = []
+    for bulk in (False, True):
+        path = tmp_path / f"journal-{bulk}.sqlite"
+        generate(path, first_day=date(2026, 2, 1), days=2, per_day=30, bulk=bulk)
+        connection = sqlite3.connect(path)
+        found.append(connection.execute(columns).fetchall())
+        triggers = connection.execute(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'receipt_%'"
+        ).fetchone()[0]
+        assert triggers == 5
+        connection.close()
+    assert found[0] == found[1]
