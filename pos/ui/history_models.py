@@ -63,14 +63,21 @@ class JournalReader(QObject):
         return token
 
     def _work(self, token: int, work: Callable[[Sources], Any]) -> None:
+        result: Any = None
+        error_text: str | None = None
         try:
             with self.engine.connect() as connection:
                 result = work([(connection, register_of(connection))])
         except Exception as error:  # reported to the window, in the user's language there
             log.exception("report query failed")
-            self.failed.emit(token, str(error))
+            error_text = str(error)
+        try:
+            if error_text is None:
+                self.done.emit(token, result)
+            else:
+                self.failed.emit(token, error_text)
+        except RuntimeError:  # the window closed meanwhile: nobody is waiting for the answer
             return
-        self.done.emit(token, result)
 
     def _deliver(self, token: int, result: object) -> None:
         callbacks = self._callbacks.pop(token, None)
@@ -87,8 +94,10 @@ class JournalReader(QObject):
         return bool(self._callbacks)
 
     def shutdown(self) -> None:
+        """Forget what was asked and stop; a query still running finishes on its own thread
+        (the GUI thread never waits for it)."""
         self._callbacks.clear()
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        self._pool.shutdown(wait=False, cancel_futures=True)
 
 
 COLUMNS: tuple[tuple[str, str], ...] = (

@@ -146,6 +146,7 @@ def test_the_cashier_sees_this_shift_opens_and_reprints_a_receipt(
         ReceiptDialog, "print_document", lambda self, html, config, what: printed.append(html)
     )
     window.open_receipt()
+    qtbot.waitUntil(lambda: hasattr(window, "receipt_dialog"))
     dialog = window.receipt_dialog
     assert isinstance(dialog, ReceiptDialog)
     assert dialog.receipt.id == sale.id
