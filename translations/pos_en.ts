@@ -315,372 +315,372 @@
 <context>
     <name>HistoryWindow</name>
     <message>
-        <location filename="../pos/ui/history_window.py" line="224"/>
+        <location filename="../pos/ui/history_window.py" line="229"/>
         <source>Receipts of this shift</source>
         <translation>Receipts of this shift</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="224"/>
+        <location filename="../pos/ui/history_window.py" line="229"/>
         <source>Reports</source>
         <translation>Reports</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="226"/>
+        <location filename="../pos/ui/history_window.py" line="231"/>
         <source>&amp;Period:</source>
         <translation>&amp;Period:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="227"/>
+        <location filename="../pos/ui/history_window.py" line="232"/>
         <source>From:</source>
         <translation>From:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="228"/>
+        <location filename="../pos/ui/history_window.py" line="233"/>
         <source>To:</source>
         <translation>To:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="229"/>
+        <location filename="../pos/ui/history_window.py" line="234"/>
         <source>&amp;Type:</source>
         <translation>&amp;Type:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="230"/>
+        <location filename="../pos/ui/history_window.py" line="235"/>
         <source>Pa&amp;yment:</source>
         <translation>Pa&amp;yment:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="231"/>
+        <location filename="../pos/ui/history_window.py" line="236"/>
         <source>S&amp;hift:</source>
         <translation>S&amp;hift:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="232"/>
+        <location filename="../pos/ui/history_window.py" line="237"/>
         <source>&amp;Search:</source>
         <translation>&amp;Search:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="237"/>
+        <location filename="../pos/ui/history_window.py" line="242"/>
         <source>Today</source>
         <translation>Today</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="238"/>
+        <location filename="../pos/ui/history_window.py" line="243"/>
         <source>Yesterday</source>
         <translation>Yesterday</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="239"/>
+        <location filename="../pos/ui/history_window.py" line="244"/>
         <source>This week</source>
         <translation>This week</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="240"/>
+        <location filename="../pos/ui/history_window.py" line="245"/>
         <source>This month</source>
         <translation>This month</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="241"/>
+        <location filename="../pos/ui/history_window.py" line="246"/>
         <source>Custom</source>
         <translation>Custom</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="247"/>
+        <location filename="../pos/ui/history_window.py" line="252"/>
         <source>All documents</source>
         <translation>All documents</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="248"/>
-        <location filename="../pos/ui/history_window.py" line="299"/>
-        <location filename="../pos/ui/history_window.py" line="313"/>
+        <location filename="../pos/ui/history_window.py" line="253"/>
+        <location filename="../pos/ui/history_window.py" line="304"/>
+        <location filename="../pos/ui/history_window.py" line="318"/>
         <source>Sales</source>
         <translation>Sales</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="249"/>
-        <location filename="../pos/ui/history_window.py" line="300"/>
-        <location filename="../pos/ui/history_window.py" line="314"/>
+        <location filename="../pos/ui/history_window.py" line="254"/>
+        <location filename="../pos/ui/history_window.py" line="305"/>
+        <location filename="../pos/ui/history_window.py" line="319"/>
         <source>Returns</source>
         <translation>Returns</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="250"/>
+        <location filename="../pos/ui/history_window.py" line="255"/>
         <source>Service cash in</source>
         <translation>Service cash in</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="251"/>
+        <location filename="../pos/ui/history_window.py" line="256"/>
         <source>Service cash out</source>
         <translation>Service cash out</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="252"/>
+        <location filename="../pos/ui/history_window.py" line="257"/>
         <source>Cash withdrawals</source>
         <translation>Cash withdrawals</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="253"/>
+        <location filename="../pos/ui/history_window.py" line="258"/>
         <source>Shift open/close</source>
         <translation>Shift open/close</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="258"/>
+        <location filename="../pos/ui/history_window.py" line="263"/>
         <source>Any payment</source>
         <translation>Any payment</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="258"/>
-        <location filename="../pos/ui/history_window.py" line="270"/>
-        <location filename="../pos/ui/history_window.py" line="547"/>
+        <location filename="../pos/ui/history_window.py" line="263"/>
+        <location filename="../pos/ui/history_window.py" line="275"/>
+        <location filename="../pos/ui/history_window.py" line="556"/>
         <source>Cash</source>
         <translation>Cash</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="258"/>
-        <location filename="../pos/ui/history_window.py" line="271"/>
-        <location filename="../pos/ui/history_window.py" line="547"/>
+        <location filename="../pos/ui/history_window.py" line="263"/>
+        <location filename="../pos/ui/history_window.py" line="276"/>
+        <location filename="../pos/ui/history_window.py" line="556"/>
         <source>Card</source>
         <translation>Card</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="260"/>
+        <location filename="../pos/ui/history_window.py" line="265"/>
         <source>fiscal code or document number (Ctrl+F)</source>
         <translation>fiscal code or document number (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="261"/>
+        <location filename="../pos/ui/history_window.py" line="266"/>
         <source>all</source>
         <translation>all</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="263"/>
+        <location filename="../pos/ui/history_window.py" line="268"/>
         <source>Date</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="264"/>
-        <location filename="../pos/ui/history_window.py" line="295"/>
+        <location filename="../pos/ui/history_window.py" line="269"/>
+        <location filename="../pos/ui/history_window.py" line="300"/>
         <source>Shift</source>
         <translation>Shift</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="265"/>
+        <location filename="../pos/ui/history_window.py" line="270"/>
         <source>No. in shift</source>
         <translation>No. in shift</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="266"/>
+        <location filename="../pos/ui/history_window.py" line="271"/>
         <source>Doc. no.</source>
         <translation>Doc. no.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="267"/>
+        <location filename="../pos/ui/history_window.py" line="272"/>
         <source>Document</source>
         <translation>Document</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="268"/>
+        <location filename="../pos/ui/history_window.py" line="273"/>
         <source>Operation</source>
         <translation>Operation</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="269"/>
+        <location filename="../pos/ui/history_window.py" line="274"/>
         <source>Total</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="272"/>
+        <location filename="../pos/ui/history_window.py" line="277"/>
         <source>Fiscal code</source>
         <translation>Fiscal code</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="273"/>
+        <location filename="../pos/ui/history_window.py" line="278"/>
         <source>Upload</source>
         <translation>Upload</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="276"/>
+        <location filename="../pos/ui/history_window.py" line="281"/>
         <source>sale</source>
         <translation>sale</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="277"/>
+        <location filename="../pos/ui/history_window.py" line="282"/>
         <source>return</source>
         <translation>return</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="281"/>
+        <location filename="../pos/ui/history_window.py" line="286"/>
         <source>online</source>
         <translation>online</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="282"/>
+        <location filename="../pos/ui/history_window.py" line="287"/>
         <source>offline, not sent</source>
         <translation>offline, not sent</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="283"/>
+        <location filename="../pos/ui/history_window.py" line="288"/>
         <source>offline, sent</source>
         <translation>offline, sent</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="285"/>
-        <location filename="../pos/ui/history_window.py" line="577"/>
+        <location filename="../pos/ui/history_window.py" line="290"/>
+        <location filename="../pos/ui/history_window.py" line="578"/>
         <source>Receipts</source>
         <translation>Receipts</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="286"/>
+        <location filename="../pos/ui/history_window.py" line="291"/>
         <source>Shifts</source>
         <translation>Shifts</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="287"/>
+        <location filename="../pos/ui/history_window.py" line="292"/>
         <source>Charts</source>
         <translation>Charts</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="288"/>
+        <location filename="../pos/ui/history_window.py" line="293"/>
         <source>Open receipt</source>
         <translation>Open receipt</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="289"/>
+        <location filename="../pos/ui/history_window.py" line="294"/>
         <source>CSV</source>
         <translation>CSV</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="290"/>
+        <location filename="../pos/ui/history_window.py" line="295"/>
         <source>XLSX</source>
         <translation>XLSX</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="291"/>
+        <location filename="../pos/ui/history_window.py" line="296"/>
         <source>PDF</source>
         <translation>PDF</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="292"/>
+        <location filename="../pos/ui/history_window.py" line="297"/>
         <source>Close</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="296"/>
+        <location filename="../pos/ui/history_window.py" line="301"/>
         <source>Opened</source>
         <translation>Opened</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="297"/>
+        <location filename="../pos/ui/history_window.py" line="302"/>
         <source>Closed</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="298"/>
+        <location filename="../pos/ui/history_window.py" line="303"/>
         <source>Report</source>
         <translation>Report</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="301"/>
+        <location filename="../pos/ui/history_window.py" line="306"/>
         <source>Expected cash</source>
         <translation>Expected cash</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="302"/>
+        <location filename="../pos/ui/history_window.py" line="307"/>
         <source>Counted</source>
         <translation>Counted</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="303"/>
+        <location filename="../pos/ui/history_window.py" line="308"/>
         <source>Difference</source>
         <translation>Difference</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="308"/>
+        <location filename="../pos/ui/history_window.py" line="313"/>
         <source>Sales by day</source>
         <translation>Sales by day</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="309"/>
+        <location filename="../pos/ui/history_window.py" line="314"/>
         <source>Sales by hour</source>
         <translation>Sales by hour</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="310"/>
+        <location filename="../pos/ui/history_window.py" line="315"/>
         <source>Payment mix</source>
         <translation>Payment mix</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="311"/>
+        <location filename="../pos/ui/history_window.py" line="316"/>
         <source>Top goods</source>
         <translation>Top goods</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="368"/>
+        <location filename="../pos/ui/history_window.py" line="373"/>
         <source>Counting…</source>
         <translation>Counting…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="390"/>
+        <location filename="../pos/ui/history_window.py" line="396"/>
         <source>No documents in this period.</source>
         <translation>No documents in this period.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="401"/>
+        <location filename="../pos/ui/history_window.py" line="407"/>
         <source>{count} documents · sales {sales} · returns {returns} · cash {cash} · card {card}</source>
         <translation>{count} documents · sales {sales} · returns {returns} · cash {cash} · card {card}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="412"/>
+        <location filename="../pos/ui/history_window.py" line="418"/>
         <source>The journal could not be read: {error}</source>
         <translation>The journal could not be read: {error}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="446"/>
+        <location filename="../pos/ui/history_window.py" line="452"/>
         <source>Lines</source>
         <translation>Lines</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="446"/>
+        <location filename="../pos/ui/history_window.py" line="452"/>
         <source>Payments</source>
         <translation>Payments</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="450"/>
+        <location filename="../pos/ui/history_window.py" line="456"/>
         <source>Change: {sum}</source>
         <translation>Change: {sum}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="452"/>
+        <location filename="../pos/ui/history_window.py" line="458"/>
         <source>Enter or F2: the receipt with its QR, to reprint or save as PDF</source>
         <translation>Enter or F2: the receipt with its QR, to reprint or save as PDF</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="467"/>
+        <location filename="../pos/ui/history_window.py" line="473"/>
         <source>Receipts open from the register&apos;s window.</source>
         <translation>Receipts open from the register&apos;s window.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="516"/>
+        <location filename="../pos/ui/history_window.py" line="525"/>
         <source>Z-report</source>
         <translation>Z-report</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="516"/>
+        <location filename="../pos/ui/history_window.py" line="525"/>
         <source>X-report</source>
         <translation>X-report</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="517"/>
+        <location filename="../pos/ui/history_window.py" line="526"/>
         <source>{report} · shift {serial}</source>
         <translation>{report} · shift {serial}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="553"/>
+        <location filename="../pos/ui/history_window.py" line="562"/>
         <source>Export</source>
         <translation>Export</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="584"/>
+        <location filename="../pos/ui/history_window.py" line="604"/>
         <source>Saved {count} rows to {path}</source>
         <translation>Saved {count} rows to {path}</translation>
     </message>
