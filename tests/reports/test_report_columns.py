@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from pos.journal import Journal
 from pos.journal.instants import to_micros
 from pos.journal.records import NewReceipt, ReceiptLine, ReceiptPayment
@@ -63,3 +65,18 @@ def test_the_benchmark_generator_writes_what_the_triggers_would(tmp_path: Path) 
         assert triggers == 5
         connection.close()
     assert found[0] == found[1]
+
+
+def test_a_journal_from_before_the_reports_is_refused_clearly(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import sqlite3
+
+    from pos.cli import main
+
+    path = tmp_path / "old.sqlite"
+    connection = sqlite3.connect(path)
+    connection.execute("PRAGMA user_version = 3")
+    connection.close()
+    assert main(["report", "receipts", "--journal", str(path)]) == 2
+    assert "schema version 3" in capsys.readouterr().err
