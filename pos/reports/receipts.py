@@ -719,9 +719,30 @@ def receipts_report(
     sources: Sequence[Source], query: ReceiptsQuery, *, with_totals: bool = True
 ) -> ReceiptsAnswer:
     """The receipts report over one or several registers' journals, merged as one."""
-    chosen = [
+    chosen = _chosen(sources, query)
+    data = _data(chosen, query)
+    if with_totals:
+        parts = [_totals(c, query) for c, _ in chosen]
+        totals = _sum_totals(parts)
+        total = int(totals["count"])
+    else:
+        totals = {}
+        total = sum(_count(c, query) for c, _ in chosen)
+    return ReceiptsAnswer(data, total, totals)
+
+
+def receipts_page(sources: Sequence[Source], query: ReceiptsQuery) -> list[dict[str, Any]]:
+    """Only the rows of the query's page (the window's paging: the count is already known)."""
+    return _data(_chosen(sources, query), query)
+
+
+def _chosen(sources: Sequence[Source], query: ReceiptsQuery) -> list[Source]:
+    return [
         (c, r) for c, r in sources if not query.cashbox_ids or r.fiscal_number in query.cashbox_ids
     ]
+
+
+def _data(chosen: Sequence[Source], query: ReceiptsQuery) -> list[dict[str, Any]]:
     ordered = [o for o in query.orders if o.removeprefix("-") in ORDER_KEYS]
     if len(chosen) == 1 and not any(o.removeprefix("-") in ("rn", "fn") for o in ordered):
         connection, register = chosen[0]
@@ -735,18 +756,13 @@ def receipts_report(
         keys.sort(key=_compare(ordered))
         end = None if query.limit is None else query.offset + query.limit
         keys = keys[query.offset : end]
-        by_source = {id(r): c for c, r in chosen}
-        data = []
-        for key in keys:  # details per register, in page order
-            data += _rows(by_source[id(key.register)], [key])
-    if with_totals:
-        parts = [_totals(c, query) for c, _ in chosen]
-        totals = _sum_totals(parts)
-        total = int(totals["count"])
-    else:
-        totals = {}
-        total = sum(_count(c, query) for c, _ in chosen)
-    return ReceiptsAnswer(data, total, totals)
+        rows: dict[int, dict[str, Any]] = {}
+        for connection, register in chosen:  # details register by register, then page order
+            mine = [i for i, k in enumerate(keys) if k.register is register]
+            for i, row in zip(mine, _rows(connection, [keys[i] for i in mine]), strict=True):
+                rows[i] = row
+        data = [rows[i] for i in range(len(keys))]
+    return data
 
 
 def count(sources: Sequence[Source], query: ReceiptsQuery) -> int:

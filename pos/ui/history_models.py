@@ -27,7 +27,13 @@ from sqlalchemy import Connection, Engine
 from typing_extensions import override
 
 from pos.domain.money import format_money
-from pos.reports.receipts import ReceiptsAnswer, ReceiptsQuery, receipts_report, totals
+from pos.reports.receipts import (
+    ReceiptsAnswer,
+    ReceiptsQuery,
+    receipts_page,
+    receipts_report,
+    totals,
+)
 from pos.reports.sources import Register, register_of
 
 log = logging.getLogger(__name__)
@@ -45,7 +51,9 @@ class JournalReader(QObject):
     def __init__(self, engine: Engine, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.engine = engine
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reports")
+        # Two lanes: pages and details never queue behind a month's totals, a chart or an export.
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reports-pages")
+        self._slow = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reports-totals")
         self._tokens = itertools.count(1)
         self._callbacks: dict[int, tuple[Callable[[Any], None], Callable[[str], None] | None]] = {}
         self.done.connect(self._deliver)
@@ -56,10 +64,14 @@ class JournalReader(QObject):
         work: Callable[[Sources], Any],
         on_done: Callable[[Any], None],
         on_error: Callable[[str], None] | None = None,
+        *,
+        slow: bool = False,
     ) -> int:
+        """Run ``work(sources)`` off the GUI thread; ``slow`` for whole-period reads (totals,
+        shifts, charts, exports), which take the second lane."""
         token = next(self._tokens)
         self._callbacks[token] = (on_done, on_error)
-        self._pool.submit(self._work, token, work)
+        (self._slow if slow else self._pool).submit(self._work, token, work)
         return token
 
     def _work(self, token: int, work: Callable[[Sources], Any]) -> None:
@@ -98,6 +110,7 @@ class JournalReader(QObject):
         (the GUI thread never waits for it)."""
         self._callbacks.clear()
         self._pool.shutdown(wait=False, cancel_futures=True)
+        self._slow.shutdown(wait=False, cancel_futures=True)
 
 
 COLUMNS: tuple[tuple[str, str], ...] = (
@@ -159,6 +172,7 @@ class ReceiptsModel(QAbstractTableModel):
             lambda sources: totals(sources, query),
             lambda result: self._totals(generation, result),
             self.failed.emit,
+            slow=True,
         )
 
     def _first(self, generation: int, answer: ReceiptsAnswer) -> None:
@@ -182,7 +196,7 @@ class ReceiptsModel(QAbstractTableModel):
         generation = self._generation
         query = self.query.with_page(PAGE_SIZE, page * PAGE_SIZE)
         self.reader.run(
-            lambda sources: receipts_report(sources, query, with_totals=False).data,
+            lambda sources: receipts_page(sources, query),
             lambda rows: self._page(generation, page, rows),
             self.failed.emit,
         )

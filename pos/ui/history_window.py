@@ -41,7 +41,7 @@ from pos.domain.offline_limits import KYIV
 from pos.reports import export
 from pos.reports.detail import receipt_detail
 from pos.reports.periods import Bucket, Period
-from pos.reports.receipts import ReceiptsQuery, receipts_report
+from pos.reports.receipts import ReceiptsQuery, receipts_page
 from pos.reports.sales import by_payment, by_time, top_goods
 from pos.reports.shifts import ShiftSummary, shift_summaries
 from pos.ui.history_charts import ChartPane
@@ -491,7 +491,9 @@ class HistoryWindow(KeyDialog):
 
     def refresh_shifts(self) -> None:
         period = self.period()
-        self.reader.run(lambda sources: shift_summaries(sources, period), self._shifts_loaded)
+        self.reader.run(
+            lambda sources: shift_summaries(sources, period), self._shifts_loaded, slow=True
+        )
 
     def _shifts_loaded(self, summaries: list[ShiftSummary]) -> None:
         self.shifts = summaries
@@ -550,7 +552,9 @@ class HistoryWindow(KeyDialog):
                 return by_payment(sources, period)
             return top_goods(sources, period, top=10)
 
-        self.reader.run(work, lambda rows: self.charts.show_rows(kind, rows, self._pay_names()))
+        self.reader.run(
+            work, lambda rows: self.charts.show_rows(kind, rows, self._pay_names()), slow=True
+        )
 
     def _pay_names(self) -> dict[str, str]:
         return {"CASH": self.tr("Cash"), "CASHLESS": self.tr("Card")}
@@ -578,7 +582,7 @@ class HistoryWindow(KeyDialog):
         sheet, footer = self.tr("Receipts"), self.totals_label.text()
 
         def work(sources: Sources) -> tuple[int, str]:
-            rows = receipts_report(sources, query, with_totals=False).data
+            rows = receipts_page(sources, query)
             shown = [
                 {**r, "operation": operations.get(r["operation"], r["operation"]),
                  "sync": syncs.get(r["sync"], r["sync"])}
@@ -604,7 +608,7 @@ class HistoryWindow(KeyDialog):
             self.show_notice(self.tr("Saved {count} rows to {path}").format(
                 count=count, path=path))  # fmt: skip
 
-        self.reader.run(work, done, self._failed)
+        self.reader.run(work, done, self._failed, slow=True)
 
     @override
     def closeEvent(self, event: QCloseEvent) -> None:
