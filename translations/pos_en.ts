@@ -431,14 +431,14 @@
     <message>
         <location filename="../pos/ui/history_window.py" line="263"/>
         <location filename="../pos/ui/history_window.py" line="275"/>
-        <location filename="../pos/ui/history_window.py" line="556"/>
+        <location filename="../pos/ui/history_window.py" line="560"/>
         <source>Cash</source>
         <translation>Cash</translation>
     </message>
     <message>
         <location filename="../pos/ui/history_window.py" line="263"/>
         <location filename="../pos/ui/history_window.py" line="276"/>
-        <location filename="../pos/ui/history_window.py" line="556"/>
+        <location filename="../pos/ui/history_window.py" line="560"/>
         <source>Card</source>
         <translation>Card</translation>
     </message>
@@ -525,7 +525,7 @@
     </message>
     <message>
         <location filename="../pos/ui/history_window.py" line="290"/>
-        <location filename="../pos/ui/history_window.py" line="578"/>
+        <location filename="../pos/ui/history_window.py" line="582"/>
         <source>Receipts</source>
         <translation>Receipts</translation>
     </message>
@@ -660,27 +660,27 @@
         <translation>Receipts open from the register&apos;s window.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="525"/>
+        <location filename="../pos/ui/history_window.py" line="527"/>
         <source>Z-report</source>
         <translation>Z-report</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="525"/>
+        <location filename="../pos/ui/history_window.py" line="527"/>
         <source>X-report</source>
         <translation>X-report</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="526"/>
+        <location filename="../pos/ui/history_window.py" line="528"/>
         <source>{report} · shift {serial}</source>
         <translation>{report} · shift {serial}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="562"/>
+        <location filename="../pos/ui/history_window.py" line="566"/>
         <source>Export</source>
         <translation>Export</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="604"/>
+        <location filename="../pos/ui/history_window.py" line="608"/>
         <source>Saved {count} rows to {path}</source>
         <translation>Saved {count} rows to {path}</translation>
     </message>
@@ -772,20 +772,20 @@
     </message>
     <message>
         <location filename="../pos/ui/main_window.py" line="227"/>
-        <location filename="../pos/ui/main_window.py" line="488"/>
+        <location filename="../pos/ui/main_window.py" line="490"/>
         <source>Return</source>
         <translation>Return</translation>
     </message>
     <message>
         <location filename="../pos/ui/main_window.py" line="228"/>
-        <location filename="../pos/ui/main_window.py" line="476"/>
+        <location filename="../pos/ui/main_window.py" line="478"/>
         <source>Cash in/out</source>
         <translation>Cash in/out</translation>
     </message>
     <message>
         <location filename="../pos/ui/main_window.py" line="229"/>
         <location filename="../pos/ui/main_window.py" line="241"/>
-        <location filename="../pos/ui/main_window.py" line="447"/>
+        <location filename="../pos/ui/main_window.py" line="449"/>
         <source>X-report</source>
         <translation>X-report</translation>
     </message>
@@ -811,7 +811,7 @@
     </message>
     <message>
         <location filename="../pos/ui/main_window.py" line="237"/>
-        <location filename="../pos/ui/main_window.py" line="452"/>
+        <location filename="../pos/ui/main_window.py" line="454"/>
         <source>Return…</source>
         <translation>Return…</translation>
     </message>
@@ -827,19 +827,19 @@
     </message>
     <message>
         <location filename="../pos/ui/main_window.py" line="240"/>
-        <location filename="../pos/ui/main_window.py" line="466"/>
+        <location filename="../pos/ui/main_window.py" line="468"/>
         <source>Cash withdrawal by card…</source>
         <translation>Cash withdrawal by card…</translation>
     </message>
     <message>
         <location filename="../pos/ui/main_window.py" line="242"/>
-        <location filename="../pos/ui/main_window.py" line="449"/>
+        <location filename="../pos/ui/main_window.py" line="451"/>
         <source>Z-report (close the shift)</source>
         <translation>Z-report (close the shift)</translation>
     </message>
     <message>
         <location filename="../pos/ui/main_window.py" line="243"/>
-        <location filename="../pos/ui/main_window.py" line="454"/>
+        <location filename="../pos/ui/main_window.py" line="456"/>
         <source>Sign out</source>
         <translation>Sign out</translation>
     </message>
@@ -855,7 +855,7 @@
     </message>
     <message>
         <location filename="../pos/ui/main_window.py" line="246"/>
-        <location filename="../pos/ui/main_window.py" line="550"/>
+        <location filename="../pos/ui/main_window.py" line="552"/>
         <source>Work offline</source>
         <translation>Work offline</translation>
     </message>
@@ -911,7 +911,7 @@
     </message>
     <message>
         <location filename="../pos/ui/main_window.py" line="258"/>
-        <location filename="../pos/ui/main_window.py" line="432"/>
+        <location filename="../pos/ui/main_window.py" line="434"/>
         <source>Keys</source>
         <translation>Keys</translation>
     </message>
@@ -972,74 +972,84 @@
     </message>
     <message>
         <location filename="../pos/ui/main_window.py" line="426"/>
+        <source>F11 — receipts of this shift (list, receipt, reprint)</source>
+        <translation>F11 — receipts of this shift (list, receipt, reprint)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="427"/>
+        <source>Shift+F11 — reports: receipts history, shifts, charts (manager&apos;s PIN)</source>
+        <translation>Shift+F11 — reports: receipts history, shifts, charts (manager&apos;s PIN)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="428"/>
         <source>F12 — pay</source>
         <translation>F12 — pay</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="427"/>
+        <location filename="../pos/ui/main_window.py" line="429"/>
         <source>Enter — add the highlighted good / confirm</source>
         <translation>Enter — add the highlighted good / confirm</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="428"/>
+        <location filename="../pos/ui/main_window.py" line="430"/>
         <source>Esc — clear the search / cancel the receipt / close a dialog</source>
         <translation>Esc — clear the search / cancel the receipt / close a dialog</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="429"/>
+        <location filename="../pos/ui/main_window.py" line="431"/>
         <source>+ / − — one piece more / less;  Del — remove the line</source>
         <translation>+ / − — one piece more / less;  Del — remove the line</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="430"/>
+        <location filename="../pos/ui/main_window.py" line="432"/>
         <source>↑ ↓ — move in the results or in the cart</source>
         <translation>↑ ↓ — move in the results or in the cart</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="451"/>
+        <location filename="../pos/ui/main_window.py" line="453"/>
         <source>Cash in / cash out…</source>
         <translation>Cash in / cash out…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="464"/>
+        <location filename="../pos/ui/main_window.py" line="466"/>
         <source>Cash in (service deposit)…</source>
         <translation>Cash in (service deposit)…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="465"/>
+        <location filename="../pos/ui/main_window.py" line="467"/>
         <source>Cash out (service withdrawal)…</source>
         <translation>Cash out (service withdrawal)…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="470"/>
+        <location filename="../pos/ui/main_window.py" line="472"/>
         <source>{what} is not available in this version.</source>
         <translation>{what} is not available in this version.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="496"/>
-        <location filename="../pos/ui/main_window.py" line="578"/>
+        <location filename="../pos/ui/main_window.py" line="498"/>
+        <location filename="../pos/ui/main_window.py" line="580"/>
         <source>No shift is open.</source>
         <translation>No shift is open.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="501"/>
-        <location filename="../pos/ui/main_window.py" line="564"/>
+        <location filename="../pos/ui/main_window.py" line="503"/>
+        <location filename="../pos/ui/main_window.py" line="566"/>
         <source>Reports</source>
         <translation>Reports</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="533"/>
+        <location filename="../pos/ui/main_window.py" line="535"/>
         <source>Finish or cancel the receipts in progress first.</source>
         <translation>Finish or cancel the receipts in progress first.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="550"/>
+        <location filename="../pos/ui/main_window.py" line="552"/>
         <source>End offline work</source>
         <translation>End offline work</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="583"/>
-        <location filename="../pos/ui/main_window.py" line="589"/>
+        <location filename="../pos/ui/main_window.py" line="585"/>
+        <location filename="../pos/ui/main_window.py" line="591"/>
         <source>Settings</source>
         <translation>Settings</translation>
     </message>

@@ -431,14 +431,14 @@
     <message>
         <location filename="../pos/ui/history_window.py" line="263"/>
         <location filename="../pos/ui/history_window.py" line="275"/>
-        <location filename="../pos/ui/history_window.py" line="556"/>
+        <location filename="../pos/ui/history_window.py" line="560"/>
         <source>Cash</source>
         <translation>Готівка</translation>
     </message>
     <message>
         <location filename="../pos/ui/history_window.py" line="263"/>
         <location filename="../pos/ui/history_window.py" line="276"/>
-        <location filename="../pos/ui/history_window.py" line="556"/>
+        <location filename="../pos/ui/history_window.py" line="560"/>
         <source>Card</source>
         <translation>Картка</translation>
     </message>
@@ -525,7 +525,7 @@
     </message>
     <message>
         <location filename="../pos/ui/history_window.py" line="290"/>
-        <location filename="../pos/ui/history_window.py" line="578"/>
+        <location filename="../pos/ui/history_window.py" line="582"/>
         <source>Receipts</source>
         <translation>Чеки</translation>
     </message>
@@ -660,27 +660,27 @@
         <translation>Чеки відкриваються з вікна каси.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="525"/>
+        <location filename="../pos/ui/history_window.py" line="527"/>
         <source>Z-report</source>
         <translation>Z-звіт</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="525"/>
+        <location filename="../pos/ui/history_window.py" line="527"/>
         <source>X-report</source>
         <translation>X-звіт</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="526"/>
+        <location filename="../pos/ui/history_window.py" line="528"/>
         <source>{report} · shift {serial}</source>
         <translation>{report} · зміна {serial}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="562"/>
+        <location filename="../pos/ui/history_window.py" line="566"/>
         <source>Export</source>
         <translation>Експорт</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="604"/>
+        <location filename="../pos/ui/history_window.py" line="608"/>
         <source>Saved {count} rows to {path}</source>
         <translation>Збережено рядків: {count}, файл {path}</translation>
     </message>
@@ -772,20 +772,20 @@
     </message>
     <message>
         <location filename="../pos/ui/main_window.py" line="227"/>
-        <location filename="../pos/ui/main_window.py" line="488"/>
+        <location filename="../pos/ui/main_window.py" line="490"/>
         <source>Return</source>
         <translation>Повернення</translation>
     </message>
     <message>
         <location filename="../pos/ui/main_window.py" line="228"/>
-        <location filename="../pos/ui/main_window.py" line="476"/>
+        <location filename="../pos/ui/main_window.py" line="478"/>
         <source>Cash in/out</source>
         <translation>Внесення/винос</translation>
     </message>
     <message>
         <location filename="../pos/ui/main_window.py" line="229"/>
         <location filename="../pos/ui/main_window.py" line="241"/>
-        <location filename="../pos/ui/main_window.py" line="447"/>
+        <location filename="../pos/ui/main_window.py" line="449"/>
         <source>X-report</source>
         <translation>X-звіт</translation>
     </message>
@@ -811,7 +811,7 @@
     </message>
     <message>
         <location filename="../pos/ui/main_window.py" line="237"/>
-        <location filename="../pos/ui/main_window.py" line="452"/>
+        <location filename="../pos/ui/main_window.py" line="454"/>
         <source>Return…</source>
         <translation>Повернення…</translation>
     </message>
@@ -827,19 +827,19 @@
     </message>
     <message>
         <location filename="../pos/ui/main_window.py" line="240"/>
-        <location filename="../pos/ui/main_window.py" line="466"/>
+        <location filename="../pos/ui/main_window.py" line="468"/>
         <source>Cash withdrawal by card…</source>
         <translation>Видача готівки з картки…</translation>
     </message>
     <message>
         <location filename="../pos/ui/main_window.py" line="242"/>
-        <location filename="../pos/ui/main_window.py" line="449"/>
+        <location filename="../pos/ui/main_window.py" line="451"/>
         <source>Z-report (close the shift)</source>
         <translation>Z-звіт (закрити зміну)</translation>
     </message>
     <message>
         <location filename="../pos/ui/main_window.py" line="243"/>
-        <location filename="../pos/ui/main_window.py" line="454"/>
+        <location filename="../pos/ui/main_window.py" line="456"/>
         <source>Sign out</source>
         <translation>Вийти</translation>
     </message>
@@ -855,7 +855,7 @@
     </message>
     <message>
         <location filename="../pos/ui/main_window.py" line="246"/>
-        <location filename="../pos/ui/main_window.py" line="550"/>
+        <location filename="../pos/ui/main_window.py" line="552"/>
         <source>Work offline</source>
         <translation>Працювати офлайн</translation>
     </message>
@@ -911,7 +911,7 @@
     </message>
     <message>
         <location filename="../pos/ui/main_window.py" line="258"/>
-        <location filename="../pos/ui/main_window.py" line="432"/>
+        <location filename="../pos/ui/main_window.py" line="434"/>
         <source>Keys</source>
         <translation>Клавіші</translation>
     </message>
@@ -972,74 +972,84 @@
     </message>
     <message>
         <location filename="../pos/ui/main_window.py" line="426"/>
+        <source>F11 — receipts of this shift (list, receipt, reprint)</source>
+        <translation>F11 — чеки цієї зміни (список, чек, друк копії)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="427"/>
+        <source>Shift+F11 — reports: receipts history, shifts, charts (manager&apos;s PIN)</source>
+        <translation>Shift+F11 — звіти: історія чеків, зміни, графіки (PIN менеджера)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="428"/>
         <source>F12 — pay</source>
         <translation>F12 — оплата</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="427"/>
+        <location filename="../pos/ui/main_window.py" line="429"/>
         <source>Enter — add the highlighted good / confirm</source>
         <translation>Enter — додати виділений товар / підтвердити</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="428"/>
+        <location filename="../pos/ui/main_window.py" line="430"/>
         <source>Esc — clear the search / cancel the receipt / close a dialog</source>
         <translation>Esc — очистити пошук / скасувати чек / закрити вікно</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="429"/>
+        <location filename="../pos/ui/main_window.py" line="431"/>
         <source>+ / − — one piece more / less;  Del — remove the line</source>
         <translation>+ / − — на одну штуку більше / менше;  Del — вилучити рядок</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="430"/>
+        <location filename="../pos/ui/main_window.py" line="432"/>
         <source>↑ ↓ — move in the results or in the cart</source>
         <translation>↑ ↓ — рух по результатах пошуку або по чеку</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="451"/>
+        <location filename="../pos/ui/main_window.py" line="453"/>
         <source>Cash in / cash out…</source>
         <translation>Службове внесення / видача…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="464"/>
+        <location filename="../pos/ui/main_window.py" line="466"/>
         <source>Cash in (service deposit)…</source>
         <translation>Службове внесення…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="465"/>
+        <location filename="../pos/ui/main_window.py" line="467"/>
         <source>Cash out (service withdrawal)…</source>
         <translation>Службова видача…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="470"/>
+        <location filename="../pos/ui/main_window.py" line="472"/>
         <source>{what} is not available in this version.</source>
         <translation>«{what}» недоступне в цій версії.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="496"/>
-        <location filename="../pos/ui/main_window.py" line="578"/>
+        <location filename="../pos/ui/main_window.py" line="498"/>
+        <location filename="../pos/ui/main_window.py" line="580"/>
         <source>No shift is open.</source>
         <translation>Зміну не відкрито.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="501"/>
-        <location filename="../pos/ui/main_window.py" line="564"/>
+        <location filename="../pos/ui/main_window.py" line="503"/>
+        <location filename="../pos/ui/main_window.py" line="566"/>
         <source>Reports</source>
         <translation>Звіти</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="533"/>
+        <location filename="../pos/ui/main_window.py" line="535"/>
         <source>Finish or cancel the receipts in progress first.</source>
         <translation>Спершу завершіть або скасуйте незакриті чеки.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="550"/>
+        <location filename="../pos/ui/main_window.py" line="552"/>
         <source>End offline work</source>
         <translation>Завершити роботу офлайн</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="583"/>
-        <location filename="../pos/ui/main_window.py" line="589"/>
+        <location filename="../pos/ui/main_window.py" line="585"/>
+        <location filename="../pos/ui/main_window.py" line="591"/>
         <source>Settings</source>
         <translation>Налаштування</translation>
     </message>
