@@ -556,22 +556,41 @@ def _receipt_details(connection: Connection, numbers: Sequence[int]) -> dict[int
     return found
 
 
+_WALK_FROM = 10  # rows of one shift on a page from which one walk beats a count per row
+
+
 def _number_in_shift(connection: Connection, details: list[dict[str, Any]]) -> None:
-    """Each receipt's position among its shift's fiscal documents: one walk of the shift's
-    report dates per shift on the page (a few thousand index entries) instead of one count per
-    row."""
-    for shift_id in {d["shift_id"] for d in details if d["shift_id"] is not None}:
+    """Each receipt's position among its shift's fiscal documents. Many rows of one shift (a
+    page in date order): one walk of that shift's report dates; a few rows each of many shifts
+    (a page by amount): one index-only count per row, done inside SQLite."""
+    by_shift: dict[str, list[dict[str, Any]]] = {}
+    for d in details:
+        d["number"] = 0
+        if d["shift_id"] is not None:
+            by_shift.setdefault(d["shift_id"], []).append(d)
+    counted: list[int] = []
+    for shift_id, rows in by_shift.items():
+        if len(rows) < _WALK_FROM:
+            counted += [int(d["doc_number"]) for d in rows]
+            continue
         dates = connection.execute(
             select(receipt.c.report_at)
             .where(receipt.c.shift_id == shift_id, is_fiscal())
             .order_by(receipt.c.report_at)
         ).scalars()
         ordered = [int(d) for d in dates]
+        for d in rows:
+            d["number"] = bisect.bisect_right(ordered, int(d["instant"]))
+    if counted:
+        numbers: dict[int, int] = {
+            int(doc): int(n)
+            for doc, n in connection.execute(
+                select(receipt.c.doc_number, _number()).where(receipt.c.doc_number.in_(counted))
+            )
+        }
         for d in details:
-            if d["shift_id"] == shift_id:
-                d["number"] = bisect.bisect_right(ordered, int(d["instant"]))
-    for d in details:
-        d.setdefault("number", 0)
+            if d["doc_number"] in numbers:
+                d["number"] = int(numbers[d["doc_number"]])
 
 
 def _shift_details(connection: Connection, ids: Sequence[str]) -> dict[str, dict[str, Any]]:

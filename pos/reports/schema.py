@@ -3,9 +3,8 @@ that depend on how the journal stores things.
 
 The DDL lives, frozen, in ``pos.journal.migrations``; these declare only the columns the reports
 read. A back office holding the same tables (plus a register column) can reuse every query built
-on them. Two things are SQLite-journal specific and live only here: the local document number is
-the receipt row's ``rowid`` (receipts are never deleted, so it is the order they were committed
-in), and instants are integer UTC microseconds.
+on them. Instants are integer UTC microseconds, as the journal stores them; ``doc_number``,
+``report_at``, ``cash_paid`` and ``cashless_paid`` are kept by the journal's triggers (migration 4).
 """
 
 from __future__ import annotations
@@ -19,7 +18,6 @@ metadata = MetaData()
 receipt = Table(
     "receipt",
     metadata,
-    Column("rowid", Integer, key="doc_number"),
     Column("id", Text, primary_key=True),
     Column("shift_id", Text),
     Column("type", Text),
@@ -35,7 +33,9 @@ receipt = Table(
     Column("rest", Integer),
     Column("related_receipt_id", Text),
     Column("created_at", Integer),
-    # Kept by the journal's triggers (migration 4): the report date and the payments by type.
+    # Kept by the journal's triggers (migration 4): the journal's document number, the report
+    # date and the payments by type.
+    Column("doc_number", Integer),
     Column("report_at", Integer),
     Column("cash_paid", Integer),
     Column("cashless_paid", Integer),
@@ -79,7 +79,6 @@ receipt_discount = Table(
 shift = Table(
     "shift",
     metadata,
-    Column("rowid", Integer, key="doc_number"),
     Column("id", Text, primary_key=True),
     Column("state", Text),
     Column("serial", Integer),

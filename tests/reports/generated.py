@@ -213,12 +213,16 @@ def generate(
             receipts.append(row)
             lines += its_lines
             payments += its_payments
-        if bulk:
+        if bulk:  # rowid and doc_number as the trigger would set them: the commit order
+            first = connection.execute("SELECT coalesce(max(rowid), 0) + 1 FROM receipt")
+            number = int(first.fetchone()[0])
+            numbered = [(number + i, number + i, *r) for i, r in enumerate(receipts)]
             connection.executemany(
-                "INSERT INTO receipt (id, shift_id, type, state, is_offline, fiscal_code, "
-                "fiscal_date, total_sum, total_payment, rest, created_at, updated_at, report_at, "
-                "cash_paid, cashless_paid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                receipts,
+                "INSERT INTO receipt (rowid, doc_number, id, shift_id, type, state, is_offline, "
+                "fiscal_code, fiscal_date, total_sum, total_payment, rest, created_at, updated_at,"
+                " report_at, cash_paid, cashless_paid) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                numbered,
             )
         else:
             connection.executemany(

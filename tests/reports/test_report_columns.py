@@ -19,10 +19,13 @@ def _columns(journal: Journal, receipt_id: str) -> tuple[int, int, int]:
     raw = journal.engine.raw_connection()
     try:
         row = raw.execute(
-            "SELECT report_at, cash_paid, cashless_paid FROM receipt WHERE id = ?", (receipt_id,)
+            "SELECT report_at, cash_paid, cashless_paid, doc_number = rowid FROM receipt "
+            "WHERE id = ?",
+            (receipt_id,),
         ).fetchone()
     finally:
         raw.close()
+    assert row[3] == 1  # the journal's document number is the commit order
     return int(row[0]), int(row[1]), int(row[2])
 
 
@@ -52,7 +55,10 @@ def test_the_benchmark_generator_writes_what_the_triggers_would(tmp_path: Path) 
 
     from .generated import generate
 
-    columns = "SELECT id, report_at, cash_paid, cashless_paid FROM receipt ORDER BY rowid"
+    columns = (
+        "SELECT rowid, doc_number, id, report_at, cash_paid, cashless_paid FROM receipt "
+        "ORDER BY rowid"
+    )
     found = []
     for bulk in (False, True):
         path = tmp_path / f"journal-{bulk}.sqlite"
