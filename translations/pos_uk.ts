@@ -315,372 +315,403 @@
 <context>
     <name>HistoryWindow</name>
     <message>
-        <location filename="../pos/ui/history_window.py" line="229"/>
+        <location filename="../pos/ui/history_window.py" line="237"/>
         <source>Receipts of this shift</source>
         <translation>Чеки цієї зміни</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="229"/>
+        <location filename="../pos/ui/history_window.py" line="237"/>
         <source>Reports</source>
         <translation>Звіти</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="231"/>
+        <location filename="../pos/ui/history_window.py" line="239"/>
         <source>&amp;Period:</source>
         <translation>&amp;Період:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="232"/>
+        <location filename="../pos/ui/history_window.py" line="240"/>
         <source>From:</source>
         <translation>З:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="233"/>
+        <location filename="../pos/ui/history_window.py" line="241"/>
         <source>To:</source>
         <translation>По:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="234"/>
+        <location filename="../pos/ui/history_window.py" line="242"/>
         <source>&amp;Type:</source>
         <translation>&amp;Тип:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="235"/>
+        <location filename="../pos/ui/history_window.py" line="243"/>
         <source>Pa&amp;yment:</source>
         <translation>О&amp;плата:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="236"/>
+        <location filename="../pos/ui/history_window.py" line="244"/>
         <source>S&amp;hift:</source>
         <translation>З&amp;міна:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="237"/>
+        <location filename="../pos/ui/history_window.py" line="245"/>
         <source>&amp;Search:</source>
         <translation>По&amp;шук:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="242"/>
+        <location filename="../pos/ui/history_window.py" line="250"/>
         <source>Today</source>
         <translation>Сьогодні</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="243"/>
+        <location filename="../pos/ui/history_window.py" line="251"/>
         <source>Yesterday</source>
         <translation>Вчора</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="244"/>
+        <location filename="../pos/ui/history_window.py" line="252"/>
         <source>This week</source>
         <translation>Цей тиждень</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="245"/>
+        <location filename="../pos/ui/history_window.py" line="253"/>
         <source>This month</source>
         <translation>Цей місяць</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="246"/>
+        <location filename="../pos/ui/history_window.py" line="254"/>
         <source>Custom</source>
         <translation>Довільний</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="252"/>
+        <location filename="../pos/ui/history_window.py" line="260"/>
         <source>All documents</source>
         <translation>Усі документи</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="253"/>
-        <location filename="../pos/ui/history_window.py" line="304"/>
-        <location filename="../pos/ui/history_window.py" line="318"/>
+        <location filename="../pos/ui/history_window.py" line="261"/>
+        <location filename="../pos/ui/history_window.py" line="312"/>
+        <location filename="../pos/ui/history_window.py" line="326"/>
+        <location filename="../pos/ui/history_window.py" line="542"/>
         <source>Sales</source>
         <translation>Продажі</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="254"/>
-        <location filename="../pos/ui/history_window.py" line="305"/>
-        <location filename="../pos/ui/history_window.py" line="319"/>
+        <location filename="../pos/ui/history_window.py" line="262"/>
+        <location filename="../pos/ui/history_window.py" line="313"/>
+        <location filename="../pos/ui/history_window.py" line="327"/>
+        <location filename="../pos/ui/history_window.py" line="543"/>
         <source>Returns</source>
         <translation>Повернення</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="255"/>
+        <location filename="../pos/ui/history_window.py" line="263"/>
+        <location filename="../pos/ui/history_window.py" line="544"/>
         <source>Service cash in</source>
         <translation>Службове внесення</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="256"/>
+        <location filename="../pos/ui/history_window.py" line="264"/>
         <source>Service cash out</source>
         <translation>Службова видача</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="257"/>
+        <location filename="../pos/ui/history_window.py" line="265"/>
         <source>Cash withdrawals</source>
         <translation>Видача готівки</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="258"/>
+        <location filename="../pos/ui/history_window.py" line="266"/>
         <source>Shift open/close</source>
         <translation>Відкриття/закриття змін</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="263"/>
+        <location filename="../pos/ui/history_window.py" line="271"/>
         <source>Any payment</source>
         <translation>Будь-яка оплата</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="263"/>
-        <location filename="../pos/ui/history_window.py" line="275"/>
-        <location filename="../pos/ui/history_window.py" line="560"/>
+        <location filename="../pos/ui/history_window.py" line="271"/>
+        <location filename="../pos/ui/history_window.py" line="283"/>
+        <location filename="../pos/ui/history_window.py" line="589"/>
         <source>Cash</source>
         <translation>Готівка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="263"/>
-        <location filename="../pos/ui/history_window.py" line="276"/>
-        <location filename="../pos/ui/history_window.py" line="560"/>
+        <location filename="../pos/ui/history_window.py" line="271"/>
+        <location filename="../pos/ui/history_window.py" line="284"/>
+        <location filename="../pos/ui/history_window.py" line="589"/>
         <source>Card</source>
         <translation>Картка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="265"/>
+        <location filename="../pos/ui/history_window.py" line="273"/>
         <source>fiscal code or document number (Ctrl+F)</source>
         <translation>фіскальний номер або номер документа (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="266"/>
+        <location filename="../pos/ui/history_window.py" line="274"/>
         <source>all</source>
         <translation>усі</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="268"/>
+        <location filename="../pos/ui/history_window.py" line="276"/>
         <source>Date</source>
         <translation>Дата</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="269"/>
-        <location filename="../pos/ui/history_window.py" line="300"/>
+        <location filename="../pos/ui/history_window.py" line="277"/>
+        <location filename="../pos/ui/history_window.py" line="308"/>
         <source>Shift</source>
         <translation>Зміна</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="270"/>
+        <location filename="../pos/ui/history_window.py" line="278"/>
         <source>No. in shift</source>
         <translation>№ у зміні</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="271"/>
+        <location filename="../pos/ui/history_window.py" line="279"/>
         <source>Doc. no.</source>
         <translation>№ док.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="272"/>
+        <location filename="../pos/ui/history_window.py" line="280"/>
         <source>Document</source>
         <translation>Документ</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="273"/>
+        <location filename="../pos/ui/history_window.py" line="281"/>
         <source>Operation</source>
         <translation>Операція</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="274"/>
+        <location filename="../pos/ui/history_window.py" line="282"/>
         <source>Total</source>
         <translation>Сума</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="277"/>
+        <location filename="../pos/ui/history_window.py" line="285"/>
         <source>Fiscal code</source>
         <translation>Фіскальний номер</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="278"/>
+        <location filename="../pos/ui/history_window.py" line="286"/>
         <source>Upload</source>
         <translation>Відправлення</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="281"/>
+        <location filename="../pos/ui/history_window.py" line="289"/>
         <source>sale</source>
         <translation>продаж</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="282"/>
+        <location filename="../pos/ui/history_window.py" line="290"/>
         <source>return</source>
         <translation>повернення</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="286"/>
+        <location filename="../pos/ui/history_window.py" line="294"/>
         <source>online</source>
         <translation>онлайн</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="287"/>
+        <location filename="../pos/ui/history_window.py" line="295"/>
         <source>offline, not sent</source>
         <translation>офлайн, не відправлено</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="288"/>
+        <location filename="../pos/ui/history_window.py" line="296"/>
         <source>offline, sent</source>
         <translation>офлайн, відправлено</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="290"/>
-        <location filename="../pos/ui/history_window.py" line="582"/>
+        <location filename="../pos/ui/history_window.py" line="298"/>
+        <location filename="../pos/ui/history_window.py" line="611"/>
         <source>Receipts</source>
         <translation>Чеки</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="291"/>
+        <location filename="../pos/ui/history_window.py" line="299"/>
         <source>Shifts</source>
         <translation>Зміни</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="292"/>
+        <location filename="../pos/ui/history_window.py" line="300"/>
         <source>Charts</source>
         <translation>Графіки</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="293"/>
+        <location filename="../pos/ui/history_window.py" line="301"/>
         <source>Open receipt</source>
         <translation>Відкрити чек</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="294"/>
+        <location filename="../pos/ui/history_window.py" line="302"/>
         <source>CSV</source>
         <translation>CSV</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="295"/>
+        <location filename="../pos/ui/history_window.py" line="303"/>
         <source>XLSX</source>
         <translation>XLSX</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="296"/>
+        <location filename="../pos/ui/history_window.py" line="304"/>
         <source>PDF</source>
         <translation>PDF</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="297"/>
+        <location filename="../pos/ui/history_window.py" line="305"/>
         <source>Close</source>
         <translation>Закрити</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="301"/>
+        <location filename="../pos/ui/history_window.py" line="309"/>
         <source>Opened</source>
         <translation>Відкрито</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="302"/>
+        <location filename="../pos/ui/history_window.py" line="310"/>
         <source>Closed</source>
         <translation>Закрито</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="303"/>
+        <location filename="../pos/ui/history_window.py" line="311"/>
         <source>Report</source>
         <translation>Звіт</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="306"/>
+        <location filename="../pos/ui/history_window.py" line="314"/>
+        <location filename="../pos/ui/history_window.py" line="560"/>
         <source>Expected cash</source>
         <translation>Очікувана готівка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="307"/>
+        <location filename="../pos/ui/history_window.py" line="315"/>
+        <location filename="../pos/ui/history_window.py" line="563"/>
         <source>Counted</source>
         <translation>Пораховано</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="308"/>
+        <location filename="../pos/ui/history_window.py" line="316"/>
+        <location filename="../pos/ui/history_window.py" line="564"/>
         <source>Difference</source>
         <translation>Різниця</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="313"/>
+        <location filename="../pos/ui/history_window.py" line="321"/>
         <source>Sales by day</source>
         <translation>Продажі по днях</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="314"/>
+        <location filename="../pos/ui/history_window.py" line="322"/>
         <source>Sales by hour</source>
         <translation>Продажі по годинах</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="315"/>
+        <location filename="../pos/ui/history_window.py" line="323"/>
         <source>Payment mix</source>
         <translation>Способи оплати</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="316"/>
+        <location filename="../pos/ui/history_window.py" line="324"/>
         <source>Top goods</source>
         <translation>Найкращі товари</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="373"/>
+        <location filename="../pos/ui/history_window.py" line="381"/>
         <source>Counting…</source>
         <translation>Рахую…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="396"/>
+        <location filename="../pos/ui/history_window.py" line="404"/>
         <source>No documents in this period.</source>
         <translation>За цей період документів немає.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="407"/>
+        <location filename="../pos/ui/history_window.py" line="415"/>
         <source>{count} documents · sales {sales} · returns {returns} · cash {cash} · card {card}</source>
         <translation>{count} документів · продажі {sales} · повернення {returns} · готівка {cash} · картка {card}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="418"/>
+        <location filename="../pos/ui/history_window.py" line="426"/>
         <source>The journal could not be read: {error}</source>
         <translation>Не вдалося прочитати журнал: {error}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="452"/>
+        <location filename="../pos/ui/history_window.py" line="460"/>
         <source>Lines</source>
         <translation>Товари</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="452"/>
+        <location filename="../pos/ui/history_window.py" line="460"/>
         <source>Payments</source>
         <translation>Оплати</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="456"/>
+        <location filename="../pos/ui/history_window.py" line="464"/>
         <source>Change: {sum}</source>
         <translation>Решта: {sum}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="458"/>
+        <location filename="../pos/ui/history_window.py" line="466"/>
         <source>Enter or F2: the receipt with its QR, to reprint or save as PDF</source>
         <translation>Enter або F2: чек з QR-кодом, щоб надрукувати копію або зберегти PDF</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="473"/>
+        <location filename="../pos/ui/history_window.py" line="481"/>
         <source>Receipts open from the register&apos;s window.</source>
         <translation>Чеки відкриваються з вікна каси.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="527"/>
+        <location filename="../pos/ui/history_window.py" line="539"/>
         <source>Z-report</source>
         <translation>Z-звіт</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="527"/>
+        <location filename="../pos/ui/history_window.py" line="539"/>
         <source>X-report</source>
         <translation>X-звіт</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="528"/>
+        <location filename="../pos/ui/history_window.py" line="540"/>
         <source>{report} · shift {serial}</source>
         <translation>{report} · зміна {serial}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="566"/>
+        <location filename="../pos/ui/history_window.py" line="545"/>
+        <source>Service cash out and withdrawals</source>
+        <translation>Службова видача і видача готівки</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="556"/>
+        <source>Sales receipts</source>
+        <translation>Чеків продажу</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="557"/>
+        <source>Return receipts</source>
+        <translation>Чеків повернення</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="558"/>
+        <source>Discounts</source>
+        <translation>Знижки</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="559"/>
+        <source>Opening float</source>
+        <translation>Розмінна монета на початок</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="595"/>
         <source>Export</source>
         <translation>Експорт</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="608"/>
+        <location filename="../pos/ui/history_window.py" line="637"/>
         <source>Saved {count} rows to {path}</source>
         <translation>Збережено рядків: {count}, файл {path}</translation>
     </message>

@@ -260,7 +260,7 @@ _V3: tuple[str, ...] = (
 # or its commit time while it has none); cash_paid and cashless_paid, the sums of its payments by
 # type. Nothing fiscal is derived from them. The covering index answers the receipts report's
 # filters, totals and date order (report date, then number: a page is read in index order with no
-# sort); the second one numbers a receipt within its shift.
+# sort); the second one numbers a receipt within its shift; the third finds a page's receipts.
 _V4_REPORTS: tuple[str, ...] = (
     "ALTER TABLE receipt ADD COLUMN doc_number INTEGER",
     "ALTER TABLE receipt ADD COLUMN report_at INTEGER",
@@ -311,6 +311,7 @@ _V4_REPORTS: tuple[str, ...] = (
     """CREATE INDEX receipt_report ON receipt(report_at, doc_number, state, type, total_sum, rest,
         cash_paid, cashless_paid)""",
     "CREATE INDEX receipt_shift_report ON receipt(shift_id, report_at, state)",
+    "CREATE UNIQUE INDEX receipt_doc_number ON receipt(doc_number)",
 )
 
 

@@ -114,22 +114,28 @@ class HistoryWindow(KeyDialog):
         self.shift_filter.setMaximumWidth(80)
         self.search = QLineEdit()
         self.search.setClearButtonEnabled(True)
-        bar = QHBoxLayout()
+        # Two rows, so the bar fits a 1024-pixel screen: when, then what.
+        rows = (QHBoxLayout(), QHBoxLayout())
         self.labels: dict[str, QLabel] = {}
-        for name, widget in (
-            ("period", self.preset),
-            ("from", self.date_from),
-            ("to", self.date_to),
-            ("type", self.type_filter),
-            ("payment", self.payment_filter),
-            ("shift", self.shift_filter),
-            ("search", self.search),
+        for row, name, widget in (
+            (0, "period", self.preset),
+            (0, "from", self.date_from),
+            (0, "to", self.date_to),
+            (0, "shift", self.shift_filter),
+            (1, "type", self.type_filter),
+            (1, "payment", self.payment_filter),
+            (1, "search", self.search),
         ):
             label = QLabel()
             label.setBuddy(widget)
             self.labels[name] = label
-            bar.addWidget(label)
-            bar.addWidget(widget, 2 if name == "search" else 0)
+            rows[row].addWidget(label)
+            rows[row].addWidget(widget, 2 if name == "search" else 0)
+        rows[0].addStretch(1)
+        bar = QVBoxLayout()
+        bar.setSpacing(4)
+        for row_layout in rows:
+            bar.addLayout(row_layout)
 
         # receipts tab
         self.table = QTableView()
@@ -149,6 +155,7 @@ class HistoryWindow(KeyDialog):
         self.totals_label = QLabel()
         self.totals_label.setObjectName("totalsRow")
         self.totals_label.setStyleSheet("font-weight: bold; padding: 4px;")
+        self.totals_label.setWordWrap(True)  # a long totals line must not widen the window
         self.detail = QTextBrowser()
         self.detail.setMinimumWidth(300)
         left = QWidget()
@@ -166,6 +173,7 @@ class HistoryWindow(KeyDialog):
         self.shift_table.setObjectName("shiftTable")
         self.shift_table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.shift_table.itemSelectionChanged.connect(self._show_shift)
+        self.shift_table.verticalHeader().hide()
         self.shift_detail = QTextBrowser()
         shift_split = QSplitter()
         shift_split.addWidget(self.shift_table)
@@ -516,6 +524,10 @@ class HistoryWindow(KeyDialog):
             for column, text in enumerate(values):
                 item = QTableWidgetItem(text)
                 item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+                if column == 0 or column >= 4:
+                    item.setTextAlignment(
+                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                    )
                 self.shift_table.setItem(row, column, item)
         self.shift_table.resizeColumnsToContents()
 
@@ -526,16 +538,33 @@ class HistoryWindow(KeyDialog):
         s = self.shifts[rows[0].row()]
         title = self.tr("Z-report") if s.z else self.tr("X-report")
         heading = self.tr("{report} · shift {serial}").format(report=title, serial=s.serial)
-        html = f"<h3>{heading}</h3><table>"
+        names = {
+            "sell_sum": self.tr("Sales"),
+            "return_sum": self.tr("Returns"),
+            "service_in": self.tr("Service cash in"),
+            "service_out": self.tr("Service cash out and withdrawals"),
+        }
+        payments = self._pay_names()
+        html = f"<h3>{heading}</h3><p>{s.opened_at} – {s.closed_at or '…'}</p><table width=100%>"
         for p in s.report.get("payments", []):
-            html += f"<tr><td colspan=2><b>{_escape(str(p.get('type')))}</b></td></tr>"
-            for name in ("sell_sum", "return_sum", "service_in", "service_out"):
+            kind = str(p.get("type"))
+            html += f"<tr><td colspan=2><b>{_escape(payments.get(kind, kind))}</b></td></tr>"
+            for name, text in names.items():
                 money = format_money(int(p.get(name, 0)))
-                html += f"<tr><td>{name}</td><td align=right>{money}</td></tr>"
-        for name in ("sell_receipts_count", "return_receipts_count", "initial", "balance"):
-            value = s.report.get(name, 0)
-            shown = format_money(int(value)) if name in ("initial", "balance") else str(value)
-            html += f"<tr><td>{name}</td><td align=right>{shown}</td></tr>"
+                html += f"<tr><td>{text}</td><td align=right>{money}</td></tr>"
+        figures = [
+            (self.tr("Sales receipts"), str(s.report.get("sell_receipts_count", 0))),
+            (self.tr("Return receipts"), str(s.report.get("return_receipts_count", 0))),
+            (self.tr("Discounts"), format_money(int(s.report.get("discounts_sum", 0)))),
+            (self.tr("Opening float"), format_money(int(s.report.get("initial", 0)))),
+            (self.tr("Expected cash"), format_money(s.expected_cash)),
+        ]
+        if s.counted_cash is not None and s.difference is not None:
+            figures.append((self.tr("Counted"), format_money(s.counted_cash)))
+            figures.append((self.tr("Difference"), format_money(s.difference)))
+        html += "<tr><td colspan=2>&nbsp;</td></tr>"
+        for text, value in figures:
+            html += f"<tr><td>{text}</td><td align=right>{value}</td></tr>"
         html += "</table>"
         self.shift_detail.setHtml(html)
 
