@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,7 @@ from pos.config import AppConfig, FileTokenStore
 from pos.journal import Journal
 from pos.journal.catalogue_import import import_catalogue
 from pos.journal.journal import default_journal_path
+from pos.printing.spooler import ReceiptSpooler
 from pos.register.service import RegisterService
 
 log = logging.getLogger(__name__)
@@ -51,6 +52,7 @@ class RunningRegister:
     config: AppConfig
     sandbox: Any = None  # pos.sandbox.server.RunningSandbox in training mode
     training_account: TrainingAccount | None = None
+    spooler: ReceiptSpooler = field(default_factory=ReceiptSpooler)  # the receipt printer's queue
 
     @property
     def training(self) -> bool:
