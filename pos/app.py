@@ -23,6 +23,7 @@ from pos.config import AppConfig, FileTokenStore
 from pos.journal import Journal
 from pos.journal.catalogue_import import import_catalogue
 from pos.journal.journal import default_journal_path
+from pos.log_files import hide as hide_in_logs
 from pos.printing.spooler import ReceiptSpooler
 from pos.register.service import RegisterService
 
@@ -116,6 +117,7 @@ async def open_register(
         else:
             api_url = config.api_url
             license_key = config.license_key.get_secret_value() if config.license_key else None
+            hide_in_logs(license_key)
             journal_path = default_journal_path(config.data)
             token_store = FileTokenStore((token_dir or config.data) / "token.json")
         journal = Journal.open(journal_path)

@@ -19,6 +19,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "pos.journal.commands",
     "pos.sandbox.commands",
     "pos.headless.commands",
+    "pos.diagnostics.commands",
 )
 
 
@@ -36,6 +37,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from pos.log_files import setup as setup_logging
+
+    setup_logging()  # before any command, so the headless ones log too
     parser = build_parser()
     args = parser.parse_args(argv)
     handler = getattr(args, "handler", None)
