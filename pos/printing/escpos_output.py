@@ -260,9 +260,26 @@ def open_device(settings: EscposSettings) -> Any:
     return File(address, profile=profile)
 
 
+def _append(path: str, data: bytes) -> None:
+    """A device (/dev/usb/lp0) or a plain file gets the job appended, so jobs saved to a file
+    (the self-test, a shop without a printer yet) follow each other instead of replacing."""
+    try:
+        with open(path, "ab") as target:
+            target.write(data)
+    except OSError as error:
+        raise PrinterProblem(
+            f"the printer is not connected or switched off ({error.strerror or error}: {path})"
+        ) from error
+
+
 def send(settings: EscposSettings, data: bytes) -> None:
     """Write a rendered job to the printer in one go; PrinterProblem says why it did not go.
     Blocking (a network printer may take seconds to refuse): never call it on the GUI thread."""
+    if settings.connection is Connection.FILE:
+        if not settings.address.strip():
+            raise PrinterProblem("no printer address is set")
+        _append(settings.address.strip(), data)
+        return
     device = open_device(settings)
     try:
         device.open()

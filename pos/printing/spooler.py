@@ -17,7 +17,13 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from pos.printing.escpos_output import EscposSettings, PrinterProblem, render_document, send
+from pos.printing.escpos_output import (
+    EscposSettings,
+    PrinterProblem,
+    drawer_pulse,
+    render_document,
+    send,
+)
 from pos.printing.layout import Row
 
 log = logging.getLogger(__name__)
@@ -98,6 +104,20 @@ class ReceiptSpooler:
     def _print_now(self, job: PrintJob, settings: EscposSettings) -> None:
         data = render_document(job.rows, settings, open_drawer=job.open_drawer)
         self.sender(settings, data)
+
+    async def open_drawer(self, settings: EscposSettings) -> bool:
+        """Kick the cash drawer on the printer's port, printing nothing."""
+        if self._lock is None:
+            self._lock = asyncio.Lock()
+        async with self._lock:
+            try:
+                await asyncio.to_thread(self.sender, settings, drawer_pulse(settings))
+            except PrinterProblem as problem:
+                self._set(PrinterState.FAILED, problem.reason)
+                return False
+            if self._status.state is PrinterState.FAILED and not self._failed:
+                self._set(PrinterState.READY)
+            return True
 
     async def print_rows(
         self, document: str, rows: Sequence[Row], settings: EscposSettings

@@ -212,21 +212,13 @@ class KeyDialog(QDialog):
 
     def ask_pdf_path(self, suggested: str, on_chosen: Callable[[Path], object]) -> QFileDialog:
         """A non-blocking save dialog (Qt's own, so it looks the same everywhere)."""
-        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-        dialog = QFileDialog(
+        return ask_save_path(
             self,
-            QCoreApplication.translate("KeyDialog", "Save as PDF"),
-            folder,
+            suggested,
             QCoreApplication.translate("KeyDialog", "PDF (*.pdf)"),
+            on_chosen,
+            title=QCoreApplication.translate("KeyDialog", "Save as PDF"),
         )
-        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-        dialog.setFileMode(QFileDialog.FileMode.AnyFile)
-        dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
-        dialog.setDefaultSuffix("pdf")
-        dialog.selectFile(suggested)
-        dialog.fileSelected.connect(lambda name: on_chosen(Path(name)))
-        dialog.open()
-        return dialog
 
     def write_pdf(self, html: str, path: Path, config: AppConfig) -> bool:
         """Save ``html`` as a PDF strip of the roll's width; says where, or why not."""
@@ -245,6 +237,27 @@ class KeyDialog(QDialog):
             OK_STYLE,
         )
         return True
+
+
+def ask_save_path(
+    parent: QWidget,
+    suggested: str,
+    name_filter: str,
+    on_chosen: Callable[[Path], object],
+    *,
+    title: str = "",
+) -> QFileDialog:
+    """A non-blocking save dialog in the Documents folder (Qt's own, the same everywhere)."""
+    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    dialog = QFileDialog(parent, title, folder, name_filter)
+    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+    dialog.setFileMode(QFileDialog.FileMode.AnyFile)
+    dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+    dialog.setDefaultSuffix(Path(suggested).suffix.lstrip(".") or "pdf")
+    dialog.selectFile(suggested)
+    dialog.fileSelected.connect(lambda name: on_chosen(Path(name)))
+    dialog.open()
+    return dialog
 
 
 def buttons_row(*buttons: QPushButton) -> QHBoxLayout:
@@ -314,7 +327,13 @@ class ReceiptDialog(KeyDialog):
         layout.addLayout(
             buttons_row(self.print_button, self.pdf_button, self.reprint_button, self.close_button)
         )
+        from pos.ui.printer_output import ReceiptPrinting
+
+        self.printing = ReceiptPrinting(running, self)
+        self.printing.state_changed.connect(lambda _status: self.show_printer_state())
+        self.printing.printed.connect(self._printed)
         self.refresh_view()
+        self.show_printer_state()
 
     # --- content ---------------------------------------------------------------------------
 
@@ -386,7 +405,20 @@ class ReceiptDialog(KeyDialog):
     def enter_pressed(self) -> None:
         self.reject()
 
+    def show_printer_state(self) -> None:
+        """The receipt printer's trouble, when it has one (the receipt itself is safe)."""
+        text = self.printing.state_text()
+        if text:
+            self.show_notice(text, WARN_STYLE if "…" in text else ERROR_STYLE)
+
+    def _printed(self, document: str) -> None:
+        if document == self.receipt.id:
+            self.show_notice(self.tr("The receipt was printed."), OK_STYLE)
+
     def print_receipt(self) -> None:
+        if self.printing.escpos is not None:
+            self.printing.print_receipt(self.receipt)
+            return
         self.print_document(self.html(), self._running.config, self.tr("The receipt"))
 
     def reprint(self) -> None:
