@@ -91,15 +91,16 @@ async def _drive(window: Any, paper: Path, folder: Path, figures: dict[str, Any]
         window.selling._paid(receipt)
         code = (receipt.fiscal_code or "").encode()
         await _wait(lambda: paper.exists() and CUT in paper.read_bytes(), "printing")
-        data = paper.read_bytes()
+        data = await asyncio.to_thread(paper.read_bytes)
         pdf = save_pdf(receipt_html(receipt, receipt_header(running)), folder / "receipt.pdf")
+        pdf_bytes = len(await asyncio.to_thread(pdf.read_bytes))
         figures.update(
             receipt=receipt.fiscal_code,
             state=str(receipt.state.value),
             printed_bytes=len(data),
-            pdf_bytes=pdf.stat().st_size,
+            pdf_bytes=pdf_bytes,
             qr=QR_STORE in data,
-            ok=bool(code) and code in data and QR_STORE in data and pdf.stat().st_size > 0,
+            ok=bool(code) and code in data and QR_STORE in data and pdf_bytes > 0,
         )
     except Exception as error:
         figures["error"] = f"{type(error).__name__}: {error}"
