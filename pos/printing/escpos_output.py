@@ -57,16 +57,31 @@ class Connection(enum.StrEnum):
     FILE = "file"  # a device or plain file: "/dev/usb/lp0", or a file the bytes are saved to
 
 
-class PrinterProblem(RuntimeError):
-    """The printer could not take the job; ``reason`` is plain words for the cashier."""
+class Trouble(enum.StrEnum):
+    """What kind of trouble the printer has, for the window to say in the cashier's language."""
 
-    def __init__(self, reason: str) -> None:
+    NOT_CONNECTED = "not_connected"  # unplugged, switched off, wrong port or address
+    NO_ANSWER = "no_answer"  # connected but silent: out of paper, cover open, busy
+    ADDRESS = "address"  # the settings' address cannot be right
+    CODE_PAGE = "code_page"  # the profile cannot print Ukrainian
+    OTHER = "other"
+
+
+class PrinterProblem(RuntimeError):
+    """The printer could not take the job; ``reason`` is the detail (English, for the log and
+    support), ``trouble`` its kind (translated by the window)."""
+
+    def __init__(self, reason: str, trouble: Trouble = Trouble.OTHER) -> None:
         super().__init__(reason)
         self.reason = reason
+        self.trouble = trouble
 
 
 class NoCyrillicCodePage(PrinterProblem):
     """The printer profile has no code page that prints Ukrainian (or not the one chosen)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason, Trouble.CODE_PAGE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,7 +145,7 @@ def choose_code_page(profile: str, wanted: str = AUTO) -> CodePageChoice:
     try:
         pages = get_profile(profile).get_code_pages()
     except Exception as error:  # an unknown profile name
-        raise PrinterProblem(f"unknown printer profile {profile!r}") from error
+        raise PrinterProblem(f"unknown printer profile {profile!r}", Trouble.CODE_PAGE) from error
     candidates = cyrillic_code_pages(profile)
     if wanted != AUTO:
         if wanted not in pages:
@@ -230,7 +245,8 @@ def _usb_ids(address: str) -> tuple[int, int]:
         return int(vendor, 16), int(product, 16)
     except ValueError as error:
         raise PrinterProblem(
-            f"a USB printer's address is vendor:product in hex, e.g. 04b8:0202 (not {address!r})"
+            f"a USB printer's address is vendor:product in hex, e.g. 04b8:0202 (not {address!r})",
+            Trouble.ADDRESS,
         ) from error
 
 
@@ -238,7 +254,7 @@ def open_device(settings: EscposSettings) -> Any:
     """A python-escpos printer for the connection (opened lazily by python-escpos)."""
     address = settings.address.strip()
     if not address:
-        raise PrinterProblem("no printer address is set")
+        raise PrinterProblem("no printer address is set", Trouble.ADDRESS)
     profile = settings.profile
     if settings.connection is Connection.USB:
         from escpos.printer import Usb
@@ -268,7 +284,8 @@ def _append(path: str, data: bytes) -> None:
             target.write(data)
     except OSError as error:
         raise PrinterProblem(
-            f"the printer is not connected or switched off ({error.strerror or error}: {path})"
+            f"the printer is not connected or switched off ({error.strerror or error}: {path})",
+            Trouble.NOT_CONNECTED,
         ) from error
 
 
@@ -277,7 +294,7 @@ def send(settings: EscposSettings, data: bytes) -> None:
     Blocking (a network printer may take seconds to refuse): never call it on the GUI thread."""
     if settings.connection is Connection.FILE:
         if not settings.address.strip():
-            raise PrinterProblem("no printer address is set")
+            raise PrinterProblem("no printer address is set", Trouble.ADDRESS)
         _append(settings.address.strip(), data)
         return
     device = open_device(settings)
@@ -288,10 +305,10 @@ def send(settings: EscposSettings, data: bytes) -> None:
         raise
     except (EscposError, OSError, ValueError, RuntimeError) as error:
         log.warning("printer %s refused the job: %s", settings.describe(), error)
-        raise PrinterProblem(_reason(error)) from error
+        raise PrinterProblem(*_reason(error)) from error
     except Exception as error:  # pyusb / pyserial errors have their own hierarchies
         log.warning("printer %s failed: %r", settings.describe(), error)
-        raise PrinterProblem(_reason(error)) from error
+        raise PrinterProblem(*_reason(error)) from error
     finally:
         try:
             device.close()
@@ -299,14 +316,18 @@ def send(settings: EscposSettings, data: bytes) -> None:
             log.debug("closing the printer: %r", error)
 
 
-def _reason(error: BaseException) -> str:
+def _reason(error: BaseException) -> tuple[str, Trouble]:
     text = str(error).strip().splitlines()
     first = text[0] if text else type(error).__name__
-    if "not found" in first.lower() or "could not open" in first.lower():
-        return f"the printer is not connected or switched off ({first})"
-    if "timed out" in first.lower() or "timeout" in first.lower():
-        return f"the printer does not answer: out of paper, cover open or switched off ({first})"
-    return first
+    lowered = first.lower()
+    if "not found" in lowered or "could not open" in lowered or "refused" in lowered:
+        return f"the printer is not connected or switched off ({first})", Trouble.NOT_CONNECTED
+    if "timed out" in lowered or "timeout" in lowered:
+        return (
+            f"the printer does not answer: out of paper, cover open or switched off ({first})",
+            Trouble.NO_ANSWER,
+        )
+    return first, Trouble.OTHER
 
 
 def print_rows(rows: Sequence[Row], settings: EscposSettings, *, open_drawer: bool = False) -> None:

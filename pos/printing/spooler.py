@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pos.printing.escpos_output import (
     EscposSettings,
     PrinterProblem,
+    Trouble,
     drawer_pulse,
     render_document,
     send,
@@ -52,6 +53,7 @@ class PrinterStatus:
     state: PrinterState = PrinterState.READY
     reason: str = ""
     waiting: tuple[str, ...] = ()  # documents that did not print, oldest first
+    trouble: Trouble | None = None  # what kind of trouble, when FAILED
 
 
 @dataclass
@@ -78,8 +80,8 @@ class ReceiptSpooler:
         if listener in self._listeners:
             self._listeners.remove(listener)
 
-    def _set(self, state: PrinterState, reason: str = "") -> None:
-        self._status = PrinterStatus(state, reason, tuple(self._failed))
+    def _set(self, state: PrinterState, reason: str = "", trouble: Trouble | None = None) -> None:
+        self._status = PrinterStatus(state, reason, tuple(self._failed), trouble)
         for listener in list(self._listeners):
             listener(self._status)
 
@@ -95,7 +97,7 @@ class ReceiptSpooler:
             except PrinterProblem as problem:
                 self._failed[job.document] = job
                 log.warning("not printed: %s (%s)", job.document, problem.reason)
-                self._set(PrinterState.FAILED, problem.reason)
+                self._set(PrinterState.FAILED, problem.reason, problem.trouble)
                 return False
             self._failed.pop(job.document, None)
             self._set(PrinterState.READY)
@@ -113,7 +115,7 @@ class ReceiptSpooler:
             try:
                 await asyncio.to_thread(self.sender, settings, drawer_pulse(settings))
             except PrinterProblem as problem:
-                self._set(PrinterState.FAILED, problem.reason)
+                self._set(PrinterState.FAILED, problem.reason, problem.trouble)
                 return False
             if self._status.state is PrinterState.FAILED and not self._failed:
                 self._set(PrinterState.READY)
@@ -139,4 +141,4 @@ class ReceiptSpooler:
     def forget(self, document: str) -> None:
         """The cashier printed it another way (PDF, system printer): no longer waiting."""
         if self._failed.pop(document, None) is not None:
-            self._set(self._status.state, self._status.reason)
+            self._set(self._status.state, self._status.reason, self._status.trouble)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal
 
 from pos.journal.records import Receipt
-from pos.printing.escpos_output import EscposSettings, settings_from
+from pos.printing.escpos_output import EscposSettings, Trouble, settings_from
 from pos.printing.layout import Row, receipt_rows
 from pos.printing.spooler import PrinterState, PrinterStatus, PrintJob
 from pos.ui.asyncio_qt import spawn
@@ -89,14 +89,27 @@ class ReceiptPrinting(QObject):
         if status.state is PrinterState.PRINTING:
             return self.tr("Printing…")
         if status.state is PrinterState.FAILED:
+            reason = self.trouble_text(status)
             text = self.tr("Printer: {reason}. The receipt is saved; reprint it with Ctrl+P.")
             if len(status.waiting) > 1:
                 text = self.tr(
                     "Printer: {reason}. {count} receipts are saved but not printed; "
                     "reprint them with Ctrl+P."
                 )
-            return text.format(reason=status.reason, count=len(status.waiting))
+            return text.format(reason=reason, count=len(status.waiting))
         return ""
+
+    def trouble_text(self, status: PrinterStatus) -> str:
+        """The printer's trouble in the cashier's language (the detail stays in the log)."""
+        texts = {
+            Trouble.NOT_CONNECTED: self.tr("not connected or switched off"),
+            Trouble.NO_ANSWER: self.tr("does not answer (out of paper, cover open?)"),
+            Trouble.ADDRESS: self.tr("its address in the settings is wrong"),
+            Trouble.CODE_PAGE: self.tr("this printer model cannot print Ukrainian letters"),
+        }
+        if status.trouble in texts:
+            return texts[status.trouble]
+        return self.tr("error ({detail})").format(detail=status.reason)
 
     # --- printing ---------------------------------------------------------------------------
 
@@ -144,7 +157,9 @@ class ReceiptPrinting(QObject):
                 html, self.system_printer, paper_width_mm=paper_width_mm(self._running.config)
             )
         except PrintError as error:
-            self._system_status = PrinterStatus(PrinterState.FAILED, str(error), (receipt.id,))
+            self._system_status = PrinterStatus(
+                PrinterState.FAILED, str(error), (receipt.id,), Trouble.OTHER
+            )
         else:
             self._system_status = PrinterStatus(PrinterState.READY)
             self.printed.emit(receipt.id)

@@ -321,7 +321,9 @@ class SettingsDialog(KeyDialog):
         if ok:
             self.show_notice(self.tr("The test page was printed."), OK_STYLE)
         else:
-            reason = self._running.spooler.status.reason
+            from pos.ui.printer_output import ReceiptPrinting
+
+            reason = ReceiptPrinting(self._running, self).trouble_text(self._running.spooler.status)
             self._running.spooler.forget("test-page")
             self.show_notice(
                 self.tr("The test page did not print: {reason}").format(reason=reason),
