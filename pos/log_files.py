@@ -84,6 +84,13 @@ def setup(directory: Path | None = None, *, console: int = logging.WARNING) -> P
     root.setLevel(logging.INFO)
     formatter = logging.Formatter(FORMAT)
     secret_filter = SecretFilter()
+    for existing in root.handlers:
+        # A library's logging.basicConfig() (python-escpos calls it on import) left a plain
+        # stderr handler: it gets our level, format and the secret filter too.
+        if type(existing) is logging.StreamHandler:
+            existing.setLevel(console)
+            existing.setFormatter(formatter)
+            existing.addFilter(secret_filter)
     if not any(isinstance(h, logging.StreamHandler) for h in root.handlers):
         stream = logging.StreamHandler()
         stream.setLevel(console)

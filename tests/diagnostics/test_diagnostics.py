@@ -63,6 +63,20 @@ def test_logs_rotate_in_the_log_folder_without_secrets(log_dir: Path) -> None:
     assert handler.maxBytes == log_files.MAX_BYTES
 
 
+def test_a_library_basic_config_handler_is_tamed(tmp_path: Path) -> None:
+    log_files.shutdown()
+    root = logging.getLogger()
+    plain = logging.StreamHandler()
+    root.addHandler(plain)  # what python-escpos's logging.basicConfig() leaves
+    try:
+        log_files.setup(tmp_path / "logs")
+        assert plain.level == logging.WARNING
+        assert any(isinstance(f, log_files.SecretFilter) for f in plain.filters)
+    finally:
+        root.removeHandler(plain)
+        log_files.shutdown()
+
+
 def test_scrub_keeps_times_sums_and_fiscal_codes() -> None:
     line = "2026-12-01 19:18:50,123 INFO pos: receipt TEST-e11111 4000012345 sum 1234567.89"
     assert scrub(line) == line
