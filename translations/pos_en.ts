@@ -368,37 +368,48 @@
 <context>
     <name>KeyDialog</name>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="183"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="194"/>
         <source>Print {what}</source>
         <translation>Print {what}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="200"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="213"/>
+        <source>Printing…</source>
+        <translation>Printing…</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/receipt_dialog.py" line="217"/>
+        <source>{what} was printed.</source>
+        <translation>{what} was printed.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/receipt_dialog.py" line="224"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="241"/>
         <source>Printing failed: {reason}</source>
         <translation>Printing failed: {reason}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="207"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="248"/>
         <source>{what} sent to the printer {name}.</source>
         <translation>{what} sent to the printer {name}.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="220"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="261"/>
         <source>Save as PDF</source>
         <translation>Save as PDF</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="218"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="259"/>
         <source>PDF (*.pdf)</source>
         <translation>PDF (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="229"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="270"/>
         <source>Could not save the PDF: {reason}</source>
         <translation>Could not save the PDF: {reason}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="236"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="277"/>
         <source>Saved to {path}</source>
         <translation>Saved to {path}</translation>
     </message>
@@ -1151,127 +1162,127 @@
 <context>
     <name>ReceiptDialog</name>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="295"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="336"/>
         <source>Receipt</source>
         <translation>Receipt</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="306"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="347"/>
         <source>none given</source>
         <translation>none given</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="310"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="351"/>
         <source>E-mail:</source>
         <translation>E-mail:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="313"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="354"/>
         <source>Print</source>
         <translation>Print</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="314"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="355"/>
         <source>Save PDF</source>
         <translation>Save PDF</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="315"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="356"/>
         <source>Reprint</source>
         <translation>Reprint</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="317"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="358"/>
         <source>Reads the receipt again (it may have been uploaded since) and prints a copy</source>
         <translation>Reads the receipt again (it may have been uploaded since) and prints a copy</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="319"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="360"/>
         <source>Close</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="359"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="400"/>
         <source>The copy was e-mailed to this address when the receipt was made. This register cannot send it again.</source>
         <translation>The copy was e-mailed to this address when the receipt was made. This register cannot send it again.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="366"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="407"/>
         <source>No e-mail was recorded for this receipt. This register cannot e-mail a receipt afterwards: print it or save a PDF instead.</source>
         <translation>No e-mail was recorded for this receipt. This register cannot e-mail a receipt afterwards: print it or save a PDF instead.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="373"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="414"/>
         <source>Sale</source>
         <translation>Sale</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="374"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="415"/>
         <source>Return</source>
         <translation>Return</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="375"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="416"/>
         <source>Cash in</source>
         <translation>Cash in</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="376"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="417"/>
         <source>Cash out</source>
         <translation>Cash out</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="377"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="418"/>
         <source>Cash withdrawal</source>
         <translation>Cash withdrawal</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="384"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="425"/>
         <source>fiscalised</source>
         <translation>fiscalised</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="386"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="427"/>
         <source>fiscalised offline, waiting to be uploaded</source>
         <translation>fiscalised offline, waiting to be uploaded</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="388"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="429"/>
         <source>fiscalised offline, uploaded</source>
         <translation>fiscalised offline, uploaded</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="390"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="431"/>
         <source>void: the server&apos;s receipt replaces this copy</source>
         <translation>void: the server&apos;s receipt replaces this copy</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="392"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="433"/>
         <source>rejected: {reason}</source>
         <translation>rejected: {reason}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="393"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="434"/>
         <source>not fiscalised yet</source>
         <translation>not fiscalised yet</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="398"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="439"/>
         <source>fiscal code {code}</source>
         <translation>fiscal code {code}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="400"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="441"/>
         <source>TRAINING</source>
         <translation>TRAINING</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="416"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="457"/>
         <source>The receipt was printed.</source>
         <translation>The receipt was printed.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="422"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="463"/>
         <source>The receipt</source>
         <translation>The receipt</translation>
     </message>
@@ -1279,42 +1290,42 @@
 <context>
     <name>ReceiptPrinting</name>
     <message>
-        <location filename="../pos/ui/printer_output.py" line="90"/>
+        <location filename="../pos/ui/printer_output.py" line="94"/>
         <source>Printing…</source>
         <translation>Printing…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/printer_output.py" line="93"/>
+        <location filename="../pos/ui/printer_output.py" line="97"/>
         <source>Printer: {reason}. The receipt is saved; reprint it with Ctrl+P.</source>
         <translation>Printer: {reason}. The receipt is saved; reprint it with Ctrl+P.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/printer_output.py" line="96"/>
+        <location filename="../pos/ui/printer_output.py" line="100"/>
         <source>Printer: {reason}. {count} receipts are saved but not printed; reprint them with Ctrl+P.</source>
         <translation>Printer: {reason}. {count} receipts are saved but not printed; reprint them with Ctrl+P.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/printer_output.py" line="105"/>
+        <location filename="../pos/ui/printer_output.py" line="109"/>
         <source>not connected or switched off</source>
         <translation>not connected or switched off</translation>
     </message>
     <message>
-        <location filename="../pos/ui/printer_output.py" line="106"/>
+        <location filename="../pos/ui/printer_output.py" line="110"/>
         <source>does not answer (out of paper, cover open?)</source>
         <translation>does not answer (out of paper, cover open?)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/printer_output.py" line="107"/>
+        <location filename="../pos/ui/printer_output.py" line="111"/>
         <source>its address in the settings is wrong</source>
         <translation>its address in the settings is wrong</translation>
     </message>
     <message>
-        <location filename="../pos/ui/printer_output.py" line="108"/>
+        <location filename="../pos/ui/printer_output.py" line="112"/>
         <source>this printer model cannot print Ukrainian letters</source>
         <translation>this printer model cannot print Ukrainian letters</translation>
     </message>
     <message>
-        <location filename="../pos/ui/printer_output.py" line="112"/>
+        <location filename="../pos/ui/printer_output.py" line="116"/>
         <source>error ({detail})</source>
         <translation>error ({detail})</translation>
     </message>
@@ -1432,57 +1443,57 @@
         <translation>{count} receipt(s) are not settled yet and are not in these totals.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="331"/>
+        <location filename="../pos/ui/reports.py" line="350"/>
         <source>The Z-report</source>
         <translation>The Z-report</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="331"/>
+        <location filename="../pos/ui/reports.py" line="350"/>
         <source>The X-report</source>
         <translation>The X-report</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="351"/>
+        <location filename="../pos/ui/reports.py" line="370"/>
         <source>No shift is open.</source>
         <translation>No shift is open.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="358"/>
+        <location filename="../pos/ui/reports.py" line="377"/>
         <source>{count} receipt(s) are not settled yet: the register sends them before closing.</source>
         <translation>{count} receipt(s) are not settled yet: the register sends them before closing.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="371"/>
+        <location filename="../pos/ui/reports.py" line="390"/>
         <source>The cash matches.</source>
         <translation>The cash matches.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="373"/>
+        <location filename="../pos/ui/reports.py" line="392"/>
         <source>Short by {amount}: count again before closing.</source>
         <translation>Short by {amount}: count again before closing.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="375"/>
+        <location filename="../pos/ui/reports.py" line="394"/>
         <source>Over by {amount}: count again before closing.</source>
         <translation>Over by {amount}: count again before closing.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="391"/>
+        <location filename="../pos/ui/reports.py" line="410"/>
         <source>Close shift No. {serial} and make the Z-report?</source>
         <translation>Close shift No. {serial} and make the Z-report?</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="395"/>
+        <location filename="../pos/ui/reports.py" line="414"/>
         <source>Expected {expected}, counted {counted}, difference {difference}.</source>
         <translation>Expected {expected}, counted {counted}, difference {difference}.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="414"/>
+        <location filename="../pos/ui/reports.py" line="433"/>
         <source>Closing the shift… (what is still queued is sent first)</source>
         <translation>Closing the shift… (what is still queued is sent first)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="419"/>
+        <location filename="../pos/ui/reports.py" line="438"/>
         <source>The shift is still open.</source>
         <translation>The shift is still open.</translation>
     </message>

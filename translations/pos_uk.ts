@@ -368,37 +368,48 @@
 <context>
     <name>KeyDialog</name>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="183"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="194"/>
         <source>Print {what}</source>
         <translation>Друк: {what}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="200"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="213"/>
+        <source>Printing…</source>
+        <translation>Друк…</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/receipt_dialog.py" line="217"/>
+        <source>{what} was printed.</source>
+        <translation>{what} — надруковано.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/receipt_dialog.py" line="224"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="241"/>
         <source>Printing failed: {reason}</source>
         <translation>Не вдалося надрукувати: {reason}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="207"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="248"/>
         <source>{what} sent to the printer {name}.</source>
         <translation>{what} — надіслано на принтер {name}.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="220"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="261"/>
         <source>Save as PDF</source>
         <translation>Зберегти як PDF</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="218"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="259"/>
         <source>PDF (*.pdf)</source>
         <translation>PDF (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="229"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="270"/>
         <source>Could not save the PDF: {reason}</source>
         <translation>Не вдалося зберегти PDF: {reason}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="236"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="277"/>
         <source>Saved to {path}</source>
         <translation>Збережено: {path}</translation>
     </message>
@@ -1151,127 +1162,127 @@
 <context>
     <name>ReceiptDialog</name>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="295"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="336"/>
         <source>Receipt</source>
         <translation>Чек</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="306"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="347"/>
         <source>none given</source>
         <translation>не вказано</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="310"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="351"/>
         <source>E-mail:</source>
         <translation>E-mail:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="313"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="354"/>
         <source>Print</source>
         <translation>Друк</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="314"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="355"/>
         <source>Save PDF</source>
         <translation>Зберегти PDF</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="315"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="356"/>
         <source>Reprint</source>
         <translation>Друк копії</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="317"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="358"/>
         <source>Reads the receipt again (it may have been uploaded since) and prints a copy</source>
         <translation>Перечитує чек (його могли вже вивантажити) і друкує копію</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="319"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="360"/>
         <source>Close</source>
         <translation>Закрити</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="359"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="400"/>
         <source>The copy was e-mailed to this address when the receipt was made. This register cannot send it again.</source>
         <translation>Копію чека надіслано на цю адресу під час продажу. Повторно надіслати її ця каса не може.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="366"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="407"/>
         <source>No e-mail was recorded for this receipt. This register cannot e-mail a receipt afterwards: print it or save a PDF instead.</source>
         <translation>Для цього чека e-mail не вказували. Надіслати чек поштою згодом ця каса не може: надрукуйте його або збережіть PDF.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="373"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="414"/>
         <source>Sale</source>
         <translation>Продаж</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="374"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="415"/>
         <source>Return</source>
         <translation>Повернення</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="375"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="416"/>
         <source>Cash in</source>
         <translation>Службове внесення</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="376"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="417"/>
         <source>Cash out</source>
         <translation>Службова видача</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="377"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="418"/>
         <source>Cash withdrawal</source>
         <translation>Видача готівки</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="384"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="425"/>
         <source>fiscalised</source>
         <translation>фіскалізовано</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="386"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="427"/>
         <source>fiscalised offline, waiting to be uploaded</source>
         <translation>фіскалізовано офлайн, чекає на вивантаження</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="388"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="429"/>
         <source>fiscalised offline, uploaded</source>
         <translation>фіскалізовано офлайн, вивантажено</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="390"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="431"/>
         <source>void: the server&apos;s receipt replaces this copy</source>
         <translation>анульовано: замість цієї копії діє чек сервера</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="392"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="433"/>
         <source>rejected: {reason}</source>
         <translation>відхилено: {reason}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="393"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="434"/>
         <source>not fiscalised yet</source>
         <translation>ще не фіскалізовано</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="398"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="439"/>
         <source>fiscal code {code}</source>
         <translation>фіскальний номер {code}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="400"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="441"/>
         <source>TRAINING</source>
         <translation>НАВЧАЛЬНИЙ РЕЖИМ</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="416"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="457"/>
         <source>The receipt was printed.</source>
         <translation>Чек надруковано.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="422"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="463"/>
         <source>The receipt</source>
         <translation>Чек</translation>
     </message>
@@ -1279,42 +1290,42 @@
 <context>
     <name>ReceiptPrinting</name>
     <message>
-        <location filename="../pos/ui/printer_output.py" line="90"/>
+        <location filename="../pos/ui/printer_output.py" line="94"/>
         <source>Printing…</source>
         <translation>Друк…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/printer_output.py" line="93"/>
+        <location filename="../pos/ui/printer_output.py" line="97"/>
         <source>Printer: {reason}. The receipt is saved; reprint it with Ctrl+P.</source>
         <translation>Принтер: {reason}. Чек збережено; надрукуйте його ще раз клавішами Ctrl+P.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/printer_output.py" line="96"/>
+        <location filename="../pos/ui/printer_output.py" line="100"/>
         <source>Printer: {reason}. {count} receipts are saved but not printed; reprint them with Ctrl+P.</source>
         <translation>Принтер: {reason}. Чеків збережено, але не надруковано: {count}; надрукуйте їх клавішами Ctrl+P.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/printer_output.py" line="105"/>
+        <location filename="../pos/ui/printer_output.py" line="109"/>
         <source>not connected or switched off</source>
         <translation>не під’єднаний або вимкнений</translation>
     </message>
     <message>
-        <location filename="../pos/ui/printer_output.py" line="106"/>
+        <location filename="../pos/ui/printer_output.py" line="110"/>
         <source>does not answer (out of paper, cover open?)</source>
         <translation>не відповідає (закінчився папір, відкрита кришка?)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/printer_output.py" line="107"/>
+        <location filename="../pos/ui/printer_output.py" line="111"/>
         <source>its address in the settings is wrong</source>
         <translation>у налаштуваннях неправильна адреса</translation>
     </message>
     <message>
-        <location filename="../pos/ui/printer_output.py" line="108"/>
+        <location filename="../pos/ui/printer_output.py" line="112"/>
         <source>this printer model cannot print Ukrainian letters</source>
         <translation>ця модель принтера не друкує українських літер</translation>
     </message>
     <message>
-        <location filename="../pos/ui/printer_output.py" line="112"/>
+        <location filename="../pos/ui/printer_output.py" line="116"/>
         <source>error ({detail})</source>
         <translation>помилка ({detail})</translation>
     </message>
@@ -1432,57 +1443,57 @@
         <translation>Чеків, ще не підтверджених сервером: {count}; у ці підсумки вони не входять.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="331"/>
+        <location filename="../pos/ui/reports.py" line="350"/>
         <source>The Z-report</source>
         <translation>Z-звіт</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="331"/>
+        <location filename="../pos/ui/reports.py" line="350"/>
         <source>The X-report</source>
         <translation>X-звіт</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="351"/>
+        <location filename="../pos/ui/reports.py" line="370"/>
         <source>No shift is open.</source>
         <translation>Зміну не відкрито.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="358"/>
+        <location filename="../pos/ui/reports.py" line="377"/>
         <source>{count} receipt(s) are not settled yet: the register sends them before closing.</source>
         <translation>Чеків, ще не підтверджених сервером: {count}; каса надішле їх перед закриттям.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="371"/>
+        <location filename="../pos/ui/reports.py" line="390"/>
         <source>The cash matches.</source>
         <translation>Готівка збігається.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="373"/>
+        <location filename="../pos/ui/reports.py" line="392"/>
         <source>Short by {amount}: count again before closing.</source>
         <translation>Нестача {amount}: перерахуйте ще раз перед закриттям.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="375"/>
+        <location filename="../pos/ui/reports.py" line="394"/>
         <source>Over by {amount}: count again before closing.</source>
         <translation>Надлишок {amount}: перерахуйте ще раз перед закриттям.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="391"/>
+        <location filename="../pos/ui/reports.py" line="410"/>
         <source>Close shift No. {serial} and make the Z-report?</source>
         <translation>Закрити зміну № {serial} і сформувати Z-звіт?</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="395"/>
+        <location filename="../pos/ui/reports.py" line="414"/>
         <source>Expected {expected}, counted {counted}, difference {difference}.</source>
         <translation>Має бути {expected}, пораховано {counted}, різниця {difference}.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="414"/>
+        <location filename="../pos/ui/reports.py" line="433"/>
         <source>Closing the shift… (what is still queued is sent first)</source>
         <translation>Закриваємо зміну… (спершу надсилаємо те, що в черзі)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="419"/>
+        <location filename="../pos/ui/reports.py" line="438"/>
         <source>The shift is still open.</source>
         <translation>Зміна досі відкрита.</translation>
     </message>

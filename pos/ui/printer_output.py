@@ -18,7 +18,7 @@ from PySide6.QtCore import QObject, Signal
 from pos.journal.records import Receipt
 from pos.printing.escpos_output import EscposSettings, Trouble, settings_from
 from pos.printing.layout import Row, receipt_rows
-from pos.printing.spooler import PrinterState, PrinterStatus, PrintJob
+from pos.printing.spooler import PrinterState, PrinterStatus, PrintJob, ReceiptSpooler
 from pos.ui.asyncio_qt import spawn
 
 if TYPE_CHECKING:
@@ -76,6 +76,10 @@ class ReceiptPrinting(QObject):
             and receipt.type in _DRAWER_TYPES
             and any(p.type == "CASH" for p in receipt.payments)
         )
+
+    @property
+    def spooler(self) -> ReceiptSpooler:
+        return self._running.spooler
 
     @property
     def status(self) -> PrinterStatus:

@@ -215,3 +215,21 @@ def test_about_and_diagnostics_from_the_help_menu(
     qtbot.waitUntil(target.exists, timeout=15_000)
     with zipfile.ZipFile(target) as archive:
         assert "summary.json" in archive.namelist()
+
+
+def test_x_report_goes_to_the_thermal_printer(
+    qtbot: QtBot, aw: Callable[..., Any], running_shift: RunningRegister, paper: Path
+) -> None:
+    from pos.ui.reports import ReportDialog
+
+    sell(aw, running_shift)
+    dialog = ReportDialog(running_shift, False, None)
+    qtbot.addWidget(dialog)
+    dialog.open()
+    qtbot.waitUntil(lambda: dialog.view is not None, timeout=15_000)
+    dialog.print_report()
+    qtbot.waitUntil(lambda: "printed" in dialog.notice.text(), timeout=10_000)
+    data = paper.read_bytes()
+    assert "X-ЗВІТ".encode("cp1125") in data
+    assert data.endswith(CUT)
+    assert DRAWER not in data
