@@ -1316,16 +1316,21 @@
     </message>
     <message>
         <location filename="../pos/ui/printer_output.py" line="111"/>
+        <source>out of paper</source>
+        <translation>закінчився папір</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/printer_output.py" line="112"/>
         <source>its address in the settings is wrong</source>
         <translation>у налаштуваннях неправильна адреса</translation>
     </message>
     <message>
-        <location filename="../pos/ui/printer_output.py" line="112"/>
+        <location filename="../pos/ui/printer_output.py" line="113"/>
         <source>this printer model cannot print Ukrainian letters</source>
         <translation>ця модель принтера не друкує українських літер</translation>
     </message>
     <message>
-        <location filename="../pos/ui/printer_output.py" line="116"/>
+        <location filename="../pos/ui/printer_output.py" line="117"/>
         <source>error ({detail})</source>
         <translation>помилка ({detail})</translation>
     </message>

@@ -40,6 +40,9 @@ DEFAULT_PROFILE = "default"
 DRAWER_PINS = (2, 5)
 NETWORK_PORT = 9100
 NETWORK_TIMEOUT_S = 8.0
+PAPER_QUERY_TIMEOUT_S = 1.5
+"""How long a network printer may take to answer "is there paper?" (DLE EOT 4); one that does
+not answer at all is printed to anyway."""
 USB_TIMEOUT_MS = 8000
 SERIAL_BAUDRATE = 19200
 
@@ -62,6 +65,7 @@ class Trouble(enum.StrEnum):
 
     NOT_CONNECTED = "not_connected"  # unplugged, switched off, wrong port or address
     NO_ANSWER = "no_answer"  # connected but silent: out of paper, cover open, busy
+    NO_PAPER = "no_paper"  # the printer says so (its paper sensor, asked before each job)
     ADDRESS = "address"  # the settings' address cannot be right
     CODE_PAGE = "code_page"  # the profile cannot print Ukrainian
     OTHER = "other"
@@ -300,6 +304,7 @@ def send(settings: EscposSettings, data: bytes) -> None:
     device = open_device(settings)
     try:
         device.open()
+        _refuse_without_paper(device, settings)
         device._raw(data)
     except PrinterProblem:
         raise
@@ -314,6 +319,26 @@ def send(settings: EscposSettings, data: bytes) -> None:
             device.close()
         except Exception as error:  # closing a dead connection must not hide why it died
             log.debug("closing the printer: %r", error)
+
+
+def _refuse_without_paper(device: Any, settings: EscposSettings) -> None:
+    """Ask a two-way (network, serial) printer's paper sensor before the job: a printer out of
+    paper would otherwise swallow the receipt into its buffer. No answer: print anyway."""
+    if settings.connection not in (Connection.NETWORK, Connection.SERIAL):
+        return
+    network = settings.connection is Connection.NETWORK
+    try:
+        if network:
+            device.device.settimeout(PAPER_QUERY_TIMEOUT_S)
+        paper = device.paper_status()
+    except (OSError, EscposError, ValueError) as error:
+        log.debug("printer %s does not report its paper: %r", settings.describe(), error)
+        return
+    finally:
+        if network and device.device is not None:
+            device.device.settimeout(NETWORK_TIMEOUT_S)
+    if paper == 0:
+        raise PrinterProblem("the printer is out of paper", Trouble.NO_PAPER)
 
 
 def _reason(error: BaseException) -> tuple[str, Trouble]:

@@ -108,6 +108,7 @@ class ReceiptPrinting(QObject):
         texts = {
             Trouble.NOT_CONNECTED: self.tr("not connected or switched off"),
             Trouble.NO_ANSWER: self.tr("does not answer (out of paper, cover open?)"),
+            Trouble.NO_PAPER: self.tr("out of paper"),
             Trouble.ADDRESS: self.tr("its address in the settings is wrong"),
             Trouble.CODE_PAGE: self.tr("this printer model cannot print Ukrainian letters"),
         }

@@ -4,6 +4,8 @@ carrying the tax-service link, the cut and the drawer pulse."""
 
 from __future__ import annotations
 
+import socket
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -17,6 +19,7 @@ from pos.printing.escpos_output import (
     EscposSettings,
     NoCyrillicCodePage,
     PrinterProblem,
+    Trouble,
     choose_code_page,
     cyrillic_code_pages,
     drawer_pulse,
@@ -160,3 +163,55 @@ def test_file_connection_writes_the_job_and_a_missing_device_is_a_problem(tmp_pa
         print_rows(rows, settings(connection=Connection.USB, address="epson"))
     with pytest.raises(PrinterProblem, match="not connected or switched off"):
         print_rows(rows, settings(connection=Connection.NETWORK, address="127.0.0.1:9"))
+
+
+class FakeNetworkPrinter:
+    """A TCP printer on 127.0.0.1 that answers the paper query (DLE EOT 4) with ``paper`` (None:
+    it never answers) and keeps what it is sent."""
+
+    def __init__(self, paper: int | None) -> None:
+        self.paper = paper
+        self.received = b""
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.port = self.server.getsockname()[1]
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self) -> None:
+        connection, _ = self.server.accept()
+        with connection:
+            connection.settimeout(5)
+            while True:
+                try:
+                    chunk = connection.recv(65536)
+                except OSError:
+                    return
+                if not chunk:
+                    return
+                self.received += chunk
+                if chunk.endswith(b"\x10\x04\x04") and self.paper is not None:
+                    connection.sendall(bytes([self.paper]))
+
+    def close(self) -> None:
+        self.thread.join(timeout=10)
+        self.server.close()
+
+
+@pytest.mark.parametrize(
+    ("paper", "prints"), [(0x12, True), (None, True), (0x72, False)], ids=["paper", "mute", "empty"]
+)
+def test_network_printer_is_asked_for_paper_first(paper: int | None, prints: bool) -> None:
+    printer = FakeNetworkPrinter(paper)
+    page = settings(connection=Connection.NETWORK, address=f"127.0.0.1:{printer.port}")
+    rows = printer_test_page(page, "1")
+    try:
+        if prints:
+            print_rows(rows, page)
+        else:
+            with pytest.raises(PrinterProblem, match="out of paper") as caught:
+                print_rows(rows, page)
+            assert caught.value.trouble is Trouble.NO_PAPER
+    finally:
+        printer.close()
+    assert printer.received.startswith(b"\x10\x04\x04")
+    assert (FULL_CUT in printer.received) is prints
