@@ -7,6 +7,9 @@ the whole job written at once. A printer that is off or unplugged then fails bef
 printed, tests see exactly the bytes a printer would get, and a half-sent receipt is not left
 in the printer's buffer by our own code.
 
+python-escpos (with Pillow, qrcode and python-barcode behind it) is imported when a document is
+first rendered, not when the program starts.
+
 The text comes from ``pos.printing.layout`` rows (any document: receipt, X/Z report, an order's
 prepayment, the test page), so paper, preview and PDF say the same thing.
 
@@ -24,9 +27,6 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
-
-from escpos.exceptions import Error as EscposError
-from escpos.printer import Dummy
 
 from pos.printing.layout import PAPER_58MM, PAPER_80MM, Row, RowKind, render_lines
 
@@ -215,6 +215,8 @@ def render_document(
     """The document's ESC/POS bytes: initialise, code page, the rows (QR by the printer's own
     command), feed and cut, then the drawer pulse when asked. ``printer`` (a python-escpos
     ``Dummy``) is written to when given, else a new one; its bytes are returned."""
+    from escpos.printer import Dummy
+
     page = choose_code_page(settings.profile, settings.code_page)
     target = printer if printer is not None else Dummy(profile=settings.profile)
     target.hw("INIT")
@@ -232,6 +234,8 @@ def render_document(
 
 def drawer_pulse(settings: EscposSettings) -> bytes:
     """Only the drawer's kick (the "open drawer" action prints nothing)."""
+    from escpos.printer import Dummy
+
     target = Dummy(profile=settings.profile)
     target.cashdraw(settings.drawer_pin)
     data: bytes = target.output
@@ -301,6 +305,8 @@ def send(settings: EscposSettings, data: bytes) -> None:
             raise PrinterProblem("no printer address is set", Trouble.ADDRESS)
         _append(settings.address.strip(), data)
         return
+    from escpos.exceptions import Error as EscposError
+
     device = open_device(settings)
     try:
         device.open()
@@ -324,6 +330,8 @@ def send(settings: EscposSettings, data: bytes) -> None:
 def _refuse_without_paper(device: Any, settings: EscposSettings) -> None:
     """Ask a two-way (network, serial) printer's paper sensor before the job: a printer out of
     paper would otherwise swallow the receipt into its buffer. No answer: print anyway."""
+    from escpos.exceptions import Error as EscposError
+
     if settings.connection not in (Connection.NETWORK, Connection.SERIAL):
         return
     network = settings.connection is Connection.NETWORK
