@@ -362,6 +362,16 @@ class RegisterService:
             self._check_offline_open()
             ensure_go_offline(self.ctx)
             return self._offline(lambda: self.journal.shifts.open_offline(shift_id, self.ctx.now()))
+        if opened.status != SHIFT_OPENED:  # ended CLOSED: refused, the reason in its transaction
+            tx = opened.initial_transaction
+            text = (tx.response_error_message if tx else None) or f"shift {opened.status}"
+            self.journal.shifts.update(
+                shift_id,
+                self.ctx.now(),
+                state=ShiftState.FAILED,
+                server_response=opened.model_dump(mode="json", exclude_none=True),
+            )
+            raise RegisterError(Refusal.SERVER_REJECTED, text)
         return self.journal.shifts.update(
             shift_id,
             self.ctx.now(),
