@@ -29,7 +29,7 @@ class Register:
     register_id: str
 
 
-REPORTS_SCHEMA = 4  # the journal version that keeps the report columns (pos.journal.migrations)
+REPORTS_SCHEMA = 5  # the journal version with the report columns and indexes (migrations 4, 5)
 
 
 class JournalTooOldError(ValueError):
