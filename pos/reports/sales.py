@@ -9,12 +9,13 @@ are line sums, before receipt-level discounts, as the lines were printed.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import UTC, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, case, func, select
 
-from pos.domain.offline_limits import OFFLINE_MONTH_LIMIT, OFFLINE_PERIOD_LIMIT
+from pos.domain.offline_limits import KYIV, OFFLINE_MONTH_LIMIT, OFFLINE_PERIOD_LIMIT
+from pos.journal.instants import from_micros
 from pos.reports.periods import Bucket, Period, bucket_key, bucket_label, kyiv_text, month_key
 from pos.reports.schema import (
     card_of_receipt,
@@ -219,53 +220,69 @@ def cash_movements(sources: Sources, period: Period) -> list[dict[str, Any]]:
     return found
 
 
-_OFFLINE = ("LOCAL_OFFLINE", "SERVER_OFFLINE", "UPLOADING", "GOING_ONLINE")
+def _stretches(transitions: Sequence[tuple[int, str, str]]) -> list[tuple[int, int | None]]:
+    """Offline stretches as the register counts them (pos.register.limits): from leaving ONLINE
+    until back to ONLINE, whatever happened between (server offline, uploading)."""
+    stretches: list[tuple[int, int | None]] = []
+    start: int | None = None
+    for at, from_state, to_state in transitions:
+        if from_state == "ONLINE" and to_state != "ONLINE" and start is None:
+            start = int(at)
+        elif to_state == "ONLINE" and from_state != "ONLINE" and start is not None:
+            stretches.append((start, int(at)))
+            start = None
+    if start is not None:
+        stretches.append((start, None))
+    return stretches
+
+
+def _month_hours(stretches: Sequence[tuple[int, int | None]], now_micros: int) -> dict[str, float]:
+    """Hours offline per Kyiv calendar month, a stretch split at each month's midnight."""
+    months: dict[str, float] = {}
+    for begin, end in stretches:
+        moment, stop = from_micros(begin), from_micros(now_micros if end is None else end)
+        while moment < stop:
+            local = moment.astimezone(KYIV)
+            following = (local.replace(day=28) + timedelta(days=4)).replace(
+                day=1, hour=0, minute=0, second=0, microsecond=0
+            )
+            piece_end = min(stop, following.astimezone(UTC))
+            key = local.strftime("%Y-%m")
+            months[key] = months.get(key, 0.0) + (piece_end - moment) / timedelta(hours=1)
+            moment = piece_end
+    return months
 
 
 def offline_periods(sources: Sources, period: Period, now_micros: int) -> list[dict[str, Any]]:
-    """Stretches the register worked offline (local codes) overlapping the period, each with its
-    duration against the 36-hour limit, and the Kyiv month's total against 168 hours."""
+    """Stretches the register was offline overlapping the period, each with its duration against
+    the 36-hour limit, and its Kyiv month's total against 168 hours."""
     found: list[dict[str, Any]] = []
+    period_limit = OFFLINE_PERIOD_LIMIT / timedelta(hours=1)
+    month_limit = OFFLINE_MONTH_LIMIT / timedelta(hours=1)
     for connection, register in sources:
-        rows = connection.execute(
-            select(connectivity_transition.c.at, connectivity_transition.c.to_state).order_by(
-                connectivity_transition.c.at
-            )
-        ).all()
-        start: int | None = None
-        stretches: list[tuple[int, int | None]] = []
-        for at, to_state in rows:
-            offline = to_state == "LOCAL_OFFLINE"
-            if offline and start is None:
-                start = int(at)
-            elif not offline and to_state not in _OFFLINE and start is not None:
-                stretches.append((start, int(at)))
-                start = None
-        if start is not None:
-            stretches.append((start, None))
-        by_month: dict[str, float] = {}
+        c = connectivity_transition.c
+        rows = connection.execute(select(c.at, c.from_state, c.to_state).order_by(c.at, c.id)).all()
+        stretches = _stretches([(int(at), f, t) for at, f, t in rows])
+        months = _month_hours(stretches, now_micros)
         for begin, end in stretches:
             stop = now_micros if end is None else end
             if stop < period.start or begin > period.end:
                 continue
             hours = (stop - begin) / 3_600_000_000
             month = kyiv_text(begin)[:7]
-            by_month[month] = by_month.get(month, 0.0) + hours
             found.append(
                 {
                     "started_at": kyiv_text(begin),
                     "ended_at": "" if end is None else kyiv_text(end),
                     "hours": round(hours, 2),
-                    "limit_hours": OFFLINE_PERIOD_LIMIT / timedelta(hours=1),
-                    "over_limit": hours > OFFLINE_PERIOD_LIMIT / timedelta(hours=1),
+                    "limit_hours": period_limit,
+                    "over_limit": hours > period_limit,
                     "month": month,
-                    "month_hours": 0.0,
-                    "month_limit_hours": OFFLINE_MONTH_LIMIT / timedelta(hours=1),
+                    "month_hours": round(months.get(month, 0.0), 2),
+                    "month_limit_hours": month_limit,
+                    "month_over_limit": months.get(month, 0.0) > month_limit,
                     "register": register.fiscal_number,
                 }
             )
-        for entry in found:
-            if entry["register"] == register.fiscal_number:
-                entry["month_hours"] = round(by_month.get(entry["month"], 0.0), 2)
-                entry["month_over_limit"] = entry["month_hours"] > entry["month_limit_hours"]
+    found.sort(key=lambda r: (r["started_at"], r["register"]))
     return found
