@@ -16,6 +16,7 @@ from fastapi import FastAPI
 from pos.sandbox import (
     cashier_routes,
     control,
+    prepayment_routes,
     receipt_routes,
     register_routes,
     report_routes,
@@ -69,5 +70,6 @@ def create_app(
     install_handlers(app)
     for module in (cashier_routes, register_routes, shift_routes, receipt_routes, report_routes):
         app.include_router(module.router, prefix="/api/v1")
+    app.include_router(prepayment_routes.router, prefix="/api/v1")
     app.include_router(control.router)
     return app
