@@ -19,6 +19,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "pos.journal.commands",
     "pos.sandbox.commands",
     "pos.headless.commands",
+    "pos.orders.commands",
 )
 
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -133,7 +133,7 @@ class OrderDesk:
         *,
         due_date: date | None = None,
         note: str = "",
-        excise_codes: dict[str, Sequence[str]] | None = None,
+        excise_codes: Mapping[str, Sequence[str]] | None = None,
     ) -> Order:
         """A new open order from the cart's goods (nothing is fiscalised yet)."""
         if cart.is_empty:
