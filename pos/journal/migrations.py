@@ -315,6 +315,9 @@ _V4_ORDERS: tuple[str, ...] = (
     )""",
     "CREATE INDEX order_receipt_order ON order_receipt(order_id, created_at)",
     "CREATE INDEX order_receipt_shift ON order_receipt(shift_id)",
+    # The worker looks for unconfirmed chain receipts every round: partial indexes keep it cheap.
+    "CREATE INDEX order_receipt_unsettled ON order_receipt(order_id) WHERE state = 'sending'",
+    "CREATE INDEX customer_order_pending ON customer_order(id) WHERE pending_action IS NOT NULL",
 )
 
 

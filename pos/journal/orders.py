@@ -149,6 +149,17 @@ class OrdersJournal:
         if done.rowcount != 1:
             raise NotFoundError(f"order {order_id}")
 
+    def unsettled_ids(self) -> list[str]:
+        """Orders with a chain receipt not confirmed yet or a return not settled."""
+        with self._store.read() as session:
+            rows = session.execute(
+                text(
+                    "SELECT id FROM customer_order WHERE pending_action IS NOT NULL "
+                    "UNION SELECT order_id FROM order_receipt WHERE state = 'sending'"
+                )
+            ).all()
+        return [str(r[0]) for r in rows]
+
     # --- order receipts --------------------------------------------------------------------
 
     def commit_receipt(

@@ -424,7 +424,8 @@ class OrderDesk:
 
     async def settle(self, order_id: str | None = None) -> None:
         """Resolve chain receipts left `sending` and returns left pending (all orders, or one)."""
-        orders = [self.get(order_id)] if order_id is not None else self.all()
+        ids = [order_id] if order_id is not None else self.store.unsettled_ids()
+        orders = [self.get(i) for i in ids]
         for order in orders:
             for receipt in order.unsettled:
                 await self._settle_receipt(order, receipt.id, receipt.kind, receipt.body)

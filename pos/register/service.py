@@ -441,6 +441,8 @@ class RegisterService:
         """Z-report: close the shift online, or offline with the report body from the journal."""
         shift = self._require(signed_in=False, shift=True)
         await recovery.settle_receipts(self.ctx)
+        if self._signed_in and self.ctx.state not in LOCAL_STATES:
+            await self.orders.settle()
         if self.ctx.state not in LOCAL_STATES and self.journal.queue.pending_count():
             await self.sync(wait=False)
         async with self.ctx.lock:
@@ -739,6 +741,7 @@ class RegisterService:
                 await upload_and_go_online(ctx)
                 return
             await recovery.settle_receipts(self.ctx)
+            await self.orders.settle()  # customer orders' chain receipts left unconfirmed
             await self._watch_server(force)
             await refill(ctx)
         except RateLimited as error:
