@@ -4,7 +4,7 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../pos/ui/app.py" line="91" />
+        <location filename="../pos/ui/app.py" line="90" />
         <source>Starting the register…</source>
         <translation>Starting the register…</translation>
     </message>
@@ -353,308 +353,323 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../pos/ui/main_window.py" line="213" />
+        <location filename="../pos/ui/main_window.py" line="216" />
         <source>TRAINING MODE — receipts are not fiscal</source>
         <translation>TRAINING MODE — receipts are not fiscal</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="214" />
+        <location filename="../pos/ui/main_window.py" line="217" />
         <source>POS — training</source>
         <translation>POS — training</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="214" />
+        <location filename="../pos/ui/main_window.py" line="217" />
         <source>POS</source>
         <translation>POS</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="217" />
+        <location filename="../pos/ui/main_window.py" line="220" />
         <source>Help</source>
         <translation>Help</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="218" />
+        <location filename="../pos/ui/main_window.py" line="221" />
         <source>Shift</source>
         <translation>Shift</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="219" />
+        <location filename="../pos/ui/main_window.py" line="222" />
         <source>Quantity</source>
         <translation>Quantity</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="220" />
+        <location filename="../pos/ui/main_window.py" line="223" />
         <source>Discount</source>
         <translation>Discount</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="221" />
+        <location filename="../pos/ui/main_window.py" line="224" />
         <source>Remove</source>
         <translation>Remove</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="222" />
+        <location filename="../pos/ui/main_window.py" line="225" />
         <source>Park</source>
         <translation>Park</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="223" />
-        <location filename="../pos/ui/main_window.py" line="476" />
+        <location filename="../pos/ui/main_window.py" line="226" />
+        <location filename="../pos/ui/main_window.py" line="483" />
         <source>Return</source>
         <translation>Return</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="224" />
-        <location filename="../pos/ui/main_window.py" line="464" />
+        <location filename="../pos/ui/main_window.py" line="227" />
+        <location filename="../pos/ui/main_window.py" line="471" />
         <source>Cash in/out</source>
         <translation>Cash in/out</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="225" />
-        <location filename="../pos/ui/main_window.py" line="237" />
-        <location filename="../pos/ui/main_window.py" line="435" />
+        <location filename="../pos/ui/main_window.py" line="228" />
+        <location filename="../pos/ui/main_window.py" line="242" />
+        <location filename="../pos/ui/main_window.py" line="442" />
         <source>X-report</source>
         <translation>X-report</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="226" />
+        <location filename="../pos/ui/main_window.py" line="229" />
         <source>Z-report</source>
         <translation>Z-report</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="227" />
+        <location filename="../pos/ui/main_window.py" line="230" />
+        <source>Orders</source>
+        <translation>Orders</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="231" />
         <source>PAY</source>
         <translation>PAY</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="231" />
+        <location filename="../pos/ui/main_window.py" line="235" />
         <source>&amp;Register</source>
         <translation>&amp;Register</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="232" />
+        <location filename="../pos/ui/main_window.py" line="236" />
         <source>Shift…</source>
         <translation>Shift…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="233" />
-        <location filename="../pos/ui/main_window.py" line="440" />
+        <location filename="../pos/ui/main_window.py" line="237" />
+        <location filename="../pos/ui/main_window.py" line="447" />
         <source>Return…</source>
         <translation>Return…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="234" />
+        <location filename="../pos/ui/main_window.py" line="238" />
+        <source>Customer orders…</source>
+        <translation>Customer orders…</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="239" />
         <source>Cash in…</source>
         <translation>Cash in…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="235" />
+        <location filename="../pos/ui/main_window.py" line="240" />
         <source>Cash out…</source>
         <translation>Cash out…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="236" />
-        <location filename="../pos/ui/main_window.py" line="454" />
+        <location filename="../pos/ui/main_window.py" line="241" />
+        <location filename="../pos/ui/main_window.py" line="461" />
         <source>Cash withdrawal by card…</source>
         <translation>Cash withdrawal by card…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="238" />
-        <location filename="../pos/ui/main_window.py" line="437" />
+        <location filename="../pos/ui/main_window.py" line="243" />
+        <location filename="../pos/ui/main_window.py" line="444" />
         <source>Z-report (close the shift)</source>
         <translation>Z-report (close the shift)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="239" />
-        <location filename="../pos/ui/main_window.py" line="442" />
+        <location filename="../pos/ui/main_window.py" line="244" />
+        <location filename="../pos/ui/main_window.py" line="449" />
         <source>Sign out</source>
         <translation>Sign out</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="240" />
+        <location filename="../pos/ui/main_window.py" line="245" />
         <source>Quit</source>
         <translation>Quit</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="241" />
+        <location filename="../pos/ui/main_window.py" line="246" />
         <source>&amp;Manager</source>
         <translation>&amp;Manager</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="242" />
-        <location filename="../pos/ui/main_window.py" line="538" />
+        <location filename="../pos/ui/main_window.py" line="247" />
+        <location filename="../pos/ui/main_window.py" line="556" />
         <source>Work offline</source>
         <translation>Work offline</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="243" />
+        <location filename="../pos/ui/main_window.py" line="248" />
         <source>Settings…</source>
         <translation>Settings…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="245" />
+        <location filename="../pos/ui/main_window.py" line="250" />
         <source>&amp;Training drill</source>
         <translation>&amp;Training drill</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="246" />
+        <location filename="../pos/ui/main_window.py" line="251" />
         <source>Tax service down</source>
         <translation>Tax service down</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="247" />
+        <location filename="../pos/ui/main_window.py" line="252" />
         <source>Tax service up</source>
         <translation>Tax service up</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="248" />
+        <location filename="../pos/ui/main_window.py" line="253" />
         <source>Network cut</source>
         <translation>Network cut</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="249" />
+        <location filename="../pos/ui/main_window.py" line="254" />
         <source>Network restore</source>
         <translation>Network restore</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="250" />
+        <location filename="../pos/ui/main_window.py" line="255" />
         <source>&amp;Language</source>
         <translation>&amp;Language</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="251" />
+        <location filename="../pos/ui/main_window.py" line="256" />
         <source>&amp;Help</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="252" />
-        <location filename="../pos/ui/main_window.py" line="420" />
+        <location filename="../pos/ui/main_window.py" line="257" />
+        <location filename="../pos/ui/main_window.py" line="427" />
         <source>Keys</source>
         <translation>Keys</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="298" />
+        <location filename="../pos/ui/main_window.py" line="303" />
         <source>The shift is being closed: finish the Z-report (F10).</source>
         <translation>The shift is being closed: finish the Z-report (F10).</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="404" />
+        <location filename="../pos/ui/main_window.py" line="410" />
         <source>F1 — this help</source>
         <translation>F1 — this help</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="405" />
+        <location filename="../pos/ui/main_window.py" line="411" />
         <source>F2 — open the shift / shift menu</source>
         <translation>F2 — open the shift / shift menu</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="406" />
+        <location filename="../pos/ui/main_window.py" line="412" />
         <source>F3 — search (scan or type a name, code or barcode)</source>
         <translation>F3 — search (scan or type a name, code or barcode)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="407" />
+        <location filename="../pos/ui/main_window.py" line="413" />
         <source>F4 — quantity or weight of the selected line</source>
         <translation>F4 — quantity or weight of the selected line</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="408" />
-        <source>F5 — discount or extra charge (manager&apos;s PIN)</source>
-        <translation>F5 — discount or extra charge (manager&apos;s PIN)</translation>
+        <location filename="../pos/ui/main_window.py" line="414" />
+        <source>F5 — discount or extra charge (manager's PIN)</source>
+        <translation>F5 — discount or extra charge (manager's PIN)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="409" />
+        <location filename="../pos/ui/main_window.py" line="415" />
         <source>F6 — park the receipt / resume a parked one</source>
         <translation>F6 — park the receipt / resume a parked one</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="410" />
+        <location filename="../pos/ui/main_window.py" line="416" />
         <source>F7 — return</source>
         <translation>F7 — return</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="411" />
+        <location filename="../pos/ui/main_window.py" line="417" />
         <source>F8 — cash in / cash out</source>
         <translation>F8 — cash in / cash out</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="412" />
+        <location filename="../pos/ui/main_window.py" line="418" />
         <source>F9 — X-report</source>
         <translation>F9 — X-report</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="413" />
+        <location filename="../pos/ui/main_window.py" line="419" />
         <source>F10 — Z-report (closes the shift)</source>
         <translation>F10 — Z-report (closes the shift)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="414" />
+        <location filename="../pos/ui/main_window.py" line="420" />
+        <source>F11 — customer orders: from the cart, advances, hand-over</source>
+        <translation>F11 — customer orders: from the cart, advances, hand-over</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="421" />
         <source>F12 — pay</source>
         <translation>F12 — pay</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="415" />
+        <location filename="../pos/ui/main_window.py" line="422" />
         <source>Enter — add the highlighted good / confirm</source>
         <translation>Enter — add the highlighted good / confirm</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="416" />
+        <location filename="../pos/ui/main_window.py" line="423" />
         <source>Esc — clear the search / cancel the receipt / close a dialog</source>
         <translation>Esc — clear the search / cancel the receipt / close a dialog</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="417" />
+        <location filename="../pos/ui/main_window.py" line="424" />
         <source>+ / − — one piece more / less;  Del — remove the line</source>
         <translation>+ / − — one piece more / less;  Del — remove the line</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="418" />
+        <location filename="../pos/ui/main_window.py" line="425" />
         <source>↑ ↓ — move in the results or in the cart</source>
         <translation>↑ ↓ — move in the results or in the cart</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="439" />
+        <location filename="../pos/ui/main_window.py" line="446" />
         <source>Cash in / cash out…</source>
         <translation>Cash in / cash out…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="452" />
+        <location filename="../pos/ui/main_window.py" line="459" />
         <source>Cash in (service deposit)…</source>
         <translation>Cash in (service deposit)…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="453" />
+        <location filename="../pos/ui/main_window.py" line="460" />
         <source>Cash out (service withdrawal)…</source>
         <translation>Cash out (service withdrawal)…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="458" />
+        <location filename="../pos/ui/main_window.py" line="465" />
         <source>{what} is not available in this version.</source>
         <translation>{what} is not available in this version.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="484" />
+        <location filename="../pos/ui/main_window.py" line="502" />
         <source>No shift is open.</source>
         <translation>No shift is open.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="489" />
+        <location filename="../pos/ui/main_window.py" line="507" />
         <source>Reports</source>
         <translation>Reports</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="521" />
+        <location filename="../pos/ui/main_window.py" line="539" />
         <source>Finish or cancel the receipts in progress first.</source>
         <translation>Finish or cancel the receipts in progress first.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="538" />
+        <location filename="../pos/ui/main_window.py" line="556" />
         <source>End offline work</source>
         <translation>End offline work</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="551" />
-        <location filename="../pos/ui/main_window.py" line="557" />
+        <location filename="../pos/ui/main_window.py" line="569" />
+        <location filename="../pos/ui/main_window.py" line="575" />
         <source>Settings</source>
         <translation>Settings</translation>
     </message>
@@ -668,8 +683,8 @@
     </message>
     <message>
         <location filename="../pos/ui/manager_pin.py" line="51" />
-        <source>Manager&apos;s PIN required</source>
-        <translation>Manager&apos;s PIN required</translation>
+        <source>Manager's PIN required</source>
+        <translation>Manager's PIN required</translation>
     </message>
     <message>
         <location filename="../pos/ui/manager_pin.py" line="55" />
@@ -833,6 +848,350 @@
         <location filename="../pos/ui/messages.py" line="215" />
         <source>Information</source>
         <translation>Information</translation>
+    </message>
+</context>
+<context>
+    <name>OrderPaymentDialog</name>
+    <message>
+        <location filename="../pos/ui/orders_pay.py" line="33" />
+        <source>Advance for order {number}</source>
+        <translation>Advance for order {number}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders_pay.py" line="35" />
+        <source>Rest of order {number}: the goods are handed over</source>
+        <translation>Rest of order {number}: the goods are handed over</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders_pay.py" line="46" />
+        <source>Total {total}, paid {paid}, left to pay {left}</source>
+        <translation>Total {total}, paid {paid}, left to pay {left}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders_pay.py" line="59" />
+        <source>Cash:</source>
+        <translation>Cash:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders_pay.py" line="60" />
+        <source>Card:</source>
+        <translation>Card:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders_pay.py" line="61" />
+        <source>QR code:</source>
+        <translation>QR code:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders_pay.py" line="78" />
+        <source>{share} % of the order is {amount}.</source>
+        <translation>{share} % of the order is {amount}.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders_pay.py" line="84" />
+        <source>Change is given from cash only.</source>
+        <translation>Change is given from cash only.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders_pay.py" line="86" />
+        <source>Take the money</source>
+        <translation>Take the money</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders_pay.py" line="88" />
+        <source>Cancel</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders_pay.py" line="110" />
+        <source>“{text}” is not an amount. Type digits, for example 150.50.</source>
+        <translation>“{text}” is not an amount. Type digits, for example 150.50.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders_pay.py" line="117" />
+        <source>The amount must be more than zero.</source>
+        <translation>The amount must be more than zero.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders_pay.py" line="122" />
+        <source>Enter how much the customer pays.</source>
+        <translation>Enter how much the customer pays.</translation>
+    </message>
+</context>
+<context>
+    <name>OrdersDialog</name>
+    <message>
+        <location filename="../pos/ui/orders.py" line="75" />
+        <location filename="../pos/ui/orders.py" line="78" />
+        <source>Customer orders</source>
+        <translation>Customer orders</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="89" />
+        <source>New order from the cart</source>
+        <translation>New order from the cart</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="91" />
+        <source>Customer's name</source>
+        <translation>Customer's name</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="102" />
+        <source>Note (what, when, how)</source>
+        <translation>Note (what, when, how)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="108" />
+        <source>Create order</source>
+        <translation>Create order</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="111" />
+        <source>Customer:</source>
+        <translation>Customer:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="112" />
+        <source>Phone:</source>
+        <translation>Phone:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="113" />
+        <source>E-mail:</source>
+        <translation>E-mail:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="114" />
+        <source>Due:</source>
+        <translation>Due:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="115" />
+        <source>Note:</source>
+        <translation>Note:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="126" />
+        <source>Find: order number, phone or name</source>
+        <translation>Find: order number, phone or name</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="152" />
+        <location filename="../pos/ui/orders.py" line="312" />
+        <source>Advance</source>
+        <translation>Advance</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="153" />
+        <source>Rest and hand over</source>
+        <translation>Rest and hand over</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="154" />
+        <source>Payment link</source>
+        <translation>Payment link</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="156" />
+        <source>Cancel order</source>
+        <translation>Cancel order</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="158" />
+        <source>Print</source>
+        <translation>Print</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="159" />
+        <source>Close</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="189" />
+        <source>The cart is empty: ring up the goods first, then press F11.</source>
+        <translation>The cart is empty: ring up the goods first, then press F11.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="193" />
+        <source>{count} lines, total {total}</source>
+        <translation>{count} lines, total {total}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="230" />
+        <source>No.</source>
+        <translation>No.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="231" />
+        <source>Customer</source>
+        <translation>Customer</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="232" />
+        <source>Phone</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="233" />
+        <source>Due</source>
+        <translation>Due</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="234" />
+        <source>Total</source>
+        <translation>Total</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="235" />
+        <source>Paid</source>
+        <translation>Paid</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="236" />
+        <source>Left</source>
+        <translation>Left</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="237" />
+        <source>State</source>
+        <translation>State</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="251" />
+        <source>Checkbox is online: advances and payments can be taken.</source>
+        <translation>Checkbox is online: advances and payments can be taken.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="256" />
+        <source>Checkbox is not reachable: prepayment receipts cannot be issued offline. Take NO money for orders now; orders can still be created and found.</source>
+        <translation>Checkbox is not reachable: prepayment receipts cannot be issued offline. Take NO money for orders now; orders can still be created and found.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="263" />
+        <source>open</source>
+        <translation>open</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="264" />
+        <source>partly paid</source>
+        <translation>partly paid</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="265" />
+        <source>paid</source>
+        <translation>paid</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="266" />
+        <source>handed over</source>
+        <translation>handed over</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="267" />
+        <source>cancelled</source>
+        <translation>cancelled</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="271" />
+        <location filename="../pos/ui/orders.py" line="320" />
+        <source>not confirmed</source>
+        <translation>not confirmed</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="299" />
+        <source>Order {number} · {customer} · {phone} · {email}</source>
+        <translation>Order {number} · {customer} · {phone} · {email}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="313" />
+        <source>After-payment</source>
+        <translation>After-payment</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="314" />
+        <source>Refund</source>
+        <translation>Refund</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="322" />
+        <source>{kind}: {sum} (cash {cash}, card {card}, QR {qr}) {code}</source>
+        <translation>{kind}: {sum} (cash {cash}, card {card}, QR {qr}) {code}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="332" />
+        <source>Total {total}, paid {paid}, left to pay {left}</source>
+        <translation>Total {total}, paid {paid}, left to pay {left}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="351" />
+        <source>Enter the customer's name or phone.</source>
+        <translation>Enter the customer's name or phone.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="373" />
+        <source>Order {number} is created. Take an advance with F4.</source>
+        <translation>Order {number} is created. Take an advance with F4.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="389" />
+        <source>Checkbox is not reachable, and prepayment receipts cannot be issued offline. Take NO money for this order now; try again when the register is online.</source>
+        <translation>Checkbox is not reachable, and prepayment receipts cannot be issued offline. Take NO money for this order now; try again when the register is online.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="393" />
+        <source>No advances offline</source>
+        <translation>No advances offline</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="421" />
+        <source>Sending to Checkbox…</source>
+        <translation>Sending to Checkbox…</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="437" />
+        <source>Advance taken for order {number}: fiscal code {code}. Print it with F9.</source>
+        <translation>Advance taken for order {number}: fiscal code {code}. Print it with F9.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="439" />
+        <source>Order {number} is paid and handed over: fiscal code {code}.</source>
+        <translation>Order {number} is paid and handed over: fiscal code {code}.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="453" />
+        <source>Press F8 again to cancel order {number} and refund {amount}.</source>
+        <translation>Press F8 again to cancel order {number} and refund {amount}.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="462" />
+        <source>Cancelling…</source>
+        <translation>Cancelling…</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="472" />
+        <source>Order {number} is cancelled.</source>
+        <translation>Order {number} is cancelled.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="483" />
+        <source>No payment link: {reason}</source>
+        <translation>No payment link: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="492" />
+        <source>Payment link data for {amount} copied (cashItems, customer's contacts).</source>
+        <translation>Payment link data for {amount} copied (cashItems, customer's contacts).</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="517" />
+        <source>The receipt cannot be fetched now: {error}</source>
+        <translation>The receipt cannot be fetched now: {error}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="523" />
+        <source>Receipt</source>
+        <translation>Receipt</translation>
     </message>
 </context>
 <context>
@@ -1139,8 +1498,8 @@
     </message>
     <message>
         <location filename="../pos/ui/receipt_dialog.py" line="371" />
-        <source>void: the server&apos;s receipt replaces this copy</source>
-        <translation>void: the server&apos;s receipt replaces this copy</translation>
+        <source>void: the server's receipt replaces this copy</source>
+        <translation>void: the server's receipt replaces this copy</translation>
     </message>
     <message>
         <location filename="../pos/ui/receipt_dialog.py" line="373" />
@@ -1171,167 +1530,167 @@
 <context>
     <name>ReportDialog</name>
     <message>
-        <location filename="../pos/ui/reports.py" line="118" />
+        <location filename="../pos/ui/reports.py" line="119" />
         <source>Z-report: close the shift</source>
         <translation>Z-report: close the shift</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="118" />
+        <location filename="../pos/ui/reports.py" line="119" />
         <source>X-report</source>
         <translation>X-report</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="153" />
+        <location filename="../pos/ui/reports.py" line="154" />
         <source>Print</source>
         <translation>Print</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="154" />
+        <location filename="../pos/ui/reports.py" line="155" />
         <source>Save PDF</source>
         <translation>Save PDF</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="155" />
+        <location filename="../pos/ui/reports.py" line="156" />
         <source>Refresh</source>
         <translation>Refresh</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="156" />
+        <location filename="../pos/ui/reports.py" line="157" />
         <source>Close</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="170" />
+        <location filename="../pos/ui/reports.py" line="171" />
         <source>Count the cash in the drawer</source>
         <translation>Count the cash in the drawer</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="183" />
+        <location filename="../pos/ui/reports.py" line="184" />
         <source>Expected:</source>
         <translation>Expected:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="184" />
+        <location filename="../pos/ui/reports.py" line="185" />
         <source>Counted:</source>
         <translation>Counted:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="185" />
+        <location filename="../pos/ui/reports.py" line="186" />
         <source>Difference:</source>
         <translation>Difference:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="195" />
+        <location filename="../pos/ui/reports.py" line="196" />
         <source>Close the shift…</source>
         <translation>Close the shift…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="197" />
+        <location filename="../pos/ui/reports.py" line="198" />
         <source>Cancel</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="213" />
+        <location filename="../pos/ui/reports.py" line="214" />
         <source>After the Z-report no more receipts can be made in this shift. This cannot be undone.</source>
         <translation>After the Z-report no more receipts can be made in this shift. This cannot be undone.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="219" />
+        <location filename="../pos/ui/reports.py" line="220" />
         <source>Close the shift</source>
         <translation>Close the shift</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="221" />
+        <location filename="../pos/ui/reports.py" line="222" />
         <source>Back</source>
         <translation>Back</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="252" />
+        <location filename="../pos/ui/reports.py" line="253" />
         <source>Making the X-report…</source>
         <translation>Making the X-report…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="257" />
+        <location filename="../pos/ui/reports.py" line="260" />
         <source>The X-report could not be made.</source>
         <translation>The X-report could not be made.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="270" />
-        <source>The server&apos;s report is not available (the register works offline): these are the register&apos;s own totals.</source>
-        <translation>The server&apos;s report is not available (the register works offline): these are the register&apos;s own totals.</translation>
-    </message>
-    <message>
-        <location filename="../pos/ui/reports.py" line="279" />
-        <source>The register&apos;s totals and the server&apos;s agree to the kopeck.</source>
-        <translation>The register&apos;s totals and the server&apos;s agree to the kopeck.</translation>
+        <location filename="../pos/ui/reports.py" line="275" />
+        <source>The server's report is not available (the register works offline): these are the register's own totals.</source>
+        <translation>The server's report is not available (the register works offline): these are the register's own totals.</translation>
     </message>
     <message>
         <location filename="../pos/ui/reports.py" line="284" />
+        <source>The register's totals and the server's agree to the kopeck.</source>
+        <translation>The register's totals and the server's agree to the kopeck.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/reports.py" line="289" />
         <source>{field}: register {local}, server {server}</source>
         <translation>{field}: register {local}, server {server}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="290" />
-        <source>The register&apos;s totals differ from the server&apos;s: {items}</source>
-        <translation>The register&apos;s totals differ from the server&apos;s: {items}</translation>
+        <location filename="../pos/ui/reports.py" line="295" />
+        <source>The register's totals differ from the server's: {items}</source>
+        <translation>The register's totals differ from the server's: {items}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="297" />
+        <location filename="../pos/ui/reports.py" line="302" />
         <source>{count} receipt(s) are not settled yet and are not in these totals.</source>
         <translation>{count} receipt(s) are not settled yet and are not in these totals.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="326" />
+        <location filename="../pos/ui/reports.py" line="331" />
         <source>The Z-report</source>
         <translation>The Z-report</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="326" />
+        <location filename="../pos/ui/reports.py" line="331" />
         <source>The X-report</source>
         <translation>The X-report</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="346" />
+        <location filename="../pos/ui/reports.py" line="351" />
         <source>No shift is open.</source>
         <translation>No shift is open.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="353" />
+        <location filename="../pos/ui/reports.py" line="358" />
         <source>{count} receipt(s) are not settled yet: the register sends them before closing.</source>
         <translation>{count} receipt(s) are not settled yet: the register sends them before closing.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="366" />
+        <location filename="../pos/ui/reports.py" line="371" />
         <source>The cash matches.</source>
         <translation>The cash matches.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="368" />
+        <location filename="../pos/ui/reports.py" line="373" />
         <source>Short by {amount}: count again before closing.</source>
         <translation>Short by {amount}: count again before closing.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="370" />
+        <location filename="../pos/ui/reports.py" line="375" />
         <source>Over by {amount}: count again before closing.</source>
         <translation>Over by {amount}: count again before closing.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="386" />
+        <location filename="../pos/ui/reports.py" line="391" />
         <source>Close shift No. {serial} and make the Z-report?</source>
         <translation>Close shift No. {serial} and make the Z-report?</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="390" />
+        <location filename="../pos/ui/reports.py" line="395" />
         <source>Expected {expected}, counted {counted}, difference {difference}.</source>
         <translation>Expected {expected}, counted {counted}, difference {difference}.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="409" />
+        <location filename="../pos/ui/reports.py" line="414" />
         <source>Closing the shift… (what is still queued is sent first)</source>
         <translation>Closing the shift… (what is still queued is sent first)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="414" />
+        <location filename="../pos/ui/reports.py" line="419" />
         <source>The shift is still open.</source>
         <translation>The shift is still open.</translation>
     </message>
@@ -1346,8 +1705,8 @@
     </message>
     <message>
         <location filename="../pos/ui/returns.py" line="121" />
-        <source>Fiscal code, receipt number, or scan the receipt&apos;s barcode</source>
-        <translation>Fiscal code, receipt number, or scan the receipt&apos;s barcode</translation>
+        <source>Fiscal code, receipt number, or scan the receipt's barcode</source>
+        <translation>Fiscal code, receipt number, or scan the receipt's barcode</translation>
     </message>
     <message>
         <location filename="../pos/ui/returns.py" line="123" />
@@ -1606,8 +1965,8 @@
     </message>
     <message>
         <location filename="../pos/ui/set_aside.py" line="45" />
-        <source>The server&apos;s answer</source>
-        <translation>The server&apos;s answer</translation>
+        <source>The server's answer</source>
+        <translation>The server's answer</translation>
     </message>
     <message>
         <location filename="../pos/ui/set_aside.py" line="63" />
@@ -1709,8 +2068,8 @@
     </message>
     <message>
         <location filename="../pos/ui/settings.py" line="114" />
-        <source>Cashier&apos;s PIN</source>
-        <translation>Cashier&apos;s PIN</translation>
+        <source>Cashier's PIN</source>
+        <translation>Cashier's PIN</translation>
     </message>
     <message>
         <location filename="../pos/ui/settings.py" line="115" />
@@ -1804,8 +2163,8 @@
     </message>
     <message>
         <location filename="../pos/ui/settings.py" line="218" />
-        <source>Warn when the month&apos;s offline time (168 h) has left:</source>
-        <translation>Warn when the month&apos;s offline time (168 h) has left:</translation>
+        <source>Warn when the month's offline time (168 h) has left:</source>
+        <translation>Warn when the month's offline time (168 h) has left:</translation>
     </message>
     <message>
         <location filename="../pos/ui/settings.py" line="220" />
@@ -1889,8 +2248,8 @@
     </message>
     <message>
         <location filename="../pos/ui/settings.py" line="301" />
-        <source>Enter the register&apos;s license key (from the Checkbox cabinet).</source>
-        <translation>Enter the register&apos;s license key (from the Checkbox cabinet).</translation>
+        <source>Enter the register's license key (from the Checkbox cabinet).</source>
+        <translation>Enter the register's license key (from the Checkbox cabinet).</translation>
     </message>
     <message>
         <location filename="../pos/ui/settings.py" line="305" />
@@ -1965,8 +2324,8 @@
     </message>
     <message>
         <location filename="../pos/ui/sign_in.py" line="61" />
-        <source>Training mode: the training cashier&apos;s PIN is {pin}</source>
-        <translation>Training mode: the training cashier&apos;s PIN is {pin}</translation>
+        <source>Training mode: the training cashier's PIN is {pin}</source>
+        <translation>Training mode: the training cashier's PIN is {pin}</translation>
     </message>
     <message>
         <location filename="../pos/ui/sign_in.py" line="81" />

@@ -4,7 +4,7 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../pos/ui/app.py" line="91" />
+        <location filename="../pos/ui/app.py" line="90" />
         <source>Starting the register…</source>
         <translation>Запуск каси…</translation>
     </message>
@@ -274,7 +274,7 @@
     <message>
         <location filename="../pos/ui/cart_dialogs.py" line="272" />
         <source>Name (optional):</source>
-        <translation>Назва (необов&apos;язково):</translation>
+        <translation>Назва (необов'язково):</translation>
     </message>
     <message>
         <location filename="../pos/ui/cart_dialogs.py" line="274" />
@@ -353,308 +353,323 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../pos/ui/main_window.py" line="213" />
+        <location filename="../pos/ui/main_window.py" line="216" />
         <source>TRAINING MODE — receipts are not fiscal</source>
         <translation>НАВЧАЛЬНИЙ РЕЖИМ — чеки не фіскальні</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="214" />
+        <location filename="../pos/ui/main_window.py" line="217" />
         <source>POS — training</source>
         <translation>Каса — навчальний режим</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="214" />
+        <location filename="../pos/ui/main_window.py" line="217" />
         <source>POS</source>
         <translation>Каса</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="217" />
+        <location filename="../pos/ui/main_window.py" line="220" />
         <source>Help</source>
         <translation>Довідка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="218" />
+        <location filename="../pos/ui/main_window.py" line="221" />
         <source>Shift</source>
         <translation>Зміна</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="219" />
+        <location filename="../pos/ui/main_window.py" line="222" />
         <source>Quantity</source>
         <translation>Кількість</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="220" />
+        <location filename="../pos/ui/main_window.py" line="223" />
         <source>Discount</source>
         <translation>Знижка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="221" />
+        <location filename="../pos/ui/main_window.py" line="224" />
         <source>Remove</source>
         <translation>Вилучити</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="222" />
+        <location filename="../pos/ui/main_window.py" line="225" />
         <source>Park</source>
         <translation>Відкласти</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="223" />
-        <location filename="../pos/ui/main_window.py" line="476" />
+        <location filename="../pos/ui/main_window.py" line="226" />
+        <location filename="../pos/ui/main_window.py" line="483" />
         <source>Return</source>
         <translation>Повернення</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="224" />
-        <location filename="../pos/ui/main_window.py" line="464" />
+        <location filename="../pos/ui/main_window.py" line="227" />
+        <location filename="../pos/ui/main_window.py" line="471" />
         <source>Cash in/out</source>
         <translation>Внесення/винос</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="225" />
-        <location filename="../pos/ui/main_window.py" line="237" />
-        <location filename="../pos/ui/main_window.py" line="435" />
+        <location filename="../pos/ui/main_window.py" line="228" />
+        <location filename="../pos/ui/main_window.py" line="242" />
+        <location filename="../pos/ui/main_window.py" line="442" />
         <source>X-report</source>
         <translation>X-звіт</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="226" />
+        <location filename="../pos/ui/main_window.py" line="229" />
         <source>Z-report</source>
         <translation>Z-звіт</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="227" />
+        <location filename="../pos/ui/main_window.py" line="230" />
+        <source>Orders</source>
+        <translation>Замовлення</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="231" />
         <source>PAY</source>
         <translation>ОПЛАТА</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="231" />
+        <location filename="../pos/ui/main_window.py" line="235" />
         <source>&amp;Register</source>
         <translation>&amp;Каса</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="232" />
+        <location filename="../pos/ui/main_window.py" line="236" />
         <source>Shift…</source>
         <translation>Зміна…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="233" />
-        <location filename="../pos/ui/main_window.py" line="440" />
+        <location filename="../pos/ui/main_window.py" line="237" />
+        <location filename="../pos/ui/main_window.py" line="447" />
         <source>Return…</source>
         <translation>Повернення…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="234" />
+        <location filename="../pos/ui/main_window.py" line="238" />
+        <source>Customer orders…</source>
+        <translation>Замовлення покупців…</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="239" />
         <source>Cash in…</source>
         <translation>Службове внесення…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="235" />
+        <location filename="../pos/ui/main_window.py" line="240" />
         <source>Cash out…</source>
         <translation>Службова видача…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="236" />
-        <location filename="../pos/ui/main_window.py" line="454" />
+        <location filename="../pos/ui/main_window.py" line="241" />
+        <location filename="../pos/ui/main_window.py" line="461" />
         <source>Cash withdrawal by card…</source>
         <translation>Видача готівки з картки…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="238" />
-        <location filename="../pos/ui/main_window.py" line="437" />
+        <location filename="../pos/ui/main_window.py" line="243" />
+        <location filename="../pos/ui/main_window.py" line="444" />
         <source>Z-report (close the shift)</source>
         <translation>Z-звіт (закрити зміну)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="239" />
-        <location filename="../pos/ui/main_window.py" line="442" />
+        <location filename="../pos/ui/main_window.py" line="244" />
+        <location filename="../pos/ui/main_window.py" line="449" />
         <source>Sign out</source>
         <translation>Вийти</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="240" />
+        <location filename="../pos/ui/main_window.py" line="245" />
         <source>Quit</source>
         <translation>Завершити роботу</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="241" />
+        <location filename="../pos/ui/main_window.py" line="246" />
         <source>&amp;Manager</source>
         <translation>&amp;Менеджер</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="242" />
-        <location filename="../pos/ui/main_window.py" line="538" />
+        <location filename="../pos/ui/main_window.py" line="247" />
+        <location filename="../pos/ui/main_window.py" line="556" />
         <source>Work offline</source>
         <translation>Працювати офлайн</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="243" />
+        <location filename="../pos/ui/main_window.py" line="248" />
         <source>Settings…</source>
         <translation>Налаштування…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="245" />
+        <location filename="../pos/ui/main_window.py" line="250" />
         <source>&amp;Training drill</source>
         <translation>&amp;Навчання: збої</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="246" />
+        <location filename="../pos/ui/main_window.py" line="251" />
         <source>Tax service down</source>
         <translation>Податкова недоступна</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="247" />
+        <location filename="../pos/ui/main_window.py" line="252" />
         <source>Tax service up</source>
         <translation>Податкова знову працює</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="248" />
+        <location filename="../pos/ui/main_window.py" line="253" />
         <source>Network cut</source>
         <translation>Обірвати мережу</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="249" />
+        <location filename="../pos/ui/main_window.py" line="254" />
         <source>Network restore</source>
         <translation>Відновити мережу</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="250" />
+        <location filename="../pos/ui/main_window.py" line="255" />
         <source>&amp;Language</source>
         <translation>&amp;Мова</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="251" />
+        <location filename="../pos/ui/main_window.py" line="256" />
         <source>&amp;Help</source>
         <translation>&amp;Довідка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="252" />
-        <location filename="../pos/ui/main_window.py" line="420" />
+        <location filename="../pos/ui/main_window.py" line="257" />
+        <location filename="../pos/ui/main_window.py" line="427" />
         <source>Keys</source>
         <translation>Клавіші</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="298" />
+        <location filename="../pos/ui/main_window.py" line="303" />
         <source>The shift is being closed: finish the Z-report (F10).</source>
         <translation>Зміна закривається: завершіть Z-звіт (F10).</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="404" />
+        <location filename="../pos/ui/main_window.py" line="410" />
         <source>F1 — this help</source>
         <translation>F1 — ця довідка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="405" />
+        <location filename="../pos/ui/main_window.py" line="411" />
         <source>F2 — open the shift / shift menu</source>
         <translation>F2 — відкрити зміну / меню зміни</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="406" />
+        <location filename="../pos/ui/main_window.py" line="412" />
         <source>F3 — search (scan or type a name, code or barcode)</source>
         <translation>F3 — пошук (скануйте або введіть назву, код чи штрихкод)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="407" />
+        <location filename="../pos/ui/main_window.py" line="413" />
         <source>F4 — quantity or weight of the selected line</source>
         <translation>F4 — кількість або вага вибраного рядка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="408" />
-        <source>F5 — discount or extra charge (manager&apos;s PIN)</source>
+        <location filename="../pos/ui/main_window.py" line="414" />
+        <source>F5 — discount or extra charge (manager's PIN)</source>
         <translation>F5 — знижка або надбавка (PIN менеджера)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="409" />
+        <location filename="../pos/ui/main_window.py" line="415" />
         <source>F6 — park the receipt / resume a parked one</source>
         <translation>F6 — відкласти чек / повернутися до відкладеного</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="410" />
+        <location filename="../pos/ui/main_window.py" line="416" />
         <source>F7 — return</source>
         <translation>F7 — повернення</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="411" />
+        <location filename="../pos/ui/main_window.py" line="417" />
         <source>F8 — cash in / cash out</source>
         <translation>F8 — службове внесення / видача</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="412" />
+        <location filename="../pos/ui/main_window.py" line="418" />
         <source>F9 — X-report</source>
         <translation>F9 — X-звіт</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="413" />
+        <location filename="../pos/ui/main_window.py" line="419" />
         <source>F10 — Z-report (closes the shift)</source>
         <translation>F10 — Z-звіт (закриває зміну)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="414" />
+        <location filename="../pos/ui/main_window.py" line="420" />
+        <source>F11 — customer orders: from the cart, advances, hand-over</source>
+        <translation>F11 — замовлення покупців: з кошика, передоплати, видача</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="421" />
         <source>F12 — pay</source>
         <translation>F12 — оплата</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="415" />
+        <location filename="../pos/ui/main_window.py" line="422" />
         <source>Enter — add the highlighted good / confirm</source>
         <translation>Enter — додати виділений товар / підтвердити</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="416" />
+        <location filename="../pos/ui/main_window.py" line="423" />
         <source>Esc — clear the search / cancel the receipt / close a dialog</source>
         <translation>Esc — очистити пошук / скасувати чек / закрити вікно</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="417" />
+        <location filename="../pos/ui/main_window.py" line="424" />
         <source>+ / − — one piece more / less;  Del — remove the line</source>
         <translation>+ / − — на одну штуку більше / менше;  Del — вилучити рядок</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="418" />
+        <location filename="../pos/ui/main_window.py" line="425" />
         <source>↑ ↓ — move in the results or in the cart</source>
         <translation>↑ ↓ — рух по результатах пошуку або по чеку</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="439" />
+        <location filename="../pos/ui/main_window.py" line="446" />
         <source>Cash in / cash out…</source>
         <translation>Службове внесення / видача…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="452" />
+        <location filename="../pos/ui/main_window.py" line="459" />
         <source>Cash in (service deposit)…</source>
         <translation>Службове внесення…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="453" />
+        <location filename="../pos/ui/main_window.py" line="460" />
         <source>Cash out (service withdrawal)…</source>
         <translation>Службова видача…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="458" />
+        <location filename="../pos/ui/main_window.py" line="465" />
         <source>{what} is not available in this version.</source>
         <translation>«{what}» недоступне в цій версії.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="484" />
+        <location filename="../pos/ui/main_window.py" line="502" />
         <source>No shift is open.</source>
         <translation>Зміну не відкрито.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="489" />
+        <location filename="../pos/ui/main_window.py" line="507" />
         <source>Reports</source>
         <translation>Звіти</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="521" />
+        <location filename="../pos/ui/main_window.py" line="539" />
         <source>Finish or cancel the receipts in progress first.</source>
         <translation>Спершу завершіть або скасуйте незакриті чеки.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="538" />
+        <location filename="../pos/ui/main_window.py" line="556" />
         <source>End offline work</source>
         <translation>Завершити роботу офлайн</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="551" />
-        <location filename="../pos/ui/main_window.py" line="557" />
+        <location filename="../pos/ui/main_window.py" line="569" />
+        <location filename="../pos/ui/main_window.py" line="575" />
         <source>Settings</source>
         <translation>Налаштування</translation>
     </message>
@@ -668,7 +683,7 @@
     </message>
     <message>
         <location filename="../pos/ui/manager_pin.py" line="51" />
-        <source>Manager&apos;s PIN required</source>
+        <source>Manager's PIN required</source>
         <translation>Потрібен PIN менеджера</translation>
     </message>
     <message>
@@ -762,17 +777,17 @@
     <message>
         <location filename="../pos/ui/messages.py" line="103" />
         <source>The register has been offline for almost 36 hours, the legal limit of one offline period (left: {left}). Selling is stopped until the connection is back and the offline receipts are uploaded. Check the internet connection or call the manager.</source>
-        <translation>Каса працює офлайн майже 36 годин — це граничний строк одного офлайн-періоду (залишилось: {left}). Продаж зупинено, доки не відновиться зв&apos;язок і офлайн-чеки не буде передано. Перевірте інтернет або зверніться до менеджера.</translation>
+        <translation>Каса працює офлайн майже 36 годин — це граничний строк одного офлайн-періоду (залишилось: {left}). Продаж зупинено, доки не відновиться зв'язок і офлайн-чеки не буде передано. Перевірте інтернет або зверніться до менеджера.</translation>
     </message>
     <message>
         <location filename="../pos/ui/messages.py" line="109" />
         <source>The register has almost used the 168 hours of offline work allowed in a calendar month (left: {left}). Selling offline is stopped: restore the connection or call the manager.</source>
-        <translation>Каса майже вичерпала 168 годин офлайн-роботи, дозволених за календарний місяць (залишилось: {left}). Продаж офлайн зупинено: відновіть зв&apos;язок або зверніться до менеджера.</translation>
+        <translation>Каса майже вичерпала 168 годин офлайн-роботи, дозволених за календарний місяць (залишилось: {left}). Продаж офлайн зупинено: відновіть зв'язок або зверніться до менеджера.</translation>
     </message>
     <message>
         <location filename="../pos/ui/messages.py" line="115" />
         <source>No offline fiscal codes are left, so the register cannot work offline. Restore the connection to Checkbox to receive new codes, or call the manager.</source>
-        <translation>Офлайн фіскальні номери закінчилися, тож каса не може працювати офлайн. Відновіть зв&apos;язок із Checkbox, щоб отримати нові, або зверніться до менеджера.</translation>
+        <translation>Офлайн фіскальні номери закінчилися, тож каса не може працювати офлайн. Відновіть зв'язок із Checkbox, щоб отримати нові, або зверніться до менеджера.</translation>
     </message>
     <message>
         <location filename="../pos/ui/messages.py" line="120" />
@@ -797,7 +812,7 @@
     <message>
         <location filename="../pos/ui/messages.py" line="137" />
         <source>Checkbox cannot be reached and this operation needs it. Check the internet connection and try again.</source>
-        <translation>Немає зв&apos;язку з Checkbox, а для цієї операції він потрібен. Перевірте інтернет і спробуйте ще раз.</translation>
+        <translation>Немає зв'язку з Checkbox, а для цієї операції він потрібен. Перевірте інтернет і спробуйте ще раз.</translation>
     </message>
     <message>
         <location filename="../pos/ui/messages.py" line="142" />
@@ -833,6 +848,350 @@
         <location filename="../pos/ui/messages.py" line="215" />
         <source>Information</source>
         <translation>Інформація</translation>
+    </message>
+</context>
+<context>
+    <name>OrderPaymentDialog</name>
+    <message>
+        <location filename="../pos/ui/orders_pay.py" line="33" />
+        <source>Advance for order {number}</source>
+        <translation>Передоплата за замовлення {number}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders_pay.py" line="35" />
+        <source>Rest of order {number}: the goods are handed over</source>
+        <translation>Доплата за замовлення {number}: товар видається</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders_pay.py" line="46" />
+        <source>Total {total}, paid {paid}, left to pay {left}</source>
+        <translation>Сума {total}, сплачено {paid}, до сплати {left}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders_pay.py" line="59" />
+        <source>Cash:</source>
+        <translation>Готівка:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders_pay.py" line="60" />
+        <source>Card:</source>
+        <translation>Картка:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders_pay.py" line="61" />
+        <source>QR code:</source>
+        <translation>QR-код:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders_pay.py" line="78" />
+        <source>{share} % of the order is {amount}.</source>
+        <translation>{share} % замовлення — це {amount}.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders_pay.py" line="84" />
+        <source>Change is given from cash only.</source>
+        <translation>Решта видається лише з готівки.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders_pay.py" line="86" />
+        <source>Take the money</source>
+        <translation>Прийняти оплату</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders_pay.py" line="88" />
+        <source>Cancel</source>
+        <translation>Скасувати</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders_pay.py" line="110" />
+        <source>“{text}” is not an amount. Type digits, for example 150.50.</source>
+        <translation>«{text}» — не сума. Введіть цифри, наприклад 150.50.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders_pay.py" line="117" />
+        <source>The amount must be more than zero.</source>
+        <translation>Сума має бути більшою за нуль.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders_pay.py" line="122" />
+        <source>Enter how much the customer pays.</source>
+        <translation>Введіть, скільки сплачує покупець.</translation>
+    </message>
+</context>
+<context>
+    <name>OrdersDialog</name>
+    <message>
+        <location filename="../pos/ui/orders.py" line="75" />
+        <location filename="../pos/ui/orders.py" line="78" />
+        <source>Customer orders</source>
+        <translation>Замовлення покупців</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="89" />
+        <source>New order from the cart</source>
+        <translation>Нове замовлення з кошика</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="91" />
+        <source>Customer's name</source>
+        <translation>Ім'я покупця</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="102" />
+        <source>Note (what, when, how)</source>
+        <translation>Примітка (що, коли, як)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="108" />
+        <source>Create order</source>
+        <translation>Створити замовлення</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="111" />
+        <source>Customer:</source>
+        <translation>Покупець:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="112" />
+        <source>Phone:</source>
+        <translation>Телефон:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="113" />
+        <source>E-mail:</source>
+        <translation>E-mail:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="114" />
+        <source>Due:</source>
+        <translation>До дати:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="115" />
+        <source>Note:</source>
+        <translation>Примітка:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="126" />
+        <source>Find: order number, phone or name</source>
+        <translation>Пошук: номер замовлення, телефон або ім’я</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="152" />
+        <location filename="../pos/ui/orders.py" line="312" />
+        <source>Advance</source>
+        <translation>Передоплата</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="153" />
+        <source>Rest and hand over</source>
+        <translation>Доплата і видача</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="154" />
+        <source>Payment link</source>
+        <translation>Посилання на оплату</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="156" />
+        <source>Cancel order</source>
+        <translation>Скасувати замовлення</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="158" />
+        <source>Print</source>
+        <translation>Друк</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="159" />
+        <source>Close</source>
+        <translation>Закрити</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="189" />
+        <source>The cart is empty: ring up the goods first, then press F11.</source>
+        <translation>Кошик порожній: спершу додайте товари, потім натисніть F11.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="193" />
+        <source>{count} lines, total {total}</source>
+        <translation>Рядків: {count}, сума {total}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="230" />
+        <source>No.</source>
+        <translation>№</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="231" />
+        <source>Customer</source>
+        <translation>Покупець</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="232" />
+        <source>Phone</source>
+        <translation>Телефон</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="233" />
+        <source>Due</source>
+        <translation>До дати</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="234" />
+        <source>Total</source>
+        <translation>Сума</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="235" />
+        <source>Paid</source>
+        <translation>Сплачено</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="236" />
+        <source>Left</source>
+        <translation>Залишок</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="237" />
+        <source>State</source>
+        <translation>Стан</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="251" />
+        <source>Checkbox is online: advances and payments can be taken.</source>
+        <translation>Checkbox на зв’язку: передоплати й оплати можна приймати.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="256" />
+        <source>Checkbox is not reachable: prepayment receipts cannot be issued offline. Take NO money for orders now; orders can still be created and found.</source>
+        <translation>Checkbox недоступний: чеки передоплати не можна створити офлайн. НЕ приймайте зараз гроші за замовлення; створювати й шукати замовлення можна.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="263" />
+        <source>open</source>
+        <translation>відкрите</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="264" />
+        <source>partly paid</source>
+        <translation>частково сплачене</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="265" />
+        <source>paid</source>
+        <translation>сплачене</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="266" />
+        <source>handed over</source>
+        <translation>видане</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="267" />
+        <source>cancelled</source>
+        <translation>скасоване</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="271" />
+        <location filename="../pos/ui/orders.py" line="320" />
+        <source>not confirmed</source>
+        <translation>не підтверджено</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="299" />
+        <source>Order {number} · {customer} · {phone} · {email}</source>
+        <translation>Замовлення {number} · {customer} · {phone} · {email}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="313" />
+        <source>After-payment</source>
+        <translation>Доплата</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="314" />
+        <source>Refund</source>
+        <translation>Повернення</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="322" />
+        <source>{kind}: {sum} (cash {cash}, card {card}, QR {qr}) {code}</source>
+        <translation>{kind}: {sum} (готівка {cash}, картка {card}, QR {qr}) {code}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="332" />
+        <source>Total {total}, paid {paid}, left to pay {left}</source>
+        <translation>Сума {total}, сплачено {paid}, до сплати {left}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="351" />
+        <source>Enter the customer's name or phone.</source>
+        <translation>Введіть ім'я або телефон покупця.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="373" />
+        <source>Order {number} is created. Take an advance with F4.</source>
+        <translation>Замовлення {number} створено. Передоплата — F4.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="389" />
+        <source>Checkbox is not reachable, and prepayment receipts cannot be issued offline. Take NO money for this order now; try again when the register is online.</source>
+        <translation>Checkbox недоступний, а чеки передоплати не можна створити офлайн. НЕ приймайте зараз гроші за це замовлення; спробуйте, коли каса буде на зв’язку.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="393" />
+        <source>No advances offline</source>
+        <translation>Передоплата офлайн неможлива</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="421" />
+        <source>Sending to Checkbox…</source>
+        <translation>Надсилання до Checkbox…</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="437" />
+        <source>Advance taken for order {number}: fiscal code {code}. Print it with F9.</source>
+        <translation>Передоплату за замовлення {number} прийнято: фіскальний код {code}. Друк — F9.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="439" />
+        <source>Order {number} is paid and handed over: fiscal code {code}.</source>
+        <translation>Замовлення {number} сплачено й видано: фіскальний код {code}.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="453" />
+        <source>Press F8 again to cancel order {number} and refund {amount}.</source>
+        <translation>Натисніть F8 ще раз, щоб скасувати замовлення {number} і повернути {amount}.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="462" />
+        <source>Cancelling…</source>
+        <translation>Скасування…</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="472" />
+        <source>Order {number} is cancelled.</source>
+        <translation>Замовлення {number} скасовано.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="483" />
+        <source>No payment link: {reason}</source>
+        <translation>Посилання на оплату неможливе: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="492" />
+        <source>Payment link data for {amount} copied (cashItems, customer's contacts).</source>
+        <translation>Дані посилання на оплату {amount} скопійовано (cashItems, контакти покупця).</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="517" />
+        <source>The receipt cannot be fetched now: {error}</source>
+        <translation>Чек зараз не вдається отримати: {error}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="523" />
+        <source>Receipt</source>
+        <translation>Чек</translation>
     </message>
 </context>
 <context>
@@ -941,7 +1300,7 @@
     <message>
         <location filename="../pos/ui/payment.py" line="199" />
         <source>optional</source>
-        <translation>необов&apos;язково</translation>
+        <translation>необов'язково</translation>
     </message>
     <message>
         <location filename="../pos/ui/payment.py" line="200" />
@@ -1139,7 +1498,7 @@
     </message>
     <message>
         <location filename="../pos/ui/receipt_dialog.py" line="371" />
-        <source>void: the server&apos;s receipt replaces this copy</source>
+        <source>void: the server's receipt replaces this copy</source>
         <translation>анульовано: замість цієї копії діє чек сервера</translation>
     </message>
     <message>
@@ -1171,167 +1530,167 @@
 <context>
     <name>ReportDialog</name>
     <message>
-        <location filename="../pos/ui/reports.py" line="118" />
+        <location filename="../pos/ui/reports.py" line="119" />
         <source>Z-report: close the shift</source>
         <translation>Z-звіт: закриття зміни</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="118" />
+        <location filename="../pos/ui/reports.py" line="119" />
         <source>X-report</source>
         <translation>X-звіт</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="153" />
+        <location filename="../pos/ui/reports.py" line="154" />
         <source>Print</source>
         <translation>Друк</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="154" />
+        <location filename="../pos/ui/reports.py" line="155" />
         <source>Save PDF</source>
         <translation>Зберегти PDF</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="155" />
+        <location filename="../pos/ui/reports.py" line="156" />
         <source>Refresh</source>
         <translation>Оновити</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="156" />
+        <location filename="../pos/ui/reports.py" line="157" />
         <source>Close</source>
         <translation>Закрити</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="170" />
+        <location filename="../pos/ui/reports.py" line="171" />
         <source>Count the cash in the drawer</source>
         <translation>Перерахуйте готівку в касі</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="183" />
+        <location filename="../pos/ui/reports.py" line="184" />
         <source>Expected:</source>
         <translation>Має бути:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="184" />
+        <location filename="../pos/ui/reports.py" line="185" />
         <source>Counted:</source>
         <translation>Пораховано:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="185" />
+        <location filename="../pos/ui/reports.py" line="186" />
         <source>Difference:</source>
         <translation>Різниця:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="195" />
+        <location filename="../pos/ui/reports.py" line="196" />
         <source>Close the shift…</source>
         <translation>Закрити зміну…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="197" />
+        <location filename="../pos/ui/reports.py" line="198" />
         <source>Cancel</source>
         <translation>Скасувати</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="213" />
+        <location filename="../pos/ui/reports.py" line="214" />
         <source>After the Z-report no more receipts can be made in this shift. This cannot be undone.</source>
         <translation>Після Z-звіту в цій зміні чеків більше не буде. Скасувати це неможливо.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="219" />
+        <location filename="../pos/ui/reports.py" line="220" />
         <source>Close the shift</source>
         <translation>Закрити зміну</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="221" />
+        <location filename="../pos/ui/reports.py" line="222" />
         <source>Back</source>
         <translation>Назад</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="252" />
+        <location filename="../pos/ui/reports.py" line="253" />
         <source>Making the X-report…</source>
         <translation>Формуємо X-звіт…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="257" />
+        <location filename="../pos/ui/reports.py" line="260" />
         <source>The X-report could not be made.</source>
         <translation>X-звіт сформувати не вдалося.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="270" />
-        <source>The server&apos;s report is not available (the register works offline): these are the register&apos;s own totals.</source>
+        <location filename="../pos/ui/reports.py" line="275" />
+        <source>The server's report is not available (the register works offline): these are the register's own totals.</source>
         <translation>Звіт сервера недоступний (каса працює офлайн): це власні підсумки каси.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="279" />
-        <source>The register&apos;s totals and the server&apos;s agree to the kopeck.</source>
+        <location filename="../pos/ui/reports.py" line="284" />
+        <source>The register's totals and the server's agree to the kopeck.</source>
         <translation>Підсумки каси і сервера збігаються до копійки.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="284" />
+        <location filename="../pos/ui/reports.py" line="289" />
         <source>{field}: register {local}, server {server}</source>
         <translation>{field}: каса {local}, сервер {server}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="290" />
-        <source>The register&apos;s totals differ from the server&apos;s: {items}</source>
+        <location filename="../pos/ui/reports.py" line="295" />
+        <source>The register's totals differ from the server's: {items}</source>
         <translation>Підсумки каси відрізняються від серверних: {items}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="297" />
+        <location filename="../pos/ui/reports.py" line="302" />
         <source>{count} receipt(s) are not settled yet and are not in these totals.</source>
         <translation>Чеків, ще не підтверджених сервером: {count}; у ці підсумки вони не входять.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="326" />
+        <location filename="../pos/ui/reports.py" line="331" />
         <source>The Z-report</source>
         <translation>Z-звіт</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="326" />
+        <location filename="../pos/ui/reports.py" line="331" />
         <source>The X-report</source>
         <translation>X-звіт</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="346" />
+        <location filename="../pos/ui/reports.py" line="351" />
         <source>No shift is open.</source>
         <translation>Зміну не відкрито.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="353" />
+        <location filename="../pos/ui/reports.py" line="358" />
         <source>{count} receipt(s) are not settled yet: the register sends them before closing.</source>
         <translation>Чеків, ще не підтверджених сервером: {count}; каса надішле їх перед закриттям.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="366" />
+        <location filename="../pos/ui/reports.py" line="371" />
         <source>The cash matches.</source>
         <translation>Готівка збігається.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="368" />
+        <location filename="../pos/ui/reports.py" line="373" />
         <source>Short by {amount}: count again before closing.</source>
         <translation>Нестача {amount}: перерахуйте ще раз перед закриттям.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="370" />
+        <location filename="../pos/ui/reports.py" line="375" />
         <source>Over by {amount}: count again before closing.</source>
         <translation>Надлишок {amount}: перерахуйте ще раз перед закриттям.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="386" />
+        <location filename="../pos/ui/reports.py" line="391" />
         <source>Close shift No. {serial} and make the Z-report?</source>
         <translation>Закрити зміну № {serial} і сформувати Z-звіт?</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="390" />
+        <location filename="../pos/ui/reports.py" line="395" />
         <source>Expected {expected}, counted {counted}, difference {difference}.</source>
         <translation>Має бути {expected}, пораховано {counted}, різниця {difference}.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="409" />
+        <location filename="../pos/ui/reports.py" line="414" />
         <source>Closing the shift… (what is still queued is sent first)</source>
         <translation>Закриваємо зміну… (спершу надсилаємо те, що в черзі)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="414" />
+        <location filename="../pos/ui/reports.py" line="419" />
         <source>The shift is still open.</source>
         <translation>Зміна досі відкрита.</translation>
     </message>
@@ -1346,7 +1705,7 @@
     </message>
     <message>
         <location filename="../pos/ui/returns.py" line="121" />
-        <source>Fiscal code, receipt number, or scan the receipt&apos;s barcode</source>
+        <source>Fiscal code, receipt number, or scan the receipt's barcode</source>
         <translation>Фіскальний номер, номер чека або відскануйте штрихкод чека</translation>
     </message>
     <message>
@@ -1606,7 +1965,7 @@
     </message>
     <message>
         <location filename="../pos/ui/set_aside.py" line="45" />
-        <source>The server&apos;s answer</source>
+        <source>The server's answer</source>
         <translation>Відповідь сервера</translation>
     </message>
     <message>
@@ -1709,7 +2068,7 @@
     </message>
     <message>
         <location filename="../pos/ui/settings.py" line="114" />
-        <source>Cashier&apos;s PIN</source>
+        <source>Cashier's PIN</source>
         <translation>PIN касира</translation>
     </message>
     <message>
@@ -1804,7 +2163,7 @@
     </message>
     <message>
         <location filename="../pos/ui/settings.py" line="218" />
-        <source>Warn when the month&apos;s offline time (168 h) has left:</source>
+        <source>Warn when the month's offline time (168 h) has left:</source>
         <translation>Попереджати, коли з місячного офлайн-ліміту (168 год) лишається:</translation>
     </message>
     <message>
@@ -1889,7 +2248,7 @@
     </message>
     <message>
         <location filename="../pos/ui/settings.py" line="301" />
-        <source>Enter the register&apos;s license key (from the Checkbox cabinet).</source>
+        <source>Enter the register's license key (from the Checkbox cabinet).</source>
         <translation>Введіть ключ ліцензії каси (з кабінету Checkbox).</translation>
     </message>
     <message>
@@ -1965,7 +2324,7 @@
     </message>
     <message>
         <location filename="../pos/ui/sign_in.py" line="61" />
-        <source>Training mode: the training cashier&apos;s PIN is {pin}</source>
+        <source>Training mode: the training cashier's PIN is {pin}</source>
         <translation>Навчальний режим: PIN навчального касира — {pin}</translation>
     </message>
     <message>
@@ -2019,7 +2378,7 @@
     <message>
         <location filename="../pos/ui/status_bar.py" line="50" />
         <source>Checkbox cannot be reached: receipts are fiscalised here with offline codes and uploaded later. Selling goes on.</source>
-        <translation>Немає зв&apos;язку з Checkbox: чеки фіскалізуються тут з офлайн-номерами й будуть передані пізніше. Продаж триває.</translation>
+        <translation>Немає зв'язку з Checkbox: чеки фіскалізуються тут з офлайн-номерами й будуть передані пізніше. Продаж триває.</translation>
     </message>
     <message>
         <location filename="../pos/ui/status_bar.py" line="55" />
@@ -2034,12 +2393,12 @@
     <message>
         <location filename="../pos/ui/status_bar.py" line="71" />
         <source>The 36 h offline limit is reached: selling offline is stopped. Restore the connection so the receipts can be uploaded.</source>
-        <translation>Досягнуто межі 36 год офлайн: продаж офлайн зупинено. Відновіть зв&apos;язок, щоб передати чеки.</translation>
+        <translation>Досягнуто межі 36 год офлайн: продаж офлайн зупинено. Відновіть зв'язок, щоб передати чеки.</translation>
     </message>
     <message>
         <location filename="../pos/ui/status_bar.py" line="76" />
         <source>Offline for a long time: {left} left of the 36 h limit. Restore the connection.</source>
-        <translation>Тривала робота офлайн: до межі 36 год залишилось {left}. Відновіть зв&apos;язок.</translation>
+        <translation>Тривала робота офлайн: до межі 36 год залишилось {left}. Відновіть зв'язок.</translation>
     </message>
     <message>
         <location filename="../pos/ui/status_bar.py" line="82" />
@@ -2064,12 +2423,12 @@
     <message>
         <location filename="../pos/ui/status_bar.py" line="98" />
         <source>Offline codes are used up ({count} left): the register cannot work offline. Restore the connection.</source>
-        <translation>Офлайн-номери вичерпано (залишилось {count}): каса не може працювати офлайн. Відновіть зв&apos;язок.</translation>
+        <translation>Офлайн-номери вичерпано (залишилось {count}): каса не може працювати офлайн. Відновіть зв'язок.</translation>
     </message>
     <message>
         <location filename="../pos/ui/status_bar.py" line="103" />
         <source>Only {count} offline codes left: restore the connection to get more.</source>
-        <translation>Залишилось лише {count} офлайн-номерів: відновіть зв&apos;язок, щоб отримати нові.</translation>
+        <translation>Залишилось лише {count} офлайн-номерів: відновіть зв'язок, щоб отримати нові.</translation>
     </message>
     <message>
         <location filename="../pos/ui/status_bar.py" line="120" />

@@ -319,12 +319,15 @@ class OrdersDialog(KeyDialog):
             confirmed = (
                 "" if r.state is OrderReceiptState.DONE else " · " + self.tr("not confirmed")
             )
-            lines.append(
-                f"{kinds[r.kind]}: {format_money(r.fiscal.total_sum)} "
-                f"({self.tr('cash')} {format_money(r.cash_sum)}, {self.tr('card')} "
-                f"{format_money(r.card_sum)}, QR {format_money(r.qr_sum)}) "
-                f"{r.fiscal_code or ''}{confirmed}"
+            line = self.tr("{kind}: {sum} (cash {cash}, card {card}, QR {qr}) {code}").format(
+                kind=kinds[r.kind],
+                sum=format_money(r.fiscal.total_sum),
+                cash=format_money(r.cash_sum),
+                card=format_money(r.card_sum),
+                qr=format_money(r.qr_sum),
+                code=r.fiscal_code or "",
             )
+            lines.append(line + confirmed)
         lines.append(
             self.tr("Total {total}, paid {paid}, left to pay {left}").format(
                 total=format_money(order.total_sum),
