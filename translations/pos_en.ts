@@ -903,17 +903,22 @@
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders_pay.py" line="110" />
+        <location filename="../pos/ui/orders_pay.py" line="112" />
+        <source>Together: {amount}</source>
+        <translation>Together: {amount}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders_pay.py" line="125" />
         <source>“{text}” is not an amount. Type digits, for example 150.50.</source>
         <translation>“{text}” is not an amount. Type digits, for example 150.50.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders_pay.py" line="117" />
+        <location filename="../pos/ui/orders_pay.py" line="132" />
         <source>The amount must be more than zero.</source>
         <translation>The amount must be more than zero.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders_pay.py" line="122" />
+        <location filename="../pos/ui/orders_pay.py" line="137" />
         <source>Enter how much the customer pays.</source>
         <translation>Enter how much the customer pays.</translation>
     </message>
@@ -942,254 +947,249 @@
         <translation>Note (what, when, how)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="108" />
+        <location filename="../pos/ui/orders.py" line="109" />
         <source>Create order</source>
         <translation>Create order</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="111" />
+        <location filename="../pos/ui/orders.py" line="112" />
         <source>Customer:</source>
         <translation>Customer:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="112" />
+        <location filename="../pos/ui/orders.py" line="113" />
         <source>Phone:</source>
         <translation>Phone:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="113" />
+        <location filename="../pos/ui/orders.py" line="114" />
         <source>E-mail:</source>
         <translation>E-mail:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="114" />
+        <location filename="../pos/ui/orders.py" line="115" />
         <source>Due:</source>
         <translation>Due:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="115" />
+        <location filename="../pos/ui/orders.py" line="116" />
         <source>Note:</source>
         <translation>Note:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="126" />
+        <location filename="../pos/ui/orders.py" line="127" />
         <source>Find: order number, phone or name</source>
         <translation>Find: order number, phone or name</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="152" />
-        <location filename="../pos/ui/orders.py" line="312" />
+        <location filename="../pos/ui/orders.py" line="154" />
+        <location filename="../pos/ui/orders.py" line="306" />
         <source>Advance</source>
         <translation>Advance</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="153" />
+        <location filename="../pos/ui/orders.py" line="155" />
         <source>Rest and hand over</source>
         <translation>Rest and hand over</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="154" />
+        <location filename="../pos/ui/orders.py" line="156" />
         <source>Payment link</source>
         <translation>Payment link</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="156" />
+        <location filename="../pos/ui/orders.py" line="158" />
         <source>Cancel order</source>
         <translation>Cancel order</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="158" />
+        <location filename="../pos/ui/orders.py" line="160" />
         <source>Print</source>
         <translation>Print</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="159" />
+        <location filename="../pos/ui/orders.py" line="161" />
         <source>Close</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="189" />
+        <location filename="../pos/ui/orders.py" line="185" />
         <source>The cart is empty: ring up the goods first, then press F11.</source>
         <translation>The cart is empty: ring up the goods first, then press F11.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="193" />
+        <location filename="../pos/ui/orders.py" line="189" />
         <source>{count} lines, total {total}</source>
         <translation>{count} lines, total {total}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="230" />
+        <location filename="../pos/ui/orders.py" line="224" />
         <source>No.</source>
         <translation>No.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="231" />
+        <location filename="../pos/ui/orders.py" line="225" />
         <source>Customer</source>
         <translation>Customer</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="232" />
+        <location filename="../pos/ui/orders.py" line="226" />
         <source>Phone</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="233" />
-        <source>Due</source>
-        <translation>Due</translation>
-    </message>
-    <message>
-        <location filename="../pos/ui/orders.py" line="234" />
+        <location filename="../pos/ui/orders.py" line="227" />
         <source>Total</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="235" />
-        <source>Paid</source>
-        <translation>Paid</translation>
-    </message>
-    <message>
-        <location filename="../pos/ui/orders.py" line="236" />
+        <location filename="../pos/ui/orders.py" line="228" />
         <source>Left</source>
         <translation>Left</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="237" />
+        <location filename="../pos/ui/orders.py" line="229" />
         <source>State</source>
         <translation>State</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="251" />
+        <location filename="../pos/ui/orders.py" line="243" />
         <source>Checkbox is online: advances and payments can be taken.</source>
         <translation>Checkbox is online: advances and payments can be taken.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="256" />
+        <location filename="../pos/ui/orders.py" line="248" />
         <source>Checkbox is not reachable: prepayment receipts cannot be issued offline. Take NO money for orders now; orders can still be created and found.</source>
         <translation>Checkbox is not reachable: prepayment receipts cannot be issued offline. Take NO money for orders now; orders can still be created and found.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="263" />
+        <location filename="../pos/ui/orders.py" line="255" />
         <source>open</source>
         <translation>open</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="264" />
+        <location filename="../pos/ui/orders.py" line="256" />
         <source>partly paid</source>
         <translation>partly paid</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="265" />
+        <location filename="../pos/ui/orders.py" line="257" />
         <source>paid</source>
         <translation>paid</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="266" />
+        <location filename="../pos/ui/orders.py" line="258" />
         <source>handed over</source>
         <translation>handed over</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="267" />
+        <location filename="../pos/ui/orders.py" line="259" />
         <source>cancelled</source>
         <translation>cancelled</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="271" />
-        <location filename="../pos/ui/orders.py" line="320" />
+        <location filename="../pos/ui/orders.py" line="263" />
+        <location filename="../pos/ui/orders.py" line="314" />
         <source>not confirmed</source>
         <translation>not confirmed</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="299" />
+        <location filename="../pos/ui/orders.py" line="291" />
         <source>Order {number} · {customer} · {phone} · {email}</source>
         <translation>Order {number} · {customer} · {phone} · {email}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="313" />
+        <location filename="../pos/ui/orders.py" line="299" />
+        <source>Due: {date}</source>
+        <translation>Due: {date}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="307" />
         <source>After-payment</source>
         <translation>After-payment</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="314" />
+        <location filename="../pos/ui/orders.py" line="308" />
         <source>Refund</source>
         <translation>Refund</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="322" />
+        <location filename="../pos/ui/orders.py" line="316" />
         <source>{kind}: {sum} (cash {cash}, card {card}, QR {qr}) {code}</source>
         <translation>{kind}: {sum} (cash {cash}, card {card}, QR {qr}) {code}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="332" />
+        <location filename="../pos/ui/orders.py" line="326" />
         <source>Total {total}, paid {paid}, left to pay {left}</source>
         <translation>Total {total}, paid {paid}, left to pay {left}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="351" />
+        <location filename="../pos/ui/orders.py" line="345" />
         <source>Enter the customer's name or phone.</source>
         <translation>Enter the customer's name or phone.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="373" />
+        <location filename="../pos/ui/orders.py" line="367" />
         <source>Order {number} is created. Take an advance with F4.</source>
         <translation>Order {number} is created. Take an advance with F4.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="389" />
+        <location filename="../pos/ui/orders.py" line="383" />
         <source>Checkbox is not reachable, and prepayment receipts cannot be issued offline. Take NO money for this order now; try again when the register is online.</source>
         <translation>Checkbox is not reachable, and prepayment receipts cannot be issued offline. Take NO money for this order now; try again when the register is online.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="393" />
+        <location filename="../pos/ui/orders.py" line="387" />
         <source>No advances offline</source>
         <translation>No advances offline</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="421" />
+        <location filename="../pos/ui/orders.py" line="415" />
         <source>Sending to Checkbox…</source>
         <translation>Sending to Checkbox…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="437" />
+        <location filename="../pos/ui/orders.py" line="431" />
         <source>Advance taken for order {number}: fiscal code {code}. Print it with F9.</source>
         <translation>Advance taken for order {number}: fiscal code {code}. Print it with F9.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="439" />
+        <location filename="../pos/ui/orders.py" line="433" />
         <source>Order {number} is paid and handed over: fiscal code {code}.</source>
         <translation>Order {number} is paid and handed over: fiscal code {code}.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="453" />
+        <location filename="../pos/ui/orders.py" line="447" />
         <source>Press F8 again to cancel order {number} and refund {amount}.</source>
         <translation>Press F8 again to cancel order {number} and refund {amount}.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="462" />
+        <location filename="../pos/ui/orders.py" line="456" />
         <source>Cancelling…</source>
         <translation>Cancelling…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="472" />
+        <location filename="../pos/ui/orders.py" line="466" />
         <source>Order {number} is cancelled.</source>
         <translation>Order {number} is cancelled.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="483" />
+        <location filename="../pos/ui/orders.py" line="477" />
         <source>No payment link: {reason}</source>
         <translation>No payment link: {reason}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="492" />
+        <location filename="../pos/ui/orders.py" line="486" />
         <source>Payment link data for {amount} copied (cashItems, customer's contacts).</source>
         <translation>Payment link data for {amount} copied (cashItems, customer's contacts).</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="517" />
+        <location filename="../pos/ui/orders.py" line="511" />
         <source>The receipt cannot be fetched now: {error}</source>
         <translation>The receipt cannot be fetched now: {error}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="523" />
+        <location filename="../pos/ui/orders.py" line="517" />
         <source>Receipt</source>
         <translation>Receipt</translation>
     </message>

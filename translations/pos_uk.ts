@@ -903,17 +903,22 @@
         <translation>Скасувати</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders_pay.py" line="110" />
+        <location filename="../pos/ui/orders_pay.py" line="112" />
+        <source>Together: {amount}</source>
+        <translation>Разом: {amount}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders_pay.py" line="125" />
         <source>“{text}” is not an amount. Type digits, for example 150.50.</source>
         <translation>«{text}» — не сума. Введіть цифри, наприклад 150.50.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders_pay.py" line="117" />
+        <location filename="../pos/ui/orders_pay.py" line="132" />
         <source>The amount must be more than zero.</source>
         <translation>Сума має бути більшою за нуль.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders_pay.py" line="122" />
+        <location filename="../pos/ui/orders_pay.py" line="137" />
         <source>Enter how much the customer pays.</source>
         <translation>Введіть, скільки сплачує покупець.</translation>
     </message>
@@ -942,254 +947,249 @@
         <translation>Примітка (що, коли, як)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="108" />
+        <location filename="../pos/ui/orders.py" line="109" />
         <source>Create order</source>
         <translation>Створити замовлення</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="111" />
+        <location filename="../pos/ui/orders.py" line="112" />
         <source>Customer:</source>
         <translation>Покупець:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="112" />
+        <location filename="../pos/ui/orders.py" line="113" />
         <source>Phone:</source>
         <translation>Телефон:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="113" />
+        <location filename="../pos/ui/orders.py" line="114" />
         <source>E-mail:</source>
         <translation>E-mail:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="114" />
+        <location filename="../pos/ui/orders.py" line="115" />
         <source>Due:</source>
         <translation>До дати:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="115" />
+        <location filename="../pos/ui/orders.py" line="116" />
         <source>Note:</source>
         <translation>Примітка:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="126" />
+        <location filename="../pos/ui/orders.py" line="127" />
         <source>Find: order number, phone or name</source>
         <translation>Пошук: номер замовлення, телефон або ім’я</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="152" />
-        <location filename="../pos/ui/orders.py" line="312" />
+        <location filename="../pos/ui/orders.py" line="154" />
+        <location filename="../pos/ui/orders.py" line="306" />
         <source>Advance</source>
         <translation>Передоплата</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="153" />
+        <location filename="../pos/ui/orders.py" line="155" />
         <source>Rest and hand over</source>
         <translation>Доплата і видача</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="154" />
+        <location filename="../pos/ui/orders.py" line="156" />
         <source>Payment link</source>
         <translation>Посилання на оплату</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="156" />
+        <location filename="../pos/ui/orders.py" line="158" />
         <source>Cancel order</source>
         <translation>Скасувати замовлення</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="158" />
+        <location filename="../pos/ui/orders.py" line="160" />
         <source>Print</source>
         <translation>Друк</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="159" />
+        <location filename="../pos/ui/orders.py" line="161" />
         <source>Close</source>
         <translation>Закрити</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="189" />
+        <location filename="../pos/ui/orders.py" line="185" />
         <source>The cart is empty: ring up the goods first, then press F11.</source>
         <translation>Кошик порожній: спершу додайте товари, потім натисніть F11.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="193" />
+        <location filename="../pos/ui/orders.py" line="189" />
         <source>{count} lines, total {total}</source>
         <translation>Рядків: {count}, сума {total}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="230" />
+        <location filename="../pos/ui/orders.py" line="224" />
         <source>No.</source>
         <translation>№</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="231" />
+        <location filename="../pos/ui/orders.py" line="225" />
         <source>Customer</source>
         <translation>Покупець</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="232" />
+        <location filename="../pos/ui/orders.py" line="226" />
         <source>Phone</source>
         <translation>Телефон</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="233" />
-        <source>Due</source>
-        <translation>До дати</translation>
-    </message>
-    <message>
-        <location filename="../pos/ui/orders.py" line="234" />
+        <location filename="../pos/ui/orders.py" line="227" />
         <source>Total</source>
         <translation>Сума</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="235" />
-        <source>Paid</source>
-        <translation>Сплачено</translation>
-    </message>
-    <message>
-        <location filename="../pos/ui/orders.py" line="236" />
+        <location filename="../pos/ui/orders.py" line="228" />
         <source>Left</source>
         <translation>Залишок</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="237" />
+        <location filename="../pos/ui/orders.py" line="229" />
         <source>State</source>
         <translation>Стан</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="251" />
+        <location filename="../pos/ui/orders.py" line="243" />
         <source>Checkbox is online: advances and payments can be taken.</source>
         <translation>Checkbox на зв’язку: передоплати й оплати можна приймати.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="256" />
+        <location filename="../pos/ui/orders.py" line="248" />
         <source>Checkbox is not reachable: prepayment receipts cannot be issued offline. Take NO money for orders now; orders can still be created and found.</source>
         <translation>Checkbox недоступний: чеки передоплати не можна створити офлайн. НЕ приймайте зараз гроші за замовлення; створювати й шукати замовлення можна.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="263" />
+        <location filename="../pos/ui/orders.py" line="255" />
         <source>open</source>
         <translation>відкрите</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="264" />
+        <location filename="../pos/ui/orders.py" line="256" />
         <source>partly paid</source>
         <translation>частково сплачене</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="265" />
+        <location filename="../pos/ui/orders.py" line="257" />
         <source>paid</source>
         <translation>сплачене</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="266" />
+        <location filename="../pos/ui/orders.py" line="258" />
         <source>handed over</source>
         <translation>видане</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="267" />
+        <location filename="../pos/ui/orders.py" line="259" />
         <source>cancelled</source>
         <translation>скасоване</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="271" />
-        <location filename="../pos/ui/orders.py" line="320" />
+        <location filename="../pos/ui/orders.py" line="263" />
+        <location filename="../pos/ui/orders.py" line="314" />
         <source>not confirmed</source>
         <translation>не підтверджено</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="299" />
+        <location filename="../pos/ui/orders.py" line="291" />
         <source>Order {number} · {customer} · {phone} · {email}</source>
         <translation>Замовлення {number} · {customer} · {phone} · {email}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="313" />
+        <location filename="../pos/ui/orders.py" line="299" />
+        <source>Due: {date}</source>
+        <translation>До дати: {date}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="307" />
         <source>After-payment</source>
         <translation>Доплата</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="314" />
+        <location filename="../pos/ui/orders.py" line="308" />
         <source>Refund</source>
         <translation>Повернення</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="322" />
+        <location filename="../pos/ui/orders.py" line="316" />
         <source>{kind}: {sum} (cash {cash}, card {card}, QR {qr}) {code}</source>
         <translation>{kind}: {sum} (готівка {cash}, картка {card}, QR {qr}) {code}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="332" />
+        <location filename="../pos/ui/orders.py" line="326" />
         <source>Total {total}, paid {paid}, left to pay {left}</source>
         <translation>Сума {total}, сплачено {paid}, до сплати {left}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="351" />
+        <location filename="../pos/ui/orders.py" line="345" />
         <source>Enter the customer's name or phone.</source>
         <translation>Введіть ім'я або телефон покупця.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="373" />
+        <location filename="../pos/ui/orders.py" line="367" />
         <source>Order {number} is created. Take an advance with F4.</source>
         <translation>Замовлення {number} створено. Передоплата — F4.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="389" />
+        <location filename="../pos/ui/orders.py" line="383" />
         <source>Checkbox is not reachable, and prepayment receipts cannot be issued offline. Take NO money for this order now; try again when the register is online.</source>
         <translation>Checkbox недоступний, а чеки передоплати не можна створити офлайн. НЕ приймайте зараз гроші за це замовлення; спробуйте, коли каса буде на зв’язку.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="393" />
+        <location filename="../pos/ui/orders.py" line="387" />
         <source>No advances offline</source>
         <translation>Передоплата офлайн неможлива</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="421" />
+        <location filename="../pos/ui/orders.py" line="415" />
         <source>Sending to Checkbox…</source>
         <translation>Надсилання до Checkbox…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="437" />
+        <location filename="../pos/ui/orders.py" line="431" />
         <source>Advance taken for order {number}: fiscal code {code}. Print it with F9.</source>
         <translation>Передоплату за замовлення {number} прийнято: фіскальний код {code}. Друк — F9.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="439" />
+        <location filename="../pos/ui/orders.py" line="433" />
         <source>Order {number} is paid and handed over: fiscal code {code}.</source>
         <translation>Замовлення {number} сплачено й видано: фіскальний код {code}.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="453" />
+        <location filename="../pos/ui/orders.py" line="447" />
         <source>Press F8 again to cancel order {number} and refund {amount}.</source>
         <translation>Натисніть F8 ще раз, щоб скасувати замовлення {number} і повернути {amount}.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="462" />
+        <location filename="../pos/ui/orders.py" line="456" />
         <source>Cancelling…</source>
         <translation>Скасування…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="472" />
+        <location filename="../pos/ui/orders.py" line="466" />
         <source>Order {number} is cancelled.</source>
         <translation>Замовлення {number} скасовано.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="483" />
+        <location filename="../pos/ui/orders.py" line="477" />
         <source>No payment link: {reason}</source>
         <translation>Посилання на оплату неможливе: {reason}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="492" />
+        <location filename="../pos/ui/orders.py" line="486" />
         <source>Payment link data for {amount} copied (cashItems, customer's contacts).</source>
         <translation>Дані посилання на оплату {amount} скопійовано (cashItems, контакти покупця).</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="517" />
+        <location filename="../pos/ui/orders.py" line="511" />
         <source>The receipt cannot be fetched now: {error}</source>
         <translation>Чек зараз не вдається отримати: {error}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="523" />
+        <location filename="../pos/ui/orders.py" line="517" />
         <source>Receipt</source>
         <translation>Чек</translation>
     </message>

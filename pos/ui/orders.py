@@ -52,7 +52,7 @@ from pos.ui.receipt_dialog import ERROR_STYLE, OK_STYLE, WARN_STYLE, KeyDialog, 
 if TYPE_CHECKING:
     from pos.app import RunningRegister
 
-COLUMNS = 8
+COLUMNS = 6
 
 
 class OrdersDialog(KeyDialog):
@@ -101,6 +101,7 @@ class OrdersDialog(KeyDialog):
         self.note = QLineEdit()
         self.note.setPlaceholderText(self.tr("Note (what, when, how)"))
         self.cart_summary = QLabel()
+        self.cart_summary.setWordWrap(True)
         self.create_error = QLabel()
         self.create_error.setStyleSheet(ERROR_STYLE)
         self.create_error.setWordWrap(True)
@@ -146,8 +147,9 @@ class OrdersDialog(KeyDialog):
         find_column.addWidget(self.details, 2)
 
         top = QHBoxLayout()
-        top.addWidget(self.new_box, 2)
-        top.addLayout(find_column, 5)
+        self.new_box.setMaximumWidth(340)
+        top.addWidget(self.new_box, 1)
+        top.addLayout(find_column, 2)
 
         self.advance_button = self.key_button(self.tr("Advance"), Qt.Key.Key_F4, self.advance)
         self.rest_button = self.key_button(self.tr("Rest and hand over"), Qt.Key.Key_F5, self.rest)
@@ -164,15 +166,9 @@ class OrdersDialog(KeyDialog):
         layout.addLayout(top, 1)
         layout.addWidget(self.notice)
         layout.addLayout(
-            buttons_row(
-                self.advance_button,
-                self.rest_button,
-                self.link_button,
-                self.cancel_order_button,
-                self.print_button,
-                self.close_button,
-            )
+            buttons_row(self.advance_button, self.rest_button, self.cancel_order_button)
         )
+        layout.addLayout(buttons_row(self.link_button, self.print_button, self.close_button))
         self._show_cart()
         self.refresh()
         (self.name if not self.cart.is_empty else self.search).setFocus()
@@ -212,15 +208,13 @@ class OrdersDialog(KeyDialog):
                 order.label,
                 order.customer.name,
                 order.customer.phone,
-                "" if order.due_date is None else order.due_date.strftime("%d.%m.%Y"),
                 format_money(order.total_sum),
-                format_money(order.paid),
                 format_money(order.left_to_pay),
                 self.state_text(order),
             )
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
-                if column >= 4 and column < 7:
+                if column in (3, 4):
                     item.setTextAlignment(
                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
                     )
@@ -230,9 +224,7 @@ class OrdersDialog(KeyDialog):
                 self.tr("No."),
                 self.tr("Customer"),
                 self.tr("Phone"),
-                self.tr("Due"),
                 self.tr("Total"),
-                self.tr("Paid"),
                 self.tr("Left"),
                 self.tr("State"),
             ]
@@ -303,6 +295,8 @@ class OrdersDialog(KeyDialog):
                 email=order.customer.email or "—",
             )
         ]
+        if order.due_date is not None:
+            lines.append(self.tr("Due: {date}").format(date=order.due_date.strftime("%d.%m.%Y")))
         if order.note:
             lines.append(order.note)
         for li in order.lines:

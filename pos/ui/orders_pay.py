@@ -68,7 +68,7 @@ class OrderPaymentDialog(KeyDialog):
             field.setPlaceholderText("0.00")
             field.setAlignment(Qt.AlignmentFlag.AlignRight)
             field.setFont(big)
-            field.textEdited.connect(lambda _text: self.error.clear())
+            field.textEdited.connect(lambda _text: self._typed())
             form.addRow(labels[method], field)
             self.fields[method] = field
         if advance:
@@ -90,11 +90,26 @@ class OrderPaymentDialog(KeyDialog):
         layout.addWidget(title)
         layout.addWidget(self.summary)
         layout.addLayout(form)
+        self.together = QLabel()
+        self.together.setObjectName("orderPaymentTogether")
         layout.addWidget(self.hint)
+        layout.addWidget(self.together)
         layout.addWidget(self.error)
         layout.addStretch(1)
         layout.addLayout(buttons_row(self.confirm_button, self.cancel_button))
         self.fields[PayMethod.CASH if advance else PayMethod.CARD].setFocus()
+        self._typed()
+
+    def _typed(self) -> None:
+        """The sum of what is typed so far, so the cashier sees the advance before taking it."""
+        self.error.clear()
+        total = 0
+        for field in self.fields.values():
+            try:
+                total += parse_money(field.text().strip()) if field.text().strip() else 0
+            except MoneyFormatError:
+                continue
+        self.together.setText(self.tr("Together: {amount}").format(amount=format_money(total)))
 
     def payments(self) -> list[OrderPayment] | None:
         """The typed payments, or None with the reason shown."""
