@@ -203,6 +203,7 @@ class OrderDesk:
         if order.state is not OrderState.OPEN:
             raise RegisterError(Refusal.FISCAL_RULE, f"order {order.label} is {order.state.value}")
         self.check_online()
+        payments = [p for p in payments if p.value]  # "card" with nothing left adds nothing
         priced = order.priced()
         try:
             fiscal = prepayment_fiscal(priced, [p.payment() for p in payments])
@@ -229,6 +230,7 @@ class OrderDesk:
         if order.unsettled:
             raise RegisterError(Refusal.UNREACHABLE, NOT_CONFIRMED)
         self.check_online()
+        payments = [p for p in payments if p.value]
         try:
             fiscal = after_payment_fiscal(
                 order.priced(),
