@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from scenarios.harness import CATALOGUE, LoseAnswer, SimClock, sandbox_receipts
 
+from pos.checkbox import prepayments
 from pos.checkbox.network_switch import NetworkSwitch
 from pos.orders.model import Customer, OrderPayment, OrderReceiptState, OrderState, PayMethod
 from pos.register.cart import Cart
@@ -75,3 +76,29 @@ async def test_cable_cut_after_sending_leaves_it_unconfirmed_until_settled_after
     chain = [r for r in sandbox_receipts(box, till.register) if r.get("pre_payment_relation_id")]
     assert len(chain) == 1
     del clock
+
+
+async def test_lost_answer_of_a_chain_return_refunds_once(
+    box: RunningSandbox, clock: SimClock, tills: TillFactory
+) -> None:
+    till = await tills(lose_answer=lambda switch: LoseAnswer(switch, path="/not-yet"))
+    await till.sign_in()
+    await till.service.open_shift(0)
+    desk = till.service.orders
+    order = await desk.take_advance(
+        desk.create(cart(), Customer("Олена")).id, [OrderPayment(PayMethod.CARD, 5000)]
+    )
+    assert till.lose is not None
+    till.lose.path = f"/api/v1/prepayment-receipts/{order.relation_id}/return"
+    clock.advance(1)
+    cancelled = await desk.cancel(order.id)
+    assert len(till.lose.lost) == 1  # the server returned the chain; its answer was lost
+    assert cancelled.state is OrderState.CANCELLED
+    assert cancelled.pending_action is None
+    returns = [r for r in sandbox_receipts(box, till.register) if r["type"] == "RETURN"]
+    assert len(returns) == 1
+    assert [r.id for r in cancelled.receipts][-1] == returns[0]["id"]
+    found = await prepayments.search_relations(till.client, search=order.relation_id or "")
+    assert [(r.relation_id, r.pre_payment_status) for r in found] == [
+        (order.relation_id, "CANCELLED")
+    ]
