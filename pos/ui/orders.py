@@ -72,6 +72,7 @@ class OrdersDialog(KeyDialog):
         self.cart = cart if cart is not None else Cart()
         self._orders: list[Order] = []
         self._cancel_armed: str | None = None
+        self.link_text = ""  # the last payment-link data copied (JSON)
         self.setWindowTitle(self.tr("Customer orders"))
         self.resize(980, 680)
 

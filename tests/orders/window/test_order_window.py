@@ -4,12 +4,16 @@ a second order cancelled with F8 twice (refunded); and the money keys refuse whi
 
 from __future__ import annotations
 
+import json
+
 from gui.helpers import TIMEOUT, modal, open_window, scan, sign_in_and_open_shift, type_text
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from pos.app import RunningRegister
+from pos.orders.cash_items import decode
 from pos.orders.model import OrderState, PayMethod
 from pos.register.connectivity import ConnectivityEvent
 from pos.ui.main_window import MainWindow
@@ -62,6 +66,15 @@ def test_order_flow_in_the_window(qtbot: QtBot, running_unsigned: RunningRegiste
     assert advanced.state is OrderState.PARTLY_PAID
     assert "fiscal code" in dialog.notice.text().lower()
     assert dialog.print_button.isEnabled()
+
+    # F6: the payment-link data of the rest, copied for the shop's payment page.
+    qtbot.keyClick(dialog, Qt.Key.Key_F6)
+    copied = json.loads(dialog.link_text)
+    assert copied["customerPhone"] == 380671234567
+    assert copied["sum"] == (total - 3050) / 100
+    assert {i["paymentMethod"] for i in decode(copied["cashItems"])} == {"full_payment"}
+    clipboard = QGuiApplication.clipboard()
+    assert clipboard is None or clipboard.text() in ("", dialog.link_text)
 
     # F5: the rest by card (pre-filled), the goods are handed over.
     qtbot.keyClick(dialog, Qt.Key.Key_F5)
