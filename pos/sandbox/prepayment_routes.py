@@ -27,10 +27,11 @@ Where nothing public says, the sandbox refuses rather than accepts (our texts, i
 * no prepayment, after-payment or chain return while the register is in offline mode of either
   kind: no public source shows an offline variant (there is no `fiscal_code`/`fiscal_date` in any
   of their bodies), so the POS must not take an advance it cannot fiscalise;
-* one prepayment receipt opens a chain; its payments are > 0 and at most the goods' total; the
-  after-payment pays at least what is left (change only from cash; with nothing left its
+* one prepayment receipt opens a chain; it has no return lines (`is_return`); its payments
+  are > 0 and at most the goods' total;
+* the after-payment pays at least what is left (change only from cash; with nothing left its
   payments may be empty) and closes the chain once; a closed or returned chain takes no more
-  receipts; a chain is returned whole and once, and only when all its receipts are fiscalised;
+  receipts; a chain is returned whole and once, only when all its receipts are fiscalised;
 * an after-payment or return while a receipt of the chain is still being fiscalised is refused;
 * receipt ids are used once across all receipt kinds ("Вказаний id чеку вже існує");
   a `custom_relation_id` is used once.
@@ -78,6 +79,7 @@ CHAIN_RETURNED = "Ланцюжок передоплати вже поверну�
 CHAIN_NOT_FISCALISED = "Чеки ланцюжка ще не фіскалізовано, повторіть запит пізніше"
 ADVANCE_NOT_POSITIVE = "Сума передоплати має бути більшою нуля"
 PAYMENT_NOT_POSITIVE = "Сума кожної оплати має бути більшою нуля"
+NO_RETURN_LINES = "Чек передоплати не може містити товари повернення"
 
 STATUSES = ("PARTIAL_PAID", "FULL_PAID", "CANCELLED", "PARTIAL_CANCELLED")
 _NS = uuid.UUID("5b7c1e0a-3f64-4d8e-9a21-7e4c2d9b8f10")
@@ -266,6 +268,8 @@ async def create_prepayment(
     ):
         raise bad_request(RELATION_EXISTS)
     priced = price_receipt([_line(g) for g in body.goods], [_discount(d) for d in body.discounts])
+    if priced.type.value != "SELL":
+        raise bad_request(NO_RETURN_LINES)
     payments = _payments(body.payments)
     try:
         check_order_taxes(priced)

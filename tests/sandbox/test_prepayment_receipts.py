@@ -12,6 +12,7 @@ from pos.sandbox.prepayment_routes import (
     CHAIN_CLOSED,
     CHAIN_NOT_FISCALISED,
     CHAIN_RETURNED,
+    NO_RETURN_LINES,
     PAYMENT_NOT_POSITIVE,
     PREPAYMENT_OFFLINE,
     RELATION_EXISTS,
@@ -153,6 +154,9 @@ def test_prepayment_refusals(opened: Cashier) -> None:
     assert refused(c, "/prepayment-receipts", prepayment([]), 422)
     assert refused(c, "/prepayment-receipts", {"id": "x", "goods": GOODS}, 422)
     assert refused(c, "/prepayment-receipts", {**prepayment([card(100)]), "goods": []}, 422)
+    returning = prepayment([card(1000)])
+    returning["goods"] = [{**g, "is_return": True} for g in GOODS]
+    assert refused(c, "/prepayment-receipts", returning) == NO_RETURN_LINES
     body = prepayment([card(1000)])
     made(c, "/prepayment-receipts", body)
     settle(c)
