@@ -1,26 +1,59 @@
-"""`pos order …` as a script would run it: one process per command, against the sandbox."""
+"""`pos order …` as a script runs it, against the sandbox: the main story in-process through
+`pos.cli.main` (fast), the cancel story one process per command (slow tier)."""
 
 from __future__ import annotations
 
+import contextlib
+import io
+import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from pos.cli import main
 from pos.orders.cash_items import decode
 from pos.sandbox.server import RunningSandbox
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from headless.test_register_commands import import_demo, login, pos
+from headless.test_register_commands import DEMO
+from headless.test_register_commands import pos as pos_process
+
+
+def pos(data: Path, *args: str, expect: int = 0) -> dict[str, Any]:
+    """One command in this process: ``pos A B --data DATA --json REST…``."""
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
+        status = main([*args[:2], "--data", str(data), "--json", *args[2:]])
+    assert status == expect, out.getvalue()
+    result: dict[str, Any] = json.loads(out.getvalue().strip().splitlines()[-1])
+    return result
+
+
+def set_up(data: Path, sandbox: RunningSandbox) -> None:
+    seeded = sandbox.registers[0]
+    pos(
+        data,
+        "register",
+        "login",
+        "--api",
+        sandbox.base_url,
+        "--license-key",
+        seeded.license_key,
+        "--pin",
+        seeded.cashier_pin,
+    )
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert main(["catalogue", "import", str(DEMO), "--data", str(data)]) == 0
+    pos(data, "register", "open-shift")
 
 
 @pytest.fixture
 def kiosk(sandbox: RunningSandbox, tmp_path: Path) -> Path:
     sandbox.control("POST", "/sandbox/rate-limits", {"enabled": False})
     data = tmp_path / "kiosk"
-    login(data, sandbox)
-    import_demo(data)
-    pos(data, "register", "open-shift")
+    set_up(data, sandbox)
     return data
 
 
@@ -88,12 +121,12 @@ def test_create_pay_advance_show_links_rest_and_export(kiosk: Path) -> None:
 @pytest.mark.slow
 @pytest.mark.timeout(300)
 def test_cancel_refunds_and_bad_arguments(kiosk: Path) -> None:
-    pos(kiosk, "order", "create", "--item", "1001", "--phone", "0501234567")
-    pos(kiosk, "order", "pay", "1", "--pay", "card:10.00")
-    cancelled = pos(kiosk, "order", "cancel", "1")
+    pos_process(kiosk, "order", "create", "--item", "1001", "--phone", "0501234567")
+    pos_process(kiosk, "order", "pay", "1", "--pay", "card:10.00")
+    cancelled = pos_process(kiosk, "order", "cancel", "1")
     assert cancelled["state"] == "cancelled"
     assert [r["kind"] for r in cancelled["receipts"]] == ["prepayment", "return"]
-    assert pos(kiosk, "order", "show", "7", expect=1)["reason"] == "not_found"
-    assert pos(kiosk, "order", "pay", "1", "--pay", "bitcoin", expect=2)["ok"] is False
-    nobody = pos(kiosk, "order", "create", "--item", "1001", expect=1)
+    assert pos_process(kiosk, "order", "show", "7", expect=1)["reason"] == "not_found"
+    assert pos_process(kiosk, "order", "pay", "1", "--pay", "bitcoin", expect=2)["ok"] is False
+    nobody = pos_process(kiosk, "order", "create", "--item", "1001", expect=1)
     assert nobody["reason"] == "bad_input"
