@@ -13,7 +13,7 @@ import json
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -172,6 +172,13 @@ class OrdersDialog(KeyDialog):
         layout.addLayout(buttons_row(self.link_button, self.print_button, self.close_button))
         self._show_cart()
         self.refresh()
+        # Connectivity can change while the screen is open: the mode line and the money keys
+        # follow it (no journal reads, only the register's state).
+        self._online = self.online()
+        self._mode_timer = QTimer(self)
+        self._mode_timer.setInterval(1000)
+        self._mode_timer.timeout.connect(self._mode_tick)
+        self._mode_timer.start()
         (self.name if not self.cart.is_empty else self.search).setFocus()
 
     # --- what is shown ---------------------------------------------------------------------
@@ -237,6 +244,15 @@ class OrdersDialog(KeyDialog):
             self.table.selectRow(0)
         self._show_mode()
         self._selected()
+
+    def _mode_tick(self) -> None:
+        online = self.online()
+        if online != self._online and not self.busy:
+            self._online = online
+            armed = self._cancel_armed
+            self._show_mode()
+            self._selected()
+            self._cancel_armed = armed
 
     def _show_mode(self) -> None:
         if self.online():
