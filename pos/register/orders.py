@@ -427,12 +427,19 @@ class OrderDesk:
     async def settle(self, order_id: str | None = None) -> None:
         """Resolve chain receipts left `sending` and returns left pending (all orders, or one)."""
         ids = [order_id] if order_id is not None else self.store.unsettled_ids()
-        orders = [self.get(i) for i in ids]
-        for order in orders:
-            for receipt in order.unsettled:
-                await self._settle_receipt(order, receipt.id, receipt.kind, receipt.body)
-            if order.pending_action == "return":
-                await self._settle_return(order)
+        for oid in ids:
+            # Under the fiscal lock, read again: an advance or a return in flight has finished
+            # by then, and nothing it sent is sent a second time from here.
+            async with self.ctx.lock:
+                try:
+                    order = self.get(oid)
+                    for receipt in order.unsettled:
+                        await self._settle_receipt(order, receipt.id, receipt.kind, receipt.body)
+                    order = self.get(oid)
+                    if order.pending_action == "return":
+                        await self._settle_return(order)
+                except RegisterError as error:
+                    log.info("order %s stays unsettled: %s", oid, error)
 
     async def _settle_receipt(
         self, order: Order, receipt_id: str, role: ChainRole, body: dict[str, Any]
@@ -453,8 +460,7 @@ class OrderDesk:
             try:
                 answer = await prepayments.chain_receipt(client, receipt_id)
             except NotFound:
-                async with self.ctx.lock:
-                    await self._deliver(order, role, body)
+                await self._deliver(order, role, body)
                 return
             if not answer.is_final:
                 return
@@ -475,8 +481,7 @@ class OrderDesk:
                 raise
             return
         if relation.pre_payment_status == prepayments.CANCELLED:
-            async with self.ctx.lock:
-                await self._return(order)
+            await self._return(order)
         else:
             self.store.update(order.id, self.ctx.now(), pending_action=None)
 
