@@ -926,270 +926,270 @@
 <context>
     <name>OrdersDialog</name>
     <message>
-        <location filename="../pos/ui/orders.py" line="75" />
-        <location filename="../pos/ui/orders.py" line="78" />
+        <location filename="../pos/ui/orders.py" line="76" />
+        <location filename="../pos/ui/orders.py" line="79" />
         <source>Customer orders</source>
         <translation>Customer orders</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="89" />
+        <location filename="../pos/ui/orders.py" line="90" />
         <source>New order from the cart</source>
         <translation>New order from the cart</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="91" />
+        <location filename="../pos/ui/orders.py" line="92" />
         <source>Customer's name</source>
         <translation>Customer's name</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="102" />
+        <location filename="../pos/ui/orders.py" line="103" />
         <source>Note (what, when, how)</source>
         <translation>Note (what, when, how)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="109" />
+        <location filename="../pos/ui/orders.py" line="110" />
         <source>Create order</source>
         <translation>Create order</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="112" />
+        <location filename="../pos/ui/orders.py" line="113" />
         <source>Customer:</source>
         <translation>Customer:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="113" />
+        <location filename="../pos/ui/orders.py" line="114" />
         <source>Phone:</source>
         <translation>Phone:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="114" />
+        <location filename="../pos/ui/orders.py" line="115" />
         <source>E-mail:</source>
         <translation>E-mail:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="115" />
+        <location filename="../pos/ui/orders.py" line="116" />
         <source>Due:</source>
         <translation>Due:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="116" />
+        <location filename="../pos/ui/orders.py" line="117" />
         <source>Note:</source>
         <translation>Note:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="127" />
+        <location filename="../pos/ui/orders.py" line="128" />
         <source>Find: order number, phone or name</source>
         <translation>Find: order number, phone or name</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="154" />
-        <location filename="../pos/ui/orders.py" line="306" />
+        <location filename="../pos/ui/orders.py" line="155" />
+        <location filename="../pos/ui/orders.py" line="323" />
         <source>Advance</source>
         <translation>Advance</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="155" />
+        <location filename="../pos/ui/orders.py" line="156" />
         <source>Rest and hand over</source>
         <translation>Rest and hand over</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="156" />
+        <location filename="../pos/ui/orders.py" line="157" />
         <source>Payment link</source>
         <translation>Payment link</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="158" />
+        <location filename="../pos/ui/orders.py" line="159" />
         <source>Cancel order</source>
         <translation>Cancel order</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="160" />
+        <location filename="../pos/ui/orders.py" line="161" />
         <source>Print</source>
         <translation>Print</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="161" />
+        <location filename="../pos/ui/orders.py" line="162" />
         <source>Close</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="185" />
+        <location filename="../pos/ui/orders.py" line="193" />
         <source>The cart is empty: ring up the goods first, then press F11.</source>
         <translation>The cart is empty: ring up the goods first, then press F11.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="189" />
+        <location filename="../pos/ui/orders.py" line="197" />
         <source>{count} lines, total {total}</source>
         <translation>{count} lines, total {total}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="224" />
+        <location filename="../pos/ui/orders.py" line="232" />
         <source>No.</source>
         <translation>No.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="225" />
+        <location filename="../pos/ui/orders.py" line="233" />
         <source>Customer</source>
         <translation>Customer</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="226" />
+        <location filename="../pos/ui/orders.py" line="234" />
         <source>Phone</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="227" />
+        <location filename="../pos/ui/orders.py" line="235" />
         <source>Total</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="228" />
+        <location filename="../pos/ui/orders.py" line="236" />
         <source>Left</source>
         <translation>Left</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="229" />
+        <location filename="../pos/ui/orders.py" line="237" />
         <source>State</source>
         <translation>State</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="243" />
+        <location filename="../pos/ui/orders.py" line="260" />
         <source>Checkbox is online: advances and payments can be taken.</source>
         <translation>Checkbox is online: advances and payments can be taken.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="248" />
+        <location filename="../pos/ui/orders.py" line="265" />
         <source>Checkbox is not reachable: prepayment receipts cannot be issued offline. Take NO money for orders now; orders can still be created and found.</source>
         <translation>Checkbox is not reachable: prepayment receipts cannot be issued offline. Take NO money for orders now; orders can still be created and found.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="255" />
+        <location filename="../pos/ui/orders.py" line="272" />
         <source>open</source>
         <translation>open</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="256" />
+        <location filename="../pos/ui/orders.py" line="273" />
         <source>partly paid</source>
         <translation>partly paid</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="257" />
+        <location filename="../pos/ui/orders.py" line="274" />
         <source>paid</source>
         <translation>paid</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="258" />
+        <location filename="../pos/ui/orders.py" line="275" />
         <source>handed over</source>
         <translation>handed over</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="259" />
+        <location filename="../pos/ui/orders.py" line="276" />
         <source>cancelled</source>
         <translation>cancelled</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="263" />
-        <location filename="../pos/ui/orders.py" line="314" />
+        <location filename="../pos/ui/orders.py" line="280" />
+        <location filename="../pos/ui/orders.py" line="331" />
         <source>not confirmed</source>
         <translation>not confirmed</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="291" />
+        <location filename="../pos/ui/orders.py" line="308" />
         <source>Order {number} · {customer} · {phone} · {email}</source>
         <translation>Order {number} · {customer} · {phone} · {email}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="299" />
+        <location filename="../pos/ui/orders.py" line="316" />
         <source>Due: {date}</source>
         <translation>Due: {date}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="307" />
+        <location filename="../pos/ui/orders.py" line="324" />
         <source>After-payment</source>
         <translation>After-payment</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="308" />
+        <location filename="../pos/ui/orders.py" line="325" />
         <source>Refund</source>
         <translation>Refund</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="316" />
+        <location filename="../pos/ui/orders.py" line="333" />
         <source>{kind}: {sum} (cash {cash}, card {card}, QR {qr}) {code}</source>
         <translation>{kind}: {sum} (cash {cash}, card {card}, QR {qr}) {code}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="326" />
+        <location filename="../pos/ui/orders.py" line="343" />
         <source>Total {total}, paid {paid}, left to pay {left}</source>
         <translation>Total {total}, paid {paid}, left to pay {left}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="345" />
+        <location filename="../pos/ui/orders.py" line="362" />
         <source>Enter the customer's name or phone.</source>
         <translation>Enter the customer's name or phone.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="367" />
+        <location filename="../pos/ui/orders.py" line="384" />
         <source>Order {number} is created. Take an advance with F4.</source>
         <translation>Order {number} is created. Take an advance with F4.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="383" />
+        <location filename="../pos/ui/orders.py" line="400" />
         <source>Checkbox is not reachable, and prepayment receipts cannot be issued offline. Take NO money for this order now; try again when the register is online.</source>
         <translation>Checkbox is not reachable, and prepayment receipts cannot be issued offline. Take NO money for this order now; try again when the register is online.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="387" />
+        <location filename="../pos/ui/orders.py" line="404" />
         <source>No advances offline</source>
         <translation>No advances offline</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="415" />
+        <location filename="../pos/ui/orders.py" line="432" />
         <source>Sending to Checkbox…</source>
         <translation>Sending to Checkbox…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="431" />
+        <location filename="../pos/ui/orders.py" line="448" />
         <source>Advance taken for order {number}: fiscal code {code}. Print it with F9.</source>
         <translation>Advance taken for order {number}: fiscal code {code}. Print it with F9.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="433" />
+        <location filename="../pos/ui/orders.py" line="450" />
         <source>Order {number} is paid and handed over: fiscal code {code}.</source>
         <translation>Order {number} is paid and handed over: fiscal code {code}.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="447" />
-        <source>Press F8 again to cancel order {number} and refund {amount}.</source>
-        <translation>Press F8 again to cancel order {number} and refund {amount}.</translation>
+        <location filename="../pos/ui/orders.py" line="466" />
+        <source>Press F8 again to cancel order {number} and refund {amount}: cash {cash}, to the card {card}, QR {qr}.</source>
+        <translation>Press F8 again to cancel order {number} and refund {amount}: cash {cash}, to the card {card}, QR {qr}.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="456" />
+        <location filename="../pos/ui/orders.py" line="481" />
         <source>Cancelling…</source>
         <translation>Cancelling…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="466" />
+        <location filename="../pos/ui/orders.py" line="491" />
         <source>Order {number} is cancelled.</source>
         <translation>Order {number} is cancelled.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="477" />
+        <location filename="../pos/ui/orders.py" line="502" />
         <source>No payment link: {reason}</source>
         <translation>No payment link: {reason}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="486" />
+        <location filename="../pos/ui/orders.py" line="511" />
         <source>Payment link data for {amount} copied (cashItems, customer's contacts).</source>
         <translation>Payment link data for {amount} copied (cashItems, customer's contacts).</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="511" />
+        <location filename="../pos/ui/orders.py" line="536" />
         <source>The receipt cannot be fetched now: {error}</source>
         <translation>The receipt cannot be fetched now: {error}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="517" />
+        <location filename="../pos/ui/orders.py" line="542" />
         <source>Receipt</source>
         <translation>Receipt</translation>
     </message>

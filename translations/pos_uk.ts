@@ -926,270 +926,270 @@
 <context>
     <name>OrdersDialog</name>
     <message>
-        <location filename="../pos/ui/orders.py" line="75" />
-        <location filename="../pos/ui/orders.py" line="78" />
+        <location filename="../pos/ui/orders.py" line="76" />
+        <location filename="../pos/ui/orders.py" line="79" />
         <source>Customer orders</source>
         <translation>Замовлення покупців</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="89" />
+        <location filename="../pos/ui/orders.py" line="90" />
         <source>New order from the cart</source>
         <translation>Нове замовлення з кошика</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="91" />
+        <location filename="../pos/ui/orders.py" line="92" />
         <source>Customer's name</source>
         <translation>Ім'я покупця</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="102" />
+        <location filename="../pos/ui/orders.py" line="103" />
         <source>Note (what, when, how)</source>
         <translation>Примітка (що, коли, як)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="109" />
+        <location filename="../pos/ui/orders.py" line="110" />
         <source>Create order</source>
         <translation>Створити замовлення</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="112" />
+        <location filename="../pos/ui/orders.py" line="113" />
         <source>Customer:</source>
         <translation>Покупець:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="113" />
+        <location filename="../pos/ui/orders.py" line="114" />
         <source>Phone:</source>
         <translation>Телефон:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="114" />
+        <location filename="../pos/ui/orders.py" line="115" />
         <source>E-mail:</source>
         <translation>E-mail:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="115" />
+        <location filename="../pos/ui/orders.py" line="116" />
         <source>Due:</source>
         <translation>До дати:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="116" />
+        <location filename="../pos/ui/orders.py" line="117" />
         <source>Note:</source>
         <translation>Примітка:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="127" />
+        <location filename="../pos/ui/orders.py" line="128" />
         <source>Find: order number, phone or name</source>
         <translation>Пошук: номер замовлення, телефон або ім’я</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="154" />
-        <location filename="../pos/ui/orders.py" line="306" />
+        <location filename="../pos/ui/orders.py" line="155" />
+        <location filename="../pos/ui/orders.py" line="323" />
         <source>Advance</source>
         <translation>Передоплата</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="155" />
+        <location filename="../pos/ui/orders.py" line="156" />
         <source>Rest and hand over</source>
         <translation>Доплата і видача</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="156" />
+        <location filename="../pos/ui/orders.py" line="157" />
         <source>Payment link</source>
         <translation>Посилання на оплату</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="158" />
+        <location filename="../pos/ui/orders.py" line="159" />
         <source>Cancel order</source>
         <translation>Скасувати замовлення</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="160" />
+        <location filename="../pos/ui/orders.py" line="161" />
         <source>Print</source>
         <translation>Друк</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="161" />
+        <location filename="../pos/ui/orders.py" line="162" />
         <source>Close</source>
         <translation>Закрити</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="185" />
+        <location filename="../pos/ui/orders.py" line="193" />
         <source>The cart is empty: ring up the goods first, then press F11.</source>
         <translation>Кошик порожній: спершу додайте товари, потім натисніть F11.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="189" />
+        <location filename="../pos/ui/orders.py" line="197" />
         <source>{count} lines, total {total}</source>
         <translation>Рядків: {count}, сума {total}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="224" />
+        <location filename="../pos/ui/orders.py" line="232" />
         <source>No.</source>
         <translation>№</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="225" />
+        <location filename="../pos/ui/orders.py" line="233" />
         <source>Customer</source>
         <translation>Покупець</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="226" />
+        <location filename="../pos/ui/orders.py" line="234" />
         <source>Phone</source>
         <translation>Телефон</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="227" />
+        <location filename="../pos/ui/orders.py" line="235" />
         <source>Total</source>
         <translation>Сума</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="228" />
+        <location filename="../pos/ui/orders.py" line="236" />
         <source>Left</source>
         <translation>Залишок</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="229" />
+        <location filename="../pos/ui/orders.py" line="237" />
         <source>State</source>
         <translation>Стан</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="243" />
+        <location filename="../pos/ui/orders.py" line="260" />
         <source>Checkbox is online: advances and payments can be taken.</source>
         <translation>Checkbox на зв’язку: передоплати й оплати можна приймати.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="248" />
+        <location filename="../pos/ui/orders.py" line="265" />
         <source>Checkbox is not reachable: prepayment receipts cannot be issued offline. Take NO money for orders now; orders can still be created and found.</source>
         <translation>Checkbox недоступний: чеки передоплати не можна створити офлайн. НЕ приймайте зараз гроші за замовлення; створювати й шукати замовлення можна.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="255" />
+        <location filename="../pos/ui/orders.py" line="272" />
         <source>open</source>
         <translation>відкрите</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="256" />
+        <location filename="../pos/ui/orders.py" line="273" />
         <source>partly paid</source>
         <translation>частково сплачене</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="257" />
+        <location filename="../pos/ui/orders.py" line="274" />
         <source>paid</source>
         <translation>сплачене</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="258" />
+        <location filename="../pos/ui/orders.py" line="275" />
         <source>handed over</source>
         <translation>видане</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="259" />
+        <location filename="../pos/ui/orders.py" line="276" />
         <source>cancelled</source>
         <translation>скасоване</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="263" />
-        <location filename="../pos/ui/orders.py" line="314" />
+        <location filename="../pos/ui/orders.py" line="280" />
+        <location filename="../pos/ui/orders.py" line="331" />
         <source>not confirmed</source>
         <translation>не підтверджено</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="291" />
+        <location filename="../pos/ui/orders.py" line="308" />
         <source>Order {number} · {customer} · {phone} · {email}</source>
         <translation>Замовлення {number} · {customer} · {phone} · {email}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="299" />
+        <location filename="../pos/ui/orders.py" line="316" />
         <source>Due: {date}</source>
         <translation>До дати: {date}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="307" />
+        <location filename="../pos/ui/orders.py" line="324" />
         <source>After-payment</source>
         <translation>Доплата</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="308" />
+        <location filename="../pos/ui/orders.py" line="325" />
         <source>Refund</source>
         <translation>Повернення</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="316" />
+        <location filename="../pos/ui/orders.py" line="333" />
         <source>{kind}: {sum} (cash {cash}, card {card}, QR {qr}) {code}</source>
         <translation>{kind}: {sum} (готівка {cash}, картка {card}, QR {qr}) {code}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="326" />
+        <location filename="../pos/ui/orders.py" line="343" />
         <source>Total {total}, paid {paid}, left to pay {left}</source>
         <translation>Сума {total}, сплачено {paid}, до сплати {left}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="345" />
+        <location filename="../pos/ui/orders.py" line="362" />
         <source>Enter the customer's name or phone.</source>
         <translation>Введіть ім'я або телефон покупця.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="367" />
+        <location filename="../pos/ui/orders.py" line="384" />
         <source>Order {number} is created. Take an advance with F4.</source>
         <translation>Замовлення {number} створено. Передоплата — F4.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="383" />
+        <location filename="../pos/ui/orders.py" line="400" />
         <source>Checkbox is not reachable, and prepayment receipts cannot be issued offline. Take NO money for this order now; try again when the register is online.</source>
         <translation>Checkbox недоступний, а чеки передоплати не можна створити офлайн. НЕ приймайте зараз гроші за це замовлення; спробуйте, коли каса буде на зв’язку.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="387" />
+        <location filename="../pos/ui/orders.py" line="404" />
         <source>No advances offline</source>
         <translation>Передоплата офлайн неможлива</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="415" />
+        <location filename="../pos/ui/orders.py" line="432" />
         <source>Sending to Checkbox…</source>
         <translation>Надсилання до Checkbox…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="431" />
+        <location filename="../pos/ui/orders.py" line="448" />
         <source>Advance taken for order {number}: fiscal code {code}. Print it with F9.</source>
         <translation>Передоплату за замовлення {number} прийнято: фіскальний код {code}. Друк — F9.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="433" />
+        <location filename="../pos/ui/orders.py" line="450" />
         <source>Order {number} is paid and handed over: fiscal code {code}.</source>
         <translation>Замовлення {number} сплачено й видано: фіскальний код {code}.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="447" />
-        <source>Press F8 again to cancel order {number} and refund {amount}.</source>
-        <translation>Натисніть F8 ще раз, щоб скасувати замовлення {number} і повернути {amount}.</translation>
+        <location filename="../pos/ui/orders.py" line="466" />
+        <source>Press F8 again to cancel order {number} and refund {amount}: cash {cash}, to the card {card}, QR {qr}.</source>
+        <translation>Натисніть F8 ще раз, щоб скасувати замовлення {number} і повернути {amount}: готівкою {cash}, на картку {card}, QR {qr}.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="456" />
+        <location filename="../pos/ui/orders.py" line="481" />
         <source>Cancelling…</source>
         <translation>Скасування…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="466" />
+        <location filename="../pos/ui/orders.py" line="491" />
         <source>Order {number} is cancelled.</source>
         <translation>Замовлення {number} скасовано.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="477" />
+        <location filename="../pos/ui/orders.py" line="502" />
         <source>No payment link: {reason}</source>
         <translation>Посилання на оплату неможливе: {reason}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="486" />
+        <location filename="../pos/ui/orders.py" line="511" />
         <source>Payment link data for {amount} copied (cashItems, customer's contacts).</source>
         <translation>Дані посилання на оплату {amount} скопійовано (cashItems, контакти покупця).</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="511" />
+        <location filename="../pos/ui/orders.py" line="536" />
         <source>The receipt cannot be fetched now: {error}</source>
         <translation>Чек зараз не вдається отримати: {error}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="517" />
+        <location filename="../pos/ui/orders.py" line="542" />
         <source>Receipt</source>
         <translation>Чек</translation>
     </message>

@@ -460,9 +460,17 @@ class OrdersDialog(KeyDialog):
             if not self._money_allowed():
                 return
             self._cancel_armed = order.id
+            kept = [r for r in order.receipts if r.kind is not ChainRole.RETURN and r.counts]
             self.show_notice(
-                self.tr("Press F8 again to cancel order {number} and refund {amount}.").format(
-                    number=order.label, amount=format_money(order.paid)
+                self.tr(
+                    "Press F8 again to cancel order {number} and refund {amount}: "
+                    "cash {cash}, to the card {card}, QR {qr}."
+                ).format(
+                    number=order.label,
+                    amount=format_money(order.paid),
+                    cash=format_money(sum(r.cash_sum for r in kept)),
+                    card=format_money(sum(r.card_sum for r in kept)),
+                    qr=format_money(sum(r.qr_sum for r in kept)),
                 )
             )
             return
