@@ -27,7 +27,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from pos.checkbox import prepayments
-from pos.checkbox.errors import AuthError, CheckboxError, NotFound
+from pos.checkbox.errors import AuthError, CheckboxError, ConnectionFailed, NotFound
 from pos.checkbox.models.receipt import RECEIPT_DONE
 from pos.checkbox.prepayments import ChainReceipt
 from pos.domain.errors import FiscalRuleError
@@ -72,6 +72,10 @@ SETTLE_SECONDS = 20.0
 OFFLINE_TEXT = (
     "prepayment receipts cannot be issued offline: take no money for the order until Checkbox "
     "is reachable"
+)
+NOT_SENT = (
+    "Checkbox could not be reached: nothing was fiscalised for the order; take no money for it "
+    "(give back what was taken) until Checkbox is reachable"
 )
 NOT_CONFIRMED = (
     "Checkbox has not confirmed the receipt yet; it is kept and will be settled when Checkbox "
@@ -301,6 +305,13 @@ class OrderDesk:
         self._record(order, role, receipt_id, answer)
 
     def _failed(self, receipt_id: str, error: BaseException) -> None:
+        if isinstance(error, ConnectionFailed) and not error.maybe_sent:
+            # It surely never left: nothing exists on the server, nothing is left to settle.
+            self.store.update_receipt(
+                receipt_id, self.ctx.now(), state=OrderReceiptState.FAILED.value, error="not sent"
+            )
+            self.ctx.move(ConnectivityEvent.NETWORK_LOST, "order receipt: Checkbox unreachable")
+            raise RegisterError(Refusal.UNREACHABLE, NOT_SENT) from error
         if is_unreachable(error) or isinstance(error, TimeoutError):
             self.ctx.move(ConnectivityEvent.NETWORK_LOST, "order receipt: Checkbox unreachable")
             raise RegisterError(

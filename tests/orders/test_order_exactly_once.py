@@ -102,3 +102,25 @@ async def test_lost_answer_of_a_chain_return_refunds_once(
     assert [(r.relation_id, r.pre_payment_status) for r in found] == [
         (order.relation_id, "CANCELLED")
     ]
+
+
+async def test_an_advance_that_never_left_is_marked_failed_and_not_settled_later(
+    clock: SimClock, tills: TillFactory
+) -> None:
+    till = await tills()
+    await till.sign_in()
+    await till.service.open_shift(0)
+    desk = till.service.orders
+    order = desk.create(cart(), Customer("Олена"))
+    till.cut()  # the register still believes it is online: the request cannot connect
+    with pytest.raises(RegisterError) as refused:
+        await desk.take_advance(order.id, [OrderPayment(PayMethod.CASH, 5000)])
+    assert refused.value.refusal is Refusal.UNREACHABLE
+    assert "nothing was fiscalised" in refused.value.detail
+    kept = desk.get(order.id)
+    assert (kept.state, kept.paid, kept.unsettled) == (OrderState.OPEN, 0, [])
+    assert [r.state for r in kept.receipts] == [OrderReceiptState.FAILED]
+    till.reconnect()
+    await desk.settle()
+    assert desk.get(order.id).paid == 0
+    del clock
