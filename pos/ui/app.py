@@ -34,6 +34,7 @@ from pos.ui.qt_compat import GuiThreadCollector, guard_singleton_refcounts
 
 log = logging.getLogger(__name__)
 
+READY_LINE = "cashier window shown"  # logged once the window is up and closes on SIGINT/SIGTERM
 SHUTDOWN_GRACE = 15.0  # seconds a running sale may take to finish after the window closes
 
 
@@ -100,6 +101,7 @@ async def run_window(
         _close_on_signals(window)
         splash.close()
         window.show()
+        log.info(READY_LINE)
         if ready is not None:
             ready(window)
         await closed.wait()
