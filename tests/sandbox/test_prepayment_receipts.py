@@ -150,7 +150,7 @@ def test_prepayment_refusals(opened: Cashier) -> None:
         "Сума передоплати більша"
     )
     assert refused(c, "/prepayment-receipts", prepayment([card(0)])) == PAYMENT_NOT_POSITIVE
-    assert refused(c, "/prepayment-receipts", prepayment([card(-5)])) == PAYMENT_NOT_POSITIVE
+    assert refused(c, "/prepayment-receipts", prepayment([card(-5)]), 422)  # the body's own rule
     assert refused(c, "/prepayment-receipts", prepayment([]), 422)
     assert refused(c, "/prepayment-receipts", {"id": "x", "goods": GOODS}, 422)
     assert refused(c, "/prepayment-receipts", {**prepayment([card(100)]), "goods": []}, 422)
