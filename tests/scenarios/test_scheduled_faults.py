@@ -77,9 +77,9 @@ async def test_request_fault_during_a_sale(
         sold = await till.sell_bread()
     except RegisterError as error:
         told = error
-        assert error.detail or error.refusal, error
     else:
         assert sold.state in (ReceiptState.DONE, ReceiptState.OFFLINE_ISSUED)
+    assert told is None or told.refusal  # refused: with a reason the cashier is shown
     clear(box)
     clock.advance(5)
     till.reconnect()
@@ -134,12 +134,14 @@ async def test_unfinished_transactions_at_close_then_closes(
     await till.service.open_shift()
     await till.sell_bread()
     schedule(box, till, "unfinished_transactions", times=1)
+    refusal = ""
     try:
         z = await till.service.close_shift()
     except RegisterError as error:
-        assert "неопрацьовані" in str(error.detail)
+        refusal = str(error.detail)
         clock.advance(5)
         z = await till.service.close_shift()
+    assert refusal in ("",) or "неопрацьовані" in refusal
     assert z.shift is not None
     assert z.shift.state is ShiftState.CLOSED
 
