@@ -4,7 +4,7 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../pos/ui/app.py" line="91" />
+        <location filename="../pos/ui/app.py" line="90" />
         <source>Starting the register…</source>
         <translation>Starting the register…</translation>
     </message>
@@ -313,6 +313,79 @@
     </message>
 </context>
 <context>
+    <name>Drill</name>
+    <message>
+        <location filename="../pos/ui/drill_faults.py" line="31" />
+        <source>No fault</source>
+        <translation>No fault</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/drill_faults.py" line="32" />
+        <source>Maintenance work (503)</source>
+        <translation>Maintenance work (503)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/drill_faults.py" line="33" />
+        <source>Temporarily unavailable (503)</source>
+        <translation>Temporarily unavailable (503)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/drill_faults.py" line="34" />
+        <source>Next answer lost (524)</source>
+        <translation>Next answer lost (524)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/drill_faults.py" line="35" />
+        <source>Cashier&apos;s signature not running</source>
+        <translation>Cashier&apos;s signature not running</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/drill_faults.py" line="38" />
+        <source>Cashier blocked (403)</source>
+        <translation>Cashier blocked (403)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/drill_faults.py" line="39" />
+        <source>Cashier&apos;s key expired (403)</source>
+        <translation>Cashier&apos;s key expired (403)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/drill_faults.py" line="40" />
+        <source>Register blocked (403)</source>
+        <translation>Register blocked (403)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/drill_faults.py" line="41" />
+        <source>Checkbox invoice unpaid (403)</source>
+        <translation>Checkbox invoice unpaid (403)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/drill_faults.py" line="42" />
+        <source>Shift opened by another program (409)</source>
+        <translation>Shift opened by another program (409)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/drill_faults.py" line="45" />
+        <source>Unfinished transactions at the Z-report</source>
+        <translation>Unfinished transactions at the Z-report</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/drill_faults.py" line="48" />
+        <source>Next receipt refused by the tax service</source>
+        <translation>Next receipt refused by the tax service</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/drill_faults.py" line="51" />
+        <source>Next shift open refused</source>
+        <translation>Next shift open refused</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/drill_faults.py" line="52" />
+        <source>Going online takes several calls and minutes</source>
+        <translation>Going online takes several calls and minutes</translation>
+    </message>
+</context>
+<context>
     <name>KeyDialog</name>
     <message>
         <location filename="../pos/ui/receipt_dialog.py" line="183" />
@@ -353,308 +426,313 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../pos/ui/main_window.py" line="213" />
+        <location filename="../pos/ui/main_window.py" line="227" />
         <source>TRAINING MODE — receipts are not fiscal</source>
         <translation>TRAINING MODE — receipts are not fiscal</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="214" />
+        <location filename="../pos/ui/main_window.py" line="228" />
         <source>POS — training</source>
         <translation>POS — training</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="214" />
+        <location filename="../pos/ui/main_window.py" line="228" />
         <source>POS</source>
         <translation>POS</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="217" />
+        <location filename="../pos/ui/main_window.py" line="231" />
         <source>Help</source>
         <translation>Help</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="218" />
+        <location filename="../pos/ui/main_window.py" line="232" />
         <source>Shift</source>
         <translation>Shift</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="219" />
+        <location filename="../pos/ui/main_window.py" line="233" />
         <source>Quantity</source>
         <translation>Quantity</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="220" />
+        <location filename="../pos/ui/main_window.py" line="234" />
         <source>Discount</source>
         <translation>Discount</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="221" />
+        <location filename="../pos/ui/main_window.py" line="235" />
         <source>Remove</source>
         <translation>Remove</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="222" />
+        <location filename="../pos/ui/main_window.py" line="236" />
         <source>Park</source>
         <translation>Park</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="223" />
-        <location filename="../pos/ui/main_window.py" line="476" />
+        <location filename="../pos/ui/main_window.py" line="237" />
+        <location filename="../pos/ui/main_window.py" line="493" />
         <source>Return</source>
         <translation>Return</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="224" />
-        <location filename="../pos/ui/main_window.py" line="464" />
+        <location filename="../pos/ui/main_window.py" line="238" />
+        <location filename="../pos/ui/main_window.py" line="481" />
         <source>Cash in/out</source>
         <translation>Cash in/out</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="225" />
-        <location filename="../pos/ui/main_window.py" line="237" />
-        <location filename="../pos/ui/main_window.py" line="435" />
+        <location filename="../pos/ui/main_window.py" line="239" />
+        <location filename="../pos/ui/main_window.py" line="251" />
+        <location filename="../pos/ui/main_window.py" line="452" />
         <source>X-report</source>
         <translation>X-report</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="226" />
+        <location filename="../pos/ui/main_window.py" line="240" />
         <source>Z-report</source>
         <translation>Z-report</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="227" />
+        <location filename="../pos/ui/main_window.py" line="241" />
         <source>PAY</source>
         <translation>PAY</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="231" />
+        <location filename="../pos/ui/main_window.py" line="245" />
         <source>&amp;Register</source>
         <translation>&amp;Register</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="232" />
+        <location filename="../pos/ui/main_window.py" line="246" />
         <source>Shift…</source>
         <translation>Shift…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="233" />
-        <location filename="../pos/ui/main_window.py" line="440" />
+        <location filename="../pos/ui/main_window.py" line="247" />
+        <location filename="../pos/ui/main_window.py" line="457" />
         <source>Return…</source>
         <translation>Return…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="234" />
+        <location filename="../pos/ui/main_window.py" line="248" />
         <source>Cash in…</source>
         <translation>Cash in…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="235" />
+        <location filename="../pos/ui/main_window.py" line="249" />
         <source>Cash out…</source>
         <translation>Cash out…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="236" />
-        <location filename="../pos/ui/main_window.py" line="454" />
+        <location filename="../pos/ui/main_window.py" line="250" />
+        <location filename="../pos/ui/main_window.py" line="471" />
         <source>Cash withdrawal by card…</source>
         <translation>Cash withdrawal by card…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="238" />
-        <location filename="../pos/ui/main_window.py" line="437" />
+        <location filename="../pos/ui/main_window.py" line="252" />
+        <location filename="../pos/ui/main_window.py" line="454" />
         <source>Z-report (close the shift)</source>
         <translation>Z-report (close the shift)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="239" />
-        <location filename="../pos/ui/main_window.py" line="442" />
+        <location filename="../pos/ui/main_window.py" line="253" />
+        <location filename="../pos/ui/main_window.py" line="459" />
         <source>Sign out</source>
         <translation>Sign out</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="240" />
+        <location filename="../pos/ui/main_window.py" line="254" />
         <source>Quit</source>
         <translation>Quit</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="241" />
+        <location filename="../pos/ui/main_window.py" line="255" />
         <source>&amp;Manager</source>
         <translation>&amp;Manager</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="242" />
-        <location filename="../pos/ui/main_window.py" line="538" />
+        <location filename="../pos/ui/main_window.py" line="256" />
+        <location filename="../pos/ui/main_window.py" line="555" />
         <source>Work offline</source>
         <translation>Work offline</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="243" />
+        <location filename="../pos/ui/main_window.py" line="257" />
         <source>Settings…</source>
         <translation>Settings…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="245" />
+        <location filename="../pos/ui/main_window.py" line="259" />
         <source>&amp;Training drill</source>
         <translation>&amp;Training drill</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="246" />
+        <location filename="../pos/ui/main_window.py" line="260" />
         <source>Tax service down</source>
         <translation>Tax service down</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="247" />
+        <location filename="../pos/ui/main_window.py" line="261" />
         <source>Tax service up</source>
         <translation>Tax service up</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="248" />
+        <location filename="../pos/ui/main_window.py" line="262" />
         <source>Network cut</source>
         <translation>Network cut</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="249" />
+        <location filename="../pos/ui/main_window.py" line="263" />
         <source>Network restore</source>
         <translation>Network restore</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="250" />
+        <location filename="../pos/ui/main_window.py" line="264" />
+        <source>Checkbox fault</source>
+        <translation>Checkbox fault</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="267" />
         <source>&amp;Language</source>
         <translation>&amp;Language</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="251" />
+        <location filename="../pos/ui/main_window.py" line="268" />
         <source>&amp;Help</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="252" />
-        <location filename="../pos/ui/main_window.py" line="420" />
+        <location filename="../pos/ui/main_window.py" line="269" />
+        <location filename="../pos/ui/main_window.py" line="437" />
         <source>Keys</source>
         <translation>Keys</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="298" />
+        <location filename="../pos/ui/main_window.py" line="315" />
         <source>The shift is being closed: finish the Z-report (F10).</source>
         <translation>The shift is being closed: finish the Z-report (F10).</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="404" />
+        <location filename="../pos/ui/main_window.py" line="421" />
         <source>F1 — this help</source>
         <translation>F1 — this help</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="405" />
+        <location filename="../pos/ui/main_window.py" line="422" />
         <source>F2 — open the shift / shift menu</source>
         <translation>F2 — open the shift / shift menu</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="406" />
+        <location filename="../pos/ui/main_window.py" line="423" />
         <source>F3 — search (scan or type a name, code or barcode)</source>
         <translation>F3 — search (scan or type a name, code or barcode)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="407" />
+        <location filename="../pos/ui/main_window.py" line="424" />
         <source>F4 — quantity or weight of the selected line</source>
         <translation>F4 — quantity or weight of the selected line</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="408" />
+        <location filename="../pos/ui/main_window.py" line="425" />
         <source>F5 — discount or extra charge (manager&apos;s PIN)</source>
         <translation>F5 — discount or extra charge (manager&apos;s PIN)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="409" />
+        <location filename="../pos/ui/main_window.py" line="426" />
         <source>F6 — park the receipt / resume a parked one</source>
         <translation>F6 — park the receipt / resume a parked one</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="410" />
+        <location filename="../pos/ui/main_window.py" line="427" />
         <source>F7 — return</source>
         <translation>F7 — return</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="411" />
+        <location filename="../pos/ui/main_window.py" line="428" />
         <source>F8 — cash in / cash out</source>
         <translation>F8 — cash in / cash out</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="412" />
+        <location filename="../pos/ui/main_window.py" line="429" />
         <source>F9 — X-report</source>
         <translation>F9 — X-report</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="413" />
+        <location filename="../pos/ui/main_window.py" line="430" />
         <source>F10 — Z-report (closes the shift)</source>
         <translation>F10 — Z-report (closes the shift)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="414" />
+        <location filename="../pos/ui/main_window.py" line="431" />
         <source>F12 — pay</source>
         <translation>F12 — pay</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="415" />
+        <location filename="../pos/ui/main_window.py" line="432" />
         <source>Enter — add the highlighted good / confirm</source>
         <translation>Enter — add the highlighted good / confirm</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="416" />
+        <location filename="../pos/ui/main_window.py" line="433" />
         <source>Esc — clear the search / cancel the receipt / close a dialog</source>
         <translation>Esc — clear the search / cancel the receipt / close a dialog</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="417" />
+        <location filename="../pos/ui/main_window.py" line="434" />
         <source>+ / − — one piece more / less;  Del — remove the line</source>
         <translation>+ / − — one piece more / less;  Del — remove the line</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="418" />
+        <location filename="../pos/ui/main_window.py" line="435" />
         <source>↑ ↓ — move in the results or in the cart</source>
         <translation>↑ ↓ — move in the results or in the cart</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="439" />
+        <location filename="../pos/ui/main_window.py" line="456" />
         <source>Cash in / cash out…</source>
         <translation>Cash in / cash out…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="452" />
+        <location filename="../pos/ui/main_window.py" line="469" />
         <source>Cash in (service deposit)…</source>
         <translation>Cash in (service deposit)…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="453" />
+        <location filename="../pos/ui/main_window.py" line="470" />
         <source>Cash out (service withdrawal)…</source>
         <translation>Cash out (service withdrawal)…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="458" />
+        <location filename="../pos/ui/main_window.py" line="475" />
         <source>{what} is not available in this version.</source>
         <translation>{what} is not available in this version.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="484" />
+        <location filename="../pos/ui/main_window.py" line="501" />
         <source>No shift is open.</source>
         <translation>No shift is open.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="489" />
+        <location filename="../pos/ui/main_window.py" line="506" />
         <source>Reports</source>
         <translation>Reports</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="521" />
+        <location filename="../pos/ui/main_window.py" line="538" />
         <source>Finish or cancel the receipts in progress first.</source>
         <translation>Finish or cancel the receipts in progress first.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="538" />
+        <location filename="../pos/ui/main_window.py" line="555" />
         <source>End offline work</source>
         <translation>End offline work</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="551" />
-        <location filename="../pos/ui/main_window.py" line="557" />
+        <location filename="../pos/ui/main_window.py" line="568" />
+        <location filename="../pos/ui/main_window.py" line="574" />
         <source>Settings</source>
         <translation>Settings</translation>
     </message>
@@ -755,82 +833,126 @@
         <translation>A shift is already open: go on selling, or make the Z-report (F10) first.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="99" />
         <source>The shift is 24 h old: make the Z-report (F10) now, then open a new shift (F2).</source>
-        <translation>The shift is 24 h old: make the Z-report (F10) now, then open a new shift (F2).</translation>
+        <translation type="vanished">The shift is 24 h old: make the Z-report (F10) now, then open a new shift (F2).</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="103" />
+        <location filename="../pos/ui/messages.py" line="99" />
+        <source>The shift must close by midnight of its day (and within 24 h): make the Z-report (F10) now, then open a new shift (F2).</source>
+        <translation>The shift must close by midnight of its day (and within 24 h): make the Z-report (F10) now, then open a new shift (F2).</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="104" />
         <source>The register has been offline for almost 36 hours, the legal limit of one offline period (left: {left}). Selling is stopped until the connection is back and the offline receipts are uploaded. Check the internet connection or call the manager.</source>
         <translation>The register has been offline for almost 36 hours, the legal limit of one offline period (left: {left}). Selling is stopped until the connection is back and the offline receipts are uploaded. Check the internet connection or call the manager.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="109" />
+        <location filename="../pos/ui/messages.py" line="110" />
         <source>The register has almost used the 168 hours of offline work allowed in a calendar month (left: {left}). Selling offline is stopped: restore the connection or call the manager.</source>
         <translation>The register has almost used the 168 hours of offline work allowed in a calendar month (left: {left}). Selling offline is stopped: restore the connection or call the manager.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="115" />
+        <location filename="../pos/ui/messages.py" line="116" />
         <source>No offline fiscal codes are left, so the register cannot work offline. Restore the connection to Checkbox to receive new codes, or call the manager.</source>
         <translation>No offline fiscal codes are left, so the register cannot work offline. Restore the connection to Checkbox to receive new codes, or call the manager.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="120" />
+        <location filename="../pos/ui/messages.py" line="121" />
         <source>Unfinished operations from the last run are being settled ({count}). Wait a moment and try again.</source>
         <translation>Unfinished operations from the last run are being settled ({count}). Wait a moment and try again.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="125" />
+        <location filename="../pos/ui/messages.py" line="126" />
         <source>{count} transaction(s) still have to reach the tax service. Wait until the queue in the status bar is empty, then try again.</source>
         <translation>{count} transaction(s) still have to reach the tax service. Wait until the queue in the status bar is empty, then try again.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="130" />
+        <location filename="../pos/ui/messages.py" line="131" />
         <source>The receipt breaks a fiscal rule and was not made.</source>
         <translation>The receipt breaks a fiscal rule and was not made.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="133" />
+        <location filename="../pos/ui/messages.py" line="134" />
         <source>Checkbox refused the operation. Correct what the message says, or call the manager.</source>
         <translation>Checkbox refused the operation. Correct what the message says, or call the manager.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="137" />
+        <location filename="../pos/ui/messages.py" line="138" />
         <source>Checkbox cannot be reached and this operation needs it. Check the internet connection and try again.</source>
         <translation>Checkbox cannot be reached and this operation needs it. Check the internet connection and try again.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="142" />
+        <location filename="../pos/ui/messages.py" line="143" />
         <source>Nothing was found (or it cannot be used for this). Check and try again.</source>
         <translation>Nothing was found (or it cannot be used for this). Check and try again.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="146" />
+        <location filename="../pos/ui/messages.py" line="147" />
         <source>Only a manager can do this: ask for the manager PIN.</source>
         <translation>Only a manager can do this: ask for the manager PIN.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="160" />
+        <location filename="../pos/ui/messages.py" line="161" />
         <source>The operation was refused ({reason}).</source>
         <translation>The operation was refused ({reason}).</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="173" />
+        <location filename="../pos/ui/messages.py" line="177" />
+        <source>The cashier&apos;s electronic signature (CheckBox Підпис) is not running. Start it, or ask the manager to start it in the Checkbox cabinet, then try again.</source>
+        <translation>The cashier&apos;s electronic signature (CheckBox Підпис) is not running. Start it, or ask the manager to start it in the Checkbox cabinet, then try again.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="185" />
+        <source>Checkbox has blocked this cashier. Call the manager: only Checkbox support can unblock the cashier.</source>
+        <translation>Checkbox has blocked this cashier. Call the manager: only Checkbox support can unblock the cashier.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="193" />
+        <source>The cashier&apos;s signing key has expired. The manager must get a new key and register the cashier again.</source>
+        <translation>The cashier&apos;s signing key has expired. The manager must get a new key and register the cashier again.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="201" />
+        <source>Checkbox has blocked this register. Call the manager.</source>
+        <translation>Checkbox has blocked this register. Call the manager.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="207" />
+        <source>Checkbox services are not paid, so every register is blocked. Call the manager.</source>
+        <translation>Checkbox services are not paid, so every register is blocked. Call the manager.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="214" />
+        <source>The shift was opened in another program (Checkbox Kasa). Finish there, or ask the manager: both at once would corrupt the register&apos;s reports.</source>
+        <translation>The shift was opened in another program (Checkbox Kasa). Finish there, or ask the manager: both at once would corrupt the register&apos;s reports.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="222" />
+        <source>Checkbox is still processing transactions. Wait a minute and try again; if it goes on for ten minutes, call the manager.</source>
+        <translation>Checkbox is still processing transactions. Wait a minute and try again; if it goes on for ten minutes, call the manager.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="230" />
+        <source>Sending receipts by SMS is not enabled for this shop. Send it by e-mail, or ask the manager to enable SMS in the Checkbox cabinet.</source>
+        <translation>Sending receipts by SMS is not enabled for this shop. Send it by e-mail, or ask the manager to enable SMS in the Checkbox cabinet.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="248" />
         <source>This is not a valid number. Type it again, e.g. 125.50 or 1.250.</source>
         <translation>This is not a valid number. Type it again, e.g. 125.50 or 1.250.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="176" />
+        <location filename="../pos/ui/messages.py" line="251" />
         <source>Something went wrong: {error}. The operation may not have finished.</source>
         <translation>Something went wrong: {error}. The operation may not have finished.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="196" />
+        <location filename="../pos/ui/messages.py" line="271" />
         <source>Cannot do this</source>
         <translation>Cannot do this</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="215" />
+        <location filename="../pos/ui/messages.py" line="290" />
         <source>Information</source>
         <translation>Information</translation>
     </message>
@@ -1171,167 +1293,167 @@
 <context>
     <name>ReportDialog</name>
     <message>
-        <location filename="../pos/ui/reports.py" line="118" />
+        <location filename="../pos/ui/reports.py" line="119" />
         <source>Z-report: close the shift</source>
         <translation>Z-report: close the shift</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="118" />
+        <location filename="../pos/ui/reports.py" line="119" />
         <source>X-report</source>
         <translation>X-report</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="153" />
+        <location filename="../pos/ui/reports.py" line="154" />
         <source>Print</source>
         <translation>Print</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="154" />
+        <location filename="../pos/ui/reports.py" line="155" />
         <source>Save PDF</source>
         <translation>Save PDF</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="155" />
+        <location filename="../pos/ui/reports.py" line="156" />
         <source>Refresh</source>
         <translation>Refresh</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="156" />
+        <location filename="../pos/ui/reports.py" line="157" />
         <source>Close</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="170" />
+        <location filename="../pos/ui/reports.py" line="171" />
         <source>Count the cash in the drawer</source>
         <translation>Count the cash in the drawer</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="183" />
+        <location filename="../pos/ui/reports.py" line="184" />
         <source>Expected:</source>
         <translation>Expected:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="184" />
+        <location filename="../pos/ui/reports.py" line="185" />
         <source>Counted:</source>
         <translation>Counted:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="185" />
+        <location filename="../pos/ui/reports.py" line="186" />
         <source>Difference:</source>
         <translation>Difference:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="195" />
+        <location filename="../pos/ui/reports.py" line="196" />
         <source>Close the shift…</source>
         <translation>Close the shift…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="197" />
+        <location filename="../pos/ui/reports.py" line="198" />
         <source>Cancel</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="213" />
+        <location filename="../pos/ui/reports.py" line="214" />
         <source>After the Z-report no more receipts can be made in this shift. This cannot be undone.</source>
         <translation>After the Z-report no more receipts can be made in this shift. This cannot be undone.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="219" />
+        <location filename="../pos/ui/reports.py" line="220" />
         <source>Close the shift</source>
         <translation>Close the shift</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="221" />
+        <location filename="../pos/ui/reports.py" line="222" />
         <source>Back</source>
         <translation>Back</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="252" />
+        <location filename="../pos/ui/reports.py" line="253" />
         <source>Making the X-report…</source>
         <translation>Making the X-report…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="257" />
+        <location filename="../pos/ui/reports.py" line="260" />
         <source>The X-report could not be made.</source>
         <translation>The X-report could not be made.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="270" />
+        <location filename="../pos/ui/reports.py" line="275" />
         <source>The server&apos;s report is not available (the register works offline): these are the register&apos;s own totals.</source>
         <translation>The server&apos;s report is not available (the register works offline): these are the register&apos;s own totals.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="279" />
+        <location filename="../pos/ui/reports.py" line="284" />
         <source>The register&apos;s totals and the server&apos;s agree to the kopeck.</source>
         <translation>The register&apos;s totals and the server&apos;s agree to the kopeck.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="284" />
+        <location filename="../pos/ui/reports.py" line="289" />
         <source>{field}: register {local}, server {server}</source>
         <translation>{field}: register {local}, server {server}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="290" />
+        <location filename="../pos/ui/reports.py" line="295" />
         <source>The register&apos;s totals differ from the server&apos;s: {items}</source>
         <translation>The register&apos;s totals differ from the server&apos;s: {items}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="297" />
+        <location filename="../pos/ui/reports.py" line="302" />
         <source>{count} receipt(s) are not settled yet and are not in these totals.</source>
         <translation>{count} receipt(s) are not settled yet and are not in these totals.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="326" />
+        <location filename="../pos/ui/reports.py" line="331" />
         <source>The Z-report</source>
         <translation>The Z-report</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="326" />
+        <location filename="../pos/ui/reports.py" line="331" />
         <source>The X-report</source>
         <translation>The X-report</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="346" />
+        <location filename="../pos/ui/reports.py" line="351" />
         <source>No shift is open.</source>
         <translation>No shift is open.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="353" />
+        <location filename="../pos/ui/reports.py" line="358" />
         <source>{count} receipt(s) are not settled yet: the register sends them before closing.</source>
         <translation>{count} receipt(s) are not settled yet: the register sends them before closing.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="366" />
+        <location filename="../pos/ui/reports.py" line="371" />
         <source>The cash matches.</source>
         <translation>The cash matches.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="368" />
+        <location filename="../pos/ui/reports.py" line="373" />
         <source>Short by {amount}: count again before closing.</source>
         <translation>Short by {amount}: count again before closing.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="370" />
+        <location filename="../pos/ui/reports.py" line="375" />
         <source>Over by {amount}: count again before closing.</source>
         <translation>Over by {amount}: count again before closing.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="386" />
+        <location filename="../pos/ui/reports.py" line="391" />
         <source>Close shift No. {serial} and make the Z-report?</source>
         <translation>Close shift No. {serial} and make the Z-report?</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="390" />
+        <location filename="../pos/ui/reports.py" line="395" />
         <source>Expected {expected}, counted {counted}, difference {difference}.</source>
         <translation>Expected {expected}, counted {counted}, difference {difference}.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="409" />
+        <location filename="../pos/ui/reports.py" line="414" />
         <source>Closing the shift… (what is still queued is sent first)</source>
         <translation>Closing the shift… (what is still queued is sent first)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="414" />
+        <location filename="../pos/ui/reports.py" line="419" />
         <source>The shift is still open.</source>
         <translation>The shift is still open.</translation>
     </message>
@@ -2053,13 +2175,21 @@
     </message>
     <message>
         <location filename="../pos/ui/status_bar.py" line="91" />
-        <source>The shift is 24 h old: make the Z-report (F10) now.</source>
-        <translation>The shift is 24 h old: make the Z-report (F10) now.</translation>
+        <source>The shift&apos;s day is over: make the Z-report (F10) now.</source>
+        <translation>The shift&apos;s day is over: make the Z-report (F10) now.</translation>
     </message>
     <message>
         <location filename="../pos/ui/status_bar.py" line="94" />
+        <source>The shift must close in {left}: make the Z-report (F10) soon.</source>
+        <translation>The shift must close in {left}: make the Z-report (F10) soon.</translation>
+    </message>
+    <message>
+        <source>The shift is 24 h old: make the Z-report (F10) now.</source>
+        <translation type="vanished">The shift is 24 h old: make the Z-report (F10) now.</translation>
+    </message>
+    <message>
         <source>The shift reaches 24 h in {left}: make the Z-report (F10) soon.</source>
-        <translation>The shift reaches 24 h in {left}: make the Z-report (F10) soon.</translation>
+        <translation type="vanished">The shift reaches 24 h in {left}: make the Z-report (F10) soon.</translation>
     </message>
     <message>
         <location filename="../pos/ui/status_bar.py" line="98" />
