@@ -611,7 +611,8 @@ class MainWindow(QMainWindow):
         if not self.running.training:
             return
         await self.running.checkbox_fault(fault)
-        self.fault_actions[fault].setChecked(True)
+        for kind, action in self.fault_actions.items():
+            action.setChecked(kind == fault)
         self.refresh_status()
 
     # --- closing -------------------------------------------------------------------------------
