@@ -78,118 +78,138 @@
 <context>
     <name>CashDialog</name>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="46" />
+        <location filename="../pos/ui/cash_ops.py" line="47" />
         <source>Cash in</source>
         <translation>Cash in</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="47" />
+        <location filename="../pos/ui/cash_ops.py" line="48" />
         <source>Cash out</source>
         <translation>Cash out</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="48" />
+        <location filename="../pos/ui/cash_ops.py" line="49" />
         <source>Cash withdrawal</source>
         <translation>Cash withdrawal</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="77" />
+        <location filename="../pos/ui/cash_ops.py" line="78" />
         <source>Reason, or type your own</source>
         <translation>Reason, or type your own</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="83" />
+        <location filename="../pos/ui/cash_ops.py" line="84" />
         <source>Amount, UAH:</source>
         <translation>Amount, UAH:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="86" />
+        <location filename="../pos/ui/cash_ops.py" line="87" />
         <source>Card (printed):</source>
         <translation>Card (printed):</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="86" />
+        <location filename="../pos/ui/cash_ops.py" line="87" />
         <source>Reason:</source>
         <translation>Reason:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="90" />
+        <location filename="../pos/ui/cash_ops.py" line="94" />
+        <source>Card number (masked):</source>
+        <translation>Card number (masked):</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cash_ops.py" line="95" />
+        <source>Authorisation code:</source>
+        <translation>Authorisation code:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cash_ops.py" line="96" />
+        <source>RRN:</source>
+        <translation>RRN:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cash_ops.py" line="97" />
+        <source>Terminal ID:</source>
+        <translation>Terminal ID:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cash_ops.py" line="105" />
         <source>Confirm</source>
         <translation>Confirm</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="91" />
+        <location filename="../pos/ui/cash_ops.py" line="106" />
         <source>Cancel</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="107" />
+        <location filename="../pos/ui/cash_ops.py" line="122" />
         <source>Change float</source>
         <translation>Change float</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="108" />
+        <location filename="../pos/ui/cash_ops.py" line="123" />
         <source>Cash top-up</source>
         <translation>Cash top-up</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="109" />
-        <location filename="../pos/ui/cash_ops.py" line="115" />
+        <location filename="../pos/ui/cash_ops.py" line="124" />
+        <location filename="../pos/ui/cash_ops.py" line="130" />
         <source>Cash</source>
         <translation>Cash</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="113" />
+        <location filename="../pos/ui/cash_ops.py" line="128" />
         <source>Collection</source>
         <translation>Collection</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="114" />
+        <location filename="../pos/ui/cash_ops.py" line="129" />
         <source>Handed to the owner</source>
         <translation>Handed to the owner</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="117" />
+        <location filename="../pos/ui/cash_ops.py" line="132" />
         <source>Card</source>
         <translation>Card</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="124" />
+        <location filename="../pos/ui/cash_ops.py" line="139" />
         <source>No shift is open.</source>
         <translation>No shift is open.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="128" />
+        <location filename="../pos/ui/cash_ops.py" line="143" />
         <source>Cash in the drawer: {amount}</source>
         <translation>Cash in the drawer: {amount}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="139" />
+        <location filename="../pos/ui/cash_ops.py" line="154" />
         <source>Enter the amount, for example 150 or 150.50.</source>
         <translation>Enter the amount, for example 150 or 150.50.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="145" />
+        <location filename="../pos/ui/cash_ops.py" line="160" />
         <source>At most two digits after the decimal point (kopecks).</source>
         <translation>At most two digits after the decimal point (kopecks).</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="147" />
+        <location filename="../pos/ui/cash_ops.py" line="162" />
         <source>That amount is too large.</source>
         <translation>That amount is too large.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="149" />
+        <location filename="../pos/ui/cash_ops.py" line="164" />
         <source>“{text}” is not an amount. Type digits, for example 150.50.</source>
         <translation>“{text}” is not an amount. Type digits, for example 150.50.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="154" />
+        <location filename="../pos/ui/cash_ops.py" line="169" />
         <source>The amount must be more than zero.</source>
         <translation>The amount must be more than zero.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="185" />
+        <location filename="../pos/ui/cash_ops.py" line="200" />
         <source>Sending to the register…</source>
         <translation>Sending to the register…</translation>
     </message>

@@ -78,118 +78,138 @@
 <context>
     <name>CashDialog</name>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="46" />
+        <location filename="../pos/ui/cash_ops.py" line="47" />
         <source>Cash in</source>
         <translation>Службове внесення</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="47" />
+        <location filename="../pos/ui/cash_ops.py" line="48" />
         <source>Cash out</source>
         <translation>Службова видача</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="48" />
+        <location filename="../pos/ui/cash_ops.py" line="49" />
         <source>Cash withdrawal</source>
         <translation>Видача готівки</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="77" />
+        <location filename="../pos/ui/cash_ops.py" line="78" />
         <source>Reason, or type your own</source>
         <translation>Причина, або введіть свою</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="83" />
+        <location filename="../pos/ui/cash_ops.py" line="84" />
         <source>Amount, UAH:</source>
         <translation>Сума, грн:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="86" />
+        <location filename="../pos/ui/cash_ops.py" line="87" />
         <source>Card (printed):</source>
         <translation>Картка (у чеку):</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="86" />
+        <location filename="../pos/ui/cash_ops.py" line="87" />
         <source>Reason:</source>
         <translation>Причина:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="90" />
+        <location filename="../pos/ui/cash_ops.py" line="94" />
+        <source>Card number (masked):</source>
+        <translation>Номер картки (маскований):</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cash_ops.py" line="95" />
+        <source>Authorisation code:</source>
+        <translation>Код авторизації:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cash_ops.py" line="96" />
+        <source>RRN:</source>
+        <translation>RRN:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cash_ops.py" line="97" />
+        <source>Terminal ID:</source>
+        <translation>Ідентифікатор терміналу:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cash_ops.py" line="105" />
         <source>Confirm</source>
         <translation>Підтвердити</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="91" />
+        <location filename="../pos/ui/cash_ops.py" line="106" />
         <source>Cancel</source>
         <translation>Скасувати</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="107" />
+        <location filename="../pos/ui/cash_ops.py" line="122" />
         <source>Change float</source>
         <translation>Розмінна монета</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="108" />
+        <location filename="../pos/ui/cash_ops.py" line="123" />
         <source>Cash top-up</source>
         <translation>Поповнення каси</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="109" />
-        <location filename="../pos/ui/cash_ops.py" line="115" />
+        <location filename="../pos/ui/cash_ops.py" line="124" />
+        <location filename="../pos/ui/cash_ops.py" line="130" />
         <source>Cash</source>
         <translation>Готівка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="113" />
+        <location filename="../pos/ui/cash_ops.py" line="128" />
         <source>Collection</source>
         <translation>Інкасація</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="114" />
+        <location filename="../pos/ui/cash_ops.py" line="129" />
         <source>Handed to the owner</source>
         <translation>Видача власнику</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="117" />
+        <location filename="../pos/ui/cash_ops.py" line="132" />
         <source>Card</source>
         <translation>Картка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="124" />
+        <location filename="../pos/ui/cash_ops.py" line="139" />
         <source>No shift is open.</source>
         <translation>Зміну не відкрито.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="128" />
+        <location filename="../pos/ui/cash_ops.py" line="143" />
         <source>Cash in the drawer: {amount}</source>
         <translation>Готівка в касі: {amount}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="139" />
+        <location filename="../pos/ui/cash_ops.py" line="154" />
         <source>Enter the amount, for example 150 or 150.50.</source>
         <translation>Введіть суму, наприклад 150 або 150.50.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="145" />
+        <location filename="../pos/ui/cash_ops.py" line="160" />
         <source>At most two digits after the decimal point (kopecks).</source>
         <translation>Не більше двох цифр після коми (копійки).</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="147" />
+        <location filename="../pos/ui/cash_ops.py" line="162" />
         <source>That amount is too large.</source>
         <translation>Сума завелика.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="149" />
+        <location filename="../pos/ui/cash_ops.py" line="164" />
         <source>“{text}” is not an amount. Type digits, for example 150.50.</source>
         <translation>«{text}» — не сума. Введіть цифри, наприклад 150.50.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="154" />
+        <location filename="../pos/ui/cash_ops.py" line="169" />
         <source>The amount must be more than zero.</source>
         <translation>Сума має бути більшою за нуль.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="185" />
+        <location filename="../pos/ui/cash_ops.py" line="200" />
         <source>Sending to the register…</source>
         <translation>Передаємо в касу…</translation>
     </message>
