@@ -204,6 +204,8 @@ def report_fields(report: ShiftReport) -> dict[str, Any]:
         "taxes": [
             {
                 "code": t.tax.code,
+                "label": t.tax.label,
+                "symbol": t.tax.symbol,
                 "rate": _rate(t.tax.rate),
                 **({"extra_rate": _rate(t.tax.extra_rate)} if t.tax.extra_rate is not None else {}),
                 "sell_sum": t.sell_sum,

@@ -484,13 +484,26 @@ class RegisterService:
         self.ctx.changed()
         return ShiftReportView(local, server, True, closed, counted_cash)
 
+    def _last_receipt_id(self, shift: Shift) -> str | None:
+        fiscal = [
+            r
+            for r in self.journal.receipts.list()
+            if r.shift_id == shift.id
+            and r.state in (ReceiptState.DONE, ReceiptState.UPLOADED, ReceiptState.OFFLINE_ISSUED)
+        ]
+        return fiscal[-1].id if fiscal else None
+
     def _close_offline(self, shift: Shift, local: dict[str, Any]) -> Shift:
         if self.journal.codes.free_count() < 1:
             raise RegisterError(Refusal.NO_OFFLINE_CODES, left=0)
         ensure_go_offline(self.ctx)
         body = dict(local)
+        body["id"] = bodies.new_id()  # the guide's template: the report's own UUID
         if shift.serial is not None:
             body["serial"] = shift.serial
+        last = self._last_receipt_id(shift)
+        if last is not None:
+            body["last_receipt_id"] = last
         closed = self._offline(
             lambda: self.journal.shifts.close_offline(shift.id, self.ctx.now(), body)
         )

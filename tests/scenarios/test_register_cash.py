@@ -80,3 +80,28 @@ async def test_opening_float_books_only_the_difference_to_the_carried_balance(
     local, _ = till.service.local_report(till.service.current_shift())
     assert local["balance"] == 50_000
     assert z.shift is not None
+
+
+async def test_offline_z_body_is_complete_as_the_guides_template(
+    box: RunningSandbox, clock: SimClock, tills: TillFactory
+) -> None:
+    till = await tills()
+    await till.sign_in()
+    shift = await till.service.open_shift()
+    await till.sell_bread()
+    till.cut()
+    last = await till.sell_bread()
+    clock.advance(60)
+    await till.service.close_shift()
+    till.reconnect()
+    await till.service.sync(wait=True, give_up_after=60)
+    sent = [e.body for e in till.recorder.answered() if e.path == "/shifts/close"]
+    assert len(sent) == 1
+    report = sent[0]["report"]
+    for key in ("id", "serial", "payments", "taxes", "last_receipt_id", "initial", "balance"):
+        assert key in report, key
+    assert report["last_receipt_id"] == last.id
+    assert report["created_at"] == sent[0]["fiscal_date"]
+    assert all({"code", "label", "symbol", "rate"} <= set(t) for t in report["taxes"])
+    assert "discounts_sum" not in report  # not a field of the request's template
+    assert sandbox_shift(box, shift.id)["z_report_id"] == report["id"]
