@@ -2073,22 +2073,35 @@
 <context>
     <name>ShiftOpenPage</name>
     <message>
-        <location filename="../pos/ui/shift_open.py" line="72" />
+        <location filename="../pos/ui/shift_open.py" line="80" />
         <source>Open the shift</source>
         <translation>Open the shift</translation>
     </message>
     <message>
-        <location filename="../pos/ui/shift_open.py" line="74" />
         <source>Opening float: the change in the cash drawer (0 if none), then Enter</source>
-        <translation>Opening float: the change in the cash drawer (0 if none), then Enter</translation>
+        <translation type="vanished">Opening float: the change in the cash drawer (0 if none), then Enter</translation>
     </message>
     <message>
-        <location filename="../pos/ui/shift_open.py" line="77" />
+        <source>Opening float: the cash the drawer should hold (empty: as carried), then Enter</source>
+        <translation type="vanished">Opening float: the cash the drawer should hold (empty: as carried), then Enter</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/shift_open.py" line="82" />
+        <source>Opening float: the cash the drawer should hold (empty: as carried), Enter</source>
+        <translation>Opening float: the cash the drawer should hold (empty: as carried), Enter</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/shift_open.py" line="86" />
         <source>Open shift (Enter)</source>
         <translation>Open shift (Enter)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/shift_open.py" line="100" />
+        <location filename="../pos/ui/shift_open.py" line="93" />
+        <source>Carried from the last shift: {amount}. Only the difference to the float is booked (in or out).</source>
+        <translation>Carried from the last shift: {amount}. Only the difference to the float is booked (in or out).</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/shift_open.py" line="124" />
         <source>Opening the shift…</source>
         <translation>Opening the shift…</translation>
     </message>

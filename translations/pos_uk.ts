@@ -2073,22 +2073,31 @@
 <context>
     <name>ShiftOpenPage</name>
     <message>
-        <location filename="../pos/ui/shift_open.py" line="72" />
+        <location filename="../pos/ui/shift_open.py" line="80" />
         <source>Open the shift</source>
         <translation>Відкриття зміни</translation>
     </message>
     <message>
-        <location filename="../pos/ui/shift_open.py" line="74" />
         <source>Opening float: the change in the cash drawer (0 if none), then Enter</source>
-        <translation>Розмінна монета: готівка в скриньці (0, якщо немає), потім Enter</translation>
+        <translation type="vanished">Розмінна монета: готівка в скриньці (0, якщо немає), потім Enter</translation>
     </message>
     <message>
-        <location filename="../pos/ui/shift_open.py" line="77" />
+        <location filename="../pos/ui/shift_open.py" line="82" />
+        <source>Opening float: the cash the drawer should hold (empty: as carried), Enter</source>
+        <translation>Розмінна сума: скільки готівки має бути в касі (порожньо — як перенесено), Enter</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/shift_open.py" line="86" />
         <source>Open shift (Enter)</source>
         <translation>Відкрити зміну (Enter)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/shift_open.py" line="100" />
+        <location filename="../pos/ui/shift_open.py" line="93" />
+        <source>Carried from the last shift: {amount}. Only the difference to the float is booked (in or out).</source>
+        <translation>Перенесено з минулої зміни: {amount}. Проводиться лише різниця до розмінної суми (внесення або винесення).</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/shift_open.py" line="124" />
         <source>Opening the shift…</source>
         <translation>Відкриття зміни…</translation>
     </message>
