@@ -32,6 +32,8 @@ log = logging.getLogger(__name__)
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 DEMO_CATALOGUE = RESOURCES / "demo_catalogue.csv"
 TRAINING_REGISTER = "training"
+ONE_SHOT_FAULTS = frozenset({"receipt_error", "shift_open_closed", "timeout_524"})
+"""Drill faults that hit the next transaction only; the others last until "No fault"."""
 
 
 @dataclass
@@ -66,6 +68,23 @@ class RunningRegister:
             raise RuntimeError("the outage drill exists in training mode only")
         body = {"state": "up" if up else "down"}
         await asyncio.to_thread(self.sandbox.control, "POST", "/sandbox/tax-service", body)
+
+    async def checkbox_fault(self, fault: str | None) -> None:
+        """Outage drill (training only): schedule one of Checkbox's failures on this register
+        (``pos.sandbox.faults``), or clear them all (None)."""
+        if self.sandbox is None or self.training_account is None:
+            raise RuntimeError("the outage drill exists in training mode only")
+        key = self.training_account.license_key
+        register = next(r for r in self.sandbox.registers if r.license_key == key)
+        if fault is None:
+            body: dict[str, Any] = {"register_id": register.cash_register_id}
+            await asyncio.to_thread(self.sandbox.control, "POST", "/sandbox/faults/clear", body)
+        else:
+            body = {"register_id": register.cash_register_id, "fault": fault}
+            if fault in ONE_SHOT_FAULTS:
+                body["times"] = 1
+            await asyncio.to_thread(self.sandbox.control, "POST", "/sandbox/faults", body)
+        self.service.look_now()
 
     def cut_network(self, cut: bool) -> None:
         """Outage drill (training only): pull or plug the simulated network cable."""

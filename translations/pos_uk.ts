@@ -131,118 +131,138 @@
 <context>
     <name>CashDialog</name>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="46" />
+        <location filename="../pos/ui/cash_ops.py" line="47" />
         <source>Cash in</source>
         <translation>Службове внесення</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="47" />
+        <location filename="../pos/ui/cash_ops.py" line="48" />
         <source>Cash out</source>
         <translation>Службова видача</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="48" />
+        <location filename="../pos/ui/cash_ops.py" line="49" />
         <source>Cash withdrawal</source>
         <translation>Видача готівки</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="77" />
+        <location filename="../pos/ui/cash_ops.py" line="78" />
         <source>Reason, or type your own</source>
         <translation>Причина, або введіть свою</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="83" />
+        <location filename="../pos/ui/cash_ops.py" line="84" />
         <source>Amount, UAH:</source>
         <translation>Сума, грн:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="86" />
+        <location filename="../pos/ui/cash_ops.py" line="87" />
         <source>Card (printed):</source>
         <translation>Картка (у чеку):</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="86" />
+        <location filename="../pos/ui/cash_ops.py" line="87" />
         <source>Reason:</source>
         <translation>Причина:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="90" />
+        <location filename="../pos/ui/cash_ops.py" line="94" />
+        <source>Card number (masked):</source>
+        <translation>Номер картки (маскований):</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cash_ops.py" line="95" />
+        <source>Authorisation code:</source>
+        <translation>Код авторизації:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cash_ops.py" line="96" />
+        <source>RRN:</source>
+        <translation>RRN:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cash_ops.py" line="97" />
+        <source>Terminal ID:</source>
+        <translation>Ідентифікатор терміналу:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cash_ops.py" line="105" />
         <source>Confirm</source>
         <translation>Підтвердити</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="91" />
+        <location filename="../pos/ui/cash_ops.py" line="106" />
         <source>Cancel</source>
         <translation>Скасувати</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="107" />
+        <location filename="../pos/ui/cash_ops.py" line="122" />
         <source>Change float</source>
         <translation>Розмінна монета</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="108" />
+        <location filename="../pos/ui/cash_ops.py" line="123" />
         <source>Cash top-up</source>
         <translation>Поповнення каси</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="109" />
-        <location filename="../pos/ui/cash_ops.py" line="115" />
+        <location filename="../pos/ui/cash_ops.py" line="124" />
+        <location filename="../pos/ui/cash_ops.py" line="130" />
         <source>Cash</source>
         <translation>Готівка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="113" />
+        <location filename="../pos/ui/cash_ops.py" line="128" />
         <source>Collection</source>
         <translation>Інкасація</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="114" />
+        <location filename="../pos/ui/cash_ops.py" line="129" />
         <source>Handed to the owner</source>
         <translation>Видача власнику</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="117" />
+        <location filename="../pos/ui/cash_ops.py" line="132" />
         <source>Card</source>
         <translation>Картка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="124" />
+        <location filename="../pos/ui/cash_ops.py" line="139" />
         <source>No shift is open.</source>
         <translation>Зміну не відкрито.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="128" />
+        <location filename="../pos/ui/cash_ops.py" line="143" />
         <source>Cash in the drawer: {amount}</source>
         <translation>Готівка в касі: {amount}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="139" />
+        <location filename="../pos/ui/cash_ops.py" line="154" />
         <source>Enter the amount, for example 150 or 150.50.</source>
         <translation>Введіть суму, наприклад 150 або 150.50.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="145" />
+        <location filename="../pos/ui/cash_ops.py" line="160" />
         <source>At most two digits after the decimal point (kopecks).</source>
         <translation>Не більше двох цифр після коми (копійки).</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="147" />
+        <location filename="../pos/ui/cash_ops.py" line="162" />
         <source>That amount is too large.</source>
         <translation>Сума завелика.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="149" />
+        <location filename="../pos/ui/cash_ops.py" line="164" />
         <source>“{text}” is not an amount. Type digits, for example 150.50.</source>
         <translation>«{text}» — не сума. Введіть цифри, наприклад 150.50.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="154" />
+        <location filename="../pos/ui/cash_ops.py" line="169" />
         <source>The amount must be more than zero.</source>
         <translation>Сума має бути більшою за нуль.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="185" />
+        <location filename="../pos/ui/cash_ops.py" line="200" />
         <source>Sending to the register…</source>
         <translation>Передаємо в касу…</translation>
     </message>
@@ -363,6 +383,79 @@
         <location filename="../pos/ui/cart_dialogs.py" line="307" />
         <source>Type the value, e.g. 10 or 12.50.</source>
         <translation>Введіть значення, напр. 10 або 12.50.</translation>
+    </message>
+</context>
+<context>
+    <name>Drill</name>
+    <message>
+        <location filename="../pos/ui/drill_faults.py" line="31" />
+        <source>No fault</source>
+        <translation>Без збою</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/drill_faults.py" line="32" />
+        <source>Maintenance work (503)</source>
+        <translation>Технічні роботи (503)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/drill_faults.py" line="33" />
+        <source>Temporarily unavailable (503)</source>
+        <translation>Тимчасово недоступний (503)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/drill_faults.py" line="34" />
+        <source>Next answer lost (524)</source>
+        <translation>Наступна відповідь втрачена (524)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/drill_faults.py" line="35" />
+        <source>Cashier's signature not running</source>
+        <translation>Підпис касира не запущено</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/drill_faults.py" line="38" />
+        <source>Cashier blocked (403)</source>
+        <translation>Касира заблоковано (403)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/drill_faults.py" line="39" />
+        <source>Cashier's key expired (403)</source>
+        <translation>Термін дії ключа касира закінчився (403)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/drill_faults.py" line="40" />
+        <source>Register blocked (403)</source>
+        <translation>Касу заблоковано (403)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/drill_faults.py" line="41" />
+        <source>Checkbox invoice unpaid (403)</source>
+        <translation>Рахунок Checkbox не оплачено (403)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/drill_faults.py" line="42" />
+        <source>Shift opened by another program (409)</source>
+        <translation>Зміну відкрито іншою програмою (409)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/drill_faults.py" line="45" />
+        <source>Unfinished transactions at the Z-report</source>
+        <translation>Неопрацьовані транзакції під час Z-звіту</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/drill_faults.py" line="48" />
+        <source>Next receipt refused by the tax service</source>
+        <translation>Наступний чек відхилено ДПС</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/drill_faults.py" line="51" />
+        <source>Next shift open refused</source>
+        <translation>Наступне відкриття зміни відхилено</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/drill_faults.py" line="52" />
+        <source>Going online takes several calls and minutes</source>
+        <translation>Перехід в онлайн потребує кількох запитів і хвилин</translation>
     </message>
 </context>
 <context>
@@ -790,390 +883,395 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../pos/ui/main_window.py" line="235" />
+        <location filename="../pos/ui/main_window.py" line="249" />
         <source>TRAINING MODE — receipts are not fiscal</source>
         <translation>НАВЧАЛЬНИЙ РЕЖИМ — чеки не фіскальні</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="236" />
+        <location filename="../pos/ui/main_window.py" line="250" />
         <source>POS — training</source>
         <translation>Каса — навчальний режим</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="236" />
+        <location filename="../pos/ui/main_window.py" line="250" />
         <source>POS</source>
         <translation>Каса</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="239" />
+        <location filename="../pos/ui/main_window.py" line="253" />
         <source>Help</source>
         <translation>Довідка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="240" />
+        <location filename="../pos/ui/main_window.py" line="254" />
         <source>Shift</source>
         <translation>Зміна</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="241" />
+        <location filename="../pos/ui/main_window.py" line="255" />
         <source>Quantity</source>
         <translation>Кількість</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="242" />
+        <location filename="../pos/ui/main_window.py" line="256" />
         <source>Discount</source>
         <translation>Знижка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="243" />
+        <location filename="../pos/ui/main_window.py" line="257" />
         <source>Remove</source>
         <translation>Вилучити</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="244" />
+        <location filename="../pos/ui/main_window.py" line="258" />
         <source>Park</source>
         <translation>Відкласти</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="245" />
-        <location filename="../pos/ui/main_window.py" line="518" />
+        <location filename="../pos/ui/main_window.py" line="259" />
+        <location filename="../pos/ui/main_window.py" line="535" />
         <source>Return</source>
         <translation>Повернення</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="246" />
-        <location filename="../pos/ui/main_window.py" line="506" />
+        <location filename="../pos/ui/main_window.py" line="260" />
+        <location filename="../pos/ui/main_window.py" line="523" />
         <source>Cash in/out</source>
         <translation>Внесення/винос</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="247" />
-        <location filename="../pos/ui/main_window.py" line="260" />
-        <location filename="../pos/ui/main_window.py" line="477" />
+        <location filename="../pos/ui/main_window.py" line="261" />
+        <location filename="../pos/ui/main_window.py" line="274" />
+        <location filename="../pos/ui/main_window.py" line="494" />
         <source>X-report</source>
         <translation>X-звіт</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="248" />
+        <location filename="../pos/ui/main_window.py" line="262" />
         <source>Z-report</source>
         <translation>Z-звіт</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="249" />
+        <location filename="../pos/ui/main_window.py" line="263" />
         <source>PAY</source>
         <translation>ОПЛАТА</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="253" />
+        <location filename="../pos/ui/main_window.py" line="267" />
         <source>&amp;Register</source>
         <translation>&amp;Каса</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="254" />
+        <location filename="../pos/ui/main_window.py" line="268" />
         <source>Shift…</source>
         <translation>Зміна…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="255" />
-        <location filename="../pos/ui/main_window.py" line="482" />
+        <location filename="../pos/ui/main_window.py" line="269" />
+        <location filename="../pos/ui/main_window.py" line="499" />
         <source>Return…</source>
         <translation>Повернення…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="256" />
+        <location filename="../pos/ui/main_window.py" line="270" />
         <source>Customer orders…</source>
         <translation>Замовлення покупців…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="257" />
+        <location filename="../pos/ui/main_window.py" line="271" />
         <source>Cash in…</source>
         <translation>Службове внесення…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="258" />
+        <location filename="../pos/ui/main_window.py" line="272" />
         <source>Cash out…</source>
         <translation>Службова видача…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="259" />
-        <location filename="../pos/ui/main_window.py" line="496" />
+        <location filename="../pos/ui/main_window.py" line="273" />
+        <location filename="../pos/ui/main_window.py" line="513" />
         <source>Cash withdrawal by card…</source>
         <translation>Видача готівки з картки…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="261" />
-        <location filename="../pos/ui/main_window.py" line="479" />
+        <location filename="../pos/ui/main_window.py" line="275" />
+        <location filename="../pos/ui/main_window.py" line="496" />
         <source>Z-report (close the shift)</source>
         <translation>Z-звіт (закрити зміну)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="262" />
+        <location filename="../pos/ui/main_window.py" line="276" />
         <source>Reprint the last receipt</source>
         <translation>Надрукувати останній чек ще раз</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="263" />
-        <location filename="../pos/ui/main_window.py" line="484" />
+        <location filename="../pos/ui/main_window.py" line="277" />
+        <location filename="../pos/ui/main_window.py" line="501" />
         <source>Sign out</source>
         <translation>Вийти</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="264" />
+        <location filename="../pos/ui/main_window.py" line="278" />
         <source>Quit</source>
         <translation>Завершити роботу</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="265" />
+        <location filename="../pos/ui/main_window.py" line="279" />
         <source>&amp;Manager</source>
         <translation>&amp;Менеджер</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="266" />
-        <location filename="../pos/ui/main_window.py" line="666" />
+        <location filename="../pos/ui/main_window.py" line="280" />
+        <location filename="../pos/ui/main_window.py" line="683" />
         <source>Work offline</source>
         <translation>Працювати офлайн</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="267" />
+        <location filename="../pos/ui/main_window.py" line="281" />
         <source>Open the cash drawer…</source>
         <translation>Відкрити грошову скриньку…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="268" />
+        <location filename="../pos/ui/main_window.py" line="282" />
         <source>Settings…</source>
         <translation>Налаштування…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="269" />
+        <location filename="../pos/ui/main_window.py" line="283" />
         <source>Reports…</source>
         <translation>Звіти…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="270" />
+        <location filename="../pos/ui/main_window.py" line="284" />
         <source>Receipts of this shift…</source>
         <translation>Чеки цієї зміни…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="272" />
+        <location filename="../pos/ui/main_window.py" line="286" />
         <source>&amp;Training drill</source>
         <translation>&amp;Навчання: збої</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="273" />
+        <location filename="../pos/ui/main_window.py" line="287" />
         <source>Tax service down</source>
         <translation>Податкова недоступна</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="274" />
+        <location filename="../pos/ui/main_window.py" line="288" />
         <source>Tax service up</source>
         <translation>Податкова знову працює</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="275" />
+        <location filename="../pos/ui/main_window.py" line="289" />
         <source>Network cut</source>
         <translation>Обірвати мережу</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="276" />
+        <location filename="../pos/ui/main_window.py" line="290" />
         <source>Network restore</source>
         <translation>Відновити мережу</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="277" />
+        <location filename="../pos/ui/main_window.py" line="291" />
+        <source>Checkbox fault</source>
+        <translation>Збій Checkbox</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="294" />
         <source>&amp;Language</source>
         <translation>&amp;Мова</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="278" />
+        <location filename="../pos/ui/main_window.py" line="295" />
         <source>&amp;Help</source>
         <translation>&amp;Довідка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="279" />
-        <location filename="../pos/ui/main_window.py" line="462" />
+        <location filename="../pos/ui/main_window.py" line="296" />
+        <location filename="../pos/ui/main_window.py" line="479" />
         <source>Keys</source>
         <translation>Клавіші</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="280" />
+        <location filename="../pos/ui/main_window.py" line="297" />
         <source>Export diagnostics…</source>
         <translation>Зберегти діагностику…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="281" />
+        <location filename="../pos/ui/main_window.py" line="298" />
         <source>About POS</source>
         <translation>Про програму POS</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="328" />
+        <location filename="../pos/ui/main_window.py" line="345" />
         <source>The shift is being closed: finish the Z-report (F10).</source>
         <translation>Зміна закривається: завершіть Z-звіт (F10).</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="443" />
+        <location filename="../pos/ui/main_window.py" line="460" />
         <source>F1 — this help</source>
         <translation>F1 — ця довідка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="444" />
+        <location filename="../pos/ui/main_window.py" line="461" />
         <source>F2 — open the shift / shift menu</source>
         <translation>F2 — відкрити зміну / меню зміни</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="445" />
+        <location filename="../pos/ui/main_window.py" line="462" />
         <source>F3 — search (scan or type a name, code or barcode)</source>
         <translation>F3 — пошук (скануйте або введіть назву, код чи штрихкод)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="446" />
+        <location filename="../pos/ui/main_window.py" line="463" />
         <source>F4 — quantity or weight of the selected line</source>
         <translation>F4 — кількість або вага вибраного рядка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="447" />
+        <location filename="../pos/ui/main_window.py" line="464" />
         <source>F5 — discount or extra charge (manager's PIN)</source>
         <translation>F5 — знижка або надбавка (PIN менеджера)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="448" />
+        <location filename="../pos/ui/main_window.py" line="465" />
         <source>F6 — park the receipt / resume a parked one</source>
         <translation>F6 — відкласти чек / повернутися до відкладеного</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="449" />
+        <location filename="../pos/ui/main_window.py" line="466" />
         <source>F7 — return</source>
         <translation>F7 — повернення</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="450" />
+        <location filename="../pos/ui/main_window.py" line="467" />
         <source>F8 — cash in / cash out</source>
         <translation>F8 — службове внесення / видача</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="451" />
+        <location filename="../pos/ui/main_window.py" line="468" />
         <source>F9 — X-report</source>
         <translation>F9 — X-звіт</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="452" />
+        <location filename="../pos/ui/main_window.py" line="469" />
         <source>F10 — Z-report (closes the shift)</source>
         <translation>F10 — Z-звіт (закриває зміну)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="453" />
+        <location filename="../pos/ui/main_window.py" line="470" />
         <source>F11 — receipts of this shift (list, receipt, reprint)</source>
         <translation>F11 — чеки цієї зміни (список, чек, друк копії)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="454" />
+        <location filename="../pos/ui/main_window.py" line="471" />
         <source>Shift+F11 — reports: receipts history, shifts, charts (manager's PIN)</source>
         <translation>Shift+F11 — звіти: історія чеків, зміни, графіки (PIN менеджера)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="455" />
+        <location filename="../pos/ui/main_window.py" line="472" />
         <source>Shift+F6 — customer orders: from the cart, advances, hand-over</source>
         <translation>Shift+F6 — замовлення покупців: з кошика, передоплати, видача</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="456" />
+        <location filename="../pos/ui/main_window.py" line="473" />
         <source>F12 — pay</source>
         <translation>F12 — оплата</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="457" />
+        <location filename="../pos/ui/main_window.py" line="474" />
         <source>Enter — add the highlighted good / confirm</source>
         <translation>Enter — додати виділений товар / підтвердити</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="458" />
+        <location filename="../pos/ui/main_window.py" line="475" />
         <source>Esc — clear the search / cancel the receipt / close a dialog</source>
         <translation>Esc — очистити пошук / скасувати чек / закрити вікно</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="459" />
+        <location filename="../pos/ui/main_window.py" line="476" />
         <source>+ / − — one piece more / less;  Del — remove the line</source>
         <translation>+ / − — на одну штуку більше / менше;  Del — вилучити рядок</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="460" />
+        <location filename="../pos/ui/main_window.py" line="477" />
         <source>↑ ↓ — move in the results or in the cart</source>
         <translation>↑ ↓ — рух по результатах пошуку або по чеку</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="481" />
+        <location filename="../pos/ui/main_window.py" line="498" />
         <source>Cash in / cash out…</source>
         <translation>Службове внесення / видача…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="494" />
+        <location filename="../pos/ui/main_window.py" line="511" />
         <source>Cash in (service deposit)…</source>
         <translation>Службове внесення…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="495" />
+        <location filename="../pos/ui/main_window.py" line="512" />
         <source>Cash out (service withdrawal)…</source>
         <translation>Службова видача…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="500" />
+        <location filename="../pos/ui/main_window.py" line="517" />
         <source>{what} is not available in this version.</source>
         <translation>«{what}» недоступне в цій версії.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="537" />
-        <location filename="../pos/ui/main_window.py" line="694" />
+        <location filename="../pos/ui/main_window.py" line="554" />
+        <location filename="../pos/ui/main_window.py" line="711" />
         <source>No shift is open.</source>
         <translation>Зміну не відкрито.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="542" />
-        <location filename="../pos/ui/main_window.py" line="680" />
+        <location filename="../pos/ui/main_window.py" line="559" />
+        <location filename="../pos/ui/main_window.py" line="697" />
         <source>Reports</source>
         <translation>Звіти</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="586" />
+        <location filename="../pos/ui/main_window.py" line="603" />
         <source>No receipt has been made since the program started.</source>
         <translation>Від запуску програми ще не було жодного чека.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="594" />
+        <location filename="../pos/ui/main_window.py" line="611" />
         <source>Open the cash drawer</source>
         <translation>Відкрити грошову скриньку</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="601" />
+        <location filename="../pos/ui/main_window.py" line="618" />
         <source>The cash drawer opens through an ESC/POS receipt printer. Set one up in Settings → Printer.</source>
         <translation>Грошова скринька відкривається через чековий принтер ESC/POS. Налаштуйте його в Налаштування → Принтер.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="613" />
+        <location filename="../pos/ui/main_window.py" line="630" />
         <source>Zip (*.zip)</source>
         <translation>Архів zip (*.zip)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="615" />
+        <location filename="../pos/ui/main_window.py" line="632" />
         <source>Export diagnostics</source>
         <translation>Зберегти діагностику</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="636" />
+        <location filename="../pos/ui/main_window.py" line="653" />
         <source>Diagnostics saved to {path}. It holds no secrets and no customer data.</source>
         <translation>Діагностику збережено у {path}. У ній немає секретів і даних покупців.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="649" />
+        <location filename="../pos/ui/main_window.py" line="666" />
         <source>Finish or cancel the receipts in progress first.</source>
         <translation>Спершу завершіть або скасуйте незакриті чеки.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="666" />
+        <location filename="../pos/ui/main_window.py" line="683" />
         <source>End offline work</source>
         <translation>Завершити роботу офлайн</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="699" />
-        <location filename="../pos/ui/main_window.py" line="705" />
+        <location filename="../pos/ui/main_window.py" line="716" />
+        <location filename="../pos/ui/main_window.py" line="722" />
         <source>Settings</source>
         <translation>Налаштування</translation>
     </message>
@@ -1275,81 +1373,121 @@
     </message>
     <message>
         <location filename="../pos/ui/messages.py" line="99" />
-        <source>The shift is 24 h old: make the Z-report (F10) now, then open a new shift (F2).</source>
-        <translation>Зміна триває 24 год: зробіть Z-звіт (F10) зараз, потім відкрийте нову зміну (F2).</translation>
+        <source>The shift must close by midnight of its day (and within 24 h): make the Z-report (F10) now, then open a new shift (F2).</source>
+        <translation>Зміну треба закрити до опівночі дня її відкриття (і не пізніше ніж за 24 год): зробіть Z-звіт (F10) зараз, потім відкрийте нову зміну (F2).</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="103" />
+        <location filename="../pos/ui/messages.py" line="104" />
         <source>The register has been offline for almost 36 hours, the legal limit of one offline period (left: {left}). Selling is stopped until the connection is back and the offline receipts are uploaded. Check the internet connection or call the manager.</source>
         <translation>Каса працює офлайн майже 36 годин — це граничний строк одного офлайн-періоду (залишилось: {left}). Продаж зупинено, доки не відновиться зв'язок і офлайн-чеки не буде передано. Перевірте інтернет або зверніться до менеджера.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="109" />
+        <location filename="../pos/ui/messages.py" line="110" />
         <source>The register has almost used the 168 hours of offline work allowed in a calendar month (left: {left}). Selling offline is stopped: restore the connection or call the manager.</source>
         <translation>Каса майже вичерпала 168 годин офлайн-роботи, дозволених за календарний місяць (залишилось: {left}). Продаж офлайн зупинено: відновіть зв'язок або зверніться до менеджера.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="115" />
+        <location filename="../pos/ui/messages.py" line="116" />
         <source>No offline fiscal codes are left, so the register cannot work offline. Restore the connection to Checkbox to receive new codes, or call the manager.</source>
         <translation>Офлайн фіскальні номери закінчилися, тож каса не може працювати офлайн. Відновіть зв'язок із Checkbox, щоб отримати нові, або зверніться до менеджера.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="120" />
+        <location filename="../pos/ui/messages.py" line="121" />
         <source>Unfinished operations from the last run are being settled ({count}). Wait a moment and try again.</source>
         <translation>Завершуються незакінчені операції з минулого запуску ({count}). Зачекайте трохи й спробуйте ще раз.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="125" />
+        <location filename="../pos/ui/messages.py" line="126" />
         <source>{count} transaction(s) still have to reach the tax service. Wait until the queue in the status bar is empty, then try again.</source>
         <translation>Ще {count} операцій мають дійти до податкової. Зачекайте, доки черга в рядку стану спорожніє, і спробуйте ще раз.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="130" />
+        <location filename="../pos/ui/messages.py" line="131" />
         <source>The receipt breaks a fiscal rule and was not made.</source>
         <translation>Чек порушує фіскальне правило і не був створений.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="133" />
+        <location filename="../pos/ui/messages.py" line="134" />
         <source>Checkbox refused the operation. Correct what the message says, or call the manager.</source>
         <translation>Checkbox відхилив операцію. Виправте те, про що йдеться в повідомленні, або зверніться до менеджера.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="137" />
+        <location filename="../pos/ui/messages.py" line="138" />
         <source>Checkbox cannot be reached and this operation needs it. Check the internet connection and try again.</source>
         <translation>Немає зв'язку з Checkbox, а для цієї операції він потрібен. Перевірте інтернет і спробуйте ще раз.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="142" />
+        <location filename="../pos/ui/messages.py" line="143" />
         <source>Nothing was found (or it cannot be used for this). Check and try again.</source>
         <translation>Нічого не знайдено (або це не можна використати тут). Перевірте та спробуйте ще раз.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="146" />
+        <location filename="../pos/ui/messages.py" line="147" />
         <source>Only a manager can do this: ask for the manager PIN.</source>
         <translation>Це може зробити лише менеджер: попросіть PIN менеджера.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="160" />
+        <location filename="../pos/ui/messages.py" line="161" />
         <source>The operation was refused ({reason}).</source>
         <translation>Операцію відхилено ({reason}).</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="173" />
+        <location filename="../pos/ui/messages.py" line="177" />
+        <source>The cashier's electronic signature (CheckBox Підпис) is not running. Start it, or ask the manager to start it in the Checkbox cabinet, then try again.</source>
+        <translation>Електронний підпис касира (CheckBox Підпис) не запущено. Запустіть його або попросіть менеджера запустити його в кабінеті Checkbox, потім спробуйте ще раз.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="185" />
+        <source>Checkbox has blocked this cashier. Call the manager: only Checkbox support can unblock the cashier.</source>
+        <translation>Checkbox заблокував цього касира. Зверніться до менеджера: розблокувати касира може лише підтримка Checkbox.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="193" />
+        <source>The cashier's signing key has expired. The manager must get a new key and register the cashier again.</source>
+        <translation>Термін дії ключа підпису касира закінчився. Менеджер має отримати новий ключ і зареєструвати касира знову.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="201" />
+        <source>Checkbox has blocked this register. Call the manager.</source>
+        <translation>Checkbox заблокував цю касу. Зверніться до менеджера.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="207" />
+        <source>Checkbox services are not paid, so every register is blocked. Call the manager.</source>
+        <translation>Послуги Checkbox не оплачено, тому всі каси заблоковано. Зверніться до менеджера.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="214" />
+        <source>The shift was opened in another program (Checkbox Kasa). Finish there, or ask the manager: both at once would corrupt the register's reports.</source>
+        <translation>Зміну відкрито в іншій програмі (Checkbox Kasa). Завершіть роботу там або зверніться до менеджера: робота в обох одночасно зіпсує звіти каси.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="222" />
+        <source>Checkbox is still processing transactions. Wait a minute and try again; if it goes on for ten minutes, call the manager.</source>
+        <translation>Checkbox ще обробляє транзакції. Зачекайте хвилину й спробуйте ще раз; якщо це триває десять хвилин, зверніться до менеджера.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="230" />
+        <source>Sending receipts by SMS is not enabled for this shop. Send it by e-mail, or ask the manager to enable SMS in the Checkbox cabinet.</source>
+        <translation>Надсилання чеків SMS для цього магазину не ввімкнено. Надішліть чек електронною поштою або попросіть менеджера ввімкнути SMS у кабінеті Checkbox.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="248" />
         <source>This is not a valid number. Type it again, e.g. 125.50 or 1.250.</source>
         <translation>Це не число. Введіть ще раз, напр. 125.50 або 1.250.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="176" />
+        <location filename="../pos/ui/messages.py" line="251" />
         <source>Something went wrong: {error}. The operation may not have finished.</source>
         <translation>Сталася помилка: {error}. Операція могла не завершитися.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="196" />
+        <location filename="../pos/ui/messages.py" line="271" />
         <source>Cannot do this</source>
         <translation>Неможливо виконати</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="215" />
+        <location filename="../pos/ui/messages.py" line="290" />
         <source>Information</source>
         <translation>Інформація</translation>
     </message>
@@ -2953,22 +3091,27 @@
 <context>
     <name>ShiftOpenPage</name>
     <message>
-        <location filename="../pos/ui/shift_open.py" line="72" />
+        <location filename="../pos/ui/shift_open.py" line="80" />
         <source>Open the shift</source>
         <translation>Відкриття зміни</translation>
     </message>
     <message>
-        <location filename="../pos/ui/shift_open.py" line="74" />
-        <source>Opening float: the change in the cash drawer (0 if none), then Enter</source>
-        <translation>Розмінна монета: готівка в скриньці (0, якщо немає), потім Enter</translation>
+        <location filename="../pos/ui/shift_open.py" line="82" />
+        <source>Opening float: the cash the drawer should hold (empty: as carried), Enter</source>
+        <translation>Розмінна сума: скільки готівки має бути в касі (порожньо — як перенесено), Enter</translation>
     </message>
     <message>
-        <location filename="../pos/ui/shift_open.py" line="77" />
+        <location filename="../pos/ui/shift_open.py" line="86" />
         <source>Open shift (Enter)</source>
         <translation>Відкрити зміну (Enter)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/shift_open.py" line="100" />
+        <location filename="../pos/ui/shift_open.py" line="93" />
+        <source>Carried from the last shift: {amount}. Only the difference to the float is booked (in or out).</source>
+        <translation>Перенесено з минулої зміни: {amount}. Проводиться лише різниця до розмінної суми (внесення або винесення).</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/shift_open.py" line="124" />
         <source>Opening the shift…</source>
         <translation>Відкриття зміни…</translation>
     </message>
@@ -3075,13 +3218,13 @@
     </message>
     <message>
         <location filename="../pos/ui/status_bar.py" line="91" />
-        <source>The shift is 24 h old: make the Z-report (F10) now.</source>
-        <translation>Зміна триває 24 год: зробіть Z-звіт (F10) зараз.</translation>
+        <source>The shift's day is over: make the Z-report (F10) now.</source>
+        <translation>День зміни закінчився: зробіть Z-звіт (F10) зараз.</translation>
     </message>
     <message>
         <location filename="../pos/ui/status_bar.py" line="94" />
-        <source>The shift reaches 24 h in {left}: make the Z-report (F10) soon.</source>
-        <translation>Зміна досягне 24 год через {left}: найближчим часом зробіть Z-звіт (F10).</translation>
+        <source>The shift must close in {left}: make the Z-report (F10) soon.</source>
+        <translation>Зміну треба закрити через {left}: найближчим часом зробіть Z-звіт (F10).</translation>
     </message>
     <message>
         <location filename="../pos/ui/status_bar.py" line="98" />

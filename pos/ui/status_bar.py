@@ -89,10 +89,10 @@ def warning_text(warning: LimitWarning) -> str:
     if warning.limit is Limit.SHIFT_AGE:
         if stop:
             return QCoreApplication.translate(
-                "StatusBar", "The shift is 24 h old: make the Z-report (F10) now."
+                "StatusBar", "The shift's day is over: make the Z-report (F10) now."
             )
         return QCoreApplication.translate(
-            "StatusBar", "The shift reaches 24 h in {left}: make the Z-report (F10) soon."
+            "StatusBar", "The shift must close in {left}: make the Z-report (F10) soon."
         ).format(left=left)
     if stop:
         return QCoreApplication.translate(
