@@ -21,6 +21,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "pos.headless.commands",
     "pos.reports.commands",
     "pos.diagnostics.commands",
+    "pos.orders.commands",
 )
 
 

@@ -790,380 +790,395 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../pos/ui/main_window.py" line="233"/>
+        <location filename="../pos/ui/main_window.py" line="236"/>
         <source>TRAINING MODE — receipts are not fiscal</source>
         <translation>TRAINING MODE — receipts are not fiscal</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="234"/>
+        <location filename="../pos/ui/main_window.py" line="237"/>
         <source>POS — training</source>
         <translation>POS — training</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="234"/>
+        <location filename="../pos/ui/main_window.py" line="237"/>
         <source>POS</source>
         <translation>POS</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="237"/>
+        <location filename="../pos/ui/main_window.py" line="240"/>
         <source>Help</source>
         <translation>Help</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="238"/>
+        <location filename="../pos/ui/main_window.py" line="241"/>
         <source>Shift</source>
         <translation>Shift</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="239"/>
+        <location filename="../pos/ui/main_window.py" line="242"/>
         <source>Quantity</source>
         <translation>Quantity</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="240"/>
+        <location filename="../pos/ui/main_window.py" line="243"/>
         <source>Discount</source>
         <translation>Discount</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="241"/>
+        <location filename="../pos/ui/main_window.py" line="244"/>
         <source>Remove</source>
         <translation>Remove</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="242"/>
+        <location filename="../pos/ui/main_window.py" line="245"/>
         <source>Park</source>
         <translation>Park</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="243"/>
-        <location filename="../pos/ui/main_window.py" line="511"/>
+        <location filename="../pos/ui/main_window.py" line="246"/>
+        <location filename="../pos/ui/main_window.py" line="519"/>
         <source>Return</source>
         <translation>Return</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="244"/>
-        <location filename="../pos/ui/main_window.py" line="499"/>
+        <location filename="../pos/ui/main_window.py" line="247"/>
+        <location filename="../pos/ui/main_window.py" line="507"/>
         <source>Cash in/out</source>
         <translation>Cash in/out</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="245"/>
-        <location filename="../pos/ui/main_window.py" line="257"/>
-        <location filename="../pos/ui/main_window.py" line="470"/>
+        <location filename="../pos/ui/main_window.py" line="248"/>
+        <location filename="../pos/ui/main_window.py" line="262"/>
+        <location filename="../pos/ui/main_window.py" line="478"/>
         <source>X-report</source>
         <translation>X-report</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="246"/>
+        <location filename="../pos/ui/main_window.py" line="249"/>
         <source>Z-report</source>
         <translation>Z-report</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="247"/>
+        <location filename="../pos/ui/main_window.py" line="250"/>
+        <source>Orders</source>
+        <translation>Orders</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="251"/>
         <source>PAY</source>
         <translation>PAY</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="251"/>
+        <location filename="../pos/ui/main_window.py" line="255"/>
         <source>&amp;Register</source>
         <translation>&amp;Register</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="252"/>
+        <location filename="../pos/ui/main_window.py" line="256"/>
         <source>Shift…</source>
         <translation>Shift…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="253"/>
-        <location filename="../pos/ui/main_window.py" line="475"/>
+        <location filename="../pos/ui/main_window.py" line="257"/>
+        <location filename="../pos/ui/main_window.py" line="483"/>
         <source>Return…</source>
         <translation>Return…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="254"/>
+        <location filename="../pos/ui/main_window.py" line="258"/>
+        <source>Customer orders…</source>
+        <translation>Customer orders…</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="259"/>
         <source>Cash in…</source>
         <translation>Cash in…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="255"/>
+        <location filename="../pos/ui/main_window.py" line="260"/>
         <source>Cash out…</source>
         <translation>Cash out…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="256"/>
-        <location filename="../pos/ui/main_window.py" line="489"/>
+        <location filename="../pos/ui/main_window.py" line="261"/>
+        <location filename="../pos/ui/main_window.py" line="497"/>
         <source>Cash withdrawal by card…</source>
         <translation>Cash withdrawal by card…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="258"/>
-        <location filename="../pos/ui/main_window.py" line="472"/>
+        <location filename="../pos/ui/main_window.py" line="263"/>
+        <location filename="../pos/ui/main_window.py" line="480"/>
         <source>Z-report (close the shift)</source>
         <translation>Z-report (close the shift)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="259"/>
+        <location filename="../pos/ui/main_window.py" line="264"/>
         <source>Reprint the last receipt</source>
         <translation>Reprint the last receipt</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="260"/>
-        <location filename="../pos/ui/main_window.py" line="477"/>
+        <location filename="../pos/ui/main_window.py" line="265"/>
+        <location filename="../pos/ui/main_window.py" line="485"/>
         <source>Sign out</source>
         <translation>Sign out</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="261"/>
+        <location filename="../pos/ui/main_window.py" line="266"/>
         <source>Quit</source>
         <translation>Quit</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="262"/>
+        <location filename="../pos/ui/main_window.py" line="267"/>
         <source>&amp;Manager</source>
         <translation>&amp;Manager</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="263"/>
-        <location filename="../pos/ui/main_window.py" line="648"/>
+        <location filename="../pos/ui/main_window.py" line="268"/>
+        <location filename="../pos/ui/main_window.py" line="667"/>
         <source>Work offline</source>
         <translation>Work offline</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="264"/>
+        <location filename="../pos/ui/main_window.py" line="269"/>
         <source>Open the cash drawer…</source>
         <translation>Open the cash drawer…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="265"/>
+        <location filename="../pos/ui/main_window.py" line="270"/>
         <source>Settings…</source>
         <translation>Settings…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="266"/>
+        <location filename="../pos/ui/main_window.py" line="271"/>
         <source>Reports…</source>
         <translation>Reports…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="267"/>
+        <location filename="../pos/ui/main_window.py" line="272"/>
         <source>Receipts of this shift…</source>
         <translation>Receipts of this shift…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="269"/>
+        <location filename="../pos/ui/main_window.py" line="274"/>
         <source>&amp;Training drill</source>
         <translation>&amp;Training drill</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="270"/>
+        <location filename="../pos/ui/main_window.py" line="275"/>
         <source>Tax service down</source>
         <translation>Tax service down</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="271"/>
+        <location filename="../pos/ui/main_window.py" line="276"/>
         <source>Tax service up</source>
         <translation>Tax service up</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="272"/>
+        <location filename="../pos/ui/main_window.py" line="277"/>
         <source>Network cut</source>
         <translation>Network cut</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="273"/>
+        <location filename="../pos/ui/main_window.py" line="278"/>
         <source>Network restore</source>
         <translation>Network restore</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="274"/>
+        <location filename="../pos/ui/main_window.py" line="279"/>
         <source>&amp;Language</source>
         <translation>&amp;Language</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="275"/>
+        <location filename="../pos/ui/main_window.py" line="280"/>
         <source>&amp;Help</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="276"/>
-        <location filename="../pos/ui/main_window.py" line="455"/>
+        <location filename="../pos/ui/main_window.py" line="281"/>
+        <location filename="../pos/ui/main_window.py" line="463"/>
         <source>Keys</source>
         <translation>Keys</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="277"/>
+        <location filename="../pos/ui/main_window.py" line="282"/>
         <source>Export diagnostics…</source>
         <translation>Export diagnostics…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="278"/>
+        <location filename="../pos/ui/main_window.py" line="283"/>
         <source>About POS</source>
         <translation>About POS</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="325"/>
+        <location filename="../pos/ui/main_window.py" line="330"/>
         <source>The shift is being closed: finish the Z-report (F10).</source>
         <translation>The shift is being closed: finish the Z-report (F10).</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="437"/>
+        <location filename="../pos/ui/main_window.py" line="444"/>
         <source>F1 — this help</source>
         <translation>F1 — this help</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="438"/>
+        <location filename="../pos/ui/main_window.py" line="445"/>
         <source>F2 — open the shift / shift menu</source>
         <translation>F2 — open the shift / shift menu</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="439"/>
+        <location filename="../pos/ui/main_window.py" line="446"/>
         <source>F3 — search (scan or type a name, code or barcode)</source>
         <translation>F3 — search (scan or type a name, code or barcode)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="440"/>
+        <location filename="../pos/ui/main_window.py" line="447"/>
         <source>F4 — quantity or weight of the selected line</source>
         <translation>F4 — quantity or weight of the selected line</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="441"/>
+        <location filename="../pos/ui/main_window.py" line="448"/>
         <source>F5 — discount or extra charge (manager&apos;s PIN)</source>
         <translation>F5 — discount or extra charge (manager&apos;s PIN)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="442"/>
+        <location filename="../pos/ui/main_window.py" line="449"/>
         <source>F6 — park the receipt / resume a parked one</source>
         <translation>F6 — park the receipt / resume a parked one</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="443"/>
+        <location filename="../pos/ui/main_window.py" line="450"/>
         <source>F7 — return</source>
         <translation>F7 — return</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="444"/>
+        <location filename="../pos/ui/main_window.py" line="451"/>
         <source>F8 — cash in / cash out</source>
         <translation>F8 — cash in / cash out</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="445"/>
+        <location filename="../pos/ui/main_window.py" line="452"/>
         <source>F9 — X-report</source>
         <translation>F9 — X-report</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="446"/>
+        <location filename="../pos/ui/main_window.py" line="453"/>
         <source>F10 — Z-report (closes the shift)</source>
         <translation>F10 — Z-report (closes the shift)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="447"/>
-        <source>F11 — receipts of this shift (list, receipt, reprint)</source>
-        <translation>F11 — receipts of this shift (list, receipt, reprint)</translation>
+        <location filename="../pos/ui/main_window.py" line="454"/>
+        <source>Shift+F9 — receipts of this shift (list, receipt, reprint)</source>
+        <translation>Shift+F9 — receipts of this shift (list, receipt, reprint)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="448"/>
+        <location filename="../pos/ui/main_window.py" line="455"/>
         <source>Shift+F11 — reports: receipts history, shifts, charts (manager&apos;s PIN)</source>
         <translation>Shift+F11 — reports: receipts history, shifts, charts (manager&apos;s PIN)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="449"/>
+        <location filename="../pos/ui/main_window.py" line="456"/>
+        <source>F11 — customer orders: from the cart, advances, hand-over</source>
+        <translation>F11 — customer orders: from the cart, advances, hand-over</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="457"/>
         <source>F12 — pay</source>
         <translation>F12 — pay</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="450"/>
+        <location filename="../pos/ui/main_window.py" line="458"/>
         <source>Enter — add the highlighted good / confirm</source>
         <translation>Enter — add the highlighted good / confirm</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="451"/>
+        <location filename="../pos/ui/main_window.py" line="459"/>
         <source>Esc — clear the search / cancel the receipt / close a dialog</source>
         <translation>Esc — clear the search / cancel the receipt / close a dialog</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="452"/>
+        <location filename="../pos/ui/main_window.py" line="460"/>
         <source>+ / − — one piece more / less;  Del — remove the line</source>
         <translation>+ / − — one piece more / less;  Del — remove the line</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="453"/>
+        <location filename="../pos/ui/main_window.py" line="461"/>
         <source>↑ ↓ — move in the results or in the cart</source>
         <translation>↑ ↓ — move in the results or in the cart</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="474"/>
+        <location filename="../pos/ui/main_window.py" line="482"/>
         <source>Cash in / cash out…</source>
         <translation>Cash in / cash out…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="487"/>
+        <location filename="../pos/ui/main_window.py" line="495"/>
         <source>Cash in (service deposit)…</source>
         <translation>Cash in (service deposit)…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="488"/>
+        <location filename="../pos/ui/main_window.py" line="496"/>
         <source>Cash out (service withdrawal)…</source>
         <translation>Cash out (service withdrawal)…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="493"/>
+        <location filename="../pos/ui/main_window.py" line="501"/>
         <source>{what} is not available in this version.</source>
         <translation>{what} is not available in this version.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="519"/>
-        <location filename="../pos/ui/main_window.py" line="676"/>
+        <location filename="../pos/ui/main_window.py" line="538"/>
+        <location filename="../pos/ui/main_window.py" line="695"/>
         <source>No shift is open.</source>
         <translation>No shift is open.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="524"/>
-        <location filename="../pos/ui/main_window.py" line="662"/>
+        <location filename="../pos/ui/main_window.py" line="543"/>
+        <location filename="../pos/ui/main_window.py" line="681"/>
         <source>Reports</source>
         <translation>Reports</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="568"/>
+        <location filename="../pos/ui/main_window.py" line="587"/>
         <source>No receipt has been made since the program started.</source>
         <translation>No receipt has been made since the program started.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="576"/>
+        <location filename="../pos/ui/main_window.py" line="595"/>
         <source>Open the cash drawer</source>
         <translation>Open the cash drawer</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="583"/>
+        <location filename="../pos/ui/main_window.py" line="602"/>
         <source>The cash drawer opens through an ESC/POS receipt printer. Set one up in Settings → Printer.</source>
         <translation>The cash drawer opens through an ESC/POS receipt printer. Set one up in Settings → Printer.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="595"/>
+        <location filename="../pos/ui/main_window.py" line="614"/>
         <source>Zip (*.zip)</source>
         <translation>Zip (*.zip)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="597"/>
+        <location filename="../pos/ui/main_window.py" line="616"/>
         <source>Export diagnostics</source>
         <translation>Export diagnostics</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="618"/>
+        <location filename="../pos/ui/main_window.py" line="637"/>
         <source>Diagnostics saved to {path}. It holds no secrets and no customer data.</source>
         <translation>Diagnostics saved to {path}. It holds no secrets and no customer data.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="631"/>
+        <location filename="../pos/ui/main_window.py" line="650"/>
         <source>Finish or cancel the receipts in progress first.</source>
         <translation>Finish or cancel the receipts in progress first.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="648"/>
+        <location filename="../pos/ui/main_window.py" line="667"/>
         <source>End offline work</source>
         <translation>End offline work</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="681"/>
-        <location filename="../pos/ui/main_window.py" line="687"/>
+        <location filename="../pos/ui/main_window.py" line="700"/>
+        <location filename="../pos/ui/main_window.py" line="706"/>
         <source>Settings</source>
         <translation>Settings</translation>
     </message>
@@ -1342,6 +1357,350 @@
         <location filename="../pos/ui/messages.py" line="215"/>
         <source>Information</source>
         <translation>Information</translation>
+    </message>
+</context>
+<context>
+    <name>OrderPaymentDialog</name>
+    <message>
+        <location filename="../pos/ui/orders_pay.py" line="33"/>
+        <source>Advance for order {number}</source>
+        <translation>Advance for order {number}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders_pay.py" line="35"/>
+        <source>Rest of order {number}: the goods are handed over</source>
+        <translation>Rest of order {number}: the goods are handed over</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders_pay.py" line="46"/>
+        <source>Total {total}, paid {paid}, left to pay {left}</source>
+        <translation>Total {total}, paid {paid}, left to pay {left}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders_pay.py" line="59"/>
+        <source>Cash:</source>
+        <translation>Cash:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders_pay.py" line="60"/>
+        <source>Card:</source>
+        <translation>Card:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders_pay.py" line="61"/>
+        <source>QR code:</source>
+        <translation>QR code:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders_pay.py" line="78"/>
+        <source>{share} % of the order is {amount}.</source>
+        <translation>{share} % of the order is {amount}.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders_pay.py" line="84"/>
+        <source>Change is given from cash only.</source>
+        <translation>Change is given from cash only.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders_pay.py" line="86"/>
+        <source>Take the money</source>
+        <translation>Take the money</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders_pay.py" line="88"/>
+        <source>Cancel</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders_pay.py" line="112"/>
+        <source>Together: {amount}</source>
+        <translation>Together: {amount}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders_pay.py" line="125"/>
+        <source>“{text}” is not an amount. Type digits, for example 150.50.</source>
+        <translation>“{text}” is not an amount. Type digits, for example 150.50.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders_pay.py" line="132"/>
+        <source>The amount must be more than zero.</source>
+        <translation>The amount must be more than zero.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders_pay.py" line="137"/>
+        <source>Enter how much the customer pays.</source>
+        <translation>Enter how much the customer pays.</translation>
+    </message>
+</context>
+<context>
+    <name>OrdersDialog</name>
+    <message>
+        <location filename="../pos/ui/orders.py" line="76"/>
+        <location filename="../pos/ui/orders.py" line="79"/>
+        <source>Customer orders</source>
+        <translation>Customer orders</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="90"/>
+        <source>New order from the cart</source>
+        <translation>New order from the cart</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="92"/>
+        <source>Customer&apos;s name</source>
+        <translation>Customer&apos;s name</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="103"/>
+        <source>Note (what, when, how)</source>
+        <translation>Note (what, when, how)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="110"/>
+        <source>Create order</source>
+        <translation>Create order</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="113"/>
+        <source>Customer:</source>
+        <translation>Customer:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="114"/>
+        <source>Phone:</source>
+        <translation>Phone:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="115"/>
+        <source>E-mail:</source>
+        <translation>E-mail:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="116"/>
+        <source>Due:</source>
+        <translation>Due:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="117"/>
+        <source>Note:</source>
+        <translation>Note:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="128"/>
+        <source>Find: order number, phone or name</source>
+        <translation>Find: order number, phone or name</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="155"/>
+        <location filename="../pos/ui/orders.py" line="323"/>
+        <source>Advance</source>
+        <translation>Advance</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="156"/>
+        <source>Rest and hand over</source>
+        <translation>Rest and hand over</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="157"/>
+        <source>Payment link</source>
+        <translation>Payment link</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="159"/>
+        <source>Cancel order</source>
+        <translation>Cancel order</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="161"/>
+        <source>Print</source>
+        <translation>Print</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="162"/>
+        <source>Close</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="193"/>
+        <source>The cart is empty: ring up the goods first, then press F11.</source>
+        <translation>The cart is empty: ring up the goods first, then press F11.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="197"/>
+        <source>{count} lines, total {total}</source>
+        <translation>{count} lines, total {total}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="232"/>
+        <source>No.</source>
+        <translation>No.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="233"/>
+        <source>Customer</source>
+        <translation>Customer</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="234"/>
+        <source>Phone</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="235"/>
+        <source>Total</source>
+        <translation>Total</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="236"/>
+        <source>Left</source>
+        <translation>Left</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="237"/>
+        <source>State</source>
+        <translation>State</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="260"/>
+        <source>Checkbox is online: advances and payments can be taken.</source>
+        <translation>Checkbox is online: advances and payments can be taken.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="265"/>
+        <source>Checkbox is not reachable: prepayment receipts cannot be issued offline. Take NO money for orders now; orders can still be created and found.</source>
+        <translation>Checkbox is not reachable: prepayment receipts cannot be issued offline. Take NO money for orders now; orders can still be created and found.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="272"/>
+        <source>open</source>
+        <translation>open</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="273"/>
+        <source>partly paid</source>
+        <translation>partly paid</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="274"/>
+        <source>paid</source>
+        <translation>paid</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="275"/>
+        <source>handed over</source>
+        <translation>handed over</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="276"/>
+        <source>cancelled</source>
+        <translation>cancelled</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="280"/>
+        <location filename="../pos/ui/orders.py" line="331"/>
+        <source>not confirmed</source>
+        <translation>not confirmed</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="308"/>
+        <source>Order {number} · {customer} · {phone} · {email}</source>
+        <translation>Order {number} · {customer} · {phone} · {email}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="316"/>
+        <source>Due: {date}</source>
+        <translation>Due: {date}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="324"/>
+        <source>After-payment</source>
+        <translation>After-payment</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="325"/>
+        <source>Refund</source>
+        <translation>Refund</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="333"/>
+        <source>{kind}: {sum} (cash {cash}, card {card}, QR {qr}) {code}</source>
+        <translation>{kind}: {sum} (cash {cash}, card {card}, QR {qr}) {code}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="343"/>
+        <source>Total {total}, paid {paid}, left to pay {left}</source>
+        <translation>Total {total}, paid {paid}, left to pay {left}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="362"/>
+        <source>Enter the customer&apos;s name or phone.</source>
+        <translation>Enter the customer&apos;s name or phone.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="384"/>
+        <source>Order {number} is created. Take an advance with F4.</source>
+        <translation>Order {number} is created. Take an advance with F4.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="400"/>
+        <source>Checkbox is not reachable, and prepayment receipts cannot be issued offline. Take NO money for this order now; try again when the register is online.</source>
+        <translation>Checkbox is not reachable, and prepayment receipts cannot be issued offline. Take NO money for this order now; try again when the register is online.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="404"/>
+        <source>No advances offline</source>
+        <translation>No advances offline</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="432"/>
+        <source>Sending to Checkbox…</source>
+        <translation>Sending to Checkbox…</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="448"/>
+        <source>Advance taken for order {number}: fiscal code {code}. Print it with F9.</source>
+        <translation>Advance taken for order {number}: fiscal code {code}. Print it with F9.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="450"/>
+        <source>Order {number} is paid and handed over: fiscal code {code}.</source>
+        <translation>Order {number} is paid and handed over: fiscal code {code}.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="466"/>
+        <source>Press F8 again to cancel order {number} and refund {amount}: cash {cash}, to the card {card}, QR {qr}.</source>
+        <translation>Press F8 again to cancel order {number} and refund {amount}: cash {cash}, to the card {card}, QR {qr}.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="481"/>
+        <source>Cancelling…</source>
+        <translation>Cancelling…</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="491"/>
+        <source>Order {number} is cancelled.</source>
+        <translation>Order {number} is cancelled.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="502"/>
+        <source>No payment link: {reason}</source>
+        <translation>No payment link: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="511"/>
+        <source>Payment link data for {amount} copied (cashItems, customer&apos;s contacts).</source>
+        <translation>Payment link data for {amount} copied (cashItems, customer&apos;s contacts).</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="536"/>
+        <source>The receipt cannot be fetched now: {error}</source>
+        <translation>The receipt cannot be fetched now: {error}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="542"/>
+        <source>Receipt</source>
+        <translation>Receipt</translation>
     </message>
 </context>
 <context>

@@ -790,380 +790,395 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../pos/ui/main_window.py" line="233"/>
+        <location filename="../pos/ui/main_window.py" line="236"/>
         <source>TRAINING MODE — receipts are not fiscal</source>
         <translation>НАВЧАЛЬНИЙ РЕЖИМ — чеки не фіскальні</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="234"/>
+        <location filename="../pos/ui/main_window.py" line="237"/>
         <source>POS — training</source>
         <translation>Каса — навчальний режим</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="234"/>
+        <location filename="../pos/ui/main_window.py" line="237"/>
         <source>POS</source>
         <translation>Каса</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="237"/>
+        <location filename="../pos/ui/main_window.py" line="240"/>
         <source>Help</source>
         <translation>Довідка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="238"/>
+        <location filename="../pos/ui/main_window.py" line="241"/>
         <source>Shift</source>
         <translation>Зміна</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="239"/>
+        <location filename="../pos/ui/main_window.py" line="242"/>
         <source>Quantity</source>
         <translation>Кількість</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="240"/>
+        <location filename="../pos/ui/main_window.py" line="243"/>
         <source>Discount</source>
         <translation>Знижка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="241"/>
+        <location filename="../pos/ui/main_window.py" line="244"/>
         <source>Remove</source>
         <translation>Вилучити</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="242"/>
+        <location filename="../pos/ui/main_window.py" line="245"/>
         <source>Park</source>
         <translation>Відкласти</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="243"/>
-        <location filename="../pos/ui/main_window.py" line="511"/>
+        <location filename="../pos/ui/main_window.py" line="246"/>
+        <location filename="../pos/ui/main_window.py" line="519"/>
         <source>Return</source>
         <translation>Повернення</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="244"/>
-        <location filename="../pos/ui/main_window.py" line="499"/>
+        <location filename="../pos/ui/main_window.py" line="247"/>
+        <location filename="../pos/ui/main_window.py" line="507"/>
         <source>Cash in/out</source>
         <translation>Внесення/винос</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="245"/>
-        <location filename="../pos/ui/main_window.py" line="257"/>
-        <location filename="../pos/ui/main_window.py" line="470"/>
+        <location filename="../pos/ui/main_window.py" line="248"/>
+        <location filename="../pos/ui/main_window.py" line="262"/>
+        <location filename="../pos/ui/main_window.py" line="478"/>
         <source>X-report</source>
         <translation>X-звіт</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="246"/>
+        <location filename="../pos/ui/main_window.py" line="249"/>
         <source>Z-report</source>
         <translation>Z-звіт</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="247"/>
+        <location filename="../pos/ui/main_window.py" line="250"/>
+        <source>Orders</source>
+        <translation>Замовлення</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="251"/>
         <source>PAY</source>
         <translation>ОПЛАТА</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="251"/>
+        <location filename="../pos/ui/main_window.py" line="255"/>
         <source>&amp;Register</source>
         <translation>&amp;Каса</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="252"/>
+        <location filename="../pos/ui/main_window.py" line="256"/>
         <source>Shift…</source>
         <translation>Зміна…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="253"/>
-        <location filename="../pos/ui/main_window.py" line="475"/>
+        <location filename="../pos/ui/main_window.py" line="257"/>
+        <location filename="../pos/ui/main_window.py" line="483"/>
         <source>Return…</source>
         <translation>Повернення…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="254"/>
+        <location filename="../pos/ui/main_window.py" line="258"/>
+        <source>Customer orders…</source>
+        <translation>Замовлення покупців…</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="259"/>
         <source>Cash in…</source>
         <translation>Службове внесення…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="255"/>
+        <location filename="../pos/ui/main_window.py" line="260"/>
         <source>Cash out…</source>
         <translation>Службова видача…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="256"/>
-        <location filename="../pos/ui/main_window.py" line="489"/>
+        <location filename="../pos/ui/main_window.py" line="261"/>
+        <location filename="../pos/ui/main_window.py" line="497"/>
         <source>Cash withdrawal by card…</source>
         <translation>Видача готівки з картки…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="258"/>
-        <location filename="../pos/ui/main_window.py" line="472"/>
+        <location filename="../pos/ui/main_window.py" line="263"/>
+        <location filename="../pos/ui/main_window.py" line="480"/>
         <source>Z-report (close the shift)</source>
         <translation>Z-звіт (закрити зміну)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="259"/>
+        <location filename="../pos/ui/main_window.py" line="264"/>
         <source>Reprint the last receipt</source>
         <translation>Надрукувати останній чек ще раз</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="260"/>
-        <location filename="../pos/ui/main_window.py" line="477"/>
+        <location filename="../pos/ui/main_window.py" line="265"/>
+        <location filename="../pos/ui/main_window.py" line="485"/>
         <source>Sign out</source>
         <translation>Вийти</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="261"/>
+        <location filename="../pos/ui/main_window.py" line="266"/>
         <source>Quit</source>
         <translation>Завершити роботу</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="262"/>
+        <location filename="../pos/ui/main_window.py" line="267"/>
         <source>&amp;Manager</source>
         <translation>&amp;Менеджер</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="263"/>
-        <location filename="../pos/ui/main_window.py" line="648"/>
+        <location filename="../pos/ui/main_window.py" line="268"/>
+        <location filename="../pos/ui/main_window.py" line="667"/>
         <source>Work offline</source>
         <translation>Працювати офлайн</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="264"/>
+        <location filename="../pos/ui/main_window.py" line="269"/>
         <source>Open the cash drawer…</source>
         <translation>Відкрити грошову скриньку…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="265"/>
+        <location filename="../pos/ui/main_window.py" line="270"/>
         <source>Settings…</source>
         <translation>Налаштування…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="266"/>
+        <location filename="../pos/ui/main_window.py" line="271"/>
         <source>Reports…</source>
         <translation>Звіти…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="267"/>
+        <location filename="../pos/ui/main_window.py" line="272"/>
         <source>Receipts of this shift…</source>
         <translation>Чеки цієї зміни…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="269"/>
+        <location filename="../pos/ui/main_window.py" line="274"/>
         <source>&amp;Training drill</source>
         <translation>&amp;Навчання: збої</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="270"/>
+        <location filename="../pos/ui/main_window.py" line="275"/>
         <source>Tax service down</source>
         <translation>Податкова недоступна</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="271"/>
+        <location filename="../pos/ui/main_window.py" line="276"/>
         <source>Tax service up</source>
         <translation>Податкова знову працює</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="272"/>
+        <location filename="../pos/ui/main_window.py" line="277"/>
         <source>Network cut</source>
         <translation>Обірвати мережу</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="273"/>
+        <location filename="../pos/ui/main_window.py" line="278"/>
         <source>Network restore</source>
         <translation>Відновити мережу</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="274"/>
+        <location filename="../pos/ui/main_window.py" line="279"/>
         <source>&amp;Language</source>
         <translation>&amp;Мова</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="275"/>
+        <location filename="../pos/ui/main_window.py" line="280"/>
         <source>&amp;Help</source>
         <translation>&amp;Довідка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="276"/>
-        <location filename="../pos/ui/main_window.py" line="455"/>
+        <location filename="../pos/ui/main_window.py" line="281"/>
+        <location filename="../pos/ui/main_window.py" line="463"/>
         <source>Keys</source>
         <translation>Клавіші</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="277"/>
+        <location filename="../pos/ui/main_window.py" line="282"/>
         <source>Export diagnostics…</source>
         <translation>Зберегти діагностику…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="278"/>
+        <location filename="../pos/ui/main_window.py" line="283"/>
         <source>About POS</source>
         <translation>Про програму POS</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="325"/>
+        <location filename="../pos/ui/main_window.py" line="330"/>
         <source>The shift is being closed: finish the Z-report (F10).</source>
         <translation>Зміна закривається: завершіть Z-звіт (F10).</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="437"/>
+        <location filename="../pos/ui/main_window.py" line="444"/>
         <source>F1 — this help</source>
         <translation>F1 — ця довідка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="438"/>
+        <location filename="../pos/ui/main_window.py" line="445"/>
         <source>F2 — open the shift / shift menu</source>
         <translation>F2 — відкрити зміну / меню зміни</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="439"/>
+        <location filename="../pos/ui/main_window.py" line="446"/>
         <source>F3 — search (scan or type a name, code or barcode)</source>
         <translation>F3 — пошук (скануйте або введіть назву, код чи штрихкод)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="440"/>
+        <location filename="../pos/ui/main_window.py" line="447"/>
         <source>F4 — quantity or weight of the selected line</source>
         <translation>F4 — кількість або вага вибраного рядка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="441"/>
+        <location filename="../pos/ui/main_window.py" line="448"/>
         <source>F5 — discount or extra charge (manager&apos;s PIN)</source>
         <translation>F5 — знижка або надбавка (PIN менеджера)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="442"/>
+        <location filename="../pos/ui/main_window.py" line="449"/>
         <source>F6 — park the receipt / resume a parked one</source>
         <translation>F6 — відкласти чек / повернутися до відкладеного</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="443"/>
+        <location filename="../pos/ui/main_window.py" line="450"/>
         <source>F7 — return</source>
         <translation>F7 — повернення</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="444"/>
+        <location filename="../pos/ui/main_window.py" line="451"/>
         <source>F8 — cash in / cash out</source>
         <translation>F8 — службове внесення / видача</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="445"/>
+        <location filename="../pos/ui/main_window.py" line="452"/>
         <source>F9 — X-report</source>
         <translation>F9 — X-звіт</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="446"/>
+        <location filename="../pos/ui/main_window.py" line="453"/>
         <source>F10 — Z-report (closes the shift)</source>
         <translation>F10 — Z-звіт (закриває зміну)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="447"/>
-        <source>F11 — receipts of this shift (list, receipt, reprint)</source>
-        <translation>F11 — чеки цієї зміни (список, чек, друк копії)</translation>
+        <location filename="../pos/ui/main_window.py" line="454"/>
+        <source>Shift+F9 — receipts of this shift (list, receipt, reprint)</source>
+        <translation>Shift+F9 — чеки цієї зміни (список, чек, друк копії)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="448"/>
+        <location filename="../pos/ui/main_window.py" line="455"/>
         <source>Shift+F11 — reports: receipts history, shifts, charts (manager&apos;s PIN)</source>
         <translation>Shift+F11 — звіти: історія чеків, зміни, графіки (PIN менеджера)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="449"/>
+        <location filename="../pos/ui/main_window.py" line="456"/>
+        <source>F11 — customer orders: from the cart, advances, hand-over</source>
+        <translation>F11 — замовлення покупців: з кошика, передоплати, видача</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="457"/>
         <source>F12 — pay</source>
         <translation>F12 — оплата</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="450"/>
+        <location filename="../pos/ui/main_window.py" line="458"/>
         <source>Enter — add the highlighted good / confirm</source>
         <translation>Enter — додати виділений товар / підтвердити</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="451"/>
+        <location filename="../pos/ui/main_window.py" line="459"/>
         <source>Esc — clear the search / cancel the receipt / close a dialog</source>
         <translation>Esc — очистити пошук / скасувати чек / закрити вікно</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="452"/>
+        <location filename="../pos/ui/main_window.py" line="460"/>
         <source>+ / − — one piece more / less;  Del — remove the line</source>
         <translation>+ / − — на одну штуку більше / менше;  Del — вилучити рядок</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="453"/>
+        <location filename="../pos/ui/main_window.py" line="461"/>
         <source>↑ ↓ — move in the results or in the cart</source>
         <translation>↑ ↓ — рух по результатах пошуку або по чеку</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="474"/>
+        <location filename="../pos/ui/main_window.py" line="482"/>
         <source>Cash in / cash out…</source>
         <translation>Службове внесення / видача…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="487"/>
+        <location filename="../pos/ui/main_window.py" line="495"/>
         <source>Cash in (service deposit)…</source>
         <translation>Службове внесення…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="488"/>
+        <location filename="../pos/ui/main_window.py" line="496"/>
         <source>Cash out (service withdrawal)…</source>
         <translation>Службова видача…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="493"/>
+        <location filename="../pos/ui/main_window.py" line="501"/>
         <source>{what} is not available in this version.</source>
         <translation>«{what}» недоступне в цій версії.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="519"/>
-        <location filename="../pos/ui/main_window.py" line="676"/>
+        <location filename="../pos/ui/main_window.py" line="538"/>
+        <location filename="../pos/ui/main_window.py" line="695"/>
         <source>No shift is open.</source>
         <translation>Зміну не відкрито.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="524"/>
-        <location filename="../pos/ui/main_window.py" line="662"/>
+        <location filename="../pos/ui/main_window.py" line="543"/>
+        <location filename="../pos/ui/main_window.py" line="681"/>
         <source>Reports</source>
         <translation>Звіти</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="568"/>
+        <location filename="../pos/ui/main_window.py" line="587"/>
         <source>No receipt has been made since the program started.</source>
         <translation>Від запуску програми ще не було жодного чека.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="576"/>
+        <location filename="../pos/ui/main_window.py" line="595"/>
         <source>Open the cash drawer</source>
         <translation>Відкрити грошову скриньку</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="583"/>
+        <location filename="../pos/ui/main_window.py" line="602"/>
         <source>The cash drawer opens through an ESC/POS receipt printer. Set one up in Settings → Printer.</source>
         <translation>Грошова скринька відкривається через чековий принтер ESC/POS. Налаштуйте його в Налаштування → Принтер.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="595"/>
+        <location filename="../pos/ui/main_window.py" line="614"/>
         <source>Zip (*.zip)</source>
         <translation>Архів zip (*.zip)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="597"/>
+        <location filename="../pos/ui/main_window.py" line="616"/>
         <source>Export diagnostics</source>
         <translation>Зберегти діагностику</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="618"/>
+        <location filename="../pos/ui/main_window.py" line="637"/>
         <source>Diagnostics saved to {path}. It holds no secrets and no customer data.</source>
         <translation>Діагностику збережено у {path}. У ній немає секретів і даних покупців.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="631"/>
+        <location filename="../pos/ui/main_window.py" line="650"/>
         <source>Finish or cancel the receipts in progress first.</source>
         <translation>Спершу завершіть або скасуйте незакриті чеки.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="648"/>
+        <location filename="../pos/ui/main_window.py" line="667"/>
         <source>End offline work</source>
         <translation>Завершити роботу офлайн</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="681"/>
-        <location filename="../pos/ui/main_window.py" line="687"/>
+        <location filename="../pos/ui/main_window.py" line="700"/>
+        <location filename="../pos/ui/main_window.py" line="706"/>
         <source>Settings</source>
         <translation>Налаштування</translation>
     </message>
@@ -1342,6 +1357,350 @@
         <location filename="../pos/ui/messages.py" line="215"/>
         <source>Information</source>
         <translation>Інформація</translation>
+    </message>
+</context>
+<context>
+    <name>OrderPaymentDialog</name>
+    <message>
+        <location filename="../pos/ui/orders_pay.py" line="33"/>
+        <source>Advance for order {number}</source>
+        <translation>Передоплата за замовлення {number}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders_pay.py" line="35"/>
+        <source>Rest of order {number}: the goods are handed over</source>
+        <translation>Доплата за замовлення {number}: товар видається</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders_pay.py" line="46"/>
+        <source>Total {total}, paid {paid}, left to pay {left}</source>
+        <translation>Сума {total}, сплачено {paid}, до сплати {left}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders_pay.py" line="59"/>
+        <source>Cash:</source>
+        <translation>Готівка:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders_pay.py" line="60"/>
+        <source>Card:</source>
+        <translation>Картка:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders_pay.py" line="61"/>
+        <source>QR code:</source>
+        <translation>QR-код:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders_pay.py" line="78"/>
+        <source>{share} % of the order is {amount}.</source>
+        <translation>{share} % замовлення — це {amount}.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders_pay.py" line="84"/>
+        <source>Change is given from cash only.</source>
+        <translation>Решта видається лише з готівки.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders_pay.py" line="86"/>
+        <source>Take the money</source>
+        <translation>Прийняти оплату</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders_pay.py" line="88"/>
+        <source>Cancel</source>
+        <translation>Скасувати</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders_pay.py" line="112"/>
+        <source>Together: {amount}</source>
+        <translation>Разом: {amount}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders_pay.py" line="125"/>
+        <source>“{text}” is not an amount. Type digits, for example 150.50.</source>
+        <translation>«{text}» — не сума. Введіть цифри, наприклад 150.50.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders_pay.py" line="132"/>
+        <source>The amount must be more than zero.</source>
+        <translation>Сума має бути більшою за нуль.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders_pay.py" line="137"/>
+        <source>Enter how much the customer pays.</source>
+        <translation>Введіть, скільки сплачує покупець.</translation>
+    </message>
+</context>
+<context>
+    <name>OrdersDialog</name>
+    <message>
+        <location filename="../pos/ui/orders.py" line="76"/>
+        <location filename="../pos/ui/orders.py" line="79"/>
+        <source>Customer orders</source>
+        <translation>Замовлення покупців</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="90"/>
+        <source>New order from the cart</source>
+        <translation>Нове замовлення з кошика</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="92"/>
+        <source>Customer&apos;s name</source>
+        <translation>Ім&apos;я покупця</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="103"/>
+        <source>Note (what, when, how)</source>
+        <translation>Примітка (що, коли, як)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="110"/>
+        <source>Create order</source>
+        <translation>Створити замовлення</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="113"/>
+        <source>Customer:</source>
+        <translation>Покупець:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="114"/>
+        <source>Phone:</source>
+        <translation>Телефон:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="115"/>
+        <source>E-mail:</source>
+        <translation>E-mail:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="116"/>
+        <source>Due:</source>
+        <translation>До дати:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="117"/>
+        <source>Note:</source>
+        <translation>Примітка:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="128"/>
+        <source>Find: order number, phone or name</source>
+        <translation>Пошук: номер замовлення, телефон або ім’я</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="155"/>
+        <location filename="../pos/ui/orders.py" line="323"/>
+        <source>Advance</source>
+        <translation>Передоплата</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="156"/>
+        <source>Rest and hand over</source>
+        <translation>Доплата і видача</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="157"/>
+        <source>Payment link</source>
+        <translation>Посилання на оплату</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="159"/>
+        <source>Cancel order</source>
+        <translation>Скасувати замовлення</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="161"/>
+        <source>Print</source>
+        <translation>Друк</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="162"/>
+        <source>Close</source>
+        <translation>Закрити</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="193"/>
+        <source>The cart is empty: ring up the goods first, then press F11.</source>
+        <translation>Кошик порожній: спершу додайте товари, потім натисніть F11.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="197"/>
+        <source>{count} lines, total {total}</source>
+        <translation>Рядків: {count}, сума {total}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="232"/>
+        <source>No.</source>
+        <translation>№</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="233"/>
+        <source>Customer</source>
+        <translation>Покупець</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="234"/>
+        <source>Phone</source>
+        <translation>Телефон</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="235"/>
+        <source>Total</source>
+        <translation>Сума</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="236"/>
+        <source>Left</source>
+        <translation>Залишок</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="237"/>
+        <source>State</source>
+        <translation>Стан</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="260"/>
+        <source>Checkbox is online: advances and payments can be taken.</source>
+        <translation>Checkbox на зв’язку: передоплати й оплати можна приймати.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="265"/>
+        <source>Checkbox is not reachable: prepayment receipts cannot be issued offline. Take NO money for orders now; orders can still be created and found.</source>
+        <translation>Checkbox недоступний: чеки передоплати не можна створити офлайн. НЕ приймайте зараз гроші за замовлення; створювати й шукати замовлення можна.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="272"/>
+        <source>open</source>
+        <translation>відкрите</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="273"/>
+        <source>partly paid</source>
+        <translation>частково сплачене</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="274"/>
+        <source>paid</source>
+        <translation>сплачене</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="275"/>
+        <source>handed over</source>
+        <translation>видане</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="276"/>
+        <source>cancelled</source>
+        <translation>скасоване</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="280"/>
+        <location filename="../pos/ui/orders.py" line="331"/>
+        <source>not confirmed</source>
+        <translation>не підтверджено</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="308"/>
+        <source>Order {number} · {customer} · {phone} · {email}</source>
+        <translation>Замовлення {number} · {customer} · {phone} · {email}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="316"/>
+        <source>Due: {date}</source>
+        <translation>До дати: {date}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="324"/>
+        <source>After-payment</source>
+        <translation>Доплата</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="325"/>
+        <source>Refund</source>
+        <translation>Повернення</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="333"/>
+        <source>{kind}: {sum} (cash {cash}, card {card}, QR {qr}) {code}</source>
+        <translation>{kind}: {sum} (готівка {cash}, картка {card}, QR {qr}) {code}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="343"/>
+        <source>Total {total}, paid {paid}, left to pay {left}</source>
+        <translation>Сума {total}, сплачено {paid}, до сплати {left}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="362"/>
+        <source>Enter the customer&apos;s name or phone.</source>
+        <translation>Введіть ім&apos;я або телефон покупця.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="384"/>
+        <source>Order {number} is created. Take an advance with F4.</source>
+        <translation>Замовлення {number} створено. Передоплата — F4.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="400"/>
+        <source>Checkbox is not reachable, and prepayment receipts cannot be issued offline. Take NO money for this order now; try again when the register is online.</source>
+        <translation>Checkbox недоступний, а чеки передоплати не можна створити офлайн. НЕ приймайте зараз гроші за це замовлення; спробуйте, коли каса буде на зв’язку.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="404"/>
+        <source>No advances offline</source>
+        <translation>Передоплата офлайн неможлива</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="432"/>
+        <source>Sending to Checkbox…</source>
+        <translation>Надсилання до Checkbox…</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="448"/>
+        <source>Advance taken for order {number}: fiscal code {code}. Print it with F9.</source>
+        <translation>Передоплату за замовлення {number} прийнято: фіскальний код {code}. Друк — F9.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="450"/>
+        <source>Order {number} is paid and handed over: fiscal code {code}.</source>
+        <translation>Замовлення {number} сплачено й видано: фіскальний код {code}.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="466"/>
+        <source>Press F8 again to cancel order {number} and refund {amount}: cash {cash}, to the card {card}, QR {qr}.</source>
+        <translation>Натисніть F8 ще раз, щоб скасувати замовлення {number} і повернути {amount}: готівкою {cash}, на картку {card}, QR {qr}.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="481"/>
+        <source>Cancelling…</source>
+        <translation>Скасування…</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="491"/>
+        <source>Order {number} is cancelled.</source>
+        <translation>Замовлення {number} скасовано.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="502"/>
+        <source>No payment link: {reason}</source>
+        <translation>Посилання на оплату неможливе: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="511"/>
+        <source>Payment link data for {amount} copied (cashItems, customer&apos;s contacts).</source>
+        <translation>Дані посилання на оплату {amount} скопійовано (cashItems, контакти покупця).</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="536"/>
+        <source>The receipt cannot be fetched now: {error}</source>
+        <translation>Чек зараз не вдається отримати: {error}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="542"/>
+        <source>Receipt</source>
+        <translation>Чек</translation>
     </message>
 </context>
 <context>

@@ -39,6 +39,7 @@ from typing_extensions import override
 from pos.app import RunningRegister
 from pos.config import AppConfig
 from pos.journal.records import Receipt, ShiftState
+from pos.register.cart import Cart
 from pos.register.status import RegisterStatus
 from pos.ui.asyncio_qt import async_slot
 from pos.ui.i18n import LANGUAGES, Translations
@@ -116,6 +117,7 @@ class MainWindow(QMainWindow):
             ("F8", self.cash_menu),
             ("F9", lambda: self.open_report(z=False)),
             ("F10", lambda: self.open_report(z=True)),
+            ("F11", self.open_orders),
             ("F12", self.selling.pay),
         ):
             button = KeyButton(key, parent=self.action_bar)
@@ -166,6 +168,7 @@ class MainWindow(QMainWindow):
         self.register_menu = bar.addMenu("")
         self.a_open_shift = self._action(self.register_menu, self.shift_menu, "openShift")
         self.a_return = self._action(self.register_menu, self.open_return, "return")
+        self.a_orders = self._action(self.register_menu, self.open_orders, "orders")
         self.a_cash_in = self._action(self.register_menu, lambda: self.open_cash("in"), "cashIn")
         self.a_cash_out = self._action(self.register_menu, lambda: self.open_cash("out"), "cashOut")
         self.a_withdrawal = self._action(
@@ -244,6 +247,7 @@ class MainWindow(QMainWindow):
             "F8": self.tr("Cash in/out"),
             "F9": self.tr("X-report"),
             "F10": self.tr("Z-report"),
+            "F11": self.tr("Orders"),
             "F12": self.tr("PAY"),
         }
         for key, text in captions.items():
@@ -251,6 +255,7 @@ class MainWindow(QMainWindow):
         self.register_menu.setTitle(self.tr("&Register"))
         self.a_open_shift.setText(self.tr("Shift…") + "\tF2")
         self.a_return.setText(self.tr("Return…") + "\tF7")
+        self.a_orders.setText(self.tr("Customer orders…") + "\tF11")
         self.a_cash_in.setText(self.tr("Cash in…") + "\tF8")
         self.a_cash_out.setText(self.tr("Cash out…"))
         self.a_withdrawal.setText(self.tr("Cash withdrawal by card…"))
@@ -264,7 +269,7 @@ class MainWindow(QMainWindow):
         self.a_drawer.setText(self.tr("Open the cash drawer…"))
         self.a_settings.setText(self.tr("Settings…"))
         self.a_reports.setText(self.tr("Reports…") + "\tShift+F11")
-        self.a_shift_receipts.setText(self.tr("Receipts of this shift…") + "\tF11")
+        self.a_shift_receipts.setText(self.tr("Receipts of this shift…") + "\tShift+F9")
         if self.drill_menu is not None:
             self.drill_menu.setTitle(self.tr("&Training drill"))
             self.a_tax_down.setText(self.tr("Tax service down"))
@@ -374,14 +379,15 @@ class MainWindow(QMainWindow):
         if key == Qt.Key.Key_F2 and page != "sign_in":
             self.shift_menu()
             return True
+        shifted = modifiers == Qt.KeyboardModifier.ShiftModifier
+        if key == Qt.Key.Key_F11 and shifted and page != "sign_in":  # the manager's reports
+            self.open_reports()
+            return True
+        if key == Qt.Key.Key_F9 and shifted and page != "sign_in":  # the cashier's own receipts
+            self.open_shift_receipts()
+            return True
         if key in (Qt.Key.Key_F9, Qt.Key.Key_F10) and page != "sign_in":
             self.open_report(z=key == Qt.Key.Key_F10)
-            return True
-        if key == Qt.Key.Key_F11 and page != "sign_in":  # Shift+F11: the manager's reports
-            if modifiers == Qt.KeyboardModifier.ShiftModifier:
-                self.open_reports()
-            else:
-                self.open_shift_receipts()
             return True
         if page != "selling":
             return False
@@ -393,6 +399,7 @@ class MainWindow(QMainWindow):
             Qt.Key.Key_F6: selling.park_or_resume,
             Qt.Key.Key_F7: self.open_return,
             Qt.Key.Key_F8: self.cash_menu,
+            Qt.Key.Key_F11: self.open_orders,
             Qt.Key.Key_F12: selling.pay,
         }
         if key in function_keys:
@@ -444,8 +451,9 @@ class MainWindow(QMainWindow):
             self.tr("F8 — cash in / cash out"),
             self.tr("F9 — X-report"),
             self.tr("F10 — Z-report (closes the shift)"),
-            self.tr("F11 — receipts of this shift (list, receipt, reprint)"),
+            self.tr("Shift+F9 — receipts of this shift (list, receipt, reprint)"),
             self.tr("Shift+F11 — reports: receipts history, shifts, charts (manager's PIN)"),
+            self.tr("F11 — customer orders: from the cart, advances, hand-over"),
             self.tr("F12 — pay"),
             self.tr("Enter — add the highlighted good / confirm"),
             self.tr("Esc — clear the search / cancel the receipt / close a dialog"),
@@ -512,6 +520,17 @@ class MainWindow(QMainWindow):
             return
         dialog = ReturnDialog(self.running, self)
         dialog.receipt_made.connect(self._receipt_made)
+        self._open(dialog)
+
+    def open_orders(self) -> None:
+        """F11: customer orders (a new one from the cart, advances, hand-over)."""
+        if self.page_name != "selling":
+            return
+        from pos.ui.orders import OrdersDialog
+
+        dialog = OrdersDialog(self.running, self.selling.cart, self)
+        dialog.order_created.connect(lambda _order: self.selling._replace_cart(Cart()))
+        dialog.order_changed.connect(lambda _order: self.refresh_status())
         self._open(dialog)
 
     def open_report(self, *, z: bool) -> None:
