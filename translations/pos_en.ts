@@ -2177,47 +2177,47 @@
 <context>
     <name>ReceiptPrinting</name>
     <message>
-        <location filename="../pos/ui/printer_output.py" line="94" />
+        <location filename="../pos/ui/printer_output.py" line="92" />
         <source>Printing…</source>
         <translation>Printing…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/printer_output.py" line="97" />
+        <location filename="../pos/ui/printer_output.py" line="95" />
         <source>Printer: {reason}. The receipt is saved; reprint it with Ctrl+P.</source>
         <translation>Printer: {reason}. The receipt is saved; reprint it with Ctrl+P.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/printer_output.py" line="100" />
+        <location filename="../pos/ui/printer_output.py" line="98" />
         <source>Printer: {reason}. {count} receipts are saved but not printed; reprint them with Ctrl+P.</source>
         <translation>Printer: {reason}. {count} receipts are saved but not printed; reprint them with Ctrl+P.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/printer_output.py" line="109" />
+        <location filename="../pos/ui/printer_output.py" line="107" />
         <source>not connected or switched off</source>
         <translation>not connected or switched off</translation>
     </message>
     <message>
-        <location filename="../pos/ui/printer_output.py" line="110" />
+        <location filename="../pos/ui/printer_output.py" line="108" />
         <source>does not answer (out of paper, cover open?)</source>
         <translation>does not answer (out of paper, cover open?)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/printer_output.py" line="111" />
+        <location filename="../pos/ui/printer_output.py" line="109" />
         <source>out of paper</source>
         <translation>out of paper</translation>
     </message>
     <message>
-        <location filename="../pos/ui/printer_output.py" line="112" />
+        <location filename="../pos/ui/printer_output.py" line="110" />
         <source>its address in the settings is wrong</source>
         <translation>its address in the settings is wrong</translation>
     </message>
     <message>
-        <location filename="../pos/ui/printer_output.py" line="113" />
+        <location filename="../pos/ui/printer_output.py" line="111" />
         <source>this printer model cannot print Ukrainian letters</source>
         <translation>this printer model cannot print Ukrainian letters</translation>
     </message>
     <message>
-        <location filename="../pos/ui/printer_output.py" line="117" />
+        <location filename="../pos/ui/printer_output.py" line="115" />
         <source>error ({detail})</source>
         <translation>error ({detail})</translation>
     </message>
