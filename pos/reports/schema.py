@@ -5,12 +5,23 @@ The DDL lives, frozen, in ``pos.journal.migrations``; these declare only the col
 read. A back office holding the same tables (plus a register column) can reuse every query built
 on them. Two things are SQLite-journal specific and live only here: the local document number is
 the receipt row's ``rowid`` (receipts are never deleted, so it is the order they were committed
-in), and instants are integer UTC microseconds.
+in), and instants are integer UTC microseconds (``BigInteger``: they do not fit a PostgreSQL
+``integer``, which the back office's copy of these tables is read with).
 """
 
 from __future__ import annotations
 
-from sqlalchemy import Column, ColumnElement, Integer, MetaData, Table, Text, func, literal
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    ColumnElement,
+    Integer,
+    MetaData,
+    Table,
+    Text,
+    func,
+    literal,
+)
 
 metadata = MetaData()
 
@@ -24,7 +35,7 @@ receipt = Table(
     Column("state", Text),
     Column("is_offline", Integer),
     Column("fiscal_code", Text),
-    Column("fiscal_date", Integer),
+    Column("fiscal_date", BigInteger),
     Column("total_sum", Integer),
     Column("discounts_sum", Integer),
     Column("extra_charge_sum", Integer),
@@ -32,7 +43,7 @@ receipt = Table(
     Column("total_payment", Integer),
     Column("rest", Integer),
     Column("related_receipt_id", Text),
-    Column("created_at", Integer),
+    Column("created_at", BigInteger),
 )
 
 receipt_line = Table(
@@ -79,14 +90,14 @@ shift = Table(
     Column("serial", Integer),
     Column("is_offline", Integer),
     Column("initial_balance", Integer),
-    Column("opened_at", Integer),
-    Column("closed_at", Integer),
+    Column("opened_at", BigInteger),
+    Column("closed_at", BigInteger),
     Column("open_fiscal_code", Text),
-    Column("open_fiscal_date", Integer),
+    Column("open_fiscal_date", BigInteger),
     Column("close_fiscal_code", Text),
-    Column("close_fiscal_date", Integer),
+    Column("close_fiscal_date", BigInteger),
     Column("z_report", Text),
-    Column("created_at", Integer),
+    Column("created_at", BigInteger),
 )
 
 catalogue_item = Table(
@@ -102,7 +113,7 @@ connectivity_transition = Table(
     "connectivity_transition",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("at", Integer),
+    Column("at", BigInteger),
     Column("from_state", Text),
     Column("to_state", Text),
     Column("cause", Text),

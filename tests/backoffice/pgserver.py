@@ -100,13 +100,17 @@ def running_postgres(directory: Path) -> Iterator[PostgresServer]:
         "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
     )
     log = directory / "server.log"
-    subprocess.run(
+    started = subprocess.run(
         _as_server_user(
             [str(bin_dir / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(log), "-w", "start"]
         ),
-        check=True,
+        check=False,
         capture_output=True,
+        text=True,
     )
+    if started.returncode != 0:
+        server_log = log.read_text() if log.exists() else ""
+        raise RuntimeError(f"pg_ctl start failed: {started.stdout}{started.stderr}{server_log}")
     try:
         yield PostgresServer(directory, port)
     finally:
