@@ -20,6 +20,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "pos.sandbox.commands",
     "pos.headless.commands",
     "pos.reports.commands",
+    "pos.backoffice.commands",
 )
 
 

@@ -14,6 +14,7 @@ import pwd
 import shutil
 import socket
 import subprocess
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -63,7 +64,20 @@ class PostgresServer:
 
 
 @contextmanager
-def running_postgres(directory: Path) -> Iterator[PostgresServer]:
+def running_postgres() -> Iterator[PostgresServer]:
+    """A server in a fresh directory of its own under the system's temporary directory (not
+    pytest's, whose root is private to the user running the tests and pruned by other runs)."""
+    directory = Path(tempfile.mkdtemp(prefix="pos-postgres-"))
+    directory.chmod(0o755)
+    try:
+        with _running(directory) as server:
+            yield server
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+@contextmanager
+def _running(directory: Path) -> Iterator[PostgresServer]:
     bin_dir = binaries()
     if bin_dir is None:
         raise RuntimeError("PostgreSQL binaries not found (apt-get install postgresql)")
@@ -73,10 +87,6 @@ def running_postgres(directory: Path) -> Iterator[PostgresServer]:
         user = pwd.getpwnam("postgres")
         os.chown(directory, user.pw_uid, user.pw_gid)
         os.chown(data, user.pw_uid, user.pw_gid)
-        for parent in directory.parents:  # the server user must reach its directory
-            if parent == Path("/"):
-                break
-            parent.chmod(parent.stat().st_mode | 0o011)
     subprocess.run(
         _as_server_user(
             [
