@@ -68,6 +68,8 @@ class AppConfig:
     sign_in_method: str = "pin"  # "pin" or "login" (login and password)
     shop_name: str = ""
     shop_address: str = ""
+    # The shop's back-office database (postgresql://…; may hold its password: kept as a secret).
+    backoffice_url: SecretStr | None = field(default=None, repr=False)
     thresholds: ThresholdSettings = field(default_factory=ThresholdSettings)
     manager_pin_hash: str = field(default="", repr=False)
     data: Path = field(default_factory=data_dir)
@@ -111,6 +113,8 @@ def load(directory: Path | None = None) -> AppConfig:
         config.data = Path(plain["data"])
     if secret.get("license_key"):
         config.license_key = SecretStr(str(secret["license_key"]))
+    if secret.get("backoffice_url"):
+        config.backoffice_url = SecretStr(str(secret["backoffice_url"]))
     config.manager_pin_hash = str(secret.get("manager_pin_hash", ""))
     return config
 
@@ -125,6 +129,7 @@ def save(config: AppConfig, directory: Path | None = None) -> None:
     secret = {
         "license_key": config.license_key.get_secret_value() if config.license_key else "",
         "manager_pin_hash": config.manager_pin_hash,
+        "backoffice_url": config.backoffice_url.get_secret_value() if config.backoffice_url else "",
     }
     _write(base / "secrets.json", secret, private=True)
 

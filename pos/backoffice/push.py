@@ -191,6 +191,22 @@ class PushWorker:
             engine.dispose()
 
 
+def push_journal(journal: Path, url: str, shop: str = "") -> dict[str, Any]:
+    """One full push, for the one-shot ``pos register …`` commands: never raises for an
+    unreachable database (the documents stay in the outbox for the next command)."""
+    engine = open_database(url, pool_size=1)
+    pusher = Pusher(journal, engine, shop or DEFAULT_SHOP)
+    try:
+        pushed = pusher.push_all()
+        return {"connected": True, "pushed": pushed, "pending": pusher.pending()}
+    except SQLAlchemyError as error:
+        name = type(getattr(error, "orig", None) or error).__name__
+        return {"connected": False, "pushed": 0, "pending": pusher.pending(), "error": name}
+    finally:
+        pusher.close()
+        engine.dispose()
+
+
 def wait_until_pushed(worker: PushWorker, timeout: float) -> bool:
     """For tests and ``pos register`` shutdown: wait until the outbox is empty."""
     deadline = time.monotonic() + timeout
