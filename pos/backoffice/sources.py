@@ -1,10 +1,13 @@
 """The shop database as report sources: one connection per register, on which the journal's
-table names (``receipt``, ``shift``, …) are temporary views of that register's rows.
+table names (``receipt``, ``shift``, …) are views of that register's rows.
 
-This is how the report queries of ``pos.reports`` run unchanged on PostgreSQL: PostgreSQL looks
-names up in the session's temporary schema first, so on such a connection ``receipt`` is the
-register's part of ``backoffice.receipt`` (with ``journal_rowid`` as ``rowid``, the document
-number) and ``setting`` gives its fiscal number. A source is chosen by shop first: no source of
+This is how the report queries of ``pos.reports`` run unchanged on PostgreSQL: each register
+has a schema of views (``backoffice_register_<id>``, made the first time it is read) and a
+source connection puts it first on its ``search_path``, so ``receipt`` there is the register's
+part of ``backoffice.receipt`` (with ``journal_rowid`` as ``rowid``, the document number) and
+``setting`` gives its fiscal number. The views are derived, not part of the Alembic schema: a
+revision that changes a copied table drops them (``DROP SCHEMA … CASCADE``), and they are
+made again on the next read. A source is chosen by shop first: no source of
 another shop's register is ever opened, whatever the query's filters say.
 """
 
@@ -61,14 +64,18 @@ def registers(
     return [ShopRegister(int(r[0]), r[1], r[2], r[3]) for r in connection.execute(statement)]
 
 
-def scope_to_register(connection: Connection, register_id: int) -> None:
-    """Make the journal's table names on this connection mean this register's rows."""
+def view_schema(register_id: int) -> str:
+    return f"{SCHEMA}_register_{int(register_id)}"
+
+
+def _create_views(connection: Connection, register_id: int) -> None:
     n = int(register_id)
+    where = f"WHERE register_id = {n}"
     views = {
-        "receipt": f"SELECT {_RECEIPT} FROM {SCHEMA}.receipt WHERE register_id = {n}",
-        "shift": f"SELECT {_SHIFT} FROM {SCHEMA}.shift WHERE register_id = {n}",
+        "receipt": f"SELECT {_RECEIPT} FROM {SCHEMA}.receipt {where}",
+        "shift": f"SELECT {_SHIFT} FROM {SCHEMA}.shift {where}",
         **{
-            table: f"SELECT {columns} FROM {SCHEMA}.{table} WHERE register_id = {n}"
+            table: f"SELECT {columns} FROM {SCHEMA}.{table} {where}"
             for table, columns in _CHILDREN.items()
         },
         "setting": (
@@ -86,8 +93,23 @@ def scope_to_register(connection: Connection, register_id: int) -> None:
             "NULL::text AS to_state, NULL::text AS cause WHERE false"
         ),
     }
-    for name, body in views.items():
-        connection.execute(text(f"CREATE OR REPLACE TEMPORARY VIEW {name} AS {body}"))
+    name = view_schema(n)
+    # Two report readers meeting a new register at once must not race on the same views.
+    connection.execute(text("SELECT pg_advisory_xact_lock(16, :n)"), {"n": n})
+    connection.execute(text(f"CREATE SCHEMA IF NOT EXISTS {name}"))
+    for view, body in views.items():
+        connection.execute(text(f"CREATE OR REPLACE VIEW {name}.{view} AS {body}"))
+
+
+def scope_to_register(connection: Connection, register_id: int) -> None:
+    """Make the journal's table names on this connection mean this register's rows: its views
+    (made once, in a schema of their own) first on the search path."""
+    made: set[int] = connection.info.setdefault("pos_register_views", set())
+    if register_id not in made:
+        with connection.begin():
+            _create_views(connection, register_id)
+        made.add(register_id)
+    connection.execute(text(f"SET search_path TO {view_schema(register_id)}"))
     connection.commit()
 
 

@@ -695,9 +695,14 @@ def receipts_report(
         end = None if query.limit is None else query.offset + query.limit
         keys = keys[query.offset : end]
         by_source = {id(r): c for c, r in chosen}
-        data = []
-        for key in keys:  # details per register, in page order
-            data += _rows(by_source[id(key.register)], [key])
+        grouped: dict[int, list[_Key]] = {}
+        for key in keys:  # details in one read per register, then back in page order
+            grouped.setdefault(id(key.register), []).append(key)
+        found: dict[tuple[int, str, str], dict[str, Any]] = {}
+        for source, its_keys in grouped.items():
+            for key, row in zip(its_keys, _rows(by_source[source], its_keys), strict=True):
+                found[(source, key.kind, key.id)] = row
+        data = [found[(id(k.register), k.kind, k.id)] for k in keys]
     if with_totals:
         parts = [_totals(c, query) for c, _ in chosen]
         totals = _sum_totals(parts)

@@ -23,6 +23,8 @@ from pos.reports.sources import open_read_only, register_of
 
 from .pgserver import PostgresServer
 
+del test_several_journals_merge_into_one_report  # noqa: F821 (journal files only: run there)
+
 
 @pytest.fixture(scope="module")
 def pushed_shop(journal_file: Path, postgres: PostgresServer) -> Iterator[Engine]:
