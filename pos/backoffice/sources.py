@@ -127,7 +127,8 @@ def shop_sources(
             connection = engine.connect()
             opened.append(connection)
             scope_to_register(connection, item.id)
-            sources.append((connection, Register(item.fiscal_number, item.cash_register_id)))
+            register_ = Register(item.fiscal_number, item.cash_register_id, item.shop)
+            sources.append((connection, register_))
         yield sources
     finally:
         for connection in opened:

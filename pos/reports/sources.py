@@ -27,6 +27,7 @@ class Register:
 
     fiscal_number: str
     register_id: str
+    shop: str = ""  # the shop it belongs to in a back-office database ("" for a journal file)
 
 
 def register_of(connection: Connection) -> Register:

@@ -180,3 +180,21 @@ def test_bad_queries_get_400_naming_the_field(
         assert answer.status_code == 400, body
         assert named in answer.json()["error"]
     assert client.post(url, content=b"[1, 2", headers=headers).status_code == 400
+
+
+def test_pos_report_reads_the_shop_database_by_shop(
+    shop_database: Engine, shop_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    argv = ["report", "receipts", "--database", shop_url, "--from", "2026-02-01",
+            "--to", "2026-02-02", "--json"]  # fmt: skip
+    assert main([*argv, "--shop", "Крамниця 2"]) == 0
+    second = json.loads(capsys.readouterr().out)
+    assert {row["rn"] for row in second["data"]} == {"4000000003"}
+    assert {row["shop"] for row in second["data"]} == {"Крамниця 2"}
+    assert main(argv) == 0
+    everything = json.loads(capsys.readouterr().out)
+    assert {row["rn"] for row in everything["data"]} == {"4000000001", "4000000002", "4000000003"}
+    assert main([*argv[:2], "--database", "mysql://x@y/z", *argv[4:]]) == 2
+    assert "postgresql" in capsys.readouterr().err

@@ -184,6 +184,8 @@ async def test_three_registers_one_losing_the_database_one_killed_mid_push(
             journals = receipts_report(local, query)
             copied = receipts_report(shop, query)
             assert copied.total == journals.total > 0
+            assert {row.pop("shop") for row in copied.data} == {"shop"}  # rows say their shop
+            assert {row.pop("shop") for row in journals.data} == {""}
             assert copied.data == journals.data
             assert copied.totals == journals.totals
             # Per register: the shop database's totals equal the register's Z-report.
