@@ -315,372 +315,387 @@
 <context>
     <name>HistoryWindow</name>
     <message>
-        <location filename="../pos/ui/history_window.py" line="224"/>
+        <location filename="../pos/ui/history_window.py" line="236"/>
         <source>Receipts of this shift</source>
         <translation>Receipts of this shift</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="224"/>
+        <location filename="../pos/ui/history_window.py" line="236"/>
         <source>Reports</source>
         <translation>Reports</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="226"/>
+        <location filename="../pos/ui/history_window.py" line="238"/>
+        <source>Sou&amp;rce:</source>
+        <translation>Sou&amp;rce:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="239"/>
         <source>&amp;Period:</source>
         <translation>&amp;Period:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="227"/>
+        <location filename="../pos/ui/history_window.py" line="240"/>
         <source>From:</source>
         <translation>From:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="228"/>
+        <location filename="../pos/ui/history_window.py" line="241"/>
         <source>To:</source>
         <translation>To:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="229"/>
+        <location filename="../pos/ui/history_window.py" line="242"/>
         <source>&amp;Type:</source>
         <translation>&amp;Type:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="230"/>
+        <location filename="../pos/ui/history_window.py" line="243"/>
         <source>Pa&amp;yment:</source>
         <translation>Pa&amp;yment:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="231"/>
+        <location filename="../pos/ui/history_window.py" line="244"/>
         <source>S&amp;hift:</source>
         <translation>S&amp;hift:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="232"/>
+        <location filename="../pos/ui/history_window.py" line="245"/>
         <source>&amp;Search:</source>
         <translation>&amp;Search:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="237"/>
+        <location filename="../pos/ui/history_window.py" line="250"/>
         <source>Today</source>
         <translation>Today</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="238"/>
+        <location filename="../pos/ui/history_window.py" line="251"/>
         <source>Yesterday</source>
         <translation>Yesterday</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="239"/>
+        <location filename="../pos/ui/history_window.py" line="252"/>
         <source>This week</source>
         <translation>This week</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="240"/>
+        <location filename="../pos/ui/history_window.py" line="253"/>
         <source>This month</source>
         <translation>This month</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="241"/>
+        <location filename="../pos/ui/history_window.py" line="254"/>
         <source>Custom</source>
         <translation>Custom</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="247"/>
+        <location filename="../pos/ui/history_window.py" line="259"/>
+        <source>This register</source>
+        <translation>This register</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="259"/>
+        <source>The whole shop</source>
+        <translation>The whole shop</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="264"/>
         <source>All documents</source>
         <translation>All documents</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="248"/>
-        <location filename="../pos/ui/history_window.py" line="299"/>
-        <location filename="../pos/ui/history_window.py" line="313"/>
+        <location filename="../pos/ui/history_window.py" line="265"/>
+        <location filename="../pos/ui/history_window.py" line="316"/>
+        <location filename="../pos/ui/history_window.py" line="330"/>
         <source>Sales</source>
         <translation>Sales</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="249"/>
-        <location filename="../pos/ui/history_window.py" line="300"/>
-        <location filename="../pos/ui/history_window.py" line="314"/>
+        <location filename="../pos/ui/history_window.py" line="266"/>
+        <location filename="../pos/ui/history_window.py" line="317"/>
+        <location filename="../pos/ui/history_window.py" line="331"/>
         <source>Returns</source>
         <translation>Returns</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="250"/>
+        <location filename="../pos/ui/history_window.py" line="267"/>
         <source>Service cash in</source>
         <translation>Service cash in</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="251"/>
+        <location filename="../pos/ui/history_window.py" line="268"/>
         <source>Service cash out</source>
         <translation>Service cash out</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="252"/>
+        <location filename="../pos/ui/history_window.py" line="269"/>
         <source>Cash withdrawals</source>
         <translation>Cash withdrawals</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="253"/>
+        <location filename="../pos/ui/history_window.py" line="270"/>
         <source>Shift open/close</source>
         <translation>Shift open/close</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="258"/>
+        <location filename="../pos/ui/history_window.py" line="275"/>
         <source>Any payment</source>
         <translation>Any payment</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="258"/>
-        <location filename="../pos/ui/history_window.py" line="270"/>
-        <location filename="../pos/ui/history_window.py" line="547"/>
+        <location filename="../pos/ui/history_window.py" line="275"/>
+        <location filename="../pos/ui/history_window.py" line="287"/>
+        <location filename="../pos/ui/history_window.py" line="569"/>
         <source>Cash</source>
         <translation>Cash</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="258"/>
-        <location filename="../pos/ui/history_window.py" line="271"/>
-        <location filename="../pos/ui/history_window.py" line="547"/>
+        <location filename="../pos/ui/history_window.py" line="275"/>
+        <location filename="../pos/ui/history_window.py" line="288"/>
+        <location filename="../pos/ui/history_window.py" line="569"/>
         <source>Card</source>
         <translation>Card</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="260"/>
+        <location filename="../pos/ui/history_window.py" line="277"/>
         <source>fiscal code or document number (Ctrl+F)</source>
         <translation>fiscal code or document number (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="261"/>
+        <location filename="../pos/ui/history_window.py" line="278"/>
         <source>all</source>
         <translation>all</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="263"/>
+        <location filename="../pos/ui/history_window.py" line="280"/>
         <source>Date</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="264"/>
-        <location filename="../pos/ui/history_window.py" line="295"/>
+        <location filename="../pos/ui/history_window.py" line="281"/>
+        <location filename="../pos/ui/history_window.py" line="312"/>
         <source>Shift</source>
         <translation>Shift</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="265"/>
+        <location filename="../pos/ui/history_window.py" line="282"/>
         <source>No. in shift</source>
         <translation>No. in shift</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="266"/>
+        <location filename="../pos/ui/history_window.py" line="283"/>
         <source>Doc. no.</source>
         <translation>Doc. no.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="267"/>
+        <location filename="../pos/ui/history_window.py" line="284"/>
         <source>Document</source>
         <translation>Document</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="268"/>
+        <location filename="../pos/ui/history_window.py" line="285"/>
         <source>Operation</source>
         <translation>Operation</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="269"/>
+        <location filename="../pos/ui/history_window.py" line="286"/>
         <source>Total</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="272"/>
+        <location filename="../pos/ui/history_window.py" line="289"/>
         <source>Fiscal code</source>
         <translation>Fiscal code</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="273"/>
+        <location filename="../pos/ui/history_window.py" line="290"/>
         <source>Upload</source>
         <translation>Upload</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="276"/>
+        <location filename="../pos/ui/history_window.py" line="293"/>
         <source>sale</source>
         <translation>sale</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="277"/>
+        <location filename="../pos/ui/history_window.py" line="294"/>
         <source>return</source>
         <translation>return</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="281"/>
+        <location filename="../pos/ui/history_window.py" line="298"/>
         <source>online</source>
         <translation>online</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="282"/>
+        <location filename="../pos/ui/history_window.py" line="299"/>
         <source>offline, not sent</source>
         <translation>offline, not sent</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="283"/>
+        <location filename="../pos/ui/history_window.py" line="300"/>
         <source>offline, sent</source>
         <translation>offline, sent</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="285"/>
-        <location filename="../pos/ui/history_window.py" line="577"/>
+        <location filename="../pos/ui/history_window.py" line="302"/>
+        <location filename="../pos/ui/history_window.py" line="599"/>
         <source>Receipts</source>
         <translation>Receipts</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="286"/>
+        <location filename="../pos/ui/history_window.py" line="303"/>
         <source>Shifts</source>
         <translation>Shifts</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="287"/>
+        <location filename="../pos/ui/history_window.py" line="304"/>
         <source>Charts</source>
         <translation>Charts</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="288"/>
+        <location filename="../pos/ui/history_window.py" line="305"/>
         <source>Open receipt</source>
         <translation>Open receipt</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="289"/>
+        <location filename="../pos/ui/history_window.py" line="306"/>
         <source>CSV</source>
         <translation>CSV</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="290"/>
+        <location filename="../pos/ui/history_window.py" line="307"/>
         <source>XLSX</source>
         <translation>XLSX</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="291"/>
+        <location filename="../pos/ui/history_window.py" line="308"/>
         <source>PDF</source>
         <translation>PDF</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="292"/>
+        <location filename="../pos/ui/history_window.py" line="309"/>
         <source>Close</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="296"/>
+        <location filename="../pos/ui/history_window.py" line="313"/>
         <source>Opened</source>
         <translation>Opened</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="297"/>
+        <location filename="../pos/ui/history_window.py" line="314"/>
         <source>Closed</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="298"/>
+        <location filename="../pos/ui/history_window.py" line="315"/>
         <source>Report</source>
         <translation>Report</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="301"/>
+        <location filename="../pos/ui/history_window.py" line="318"/>
         <source>Expected cash</source>
         <translation>Expected cash</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="302"/>
+        <location filename="../pos/ui/history_window.py" line="319"/>
         <source>Counted</source>
         <translation>Counted</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="303"/>
+        <location filename="../pos/ui/history_window.py" line="320"/>
         <source>Difference</source>
         <translation>Difference</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="308"/>
+        <location filename="../pos/ui/history_window.py" line="325"/>
         <source>Sales by day</source>
         <translation>Sales by day</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="309"/>
+        <location filename="../pos/ui/history_window.py" line="326"/>
         <source>Sales by hour</source>
         <translation>Sales by hour</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="310"/>
+        <location filename="../pos/ui/history_window.py" line="327"/>
         <source>Payment mix</source>
         <translation>Payment mix</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="311"/>
+        <location filename="../pos/ui/history_window.py" line="328"/>
         <source>Top goods</source>
         <translation>Top goods</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="368"/>
+        <location filename="../pos/ui/history_window.py" line="389"/>
         <source>Counting…</source>
         <translation>Counting…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="390"/>
+        <location filename="../pos/ui/history_window.py" line="412"/>
         <source>No documents in this period.</source>
         <translation>No documents in this period.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="401"/>
+        <location filename="../pos/ui/history_window.py" line="423"/>
         <source>{count} documents · sales {sales} · returns {returns} · cash {cash} · card {card}</source>
         <translation>{count} documents · sales {sales} · returns {returns} · cash {cash} · card {card}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="412"/>
+        <location filename="../pos/ui/history_window.py" line="434"/>
         <source>The journal could not be read: {error}</source>
         <translation>The journal could not be read: {error}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="446"/>
+        <location filename="../pos/ui/history_window.py" line="468"/>
         <source>Lines</source>
         <translation>Lines</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="446"/>
+        <location filename="../pos/ui/history_window.py" line="468"/>
         <source>Payments</source>
         <translation>Payments</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="450"/>
+        <location filename="../pos/ui/history_window.py" line="472"/>
         <source>Change: {sum}</source>
         <translation>Change: {sum}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="452"/>
+        <location filename="../pos/ui/history_window.py" line="474"/>
         <source>Enter or F2: the receipt with its QR, to reprint or save as PDF</source>
         <translation>Enter or F2: the receipt with its QR, to reprint or save as PDF</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="467"/>
+        <location filename="../pos/ui/history_window.py" line="489"/>
         <source>Receipts open from the register&apos;s window.</source>
         <translation>Receipts open from the register&apos;s window.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="516"/>
+        <location filename="../pos/ui/history_window.py" line="538"/>
         <source>Z-report</source>
         <translation>Z-report</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="516"/>
+        <location filename="../pos/ui/history_window.py" line="538"/>
         <source>X-report</source>
         <translation>X-report</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="517"/>
+        <location filename="../pos/ui/history_window.py" line="539"/>
         <source>{report} · shift {serial}</source>
         <translation>{report} · shift {serial}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="553"/>
+        <location filename="../pos/ui/history_window.py" line="575"/>
         <source>Export</source>
         <translation>Export</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="584"/>
+        <location filename="../pos/ui/history_window.py" line="606"/>
         <source>Saved {count} rows to {path}</source>
         <translation>Saved {count} rows to {path}</translation>
     </message>
@@ -772,20 +787,20 @@
     </message>
     <message>
         <location filename="../pos/ui/main_window.py" line="227"/>
-        <location filename="../pos/ui/main_window.py" line="488"/>
+        <location filename="../pos/ui/main_window.py" line="490"/>
         <source>Return</source>
         <translation>Return</translation>
     </message>
     <message>
         <location filename="../pos/ui/main_window.py" line="228"/>
-        <location filename="../pos/ui/main_window.py" line="476"/>
+        <location filename="../pos/ui/main_window.py" line="478"/>
         <source>Cash in/out</source>
         <translation>Cash in/out</translation>
     </message>
     <message>
         <location filename="../pos/ui/main_window.py" line="229"/>
         <location filename="../pos/ui/main_window.py" line="241"/>
-        <location filename="../pos/ui/main_window.py" line="447"/>
+        <location filename="../pos/ui/main_window.py" line="449"/>
         <source>X-report</source>
         <translation>X-report</translation>
     </message>
@@ -811,7 +826,7 @@
     </message>
     <message>
         <location filename="../pos/ui/main_window.py" line="237"/>
-        <location filename="../pos/ui/main_window.py" line="452"/>
+        <location filename="../pos/ui/main_window.py" line="454"/>
         <source>Return…</source>
         <translation>Return…</translation>
     </message>
@@ -827,19 +842,19 @@
     </message>
     <message>
         <location filename="../pos/ui/main_window.py" line="240"/>
-        <location filename="../pos/ui/main_window.py" line="466"/>
+        <location filename="../pos/ui/main_window.py" line="468"/>
         <source>Cash withdrawal by card…</source>
         <translation>Cash withdrawal by card…</translation>
     </message>
     <message>
         <location filename="../pos/ui/main_window.py" line="242"/>
-        <location filename="../pos/ui/main_window.py" line="449"/>
+        <location filename="../pos/ui/main_window.py" line="451"/>
         <source>Z-report (close the shift)</source>
         <translation>Z-report (close the shift)</translation>
     </message>
     <message>
         <location filename="../pos/ui/main_window.py" line="243"/>
-        <location filename="../pos/ui/main_window.py" line="454"/>
+        <location filename="../pos/ui/main_window.py" line="456"/>
         <source>Sign out</source>
         <translation>Sign out</translation>
     </message>
@@ -855,7 +870,7 @@
     </message>
     <message>
         <location filename="../pos/ui/main_window.py" line="246"/>
-        <location filename="../pos/ui/main_window.py" line="550"/>
+        <location filename="../pos/ui/main_window.py" line="552"/>
         <source>Work offline</source>
         <translation>Work offline</translation>
     </message>
@@ -911,135 +926,135 @@
     </message>
     <message>
         <location filename="../pos/ui/main_window.py" line="258"/>
-        <location filename="../pos/ui/main_window.py" line="432"/>
+        <location filename="../pos/ui/main_window.py" line="434"/>
         <source>Keys</source>
         <translation>Keys</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="304"/>
+        <location filename="../pos/ui/main_window.py" line="306"/>
         <source>The shift is being closed: finish the Z-report (F10).</source>
         <translation>The shift is being closed: finish the Z-report (F10).</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="416"/>
+        <location filename="../pos/ui/main_window.py" line="418"/>
         <source>F1 — this help</source>
         <translation>F1 — this help</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="417"/>
+        <location filename="../pos/ui/main_window.py" line="419"/>
         <source>F2 — open the shift / shift menu</source>
         <translation>F2 — open the shift / shift menu</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="418"/>
+        <location filename="../pos/ui/main_window.py" line="420"/>
         <source>F3 — search (scan or type a name, code or barcode)</source>
         <translation>F3 — search (scan or type a name, code or barcode)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="419"/>
+        <location filename="../pos/ui/main_window.py" line="421"/>
         <source>F4 — quantity or weight of the selected line</source>
         <translation>F4 — quantity or weight of the selected line</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="420"/>
+        <location filename="../pos/ui/main_window.py" line="422"/>
         <source>F5 — discount or extra charge (manager&apos;s PIN)</source>
         <translation>F5 — discount or extra charge (manager&apos;s PIN)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="421"/>
+        <location filename="../pos/ui/main_window.py" line="423"/>
         <source>F6 — park the receipt / resume a parked one</source>
         <translation>F6 — park the receipt / resume a parked one</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="422"/>
+        <location filename="../pos/ui/main_window.py" line="424"/>
         <source>F7 — return</source>
         <translation>F7 — return</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="423"/>
+        <location filename="../pos/ui/main_window.py" line="425"/>
         <source>F8 — cash in / cash out</source>
         <translation>F8 — cash in / cash out</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="424"/>
+        <location filename="../pos/ui/main_window.py" line="426"/>
         <source>F9 — X-report</source>
         <translation>F9 — X-report</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="425"/>
+        <location filename="../pos/ui/main_window.py" line="427"/>
         <source>F10 — Z-report (closes the shift)</source>
         <translation>F10 — Z-report (closes the shift)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="426"/>
+        <location filename="../pos/ui/main_window.py" line="428"/>
         <source>F12 — pay</source>
         <translation>F12 — pay</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="427"/>
+        <location filename="../pos/ui/main_window.py" line="429"/>
         <source>Enter — add the highlighted good / confirm</source>
         <translation>Enter — add the highlighted good / confirm</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="428"/>
+        <location filename="../pos/ui/main_window.py" line="430"/>
         <source>Esc — clear the search / cancel the receipt / close a dialog</source>
         <translation>Esc — clear the search / cancel the receipt / close a dialog</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="429"/>
+        <location filename="../pos/ui/main_window.py" line="431"/>
         <source>+ / − — one piece more / less;  Del — remove the line</source>
         <translation>+ / − — one piece more / less;  Del — remove the line</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="430"/>
+        <location filename="../pos/ui/main_window.py" line="432"/>
         <source>↑ ↓ — move in the results or in the cart</source>
         <translation>↑ ↓ — move in the results or in the cart</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="451"/>
+        <location filename="../pos/ui/main_window.py" line="453"/>
         <source>Cash in / cash out…</source>
         <translation>Cash in / cash out…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="464"/>
+        <location filename="../pos/ui/main_window.py" line="466"/>
         <source>Cash in (service deposit)…</source>
         <translation>Cash in (service deposit)…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="465"/>
+        <location filename="../pos/ui/main_window.py" line="467"/>
         <source>Cash out (service withdrawal)…</source>
         <translation>Cash out (service withdrawal)…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="470"/>
+        <location filename="../pos/ui/main_window.py" line="472"/>
         <source>{what} is not available in this version.</source>
         <translation>{what} is not available in this version.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="496"/>
-        <location filename="../pos/ui/main_window.py" line="578"/>
+        <location filename="../pos/ui/main_window.py" line="498"/>
+        <location filename="../pos/ui/main_window.py" line="580"/>
         <source>No shift is open.</source>
         <translation>No shift is open.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="501"/>
-        <location filename="../pos/ui/main_window.py" line="564"/>
+        <location filename="../pos/ui/main_window.py" line="503"/>
+        <location filename="../pos/ui/main_window.py" line="566"/>
         <source>Reports</source>
         <translation>Reports</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="533"/>
+        <location filename="../pos/ui/main_window.py" line="535"/>
         <source>Finish or cancel the receipts in progress first.</source>
         <translation>Finish or cancel the receipts in progress first.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="550"/>
+        <location filename="../pos/ui/main_window.py" line="552"/>
         <source>End offline work</source>
         <translation>End offline work</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="583"/>
-        <location filename="../pos/ui/main_window.py" line="589"/>
+        <location filename="../pos/ui/main_window.py" line="585"/>
+        <location filename="../pos/ui/main_window.py" line="591"/>
         <source>Settings</source>
         <translation>Settings</translation>
     </message>
@@ -2362,137 +2377,152 @@
 <context>
     <name>StatusBar</name>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="26"/>
+        <location filename="../pos/ui/status_bar.py" line="28"/>
         <source>Online</source>
         <translation>Online</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="28"/>
+        <location filename="../pos/ui/status_bar.py" line="30"/>
         <source>Tax service offline</source>
         <translation>Tax service offline</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="31"/>
+        <location filename="../pos/ui/status_bar.py" line="33"/>
         <source>Offline (by the manager)</source>
         <translation>Offline (by the manager)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="33"/>
+        <location filename="../pos/ui/status_bar.py" line="35"/>
         <source>Offline</source>
         <translation>Offline</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="36"/>
+        <location filename="../pos/ui/status_bar.py" line="38"/>
         <source>Uploading offline receipts…</source>
         <translation>Uploading offline receipts…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="37"/>
+        <location filename="../pos/ui/status_bar.py" line="39"/>
         <source>Going online…</source>
         <translation>Going online…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="42"/>
+        <location filename="../pos/ui/status_bar.py" line="44"/>
         <source>Receipts are fiscalised online through Checkbox.</source>
         <translation>Receipts are fiscalised online through Checkbox.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="45"/>
+        <location filename="../pos/ui/status_bar.py" line="47"/>
         <source>Checkbox is reachable but the tax service is not: Checkbox issues receipts with its offline codes. Selling goes on.</source>
         <translation>Checkbox is reachable but the tax service is not: Checkbox issues receipts with its offline codes. Selling goes on.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="50"/>
+        <location filename="../pos/ui/status_bar.py" line="52"/>
         <source>Checkbox cannot be reached: receipts are fiscalised here with offline codes and uploaded later. Selling goes on.</source>
         <translation>Checkbox cannot be reached: receipts are fiscalised here with offline codes and uploaded later. Selling goes on.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="55"/>
+        <location filename="../pos/ui/status_bar.py" line="57"/>
         <source>Offline receipts are being sent, in order.</source>
         <translation>Offline receipts are being sent, in order.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="58"/>
+        <location filename="../pos/ui/status_bar.py" line="60"/>
         <source>All sent; waiting for the register to be online.</source>
         <translation>All sent; waiting for the register to be online.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="71"/>
+        <location filename="../pos/ui/status_bar.py" line="73"/>
         <source>The 36 h offline limit is reached: selling offline is stopped. Restore the connection so the receipts can be uploaded.</source>
         <translation>The 36 h offline limit is reached: selling offline is stopped. Restore the connection so the receipts can be uploaded.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="76"/>
+        <location filename="../pos/ui/status_bar.py" line="78"/>
         <source>Offline for a long time: {left} left of the 36 h limit. Restore the connection.</source>
         <translation>Offline for a long time: {left} left of the 36 h limit. Restore the connection.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="82"/>
+        <location filename="../pos/ui/status_bar.py" line="84"/>
         <source>The 168 h monthly offline limit is reached: selling offline is stopped.</source>
         <translation>The 168 h monthly offline limit is reached: selling offline is stopped.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="86"/>
+        <location filename="../pos/ui/status_bar.py" line="88"/>
         <source>Offline time this month: {left} left of 168 h.</source>
         <translation>Offline time this month: {left} left of 168 h.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="91"/>
+        <location filename="../pos/ui/status_bar.py" line="93"/>
         <source>The shift is 24 h old: make the Z-report (F10) now.</source>
         <translation>The shift is 24 h old: make the Z-report (F10) now.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="94"/>
+        <location filename="../pos/ui/status_bar.py" line="96"/>
         <source>The shift reaches 24 h in {left}: make the Z-report (F10) soon.</source>
         <translation>The shift reaches 24 h in {left}: make the Z-report (F10) soon.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="98"/>
+        <location filename="../pos/ui/status_bar.py" line="100"/>
         <source>Offline codes are used up ({count} left): the register cannot work offline. Restore the connection.</source>
         <translation>Offline codes are used up ({count} left): the register cannot work offline. Restore the connection.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="103"/>
+        <location filename="../pos/ui/status_bar.py" line="105"/>
         <source>Only {count} offline codes left: restore the connection to get more.</source>
         <translation>Only {count} offline codes left: restore the connection to get more.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="120"/>
+        <location filename="../pos/ui/status_bar.py" line="122"/>
         <source>Recovering {count} unfinished operation(s) from the last run…</source>
         <translation>Recovering {count} unfinished operation(s) from the last run…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="129"/>
+        <location filename="../pos/ui/status_bar.py" line="131"/>
         <source>{count} offline transaction(s) were refused by the server: call the manager.</source>
         <translation>{count} offline transaction(s) were refused by the server: call the manager.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="221"/>
+        <location filename="../pos/ui/status_bar.py" line="226"/>
+        <source>Back office: up to date</source>
+        <translation>Back office: up to date</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/status_bar.py" line="228"/>
+        <source>Back office: sending {count}</source>
+        <translation>Back office: sending {count}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/status_bar.py" line="230"/>
+        <source>Back office: unreachable, {count} waiting</source>
+        <translation>Back office: unreachable, {count} waiting</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/status_bar.py" line="247"/>
         <source>Offline left: {left}</source>
         <translation>Offline left: {left}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="226"/>
+        <location filename="../pos/ui/status_bar.py" line="252"/>
         <source>This month: {left} of 168 h left</source>
         <translation>This month: {left} of 168 h left</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="231"/>
+        <location filename="../pos/ui/status_bar.py" line="257"/>
         <source>Codes: {count}</source>
         <translation>Codes: {count}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="236"/>
+        <location filename="../pos/ui/status_bar.py" line="262"/>
         <source>Queue: {count}</source>
         <translation>Queue: {count}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="239"/>
+        <location filename="../pos/ui/status_bar.py" line="265"/>
         <source>Shift: closed</source>
         <translation>Shift: closed</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="242"/>
+        <location filename="../pos/ui/status_bar.py" line="268"/>
         <source>Shift: {left} left</source>
         <translation>Shift: {left} left</translation>
     </message>

@@ -315,372 +315,387 @@
 <context>
     <name>HistoryWindow</name>
     <message>
-        <location filename="../pos/ui/history_window.py" line="224"/>
+        <location filename="../pos/ui/history_window.py" line="236"/>
         <source>Receipts of this shift</source>
         <translation>Чеки цієї зміни</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="224"/>
+        <location filename="../pos/ui/history_window.py" line="236"/>
         <source>Reports</source>
         <translation>Звіти</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="226"/>
+        <location filename="../pos/ui/history_window.py" line="238"/>
+        <source>Sou&amp;rce:</source>
+        <translation>&amp;Джерело:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="239"/>
         <source>&amp;Period:</source>
         <translation>&amp;Період:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="227"/>
+        <location filename="../pos/ui/history_window.py" line="240"/>
         <source>From:</source>
         <translation>З:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="228"/>
+        <location filename="../pos/ui/history_window.py" line="241"/>
         <source>To:</source>
         <translation>По:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="229"/>
+        <location filename="../pos/ui/history_window.py" line="242"/>
         <source>&amp;Type:</source>
         <translation>&amp;Тип:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="230"/>
+        <location filename="../pos/ui/history_window.py" line="243"/>
         <source>Pa&amp;yment:</source>
         <translation>О&amp;плата:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="231"/>
+        <location filename="../pos/ui/history_window.py" line="244"/>
         <source>S&amp;hift:</source>
         <translation>З&amp;міна:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="232"/>
+        <location filename="../pos/ui/history_window.py" line="245"/>
         <source>&amp;Search:</source>
         <translation>По&amp;шук:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="237"/>
+        <location filename="../pos/ui/history_window.py" line="250"/>
         <source>Today</source>
         <translation>Сьогодні</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="238"/>
+        <location filename="../pos/ui/history_window.py" line="251"/>
         <source>Yesterday</source>
         <translation>Вчора</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="239"/>
+        <location filename="../pos/ui/history_window.py" line="252"/>
         <source>This week</source>
         <translation>Цей тиждень</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="240"/>
+        <location filename="../pos/ui/history_window.py" line="253"/>
         <source>This month</source>
         <translation>Цей місяць</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="241"/>
+        <location filename="../pos/ui/history_window.py" line="254"/>
         <source>Custom</source>
         <translation>Довільний</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="247"/>
+        <location filename="../pos/ui/history_window.py" line="259"/>
+        <source>This register</source>
+        <translation>Ця каса</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="259"/>
+        <source>The whole shop</source>
+        <translation>Увесь магазин</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="264"/>
         <source>All documents</source>
         <translation>Усі документи</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="248"/>
-        <location filename="../pos/ui/history_window.py" line="299"/>
-        <location filename="../pos/ui/history_window.py" line="313"/>
+        <location filename="../pos/ui/history_window.py" line="265"/>
+        <location filename="../pos/ui/history_window.py" line="316"/>
+        <location filename="../pos/ui/history_window.py" line="330"/>
         <source>Sales</source>
         <translation>Продажі</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="249"/>
-        <location filename="../pos/ui/history_window.py" line="300"/>
-        <location filename="../pos/ui/history_window.py" line="314"/>
+        <location filename="../pos/ui/history_window.py" line="266"/>
+        <location filename="../pos/ui/history_window.py" line="317"/>
+        <location filename="../pos/ui/history_window.py" line="331"/>
         <source>Returns</source>
         <translation>Повернення</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="250"/>
+        <location filename="../pos/ui/history_window.py" line="267"/>
         <source>Service cash in</source>
         <translation>Службове внесення</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="251"/>
+        <location filename="../pos/ui/history_window.py" line="268"/>
         <source>Service cash out</source>
         <translation>Службова видача</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="252"/>
+        <location filename="../pos/ui/history_window.py" line="269"/>
         <source>Cash withdrawals</source>
         <translation>Видача готівки</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="253"/>
+        <location filename="../pos/ui/history_window.py" line="270"/>
         <source>Shift open/close</source>
         <translation>Відкриття/закриття змін</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="258"/>
+        <location filename="../pos/ui/history_window.py" line="275"/>
         <source>Any payment</source>
         <translation>Будь-яка оплата</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="258"/>
-        <location filename="../pos/ui/history_window.py" line="270"/>
-        <location filename="../pos/ui/history_window.py" line="547"/>
+        <location filename="../pos/ui/history_window.py" line="275"/>
+        <location filename="../pos/ui/history_window.py" line="287"/>
+        <location filename="../pos/ui/history_window.py" line="569"/>
         <source>Cash</source>
         <translation>Готівка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="258"/>
-        <location filename="../pos/ui/history_window.py" line="271"/>
-        <location filename="../pos/ui/history_window.py" line="547"/>
+        <location filename="../pos/ui/history_window.py" line="275"/>
+        <location filename="../pos/ui/history_window.py" line="288"/>
+        <location filename="../pos/ui/history_window.py" line="569"/>
         <source>Card</source>
         <translation>Картка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="260"/>
+        <location filename="../pos/ui/history_window.py" line="277"/>
         <source>fiscal code or document number (Ctrl+F)</source>
         <translation>фіскальний номер або номер документа (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="261"/>
+        <location filename="../pos/ui/history_window.py" line="278"/>
         <source>all</source>
         <translation>усі</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="263"/>
+        <location filename="../pos/ui/history_window.py" line="280"/>
         <source>Date</source>
         <translation>Дата</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="264"/>
-        <location filename="../pos/ui/history_window.py" line="295"/>
+        <location filename="../pos/ui/history_window.py" line="281"/>
+        <location filename="../pos/ui/history_window.py" line="312"/>
         <source>Shift</source>
         <translation>Зміна</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="265"/>
+        <location filename="../pos/ui/history_window.py" line="282"/>
         <source>No. in shift</source>
         <translation>№ у зміні</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="266"/>
+        <location filename="../pos/ui/history_window.py" line="283"/>
         <source>Doc. no.</source>
         <translation>№ док.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="267"/>
+        <location filename="../pos/ui/history_window.py" line="284"/>
         <source>Document</source>
         <translation>Документ</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="268"/>
+        <location filename="../pos/ui/history_window.py" line="285"/>
         <source>Operation</source>
         <translation>Операція</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="269"/>
+        <location filename="../pos/ui/history_window.py" line="286"/>
         <source>Total</source>
         <translation>Сума</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="272"/>
+        <location filename="../pos/ui/history_window.py" line="289"/>
         <source>Fiscal code</source>
         <translation>Фіскальний номер</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="273"/>
+        <location filename="../pos/ui/history_window.py" line="290"/>
         <source>Upload</source>
         <translation>Відправлення</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="276"/>
+        <location filename="../pos/ui/history_window.py" line="293"/>
         <source>sale</source>
         <translation>продаж</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="277"/>
+        <location filename="../pos/ui/history_window.py" line="294"/>
         <source>return</source>
         <translation>повернення</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="281"/>
+        <location filename="../pos/ui/history_window.py" line="298"/>
         <source>online</source>
         <translation>онлайн</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="282"/>
+        <location filename="../pos/ui/history_window.py" line="299"/>
         <source>offline, not sent</source>
         <translation>офлайн, не відправлено</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="283"/>
+        <location filename="../pos/ui/history_window.py" line="300"/>
         <source>offline, sent</source>
         <translation>офлайн, відправлено</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="285"/>
-        <location filename="../pos/ui/history_window.py" line="577"/>
+        <location filename="../pos/ui/history_window.py" line="302"/>
+        <location filename="../pos/ui/history_window.py" line="599"/>
         <source>Receipts</source>
         <translation>Чеки</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="286"/>
+        <location filename="../pos/ui/history_window.py" line="303"/>
         <source>Shifts</source>
         <translation>Зміни</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="287"/>
+        <location filename="../pos/ui/history_window.py" line="304"/>
         <source>Charts</source>
         <translation>Графіки</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="288"/>
+        <location filename="../pos/ui/history_window.py" line="305"/>
         <source>Open receipt</source>
         <translation>Відкрити чек</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="289"/>
+        <location filename="../pos/ui/history_window.py" line="306"/>
         <source>CSV</source>
         <translation>CSV</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="290"/>
+        <location filename="../pos/ui/history_window.py" line="307"/>
         <source>XLSX</source>
         <translation>XLSX</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="291"/>
+        <location filename="../pos/ui/history_window.py" line="308"/>
         <source>PDF</source>
         <translation>PDF</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="292"/>
+        <location filename="../pos/ui/history_window.py" line="309"/>
         <source>Close</source>
         <translation>Закрити</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="296"/>
+        <location filename="../pos/ui/history_window.py" line="313"/>
         <source>Opened</source>
         <translation>Відкрито</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="297"/>
+        <location filename="../pos/ui/history_window.py" line="314"/>
         <source>Closed</source>
         <translation>Закрито</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="298"/>
+        <location filename="../pos/ui/history_window.py" line="315"/>
         <source>Report</source>
         <translation>Звіт</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="301"/>
+        <location filename="../pos/ui/history_window.py" line="318"/>
         <source>Expected cash</source>
         <translation>Очікувана готівка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="302"/>
+        <location filename="../pos/ui/history_window.py" line="319"/>
         <source>Counted</source>
         <translation>Пораховано</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="303"/>
+        <location filename="../pos/ui/history_window.py" line="320"/>
         <source>Difference</source>
         <translation>Різниця</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="308"/>
+        <location filename="../pos/ui/history_window.py" line="325"/>
         <source>Sales by day</source>
         <translation>Продажі по днях</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="309"/>
+        <location filename="../pos/ui/history_window.py" line="326"/>
         <source>Sales by hour</source>
         <translation>Продажі по годинах</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="310"/>
+        <location filename="../pos/ui/history_window.py" line="327"/>
         <source>Payment mix</source>
         <translation>Способи оплати</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="311"/>
+        <location filename="../pos/ui/history_window.py" line="328"/>
         <source>Top goods</source>
         <translation>Найкращі товари</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="368"/>
+        <location filename="../pos/ui/history_window.py" line="389"/>
         <source>Counting…</source>
         <translation>Рахую…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="390"/>
+        <location filename="../pos/ui/history_window.py" line="412"/>
         <source>No documents in this period.</source>
         <translation>За цей період документів немає.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="401"/>
+        <location filename="../pos/ui/history_window.py" line="423"/>
         <source>{count} documents · sales {sales} · returns {returns} · cash {cash} · card {card}</source>
         <translation>{count} документів · продажі {sales} · повернення {returns} · готівка {cash} · картка {card}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="412"/>
+        <location filename="../pos/ui/history_window.py" line="434"/>
         <source>The journal could not be read: {error}</source>
         <translation>Не вдалося прочитати журнал: {error}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="446"/>
+        <location filename="../pos/ui/history_window.py" line="468"/>
         <source>Lines</source>
         <translation>Товари</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="446"/>
+        <location filename="../pos/ui/history_window.py" line="468"/>
         <source>Payments</source>
         <translation>Оплати</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="450"/>
+        <location filename="../pos/ui/history_window.py" line="472"/>
         <source>Change: {sum}</source>
         <translation>Решта: {sum}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="452"/>
+        <location filename="../pos/ui/history_window.py" line="474"/>
         <source>Enter or F2: the receipt with its QR, to reprint or save as PDF</source>
         <translation>Enter або F2: чек з QR-кодом, щоб надрукувати копію або зберегти PDF</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="467"/>
+        <location filename="../pos/ui/history_window.py" line="489"/>
         <source>Receipts open from the register&apos;s window.</source>
         <translation>Чеки відкриваються з вікна каси.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="516"/>
+        <location filename="../pos/ui/history_window.py" line="538"/>
         <source>Z-report</source>
         <translation>Z-звіт</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="516"/>
+        <location filename="../pos/ui/history_window.py" line="538"/>
         <source>X-report</source>
         <translation>X-звіт</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="517"/>
+        <location filename="../pos/ui/history_window.py" line="539"/>
         <source>{report} · shift {serial}</source>
         <translation>{report} · зміна {serial}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="553"/>
+        <location filename="../pos/ui/history_window.py" line="575"/>
         <source>Export</source>
         <translation>Експорт</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="584"/>
+        <location filename="../pos/ui/history_window.py" line="606"/>
         <source>Saved {count} rows to {path}</source>
         <translation>Збережено рядків: {count}, файл {path}</translation>
     </message>
@@ -772,20 +787,20 @@
     </message>
     <message>
         <location filename="../pos/ui/main_window.py" line="227"/>
-        <location filename="../pos/ui/main_window.py" line="488"/>
+        <location filename="../pos/ui/main_window.py" line="490"/>
         <source>Return</source>
         <translation>Повернення</translation>
     </message>
     <message>
         <location filename="../pos/ui/main_window.py" line="228"/>
-        <location filename="../pos/ui/main_window.py" line="476"/>
+        <location filename="../pos/ui/main_window.py" line="478"/>
         <source>Cash in/out</source>
         <translation>Внесення/винос</translation>
     </message>
     <message>
         <location filename="../pos/ui/main_window.py" line="229"/>
         <location filename="../pos/ui/main_window.py" line="241"/>
-        <location filename="../pos/ui/main_window.py" line="447"/>
+        <location filename="../pos/ui/main_window.py" line="449"/>
         <source>X-report</source>
         <translation>X-звіт</translation>
     </message>
@@ -811,7 +826,7 @@
     </message>
     <message>
         <location filename="../pos/ui/main_window.py" line="237"/>
-        <location filename="../pos/ui/main_window.py" line="452"/>
+        <location filename="../pos/ui/main_window.py" line="454"/>
         <source>Return…</source>
         <translation>Повернення…</translation>
     </message>
@@ -827,19 +842,19 @@
     </message>
     <message>
         <location filename="../pos/ui/main_window.py" line="240"/>
-        <location filename="../pos/ui/main_window.py" line="466"/>
+        <location filename="../pos/ui/main_window.py" line="468"/>
         <source>Cash withdrawal by card…</source>
         <translation>Видача готівки з картки…</translation>
     </message>
     <message>
         <location filename="../pos/ui/main_window.py" line="242"/>
-        <location filename="../pos/ui/main_window.py" line="449"/>
+        <location filename="../pos/ui/main_window.py" line="451"/>
         <source>Z-report (close the shift)</source>
         <translation>Z-звіт (закрити зміну)</translation>
     </message>
     <message>
         <location filename="../pos/ui/main_window.py" line="243"/>
-        <location filename="../pos/ui/main_window.py" line="454"/>
+        <location filename="../pos/ui/main_window.py" line="456"/>
         <source>Sign out</source>
         <translation>Вийти</translation>
     </message>
@@ -855,7 +870,7 @@
     </message>
     <message>
         <location filename="../pos/ui/main_window.py" line="246"/>
-        <location filename="../pos/ui/main_window.py" line="550"/>
+        <location filename="../pos/ui/main_window.py" line="552"/>
         <source>Work offline</source>
         <translation>Працювати офлайн</translation>
     </message>
@@ -911,135 +926,135 @@
     </message>
     <message>
         <location filename="../pos/ui/main_window.py" line="258"/>
-        <location filename="../pos/ui/main_window.py" line="432"/>
+        <location filename="../pos/ui/main_window.py" line="434"/>
         <source>Keys</source>
         <translation>Клавіші</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="304"/>
+        <location filename="../pos/ui/main_window.py" line="306"/>
         <source>The shift is being closed: finish the Z-report (F10).</source>
         <translation>Зміна закривається: завершіть Z-звіт (F10).</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="416"/>
+        <location filename="../pos/ui/main_window.py" line="418"/>
         <source>F1 — this help</source>
         <translation>F1 — ця довідка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="417"/>
+        <location filename="../pos/ui/main_window.py" line="419"/>
         <source>F2 — open the shift / shift menu</source>
         <translation>F2 — відкрити зміну / меню зміни</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="418"/>
+        <location filename="../pos/ui/main_window.py" line="420"/>
         <source>F3 — search (scan or type a name, code or barcode)</source>
         <translation>F3 — пошук (скануйте або введіть назву, код чи штрихкод)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="419"/>
+        <location filename="../pos/ui/main_window.py" line="421"/>
         <source>F4 — quantity or weight of the selected line</source>
         <translation>F4 — кількість або вага вибраного рядка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="420"/>
+        <location filename="../pos/ui/main_window.py" line="422"/>
         <source>F5 — discount or extra charge (manager&apos;s PIN)</source>
         <translation>F5 — знижка або надбавка (PIN менеджера)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="421"/>
+        <location filename="../pos/ui/main_window.py" line="423"/>
         <source>F6 — park the receipt / resume a parked one</source>
         <translation>F6 — відкласти чек / повернутися до відкладеного</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="422"/>
+        <location filename="../pos/ui/main_window.py" line="424"/>
         <source>F7 — return</source>
         <translation>F7 — повернення</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="423"/>
+        <location filename="../pos/ui/main_window.py" line="425"/>
         <source>F8 — cash in / cash out</source>
         <translation>F8 — службове внесення / видача</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="424"/>
+        <location filename="../pos/ui/main_window.py" line="426"/>
         <source>F9 — X-report</source>
         <translation>F9 — X-звіт</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="425"/>
+        <location filename="../pos/ui/main_window.py" line="427"/>
         <source>F10 — Z-report (closes the shift)</source>
         <translation>F10 — Z-звіт (закриває зміну)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="426"/>
+        <location filename="../pos/ui/main_window.py" line="428"/>
         <source>F12 — pay</source>
         <translation>F12 — оплата</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="427"/>
+        <location filename="../pos/ui/main_window.py" line="429"/>
         <source>Enter — add the highlighted good / confirm</source>
         <translation>Enter — додати виділений товар / підтвердити</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="428"/>
+        <location filename="../pos/ui/main_window.py" line="430"/>
         <source>Esc — clear the search / cancel the receipt / close a dialog</source>
         <translation>Esc — очистити пошук / скасувати чек / закрити вікно</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="429"/>
+        <location filename="../pos/ui/main_window.py" line="431"/>
         <source>+ / − — one piece more / less;  Del — remove the line</source>
         <translation>+ / − — на одну штуку більше / менше;  Del — вилучити рядок</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="430"/>
+        <location filename="../pos/ui/main_window.py" line="432"/>
         <source>↑ ↓ — move in the results or in the cart</source>
         <translation>↑ ↓ — рух по результатах пошуку або по чеку</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="451"/>
+        <location filename="../pos/ui/main_window.py" line="453"/>
         <source>Cash in / cash out…</source>
         <translation>Службове внесення / видача…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="464"/>
+        <location filename="../pos/ui/main_window.py" line="466"/>
         <source>Cash in (service deposit)…</source>
         <translation>Службове внесення…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="465"/>
+        <location filename="../pos/ui/main_window.py" line="467"/>
         <source>Cash out (service withdrawal)…</source>
         <translation>Службова видача…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="470"/>
+        <location filename="../pos/ui/main_window.py" line="472"/>
         <source>{what} is not available in this version.</source>
         <translation>«{what}» недоступне в цій версії.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="496"/>
-        <location filename="../pos/ui/main_window.py" line="578"/>
+        <location filename="../pos/ui/main_window.py" line="498"/>
+        <location filename="../pos/ui/main_window.py" line="580"/>
         <source>No shift is open.</source>
         <translation>Зміну не відкрито.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="501"/>
-        <location filename="../pos/ui/main_window.py" line="564"/>
+        <location filename="../pos/ui/main_window.py" line="503"/>
+        <location filename="../pos/ui/main_window.py" line="566"/>
         <source>Reports</source>
         <translation>Звіти</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="533"/>
+        <location filename="../pos/ui/main_window.py" line="535"/>
         <source>Finish or cancel the receipts in progress first.</source>
         <translation>Спершу завершіть або скасуйте незакриті чеки.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="550"/>
+        <location filename="../pos/ui/main_window.py" line="552"/>
         <source>End offline work</source>
         <translation>Завершити роботу офлайн</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="583"/>
-        <location filename="../pos/ui/main_window.py" line="589"/>
+        <location filename="../pos/ui/main_window.py" line="585"/>
+        <location filename="../pos/ui/main_window.py" line="591"/>
         <source>Settings</source>
         <translation>Налаштування</translation>
     </message>
@@ -2362,137 +2377,152 @@
 <context>
     <name>StatusBar</name>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="26"/>
+        <location filename="../pos/ui/status_bar.py" line="28"/>
         <source>Online</source>
         <translation>Онлайн</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="28"/>
+        <location filename="../pos/ui/status_bar.py" line="30"/>
         <source>Tax service offline</source>
         <translation>Податкова недоступна</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="31"/>
+        <location filename="../pos/ui/status_bar.py" line="33"/>
         <source>Offline (by the manager)</source>
         <translation>Офлайн (за рішенням менеджера)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="33"/>
+        <location filename="../pos/ui/status_bar.py" line="35"/>
         <source>Offline</source>
         <translation>Офлайн</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="36"/>
+        <location filename="../pos/ui/status_bar.py" line="38"/>
         <source>Uploading offline receipts…</source>
         <translation>Передавання офлайн-чеків…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="37"/>
+        <location filename="../pos/ui/status_bar.py" line="39"/>
         <source>Going online…</source>
         <translation>Перехід в онлайн…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="42"/>
+        <location filename="../pos/ui/status_bar.py" line="44"/>
         <source>Receipts are fiscalised online through Checkbox.</source>
         <translation>Чеки фіскалізуються онлайн через Checkbox.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="45"/>
+        <location filename="../pos/ui/status_bar.py" line="47"/>
         <source>Checkbox is reachable but the tax service is not: Checkbox issues receipts with its offline codes. Selling goes on.</source>
         <translation>Checkbox доступний, а податкова — ні: Checkbox видає чеки зі своїми офлайн-номерами. Продаж триває.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="50"/>
+        <location filename="../pos/ui/status_bar.py" line="52"/>
         <source>Checkbox cannot be reached: receipts are fiscalised here with offline codes and uploaded later. Selling goes on.</source>
         <translation>Немає зв&apos;язку з Checkbox: чеки фіскалізуються тут з офлайн-номерами й будуть передані пізніше. Продаж триває.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="55"/>
+        <location filename="../pos/ui/status_bar.py" line="57"/>
         <source>Offline receipts are being sent, in order.</source>
         <translation>Офлайн-чеки передаються по черзі.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="58"/>
+        <location filename="../pos/ui/status_bar.py" line="60"/>
         <source>All sent; waiting for the register to be online.</source>
         <translation>Усе передано; очікуємо, поки каса стане онлайн.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="71"/>
+        <location filename="../pos/ui/status_bar.py" line="73"/>
         <source>The 36 h offline limit is reached: selling offline is stopped. Restore the connection so the receipts can be uploaded.</source>
         <translation>Досягнуто межі 36 год офлайн: продаж офлайн зупинено. Відновіть зв&apos;язок, щоб передати чеки.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="76"/>
+        <location filename="../pos/ui/status_bar.py" line="78"/>
         <source>Offline for a long time: {left} left of the 36 h limit. Restore the connection.</source>
         <translation>Тривала робота офлайн: до межі 36 год залишилось {left}. Відновіть зв&apos;язок.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="82"/>
+        <location filename="../pos/ui/status_bar.py" line="84"/>
         <source>The 168 h monthly offline limit is reached: selling offline is stopped.</source>
         <translation>Досягнуто місячної межі 168 год офлайн: продаж офлайн зупинено.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="86"/>
+        <location filename="../pos/ui/status_bar.py" line="88"/>
         <source>Offline time this month: {left} left of 168 h.</source>
         <translation>Офлайн цього місяця: залишилось {left} із 168 год.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="91"/>
+        <location filename="../pos/ui/status_bar.py" line="93"/>
         <source>The shift is 24 h old: make the Z-report (F10) now.</source>
         <translation>Зміна триває 24 год: зробіть Z-звіт (F10) зараз.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="94"/>
+        <location filename="../pos/ui/status_bar.py" line="96"/>
         <source>The shift reaches 24 h in {left}: make the Z-report (F10) soon.</source>
         <translation>Зміна досягне 24 год через {left}: найближчим часом зробіть Z-звіт (F10).</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="98"/>
+        <location filename="../pos/ui/status_bar.py" line="100"/>
         <source>Offline codes are used up ({count} left): the register cannot work offline. Restore the connection.</source>
         <translation>Офлайн-номери вичерпано (залишилось {count}): каса не може працювати офлайн. Відновіть зв&apos;язок.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="103"/>
+        <location filename="../pos/ui/status_bar.py" line="105"/>
         <source>Only {count} offline codes left: restore the connection to get more.</source>
         <translation>Залишилось лише {count} офлайн-номерів: відновіть зв&apos;язок, щоб отримати нові.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="120"/>
+        <location filename="../pos/ui/status_bar.py" line="122"/>
         <source>Recovering {count} unfinished operation(s) from the last run…</source>
         <translation>Відновлення незавершених операцій з минулого запуску: {count}…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="129"/>
+        <location filename="../pos/ui/status_bar.py" line="131"/>
         <source>{count} offline transaction(s) were refused by the server: call the manager.</source>
         <translation>Сервер відхилив офлайн-операцій: {count}. Зверніться до менеджера.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="221"/>
+        <location filename="../pos/ui/status_bar.py" line="226"/>
+        <source>Back office: up to date</source>
+        <translation>Бек-офіс: усе передано</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/status_bar.py" line="228"/>
+        <source>Back office: sending {count}</source>
+        <translation>Бек-офіс: передається {count}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/status_bar.py" line="230"/>
+        <source>Back office: unreachable, {count} waiting</source>
+        <translation>Бек-офіс: недоступний, чекають {count}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/status_bar.py" line="247"/>
         <source>Offline left: {left}</source>
         <translation>Офлайн залишилось: {left}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="226"/>
+        <location filename="../pos/ui/status_bar.py" line="252"/>
         <source>This month: {left} of 168 h left</source>
         <translation>Цього місяця: залишилось {left} із 168 год</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="231"/>
+        <location filename="../pos/ui/status_bar.py" line="257"/>
         <source>Codes: {count}</source>
         <translation>Номерів: {count}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="236"/>
+        <location filename="../pos/ui/status_bar.py" line="262"/>
         <source>Queue: {count}</source>
         <translation>Черга: {count}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="239"/>
+        <location filename="../pos/ui/status_bar.py" line="265"/>
         <source>Shift: closed</source>
         <translation>Зміна: закрита</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="242"/>
+        <location filename="../pos/ui/status_bar.py" line="268"/>
         <source>Shift: {left} left</source>
         <translation>Зміна: залишилось {left}</translation>
     </message>
