@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, delete, tuple_, update
+from sqlalchemy import Connection, Engine, delete, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -51,11 +51,11 @@ def copy_batch(connection: Connection, register_id: int, batch: Batch) -> None:
             row["register_id"] = register_id
     _upsert(connection, schema.shift, batch.shifts)
     _upsert(connection, schema.receipt, batch.receipts)
-    ids = [(register_id, r["id"]) for r in batch.receipts]
+    ids = [r["id"] for r in batch.receipts]
     for table in schema.RECEIPT_CHILDREN:
-        if ids:  # a receipt's lines are replaced as a whole with it
+        if ids:  # a receipt's lines are replaced as a whole with it (by its primary key)
             connection.execute(
-                delete(table).where(tuple_(table.c.register_id, table.c.receipt_id).in_(ids))
+                delete(table).where(table.c.register_id == register_id, table.c.receipt_id.in_(ids))
             )
         rows = batch.children.get(table.name, [])
         if rows:
