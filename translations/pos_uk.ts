@@ -315,387 +315,387 @@
 <context>
     <name>HistoryWindow</name>
     <message>
-        <location filename="../pos/ui/history_window.py" line="236"/>
+        <location filename="../pos/ui/history_window.py" line="238"/>
         <source>Receipts of this shift</source>
         <translation>Чеки цієї зміни</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="236"/>
+        <location filename="../pos/ui/history_window.py" line="238"/>
         <source>Reports</source>
         <translation>Звіти</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="238"/>
+        <location filename="../pos/ui/history_window.py" line="240"/>
         <source>Sou&amp;rce:</source>
         <translation>&amp;Джерело:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="239"/>
+        <location filename="../pos/ui/history_window.py" line="241"/>
         <source>&amp;Period:</source>
         <translation>&amp;Період:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="240"/>
+        <location filename="../pos/ui/history_window.py" line="242"/>
         <source>From:</source>
         <translation>З:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="241"/>
+        <location filename="../pos/ui/history_window.py" line="243"/>
         <source>To:</source>
         <translation>По:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="242"/>
+        <location filename="../pos/ui/history_window.py" line="244"/>
         <source>&amp;Type:</source>
         <translation>&amp;Тип:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="243"/>
+        <location filename="../pos/ui/history_window.py" line="245"/>
         <source>Pa&amp;yment:</source>
         <translation>О&amp;плата:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="244"/>
+        <location filename="../pos/ui/history_window.py" line="246"/>
         <source>S&amp;hift:</source>
         <translation>З&amp;міна:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="245"/>
+        <location filename="../pos/ui/history_window.py" line="247"/>
         <source>&amp;Search:</source>
         <translation>По&amp;шук:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="250"/>
+        <location filename="../pos/ui/history_window.py" line="252"/>
         <source>Today</source>
         <translation>Сьогодні</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="251"/>
+        <location filename="../pos/ui/history_window.py" line="253"/>
         <source>Yesterday</source>
         <translation>Вчора</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="252"/>
+        <location filename="../pos/ui/history_window.py" line="254"/>
         <source>This week</source>
         <translation>Цей тиждень</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="253"/>
+        <location filename="../pos/ui/history_window.py" line="255"/>
         <source>This month</source>
         <translation>Цей місяць</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="254"/>
+        <location filename="../pos/ui/history_window.py" line="256"/>
         <source>Custom</source>
         <translation>Довільний</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="259"/>
+        <location filename="../pos/ui/history_window.py" line="261"/>
         <source>This register</source>
         <translation>Ця каса</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="259"/>
+        <location filename="../pos/ui/history_window.py" line="261"/>
         <source>The whole shop</source>
         <translation>Увесь магазин</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="264"/>
+        <location filename="../pos/ui/history_window.py" line="266"/>
         <source>All documents</source>
         <translation>Усі документи</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="265"/>
-        <location filename="../pos/ui/history_window.py" line="316"/>
-        <location filename="../pos/ui/history_window.py" line="330"/>
+        <location filename="../pos/ui/history_window.py" line="267"/>
+        <location filename="../pos/ui/history_window.py" line="318"/>
+        <location filename="../pos/ui/history_window.py" line="332"/>
         <source>Sales</source>
         <translation>Продажі</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="266"/>
-        <location filename="../pos/ui/history_window.py" line="317"/>
-        <location filename="../pos/ui/history_window.py" line="331"/>
+        <location filename="../pos/ui/history_window.py" line="268"/>
+        <location filename="../pos/ui/history_window.py" line="319"/>
+        <location filename="../pos/ui/history_window.py" line="333"/>
         <source>Returns</source>
         <translation>Повернення</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="267"/>
+        <location filename="../pos/ui/history_window.py" line="269"/>
         <source>Service cash in</source>
         <translation>Службове внесення</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="268"/>
+        <location filename="../pos/ui/history_window.py" line="270"/>
         <source>Service cash out</source>
         <translation>Службова видача</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="269"/>
+        <location filename="../pos/ui/history_window.py" line="271"/>
         <source>Cash withdrawals</source>
         <translation>Видача готівки</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="270"/>
+        <location filename="../pos/ui/history_window.py" line="272"/>
         <source>Shift open/close</source>
         <translation>Відкриття/закриття змін</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="275"/>
+        <location filename="../pos/ui/history_window.py" line="277"/>
         <source>Any payment</source>
         <translation>Будь-яка оплата</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="275"/>
-        <location filename="../pos/ui/history_window.py" line="287"/>
-        <location filename="../pos/ui/history_window.py" line="569"/>
+        <location filename="../pos/ui/history_window.py" line="277"/>
+        <location filename="../pos/ui/history_window.py" line="289"/>
+        <location filename="../pos/ui/history_window.py" line="578"/>
         <source>Cash</source>
         <translation>Готівка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="275"/>
-        <location filename="../pos/ui/history_window.py" line="288"/>
-        <location filename="../pos/ui/history_window.py" line="569"/>
+        <location filename="../pos/ui/history_window.py" line="277"/>
+        <location filename="../pos/ui/history_window.py" line="290"/>
+        <location filename="../pos/ui/history_window.py" line="578"/>
         <source>Card</source>
         <translation>Картка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="277"/>
+        <location filename="../pos/ui/history_window.py" line="279"/>
         <source>fiscal code or document number (Ctrl+F)</source>
         <translation>фіскальний номер або номер документа (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="278"/>
+        <location filename="../pos/ui/history_window.py" line="280"/>
         <source>all</source>
         <translation>усі</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="280"/>
+        <location filename="../pos/ui/history_window.py" line="282"/>
         <source>Date</source>
         <translation>Дата</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="281"/>
-        <location filename="../pos/ui/history_window.py" line="312"/>
+        <location filename="../pos/ui/history_window.py" line="283"/>
+        <location filename="../pos/ui/history_window.py" line="314"/>
         <source>Shift</source>
         <translation>Зміна</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="282"/>
+        <location filename="../pos/ui/history_window.py" line="284"/>
         <source>No. in shift</source>
         <translation>№ у зміні</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="283"/>
+        <location filename="../pos/ui/history_window.py" line="285"/>
         <source>Doc. no.</source>
         <translation>№ док.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="284"/>
+        <location filename="../pos/ui/history_window.py" line="286"/>
         <source>Document</source>
         <translation>Документ</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="285"/>
+        <location filename="../pos/ui/history_window.py" line="287"/>
         <source>Operation</source>
         <translation>Операція</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="286"/>
+        <location filename="../pos/ui/history_window.py" line="288"/>
         <source>Total</source>
         <translation>Сума</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="289"/>
+        <location filename="../pos/ui/history_window.py" line="291"/>
         <source>Fiscal code</source>
         <translation>Фіскальний номер</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="290"/>
+        <location filename="../pos/ui/history_window.py" line="292"/>
         <source>Upload</source>
         <translation>Відправлення</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="293"/>
+        <location filename="../pos/ui/history_window.py" line="295"/>
         <source>sale</source>
         <translation>продаж</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="294"/>
+        <location filename="../pos/ui/history_window.py" line="296"/>
         <source>return</source>
         <translation>повернення</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="298"/>
+        <location filename="../pos/ui/history_window.py" line="300"/>
         <source>online</source>
         <translation>онлайн</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="299"/>
+        <location filename="../pos/ui/history_window.py" line="301"/>
         <source>offline, not sent</source>
         <translation>офлайн, не відправлено</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="300"/>
+        <location filename="../pos/ui/history_window.py" line="302"/>
         <source>offline, sent</source>
         <translation>офлайн, відправлено</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="302"/>
-        <location filename="../pos/ui/history_window.py" line="599"/>
+        <location filename="../pos/ui/history_window.py" line="304"/>
+        <location filename="../pos/ui/history_window.py" line="600"/>
         <source>Receipts</source>
         <translation>Чеки</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="303"/>
+        <location filename="../pos/ui/history_window.py" line="305"/>
         <source>Shifts</source>
         <translation>Зміни</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="304"/>
+        <location filename="../pos/ui/history_window.py" line="306"/>
         <source>Charts</source>
         <translation>Графіки</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="305"/>
+        <location filename="../pos/ui/history_window.py" line="307"/>
         <source>Open receipt</source>
         <translation>Відкрити чек</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="306"/>
+        <location filename="../pos/ui/history_window.py" line="308"/>
         <source>CSV</source>
         <translation>CSV</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="307"/>
+        <location filename="../pos/ui/history_window.py" line="309"/>
         <source>XLSX</source>
         <translation>XLSX</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="308"/>
+        <location filename="../pos/ui/history_window.py" line="310"/>
         <source>PDF</source>
         <translation>PDF</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="309"/>
+        <location filename="../pos/ui/history_window.py" line="311"/>
         <source>Close</source>
         <translation>Закрити</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="313"/>
+        <location filename="../pos/ui/history_window.py" line="315"/>
         <source>Opened</source>
         <translation>Відкрито</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="314"/>
+        <location filename="../pos/ui/history_window.py" line="316"/>
         <source>Closed</source>
         <translation>Закрито</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="315"/>
+        <location filename="../pos/ui/history_window.py" line="317"/>
         <source>Report</source>
         <translation>Звіт</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="318"/>
+        <location filename="../pos/ui/history_window.py" line="320"/>
         <source>Expected cash</source>
         <translation>Очікувана готівка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="319"/>
+        <location filename="../pos/ui/history_window.py" line="321"/>
         <source>Counted</source>
         <translation>Пораховано</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="320"/>
+        <location filename="../pos/ui/history_window.py" line="322"/>
         <source>Difference</source>
         <translation>Різниця</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="325"/>
+        <location filename="../pos/ui/history_window.py" line="327"/>
         <source>Sales by day</source>
         <translation>Продажі по днях</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="326"/>
+        <location filename="../pos/ui/history_window.py" line="328"/>
         <source>Sales by hour</source>
         <translation>Продажі по годинах</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="327"/>
+        <location filename="../pos/ui/history_window.py" line="329"/>
         <source>Payment mix</source>
         <translation>Способи оплати</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="328"/>
+        <location filename="../pos/ui/history_window.py" line="330"/>
         <source>Top goods</source>
         <translation>Найкращі товари</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="389"/>
+        <location filename="../pos/ui/history_window.py" line="391"/>
         <source>Counting…</source>
         <translation>Рахую…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="412"/>
+        <location filename="../pos/ui/history_window.py" line="414"/>
         <source>No documents in this period.</source>
         <translation>За цей період документів немає.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="423"/>
+        <location filename="../pos/ui/history_window.py" line="425"/>
         <source>{count} documents · sales {sales} · returns {returns} · cash {cash} · card {card}</source>
         <translation>{count} документів · продажі {sales} · повернення {returns} · готівка {cash} · картка {card}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="434"/>
+        <location filename="../pos/ui/history_window.py" line="436"/>
         <source>The journal could not be read: {error}</source>
         <translation>Не вдалося прочитати журнал: {error}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="468"/>
+        <location filename="../pos/ui/history_window.py" line="470"/>
         <source>Lines</source>
         <translation>Товари</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="468"/>
+        <location filename="../pos/ui/history_window.py" line="470"/>
         <source>Payments</source>
         <translation>Оплати</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="472"/>
+        <location filename="../pos/ui/history_window.py" line="474"/>
         <source>Change: {sum}</source>
         <translation>Решта: {sum}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="474"/>
+        <location filename="../pos/ui/history_window.py" line="476"/>
         <source>Enter or F2: the receipt with its QR, to reprint or save as PDF</source>
         <translation>Enter або F2: чек з QR-кодом, щоб надрукувати копію або зберегти PDF</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="489"/>
+        <location filename="../pos/ui/history_window.py" line="491"/>
         <source>Receipts open from the register&apos;s window.</source>
         <translation>Чеки відкриваються з вікна каси.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="538"/>
+        <location filename="../pos/ui/history_window.py" line="545"/>
         <source>Z-report</source>
         <translation>Z-звіт</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="538"/>
+        <location filename="../pos/ui/history_window.py" line="545"/>
         <source>X-report</source>
         <translation>X-звіт</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="539"/>
+        <location filename="../pos/ui/history_window.py" line="546"/>
         <source>{report} · shift {serial}</source>
         <translation>{report} · зміна {serial}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="575"/>
+        <location filename="../pos/ui/history_window.py" line="584"/>
         <source>Export</source>
         <translation>Експорт</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="606"/>
+        <location filename="../pos/ui/history_window.py" line="626"/>
         <source>Saved {count} rows to {path}</source>
         <translation>Збережено рядків: {count}, файл {path}</translation>
     </message>
@@ -787,20 +787,20 @@
     </message>
     <message>
         <location filename="../pos/ui/main_window.py" line="227"/>
-        <location filename="../pos/ui/main_window.py" line="490"/>
+        <location filename="../pos/ui/main_window.py" line="492"/>
         <source>Return</source>
         <translation>Повернення</translation>
     </message>
     <message>
         <location filename="../pos/ui/main_window.py" line="228"/>
-        <location filename="../pos/ui/main_window.py" line="478"/>
+        <location filename="../pos/ui/main_window.py" line="480"/>
         <source>Cash in/out</source>
         <translation>Внесення/винос</translation>
     </message>
     <message>
         <location filename="../pos/ui/main_window.py" line="229"/>
         <location filename="../pos/ui/main_window.py" line="241"/>
-        <location filename="../pos/ui/main_window.py" line="449"/>
+        <location filename="../pos/ui/main_window.py" line="451"/>
         <source>X-report</source>
         <translation>X-звіт</translation>
     </message>
@@ -826,7 +826,7 @@
     </message>
     <message>
         <location filename="../pos/ui/main_window.py" line="237"/>
-        <location filename="../pos/ui/main_window.py" line="454"/>
+        <location filename="../pos/ui/main_window.py" line="456"/>
         <source>Return…</source>
         <translation>Повернення…</translation>
     </message>
@@ -842,19 +842,19 @@
     </message>
     <message>
         <location filename="../pos/ui/main_window.py" line="240"/>
-        <location filename="../pos/ui/main_window.py" line="468"/>
+        <location filename="../pos/ui/main_window.py" line="470"/>
         <source>Cash withdrawal by card…</source>
         <translation>Видача готівки з картки…</translation>
     </message>
     <message>
         <location filename="../pos/ui/main_window.py" line="242"/>
-        <location filename="../pos/ui/main_window.py" line="451"/>
+        <location filename="../pos/ui/main_window.py" line="453"/>
         <source>Z-report (close the shift)</source>
         <translation>Z-звіт (закрити зміну)</translation>
     </message>
     <message>
         <location filename="../pos/ui/main_window.py" line="243"/>
-        <location filename="../pos/ui/main_window.py" line="456"/>
+        <location filename="../pos/ui/main_window.py" line="458"/>
         <source>Sign out</source>
         <translation>Вийти</translation>
     </message>
@@ -870,7 +870,7 @@
     </message>
     <message>
         <location filename="../pos/ui/main_window.py" line="246"/>
-        <location filename="../pos/ui/main_window.py" line="552"/>
+        <location filename="../pos/ui/main_window.py" line="554"/>
         <source>Work offline</source>
         <translation>Працювати офлайн</translation>
     </message>
@@ -926,7 +926,7 @@
     </message>
     <message>
         <location filename="../pos/ui/main_window.py" line="258"/>
-        <location filename="../pos/ui/main_window.py" line="434"/>
+        <location filename="../pos/ui/main_window.py" line="436"/>
         <source>Keys</source>
         <translation>Клавіші</translation>
     </message>
@@ -987,74 +987,84 @@
     </message>
     <message>
         <location filename="../pos/ui/main_window.py" line="428"/>
+        <source>F11 — receipts of this shift (list, receipt, reprint)</source>
+        <translation>F11 — чеки цієї зміни (список, чек, друк копії)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="429"/>
+        <source>Shift+F11 — reports: receipts history, shifts, charts (manager&apos;s PIN)</source>
+        <translation>Shift+F11 — звіти: історія чеків, зміни, графіки (PIN менеджера)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="430"/>
         <source>F12 — pay</source>
         <translation>F12 — оплата</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="429"/>
+        <location filename="../pos/ui/main_window.py" line="431"/>
         <source>Enter — add the highlighted good / confirm</source>
         <translation>Enter — додати виділений товар / підтвердити</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="430"/>
+        <location filename="../pos/ui/main_window.py" line="432"/>
         <source>Esc — clear the search / cancel the receipt / close a dialog</source>
         <translation>Esc — очистити пошук / скасувати чек / закрити вікно</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="431"/>
+        <location filename="../pos/ui/main_window.py" line="433"/>
         <source>+ / − — one piece more / less;  Del — remove the line</source>
         <translation>+ / − — на одну штуку більше / менше;  Del — вилучити рядок</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="432"/>
+        <location filename="../pos/ui/main_window.py" line="434"/>
         <source>↑ ↓ — move in the results or in the cart</source>
         <translation>↑ ↓ — рух по результатах пошуку або по чеку</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="453"/>
+        <location filename="../pos/ui/main_window.py" line="455"/>
         <source>Cash in / cash out…</source>
         <translation>Службове внесення / видача…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="466"/>
+        <location filename="../pos/ui/main_window.py" line="468"/>
         <source>Cash in (service deposit)…</source>
         <translation>Службове внесення…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="467"/>
+        <location filename="../pos/ui/main_window.py" line="469"/>
         <source>Cash out (service withdrawal)…</source>
         <translation>Службова видача…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="472"/>
+        <location filename="../pos/ui/main_window.py" line="474"/>
         <source>{what} is not available in this version.</source>
         <translation>«{what}» недоступне в цій версії.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="498"/>
-        <location filename="../pos/ui/main_window.py" line="580"/>
+        <location filename="../pos/ui/main_window.py" line="500"/>
+        <location filename="../pos/ui/main_window.py" line="582"/>
         <source>No shift is open.</source>
         <translation>Зміну не відкрито.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="503"/>
-        <location filename="../pos/ui/main_window.py" line="566"/>
+        <location filename="../pos/ui/main_window.py" line="505"/>
+        <location filename="../pos/ui/main_window.py" line="568"/>
         <source>Reports</source>
         <translation>Звіти</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="535"/>
+        <location filename="../pos/ui/main_window.py" line="537"/>
         <source>Finish or cancel the receipts in progress first.</source>
         <translation>Спершу завершіть або скасуйте незакриті чеки.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="552"/>
+        <location filename="../pos/ui/main_window.py" line="554"/>
         <source>End offline work</source>
         <translation>Завершити роботу офлайн</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="585"/>
-        <location filename="../pos/ui/main_window.py" line="591"/>
+        <location filename="../pos/ui/main_window.py" line="587"/>
+        <location filename="../pos/ui/main_window.py" line="593"/>
         <source>Settings</source>
         <translation>Налаштування</translation>
     </message>

@@ -17,7 +17,8 @@ from typing import Any
 from pos.journal.engine import apply_pragmas
 
 RECEIPT_COLUMNS = (
-    "rowid AS journal_rowid, id, shift_id, type, state, is_offline, fiscal_code, fiscal_date, "
+    "doc_number, report_at, cash_paid, cashless_paid, id, shift_id, type, state, is_offline, "
+    "fiscal_code, fiscal_date, "
     "total_sum, discounts_sum, extra_charge_sum, round_sum, total_payment, rest, "
     "related_receipt_id, error, created_at, updated_at"
 )

@@ -4,11 +4,10 @@ table names (``receipt``, ``shift``, …) are views of that register's rows.
 This is how the report queries of ``pos.reports`` run unchanged on PostgreSQL: each register
 has a schema of views (``backoffice_register_<id>``, made the first time it is read) and a
 source connection puts it first on its ``search_path``, so ``receipt`` there is the register's
-part of ``backoffice.receipt`` (with ``journal_rowid`` as ``rowid``, the document number) and
-``setting`` gives its fiscal number. The views are derived, not part of the Alembic schema: a
-revision that changes a copied table drops them (``DROP SCHEMA … CASCADE``), and they are
-made again on the next read. A source is chosen by shop first: no source of
-another shop's register is ever opened, whatever the query's filters say.
+part of ``backoffice.receipt`` and ``setting`` gives its fiscal number. The views are derived,
+not part of the Alembic schema: a revision that changes a copied table drops them (``DROP
+SCHEMA … CASCADE``), and they are made again on the next read. A source is chosen by shop
+first: no source of another shop's register is ever opened, whatever the query's filters say.
 """
 
 from __future__ import annotations
@@ -23,7 +22,8 @@ from pos.backoffice.schema import SCHEMA, register, shop
 from pos.reports.sources import Register
 
 _RECEIPT = (
-    "journal_rowid AS rowid, id, shift_id, type, state, is_offline, fiscal_code, fiscal_date, "
+    "doc_number, report_at, cash_paid, cashless_paid, id, shift_id, type, state, is_offline, "
+    "fiscal_code, fiscal_date, "
     "total_sum, discounts_sum, extra_charge_sum, round_sum, total_payment, rest, "
     "related_receipt_id, created_at"
 )

@@ -36,7 +36,13 @@ from pos.reports.sales import (
     top_goods,
 )
 from pos.reports.shifts import periodical, shift_summaries
-from pos.reports.sources import connections, open_read_only, register_of
+from pos.reports.sources import (
+    JournalTooOldError,
+    check_schema,
+    connections,
+    open_read_only,
+    register_of,
+)
 
 SubParsers = Any
 
@@ -203,10 +209,12 @@ def _run(args: argparse.Namespace, body: Any) -> int:
         return 2
     try:
         with connections(engines) as opened:
+            for connection in opened:
+                check_schema(connection)
             sources = [(c, register_of(c)) for c in opened]
             result: int = body(args, sources)
             return result
-    except ReportInputError as error:
+    except (ReportInputError, JournalTooOldError) as error:
         print(f"pos report: {error}", file=sys.stderr)
         return 2
     except SQLAlchemyError as error:

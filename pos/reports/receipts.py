@@ -34,9 +34,10 @@ Our own fields: ``fiscal_code``, ``offline``, ``sync`` (``online``, ``pending`` 
 
 from __future__ import annotations
 
+import bisect
 import functools
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import (
@@ -44,10 +45,9 @@ from sqlalchemy import (
     Integer,
     Select,
     case,
-    exists,
-    false,
     func,
     literal,
+    literal_column,
     or_,
     select,
     union_all,
@@ -56,11 +56,12 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from pos.reports.periods import Period, ReportInputError, kyiv_text
 from pos.reports.schema import (
-    FISCAL_STATES,
+    card_of_receipt,
+    cash_of_receipt,
+    is_fiscal,
     prepaid_sum,
     receipt,
     receipt_instant,
-    receipt_payment,
     shift,
     shift_close_instant,
     shift_open_instant,
@@ -235,8 +236,6 @@ class ReceiptsQuery:
 
 
 def _replace(query: ReceiptsQuery, **changes: Any) -> ReceiptsQuery:
-    from dataclasses import replace
-
     return replace(query, **changes)
 
 
@@ -251,31 +250,22 @@ class ReceiptsAnswer:
 
 
 # --- SQL ----------------------------------------------------------------------------------------
-
-
-def _paid(kind: str) -> ColumnElement[int]:
-    return func.coalesce(
-        select(func.sum(receipt_payment.c.value))
-        .where(receipt_payment.c.receipt_id == receipt.c.id, receipt_payment.c.type == kind)
-        .scalar_subquery(),
-        0,
-    )
-
-
-def _cash() -> ColumnElement[int]:
-    return _paid("CASH") - receipt.c.rest
+#
+# Each kind of document is one arm (receipts, shift openings, shift closings); a page is one
+# compound SELECT ordered and cut by SQLite itself, each arm walking its own index (MERGE UNION
+# ALL), so a page of a million-receipt journal reads about a page of index entries. Counts and
+# totals are per arm, from the covering report index, and added up here.
 
 
 def _number() -> ColumnElement[int]:
+    """The receipt's position among its shift's fiscal documents, by report date."""
     earlier = receipt.alias("earlier")
-    mine = receipt_instant()
-    theirs = func.coalesce(earlier.c.fiscal_date, earlier.c.created_at)
     return (
         select(func.count())
         .where(
             earlier.c.shift_id == receipt.c.shift_id,
-            earlier.c.state.in_(FISCAL_STATES),
-            theirs <= mine,
+            earlier.c.report_at <= receipt.c.report_at,
+            is_fiscal(earlier),
         )
         .scalar_subquery()
     )
@@ -314,27 +304,22 @@ def _search_clause(text: str, code: ColumnElement[str], number: ColumnElement[in
     return or_(*clauses)
 
 
-def _receipt_arm(q: ReceiptsQuery, needs: frozenset[str]) -> Select[Any] | None:
+def _receipt_types(q: ReceiptsQuery) -> list[str]:
     wanted = set(q.document_types) or set(DOCUMENT_TYPES)
     types = [t for t, kind in _TYPE_OF_RECEIPT.items() if kind in wanted]
     if q.operation_types:
         types = [t for t in types if t in {OPERATIONS[o] for o in q.operation_types}]
-    if not types:
-        return None
+    return types
+
+
+def _receipt_where(q: ReceiptsQuery, types: Sequence[str]) -> list[Any]:
     instant = receipt_instant()
-    where: list[Any] = [
-        instant >= q.period.start,
-        instant <= q.period.end,
-        receipt.c.state.in_(FISCAL_STATES),
-        receipt.c.type.in_(types),
-    ]
+    where: list[Any] = [instant >= q.period.start, instant <= q.period.end, is_fiscal()]
+    if len(types) < len(_TYPE_OF_RECEIPT):
+        where.append(receipt.c.type.in_(types))
     if q.payment_types:
-        where.append(
-            exists().where(
-                receipt_payment.c.receipt_id == receipt.c.id,
-                receipt_payment.c.type.in_([PAYMENT_TYPES[p] for p in q.payment_types]),
-            )
-        )
+        paid = {"cash": receipt.c.cash_paid > 0, "cashless": receipt.c.cashless_paid > 0}
+        where.append(or_(*(paid[p] for p in q.payment_types)))
     if q.shifts:
         where.append(receipt.c.shift_id.in_(_shift_ids(q.shifts)))
     if q.shift_ids:
@@ -349,26 +334,34 @@ def _receipt_arm(q: ReceiptsQuery, needs: frozenset[str]) -> Select[Any] | None:
         where.append(_receipt_sync().in_(q.sync_states))
     if q.search:
         where.append(_search_clause(q.search, receipt.c.fiscal_code, receipt.c.doc_number))
-    kind = case(
-        *((receipt.c.type == t, _TYPE_OF_RECEIPT[t]) for t in types),
-        else_="receipt",
-    )
-    columns: list[Any] = [
+    return where
+
+
+def _receipt_arm(q: ReceiptsQuery, needs: frozenset[str]) -> Select[Any] | None:
+    types = _receipt_types(q)
+    if not types:
+        return None
+    others = [(receipt.c.type == t, _TYPE_OF_RECEIPT[t]) for t in types if t not in _SALE_TYPES]
+    kind: ColumnElement[str] = case(*others, else_="receipt") if others else literal("receipt")
+    zero = literal(0, Integer)
+    return select(
         kind.label("kind"),
-        receipt.c.id.label("id"),
+        literal("").label("id"),  # read with the details: the key query stays index-only
         receipt.c.type.label("type"),
         receipt.c.doc_number.label("doc_number"),
-        instant.label("instant"),
+        receipt_instant().label("instant"),
         receipt.c.total_sum.label("total_sum"),
-    ]
-    columns.append((_cash() if "cash" in needs else literal(0, Integer)).label("cash"))
-    columns.append((_paid("CASHLESS") if "ecash" in needs else literal(0, Integer)).label("ecash"))
-    columns.append((_serial_of_receipt() if "shift" in needs else literal(0)).label("serial"))
-    columns.append((_number() if "number" in needs else literal(0)).label("number"))
-    return select(*columns).where(*where)
+        cash_of_receipt().label("cash"),
+        card_of_receipt().label("ecash"),
+        (_serial_of_receipt() if "shift" in needs else zero).label("serial"),
+        (_number() if "number" in needs else zero).label("number"),
+    ).where(*_receipt_where(q, types))
 
 
-def _shift_arm(q: ReceiptsQuery, kind: str, needs: frozenset[str]) -> Select[Any] | None:
+_SALE_TYPES = ("SELL", "RETURN")
+
+
+def _shift_where(q: ReceiptsQuery, kind: str) -> list[Any] | None:
     if q.document_types and kind not in q.document_types:
         return None
     if q.operation_types or q.payment_types or q.fiscal_doc is not None:
@@ -377,10 +370,7 @@ def _shift_arm(q: ReceiptsQuery, kind: str, needs: frozenset[str]) -> Select[Any
     instant = shift_open_instant() if opening else shift_close_instant()
     code = shift.c.open_fiscal_code if opening else shift.c.close_fiscal_code
     where: list[Any] = [instant >= q.period.start, instant <= q.period.end]
-    if not opening:
-        where.append(shift.c.state == "closed")
-    else:
-        where.append(shift.c.state != "failed")
+    where.append(shift.c.state != "failed" if opening else shift.c.state == "closed")
     if q.shifts:
         where.append(shift.c.serial.in_(q.shifts))
     if q.shift_ids:
@@ -393,6 +383,14 @@ def _shift_arm(q: ReceiptsQuery, kind: str, needs: frozenset[str]) -> Select[Any
         where.append(_shift_sync().in_(q.sync_states))
     if q.search:
         where.append(_search_clause(q.search, code, None))
+    return where
+
+
+def _shift_arm(q: ReceiptsQuery, kind: str, needs: frozenset[str]) -> Select[Any] | None:
+    where = _shift_where(q, kind)
+    if where is None:
+        return None
+    instant = shift_open_instant() if kind == "openShift" else shift_close_instant()
     zero = literal(0, Integer)
     return select(
         literal(kind).label("kind"),
@@ -408,18 +406,6 @@ def _shift_arm(q: ReceiptsQuery, kind: str, needs: frozenset[str]) -> Select[Any
     ).where(*where)
 
 
-def _empty() -> Any:
-    zero = literal(0, Integer)
-    names = ("doc_number", "instant", "total_sum", "cash", "ecash", "serial", "number")
-    empty: Any = select(
-        literal("").label("kind"),
-        literal("").label("id"),
-        literal("").label("type"),
-        *(zero.label(name) for name in names),
-    ).where(false())
-    return empty
-
-
 _ORDER_COLUMN = {
     "date": "instant",
     "shift": "serial",
@@ -429,7 +415,7 @@ _ORDER_COLUMN = {
     "cashTotalSum": "cash",
     "ecashTotalSum": "ecash",
 }
-_NEEDS = {"cashTotalSum": "cash", "ecashTotalSum": "ecash", "shift": "shift", "number": "number"}
+_NEEDS = {"shift": "shift", "number": "number"}
 
 
 def _arms(q: ReceiptsQuery, needs: frozenset[str]) -> list[Select[Any]]:
@@ -438,25 +424,28 @@ def _arms(q: ReceiptsQuery, needs: frozenset[str]) -> list[Select[Any]]:
     return [arm for arm in arms if arm is not None]
 
 
-def _documents(q: ReceiptsQuery, needs: frozenset[str]) -> Any:
-    arms = _arms(q, needs)
-    if not arms:  # the filters exclude every kind of document
-        return _empty().subquery("documents")
-    if len(arms) == 1:
-        return arms[0].subquery("documents")
-    return union_all(*arms).subquery("documents")
+def _ordering(orders: Sequence[str]) -> list[tuple[str, bool]]:
+    """(order key, descending) as applied: the query's keys, then the report date and the
+    document number as tie-breakers, in the direction of the date's order when it was given
+    (so the report-date index can deliver the order without sorting)."""
+    applied = [(o.removeprefix("-"), o.startswith("-")) for o in orders]
+    keys = [key for key, _ in applied]
+    date_descending = next((d for k, d in applied if k == "date"), False)
+    if "date" not in keys:
+        applied.append(("date", False))
+    if "doc_number" not in keys:
+        applied.append(("doc_number", date_descending))
+    return applied
 
 
-def _order_by(documents: Any, orders: Sequence[str]) -> list[Any]:
+def _order_by(orders: Sequence[str]) -> list[Any]:
     clauses: list[Any] = []
-    for order in orders:
-        key = order.removeprefix("-")
+    for key, descending in _ordering(orders):
         name = _ORDER_COLUMN.get(key)
         if name is None:
             continue  # rn, fn: one register per journal; merged in Python
-        column = documents.c[name]
-        clauses.append(column.desc() if order.startswith("-") else column.asc())
-    clauses += [documents.c.instant.asc(), documents.c.doc_number.asc(), documents.c.id.asc()]
+        column: ColumnElement[Any] = literal_column(name)
+        clauses.append(column.desc() if descending else column.asc())
     return clauses
 
 
@@ -466,19 +455,31 @@ def _needs(q: ReceiptsQuery) -> frozenset[str]:
 
 @dataclass(frozen=True)
 class _Key:
-    """A page row before its details are read: what it sorts by, and where it comes from."""
+    """A page row before its details are read: what it sorts by, and where it comes from (a
+    receipt by its document number, a shift document by the shift's id)."""
 
     kind: str
     id: str
     values: dict[str, Any]
     register: Register
 
+    @property
+    def is_shift(self) -> bool:
+        return self.kind in _SHIFT_KINDS
+
+    @property
+    def ref(self) -> Any:
+        return self.id if self.is_shift else self.values["doc_number"]
+
 
 def _page_keys(
     connection: Connection, register: Register, q: ReceiptsQuery, limit: int | None, offset: int
 ) -> list[_Key]:
-    documents = _documents(q, _needs(q))
-    statement = select(documents).order_by(*_order_by(documents, q.orders))
+    arms = _arms(q, _needs(q))
+    if not arms:
+        return []
+    statement: Any = arms[0] if len(arms) == 1 else union_all(*arms)
+    statement = statement.order_by(*_order_by(q.orders))
     if limit is not None:
         statement = statement.limit(limit)
     if offset:
@@ -490,35 +491,55 @@ def _page_keys(
 
 
 def _totals(connection: Connection, q: ReceiptsQuery) -> dict[tuple[str, str], list[int]]:
-    """(kind, type) → [count, total, cash, card] over every row of the query."""
-    documents = _documents(q, frozenset({"cash", "ecash"}))
-    statement = select(
-        documents.c.kind,
-        documents.c.type,
-        func.count(),
-        func.coalesce(func.sum(documents.c.total_sum), 0),
-        func.coalesce(func.sum(documents.c.cash), 0),
-        func.coalesce(func.sum(documents.c.ecash), 0),
-    ).group_by(documents.c.kind, documents.c.type)
-    return {
-        (row[0], row[1]): [int(row[2]), int(row[3]), int(row[4]), int(row[5])]
-        for row in connection.execute(statement)
-    }
+    """(kind, receipt type) → [count, total, cash, card] over every row of the query."""
+    found: dict[tuple[str, str], list[int]] = {}
+    types = _receipt_types(q)
+    if types:
+        rows = connection.execute(
+            select(
+                receipt.c.type,
+                func.count(),
+                func.coalesce(func.sum(receipt.c.total_sum), 0),
+                func.coalesce(func.sum(cash_of_receipt()), 0),
+                func.coalesce(func.sum(card_of_receipt()), 0),
+            )
+            .where(*_receipt_where(q, types))
+            .group_by(receipt.c.type)
+        )
+        for rtype, n, total, cash, card in rows:
+            found[(_TYPE_OF_RECEIPT[rtype], rtype)] = [int(n), int(total), int(cash), int(card)]
+    for kind in _SHIFT_KINDS:
+        where = _shift_where(q, kind)
+        if where is None:
+            continue
+        n = int(connection.execute(select(func.count()).where(*where)).scalar_one())
+        if n:
+            found[(kind, "")] = [n, 0, 0, 0]
+    return found
 
 
 def _count(connection: Connection, q: ReceiptsQuery) -> int:
-    documents = _documents(q, frozenset())
-    return int(connection.execute(select(func.count()).select_from(documents)).scalar_one())
+    total = 0
+    types = _receipt_types(q)
+    if types:
+        statement = select(func.count()).where(*_receipt_where(q, types))
+        total += int(connection.execute(statement).scalar_one())
+    for kind in _SHIFT_KINDS:
+        where = _shift_where(q, kind)
+        if where is not None:
+            total += int(connection.execute(select(func.count()).where(*where)).scalar_one())
+    return total
 
 
 # --- page details ----------------------------------------------------------------------------
 
 
-def _receipt_details(connection: Connection, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
-    if not ids:
+def _receipt_details(connection: Connection, numbers: Sequence[int]) -> dict[int, dict[str, Any]]:
+    if not numbers:
         return {}
     statement = select(
         receipt.c.id,
+        receipt.c.shift_id,
         receipt.c.type,
         receipt.c.state,
         receipt.c.is_offline,
@@ -526,13 +547,51 @@ def _receipt_details(connection: Connection, ids: Sequence[str]) -> dict[str, di
         receipt.c.doc_number.label("doc_number"),
         receipt.c.total_sum,
         receipt_instant().label("instant"),
-        _cash().label("cash"),
-        _paid("CASHLESS").label("ecash"),
+        cash_of_receipt().label("cash"),
+        card_of_receipt().label("ecash"),
         _serial_of_receipt().label("serial"),
-        _number().label("number"),
         prepaid_sum().label("prepaid"),
-    ).where(receipt.c.id.in_(ids))
-    return {row.id: dict(row._mapping) for row in connection.execute(statement)}
+    ).where(receipt.c.doc_number.in_(numbers))
+    found = {row.doc_number: dict(row._mapping) for row in connection.execute(statement)}
+    _number_in_shift(connection, list(found.values()))
+    return found
+
+
+_WALK_FROM = 10  # rows of one shift on a page from which one walk beats a count per row
+
+
+def _number_in_shift(connection: Connection, details: list[dict[str, Any]]) -> None:
+    """Each receipt's position among its shift's fiscal documents. Many rows of one shift (a
+    page in date order): one walk of that shift's report dates; a few rows each of many shifts
+    (a page by amount): one index-only count per row, done inside SQLite."""
+    by_shift: dict[str, list[dict[str, Any]]] = {}
+    for d in details:
+        d["number"] = 0
+        if d["shift_id"] is not None:
+            by_shift.setdefault(d["shift_id"], []).append(d)
+    counted: list[int] = []
+    for shift_id, rows in by_shift.items():
+        if len(rows) < _WALK_FROM:
+            counted += [int(d["doc_number"]) for d in rows]
+            continue
+        dates = connection.execute(
+            select(receipt.c.report_at)
+            .where(receipt.c.shift_id == shift_id, is_fiscal())
+            .order_by(receipt.c.report_at)
+        ).scalars()
+        ordered = [int(d) for d in dates]
+        for d in rows:
+            d["number"] = bisect.bisect_right(ordered, int(d["instant"]))
+    if counted:
+        numbers: dict[int, int] = {
+            int(doc): int(n)
+            for doc, n in connection.execute(
+                select(receipt.c.doc_number, _number()).where(receipt.c.doc_number.in_(counted))
+            )
+        }
+        for d in details:
+            if d["doc_number"] in numbers:
+                d["number"] = int(numbers[d["doc_number"]])
 
 
 def _shift_details(connection: Connection, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
@@ -603,18 +662,18 @@ def _row(key: _Key, details: Mapping[str, Any]) -> dict[str, Any]:
         "fiscal_code": details["fiscal_code"] or "",
         "offline": bool(details["is_offline"]),
         "sync": {"offline_issued": "pending", "uploaded": "uploaded"}.get(state, "online"),
-        "id": key.id,
+        "id": details["id"],
         "register": register.fiscal_number,
         "shop": register.shop,
     }
 
 
 def _rows(connection: Connection, keys: Sequence[_Key]) -> list[dict[str, Any]]:
-    receipts = _receipt_details(connection, [k.id for k in keys if k.kind not in _SHIFT_KINDS])
-    shifts = _shift_details(connection, [k.id for k in keys if k.kind in _SHIFT_KINDS])
+    receipts = _receipt_details(connection, [k.ref for k in keys if not k.is_shift])
+    shifts = _shift_details(connection, [k.ref for k in keys if k.is_shift])
     rows = []
     for key in keys:
-        details = shifts[key.id] if key.kind in _SHIFT_KINDS else receipts[key.id]
+        details = shifts[key.ref] if key.is_shift else receipts[key.ref]
         rows.append(_row(key, details))
     return rows
 
@@ -626,6 +685,8 @@ _SHIFT_KINDS = ("openShift", "closeShift")
 
 
 def _compare(orders: Sequence[str]) -> Any:
+    applied = _ordering(orders)
+
     def value(key: _Key, name: str) -> Any:
         if name == "rn":
             return key.register.fiscal_number
@@ -634,12 +695,11 @@ def _compare(orders: Sequence[str]) -> Any:
         return key.values[_ORDER_COLUMN[name]]
 
     def compare(a: _Key, b: _Key) -> int:
-        for order in (*orders, "date", "rn", "doc_number"):
-            name = order.removeprefix("-")
+        for name, descending in (*applied, ("rn", False)):
             left, right = value(a, name), value(b, name)
             if left != right:
                 result = -1 if left < right else 1
-                return -result if order.startswith("-") else result
+                return -result if descending else result
         return (a.id > b.id) - (a.id < b.id)
 
     return functools.cmp_to_key(compare)
@@ -681,9 +741,30 @@ def receipts_report(
     sources: Sequence[Source], query: ReceiptsQuery, *, with_totals: bool = True
 ) -> ReceiptsAnswer:
     """The receipts report over one or several registers' journals, merged as one."""
-    chosen = [
+    chosen = _chosen(sources, query)
+    data = _data(chosen, query)
+    if with_totals:
+        parts = [_totals(c, query) for c, _ in chosen]
+        totals = _sum_totals(parts)
+        total = int(totals["count"])
+    else:
+        totals = {}
+        total = sum(_count(c, query) for c, _ in chosen)
+    return ReceiptsAnswer(data, total, totals)
+
+
+def receipts_page(sources: Sequence[Source], query: ReceiptsQuery) -> list[dict[str, Any]]:
+    """Only the rows of the query's page (the window's paging: the count is already known)."""
+    return _data(_chosen(sources, query), query)
+
+
+def _chosen(sources: Sequence[Source], query: ReceiptsQuery) -> list[Source]:
+    return [
         (c, r) for c, r in sources if not query.cashbox_ids or r.fiscal_number in query.cashbox_ids
     ]
+
+
+def _data(chosen: Sequence[Source], query: ReceiptsQuery) -> list[dict[str, Any]]:
     ordered = [o for o in query.orders if o.removeprefix("-") in ORDER_KEYS]
     if len(chosen) == 1 and not any(o.removeprefix("-") in ("rn", "fn") for o in ordered):
         connection, register = chosen[0]
@@ -697,23 +778,13 @@ def receipts_report(
         keys.sort(key=_compare(ordered))
         end = None if query.limit is None else query.offset + query.limit
         keys = keys[query.offset : end]
-        by_source = {id(r): c for c, r in chosen}
-        grouped: dict[int, list[_Key]] = {}
-        for key in keys:  # details in one read per register, then back in page order
-            grouped.setdefault(id(key.register), []).append(key)
-        found: dict[tuple[int, str, str], dict[str, Any]] = {}
-        for source, its_keys in grouped.items():
-            for key, row in zip(its_keys, _rows(by_source[source], its_keys), strict=True):
-                found[(source, key.kind, key.id)] = row
-        data = [found[(id(k.register), k.kind, k.id)] for k in keys]
-    if with_totals:
-        parts = [_totals(c, query) for c, _ in chosen]
-        totals = _sum_totals(parts)
-        total = int(totals["count"])
-    else:
-        totals = {}
-        total = sum(_count(c, query) for c, _ in chosen)
-    return ReceiptsAnswer(data, total, totals)
+        rows: dict[int, dict[str, Any]] = {}
+        for connection, register in chosen:  # details register by register, then page order
+            mine = [i for i, k in enumerate(keys) if k.register is register]
+            for i, row in zip(mine, _rows(connection, [keys[i] for i in mine]), strict=True):
+                rows[i] = row
+        data = [rows[i] for i in range(len(keys))]
+    return data
 
 
 def count(sources: Sequence[Source], query: ReceiptsQuery) -> int:

@@ -17,13 +17,14 @@ from sqlalchemy import Connection, case, func, select
 from pos.domain.offline_limits import OFFLINE_MONTH_LIMIT, OFFLINE_PERIOD_LIMIT
 from pos.reports.periods import Bucket, Period, bucket_key, bucket_label, kyiv_text, month_key
 from pos.reports.schema import (
-    FISCAL_STATES,
+    card_of_receipt,
+    cash_of_receipt,
     catalogue_item,
     connectivity_transition,
+    is_fiscal,
     receipt,
     receipt_instant,
     receipt_line,
-    receipt_payment,
 )
 from pos.reports.sources import Register
 
@@ -33,7 +34,7 @@ _SALES = ("SELL", "RETURN")
 
 def _in_period(period: Period) -> list[Any]:
     instant = receipt_instant()
-    return [instant >= period.start, instant <= period.end, receipt.c.state.in_(FISCAL_STATES)]
+    return [instant >= period.start, instant <= period.end, is_fiscal()]
 
 
 def _signed(column: Any, kind: str) -> Any:
@@ -83,22 +84,22 @@ def by_payment(sources: Sources, period: Period) -> list[dict[str, Any]]:
     """Sales and returns per payment type (cash net of change)."""
     merged: dict[str, list[int]] = {}
     for connection, _ in sources:
-        net = receipt_payment.c.value - case(
-            (receipt_payment.c.type == "CASH", receipt.c.rest), else_=0
-        )
-        rows = connection.execute(
-            select(receipt_payment.c.type, _signed(net, "SELL"), _signed(net, "RETURN"))
-            .join(receipt_payment, receipt_payment.c.receipt_id == receipt.c.id)
-            .where(*_in_period(period), receipt.c.type.in_(_SALES))
-            .group_by(receipt_payment.c.type)
-        ).all()
-        for ptype, sales, returns in rows:
-            acc = merged.setdefault(str(ptype), [0, 0])
+        row = connection.execute(
+            select(
+                _signed(cash_of_receipt(), "SELL"),
+                _signed(cash_of_receipt(), "RETURN"),
+                _signed(card_of_receipt(), "SELL"),
+                _signed(card_of_receipt(), "RETURN"),
+            ).where(*_in_period(period), receipt.c.type.in_(_SALES))
+        ).one()
+        for ptype, sales, returns in (("CASH", row[0], row[1]), ("CASHLESS", row[2], row[3])):
+            acc = merged.setdefault(ptype, [0, 0])
             acc[0] += int(sales)
             acc[1] += int(returns)
     return [
         {"type": t, "sales_sum": v[0], "returns_sum": v[1], "net_sum": v[0] - v[1]}
         for t, v in sorted(merged.items())
+        if v != [0, 0]
     ]
 
 

@@ -3,13 +3,14 @@ that depend on how the journal stores things.
 
 The DDL lives, frozen, in ``pos.journal.migrations``; these declare only the columns the reports
 read. A back office holding the same tables (plus a register column) can reuse every query built
-on them. Two things are SQLite-journal specific and live only here: the local document number is
-the receipt row's ``rowid`` (receipts are never deleted, so it is the order they were committed
-in), and instants are integer UTC microseconds (``BigInteger``: they do not fit a PostgreSQL
-``integer``, which the back office's copy of these tables is read with).
+on them. Instants are integer UTC microseconds, as the journal stores them (``BigInteger``: they
+do not fit the PostgreSQL ``integer`` the back office would bind them as); ``doc_number``,
+``report_at``, ``cash_paid`` and ``cashless_paid`` are kept by the journal's triggers (migration 4).
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from sqlalchemy import (
     BigInteger,
@@ -28,7 +29,6 @@ metadata = MetaData()
 receipt = Table(
     "receipt",
     metadata,
-    Column("rowid", Integer, key="doc_number"),
     Column("id", Text, primary_key=True),
     Column("shift_id", Text),
     Column("type", Text),
@@ -44,6 +44,12 @@ receipt = Table(
     Column("rest", Integer),
     Column("related_receipt_id", Text),
     Column("created_at", BigInteger),
+    # Kept by the journal's triggers (migration 4): the journal's document number, the report
+    # date and the payments by type.
+    Column("doc_number", Integer),
+    Column("report_at", BigInteger),
+    Column("cash_paid", Integer),
+    Column("cashless_paid", Integer),
 )
 
 receipt_line = Table(
@@ -84,7 +90,6 @@ receipt_discount = Table(
 shift = Table(
     "shift",
     metadata,
-    Column("rowid", Integer, key="doc_number"),
     Column("id", Text, primary_key=True),
     Column("state", Text),
     Column("serial", Integer),
@@ -126,14 +131,31 @@ setting = Table(
     Column("value", Text),
 )
 
-# Receipt states that are fiscal documents (fiscalised online, or offline with a local code).
+# Receipt states that are fiscal documents (fiscalised online, or offline with a local code),
+# and those that are not (in flight, refused, superseded).
 FISCAL_STATES: tuple[str, ...] = ("done", "offline_issued", "uploaded")
+NOT_FISCAL_STATES: tuple[str, ...] = ("committed", "sending", "failed", "void")
 
 
 def receipt_instant() -> ColumnElement[int]:
-    """When the receipt was fiscalised (its fiscal date; the commit time if the server gave
-    none). The v4 journal migration indexes exactly this expression."""
-    return func.coalesce(receipt.c.fiscal_date, receipt.c.created_at)
+    """When the receipt was fiscalised: its fiscal date, or its commit time while the server
+    gave none (``report_at``, kept by the journal's triggers and indexed)."""
+    return receipt.c.report_at
+
+
+def is_fiscal(table: Any = None) -> ColumnElement[bool]:
+    """The receipt is a fiscal document. Written as NOT IN so that SQLite walks the report-date
+    index rather than the (unselective) state index."""
+    return (receipt if table is None else table).c.state.not_in(NOT_FISCAL_STATES)
+
+
+def cash_of_receipt() -> ColumnElement[int]:
+    """Cash that stayed in the drawer: cash paid less the change."""
+    return receipt.c.cash_paid - receipt.c.rest
+
+
+def card_of_receipt() -> ColumnElement[int]:
+    return receipt.c.cashless_paid
 
 
 def shift_open_instant() -> ColumnElement[int]:

@@ -17,7 +17,7 @@ from sqlalchemy import Connection, case, func, select
 
 from pos.reports.periods import Period, kyiv_text
 from pos.reports.schema import (
-    FISCAL_STATES,
+    is_fiscal,
     receipt,
     receipt_payment,
     setting,
@@ -60,7 +60,7 @@ def x_contents(connection: Connection, shift_id: str, initial: int) -> dict[str,
             receipt.c.type, receipt_payment.c.type, func.sum(net), func.sum(receipt_payment.c.value)
         )
         .join(receipt_payment, receipt_payment.c.receipt_id == receipt.c.id)
-        .where(receipt.c.shift_id == shift_id, receipt.c.state.in_(FISCAL_STATES))
+        .where(receipt.c.shift_id == shift_id, is_fiscal())
         .group_by(receipt.c.type, receipt_payment.c.type)
     ).all()
     pay = {t: dict.fromkeys(PAYMENT_FIELDS, 0) for t in ("CASH", "CASHLESS")}
@@ -80,7 +80,7 @@ def x_contents(connection: Connection, shift_id: str, initial: int) -> dict[str,
     counts: dict[str, int] = dict(
         connection.execute(
             select(receipt.c.type, func.count())
-            .where(receipt.c.shift_id == shift_id, receipt.c.state.in_(FISCAL_STATES))
+            .where(receipt.c.shift_id == shift_id, is_fiscal())
             .group_by(receipt.c.type)
         ).all()
     )
@@ -88,7 +88,7 @@ def x_contents(connection: Connection, shift_id: str, initial: int) -> dict[str,
         select(
             func.coalesce(func.sum(_if_sale(receipt.c.discounts_sum)), 0),
             func.coalesce(func.sum(_if_sale(receipt.c.extra_charge_sum)), 0),
-        ).where(receipt.c.shift_id == shift_id, receipt.c.state.in_(FISCAL_STATES))
+        ).where(receipt.c.shift_id == shift_id, is_fiscal())
     ).one()
     cash, card = pay["CASH"], pay["CASHLESS"]
     balance = (

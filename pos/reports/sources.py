@@ -30,6 +30,23 @@ class Register:
     shop: str = ""  # the shop it belongs to in a back-office database ("" for a journal file)
 
 
+REPORTS_SCHEMA = 4  # the journal version that keeps the report columns (pos.journal.migrations)
+
+
+class JournalTooOldError(ValueError):
+    """A copied journal from before the reports' schema: it cannot be migrated read-only."""
+
+
+def check_schema(connection: Connection) -> None:
+    version = int(connection.exec_driver_sql("PRAGMA user_version").scalar_one())
+    if version < REPORTS_SCHEMA:
+        raise JournalTooOldError(
+            f"journal schema version {version} is older than the reports need "
+            f"({REPORTS_SCHEMA}): open it once with this version of pos (it is migrated, with a "
+            "backup copy), then copy it again"
+        )
+
+
 def register_of(connection: Connection) -> Register:
     rows = dict(
         connection.execute(

@@ -38,17 +38,11 @@ def report_table_html(
     )
 
 
-def write_pdf(
-    path: Path,
-    heading: str,
-    rows: Sequence[dict[str, Any]],
-    fields: Sequence[str],
-    titles: Sequence[str],
-    footer: str = "",
-) -> Path:
+def write_pdf(path: Path, html: str, title: str = "") -> Path:
+    """Print a report's HTML (``report_table_html``) as an A4 landscape PDF."""
     writer = QPdfWriter(str(path))
     writer.setCreator("pos")
-    writer.setTitle(heading)
+    writer.setTitle(title)
     writer.setPageLayout(
         QPageLayout(
             QPageSize(QPageSize.PageSizeId.A4),
@@ -57,6 +51,6 @@ def write_pdf(
         )
     )
     document = QTextDocument()
-    document.setHtml(report_table_html(heading, rows, fields, titles, footer))
+    document.setHtml(html)
     document.print_(writer)
     return path

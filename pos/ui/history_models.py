@@ -27,7 +27,13 @@ from sqlalchemy import Connection, Engine
 from typing_extensions import override
 
 from pos.domain.money import format_money
-from pos.reports.receipts import ReceiptsAnswer, ReceiptsQuery, receipts_report, totals
+from pos.reports.receipts import (
+    ReceiptsAnswer,
+    ReceiptsQuery,
+    receipts_page,
+    receipts_report,
+    totals,
+)
 from pos.reports.sources import Register, register_of
 
 log = logging.getLogger(__name__)
@@ -45,7 +51,9 @@ class JournalReader(QObject):
     def __init__(self, engine: Engine, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.engine = engine
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reports")
+        # Two lanes: pages and details never queue behind a month's totals, a chart or an export.
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reports-pages")
+        self._slow = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reports-totals")
         self._tokens = itertools.count(1)
         self._callbacks: dict[int, tuple[Callable[[Any], None], Callable[[str], None] | None]] = {}
         # The shop's back-office database and this register's shop in it, when there is one;
@@ -60,13 +68,19 @@ class JournalReader(QObject):
         work: Callable[[Sources], Any],
         on_done: Callable[[Any], None],
         on_error: Callable[[str], None] | None = None,
+        *,
+        slow: bool = False,
     ) -> int:
+        """Run ``work(sources)`` off the GUI thread; ``slow`` for whole-period reads (totals,
+        shifts, charts, exports), which take the second lane."""
         token = next(self._tokens)
         self._callbacks[token] = (on_done, on_error)
-        self._pool.submit(self._work, token, work)
+        (self._slow if slow else self._pool).submit(self._work, token, work)
         return token
 
     def _work(self, token: int, work: Callable[[Sources], Any]) -> None:
+        result: Any = None
+        error_text: str | None = None
         try:
             if self.whole_shop and self.shop is not None:
                 from pos.backoffice.sources import shop_sources
@@ -78,9 +92,14 @@ class JournalReader(QObject):
                     result = work([(connection, register_of(connection))])
         except Exception as error:  # reported to the window, in the user's language there
             log.exception("report query failed")
-            self.failed.emit(token, str(error))
+            error_text = str(error)
+        try:
+            if error_text is None:
+                self.done.emit(token, result)
+            else:
+                self.failed.emit(token, error_text)
+        except RuntimeError:  # the window closed meanwhile: nobody is waiting for the answer
             return
-        self.done.emit(token, result)
 
     def _deliver(self, token: int, result: object) -> None:
         callbacks = self._callbacks.pop(token, None)
@@ -97,10 +116,11 @@ class JournalReader(QObject):
         return bool(self._callbacks)
 
     def shutdown(self) -> None:
+        """Forget what was asked and stop; a query still running finishes on its own thread
+        (the GUI thread never waits for it)."""
         self._callbacks.clear()
-        self._pool.shutdown(wait=True, cancel_futures=True)
-        if self.shop is not None:
-            self.shop[0].dispose()
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        self._slow.shutdown(wait=False, cancel_futures=True)
 
 
 COLUMNS: tuple[tuple[str, str], ...] = (
@@ -162,6 +182,7 @@ class ReceiptsModel(QAbstractTableModel):
             lambda sources: totals(sources, query),
             lambda result: self._totals(generation, result),
             self.failed.emit,
+            slow=True,
         )
 
     def _first(self, generation: int, answer: ReceiptsAnswer) -> None:
@@ -185,7 +206,7 @@ class ReceiptsModel(QAbstractTableModel):
         generation = self._generation
         query = self.query.with_page(PAGE_SIZE, page * PAGE_SIZE)
         self.reader.run(
-            lambda sources: receipts_report(sources, query, with_totals=False).data,
+            lambda sources: receipts_page(sources, query),
             lambda rows: self._page(generation, page, rows),
             self.failed.emit,
         )
@@ -250,8 +271,8 @@ class ReceiptsModel(QAbstractTableModel):
             return self.operation_names.get(str(value), str(value))
         if name == "sync":
             return self.sync_names.get(str(value), str(value))
-        if name == "doc_number" and not value:
-            return ""
+        if name in ("doc_number", "number") and not value:
+            return ""  # shift documents have no receipt numbers
         return "" if value is None else str(value)
 
     @override

@@ -41,16 +41,17 @@ from pos.domain.offline_limits import KYIV
 from pos.reports import export
 from pos.reports.detail import receipt_detail
 from pos.reports.periods import Bucket, Period
-from pos.reports.receipts import ReceiptsQuery, receipts_report
+from pos.reports.receipts import ReceiptsQuery, receipts_page
 from pos.reports.sales import by_payment, by_time, top_goods
 from pos.reports.shifts import ShiftSummary, shift_summaries
 from pos.ui.history_charts import ChartPane
-from pos.ui.history_export import write_pdf
+from pos.ui.history_export import report_table_html, write_pdf
 from pos.ui.history_models import COLUMNS, JournalReader, ReceiptsModel, Sources
 from pos.ui.receipt_dialog import KeyDialog, buttons_row
 
 if TYPE_CHECKING:
     from pos.app import RunningRegister
+    from pos.journal.records import Receipt
 
 PRESETS = ("today", "yesterday", "week", "month", "custom")
 TYPES: dict[str, dict[str, list[str]]] = {
@@ -140,7 +141,8 @@ class HistoryWindow(KeyDialog):
         self.table.setObjectName("receiptsTable")
         self.table.setModel(self.model)
         self.table.setSortingEnabled(True)
-        self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+        # newest first, as a manager looks for the receipt just sold or asked about
+        self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.DescendingOrder)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         self.table.verticalHeader().setDefaultSectionSize(24)
@@ -488,8 +490,11 @@ class HistoryWindow(KeyDialog):
         if self._running is None:
             self.show_notice(self.tr("Receipts open from the register's window."))
             return
-        record = self._running.journal.receipts.get(row["id"])
-        if record is None:
+        journal, receipt_id = self._running.journal, row["id"]
+        self.reader.run(lambda _sources: journal.receipts.get(receipt_id), self._show_receipt)
+
+    def _show_receipt(self, record: Receipt | None) -> None:
+        if record is None or self._running is None:
             return
         from pos.ui.receipt_dialog import ReceiptDialog
 
@@ -504,7 +509,9 @@ class HistoryWindow(KeyDialog):
 
     def refresh_shifts(self) -> None:
         period = self.period()
-        self.reader.run(lambda sources: shift_summaries(sources, period), self._shifts_loaded)
+        self.reader.run(
+            lambda sources: shift_summaries(sources, period), self._shifts_loaded, slow=True
+        )
 
     def _shifts_loaded(self, summaries: list[ShiftSummary]) -> None:
         self.shifts = summaries
@@ -563,7 +570,9 @@ class HistoryWindow(KeyDialog):
                 return by_payment(sources, period)
             return top_goods(sources, period, top=10)
 
-        self.reader.run(work, lambda rows: self.charts.show_rows(kind, rows, self._pay_names()))
+        self.reader.run(
+            work, lambda rows: self.charts.show_rows(kind, rows, self._pay_names()), slow=True
+        )
 
     def _pay_names(self) -> dict[str, str]:
         return {"CASH": self.tr("Cash"), "CASHLESS": self.tr("Card")}
@@ -580,34 +589,44 @@ class HistoryWindow(KeyDialog):
         dialog.open()
 
     def export_to(self, path: Path, kind: str) -> None:
-        """Write every row of the current query (not only the fetched pages) to ``path``."""
+        """Write every row of the current query (not only the fetched pages) to ``path``. The
+        rows are read and CSV/XLSX written on the reader's thread; a PDF's table is laid out
+        there too, and only printed here (Qt's text layout belongs to the GUI thread)."""
         query = self.query().with_page(None, 0)
         fields = [name for name, _ in COLUMNS]
         titles = [self.model.titles.get(name, name) for name in fields]
         heading = self.windowTitle() + " " + " – ".join(self.dates())
+        operations, syncs = dict(self.model.operation_names), dict(self.model.sync_names)
+        sheet, footer = self.tr("Receipts"), self.totals_label.text()
 
-        def done(rows: list[dict[str, Any]]) -> None:
+        def work(sources: Sources) -> tuple[int, str]:
+            rows = receipts_page(sources, query)
             shown = [
-                {**r, "operation": self.model.operation_names.get(r["operation"], r["operation"]),
-                 "sync": self.model.sync_names.get(r["sync"], r["sync"])}
+                {**r, "operation": operations.get(r["operation"], r["operation"]),
+                 "sync": syncs.get(r["sync"], r["sync"])}
                 for r in rows
             ]  # fmt: skip
-            try:
-                if kind == "csv":
-                    export.write_csv(path, shown, fields, titles)
-                elif kind == "xlsx":
-                    export.write_xlsx(path, shown, fields, titles, sheet=self.tr("Receipts"))
-                else:
-                    write_pdf(path, heading, shown, fields, titles, self.totals_label.text())
-            except OSError as error:
-                self._failed(str(error))
-                return
+            if kind == "csv":
+                export.write_csv(path, shown, fields, titles)
+            elif kind == "xlsx":
+                export.write_xlsx(path, shown, fields, titles, sheet=sheet)
+            else:
+                return len(rows), report_table_html(heading, shown, fields, titles, footer)
+            return len(rows), ""
+
+        def done(result: tuple[int, str]) -> None:
+            count, html = result
+            if kind == "pdf":
+                try:
+                    write_pdf(path, html, heading)
+                except OSError as error:
+                    self._failed(str(error))
+                    return
             self.exported.append(path)
             self.show_notice(self.tr("Saved {count} rows to {path}").format(
-                count=len(rows), path=path))  # fmt: skip
+                count=count, path=path))  # fmt: skip
 
-        self.reader.run(lambda sources: receipts_report(sources, query, with_totals=False).data,
-                        done, self._failed)  # fmt: skip
+        self.reader.run(work, done, self._failed, slow=True)
 
     @override
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -425,6 +425,8 @@ class MainWindow(QMainWindow):
             self.tr("F8 — cash in / cash out"),
             self.tr("F9 — X-report"),
             self.tr("F10 — Z-report (closes the shift)"),
+            self.tr("F11 — receipts of this shift (list, receipt, reprint)"),
+            self.tr("Shift+F11 — reports: receipts history, shifts, charts (manager's PIN)"),
             self.tr("F12 — pay"),
             self.tr("Enter — add the highlighted good / confirm"),
             self.tr("Esc — clear the search / cancel the receipt / close a dialog"),

@@ -146,6 +146,7 @@ def test_the_cashier_sees_this_shift_opens_and_reprints_a_receipt(
         ReceiptDialog, "print_document", lambda self, html, config, what: printed.append(html)
     )
     window.open_receipt()
+    qtbot.waitUntil(lambda: hasattr(window, "receipt_dialog"))
     dialog = window.receipt_dialog
     assert isinstance(dialog, ReceiptDialog)
     assert dialog.receipt.id == sale.id
@@ -154,3 +155,26 @@ def test_the_cashier_sees_this_shift_opens_and_reprints_a_receipt(
     assert str(sale.fiscal_code) in printed[0]
     dialog.reject()
     window.reject()
+
+
+def test_the_main_window_opens_both(qtbot: QtBot, running_shift: RunningRegister) -> None:
+    from gui.helpers import gone, modal, open_window
+
+    from pos.ui.manager_pin import ManagerPinDialog
+
+    window = open_window(qtbot, running_shift)
+    qtbot.waitUntil(lambda: window.page_name == "selling")
+    qtbot.keyClick(window.selling.search, Qt.Key.Key_F11)  # the cashier's: no PIN
+    mine = modal(qtbot, HistoryWindow)
+    assert not mine.tabs.isTabVisible(1)
+    mine.reject()
+    qtbot.waitUntil(lambda: gone(mine))
+    window.a_reports.trigger()  # the manager's: behind the PIN
+    gate = modal(qtbot, ManagerPinDialog)
+    qtbot.keyClicks(gate.pad.edit, "0000")
+    qtbot.keyClick(gate.pad.edit, Qt.Key.Key_Return)
+    reports = modal(qtbot, HistoryWindow)
+    assert reports.tabs.isTabVisible(1)
+    assert reports.csv_button.isVisibleTo(reports)
+    reports.reject()
+    qtbot.waitUntil(lambda: gone(reports))
