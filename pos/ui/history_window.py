@@ -121,7 +121,6 @@ class HistoryWindow(KeyDialog):
         bar = QHBoxLayout()
         self.labels: dict[str, QLabel] = {}
         for name, widget in (
-            ("source", self.source),
             ("period", self.preset),
             ("from", self.date_from),
             ("to", self.date_to),
@@ -184,6 +183,15 @@ class HistoryWindow(KeyDialog):
         self.tabs.addTab(split, "")
         self.tabs.addTab(shift_split, "")
         self.tabs.addTab(self.charts, "")
+        # The source switch sits beside the tabs, not in the (already wide) filter bar.
+        source_box = QWidget()
+        source_row = QHBoxLayout(source_box)
+        source_row.setContentsMargins(0, 0, 0, 2)
+        self.labels["source"] = QLabel()
+        self.labels["source"].setBuddy(self.source)
+        source_row.addWidget(self.labels["source"])
+        source_row.addWidget(self.source)
+        self.tabs.setCornerWidget(source_box, Qt.Corner.TopRightCorner)
         self.tabs.currentChanged.connect(lambda _i: self._tab_changed())
 
         self.open_button = self.key_button("", Qt.Key.Key_F2, self.open_receipt)
