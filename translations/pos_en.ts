@@ -315,387 +315,387 @@
 <context>
     <name>HistoryWindow</name>
     <message>
-        <location filename="../pos/ui/history_window.py" line="238"/>
+        <location filename="../pos/ui/history_window.py" line="246"/>
         <source>Receipts of this shift</source>
         <translation>Receipts of this shift</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="238"/>
+        <location filename="../pos/ui/history_window.py" line="246"/>
         <source>Reports</source>
         <translation>Reports</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="240"/>
+        <location filename="../pos/ui/history_window.py" line="248"/>
         <source>Sou&amp;rce:</source>
         <translation>Sou&amp;rce:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="241"/>
+        <location filename="../pos/ui/history_window.py" line="249"/>
         <source>&amp;Period:</source>
         <translation>&amp;Period:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="242"/>
+        <location filename="../pos/ui/history_window.py" line="250"/>
         <source>From:</source>
         <translation>From:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="243"/>
+        <location filename="../pos/ui/history_window.py" line="251"/>
         <source>To:</source>
         <translation>To:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="244"/>
+        <location filename="../pos/ui/history_window.py" line="252"/>
         <source>&amp;Type:</source>
         <translation>&amp;Type:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="245"/>
+        <location filename="../pos/ui/history_window.py" line="253"/>
         <source>Pa&amp;yment:</source>
         <translation>Pa&amp;yment:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="246"/>
+        <location filename="../pos/ui/history_window.py" line="254"/>
         <source>S&amp;hift:</source>
         <translation>S&amp;hift:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="247"/>
+        <location filename="../pos/ui/history_window.py" line="255"/>
         <source>&amp;Search:</source>
         <translation>&amp;Search:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="252"/>
+        <location filename="../pos/ui/history_window.py" line="260"/>
         <source>Today</source>
         <translation>Today</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="253"/>
+        <location filename="../pos/ui/history_window.py" line="261"/>
         <source>Yesterday</source>
         <translation>Yesterday</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="254"/>
+        <location filename="../pos/ui/history_window.py" line="262"/>
         <source>This week</source>
         <translation>This week</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="255"/>
+        <location filename="../pos/ui/history_window.py" line="263"/>
         <source>This month</source>
         <translation>This month</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="256"/>
+        <location filename="../pos/ui/history_window.py" line="264"/>
         <source>Custom</source>
         <translation>Custom</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="261"/>
+        <location filename="../pos/ui/history_window.py" line="269"/>
         <source>This register</source>
         <translation>This register</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="261"/>
+        <location filename="../pos/ui/history_window.py" line="269"/>
         <source>The whole shop</source>
         <translation>The whole shop</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="266"/>
+        <location filename="../pos/ui/history_window.py" line="274"/>
         <source>All documents</source>
         <translation>All documents</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="267"/>
-        <location filename="../pos/ui/history_window.py" line="318"/>
-        <location filename="../pos/ui/history_window.py" line="332"/>
+        <location filename="../pos/ui/history_window.py" line="275"/>
+        <location filename="../pos/ui/history_window.py" line="326"/>
+        <location filename="../pos/ui/history_window.py" line="340"/>
         <source>Sales</source>
         <translation>Sales</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="268"/>
-        <location filename="../pos/ui/history_window.py" line="319"/>
-        <location filename="../pos/ui/history_window.py" line="333"/>
+        <location filename="../pos/ui/history_window.py" line="276"/>
+        <location filename="../pos/ui/history_window.py" line="327"/>
+        <location filename="../pos/ui/history_window.py" line="341"/>
         <source>Returns</source>
         <translation>Returns</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="269"/>
+        <location filename="../pos/ui/history_window.py" line="277"/>
         <source>Service cash in</source>
         <translation>Service cash in</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="270"/>
+        <location filename="../pos/ui/history_window.py" line="278"/>
         <source>Service cash out</source>
         <translation>Service cash out</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="271"/>
+        <location filename="../pos/ui/history_window.py" line="279"/>
         <source>Cash withdrawals</source>
         <translation>Cash withdrawals</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="272"/>
+        <location filename="../pos/ui/history_window.py" line="280"/>
         <source>Shift open/close</source>
         <translation>Shift open/close</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="277"/>
+        <location filename="../pos/ui/history_window.py" line="285"/>
         <source>Any payment</source>
         <translation>Any payment</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="277"/>
-        <location filename="../pos/ui/history_window.py" line="289"/>
-        <location filename="../pos/ui/history_window.py" line="578"/>
+        <location filename="../pos/ui/history_window.py" line="285"/>
+        <location filename="../pos/ui/history_window.py" line="297"/>
+        <location filename="../pos/ui/history_window.py" line="586"/>
         <source>Cash</source>
         <translation>Cash</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="277"/>
-        <location filename="../pos/ui/history_window.py" line="290"/>
-        <location filename="../pos/ui/history_window.py" line="578"/>
+        <location filename="../pos/ui/history_window.py" line="285"/>
+        <location filename="../pos/ui/history_window.py" line="298"/>
+        <location filename="../pos/ui/history_window.py" line="586"/>
         <source>Card</source>
         <translation>Card</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="279"/>
+        <location filename="../pos/ui/history_window.py" line="287"/>
         <source>fiscal code or document number (Ctrl+F)</source>
         <translation>fiscal code or document number (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="280"/>
+        <location filename="../pos/ui/history_window.py" line="288"/>
         <source>all</source>
         <translation>all</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="282"/>
+        <location filename="../pos/ui/history_window.py" line="290"/>
         <source>Date</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="283"/>
-        <location filename="../pos/ui/history_window.py" line="314"/>
+        <location filename="../pos/ui/history_window.py" line="291"/>
+        <location filename="../pos/ui/history_window.py" line="322"/>
         <source>Shift</source>
         <translation>Shift</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="284"/>
+        <location filename="../pos/ui/history_window.py" line="292"/>
         <source>No. in shift</source>
         <translation>No. in shift</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="285"/>
+        <location filename="../pos/ui/history_window.py" line="293"/>
         <source>Doc. no.</source>
         <translation>Doc. no.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="286"/>
+        <location filename="../pos/ui/history_window.py" line="294"/>
         <source>Document</source>
         <translation>Document</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="287"/>
+        <location filename="../pos/ui/history_window.py" line="295"/>
         <source>Operation</source>
         <translation>Operation</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="288"/>
+        <location filename="../pos/ui/history_window.py" line="296"/>
         <source>Total</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="291"/>
+        <location filename="../pos/ui/history_window.py" line="299"/>
         <source>Fiscal code</source>
         <translation>Fiscal code</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="292"/>
+        <location filename="../pos/ui/history_window.py" line="300"/>
         <source>Upload</source>
         <translation>Upload</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="295"/>
+        <location filename="../pos/ui/history_window.py" line="303"/>
         <source>sale</source>
         <translation>sale</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="296"/>
+        <location filename="../pos/ui/history_window.py" line="304"/>
         <source>return</source>
         <translation>return</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="300"/>
+        <location filename="../pos/ui/history_window.py" line="308"/>
         <source>online</source>
         <translation>online</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="301"/>
+        <location filename="../pos/ui/history_window.py" line="309"/>
         <source>offline, not sent</source>
         <translation>offline, not sent</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="302"/>
+        <location filename="../pos/ui/history_window.py" line="310"/>
         <source>offline, sent</source>
         <translation>offline, sent</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="304"/>
-        <location filename="../pos/ui/history_window.py" line="600"/>
+        <location filename="../pos/ui/history_window.py" line="312"/>
+        <location filename="../pos/ui/history_window.py" line="608"/>
         <source>Receipts</source>
         <translation>Receipts</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="305"/>
+        <location filename="../pos/ui/history_window.py" line="313"/>
         <source>Shifts</source>
         <translation>Shifts</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="306"/>
+        <location filename="../pos/ui/history_window.py" line="314"/>
         <source>Charts</source>
         <translation>Charts</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="307"/>
+        <location filename="../pos/ui/history_window.py" line="315"/>
         <source>Open receipt</source>
         <translation>Open receipt</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="308"/>
+        <location filename="../pos/ui/history_window.py" line="316"/>
         <source>CSV</source>
         <translation>CSV</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="309"/>
+        <location filename="../pos/ui/history_window.py" line="317"/>
         <source>XLSX</source>
         <translation>XLSX</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="310"/>
+        <location filename="../pos/ui/history_window.py" line="318"/>
         <source>PDF</source>
         <translation>PDF</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="311"/>
+        <location filename="../pos/ui/history_window.py" line="319"/>
         <source>Close</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="315"/>
+        <location filename="../pos/ui/history_window.py" line="323"/>
         <source>Opened</source>
         <translation>Opened</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="316"/>
+        <location filename="../pos/ui/history_window.py" line="324"/>
         <source>Closed</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="317"/>
+        <location filename="../pos/ui/history_window.py" line="325"/>
         <source>Report</source>
         <translation>Report</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="320"/>
+        <location filename="../pos/ui/history_window.py" line="328"/>
         <source>Expected cash</source>
         <translation>Expected cash</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="321"/>
+        <location filename="../pos/ui/history_window.py" line="329"/>
         <source>Counted</source>
         <translation>Counted</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="322"/>
+        <location filename="../pos/ui/history_window.py" line="330"/>
         <source>Difference</source>
         <translation>Difference</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="327"/>
+        <location filename="../pos/ui/history_window.py" line="335"/>
         <source>Sales by day</source>
         <translation>Sales by day</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="328"/>
+        <location filename="../pos/ui/history_window.py" line="336"/>
         <source>Sales by hour</source>
         <translation>Sales by hour</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="329"/>
+        <location filename="../pos/ui/history_window.py" line="337"/>
         <source>Payment mix</source>
         <translation>Payment mix</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="330"/>
+        <location filename="../pos/ui/history_window.py" line="338"/>
         <source>Top goods</source>
         <translation>Top goods</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="391"/>
+        <location filename="../pos/ui/history_window.py" line="399"/>
         <source>Counting…</source>
         <translation>Counting…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="414"/>
+        <location filename="../pos/ui/history_window.py" line="422"/>
         <source>No documents in this period.</source>
         <translation>No documents in this period.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="425"/>
+        <location filename="../pos/ui/history_window.py" line="433"/>
         <source>{count} documents · sales {sales} · returns {returns} · cash {cash} · card {card}</source>
         <translation>{count} documents · sales {sales} · returns {returns} · cash {cash} · card {card}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="436"/>
+        <location filename="../pos/ui/history_window.py" line="444"/>
         <source>The journal could not be read: {error}</source>
         <translation>The journal could not be read: {error}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="470"/>
+        <location filename="../pos/ui/history_window.py" line="478"/>
         <source>Lines</source>
         <translation>Lines</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="470"/>
+        <location filename="../pos/ui/history_window.py" line="478"/>
         <source>Payments</source>
         <translation>Payments</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="474"/>
+        <location filename="../pos/ui/history_window.py" line="482"/>
         <source>Change: {sum}</source>
         <translation>Change: {sum}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="476"/>
+        <location filename="../pos/ui/history_window.py" line="484"/>
         <source>Enter or F2: the receipt with its QR, to reprint or save as PDF</source>
         <translation>Enter or F2: the receipt with its QR, to reprint or save as PDF</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="491"/>
+        <location filename="../pos/ui/history_window.py" line="499"/>
         <source>Receipts open from the register&apos;s window.</source>
         <translation>Receipts open from the register&apos;s window.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="545"/>
+        <location filename="../pos/ui/history_window.py" line="553"/>
         <source>Z-report</source>
         <translation>Z-report</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="545"/>
+        <location filename="../pos/ui/history_window.py" line="553"/>
         <source>X-report</source>
         <translation>X-report</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="546"/>
+        <location filename="../pos/ui/history_window.py" line="554"/>
         <source>{report} · shift {serial}</source>
         <translation>{report} · shift {serial}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="584"/>
+        <location filename="../pos/ui/history_window.py" line="592"/>
         <source>Export</source>
         <translation>Export</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="626"/>
+        <location filename="../pos/ui/history_window.py" line="634"/>
         <source>Saved {count} rows to {path}</source>
         <translation>Saved {count} rows to {path}</translation>
     </message>
@@ -2118,222 +2118,242 @@
         <translation>not set</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="114"/>
+        <location filename="../pos/ui/settings.py" line="120"/>
+        <source>stored; type a new address to replace it</source>
+        <translation>stored; type a new address to replace it</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="122"/>
+        <source>optional: postgresql://user:password@host/shop</source>
+        <translation>optional: postgresql://user:password@host/shop</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="124"/>
         <source>Cashier&apos;s PIN</source>
         <translation>Cashier&apos;s PIN</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="115"/>
+        <location filename="../pos/ui/settings.py" line="125"/>
         <source>Login and password</source>
         <translation>Login and password</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="133"/>
+        <location filename="../pos/ui/settings.py" line="143"/>
         <source>API address:</source>
         <translation>API address:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="134"/>
+        <location filename="../pos/ui/settings.py" line="144"/>
         <source>License key:</source>
         <translation>License key:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="135"/>
+        <location filename="../pos/ui/settings.py" line="145"/>
         <source>Cashier signs in with:</source>
         <translation>Cashier signs in with:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="144"/>
+        <location filename="../pos/ui/settings.py" line="146"/>
+        <source>Back-office database:</source>
+        <translation>Back-office database:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="155"/>
         <source>Ask every time (or save as PDF)</source>
         <translation>Ask every time (or save as PDF)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="149"/>
+        <location filename="../pos/ui/settings.py" line="160"/>
         <source>{name} (not found)</source>
         <translation>{name} (not found)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="152"/>
+        <location filename="../pos/ui/settings.py" line="163"/>
         <source>80 mm</source>
         <translation>80 mm</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="153"/>
+        <location filename="../pos/ui/settings.py" line="164"/>
         <source>58 mm</source>
         <translation>58 mm</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="169"/>
+        <location filename="../pos/ui/settings.py" line="180"/>
         <source>Printer:</source>
         <translation>Printer:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="170"/>
+        <location filename="../pos/ui/settings.py" line="181"/>
         <source>Paper width:</source>
         <translation>Paper width:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="171"/>
+        <location filename="../pos/ui/settings.py" line="182"/>
         <source>Shop name on receipts:</source>
         <translation>Shop name on receipts:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="172"/>
+        <location filename="../pos/ui/settings.py" line="183"/>
         <source>Shop address on receipts:</source>
         <translation>Shop address on receipts:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="181"/>
+        <location filename="../pos/ui/settings.py" line="192"/>
         <source>Receipts and reports are always printed in Ukrainian.</source>
         <translation>Receipts and reports are always printed in Ukrainian.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="184"/>
+        <location filename="../pos/ui/settings.py" line="195"/>
         <source>Interface language:</source>
         <translation>Interface language:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="197"/>
+        <location filename="../pos/ui/settings.py" line="208"/>
         <source>h</source>
         <translation>h</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="210"/>
+        <location filename="../pos/ui/settings.py" line="221"/>
         <source>min</source>
         <translation>min</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="213"/>
+        <location filename="../pos/ui/settings.py" line="224"/>
         <source>The register reads these at start: they apply after a restart.</source>
         <translation>The register reads these at start: they apply after a restart.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="216"/>
+        <location filename="../pos/ui/settings.py" line="227"/>
         <source>Warn when the offline period (36 h) has left:</source>
         <translation>Warn when the offline period (36 h) has left:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="218"/>
+        <location filename="../pos/ui/settings.py" line="229"/>
         <source>Warn when the month&apos;s offline time (168 h) has left:</source>
         <translation>Warn when the month&apos;s offline time (168 h) has left:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="220"/>
+        <location filename="../pos/ui/settings.py" line="231"/>
         <source>Warn when the shift (24 h) has left:</source>
         <translation>Warn when the shift (24 h) has left:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="221"/>
+        <location filename="../pos/ui/settings.py" line="232"/>
         <source>Warn when offline codes fall to:</source>
         <translation>Warn when offline codes fall to:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="222"/>
+        <location filename="../pos/ui/settings.py" line="233"/>
         <source>Keep at least this many offline codes:</source>
         <translation>Keep at least this many offline codes:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="239"/>
+        <location filename="../pos/ui/settings.py" line="250"/>
         <source>Leave empty to keep the PIN. A new PIN has 4 to 8 digits.</source>
         <translation>Leave empty to keep the PIN. A new PIN has 4 to 8 digits.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="242"/>
+        <location filename="../pos/ui/settings.py" line="253"/>
         <source>Current PIN:</source>
         <translation>Current PIN:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="243"/>
+        <location filename="../pos/ui/settings.py" line="254"/>
         <source>New PIN:</source>
         <translation>New PIN:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="244"/>
+        <location filename="../pos/ui/settings.py" line="255"/>
         <source>New PIN again:</source>
         <translation>New PIN again:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="251"/>
+        <location filename="../pos/ui/settings.py" line="262"/>
         <source>Refresh</source>
         <translation>Refresh</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="260"/>
+        <location filename="../pos/ui/settings.py" line="271"/>
         <source>This version cannot keep this setting yet.</source>
         <translation>This version cannot keep this setting yet.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="271"/>
+        <location filename="../pos/ui/settings.py" line="282"/>
         <source>Switching between training and real work takes effect after a restart.</source>
         <translation>Switching between training and real work takes effect after a restart.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="282"/>
+        <location filename="../pos/ui/settings.py" line="293"/>
         <source>Enter the API address, e.g. https://api.checkbox.ua</source>
         <translation>Enter the API address, e.g. https://api.checkbox.ua</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="285"/>
+        <location filename="../pos/ui/settings.py" line="296"/>
         <source>The API address must not contain spaces.</source>
         <translation>The API address must not contain spaces.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="288"/>
+        <location filename="../pos/ui/settings.py" line="299"/>
         <source>The API address must start with https://</source>
         <translation>The API address must start with https://</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="290"/>
+        <location filename="../pos/ui/settings.py" line="301"/>
         <source>The API address has no server name.</source>
         <translation>The API address has no server name.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="292"/>
+        <location filename="../pos/ui/settings.py" line="303"/>
         <source>Use https://: the license key must not travel unencrypted.</source>
         <translation>Use https://: the license key must not travel unencrypted.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="294"/>
+        <location filename="../pos/ui/settings.py" line="305"/>
         <source>The API address must not contain ? or #.</source>
         <translation>The API address must not contain ? or #.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="301"/>
+        <location filename="../pos/ui/settings.py" line="312"/>
         <source>Enter the register&apos;s license key (from the Checkbox cabinet).</source>
         <translation>Enter the register&apos;s license key (from the Checkbox cabinet).</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="305"/>
+        <location filename="../pos/ui/settings.py" line="316"/>
         <source>A license key is 16 to 64 Latin letters and digits, without spaces. Copy it again from the Checkbox cabinet.</source>
         <translation>A license key is 16 to 64 Latin letters and digits, without spaces. Copy it again from the Checkbox cabinet.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="315"/>
+        <location filename="../pos/ui/settings.py" line="326"/>
         <source>The current manager PIN is not right.</source>
         <translation>The current manager PIN is not right.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="317"/>
+        <location filename="../pos/ui/settings.py" line="328"/>
         <source>The new PIN must have 4 to 8 digits.</source>
         <translation>The new PIN must have 4 to 8 digits.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="319"/>
+        <location filename="../pos/ui/settings.py" line="330"/>
         <source>The new PIN and its repetition differ.</source>
         <translation>The new PIN and its repetition differ.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="399"/>
+        <location filename="../pos/ui/settings.py" line="367"/>
+        <source>The back-office database must be a postgresql:// address.</source>
+        <translation>The back-office database must be a postgresql:// address.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="423"/>
         <source>The settings could not be written: {reason}</source>
         <translation>The settings could not be written: {reason}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="415"/>
+        <location filename="../pos/ui/settings.py" line="440"/>
         <source>Close</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="417"/>
+        <location filename="../pos/ui/settings.py" line="442"/>
         <source>Saved. Restart the program for the new connection and limits to apply.</source>
         <translation>Saved. Restart the program for the new connection and limits to apply.</translation>
     </message>
