@@ -2513,46 +2513,51 @@
     </message>
     <message>
         <location filename="../pos/ui/status_bar.py" line="226"/>
+        <source>Back office: connecting…</source>
+        <translation>Back office: connecting…</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/status_bar.py" line="228"/>
         <source>Back office: up to date</source>
         <translation>Back office: up to date</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="228"/>
+        <location filename="../pos/ui/status_bar.py" line="230"/>
         <source>Back office: sending {count}</source>
         <translation>Back office: sending {count}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="230"/>
+        <location filename="../pos/ui/status_bar.py" line="232"/>
         <source>Back office: unreachable, {count} waiting</source>
         <translation>Back office: unreachable, {count} waiting</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="247"/>
+        <location filename="../pos/ui/status_bar.py" line="249"/>
         <source>Offline left: {left}</source>
         <translation>Offline left: {left}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="252"/>
+        <location filename="../pos/ui/status_bar.py" line="254"/>
         <source>This month: {left} of 168 h left</source>
         <translation>This month: {left} of 168 h left</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="257"/>
+        <location filename="../pos/ui/status_bar.py" line="259"/>
         <source>Codes: {count}</source>
         <translation>Codes: {count}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="262"/>
+        <location filename="../pos/ui/status_bar.py" line="264"/>
         <source>Queue: {count}</source>
         <translation>Queue: {count}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="265"/>
+        <location filename="../pos/ui/status_bar.py" line="267"/>
         <source>Shift: closed</source>
         <translation>Shift: closed</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="268"/>
+        <location filename="../pos/ui/status_bar.py" line="270"/>
         <source>Shift: {left} left</source>
         <translation>Shift: {left} left</translation>
     </message>

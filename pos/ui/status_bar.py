@@ -222,7 +222,9 @@ class RegisterStatusBar(QWidget):
         if status is None:
             self.backoffice.hide()
             return
-        if status.connected:
+        if not status.connected and not status.error:
+            text = QCoreApplication.translate("StatusBar", "Back office: connecting…")
+        elif status.connected:
             text = QCoreApplication.translate("StatusBar", "Back office: up to date")
             if status.pending:
                 text = QCoreApplication.translate("StatusBar", "Back office: sending {count}")
