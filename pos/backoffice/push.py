@@ -167,6 +167,12 @@ class PushWorker:
             except Exception:  # a status display must never stop the push
                 log.exception("back-office status callback failed")
 
+    def _pending(self, pusher: Pusher) -> int:
+        try:
+            return pusher.pending()
+        except Exception:  # the journal busy: say what was last known
+            return self.status.pending
+
     def _run(self) -> None:
         engine = open_database(self._url, pool_size=1)
         pusher = Pusher(self._journal, engine, self._shop)
@@ -179,10 +185,10 @@ class PushWorker:
                     delay = self._idle_delay
                     if pushed:
                         continue
-                except SQLAlchemyError as error:
+                except Exception as error:  # the push thread must outlive any failure
                     name = type(getattr(error, "orig", None) or error).__name__
-                    log.warning("back-office push failed (%s); retrying in %.0f s", name, delay)
-                    self._report(PushStatus(False, pusher.pending(), name))
+                    log.warning("back-office push failed (%s); retrying in %.1f s", name, delay)
+                    self._report(PushStatus(False, self._pending(pusher), name))
                     delay = min(self._max_delay, delay * 2)
                 self._wake.wait(delay)
                 self._wake.clear()
