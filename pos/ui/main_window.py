@@ -329,6 +329,8 @@ class MainWindow(QMainWindow):
         self._refresh_pending = False
         self.status = self.service.status()
         self.status_bar.show_status(self.status)
+        if self.running.backoffice is not None:  # set by the push thread; read, never waited on
+            self.status_bar.show_backoffice(self.running.backoffice.status)
         self.banners.show_status(self.status)
         self.a_offline.setChecked(self.status.forced_offline)
         self._route()
