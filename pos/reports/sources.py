@@ -27,10 +27,11 @@ class Register:
 
     fiscal_number: str
     register_id: str
+    shop: str = ""  # the shop it belongs to in a back-office database ("" for a journal file)
 
 
 # The first journal version with the report columns (migration 4; the document-number index of
-# migration 6 only makes a page's details faster).
+# migration 7 only makes a page's details faster).
 REPORTS_SCHEMA = 4
 
 
