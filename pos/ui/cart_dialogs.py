@@ -81,6 +81,7 @@ class QuantityDialog(EnterDialog):
     """The weight (kg, 3 decimals) of a weighed good without a scale label, or a quantity."""
 
     chosen = Signal(int)  # thousandths
+    scanned = Signal(str)  # a barcode typed or scanned into the box: it is the next good
 
     def __init__(
         self,
@@ -108,6 +109,7 @@ class QuantityDialog(EnterDialog):
         self.message = QLabel(self)
         self.message.setObjectName("notice")
         self.message.setProperty("error", True)
+        self.message.setWordWrap(True)
         self.ok = self.button("primary")
         self.ok.clicked.connect(self.confirm)
         self.cancel = self.button()
@@ -142,12 +144,16 @@ class QuantityDialog(EnterDialog):
 
     @override
     def confirm(self) -> None:
-        value = self.edit.value()
-        if value is None or value <= 0:
-            self.message.setText(self.tr("Enter a quantity larger than zero."))
+        reading = self.edit.reading()
+        if reading.barcode is not None:
+            self.reject()
+            self.scanned.emit(reading.barcode)
+            return
+        if reading.value is None:
+            self.message.setText(reading.problem)
             self.edit.selectAll()
             return
-        self.chosen.emit(value)
+        self.chosen.emit(reading.value)
         self.accept()
 
 

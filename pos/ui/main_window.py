@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMainWindow,
     QMenu,
+    QMessageBox,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -38,6 +39,7 @@ from typing_extensions import override
 
 from pos.app import RunningRegister
 from pos.config import AppConfig
+from pos.domain.money import format_money
 from pos.journal.records import Receipt, ShiftState
 from pos.register.status import RegisterStatus
 from pos.ui.asyncio_qt import async_slot
@@ -132,6 +134,7 @@ class MainWindow(QMainWindow):
         self.retranslate_ui()
 
         self._refresh_pending = False
+        self._leaving = False
         self.service.subscribe(self._status_may_have_changed)
         self._timer = QTimer(self)
         self._timer.setInterval(STATUS_REFRESH_MS)
@@ -167,7 +170,7 @@ class MainWindow(QMainWindow):
         self.a_z = self._action(self.register_menu, lambda: self.open_report(z=True), "zReport")
         self.register_menu.addSeparator()
         self.a_sign_out = self._action(self.register_menu, self.sign_out, "signOut")
-        self.a_quit = self._action(self.register_menu, self.close, "quit")
+        self.a_quit = self._action(self.register_menu, self.ask_to_quit, "quit")
 
         self.manager_menu = bar.addMenu("")
         self.a_offline = QAction(self)
@@ -590,8 +593,72 @@ class MainWindow(QMainWindow):
 
     # --- closing -------------------------------------------------------------------------------
 
+    def exit_question(self) -> str:
+        """What leaving now would leave behind, in the cashier's words; "" when nothing."""
+        selling = self.selling
+        parts: list[str] = []
+        if not selling.cart.is_empty:
+            parts.append(
+                self.tr("The open receipt ({lines} line(s), {total}) has not been paid.").format(
+                    lines=len(selling.cart.lines), total=format_money(selling.cart.total)
+                )
+            )
+        if selling.parked:
+            parts.append(
+                self.tr("{count} parked receipt(s) have not been paid.").format(
+                    count=len(selling.parked)
+                )
+            )
+        if parts:
+            parts.append(
+                self.tr(
+                    "An unpaid receipt is not a sale: nothing of it has been fiscalised, and no "
+                    "money is owed for it. If the customer is still here, finish it first."
+                )
+            )
+        queued = self.service.status().queued
+        if queued:
+            parts.append(
+                self.tr(
+                    "{count} document(s) made while offline wait to be uploaded. They are kept "
+                    "safely in the journal and are uploaded by themselves at the next start, "
+                    "as soon as there is a connection."
+                ).format(count=queued)
+            )
+        return "\n\n".join(parts)
+
+    def ask_to_quit(self) -> None:
+        """Quit (the menu, the window's ✕): asks first when something is left unfinished."""
+        question = self.exit_question()
+        if not question:
+            self.quit_without_asking()
+            return
+        box = QMessageBox(self)
+        box.setObjectName("exitBox")
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle(self.tr("Quit"))
+        box.setText(self.tr("Quit the program now?"))
+        box.setInformativeText(question)
+        leave = box.addButton(self.tr("Quit anyway"), QMessageBox.ButtonRole.AcceptRole)
+        stay = box.addButton(self.tr("Stay (Esc)"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(stay)
+        box.setEscapeButton(stay)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        leave.clicked.connect(self.quit_without_asking)
+        box.open()
+
+    def quit_without_asking(self) -> None:
+        """Close now (a shutdown request, or after the cashier said yes)."""
+        self._leaving = True
+        self.close()
+
     @override
     def closeEvent(self, event: QCloseEvent) -> None:
+        if event.spontaneous() and not self._leaving and self.exit_question():
+            # The window manager's ✕ or Alt+F4 with receipts in progress: ask first.
+            event.ignore()
+            QTimer.singleShot(0, self.ask_to_quit)
+            return
         self._timer.stop()
         self.service.unsubscribe(self._status_may_have_changed)
         app = QCoreApplication.instance()

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, QStandardPaths, Qt
+from PySide6.QtCore import QCoreApplication, QStandardPaths, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
@@ -271,12 +271,20 @@ class ReceiptDialog(KeyDialog):
 
     The preview is ``pos.printing``'s own HTML, so screen, paper and PDF cannot disagree.
     Training receipts carry the training mark, offline ones their fiscal code, ОФЛАЙН and the QR
-    link, exactly as the layout prints them."""
+    link, exactly as the layout prints them.
+
+    After a sale it is not modal and never keeps the scanner's keys: a character or Enter typed
+    into it (the next customer's first scan) closes it and comes out as ``typed(key, text)``,
+    for the selling screen to put into its search box."""
+
+    typed = Signal(int, str)
 
     def __init__(
         self, running: RunningRegister, receipt: Receipt, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
+        self.hands_on_keys = False
+        """Set by the selling screen: typed characters close the preview and go to ``typed``."""
         self._running = running
         self.receipt = receipt
         self.setWindowTitle(self.tr("Receipt"))
@@ -385,6 +393,26 @@ class ReceiptDialog(KeyDialog):
 
     def enter_pressed(self) -> None:
         self.reject()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt's name)
+        """A scanner's key (a printable character, or Enter after some) belongs to the next
+        sale: close, and hand it on (see the class docstring)."""
+        text = event.text()
+        modifiers = event.modifiers() & ~(
+            Qt.KeyboardModifier.KeypadModifier | Qt.KeyboardModifier.ShiftModifier
+        )
+        if (
+            text
+            and text.isprintable()
+            and modifiers == Qt.KeyboardModifier.NoModifier
+            and self.focusWidget() is not self.email
+            and self.hands_on_keys
+        ):
+            event.accept()
+            self.reject()
+            self.typed.emit(int(event.key()), text)
+            return
+        super().keyPressEvent(event)
 
     def print_receipt(self) -> None:
         self.print_document(self.html(), self._running.config, self.tr("The receipt"))

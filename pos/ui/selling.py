@@ -15,9 +15,12 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
+import shiboken6
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QApplication,
+    QDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -63,6 +66,7 @@ class SellingPage(QWidget):
         self._parked_number = 0
         self.last_receipt: Receipt | None = None
         self.payment: PaymentDialog | None = None
+        self.preview: QDialog | None = None
         self._results_for: str | None = None
 
         self.search = ScanSearchInput(self)
@@ -79,6 +83,8 @@ class SellingPage(QWidget):
 
         self.model = CartModel(self.cart, self)
         self.model.error.connect(lambda error: show_error(self, error))
+        self.model.problem.connect(lambda text: self.say(text, error=True))
+        self.model.scanned.connect(self._scanned_elsewhere)
         self.model.changed.connect(self._cart_changed)
         self.table = CartTable(self.model, self)
         self.table.remove_requested.connect(self.remove_line)
@@ -215,6 +221,13 @@ class SellingPage(QWidget):
             return
         self.add_item(found.item, found.quantity, price=found.price, barcode=code)
 
+    def _scanned_elsewhere(self, code: str) -> None:
+        """A barcode that went into a quantity box: it is the next good, not a quantity."""
+        self.say(
+            self.tr("That was a barcode, not a quantity: {code} is scanned.").format(code=code)
+        )
+        QTimer.singleShot(0, lambda: self.on_scanned(code))
+
     # --- the cart ------------------------------------------------------------------------------
 
     def add_item(
@@ -231,6 +244,7 @@ class SellingPage(QWidget):
             dialog.chosen.connect(
                 lambda value: self.add_item(item, value, price=price, barcode=barcode)
             )
+            dialog.scanned.connect(self._scanned_elsewhere)
             dialog.finished.connect(lambda _result: self.search.setFocus())
             dialog.open()
             return
@@ -239,6 +253,7 @@ class SellingPage(QWidget):
         except RegisterError as error:
             show_error(self, error)
             return
+        self.close_receipt_preview()
         self.model.refresh()
         self.table.select_row(row)
         line = self.cart.lines[row]
@@ -304,6 +319,7 @@ class SellingPage(QWidget):
             parent=self,
         )
         dialog.chosen.connect(lambda value: self._set_quantity(row, value))
+        dialog.scanned.connect(self._scanned_elsewhere)
         dialog.finished.connect(lambda _result: self.search.setFocus())
         dialog.open()
 
@@ -459,11 +475,42 @@ class SellingPage(QWidget):
                 ),
             )
             return
+        self.close_receipt_preview()
         dialog = ReceiptDialog(self._running, receipt, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.setObjectName("receiptDialog")
-        dialog.finished.connect(lambda _result: self.search.setFocus())
-        dialog.open()
+        # Not modal and not taking the keyboard: the next customer's first scan goes on typing
+        # into the search box; if the cashier clicked into the preview, its keys come back.
+        dialog.setModal(False)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
+        dialog.hands_on_keys = True
+        dialog.typed.connect(self._typed_into_preview)
+        dialog.finished.connect(lambda _result: self._preview_closed(dialog))
+        self.preview = dialog
+        dialog.show()
+        self.window().activateWindow()
+        self.search.setFocus()
+
+    def close_receipt_preview(self) -> None:
+        """The next sale begins: the previous receipt's preview goes away."""
+        preview, self.preview = self.preview, None
+        if preview is not None and shiboken6.isValid(preview) and preview.isVisible():
+            preview.reject()
+
+    def _preview_closed(self, dialog: QWidget) -> None:
+        if self.preview is dialog:
+            self.preview = None
+        self.window().activateWindow()
+        self.search.setFocus()
+
+    def _typed_into_preview(self, key: int, text: str) -> None:
+        """A key the preview handed back (it closed itself): type it into the search box."""
+        self.window().activateWindow()
+        self.search.setFocus()
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QApplication.sendEvent(
+                self.search, QKeyEvent(kind, key, Qt.KeyboardModifier.NoModifier, text)
+            )
 
 
 def _result_text(item: CatalogueItem) -> str:
