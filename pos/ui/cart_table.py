@@ -68,6 +68,7 @@ class CartModel(QAbstractTableModel):
     error = Signal(object)
     problem = Signal(str)  # a typed quantity that is not one, said in the interface language
     scanned = Signal(str)  # a barcode that landed in the quantity editor
+    before_change = Signal()  # the cart is about to change by an edit here (for undo)
     changed = Signal()
 
     def __init__(self, cart: Cart, parent: QWidget | None = None) -> None:
@@ -174,6 +175,7 @@ class CartModel(QAbstractTableModel):
             self.problem.emit(reading.problem)
             return False
         quantity = reading.value
+        self.before_change.emit()
         try:
             self.cart.set_quantity(index.row(), quantity)
         except RegisterError as error:

@@ -341,6 +341,13 @@ class MainWindow(QMainWindow):
         """The window's keys (``target``: the widget the key was sent to); True when used."""
         key = event.key()
         modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        if (
+            key == Qt.Key.Key_Z
+            and modifiers == Qt.KeyboardModifier.ControlModifier
+            and self.page_name == "selling"
+        ):
+            self.selling.undo()
+            return True
         if modifiers not in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.ShiftModifier):
             return False
         page = self.page_name
@@ -418,6 +425,7 @@ class MainWindow(QMainWindow):
             self.tr("Enter — add the highlighted good / confirm"),
             self.tr("Esc — clear the search / cancel the receipt / close a dialog"),
             self.tr("+ / − — one piece more / less;  Del — remove the line"),
+            self.tr("Ctrl+Z — undo the last change of the receipt"),
             self.tr("↑ ↓ — move in the results or in the cart"),
         ]
         show_info(self, "\n".join(lines), self.tr("Keys"))

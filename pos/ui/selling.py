@@ -36,7 +36,7 @@ from pos.app import RunningRegister
 from pos.domain.discounts import Discount
 from pos.domain.money import format_money
 from pos.journal.records import CatalogueItem, Receipt
-from pos.register.cart import PIECE, Cart
+from pos.register.cart import PIECE, Cart, CartLine
 from pos.register.errors import Refusal, RegisterError
 from pos.ui.cart_dialogs import DiscountDialog, ParkedCart, ParkedCartsDialog, QuantityDialog
 from pos.ui.cart_table import CartModel, CartTable
@@ -85,6 +85,8 @@ class SellingPage(QWidget):
         self.model.error.connect(lambda error: show_error(self, error))
         self.model.problem.connect(lambda text: self.say(text, error=True))
         self.model.scanned.connect(self._scanned_elsewhere)
+        self.model.before_change.connect(self._remember)
+        self._undo: list[CartState] = []
         self.model.changed.connect(self._cart_changed)
         self.table = CartTable(self.model, self)
         self.table.remove_requested.connect(self.remove_line)
@@ -248,12 +250,14 @@ class SellingPage(QWidget):
             dialog.finished.connect(lambda _result: self.search.setFocus())
             dialog.open()
             return
+        before = _state(self.cart)
         try:
             row = self.cart.add(item, quantity, price=price, barcode=barcode)
         except RegisterError as error:
             show_error(self, error)
             return
         self.close_receipt_preview()
+        self._undo.append(before)
         self.model.refresh()
         self.table.select_row(row)
         line = self.cart.lines[row]
@@ -271,10 +275,32 @@ class SellingPage(QWidget):
         return row
 
     def remove_line(self, row: int | None = None) -> None:
+        """Del: take the line off; once the cart has a discount, only with the manager's PIN
+        (a discounted line must not vanish from a receipt unseen)."""
         row = self.current_row() if row is None else row
         if not 0 <= row < len(self.cart.lines):
             return
-        name = self.cart.lines[row].item.name
+        if self.cart.receipt_discount is not None or any(li.discount for li in self.cart.lines):
+            line = self.cart.lines[row]
+            gate = ManagerPinDialog(
+                self._running.config,
+                self,
+                reason=self.tr("Remove a line after a discount: {name}").format(
+                    name=line.item.name
+                ),
+            )
+            gate.granted.connect(lambda: self._remove_line(line))
+            gate.finished.connect(lambda _result: self.search.setFocus())
+            gate.open()
+            return
+        self._remove_line(self.cart.lines[row])
+
+    def _remove_line(self, line: CartLine) -> None:
+        if line not in self.cart.lines:
+            return
+        row = self.cart.lines.index(line)
+        name = line.item.name
+        self._remember()
         self.cart.remove(row)
         self.model.refresh()
         self.table.select_row(min(row, len(self.cart.lines) - 1))
@@ -296,11 +322,13 @@ class SellingPage(QWidget):
         self._set_quantity(row, quantity)
 
     def _set_quantity(self, row: int, quantity: int) -> None:
+        before = _state(self.cart)
         try:
             self.cart.set_quantity(row, quantity)
         except RegisterError as error:
             show_error(self, error)
             return
+        self._undo.append(before)
         self.model.refresh()
         self.table.select_row(row)
 
@@ -348,6 +376,7 @@ class SellingPage(QWidget):
         dialog.open()
 
     def apply_discount(self, target: str, value: Discount | None, row: int) -> None:
+        before = _state(self.cart)
         try:
             if target == "line":
                 self.cart.set_line_discount(row, value)
@@ -356,6 +385,7 @@ class SellingPage(QWidget):
         except RegisterError as error:
             show_error(self, error)
             return
+        self._undo.append(before)
         self.model.refresh()
         if row >= 0:
             self.table.select_row(row)
@@ -400,7 +430,27 @@ class SellingPage(QWidget):
         self._replace_cart(chosen.cart)
         self.say(self.tr("Receipt #{number} resumed.").format(number=number))
 
+    def _remember(self) -> None:
+        """The cart as it is, before a change (for Ctrl+Z)."""
+        self._undo.append(_state(self.cart))
+        del self._undo[:-UNDO_STEPS]
+
+    def undo(self) -> None:
+        """Ctrl+Z: the cart as it was before its last change (add, quantity, discount, removal,
+        cancel). A new, parked or resumed cart starts with nothing to undo."""
+        if not self._undo:
+            self.say(self.tr("Nothing to undo."), error=True)
+            return
+        lines, receipt_discount = self._undo.pop()
+        self.cart.lines[:] = lines
+        self.cart.receipt_discount = receipt_discount
+        self.model.refresh()
+        self.table.select_row(len(self.cart.lines) - 1)
+        self.say(self.tr("Undone: the receipt is as it was before the last change."))
+        self.search.setFocus()
+
     def _replace_cart(self, cart: Cart) -> None:
+        self._undo = []
         self.cart = cart
         self.model.set_cart(cart)
         self.table.select_row(len(cart.lines) - 1)
@@ -428,8 +478,12 @@ class SellingPage(QWidget):
         box.open()
 
     def _clear_cart(self) -> None:
-        self._replace_cart(Cart())
-        self.say(self.tr("The receipt was cancelled."))
+        self._remember()
+        undo = self._undo
+        self.cart.clear()
+        self._replace_cart(self.cart)
+        self._undo = undo  # Ctrl+Z brings the cancelled receipt back
+        self.say(self.tr("The receipt was cancelled. Ctrl+Z brings it back."))
 
     def pay(self) -> None:
         """F12: the payment dialog for the cart; the sale happens there."""
@@ -511,6 +565,15 @@ class SellingPage(QWidget):
             QApplication.sendEvent(
                 self.search, QKeyEvent(kind, key, Qt.KeyboardModifier.NoModifier, text)
             )
+
+
+UNDO_STEPS = 50
+CartState = tuple[list[CartLine], Discount | None]
+"""A cart's lines and receipt discount at one moment (the lines are frozen records)."""
+
+
+def _state(cart: Cart) -> CartState:
+    return list(cart.lines), cart.receipt_discount
 
 
 def _result_text(item: CatalogueItem) -> str:

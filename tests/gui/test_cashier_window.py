@@ -162,3 +162,51 @@ def test_the_drawer_count_shows_the_digits_typed(qtbot: QtBot, qapp: Any) -> Non
         assert counter.total() == 12 * 50000
     finally:
         qapp.setStyleSheet(previous)
+
+
+def test_ctrl_z_undoes_the_last_cart_change(qtbot: QtBot, running_shift: RunningRegister) -> None:
+    window = selling_window(qtbot, running_shift)
+    selling = window.selling
+    search = selling.search
+    scan(qtbot, window, BREAD)
+    scan(qtbot, window, DARNYTSKYI)
+    qtbot.keyClick(search, Qt.Key.Key_Plus)  # two of the last line
+    assert selling.cart.lines[1].quantity == 2000
+    ctrl_z = Qt.KeyboardModifier.ControlModifier
+    qtbot.keyClick(search, Qt.Key.Key_Z, ctrl_z)
+    assert selling.cart.lines[1].quantity == 1000
+    qtbot.keyClick(search, Qt.Key.Key_Delete)
+    assert len(selling.cart.lines) == 1
+    qtbot.keyClick(search, Qt.Key.Key_Z, ctrl_z)
+    assert [line.barcode for line in selling.cart.lines] == [BREAD, DARNYTSKYI]
+    qtbot.keyClick(search, Qt.Key.Key_Z, ctrl_z)
+    qtbot.keyClick(search, Qt.Key.Key_Z, ctrl_z)
+    assert selling.cart.is_empty
+    qtbot.keyClick(search, Qt.Key.Key_Z, ctrl_z)  # nothing more: said, nothing breaks
+    assert selling.cart.is_empty
+
+
+def test_removing_a_line_after_a_discount_needs_the_manager(
+    qtbot: QtBot, running_shift: RunningRegister
+) -> None:
+    from pos.domain.discounts import DiscountMode, DiscountType
+    from pos.register.cart import discount
+    from pos.ui.manager_pin import ManagerPinDialog
+
+    window = selling_window(qtbot, running_shift)
+    selling = window.selling
+    scan(qtbot, window, BREAD)
+    scan(qtbot, window, DARNYTSKYI)
+    selling.apply_discount("line", discount(DiscountType.DISCOUNT, DiscountMode.VALUE, 500), 0)
+    qtbot.keyClick(selling.search, Qt.Key.Key_Delete)
+    gate = modal(qtbot, ManagerPinDialog)
+    assert len(selling.cart.lines) == 2  # not yet
+    qtbot.keyClick(gate, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: gone(gate))
+    assert len(selling.cart.lines) == 2
+    qtbot.keyClick(selling.search, Qt.Key.Key_Delete)
+    gate = modal(qtbot, ManagerPinDialog)
+    qtbot.keyClicks(gate.pad.edit, "0000")
+    qtbot.keyClick(gate.pad.edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: len(selling.cart.lines) == 1)
+    assert selling.cart.lines[0].barcode == DARNYTSKYI  # the selected, discounted line went
