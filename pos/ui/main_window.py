@@ -179,6 +179,7 @@ class MainWindow(QMainWindow):
         self.a_offline.triggered.connect(self._offline_toggled)
         self.manager_menu.addAction(self.a_offline)
         self.a_settings = self._action(self.manager_menu, self.open_settings, "settings")
+        self.a_goods = self._action(self.manager_menu, self.open_goods, "goods")
 
         self.drill_menu: QMenu | None = None
         if self.running.training:
@@ -244,6 +245,7 @@ class MainWindow(QMainWindow):
         self.manager_menu.setTitle(self.tr("&Manager"))
         self.a_offline.setText(self.tr("Work offline"))
         self.a_settings.setText(self.tr("Settings…"))
+        self.a_goods.setText(self.tr("Goods…"))
         if self.drill_menu is not None:
             self.drill_menu.setTitle(self.tr("&Training drill"))
             self.a_tax_down.setText(self.tr("Tax service down"))
@@ -571,6 +573,16 @@ class MainWindow(QMainWindow):
         saved = getattr(dialog, "settings_saved", None)
         if saved is not None:
             saved.connect(self._settings_saved)
+        self._open(dialog)
+
+    def open_goods(self) -> None:
+        self._manager(self.tr("Goods"), self._show_goods)
+
+    def _show_goods(self) -> None:
+        from pos.ui.goods_editor import GoodsEditorDialog
+
+        dialog = GoodsEditorDialog(self.running, self)
+        dialog.saved.connect(lambda _item: self.selling.catalogue_changed())
         self._open(dialog)
 
     def _settings_saved(self, config: Any) -> None:

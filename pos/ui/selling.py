@@ -173,6 +173,11 @@ class SellingPage(QWidget):
                 self.results.addItem(empty)
         self._update_side()
 
+    def catalogue_changed(self) -> None:
+        """A good was added or changed (the goods editor): the shelves and results again."""
+        self.has_categories = self.categories.reload()
+        self.show_results(self.search.text().strip(), force=True)
+
     def on_navigate(self, step: int) -> None:
         if self.search.text().strip() and self.results.count():
             row = max(0, min(self.results.count() - 1, self.results.currentRow() + step))
