@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QRegularExpressionValidator
@@ -38,6 +39,8 @@ from pos.ui.messages import show_error
 from pos.ui.widgets import QuantityEdit
 
 _ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+KYIV = ZoneInfo("Europe/Kyiv")
+"""Parked receipts show Kyiv time, as receipts do (not the PC's clock zone)."""
 
 
 class EnterDialog(QDialog):
@@ -390,7 +393,7 @@ class ParkedCartsDialog(EnterDialog):
                 item.setText(
                     self.tr("#{number}  {time}  —  {lines} line(s), {total}").format(
                         number=entry.number,
-                        time=entry.parked_at.strftime("%H:%M"),
+                        time=entry.parked_at.astimezone(KYIV).strftime("%H:%M"),
                         lines=len(entry.cart.lines),
                         total=format_money(entry.total),
                     )

@@ -57,8 +57,8 @@ class GoodsEditorDialog(KeyDialog):
         self.search = QLineEdit()
         self.search.setObjectName("goodsSearch")
         self.search.setPlaceholderText(self.tr("Name, code or barcode"))
-        self.search.textEdited.connect(lambda _text: self.find())
-        self.find_button = self.key_button(self.tr("Find"), Qt.Key.Key_F3, self.find)
+        self.search.textEdited.connect(lambda _text: self.find_goods())
+        self.find_button = self.key_button(self.tr("Find"), Qt.Key.Key_F3, self.find_goods)
         self.new_button = self.key_button(self.tr("New good"), Qt.Key.Key_F2, self.new_good)
         self.found = QListWidget()
         self.found.setObjectName("goodsFound")
@@ -172,7 +172,7 @@ class GoodsEditorDialog(KeyDialog):
 
     # --- finding ---------------------------------------------------------------------------
 
-    def find(self) -> None:
+    def find_goods(self) -> None:
         text = self.search.text().strip()
         self.found.clear()
         if not text:
@@ -190,7 +190,7 @@ class GoodsEditorDialog(KeyDialog):
     def enter_pressed(self) -> None:
         """Enter in the search: the first good found; elsewhere: save."""
         if self.focusWidget() in (self.search, self.found):
-            self.find()
+            self.find_goods()
             if self.found.count():
                 self.found.setCurrentRow(max(0, self.found.currentRow()))
                 self._chosen(self.found.currentItem())

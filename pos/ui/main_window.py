@@ -182,6 +182,10 @@ class MainWindow(QMainWindow):
         self.a_goods = self._action(self.manager_menu, self.open_goods, "goods")
 
         self.drill_menu: QMenu | None = None
+        self.drill_outages: dict[str, bool] = {}
+        """Which training outage is on ("tax_down", "net_cut", …): the drill menu ticks it."""
+        self.drill_states: dict[QAction, Callable[[], bool]] = {}
+        """Each drill entry and whether its state is the current one (entries may be added)."""
         if self.running.training:
             self.drill_menu = bar.addMenu("")
             self.a_tax_down = self._action(
@@ -193,6 +197,13 @@ class MainWindow(QMainWindow):
             self.a_net_back = self._action(
                 self.drill_menu, lambda: self.drill(cut=False), "netRestore"
             )
+            self.drill_states = {
+                self.a_tax_down: lambda: self.drill_outages.get("tax_down", False),
+                self.a_tax_up: lambda: not self.drill_outages.get("tax_down", False),
+                self.a_net_cut: lambda: self.drill_outages.get("net_cut", False),
+                self.a_net_back: lambda: not self.drill_outages.get("net_cut", False),
+            }
+            self.show_drill_state()
 
         self.language_menu = bar.addMenu("")
         group = QActionGroup(self)
@@ -247,7 +258,7 @@ class MainWindow(QMainWindow):
         self.a_settings.setText(self.tr("Settings…"))
         self.a_goods.setText(self.tr("Goods…"))
         if self.drill_menu is not None:
-            self.drill_menu.setTitle(self.tr("&Training drill"))
+            self.show_drill_state()
             self.a_tax_down.setText(self.tr("Tax service down"))
             self.a_tax_up.setText(self.tr("Tax service up"))
             self.a_net_cut.setText(self.tr("Network cut"))
@@ -594,6 +605,17 @@ class MainWindow(QMainWindow):
 
     # --- outage drill (training) ---------------------------------------------------------------
 
+    def show_drill_state(self) -> None:
+        """Tick the drill entries whose state is on now; the menu's title says an outage is on."""
+        for action, is_on in self.drill_states.items():
+            action.setCheckable(True)
+            action.setChecked(is_on())
+        if self.drill_menu is not None:
+            title = self.tr("&Training drill")
+            if any(self.drill_outages.values()):
+                title += " ⚠"
+            self.drill_menu.setTitle(title)
+
     @async_slot(exclusive=False)
     async def drill(self, *, tax_up: bool | None = None, cut: bool | None = None) -> None:
         """Training: switch the sandbox's tax service or the simulated network, then let the
@@ -602,8 +624,11 @@ class MainWindow(QMainWindow):
             return
         if tax_up is not None:
             await self.running.tax_service(tax_up)
+            self.drill_outages["tax_down"] = not tax_up
         if cut is not None:
             self.running.cut_network(cut)
+            self.drill_outages["net_cut"] = cut
+        self.show_drill_state()
         self.refresh_status()
         try:
             await asyncio.wait_for(self.service.sync(), DRILL_STEP_TIMEOUT)

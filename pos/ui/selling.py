@@ -13,7 +13,7 @@ Esc clear the search (then: cancel the receipt, after a question), Up/Down the r
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import UTC, datetime
 
 import shiboken6
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
@@ -416,7 +416,7 @@ class SellingPage(QWidget):
             return
         self._parked_number += 1
         self.parked.append(
-            ParkedCart(self.cart, datetime.now(), self._parked_number, self.cart.total)
+            ParkedCart(self.cart, datetime.now(UTC), self._parked_number, self.cart.total)
         )
         self.say(
             self.tr("Receipt parked as #{number}. F6 brings it back.").format(
