@@ -93,6 +93,7 @@ class GoodsEditorDialog(KeyDialog):
         self.field_errors.setStyleSheet(ERROR_STYLE)
 
         form = QFormLayout()
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.labels = {
             "code": QLabel(),
             "name": QLabel(),
@@ -121,12 +122,12 @@ class GoodsEditorDialog(KeyDialog):
         self.save_button = self.key_button(self.tr("Save"), Qt.Key.Key_F12, self.save)
         self.close_button = self.key_button(self.tr("Close"), Qt.Key.Key_Escape, self.reject)
 
-        search_row = QHBoxLayout()
-        search_row.addWidget(self.search, 1)
-        search_row.addWidget(self.find_button)
-        search_row.addWidget(self.new_button)
+        search_buttons = QHBoxLayout()
+        search_buttons.addWidget(self.find_button)
+        search_buttons.addWidget(self.new_button)
         left = QVBoxLayout()
-        left.addLayout(search_row)
+        left.addWidget(self.search)
+        left.addLayout(search_buttons)
         left.addWidget(self.found, 1)
         right = QVBoxLayout()
         self.heading = QLabel()

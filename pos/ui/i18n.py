@@ -4,8 +4,10 @@ Why Qt's own mechanism: every string on screen goes through ``tr()`` with an Eng
 text; ``translations/pos_<lang>.qm`` (built by ``pyside6-lrelease`` from the Linguist ``.ts``
 files) and Qt's ``qtbase_<lang>.qm`` (standard buttons: OK, Cancel…) are installed on the
 application, and installing them sends ``QEvent.LanguageChange`` to every widget, whose
-``changeEvent`` calls its ``retranslate_ui``. English needs no file (the sources are English), but
-``pos_en.qm`` is loaded when present so wording can be corrected without touching the code.
+``changeEvent`` calls its ``retranslate_ui``. Qt's Ukrainian misses a few texts of its file and
+print dialogs; ``translations/qtbase_extra_uk.ts`` (by hand, not lupdate) supplies them. English
+needs no file (the sources are English), but ``pos_en.qm`` is loaded when present so wording can
+be corrected without touching the code.
 """
 
 from __future__ import annotations
@@ -81,6 +83,11 @@ class Translations:
             qt_base = _qt_translator(self._app, language)
             if qt_base is not None:
                 self._installed.append(qt_base)
+            # Qt's own Ukrainian leaves a few texts of the file and print dialogs English
+            # ("Look in:", the duplex choices): ours fill them in (translations/qtbase_extra_*).
+            extra = QTranslator(self._app)
+            if extra.load(f"qtbase_extra_{language}", str(self._directory)):
+                self._installed.append(extra)
         for translator in self._installed:
             self._app.installTranslator(translator)
         QLocale.setDefault(

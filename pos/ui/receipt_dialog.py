@@ -67,6 +67,18 @@ def key_name(key: Qt.Key) -> str:
     return QKeySequence(key).toString()
 
 
+BUTTON_PADDING = 2 * 16 + 16
+"""TOUCH_STYLE's horizontal padding, the frame and a little air, in px."""
+
+
+def fit_text(button: QPushButton, minimum: int = 120) -> None:
+    """Wide enough for its whole caption in the font it will be shown in (a style sheet's
+    padding is not always in the size hint: Ukrainian captions were clipped, "берегти PDF (F3")."""
+    button.ensurePolished()
+    needed = button.fontMetrics().horizontalAdvance(button.text()) + BUTTON_PADDING
+    button.setMinimumWidth(max(minimum, needed))
+
+
 def config_has(config: AppConfig, name: str) -> bool:
     """Whether this version of the settings can keep ``name`` (so nothing unsaved is shown)."""
     return name in {f.name for f in dataclasses.fields(config)}
@@ -112,10 +124,10 @@ class KeyDialog(QDialog):
 
     def key_button(self, text: str, key: Qt.Key, slot: Callable[[], Any]) -> QPushButton:
         """A large button labelled with its key; the key clicks it."""
-        button = QPushButton(f"{text} ({key_name(key)})")
+        button = QPushButton(f"{text} ({key_name(key)})", self)
         button.setAutoDefault(False)
         button.setDefault(False)
-        button.setMinimumWidth(120)
+        fit_text(button)
         button.clicked.connect(lambda _checked=False: slot())
         if key not in (Qt.Key.Key_Return,):
             self._keys[int(key)] = button

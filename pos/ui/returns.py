@@ -42,7 +42,7 @@ from pos.journal.records import Receipt, ReceiptLine
 from pos.register.errors import RegisterError
 from pos.ui.asyncio_qt import async_slot
 from pos.ui.messages import show_error
-from pos.ui.receipt_dialog import ERROR_STYLE, WARN_STYLE, KeyDialog, buttons_row
+from pos.ui.receipt_dialog import ERROR_STYLE, WARN_STYLE, KeyDialog, buttons_row, fit_text
 
 if TYPE_CHECKING:
     from pos.app import RunningRegister
@@ -223,7 +223,7 @@ class ReturnDialog(KeyDialog):
         table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.verticalHeader().setVisible(False)
-        table.verticalHeader().setDefaultSectionSize(40)
+        table.verticalHeader().setDefaultSectionSize(48)  # a quantity box fits in the row
         table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
 
     # --- finding the sale ------------------------------------------------------------------
@@ -448,6 +448,7 @@ class ReturnDialog(KeyDialog):
         if self.armed:
             self.armed = False
             self.confirm_button.setText(self.tr("Make the return") + " (Enter)")
+            fit_text(self.confirm_button)
             self.show_notice("")
 
     def reject(self) -> None:
@@ -465,6 +466,7 @@ class ReturnDialog(KeyDialog):
         if not self.armed:
             self.armed = True
             self.confirm_button.setText(self.tr("Yes, make the return") + " (Enter)")
+            fit_text(self.confirm_button)
             self.show_notice(
                 self.tr(
                     "Refund {amount} for {lines} line(s)? Press Enter again to make the return "
