@@ -4,7 +4,7 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../pos/ui/app.py" line="91" />
+        <location filename="../pos/ui/app.py" line="90" />
         <source>Starting the register…</source>
         <translation>Starting the register…</translation>
     </message>
@@ -12,32 +12,32 @@
 <context>
     <name>CartModel</name>
     <message>
-        <location filename="../pos/ui/cart_table.py" line="114" />
+        <location filename="../pos/ui/cart_table.py" line="117" />
         <source>Goods</source>
         <translation>Goods</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_table.py" line="115" />
+        <location filename="../pos/ui/cart_table.py" line="118" />
         <source>Price</source>
         <translation>Price</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_table.py" line="116" />
+        <location filename="../pos/ui/cart_table.py" line="119" />
         <source>Quantity</source>
         <translation>Quantity</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_table.py" line="117" />
+        <location filename="../pos/ui/cart_table.py" line="120" />
         <source>Discount</source>
         <translation>Discount</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_table.py" line="118" />
+        <location filename="../pos/ui/cart_table.py" line="121" />
         <source>Sum</source>
         <translation>Sum</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_table.py" line="152" />
+        <location filename="../pos/ui/cart_table.py" line="155" />
         <source>Remove the line (Del)</source>
         <translation>Remove the line (Del)</translation>
     </message>
@@ -55,22 +55,22 @@
         <translation>{amount} kop.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_count.py" line="87" />
+        <location filename="../pos/ui/cash_count.py" line="95" />
         <source>Banknotes</source>
         <translation>Banknotes</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_count.py" line="88" />
+        <location filename="../pos/ui/cash_count.py" line="96" />
         <source>Coins</source>
         <translation>Coins</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_count.py" line="96" />
+        <location filename="../pos/ui/cash_count.py" line="104" />
         <source>Type the count, or + / −; ↑ ↓ move between rows</source>
         <translation>Type the count, or + / −; ↑ ↓ move between rows</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_count.py" line="160" />
+        <location filename="../pos/ui/cash_count.py" line="168" />
         <source>Counted: {amount}</source>
         <translation>Counted: {amount}</translation>
     </message>
@@ -197,13 +197,13 @@
 <context>
     <name>CategoryPanel</name>
     <message>
-        <location filename="../pos/ui/categories.py" line="61" />
+        <location filename="../pos/ui/categories.py" line="63" />
         <source>← All categories</source>
         <translation>← All categories</translation>
     </message>
     <message>
-        <location filename="../pos/ui/categories.py" line="63" />
-        <location filename="../pos/ui/categories.py" line="102" />
+        <location filename="../pos/ui/categories.py" line="65" />
+        <location filename="../pos/ui/categories.py" line="108" />
         <source>Categories</source>
         <translation>Categories</translation>
     </message>
@@ -211,141 +211,250 @@
 <context>
     <name>DiscountDialog</name>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="256" />
-        <location filename="../pos/ui/cart_dialogs.py" line="257" />
+        <location filename="../pos/ui/cart_dialogs.py" line="265" />
+        <location filename="../pos/ui/cart_dialogs.py" line="266" />
         <source>Discount or extra charge</source>
         <translation>Discount or extra charge</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="258" />
+        <location filename="../pos/ui/cart_dialogs.py" line="267" />
         <source>Apply to:</source>
         <translation>Apply to:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="260" />
+        <location filename="../pos/ui/cart_dialogs.py" line="269" />
         <source>Line: {name}</source>
         <translation>Line: {name}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="262" />
+        <location filename="../pos/ui/cart_dialogs.py" line="271" />
         <source>Line</source>
         <translation>Line</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="264" />
+        <location filename="../pos/ui/cart_dialogs.py" line="273" />
         <source>Whole receipt</source>
         <translation>Whole receipt</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="265" />
+        <location filename="../pos/ui/cart_dialogs.py" line="274" />
         <source>Kind:</source>
         <translation>Kind:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="266" />
+        <location filename="../pos/ui/cart_dialogs.py" line="275" />
         <source>Discount</source>
         <translation>Discount</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="267" />
+        <location filename="../pos/ui/cart_dialogs.py" line="276" />
         <source>Extra charge</source>
         <translation>Extra charge</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="268" />
+        <location filename="../pos/ui/cart_dialogs.py" line="277" />
         <source>As:</source>
         <translation>As:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="269" />
+        <location filename="../pos/ui/cart_dialogs.py" line="278" />
         <source>Percent, %</source>
         <translation>Percent, %</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="270" />
+        <location filename="../pos/ui/cart_dialogs.py" line="279" />
         <source>Sum, UAH</source>
         <translation>Sum, UAH</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="271" />
+        <location filename="../pos/ui/cart_dialogs.py" line="280" />
         <source>Value:</source>
         <translation>Value:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="272" />
+        <location filename="../pos/ui/cart_dialogs.py" line="281" />
         <source>Name (optional):</source>
         <translation>Name (optional):</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="274" />
+        <location filename="../pos/ui/cart_dialogs.py" line="283" />
         <source>Apply (Enter)</source>
         <translation>Apply (Enter)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="275" />
+        <location filename="../pos/ui/cart_dialogs.py" line="284" />
         <source>Remove discount</source>
         <translation>Remove discount</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="276" />
+        <location filename="../pos/ui/cart_dialogs.py" line="285" />
         <source>Cancel (Esc)</source>
         <translation>Cancel (Esc)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="281" />
+        <location filename="../pos/ui/cart_dialogs.py" line="290" />
         <source>line: {d}</source>
         <translation>line: {d}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="283" />
+        <location filename="../pos/ui/cart_dialogs.py" line="292" />
         <source>receipt: {d}</source>
         <translation>receipt: {d}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="284" />
+        <location filename="../pos/ui/cart_dialogs.py" line="293" />
         <source>Now: {list}</source>
         <translation>Now: {list}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="307" />
+        <location filename="../pos/ui/cart_dialogs.py" line="316" />
         <source>Type the value, e.g. 10 or 12.50.</source>
         <translation>Type the value, e.g. 10 or 12.50.</translation>
     </message>
 </context>
 <context>
+    <name>GoodsEditorDialog</name>
+    <message>
+        <location filename="../pos/ui/goods_editor.py" line="54" />
+        <source>Goods</source>
+        <translation>Goods</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/goods_editor.py" line="59" />
+        <source>Name, code or barcode</source>
+        <translation>Name, code or barcode</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/goods_editor.py" line="61" />
+        <source>Find</source>
+        <translation>Find</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/goods_editor.py" line="62" />
+        <location filename="../pos/ui/goods_editor.py" line="170" />
+        <source>New good</source>
+        <translation>New good</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/goods_editor.py" line="122" />
+        <source>Save</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/goods_editor.py" line="123" />
+        <source>Close</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/goods_editor.py" line="152" />
+        <source>Code:</source>
+        <translation>Code:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/goods_editor.py" line="153" />
+        <source>Name:</source>
+        <translation>Name:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/goods_editor.py" line="154" />
+        <source>Price, UAH:</source>
+        <translation>Price, UAH:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/goods_editor.py" line="155" />
+        <source>Barcodes (space between):</source>
+        <translation>Barcodes (space between):</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/goods_editor.py" line="156" />
+        <source>Tax letters:</source>
+        <translation>Tax letters:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/goods_editor.py" line="157" />
+        <source>Unit:</source>
+        <translation>Unit:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/goods_editor.py" line="158" />
+        <source>Category:</source>
+        <translation>Category:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/goods_editor.py" line="159" />
+        <source>Weighed:</source>
+        <translation>Weighed:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/goods_editor.py" line="160" />
+        <source>Excise:</source>
+        <translation>Excise:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/goods_editor.py" line="164" />
+        <source>sold by weight</source>
+        <translation>sold by weight</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/goods_editor.py" line="165" />
+        <source>excise good</source>
+        <translation>excise good</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/goods_editor.py" line="172" />
+        <source>Good {code}</source>
+        <translation>Good {code}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/goods_editor.py" line="187" />
+        <source>Nothing found for “{text}”</source>
+        <translation>Nothing found for “{text}”</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/goods_editor.py" line="277" />
+        <source>Saved: {name}</source>
+        <translation>Saved: {name}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/goods_editor.py" line="304" />
+        <source>Not saved: correct what is marked.</source>
+        <translation>Not saved: correct what is marked.</translation>
+    </message>
+</context>
+<context>
     <name>KeyDialog</name>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="183" />
+        <location filename="../pos/ui/receipt_dialog.py" line="195" />
         <source>Print {what}</source>
         <translation>Print {what}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="200" />
+        <location filename="../pos/ui/receipt_dialog.py" line="212" />
         <source>Printing failed: {reason}</source>
         <translation>Printing failed: {reason}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="207" />
+        <location filename="../pos/ui/receipt_dialog.py" line="219" />
         <source>{what} sent to the printer {name}.</source>
         <translation>{what} sent to the printer {name}.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="218" />
+        <location filename="../pos/ui/receipt_dialog.py" line="230" />
         <source>Save as PDF</source>
         <translation>Save as PDF</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="220" />
+        <location filename="../pos/ui/receipt_dialog.py" line="232" />
         <source>PDF (*.pdf)</source>
         <translation>PDF (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="237" />
+        <location filename="../pos/ui/receipt_dialog.py" line="249" />
         <source>Could not save the PDF: {reason}</source>
         <translation>Could not save the PDF: {reason}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="244" />
+        <location filename="../pos/ui/receipt_dialog.py" line="256" />
         <source>Saved to {path}</source>
         <translation>Saved to {path}</translation>
     </message>
@@ -353,331 +462,382 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../pos/ui/main_window.py" line="213" />
+        <location filename="../pos/ui/main_window.py" line="228" />
         <source>TRAINING MODE — receipts are not fiscal</source>
         <translation>TRAINING MODE — receipts are not fiscal</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="214" />
+        <location filename="../pos/ui/main_window.py" line="229" />
         <source>POS — training</source>
         <translation>POS — training</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="214" />
+        <location filename="../pos/ui/main_window.py" line="229" />
         <source>POS</source>
         <translation>POS</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="217" />
+        <location filename="../pos/ui/main_window.py" line="232" />
         <source>Help</source>
         <translation>Help</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="218" />
+        <location filename="../pos/ui/main_window.py" line="233" />
         <source>Shift</source>
         <translation>Shift</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="219" />
+        <location filename="../pos/ui/main_window.py" line="234" />
         <source>Quantity</source>
         <translation>Quantity</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="220" />
+        <location filename="../pos/ui/main_window.py" line="235" />
         <source>Discount</source>
         <translation>Discount</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="221" />
+        <location filename="../pos/ui/main_window.py" line="236" />
         <source>Remove</source>
         <translation>Remove</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="222" />
+        <location filename="../pos/ui/main_window.py" line="237" />
         <source>Park</source>
         <translation>Park</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="223" />
-        <location filename="../pos/ui/main_window.py" line="476" />
+        <location filename="../pos/ui/main_window.py" line="238" />
+        <location filename="../pos/ui/main_window.py" line="500" />
         <source>Return</source>
         <translation>Return</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="224" />
-        <location filename="../pos/ui/main_window.py" line="464" />
+        <location filename="../pos/ui/main_window.py" line="239" />
+        <location filename="../pos/ui/main_window.py" line="488" />
         <source>Cash in/out</source>
         <translation>Cash in/out</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="225" />
-        <location filename="../pos/ui/main_window.py" line="237" />
-        <location filename="../pos/ui/main_window.py" line="435" />
+        <location filename="../pos/ui/main_window.py" line="240" />
+        <location filename="../pos/ui/main_window.py" line="252" />
+        <location filename="../pos/ui/main_window.py" line="459" />
         <source>X-report</source>
         <translation>X-report</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="226" />
+        <location filename="../pos/ui/main_window.py" line="241" />
         <source>Z-report</source>
         <translation>Z-report</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="227" />
+        <location filename="../pos/ui/main_window.py" line="242" />
         <source>PAY</source>
         <translation>PAY</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="231" />
+        <location filename="../pos/ui/main_window.py" line="246" />
         <source>&amp;Register</source>
         <translation>&amp;Register</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="232" />
+        <location filename="../pos/ui/main_window.py" line="247" />
         <source>Shift…</source>
         <translation>Shift…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="233" />
-        <location filename="../pos/ui/main_window.py" line="440" />
+        <location filename="../pos/ui/main_window.py" line="248" />
+        <location filename="../pos/ui/main_window.py" line="464" />
         <source>Return…</source>
         <translation>Return…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="234" />
+        <location filename="../pos/ui/main_window.py" line="249" />
         <source>Cash in…</source>
         <translation>Cash in…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="235" />
+        <location filename="../pos/ui/main_window.py" line="250" />
         <source>Cash out…</source>
         <translation>Cash out…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="236" />
-        <location filename="../pos/ui/main_window.py" line="454" />
+        <location filename="../pos/ui/main_window.py" line="251" />
+        <location filename="../pos/ui/main_window.py" line="478" />
         <source>Cash withdrawal by card…</source>
         <translation>Cash withdrawal by card…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="238" />
-        <location filename="../pos/ui/main_window.py" line="437" />
+        <location filename="../pos/ui/main_window.py" line="253" />
+        <location filename="../pos/ui/main_window.py" line="461" />
         <source>Z-report (close the shift)</source>
         <translation>Z-report (close the shift)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="239" />
-        <location filename="../pos/ui/main_window.py" line="442" />
+        <location filename="../pos/ui/main_window.py" line="254" />
+        <location filename="../pos/ui/main_window.py" line="466" />
         <source>Sign out</source>
         <translation>Sign out</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="240" />
+        <location filename="../pos/ui/main_window.py" line="255" />
+        <location filename="../pos/ui/main_window.py" line="684" />
         <source>Quit</source>
         <translation>Quit</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="241" />
+        <location filename="../pos/ui/main_window.py" line="256" />
         <source>&amp;Manager</source>
         <translation>&amp;Manager</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="242" />
-        <location filename="../pos/ui/main_window.py" line="538" />
+        <location filename="../pos/ui/main_window.py" line="257" />
+        <location filename="../pos/ui/main_window.py" line="562" />
         <source>Work offline</source>
         <translation>Work offline</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="243" />
+        <location filename="../pos/ui/main_window.py" line="258" />
         <source>Settings…</source>
         <translation>Settings…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="245" />
+        <location filename="../pos/ui/main_window.py" line="590" />
+        <source>Goods</source>
+        <translation>Goods</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="614" />
         <source>&amp;Training drill</source>
         <translation>&amp;Training drill</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="246" />
+        <location filename="../pos/ui/main_window.py" line="262" />
         <source>Tax service down</source>
         <translation>Tax service down</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="247" />
+        <location filename="../pos/ui/main_window.py" line="259" />
+        <source>Goods…</source>
+        <translation>Goods…</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="263" />
         <source>Tax service up</source>
         <translation>Tax service up</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="248" />
+        <location filename="../pos/ui/main_window.py" line="264" />
         <source>Network cut</source>
         <translation>Network cut</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="249" />
+        <location filename="../pos/ui/main_window.py" line="265" />
         <source>Network restore</source>
         <translation>Network restore</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="250" />
+        <location filename="../pos/ui/main_window.py" line="266" />
         <source>&amp;Language</source>
         <translation>&amp;Language</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="251" />
+        <location filename="../pos/ui/main_window.py" line="267" />
         <source>&amp;Help</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="252" />
-        <location filename="../pos/ui/main_window.py" line="420" />
+        <location filename="../pos/ui/main_window.py" line="268" />
+        <location filename="../pos/ui/main_window.py" line="444" />
         <source>Keys</source>
         <translation>Keys</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="298" />
+        <location filename="../pos/ui/main_window.py" line="314" />
         <source>The shift is being closed: finish the Z-report (F10).</source>
         <translation>The shift is being closed: finish the Z-report (F10).</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="404" />
+        <location filename="../pos/ui/main_window.py" line="427" />
         <source>F1 — this help</source>
         <translation>F1 — this help</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="405" />
+        <location filename="../pos/ui/main_window.py" line="428" />
         <source>F2 — open the shift / shift menu</source>
         <translation>F2 — open the shift / shift menu</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="406" />
+        <location filename="../pos/ui/main_window.py" line="429" />
         <source>F3 — search (scan or type a name, code or barcode)</source>
         <translation>F3 — search (scan or type a name, code or barcode)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="407" />
+        <location filename="../pos/ui/main_window.py" line="430" />
         <source>F4 — quantity or weight of the selected line</source>
         <translation>F4 — quantity or weight of the selected line</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="408" />
+        <location filename="../pos/ui/main_window.py" line="431" />
         <source>F5 — discount or extra charge (manager&apos;s PIN)</source>
         <translation>F5 — discount or extra charge (manager&apos;s PIN)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="409" />
+        <location filename="../pos/ui/main_window.py" line="432" />
         <source>F6 — park the receipt / resume a parked one</source>
         <translation>F6 — park the receipt / resume a parked one</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="410" />
+        <location filename="../pos/ui/main_window.py" line="433" />
         <source>F7 — return</source>
         <translation>F7 — return</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="411" />
+        <location filename="../pos/ui/main_window.py" line="434" />
         <source>F8 — cash in / cash out</source>
         <translation>F8 — cash in / cash out</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="412" />
+        <location filename="../pos/ui/main_window.py" line="435" />
         <source>F9 — X-report</source>
         <translation>F9 — X-report</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="413" />
+        <location filename="../pos/ui/main_window.py" line="436" />
         <source>F10 — Z-report (closes the shift)</source>
         <translation>F10 — Z-report (closes the shift)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="414" />
+        <location filename="../pos/ui/main_window.py" line="437" />
         <source>F12 — pay</source>
         <translation>F12 — pay</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="415" />
+        <location filename="../pos/ui/main_window.py" line="438" />
         <source>Enter — add the highlighted good / confirm</source>
         <translation>Enter — add the highlighted good / confirm</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="416" />
+        <location filename="../pos/ui/main_window.py" line="439" />
         <source>Esc — clear the search / cancel the receipt / close a dialog</source>
         <translation>Esc — clear the search / cancel the receipt / close a dialog</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="417" />
+        <location filename="../pos/ui/main_window.py" line="440" />
         <source>+ / − — one piece more / less;  Del — remove the line</source>
         <translation>+ / − — one piece more / less;  Del — remove the line</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="418" />
+        <location filename="../pos/ui/main_window.py" line="441" />
+        <source>Ctrl+Z — undo the last change of the receipt</source>
+        <translation>Ctrl+Z — undo the last change of the receipt</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="442" />
         <source>↑ ↓ — move in the results or in the cart</source>
         <translation>↑ ↓ — move in the results or in the cart</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="439" />
+        <location filename="../pos/ui/main_window.py" line="463" />
         <source>Cash in / cash out…</source>
         <translation>Cash in / cash out…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="452" />
+        <location filename="../pos/ui/main_window.py" line="476" />
         <source>Cash in (service deposit)…</source>
         <translation>Cash in (service deposit)…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="453" />
+        <location filename="../pos/ui/main_window.py" line="477" />
         <source>Cash out (service withdrawal)…</source>
         <translation>Cash out (service withdrawal)…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="458" />
+        <location filename="../pos/ui/main_window.py" line="482" />
         <source>{what} is not available in this version.</source>
         <translation>{what} is not available in this version.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="484" />
+        <location filename="../pos/ui/main_window.py" line="508" />
         <source>No shift is open.</source>
         <translation>No shift is open.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="489" />
+        <location filename="../pos/ui/main_window.py" line="513" />
         <source>Reports</source>
         <translation>Reports</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="521" />
+        <location filename="../pos/ui/main_window.py" line="545" />
         <source>Finish or cancel the receipts in progress first.</source>
         <translation>Finish or cancel the receipts in progress first.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="538" />
+        <location filename="../pos/ui/main_window.py" line="562" />
         <source>End offline work</source>
         <translation>End offline work</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="551" />
-        <location filename="../pos/ui/main_window.py" line="557" />
+        <location filename="../pos/ui/main_window.py" line="575" />
+        <location filename="../pos/ui/main_window.py" line="581" />
         <source>Settings</source>
         <translation>Settings</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="647" />
+        <source>The open receipt ({lines} line(s), {total}) has not been paid.</source>
+        <translation>The open receipt ({lines} line(s), {total}) has not been paid.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="653" />
+        <source>{count} parked receipt(s) have not been paid.</source>
+        <translation>{count} parked receipt(s) have not been paid.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="660" />
+        <source>An unpaid receipt is not a sale: nothing of it has been fiscalised, and no money is owed for it. If the customer is still here, finish it first.</source>
+        <translation>An unpaid receipt is not a sale: nothing of it has been fiscalised, and no money is owed for it. If the customer is still here, finish it first.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="668" />
+        <source>{count} document(s) made while offline wait to be uploaded. They are kept safely in the journal and are uploaded by themselves at the next start, as soon as there is a connection.</source>
+        <translation>{count} document(s) made while offline wait to be uploaded. They are kept safely in the journal and are uploaded by themselves at the next start, as soon as there is a connection.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="685" />
+        <source>Quit the program now?</source>
+        <translation>Quit the program now?</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="687" />
+        <source>Quit anyway</source>
+        <translation>Quit anyway</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="688" />
+        <source>Stay (Esc)</source>
+        <translation>Stay (Esc)</translation>
     </message>
 </context>
 <context>
     <name>ManagerPinDialog</name>
     <message>
-        <location filename="../pos/ui/manager_pin.py" line="50" />
+        <location filename="../pos/ui/manager_pin.py" line="58" />
         <source>Manager PIN</source>
         <translation>Manager PIN</translation>
     </message>
     <message>
-        <location filename="../pos/ui/manager_pin.py" line="51" />
+        <location filename="../pos/ui/manager_pin.py" line="59" />
         <source>Manager&apos;s PIN required</source>
         <translation>Manager&apos;s PIN required</translation>
     </message>
     <message>
-        <location filename="../pos/ui/manager_pin.py" line="55" />
+        <location filename="../pos/ui/manager_pin.py" line="61" />
         <source>Cancel (Esc)</source>
         <translation>Cancel (Esc)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/manager_pin.py" line="70" />
+        <location filename="../pos/ui/manager_pin.py" line="76" />
         <source>Wrong PIN. Try again.</source>
         <translation>Wrong PIN. Try again.</translation>
     </message>
@@ -838,28 +998,28 @@
 <context>
     <name>ParkedCartsDialog</name>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="379" />
-        <location filename="../pos/ui/cart_dialogs.py" line="380" />
+        <location filename="../pos/ui/cart_dialogs.py" line="388" />
+        <location filename="../pos/ui/cart_dialogs.py" line="389" />
         <source>Parked receipts</source>
         <translation>Parked receipts</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="385" />
+        <location filename="../pos/ui/cart_dialogs.py" line="394" />
         <source>#{number}  {time}  —  {lines} line(s), {total}</source>
         <translation>#{number}  {time}  —  {lines} line(s), {total}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="392" />
+        <location filename="../pos/ui/cart_dialogs.py" line="401" />
         <source>Park the current receipt (F6)</source>
         <translation>Park the current receipt (F6)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="393" />
+        <location filename="../pos/ui/cart_dialogs.py" line="402" />
         <source>Resume (Enter)</source>
         <translation>Resume (Enter)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="394" />
+        <location filename="../pos/ui/cart_dialogs.py" line="403" />
         <source>Cancel (Esc)</source>
         <translation>Cancel (Esc)</translation>
     </message>
@@ -867,124 +1027,124 @@
 <context>
     <name>PaymentDialog</name>
     <message>
-        <location filename="../pos/ui/payment.py" line="181" />
+        <location filename="../pos/ui/payment.py" line="197" />
         <source>Payment</source>
         <translation>Payment</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="182" />
+        <location filename="../pos/ui/payment.py" line="198" />
         <source>To pay:</source>
         <translation>To pay:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="183" />
-        <location filename="../pos/ui/payment.py" line="194" />
+        <location filename="../pos/ui/payment.py" line="199" />
+        <location filename="../pos/ui/payment.py" line="210" />
         <source>Cash</source>
         <translation>Cash</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="184" />
-        <location filename="../pos/ui/payment.py" line="186" />
+        <location filename="../pos/ui/payment.py" line="200" />
+        <location filename="../pos/ui/payment.py" line="202" />
         <source>Card</source>
         <translation>Card</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="185" />
+        <location filename="../pos/ui/payment.py" line="201" />
         <source>Card + cash</source>
         <translation>Card + cash</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="187" />
+        <location filename="../pos/ui/payment.py" line="203" />
         <source>Card part:</source>
         <translation>Card part:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="188" />
+        <location filename="../pos/ui/payment.py" line="204" />
         <source>RRN:</source>
         <translation>RRN:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="189" />
+        <location filename="../pos/ui/payment.py" line="205" />
         <source>Auth code:</source>
         <translation>Auth code:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="190" />
+        <location filename="../pos/ui/payment.py" line="206" />
         <source>Card number:</source>
         <translation>Card number:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="191" />
+        <location filename="../pos/ui/payment.py" line="207" />
         <source>Payment system:</source>
         <translation>Payment system:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="195" />
+        <location filename="../pos/ui/payment.py" line="211" />
         <source>Tendered:</source>
         <translation>Tendered:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="196" />
+        <location filename="../pos/ui/payment.py" line="212" />
         <source>exact</source>
         <translation>exact</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="197" />
+        <location filename="../pos/ui/payment.py" line="213" />
         <source>Exact</source>
         <translation>Exact</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="198" />
+        <location filename="../pos/ui/payment.py" line="218" />
         <source>E-mail for the receipt:</source>
         <translation>E-mail for the receipt:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="199" />
+        <location filename="../pos/ui/payment.py" line="219" />
         <source>optional</source>
         <translation>optional</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="200" />
+        <location filename="../pos/ui/payment.py" line="220" />
         <source>Pay (Enter)</source>
         <translation>Pay (Enter)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="201" />
+        <location filename="../pos/ui/payment.py" line="221" />
         <source>Cancel (Esc)</source>
         <translation>Cancel (Esc)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="265" />
+        <location filename="../pos/ui/payment.py" line="285" />
         <source>Cash to pay: {sum}</source>
         <translation>Cash to pay: {sum}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="268" />
+        <location filename="../pos/ui/payment.py" line="288" />
         <source>NBU cash rounding: {exact} → {rounded} ({diff})</source>
         <translation>NBU cash rounding: {exact} → {rounded} ({diff})</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="284" />
+        <location filename="../pos/ui/payment.py" line="304" />
         <source>Not enough: {sum} more</source>
         <translation>Not enough: {sum} more</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="286" />
+        <location filename="../pos/ui/payment.py" line="306" />
         <source>Change: {sum}</source>
         <translation>Change: {sum}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="340" />
+        <location filename="../pos/ui/payment.py" line="372" />
         <source>The payment does not cover the sum to pay.</source>
         <translation>The payment does not cover the sum to pay.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="356" />
+        <location filename="../pos/ui/payment.py" line="388" />
         <source>The e-mail address does not look right.</source>
         <translation>The e-mail address does not look right.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="360" />
+        <location filename="../pos/ui/payment.py" line="392" />
         <source>Fiscalising the receipt…</source>
         <translation>Fiscalising the receipt…</translation>
     </message>
@@ -1010,160 +1170,187 @@
 <context>
     <name>QuantityDialog</name>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="133" />
+        <location filename="../pos/ui/cart_dialogs.py" line="138" />
         <source>Weight</source>
         <translation>Weight</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="133" />
+        <location filename="../pos/ui/cart_dialogs.py" line="138" />
         <source>Quantity</source>
         <translation>Quantity</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="136" />
+        <location filename="../pos/ui/cart_dialogs.py" line="141" />
         <source>Weight in kg (up to 3 decimals, e.g. 0.750):</source>
         <translation>Weight in kg (up to 3 decimals, e.g. 0.750):</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="138" />
+        <location filename="../pos/ui/cart_dialogs.py" line="143" />
         <source>Number of pieces:</source>
         <translation>Number of pieces:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="140" />
+        <location filename="../pos/ui/cart_dialogs.py" line="145" />
         <source>OK (Enter)</source>
         <translation>OK (Enter)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="141" />
+        <location filename="../pos/ui/cart_dialogs.py" line="146" />
         <source>Cancel (Esc)</source>
         <translation>Cancel (Esc)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="147" />
+        <source>Enter a quantity larger than zero.</source>
+        <translation type="vanished">Enter a quantity larger than zero.</translation>
+    </message>
+</context>
+<context>
+    <name>QuantityEdit</name>
+    <message>
+        <location filename="../pos/ui/widgets.py" line="81" />
+        <source>Type the quantity.</source>
+        <translation>Type the quantity.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/widgets.py" line="90" />
+        <source>A weight has at most 3 decimals, e.g. 0.750 or 1,25.</source>
+        <translation>A weight has at most 3 decimals, e.g. 0.750 or 1,25.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/widgets.py" line="95" />
+        <source>Type the number of pieces, e.g. 2.</source>
+        <translation>Type the number of pieces, e.g. 2.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/widgets.py" line="99" />
         <source>Enter a quantity larger than zero.</source>
         <translation>Enter a quantity larger than zero.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/widgets.py" line="103" />
+        <source>This good is sold in whole pieces: {text} is not a whole number. Type a whole number of pieces.</source>
+        <translation>This good is sold in whole pieces: {text} is not a whole number. Type a whole number of pieces.</translation>
     </message>
 </context>
 <context>
     <name>ReceiptDialog</name>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="282" />
+        <location filename="../pos/ui/receipt_dialog.py" line="302" />
         <source>Receipt</source>
         <translation>Receipt</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="293" />
+        <location filename="../pos/ui/receipt_dialog.py" line="313" />
         <source>none given</source>
         <translation>none given</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="297" />
+        <location filename="../pos/ui/receipt_dialog.py" line="317" />
         <source>E-mail:</source>
         <translation>E-mail:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="300" />
+        <location filename="../pos/ui/receipt_dialog.py" line="320" />
         <source>Print</source>
         <translation>Print</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="301" />
+        <location filename="../pos/ui/receipt_dialog.py" line="321" />
         <source>Save PDF</source>
         <translation>Save PDF</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="302" />
+        <location filename="../pos/ui/receipt_dialog.py" line="322" />
         <source>Reprint</source>
         <translation>Reprint</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="304" />
+        <location filename="../pos/ui/receipt_dialog.py" line="324" />
         <source>Reads the receipt again (it may have been uploaded since) and prints a copy</source>
         <translation>Reads the receipt again (it may have been uploaded since) and prints a copy</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="306" />
+        <location filename="../pos/ui/receipt_dialog.py" line="326" />
         <source>Close</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="340" />
+        <location filename="../pos/ui/receipt_dialog.py" line="360" />
         <source>The copy was e-mailed to this address when the receipt was made. This register cannot send it again.</source>
         <translation>The copy was e-mailed to this address when the receipt was made. This register cannot send it again.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="347" />
+        <location filename="../pos/ui/receipt_dialog.py" line="367" />
         <source>No e-mail was recorded for this receipt. This register cannot e-mail a receipt afterwards: print it or save a PDF instead.</source>
         <translation>No e-mail was recorded for this receipt. This register cannot e-mail a receipt afterwards: print it or save a PDF instead.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="354" />
+        <location filename="../pos/ui/receipt_dialog.py" line="374" />
         <source>Sale</source>
         <translation>Sale</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="355" />
+        <location filename="../pos/ui/receipt_dialog.py" line="375" />
         <source>Return</source>
         <translation>Return</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="356" />
+        <location filename="../pos/ui/receipt_dialog.py" line="376" />
         <source>Cash in</source>
         <translation>Cash in</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="357" />
+        <location filename="../pos/ui/receipt_dialog.py" line="377" />
         <source>Cash out</source>
         <translation>Cash out</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="358" />
+        <location filename="../pos/ui/receipt_dialog.py" line="378" />
         <source>Cash withdrawal</source>
         <translation>Cash withdrawal</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="365" />
+        <location filename="../pos/ui/receipt_dialog.py" line="385" />
         <source>fiscalised</source>
         <translation>fiscalised</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="367" />
+        <location filename="../pos/ui/receipt_dialog.py" line="387" />
         <source>fiscalised offline, waiting to be uploaded</source>
         <translation>fiscalised offline, waiting to be uploaded</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="369" />
+        <location filename="../pos/ui/receipt_dialog.py" line="389" />
         <source>fiscalised offline, uploaded</source>
         <translation>fiscalised offline, uploaded</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="371" />
+        <location filename="../pos/ui/receipt_dialog.py" line="391" />
         <source>void: the server&apos;s receipt replaces this copy</source>
         <translation>void: the server&apos;s receipt replaces this copy</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="373" />
+        <location filename="../pos/ui/receipt_dialog.py" line="393" />
         <source>rejected: {reason}</source>
         <translation>rejected: {reason}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="374" />
+        <location filename="../pos/ui/receipt_dialog.py" line="394" />
         <source>not fiscalised yet</source>
         <translation>not fiscalised yet</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="379" />
+        <location filename="../pos/ui/receipt_dialog.py" line="399" />
         <source>fiscal code {code}</source>
         <translation>fiscal code {code}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="381" />
+        <location filename="../pos/ui/receipt_dialog.py" line="401" />
         <source>TRAINING</source>
         <translation>TRAINING</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="390" />
+        <location filename="../pos/ui/receipt_dialog.py" line="430" />
         <source>The receipt</source>
         <translation>The receipt</translation>
     </message>
@@ -1171,167 +1358,167 @@
 <context>
     <name>ReportDialog</name>
     <message>
-        <location filename="../pos/ui/reports.py" line="118" />
+        <location filename="../pos/ui/reports.py" line="119" />
         <source>Z-report: close the shift</source>
         <translation>Z-report: close the shift</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="118" />
+        <location filename="../pos/ui/reports.py" line="119" />
         <source>X-report</source>
         <translation>X-report</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="153" />
+        <location filename="../pos/ui/reports.py" line="154" />
         <source>Print</source>
         <translation>Print</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="154" />
+        <location filename="../pos/ui/reports.py" line="155" />
         <source>Save PDF</source>
         <translation>Save PDF</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="155" />
+        <location filename="../pos/ui/reports.py" line="156" />
         <source>Refresh</source>
         <translation>Refresh</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="156" />
+        <location filename="../pos/ui/reports.py" line="157" />
         <source>Close</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="170" />
+        <location filename="../pos/ui/reports.py" line="171" />
         <source>Count the cash in the drawer</source>
         <translation>Count the cash in the drawer</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="183" />
+        <location filename="../pos/ui/reports.py" line="184" />
         <source>Expected:</source>
         <translation>Expected:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="184" />
+        <location filename="../pos/ui/reports.py" line="185" />
         <source>Counted:</source>
         <translation>Counted:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="185" />
+        <location filename="../pos/ui/reports.py" line="186" />
         <source>Difference:</source>
         <translation>Difference:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="195" />
+        <location filename="../pos/ui/reports.py" line="196" />
         <source>Close the shift…</source>
         <translation>Close the shift…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="197" />
+        <location filename="../pos/ui/reports.py" line="198" />
         <source>Cancel</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="213" />
+        <location filename="../pos/ui/reports.py" line="214" />
         <source>After the Z-report no more receipts can be made in this shift. This cannot be undone.</source>
         <translation>After the Z-report no more receipts can be made in this shift. This cannot be undone.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="219" />
+        <location filename="../pos/ui/reports.py" line="220" />
         <source>Close the shift</source>
         <translation>Close the shift</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="221" />
+        <location filename="../pos/ui/reports.py" line="222" />
         <source>Back</source>
         <translation>Back</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="252" />
+        <location filename="../pos/ui/reports.py" line="253" />
         <source>Making the X-report…</source>
         <translation>Making the X-report…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="257" />
+        <location filename="../pos/ui/reports.py" line="260" />
         <source>The X-report could not be made.</source>
         <translation>The X-report could not be made.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="270" />
+        <location filename="../pos/ui/reports.py" line="275" />
         <source>The server&apos;s report is not available (the register works offline): these are the register&apos;s own totals.</source>
         <translation>The server&apos;s report is not available (the register works offline): these are the register&apos;s own totals.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="279" />
+        <location filename="../pos/ui/reports.py" line="284" />
         <source>The register&apos;s totals and the server&apos;s agree to the kopeck.</source>
         <translation>The register&apos;s totals and the server&apos;s agree to the kopeck.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="284" />
+        <location filename="../pos/ui/reports.py" line="289" />
         <source>{field}: register {local}, server {server}</source>
         <translation>{field}: register {local}, server {server}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="290" />
+        <location filename="../pos/ui/reports.py" line="295" />
         <source>The register&apos;s totals differ from the server&apos;s: {items}</source>
         <translation>The register&apos;s totals differ from the server&apos;s: {items}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="297" />
+        <location filename="../pos/ui/reports.py" line="302" />
         <source>{count} receipt(s) are not settled yet and are not in these totals.</source>
         <translation>{count} receipt(s) are not settled yet and are not in these totals.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="326" />
+        <location filename="../pos/ui/reports.py" line="331" />
         <source>The Z-report</source>
         <translation>The Z-report</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="326" />
+        <location filename="../pos/ui/reports.py" line="331" />
         <source>The X-report</source>
         <translation>The X-report</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="346" />
+        <location filename="../pos/ui/reports.py" line="351" />
         <source>No shift is open.</source>
         <translation>No shift is open.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="353" />
+        <location filename="../pos/ui/reports.py" line="358" />
         <source>{count} receipt(s) are not settled yet: the register sends them before closing.</source>
         <translation>{count} receipt(s) are not settled yet: the register sends them before closing.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="366" />
+        <location filename="../pos/ui/reports.py" line="371" />
         <source>The cash matches.</source>
         <translation>The cash matches.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="368" />
+        <location filename="../pos/ui/reports.py" line="373" />
         <source>Short by {amount}: count again before closing.</source>
         <translation>Short by {amount}: count again before closing.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="370" />
+        <location filename="../pos/ui/reports.py" line="375" />
         <source>Over by {amount}: count again before closing.</source>
         <translation>Over by {amount}: count again before closing.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="386" />
+        <location filename="../pos/ui/reports.py" line="391" />
         <source>Close shift No. {serial} and make the Z-report?</source>
         <translation>Close shift No. {serial} and make the Z-report?</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="390" />
+        <location filename="../pos/ui/reports.py" line="395" />
         <source>Expected {expected}, counted {counted}, difference {difference}.</source>
         <translation>Expected {expected}, counted {counted}, difference {difference}.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="409" />
+        <location filename="../pos/ui/reports.py" line="414" />
         <source>Closing the shift… (what is still queued is sent first)</source>
         <translation>Closing the shift… (what is still queued is sent first)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="414" />
+        <location filename="../pos/ui/reports.py" line="419" />
         <source>The shift is still open.</source>
         <translation>The shift is still open.</translation>
     </message>
@@ -1339,138 +1526,139 @@
 <context>
     <name>ReturnDialog</name>
     <message>
-        <location filename="../pos/ui/returns.py" line="116" />
-        <location filename="../pos/ui/returns.py" line="157" />
+        <location filename="../pos/ui/returns.py" line="142" />
+        <location filename="../pos/ui/returns.py" line="183" />
         <source>Return</source>
         <translation>Return</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="121" />
+        <location filename="../pos/ui/returns.py" line="147" />
         <source>Fiscal code, receipt number, or scan the receipt&apos;s barcode</source>
         <translation>Fiscal code, receipt number, or scan the receipt&apos;s barcode</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="123" />
+        <location filename="../pos/ui/returns.py" line="149" />
         <source>Find</source>
         <translation>Find</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="128" />
+        <location filename="../pos/ui/returns.py" line="154" />
         <source>Sales of the day</source>
         <translation>Sales of the day</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="139" />
+        <location filename="../pos/ui/returns.py" line="165" />
         <source>Time</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="140" />
+        <location filename="../pos/ui/returns.py" line="166" />
         <source>Fiscal code</source>
         <translation>Fiscal code</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="141" />
+        <location filename="../pos/ui/returns.py" line="167" />
         <source>Receipt</source>
         <translation>Receipt</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="142" />
+        <location filename="../pos/ui/returns.py" line="168" />
         <source>Sum</source>
         <translation>Sum</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="143" />
+        <location filename="../pos/ui/returns.py" line="169" />
         <source>Paid</source>
         <translation>Paid</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="154" />
+        <location filename="../pos/ui/returns.py" line="180" />
         <source>Good</source>
         <translation>Good</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="155" />
+        <location filename="../pos/ui/returns.py" line="181" />
         <source>Sold</source>
         <translation>Sold</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="156" />
+        <location filename="../pos/ui/returns.py" line="182" />
         <source>Can return</source>
         <translation>Can return</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="158" />
+        <location filename="../pos/ui/returns.py" line="184" />
         <source>Refund</source>
         <translation>Refund</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="173" />
+        <location filename="../pos/ui/returns.py" line="199" />
         <source>Return everything</source>
         <translation>Return everything</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="176" />
+        <location filename="../pos/ui/returns.py" line="202" />
+        <location filename="../pos/ui/returns.py" line="450" />
         <source>Make the return</source>
         <translation>Make the return</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="178" />
+        <location filename="../pos/ui/returns.py" line="207" />
         <source>Cancel</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="205" />
+        <location filename="../pos/ui/returns.py" line="234" />
         <source>Type or scan a fiscal code or receipt number.</source>
         <translation>Type or scan a fiscal code or receipt number.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="210" />
+        <location filename="../pos/ui/returns.py" line="239" />
         <source>No sale found for “{text}”.</source>
         <translation>No sale found for “{text}”.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="220" />
+        <location filename="../pos/ui/returns.py" line="249" />
         <source>No sales on {day}.</source>
         <translation>No sales on {day}.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="232" />
+        <location filename="../pos/ui/returns.py" line="261" />
         <source>offline</source>
         <translation>offline</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="248" />
+        <location filename="../pos/ui/returns.py" line="277" />
         <source>{count} sales found: choose one with ↑ ↓ and Enter.</source>
         <translation>{count} sales found: choose one with ↑ ↓ and Enter.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="265" />
+        <location filename="../pos/ui/returns.py" line="295" />
         <source>Card</source>
         <translation>Card</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="265" />
+        <location filename="../pos/ui/returns.py" line="295" />
         <source>Cash</source>
         <translation>Cash</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="290" />
+        <location filename="../pos/ui/returns.py" line="320" />
         <source>{quantity} kg</source>
         <translation>{quantity} kg</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="321" />
+        <location filename="../pos/ui/returns.py" line="355" />
         <source>Everything from this sale has been returned already.</source>
         <translation>Everything from this sale has been returned already.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="324" />
+        <location filename="../pos/ui/returns.py" line="358" />
         <source>Paid: {payments}. The money goes back the way it was paid.</source>
         <translation>Paid: {payments}. The money goes back the way it was paid.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="355" />
+        <location filename="../pos/ui/returns.py" line="391" />
         <source>To refund: {amount}</source>
         <translation>To refund: {amount}</translation>
     </message>
@@ -1479,12 +1667,22 @@
         <translation type="vanished">To refund: about {amount} (discounts are shared out on the receipt)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="386" />
+        <location filename="../pos/ui/returns.py" line="422" />
         <source>Set the quantity to return on at least one line.</source>
         <translation>Set the quantity to return on at least one line.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="396" />
+        <location filename="../pos/ui/returns.py" line="468" />
+        <source>Yes, make the return</source>
+        <translation>Yes, make the return</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/returns.py" line="472" />
+        <source>Refund {amount} for {lines} line(s)? Press Enter again to make the return receipt, Esc to change it.</source>
+        <translation>Refund {amount} for {lines} line(s)? Press Enter again to make the return receipt, Esc to change it.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/returns.py" line="488" />
         <source>Making the return receipt…</source>
         <translation>Making the return receipt…</translation>
     </message>
@@ -1500,84 +1698,108 @@
 <context>
     <name>SellingPage</name>
     <message>
-        <location filename="../pos/ui/selling.py" line="163" />
-        <location filename="../pos/ui/selling.py" line="189" />
+        <location filename="../pos/ui/selling.py" line="171" />
+        <location filename="../pos/ui/selling.py" line="202" />
         <source>Nothing found for “{text}”</source>
         <translation>Nothing found for “{text}”</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="214" />
+        <location filename="../pos/ui/selling.py" line="227" />
         <source>No good with the barcode {code}</source>
         <translation>No good with the barcode {code}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="246" />
+        <location filename="../pos/ui/selling.py" line="234" />
+        <source>That was a barcode, not a quantity: {code} is scanned.</source>
+        <translation>That was a barcode, not a quantity: {code} is scanned.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/selling.py" line="270" />
         <source>Added: {name} — {quantity}</source>
         <translation>Added: {name} — {quantity}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="266" />
+        <location filename="../pos/ui/selling.py" line="293" />
+        <source>Remove a line after a discount: {name}</source>
+        <translation>Remove a line after a discount: {name}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/selling.py" line="312" />
         <source>Removed: {name}</source>
         <translation>Removed: {name}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="279" />
+        <location filename="../pos/ui/selling.py" line="325" />
         <source>To take the line off, press Del.</source>
         <translation>To take the line off, press Del.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="296" />
-        <location filename="../pos/ui/selling.py" line="313" />
+        <location filename="../pos/ui/selling.py" line="344" />
+        <location filename="../pos/ui/selling.py" line="362" />
         <source>The receipt is empty.</source>
         <translation>The receipt is empty.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="316" />
+        <location filename="../pos/ui/selling.py" line="365" />
         <source>Discount or extra charge</source>
         <translation>Discount or extra charge</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="353" />
+        <location filename="../pos/ui/selling.py" line="404" />
         <source>Nothing to park: the receipt is empty.</source>
         <translation>Nothing to park: the receipt is empty.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="371" />
+        <location filename="../pos/ui/selling.py" line="422" />
         <source>Receipt parked as #{number}. F6 brings it back.</source>
         <translation>Receipt parked as #{number}. F6 brings it back.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="385" />
+        <location filename="../pos/ui/selling.py" line="436" />
         <source>Receipt #{number} resumed.</source>
         <translation>Receipt #{number} resumed.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="405" />
+        <location filename="../pos/ui/selling.py" line="447" />
+        <source>Nothing to undo.</source>
+        <translation>Nothing to undo.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/selling.py" line="454" />
+        <source>Undone: the receipt is as it was before the last change.</source>
+        <translation>Undone: the receipt is as it was before the last change.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/selling.py" line="476" />
         <source>Cancel the receipt</source>
         <translation>Cancel the receipt</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="406" />
+        <location filename="../pos/ui/selling.py" line="477" />
         <source>Remove every line of this receipt?</source>
         <translation>Remove every line of this receipt?</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="416" />
-        <source>The receipt was cancelled.</source>
-        <translation>The receipt was cancelled.</translation>
+        <location filename="../pos/ui/selling.py" line="491" />
+        <source>The receipt was cancelled. Ctrl+Z brings it back.</source>
+        <translation>The receipt was cancelled. Ctrl+Z brings it back.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="421" />
+        <source>The receipt was cancelled.</source>
+        <translation type="vanished">The receipt was cancelled.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/selling.py" line="496" />
         <source>The receipt is empty: scan or choose goods first.</source>
         <translation>The receipt is empty: scan or choose goods first.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="442" />
+        <location filename="../pos/ui/selling.py" line="517" />
         <source>Sold: {sum}. Receipt {code}.</source>
         <translation>Sold: {sum}. Receipt {code}.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="457" />
+        <location filename="../pos/ui/selling.py" line="532" />
         <source>Receipt {code}: {sum}</source>
         <translation>Receipt {code}: {sum}</translation>
     </message>
@@ -2082,32 +2304,32 @@
         <translation>{count} offline transaction(s) were refused by the server: call the manager.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="221" />
+        <location filename="../pos/ui/status_bar.py" line="226" />
         <source>Offline left: {left}</source>
         <translation>Offline left: {left}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="226" />
+        <location filename="../pos/ui/status_bar.py" line="231" />
         <source>This month: {left} of 168 h left</source>
         <translation>This month: {left} of 168 h left</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="231" />
+        <location filename="../pos/ui/status_bar.py" line="236" />
         <source>Codes: {count}</source>
         <translation>Codes: {count}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="236" />
+        <location filename="../pos/ui/status_bar.py" line="241" />
         <source>Queue: {count}</source>
         <translation>Queue: {count}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="239" />
+        <location filename="../pos/ui/status_bar.py" line="244" />
         <source>Shift: closed</source>
         <translation>Shift: closed</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="242" />
+        <location filename="../pos/ui/status_bar.py" line="247" />
         <source>Shift: {left} left</source>
         <translation>Shift: {left} left</translation>
     </message>

@@ -4,7 +4,7 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../pos/ui/app.py" line="91" />
+        <location filename="../pos/ui/app.py" line="90" />
         <source>Starting the register…</source>
         <translation>Запуск каси…</translation>
     </message>
@@ -12,32 +12,32 @@
 <context>
     <name>CartModel</name>
     <message>
-        <location filename="../pos/ui/cart_table.py" line="114" />
+        <location filename="../pos/ui/cart_table.py" line="117" />
         <source>Goods</source>
         <translation>Товар</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_table.py" line="115" />
+        <location filename="../pos/ui/cart_table.py" line="118" />
         <source>Price</source>
         <translation>Ціна</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_table.py" line="116" />
+        <location filename="../pos/ui/cart_table.py" line="119" />
         <source>Quantity</source>
         <translation>Кількість</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_table.py" line="117" />
+        <location filename="../pos/ui/cart_table.py" line="120" />
         <source>Discount</source>
         <translation>Знижка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_table.py" line="118" />
+        <location filename="../pos/ui/cart_table.py" line="121" />
         <source>Sum</source>
         <translation>Сума</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_table.py" line="152" />
+        <location filename="../pos/ui/cart_table.py" line="155" />
         <source>Remove the line (Del)</source>
         <translation>Вилучити рядок (Del)</translation>
     </message>
@@ -55,22 +55,22 @@
         <translation>{amount} коп.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_count.py" line="87" />
+        <location filename="../pos/ui/cash_count.py" line="95" />
         <source>Banknotes</source>
         <translation>Банкноти</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_count.py" line="88" />
+        <location filename="../pos/ui/cash_count.py" line="96" />
         <source>Coins</source>
         <translation>Монети</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_count.py" line="96" />
+        <location filename="../pos/ui/cash_count.py" line="104" />
         <source>Type the count, or + / −; ↑ ↓ move between rows</source>
         <translation>Введіть кількість або + / −; ↑ ↓ — перехід між рядками</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_count.py" line="160" />
+        <location filename="../pos/ui/cash_count.py" line="168" />
         <source>Counted: {amount}</source>
         <translation>Пораховано: {amount}</translation>
     </message>
@@ -197,13 +197,13 @@
 <context>
     <name>CategoryPanel</name>
     <message>
-        <location filename="../pos/ui/categories.py" line="61" />
+        <location filename="../pos/ui/categories.py" line="63" />
         <source>← All categories</source>
         <translation>← Усі категорії</translation>
     </message>
     <message>
-        <location filename="../pos/ui/categories.py" line="63" />
-        <location filename="../pos/ui/categories.py" line="102" />
+        <location filename="../pos/ui/categories.py" line="65" />
+        <location filename="../pos/ui/categories.py" line="108" />
         <source>Categories</source>
         <translation>Категорії</translation>
     </message>
@@ -211,141 +211,250 @@
 <context>
     <name>DiscountDialog</name>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="256" />
-        <location filename="../pos/ui/cart_dialogs.py" line="257" />
+        <location filename="../pos/ui/cart_dialogs.py" line="265" />
+        <location filename="../pos/ui/cart_dialogs.py" line="266" />
         <source>Discount or extra charge</source>
         <translation>Знижка або надбавка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="258" />
+        <location filename="../pos/ui/cart_dialogs.py" line="267" />
         <source>Apply to:</source>
         <translation>Застосувати до:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="260" />
+        <location filename="../pos/ui/cart_dialogs.py" line="269" />
         <source>Line: {name}</source>
         <translation>Рядка: {name}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="262" />
+        <location filename="../pos/ui/cart_dialogs.py" line="271" />
         <source>Line</source>
         <translation>Рядка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="264" />
+        <location filename="../pos/ui/cart_dialogs.py" line="273" />
         <source>Whole receipt</source>
         <translation>Усього чека</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="265" />
+        <location filename="../pos/ui/cart_dialogs.py" line="274" />
         <source>Kind:</source>
         <translation>Вид:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="266" />
+        <location filename="../pos/ui/cart_dialogs.py" line="275" />
         <source>Discount</source>
         <translation>Знижка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="267" />
+        <location filename="../pos/ui/cart_dialogs.py" line="276" />
         <source>Extra charge</source>
         <translation>Надбавка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="268" />
+        <location filename="../pos/ui/cart_dialogs.py" line="277" />
         <source>As:</source>
         <translation>Як:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="269" />
+        <location filename="../pos/ui/cart_dialogs.py" line="278" />
         <source>Percent, %</source>
         <translation>Відсоток, %</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="270" />
+        <location filename="../pos/ui/cart_dialogs.py" line="279" />
         <source>Sum, UAH</source>
         <translation>Сума, грн</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="271" />
+        <location filename="../pos/ui/cart_dialogs.py" line="280" />
         <source>Value:</source>
         <translation>Значення:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="272" />
+        <location filename="../pos/ui/cart_dialogs.py" line="281" />
         <source>Name (optional):</source>
         <translation>Назва (необов&apos;язково):</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="274" />
+        <location filename="../pos/ui/cart_dialogs.py" line="283" />
         <source>Apply (Enter)</source>
         <translation>Застосувати (Enter)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="275" />
+        <location filename="../pos/ui/cart_dialogs.py" line="284" />
         <source>Remove discount</source>
         <translation>Прибрати знижку</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="276" />
+        <location filename="../pos/ui/cart_dialogs.py" line="285" />
         <source>Cancel (Esc)</source>
         <translation>Скасувати (Esc)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="281" />
+        <location filename="../pos/ui/cart_dialogs.py" line="290" />
         <source>line: {d}</source>
         <translation>рядок: {d}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="283" />
+        <location filename="../pos/ui/cart_dialogs.py" line="292" />
         <source>receipt: {d}</source>
         <translation>чек: {d}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="284" />
+        <location filename="../pos/ui/cart_dialogs.py" line="293" />
         <source>Now: {list}</source>
         <translation>Зараз: {list}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="307" />
+        <location filename="../pos/ui/cart_dialogs.py" line="316" />
         <source>Type the value, e.g. 10 or 12.50.</source>
         <translation>Введіть значення, напр. 10 або 12.50.</translation>
     </message>
 </context>
 <context>
+    <name>GoodsEditorDialog</name>
+    <message>
+        <location filename="../pos/ui/goods_editor.py" line="54" />
+        <source>Goods</source>
+        <translation>Товари</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/goods_editor.py" line="59" />
+        <source>Name, code or barcode</source>
+        <translation>Назва, код або штрихкод</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/goods_editor.py" line="61" />
+        <source>Find</source>
+        <translation>Знайти</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/goods_editor.py" line="62" />
+        <location filename="../pos/ui/goods_editor.py" line="170" />
+        <source>New good</source>
+        <translation>Новий товар</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/goods_editor.py" line="122" />
+        <source>Save</source>
+        <translation>Зберегти</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/goods_editor.py" line="123" />
+        <source>Close</source>
+        <translation>Закрити</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/goods_editor.py" line="152" />
+        <source>Code:</source>
+        <translation>Код:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/goods_editor.py" line="153" />
+        <source>Name:</source>
+        <translation>Назва:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/goods_editor.py" line="154" />
+        <source>Price, UAH:</source>
+        <translation>Ціна, грн:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/goods_editor.py" line="155" />
+        <source>Barcodes (space between):</source>
+        <translation>Штрихкоди (через пробіл):</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/goods_editor.py" line="156" />
+        <source>Tax letters:</source>
+        <translation>Літери податків:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/goods_editor.py" line="157" />
+        <source>Unit:</source>
+        <translation>Одиниця:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/goods_editor.py" line="158" />
+        <source>Category:</source>
+        <translation>Категорія:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/goods_editor.py" line="159" />
+        <source>Weighed:</source>
+        <translation>Ваговий:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/goods_editor.py" line="160" />
+        <source>Excise:</source>
+        <translation>Акцизний:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/goods_editor.py" line="164" />
+        <source>sold by weight</source>
+        <translation>продається на вагу</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/goods_editor.py" line="165" />
+        <source>excise good</source>
+        <translation>акцизний товар</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/goods_editor.py" line="172" />
+        <source>Good {code}</source>
+        <translation>Товар {code}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/goods_editor.py" line="187" />
+        <source>Nothing found for “{text}”</source>
+        <translation>Нічого не знайдено за «{text}»</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/goods_editor.py" line="277" />
+        <source>Saved: {name}</source>
+        <translation>Збережено: {name}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/goods_editor.py" line="304" />
+        <source>Not saved: correct what is marked.</source>
+        <translation>Не збережено: виправте позначене.</translation>
+    </message>
+</context>
+<context>
     <name>KeyDialog</name>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="183" />
+        <location filename="../pos/ui/receipt_dialog.py" line="195" />
         <source>Print {what}</source>
         <translation>Друк: {what}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="200" />
+        <location filename="../pos/ui/receipt_dialog.py" line="212" />
         <source>Printing failed: {reason}</source>
         <translation>Не вдалося надрукувати: {reason}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="207" />
+        <location filename="../pos/ui/receipt_dialog.py" line="219" />
         <source>{what} sent to the printer {name}.</source>
         <translation>{what} — надіслано на принтер {name}.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="218" />
+        <location filename="../pos/ui/receipt_dialog.py" line="230" />
         <source>Save as PDF</source>
         <translation>Зберегти як PDF</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="220" />
+        <location filename="../pos/ui/receipt_dialog.py" line="232" />
         <source>PDF (*.pdf)</source>
         <translation>PDF (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="237" />
+        <location filename="../pos/ui/receipt_dialog.py" line="249" />
         <source>Could not save the PDF: {reason}</source>
         <translation>Не вдалося зберегти PDF: {reason}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="244" />
+        <location filename="../pos/ui/receipt_dialog.py" line="256" />
         <source>Saved to {path}</source>
         <translation>Збережено: {path}</translation>
     </message>
@@ -353,331 +462,382 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../pos/ui/main_window.py" line="213" />
+        <location filename="../pos/ui/main_window.py" line="228" />
         <source>TRAINING MODE — receipts are not fiscal</source>
         <translation>НАВЧАЛЬНИЙ РЕЖИМ — чеки не фіскальні</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="214" />
+        <location filename="../pos/ui/main_window.py" line="229" />
         <source>POS — training</source>
         <translation>Каса — навчальний режим</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="214" />
+        <location filename="../pos/ui/main_window.py" line="229" />
         <source>POS</source>
         <translation>Каса</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="217" />
+        <location filename="../pos/ui/main_window.py" line="232" />
         <source>Help</source>
         <translation>Довідка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="218" />
+        <location filename="../pos/ui/main_window.py" line="233" />
         <source>Shift</source>
         <translation>Зміна</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="219" />
+        <location filename="../pos/ui/main_window.py" line="234" />
         <source>Quantity</source>
         <translation>Кількість</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="220" />
+        <location filename="../pos/ui/main_window.py" line="235" />
         <source>Discount</source>
         <translation>Знижка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="221" />
+        <location filename="../pos/ui/main_window.py" line="236" />
         <source>Remove</source>
         <translation>Вилучити</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="222" />
+        <location filename="../pos/ui/main_window.py" line="237" />
         <source>Park</source>
         <translation>Відкласти</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="223" />
-        <location filename="../pos/ui/main_window.py" line="476" />
+        <location filename="../pos/ui/main_window.py" line="238" />
+        <location filename="../pos/ui/main_window.py" line="500" />
         <source>Return</source>
         <translation>Повернення</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="224" />
-        <location filename="../pos/ui/main_window.py" line="464" />
+        <location filename="../pos/ui/main_window.py" line="239" />
+        <location filename="../pos/ui/main_window.py" line="488" />
         <source>Cash in/out</source>
         <translation>Внесення/винос</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="225" />
-        <location filename="../pos/ui/main_window.py" line="237" />
-        <location filename="../pos/ui/main_window.py" line="435" />
+        <location filename="../pos/ui/main_window.py" line="240" />
+        <location filename="../pos/ui/main_window.py" line="252" />
+        <location filename="../pos/ui/main_window.py" line="459" />
         <source>X-report</source>
         <translation>X-звіт</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="226" />
+        <location filename="../pos/ui/main_window.py" line="241" />
         <source>Z-report</source>
         <translation>Z-звіт</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="227" />
+        <location filename="../pos/ui/main_window.py" line="242" />
         <source>PAY</source>
         <translation>ОПЛАТА</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="231" />
+        <location filename="../pos/ui/main_window.py" line="246" />
         <source>&amp;Register</source>
         <translation>&amp;Каса</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="232" />
+        <location filename="../pos/ui/main_window.py" line="247" />
         <source>Shift…</source>
         <translation>Зміна…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="233" />
-        <location filename="../pos/ui/main_window.py" line="440" />
+        <location filename="../pos/ui/main_window.py" line="248" />
+        <location filename="../pos/ui/main_window.py" line="464" />
         <source>Return…</source>
         <translation>Повернення…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="234" />
+        <location filename="../pos/ui/main_window.py" line="249" />
         <source>Cash in…</source>
         <translation>Службове внесення…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="235" />
+        <location filename="../pos/ui/main_window.py" line="250" />
         <source>Cash out…</source>
         <translation>Службова видача…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="236" />
-        <location filename="../pos/ui/main_window.py" line="454" />
+        <location filename="../pos/ui/main_window.py" line="251" />
+        <location filename="../pos/ui/main_window.py" line="478" />
         <source>Cash withdrawal by card…</source>
         <translation>Видача готівки з картки…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="238" />
-        <location filename="../pos/ui/main_window.py" line="437" />
+        <location filename="../pos/ui/main_window.py" line="253" />
+        <location filename="../pos/ui/main_window.py" line="461" />
         <source>Z-report (close the shift)</source>
         <translation>Z-звіт (закрити зміну)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="239" />
-        <location filename="../pos/ui/main_window.py" line="442" />
+        <location filename="../pos/ui/main_window.py" line="254" />
+        <location filename="../pos/ui/main_window.py" line="466" />
         <source>Sign out</source>
         <translation>Вийти</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="240" />
+        <location filename="../pos/ui/main_window.py" line="255" />
+        <location filename="../pos/ui/main_window.py" line="684" />
         <source>Quit</source>
         <translation>Завершити роботу</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="241" />
+        <location filename="../pos/ui/main_window.py" line="256" />
         <source>&amp;Manager</source>
         <translation>&amp;Менеджер</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="242" />
-        <location filename="../pos/ui/main_window.py" line="538" />
+        <location filename="../pos/ui/main_window.py" line="257" />
+        <location filename="../pos/ui/main_window.py" line="562" />
         <source>Work offline</source>
         <translation>Працювати офлайн</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="243" />
+        <location filename="../pos/ui/main_window.py" line="258" />
         <source>Settings…</source>
         <translation>Налаштування…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="245" />
+        <location filename="../pos/ui/main_window.py" line="590" />
+        <source>Goods</source>
+        <translation>Товари</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="614" />
         <source>&amp;Training drill</source>
         <translation>&amp;Навчання: збої</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="246" />
+        <location filename="../pos/ui/main_window.py" line="262" />
         <source>Tax service down</source>
         <translation>Податкова недоступна</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="247" />
+        <location filename="../pos/ui/main_window.py" line="259" />
+        <source>Goods…</source>
+        <translation>Товари…</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="263" />
         <source>Tax service up</source>
         <translation>Податкова знову працює</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="248" />
+        <location filename="../pos/ui/main_window.py" line="264" />
         <source>Network cut</source>
         <translation>Обірвати мережу</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="249" />
+        <location filename="../pos/ui/main_window.py" line="265" />
         <source>Network restore</source>
         <translation>Відновити мережу</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="250" />
+        <location filename="../pos/ui/main_window.py" line="266" />
         <source>&amp;Language</source>
         <translation>&amp;Мова</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="251" />
+        <location filename="../pos/ui/main_window.py" line="267" />
         <source>&amp;Help</source>
         <translation>&amp;Довідка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="252" />
-        <location filename="../pos/ui/main_window.py" line="420" />
+        <location filename="../pos/ui/main_window.py" line="268" />
+        <location filename="../pos/ui/main_window.py" line="444" />
         <source>Keys</source>
         <translation>Клавіші</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="298" />
+        <location filename="../pos/ui/main_window.py" line="314" />
         <source>The shift is being closed: finish the Z-report (F10).</source>
         <translation>Зміна закривається: завершіть Z-звіт (F10).</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="404" />
+        <location filename="../pos/ui/main_window.py" line="427" />
         <source>F1 — this help</source>
         <translation>F1 — ця довідка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="405" />
+        <location filename="../pos/ui/main_window.py" line="428" />
         <source>F2 — open the shift / shift menu</source>
         <translation>F2 — відкрити зміну / меню зміни</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="406" />
+        <location filename="../pos/ui/main_window.py" line="429" />
         <source>F3 — search (scan or type a name, code or barcode)</source>
         <translation>F3 — пошук (скануйте або введіть назву, код чи штрихкод)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="407" />
+        <location filename="../pos/ui/main_window.py" line="430" />
         <source>F4 — quantity or weight of the selected line</source>
         <translation>F4 — кількість або вага вибраного рядка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="408" />
+        <location filename="../pos/ui/main_window.py" line="431" />
         <source>F5 — discount or extra charge (manager&apos;s PIN)</source>
         <translation>F5 — знижка або надбавка (PIN менеджера)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="409" />
+        <location filename="../pos/ui/main_window.py" line="432" />
         <source>F6 — park the receipt / resume a parked one</source>
         <translation>F6 — відкласти чек / повернутися до відкладеного</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="410" />
+        <location filename="../pos/ui/main_window.py" line="433" />
         <source>F7 — return</source>
         <translation>F7 — повернення</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="411" />
+        <location filename="../pos/ui/main_window.py" line="434" />
         <source>F8 — cash in / cash out</source>
         <translation>F8 — службове внесення / видача</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="412" />
+        <location filename="../pos/ui/main_window.py" line="435" />
         <source>F9 — X-report</source>
         <translation>F9 — X-звіт</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="413" />
+        <location filename="../pos/ui/main_window.py" line="436" />
         <source>F10 — Z-report (closes the shift)</source>
         <translation>F10 — Z-звіт (закриває зміну)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="414" />
+        <location filename="../pos/ui/main_window.py" line="437" />
         <source>F12 — pay</source>
         <translation>F12 — оплата</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="415" />
+        <location filename="../pos/ui/main_window.py" line="438" />
         <source>Enter — add the highlighted good / confirm</source>
         <translation>Enter — додати виділений товар / підтвердити</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="416" />
+        <location filename="../pos/ui/main_window.py" line="439" />
         <source>Esc — clear the search / cancel the receipt / close a dialog</source>
         <translation>Esc — очистити пошук / скасувати чек / закрити вікно</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="417" />
+        <location filename="../pos/ui/main_window.py" line="440" />
         <source>+ / − — one piece more / less;  Del — remove the line</source>
         <translation>+ / − — на одну штуку більше / менше;  Del — вилучити рядок</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="418" />
+        <location filename="../pos/ui/main_window.py" line="441" />
+        <source>Ctrl+Z — undo the last change of the receipt</source>
+        <translation>Ctrl+Z — скасувати останню зміну чека</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="442" />
         <source>↑ ↓ — move in the results or in the cart</source>
         <translation>↑ ↓ — рух по результатах пошуку або по чеку</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="439" />
+        <location filename="../pos/ui/main_window.py" line="463" />
         <source>Cash in / cash out…</source>
         <translation>Службове внесення / видача…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="452" />
+        <location filename="../pos/ui/main_window.py" line="476" />
         <source>Cash in (service deposit)…</source>
         <translation>Службове внесення…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="453" />
+        <location filename="../pos/ui/main_window.py" line="477" />
         <source>Cash out (service withdrawal)…</source>
         <translation>Службова видача…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="458" />
+        <location filename="../pos/ui/main_window.py" line="482" />
         <source>{what} is not available in this version.</source>
         <translation>«{what}» недоступне в цій версії.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="484" />
+        <location filename="../pos/ui/main_window.py" line="508" />
         <source>No shift is open.</source>
         <translation>Зміну не відкрито.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="489" />
+        <location filename="../pos/ui/main_window.py" line="513" />
         <source>Reports</source>
         <translation>Звіти</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="521" />
+        <location filename="../pos/ui/main_window.py" line="545" />
         <source>Finish or cancel the receipts in progress first.</source>
         <translation>Спершу завершіть або скасуйте незакриті чеки.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="538" />
+        <location filename="../pos/ui/main_window.py" line="562" />
         <source>End offline work</source>
         <translation>Завершити роботу офлайн</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="551" />
-        <location filename="../pos/ui/main_window.py" line="557" />
+        <location filename="../pos/ui/main_window.py" line="575" />
+        <location filename="../pos/ui/main_window.py" line="581" />
         <source>Settings</source>
         <translation>Налаштування</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="647" />
+        <source>The open receipt ({lines} line(s), {total}) has not been paid.</source>
+        <translation>Відкритий чек ({lines} рядк., {total}) не оплачено.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="653" />
+        <source>{count} parked receipt(s) have not been paid.</source>
+        <translation>Відкладених чеків не оплачено: {count}.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="660" />
+        <source>An unpaid receipt is not a sale: nothing of it has been fiscalised, and no money is owed for it. If the customer is still here, finish it first.</source>
+        <translation>Неоплачений чек — це не продаж: нічого з нього не фіскалізовано, і грошей за нього ніхто не винен. Якщо покупець ще тут, спершу завершіть чек.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="668" />
+        <source>{count} document(s) made while offline wait to be uploaded. They are kept safely in the journal and are uploaded by themselves at the next start, as soon as there is a connection.</source>
+        <translation>Документів, зроблених офлайн, чекають передавання: {count}. Вони надійно збережені в журналі й передадуться самі під час наступного запуску, щойно буде зв’язок.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="685" />
+        <source>Quit the program now?</source>
+        <translation>Вийти з програми зараз?</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="687" />
+        <source>Quit anyway</source>
+        <translation>Усе одно вийти</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="688" />
+        <source>Stay (Esc)</source>
+        <translation>Залишитися (Esc)</translation>
     </message>
 </context>
 <context>
     <name>ManagerPinDialog</name>
     <message>
-        <location filename="../pos/ui/manager_pin.py" line="50" />
+        <location filename="../pos/ui/manager_pin.py" line="58" />
         <source>Manager PIN</source>
         <translation>PIN менеджера</translation>
     </message>
     <message>
-        <location filename="../pos/ui/manager_pin.py" line="51" />
+        <location filename="../pos/ui/manager_pin.py" line="59" />
         <source>Manager&apos;s PIN required</source>
         <translation>Потрібен PIN менеджера</translation>
     </message>
     <message>
-        <location filename="../pos/ui/manager_pin.py" line="55" />
+        <location filename="../pos/ui/manager_pin.py" line="61" />
         <source>Cancel (Esc)</source>
         <translation>Скасувати (Esc)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/manager_pin.py" line="70" />
+        <location filename="../pos/ui/manager_pin.py" line="76" />
         <source>Wrong PIN. Try again.</source>
         <translation>Невірний PIN. Спробуйте ще раз.</translation>
     </message>
@@ -838,28 +998,28 @@
 <context>
     <name>ParkedCartsDialog</name>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="379" />
-        <location filename="../pos/ui/cart_dialogs.py" line="380" />
+        <location filename="../pos/ui/cart_dialogs.py" line="388" />
+        <location filename="../pos/ui/cart_dialogs.py" line="389" />
         <source>Parked receipts</source>
         <translation>Відкладені чеки</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="385" />
+        <location filename="../pos/ui/cart_dialogs.py" line="394" />
         <source>#{number}  {time}  —  {lines} line(s), {total}</source>
         <translation>№{number}  {time}  —  рядків: {lines}, {total}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="392" />
+        <location filename="../pos/ui/cart_dialogs.py" line="401" />
         <source>Park the current receipt (F6)</source>
         <translation>Відкласти поточний чек (F6)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="393" />
+        <location filename="../pos/ui/cart_dialogs.py" line="402" />
         <source>Resume (Enter)</source>
         <translation>Повернутися (Enter)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="394" />
+        <location filename="../pos/ui/cart_dialogs.py" line="403" />
         <source>Cancel (Esc)</source>
         <translation>Скасувати (Esc)</translation>
     </message>
@@ -867,124 +1027,124 @@
 <context>
     <name>PaymentDialog</name>
     <message>
-        <location filename="../pos/ui/payment.py" line="181" />
+        <location filename="../pos/ui/payment.py" line="197" />
         <source>Payment</source>
         <translation>Оплата</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="182" />
+        <location filename="../pos/ui/payment.py" line="198" />
         <source>To pay:</source>
         <translation>До сплати:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="183" />
-        <location filename="../pos/ui/payment.py" line="194" />
+        <location filename="../pos/ui/payment.py" line="199" />
+        <location filename="../pos/ui/payment.py" line="210" />
         <source>Cash</source>
         <translation>Готівка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="184" />
-        <location filename="../pos/ui/payment.py" line="186" />
+        <location filename="../pos/ui/payment.py" line="200" />
+        <location filename="../pos/ui/payment.py" line="202" />
         <source>Card</source>
         <translation>Картка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="185" />
+        <location filename="../pos/ui/payment.py" line="201" />
         <source>Card + cash</source>
         <translation>Картка + готівка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="187" />
+        <location filename="../pos/ui/payment.py" line="203" />
         <source>Card part:</source>
         <translation>Карткою:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="188" />
+        <location filename="../pos/ui/payment.py" line="204" />
         <source>RRN:</source>
         <translation>RRN:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="189" />
+        <location filename="../pos/ui/payment.py" line="205" />
         <source>Auth code:</source>
         <translation>Код авторизації:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="190" />
+        <location filename="../pos/ui/payment.py" line="206" />
         <source>Card number:</source>
         <translation>Номер картки:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="191" />
+        <location filename="../pos/ui/payment.py" line="207" />
         <source>Payment system:</source>
         <translation>Платіжна система:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="195" />
+        <location filename="../pos/ui/payment.py" line="211" />
         <source>Tendered:</source>
         <translation>Отримано:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="196" />
+        <location filename="../pos/ui/payment.py" line="212" />
         <source>exact</source>
         <translation>без решти</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="197" />
+        <location filename="../pos/ui/payment.py" line="213" />
         <source>Exact</source>
         <translation>Без решти</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="198" />
+        <location filename="../pos/ui/payment.py" line="218" />
         <source>E-mail for the receipt:</source>
         <translation>E-mail для чека:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="199" />
+        <location filename="../pos/ui/payment.py" line="219" />
         <source>optional</source>
         <translation>необов&apos;язково</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="200" />
+        <location filename="../pos/ui/payment.py" line="220" />
         <source>Pay (Enter)</source>
         <translation>Оплатити (Enter)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="201" />
+        <location filename="../pos/ui/payment.py" line="221" />
         <source>Cancel (Esc)</source>
         <translation>Скасувати (Esc)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="265" />
+        <location filename="../pos/ui/payment.py" line="285" />
         <source>Cash to pay: {sum}</source>
         <translation>Готівкою до сплати: {sum}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="268" />
+        <location filename="../pos/ui/payment.py" line="288" />
         <source>NBU cash rounding: {exact} → {rounded} ({diff})</source>
         <translation>Заокруглення готівки (НБУ): {exact} → {rounded} ({diff})</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="284" />
+        <location filename="../pos/ui/payment.py" line="304" />
         <source>Not enough: {sum} more</source>
         <translation>Недостатньо: ще {sum}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="286" />
+        <location filename="../pos/ui/payment.py" line="306" />
         <source>Change: {sum}</source>
         <translation>Решта: {sum}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="340" />
+        <location filename="../pos/ui/payment.py" line="372" />
         <source>The payment does not cover the sum to pay.</source>
         <translation>Оплата не покриває суму до сплати.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="356" />
+        <location filename="../pos/ui/payment.py" line="388" />
         <source>The e-mail address does not look right.</source>
         <translation>Адреса e-mail виглядає неправильною.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="360" />
+        <location filename="../pos/ui/payment.py" line="392" />
         <source>Fiscalising the receipt…</source>
         <translation>Фіскалізація чека…</translation>
     </message>
@@ -1010,160 +1170,187 @@
 <context>
     <name>QuantityDialog</name>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="133" />
+        <location filename="../pos/ui/cart_dialogs.py" line="138" />
         <source>Weight</source>
         <translation>Вага</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="133" />
+        <location filename="../pos/ui/cart_dialogs.py" line="138" />
         <source>Quantity</source>
         <translation>Кількість</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="136" />
+        <location filename="../pos/ui/cart_dialogs.py" line="141" />
         <source>Weight in kg (up to 3 decimals, e.g. 0.750):</source>
         <translation>Вага в кг (до 3 знаків після коми, напр. 0.750):</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="138" />
+        <location filename="../pos/ui/cart_dialogs.py" line="143" />
         <source>Number of pieces:</source>
         <translation>Кількість штук:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="140" />
+        <location filename="../pos/ui/cart_dialogs.py" line="145" />
         <source>OK (Enter)</source>
         <translation>OK (Enter)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="141" />
+        <location filename="../pos/ui/cart_dialogs.py" line="146" />
         <source>Cancel (Esc)</source>
         <translation>Скасувати (Esc)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="147" />
+        <source>Enter a quantity larger than zero.</source>
+        <translation type="vanished">Введіть кількість, більшу за нуль.</translation>
+    </message>
+</context>
+<context>
+    <name>QuantityEdit</name>
+    <message>
+        <location filename="../pos/ui/widgets.py" line="81" />
+        <source>Type the quantity.</source>
+        <translation>Введіть кількість.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/widgets.py" line="90" />
+        <source>A weight has at most 3 decimals, e.g. 0.750 or 1,25.</source>
+        <translation>Вага — щонайбільше 3 знаки після коми, напр. 0.750 або 1,25.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/widgets.py" line="95" />
+        <source>Type the number of pieces, e.g. 2.</source>
+        <translation>Введіть кількість штук, напр. 2.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/widgets.py" line="99" />
         <source>Enter a quantity larger than zero.</source>
         <translation>Введіть кількість, більшу за нуль.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/widgets.py" line="103" />
+        <source>This good is sold in whole pieces: {text} is not a whole number. Type a whole number of pieces.</source>
+        <translation>Цей товар продається цілими штуками: {text} — не ціле число. Введіть цілу кількість штук.</translation>
     </message>
 </context>
 <context>
     <name>ReceiptDialog</name>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="282" />
+        <location filename="../pos/ui/receipt_dialog.py" line="302" />
         <source>Receipt</source>
         <translation>Чек</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="293" />
+        <location filename="../pos/ui/receipt_dialog.py" line="313" />
         <source>none given</source>
         <translation>не вказано</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="297" />
+        <location filename="../pos/ui/receipt_dialog.py" line="317" />
         <source>E-mail:</source>
         <translation>E-mail:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="300" />
+        <location filename="../pos/ui/receipt_dialog.py" line="320" />
         <source>Print</source>
         <translation>Друк</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="301" />
+        <location filename="../pos/ui/receipt_dialog.py" line="321" />
         <source>Save PDF</source>
         <translation>Зберегти PDF</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="302" />
+        <location filename="../pos/ui/receipt_dialog.py" line="322" />
         <source>Reprint</source>
         <translation>Друк копії</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="304" />
+        <location filename="../pos/ui/receipt_dialog.py" line="324" />
         <source>Reads the receipt again (it may have been uploaded since) and prints a copy</source>
         <translation>Перечитує чек (його могли вже вивантажити) і друкує копію</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="306" />
+        <location filename="../pos/ui/receipt_dialog.py" line="326" />
         <source>Close</source>
         <translation>Закрити</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="340" />
+        <location filename="../pos/ui/receipt_dialog.py" line="360" />
         <source>The copy was e-mailed to this address when the receipt was made. This register cannot send it again.</source>
         <translation>Копію чека надіслано на цю адресу під час продажу. Повторно надіслати її ця каса не може.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="347" />
+        <location filename="../pos/ui/receipt_dialog.py" line="367" />
         <source>No e-mail was recorded for this receipt. This register cannot e-mail a receipt afterwards: print it or save a PDF instead.</source>
         <translation>Для цього чека e-mail не вказували. Надіслати чек поштою згодом ця каса не може: надрукуйте його або збережіть PDF.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="354" />
+        <location filename="../pos/ui/receipt_dialog.py" line="374" />
         <source>Sale</source>
         <translation>Продаж</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="355" />
+        <location filename="../pos/ui/receipt_dialog.py" line="375" />
         <source>Return</source>
         <translation>Повернення</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="356" />
+        <location filename="../pos/ui/receipt_dialog.py" line="376" />
         <source>Cash in</source>
         <translation>Службове внесення</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="357" />
+        <location filename="../pos/ui/receipt_dialog.py" line="377" />
         <source>Cash out</source>
         <translation>Службова видача</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="358" />
+        <location filename="../pos/ui/receipt_dialog.py" line="378" />
         <source>Cash withdrawal</source>
         <translation>Видача готівки</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="365" />
+        <location filename="../pos/ui/receipt_dialog.py" line="385" />
         <source>fiscalised</source>
         <translation>фіскалізовано</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="367" />
+        <location filename="../pos/ui/receipt_dialog.py" line="387" />
         <source>fiscalised offline, waiting to be uploaded</source>
         <translation>фіскалізовано офлайн, чекає на вивантаження</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="369" />
+        <location filename="../pos/ui/receipt_dialog.py" line="389" />
         <source>fiscalised offline, uploaded</source>
         <translation>фіскалізовано офлайн, вивантажено</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="371" />
+        <location filename="../pos/ui/receipt_dialog.py" line="391" />
         <source>void: the server&apos;s receipt replaces this copy</source>
         <translation>анульовано: замість цієї копії діє чек сервера</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="373" />
+        <location filename="../pos/ui/receipt_dialog.py" line="393" />
         <source>rejected: {reason}</source>
         <translation>відхилено: {reason}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="374" />
+        <location filename="../pos/ui/receipt_dialog.py" line="394" />
         <source>not fiscalised yet</source>
         <translation>ще не фіскалізовано</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="379" />
+        <location filename="../pos/ui/receipt_dialog.py" line="399" />
         <source>fiscal code {code}</source>
         <translation>фіскальний номер {code}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="381" />
+        <location filename="../pos/ui/receipt_dialog.py" line="401" />
         <source>TRAINING</source>
         <translation>НАВЧАЛЬНИЙ РЕЖИМ</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="390" />
+        <location filename="../pos/ui/receipt_dialog.py" line="430" />
         <source>The receipt</source>
         <translation>Чек</translation>
     </message>
@@ -1171,167 +1358,167 @@
 <context>
     <name>ReportDialog</name>
     <message>
-        <location filename="../pos/ui/reports.py" line="118" />
+        <location filename="../pos/ui/reports.py" line="119" />
         <source>Z-report: close the shift</source>
         <translation>Z-звіт: закриття зміни</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="118" />
+        <location filename="../pos/ui/reports.py" line="119" />
         <source>X-report</source>
         <translation>X-звіт</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="153" />
+        <location filename="../pos/ui/reports.py" line="154" />
         <source>Print</source>
         <translation>Друк</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="154" />
+        <location filename="../pos/ui/reports.py" line="155" />
         <source>Save PDF</source>
         <translation>Зберегти PDF</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="155" />
+        <location filename="../pos/ui/reports.py" line="156" />
         <source>Refresh</source>
         <translation>Оновити</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="156" />
+        <location filename="../pos/ui/reports.py" line="157" />
         <source>Close</source>
         <translation>Закрити</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="170" />
+        <location filename="../pos/ui/reports.py" line="171" />
         <source>Count the cash in the drawer</source>
         <translation>Перерахуйте готівку в касі</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="183" />
+        <location filename="../pos/ui/reports.py" line="184" />
         <source>Expected:</source>
         <translation>Має бути:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="184" />
+        <location filename="../pos/ui/reports.py" line="185" />
         <source>Counted:</source>
         <translation>Пораховано:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="185" />
+        <location filename="../pos/ui/reports.py" line="186" />
         <source>Difference:</source>
         <translation>Різниця:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="195" />
+        <location filename="../pos/ui/reports.py" line="196" />
         <source>Close the shift…</source>
         <translation>Закрити зміну…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="197" />
+        <location filename="../pos/ui/reports.py" line="198" />
         <source>Cancel</source>
         <translation>Скасувати</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="213" />
+        <location filename="../pos/ui/reports.py" line="214" />
         <source>After the Z-report no more receipts can be made in this shift. This cannot be undone.</source>
         <translation>Після Z-звіту в цій зміні чеків більше не буде. Скасувати це неможливо.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="219" />
+        <location filename="../pos/ui/reports.py" line="220" />
         <source>Close the shift</source>
         <translation>Закрити зміну</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="221" />
+        <location filename="../pos/ui/reports.py" line="222" />
         <source>Back</source>
         <translation>Назад</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="252" />
+        <location filename="../pos/ui/reports.py" line="253" />
         <source>Making the X-report…</source>
         <translation>Формуємо X-звіт…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="257" />
+        <location filename="../pos/ui/reports.py" line="260" />
         <source>The X-report could not be made.</source>
         <translation>X-звіт сформувати не вдалося.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="270" />
+        <location filename="../pos/ui/reports.py" line="275" />
         <source>The server&apos;s report is not available (the register works offline): these are the register&apos;s own totals.</source>
         <translation>Звіт сервера недоступний (каса працює офлайн): це власні підсумки каси.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="279" />
+        <location filename="../pos/ui/reports.py" line="284" />
         <source>The register&apos;s totals and the server&apos;s agree to the kopeck.</source>
         <translation>Підсумки каси і сервера збігаються до копійки.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="284" />
+        <location filename="../pos/ui/reports.py" line="289" />
         <source>{field}: register {local}, server {server}</source>
         <translation>{field}: каса {local}, сервер {server}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="290" />
+        <location filename="../pos/ui/reports.py" line="295" />
         <source>The register&apos;s totals differ from the server&apos;s: {items}</source>
         <translation>Підсумки каси відрізняються від серверних: {items}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="297" />
+        <location filename="../pos/ui/reports.py" line="302" />
         <source>{count} receipt(s) are not settled yet and are not in these totals.</source>
         <translation>Чеків, ще не підтверджених сервером: {count}; у ці підсумки вони не входять.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="326" />
+        <location filename="../pos/ui/reports.py" line="331" />
         <source>The Z-report</source>
         <translation>Z-звіт</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="326" />
+        <location filename="../pos/ui/reports.py" line="331" />
         <source>The X-report</source>
         <translation>X-звіт</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="346" />
+        <location filename="../pos/ui/reports.py" line="351" />
         <source>No shift is open.</source>
         <translation>Зміну не відкрито.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="353" />
+        <location filename="../pos/ui/reports.py" line="358" />
         <source>{count} receipt(s) are not settled yet: the register sends them before closing.</source>
         <translation>Чеків, ще не підтверджених сервером: {count}; каса надішле їх перед закриттям.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="366" />
+        <location filename="../pos/ui/reports.py" line="371" />
         <source>The cash matches.</source>
         <translation>Готівка збігається.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="368" />
+        <location filename="../pos/ui/reports.py" line="373" />
         <source>Short by {amount}: count again before closing.</source>
         <translation>Нестача {amount}: перерахуйте ще раз перед закриттям.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="370" />
+        <location filename="../pos/ui/reports.py" line="375" />
         <source>Over by {amount}: count again before closing.</source>
         <translation>Надлишок {amount}: перерахуйте ще раз перед закриттям.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="386" />
+        <location filename="../pos/ui/reports.py" line="391" />
         <source>Close shift No. {serial} and make the Z-report?</source>
         <translation>Закрити зміну № {serial} і сформувати Z-звіт?</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="390" />
+        <location filename="../pos/ui/reports.py" line="395" />
         <source>Expected {expected}, counted {counted}, difference {difference}.</source>
         <translation>Має бути {expected}, пораховано {counted}, різниця {difference}.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="409" />
+        <location filename="../pos/ui/reports.py" line="414" />
         <source>Closing the shift… (what is still queued is sent first)</source>
         <translation>Закриваємо зміну… (спершу надсилаємо те, що в черзі)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="414" />
+        <location filename="../pos/ui/reports.py" line="419" />
         <source>The shift is still open.</source>
         <translation>Зміна досі відкрита.</translation>
     </message>
@@ -1339,138 +1526,139 @@
 <context>
     <name>ReturnDialog</name>
     <message>
-        <location filename="../pos/ui/returns.py" line="116" />
-        <location filename="../pos/ui/returns.py" line="157" />
+        <location filename="../pos/ui/returns.py" line="142" />
+        <location filename="../pos/ui/returns.py" line="183" />
         <source>Return</source>
         <translation>Повернення</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="121" />
+        <location filename="../pos/ui/returns.py" line="147" />
         <source>Fiscal code, receipt number, or scan the receipt&apos;s barcode</source>
         <translation>Фіскальний номер, номер чека або відскануйте штрихкод чека</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="123" />
+        <location filename="../pos/ui/returns.py" line="149" />
         <source>Find</source>
         <translation>Знайти</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="128" />
+        <location filename="../pos/ui/returns.py" line="154" />
         <source>Sales of the day</source>
         <translation>Продажі за день</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="139" />
+        <location filename="../pos/ui/returns.py" line="165" />
         <source>Time</source>
         <translation>Час</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="140" />
+        <location filename="../pos/ui/returns.py" line="166" />
         <source>Fiscal code</source>
         <translation>Фіскальний номер</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="141" />
+        <location filename="../pos/ui/returns.py" line="167" />
         <source>Receipt</source>
         <translation>Чек</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="142" />
+        <location filename="../pos/ui/returns.py" line="168" />
         <source>Sum</source>
         <translation>Сума</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="143" />
+        <location filename="../pos/ui/returns.py" line="169" />
         <source>Paid</source>
         <translation>Оплата</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="154" />
+        <location filename="../pos/ui/returns.py" line="180" />
         <source>Good</source>
         <translation>Товар</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="155" />
+        <location filename="../pos/ui/returns.py" line="181" />
         <source>Sold</source>
         <translation>Продано</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="156" />
+        <location filename="../pos/ui/returns.py" line="182" />
         <source>Can return</source>
         <translation>Можна повернути</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="158" />
+        <location filename="../pos/ui/returns.py" line="184" />
         <source>Refund</source>
         <translation>До повернення</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="173" />
+        <location filename="../pos/ui/returns.py" line="199" />
         <source>Return everything</source>
         <translation>Повернути все</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="176" />
+        <location filename="../pos/ui/returns.py" line="202" />
+        <location filename="../pos/ui/returns.py" line="450" />
         <source>Make the return</source>
         <translation>Оформити повернення</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="178" />
+        <location filename="../pos/ui/returns.py" line="207" />
         <source>Cancel</source>
         <translation>Скасувати</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="205" />
+        <location filename="../pos/ui/returns.py" line="234" />
         <source>Type or scan a fiscal code or receipt number.</source>
         <translation>Введіть або відскануйте фіскальний номер чи номер чека.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="210" />
+        <location filename="../pos/ui/returns.py" line="239" />
         <source>No sale found for “{text}”.</source>
         <translation>Продажу «{text}» не знайдено.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="220" />
+        <location filename="../pos/ui/returns.py" line="249" />
         <source>No sales on {day}.</source>
         <translation>Продажів за {day} немає.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="232" />
+        <location filename="../pos/ui/returns.py" line="261" />
         <source>offline</source>
         <translation>офлайн</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="248" />
+        <location filename="../pos/ui/returns.py" line="277" />
         <source>{count} sales found: choose one with ↑ ↓ and Enter.</source>
         <translation>Знайдено продажів: {count}. Виберіть ↑ ↓ і Enter.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="265" />
+        <location filename="../pos/ui/returns.py" line="295" />
         <source>Card</source>
         <translation>Картка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="265" />
+        <location filename="../pos/ui/returns.py" line="295" />
         <source>Cash</source>
         <translation>Готівка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="290" />
+        <location filename="../pos/ui/returns.py" line="320" />
         <source>{quantity} kg</source>
         <translation>{quantity} кг</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="321" />
+        <location filename="../pos/ui/returns.py" line="355" />
         <source>Everything from this sale has been returned already.</source>
         <translation>Усе з цього продажу вже повернуто.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="324" />
+        <location filename="../pos/ui/returns.py" line="358" />
         <source>Paid: {payments}. The money goes back the way it was paid.</source>
         <translation>Оплата: {payments}. Гроші повертаються тим самим способом.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="355" />
+        <location filename="../pos/ui/returns.py" line="391" />
         <source>To refund: {amount}</source>
         <translation>До повернення: {amount}</translation>
     </message>
@@ -1479,12 +1667,22 @@
         <translation type="vanished">До повернення: близько {amount} (знижки буде розподілено в чеку)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="386" />
+        <location filename="../pos/ui/returns.py" line="422" />
         <source>Set the quantity to return on at least one line.</source>
         <translation>Вкажіть кількість до повернення хоча б в одному рядку.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="396" />
+        <location filename="../pos/ui/returns.py" line="468" />
+        <source>Yes, make the return</source>
+        <translation>Так, оформити повернення</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/returns.py" line="472" />
+        <source>Refund {amount} for {lines} line(s)? Press Enter again to make the return receipt, Esc to change it.</source>
+        <translation>Повернути {amount} за {lines} рядк.? Натисніть Enter ще раз, щоб оформити чек повернення, або Esc, щоб змінити.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/returns.py" line="488" />
         <source>Making the return receipt…</source>
         <translation>Оформлюємо чек повернення…</translation>
     </message>
@@ -1500,84 +1698,108 @@
 <context>
     <name>SellingPage</name>
     <message>
-        <location filename="../pos/ui/selling.py" line="163" />
-        <location filename="../pos/ui/selling.py" line="189" />
+        <location filename="../pos/ui/selling.py" line="171" />
+        <location filename="../pos/ui/selling.py" line="202" />
         <source>Nothing found for “{text}”</source>
         <translation>Нічого не знайдено за «{text}»</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="214" />
+        <location filename="../pos/ui/selling.py" line="227" />
         <source>No good with the barcode {code}</source>
         <translation>Немає товару зі штрихкодом {code}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="246" />
+        <location filename="../pos/ui/selling.py" line="234" />
+        <source>That was a barcode, not a quantity: {code} is scanned.</source>
+        <translation>Це штрихкод, а не кількість: {code} відскановано.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/selling.py" line="270" />
         <source>Added: {name} — {quantity}</source>
         <translation>Додано: {name} — {quantity}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="266" />
+        <location filename="../pos/ui/selling.py" line="293" />
+        <source>Remove a line after a discount: {name}</source>
+        <translation>Вилучити рядок після знижки: {name}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/selling.py" line="312" />
         <source>Removed: {name}</source>
         <translation>Вилучено: {name}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="279" />
+        <location filename="../pos/ui/selling.py" line="325" />
         <source>To take the line off, press Del.</source>
         <translation>Щоб вилучити рядок, натисніть Del.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="296" />
-        <location filename="../pos/ui/selling.py" line="313" />
+        <location filename="../pos/ui/selling.py" line="344" />
+        <location filename="../pos/ui/selling.py" line="362" />
         <source>The receipt is empty.</source>
         <translation>Чек порожній.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="316" />
+        <location filename="../pos/ui/selling.py" line="365" />
         <source>Discount or extra charge</source>
         <translation>Знижка або надбавка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="353" />
+        <location filename="../pos/ui/selling.py" line="404" />
         <source>Nothing to park: the receipt is empty.</source>
         <translation>Нічого відкладати: чек порожній.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="371" />
+        <location filename="../pos/ui/selling.py" line="422" />
         <source>Receipt parked as #{number}. F6 brings it back.</source>
         <translation>Чек відкладено як №{number}. F6 — повернутися до нього.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="385" />
+        <location filename="../pos/ui/selling.py" line="436" />
         <source>Receipt #{number} resumed.</source>
         <translation>Чек №{number} повернуто.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="405" />
+        <location filename="../pos/ui/selling.py" line="447" />
+        <source>Nothing to undo.</source>
+        <translation>Нема чого скасовувати.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/selling.py" line="454" />
+        <source>Undone: the receipt is as it was before the last change.</source>
+        <translation>Скасовано: чек такий, як до останньої зміни.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/selling.py" line="476" />
         <source>Cancel the receipt</source>
         <translation>Скасувати чек</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="406" />
+        <location filename="../pos/ui/selling.py" line="477" />
         <source>Remove every line of this receipt?</source>
         <translation>Вилучити всі рядки цього чека?</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="416" />
-        <source>The receipt was cancelled.</source>
-        <translation>Чек скасовано.</translation>
+        <location filename="../pos/ui/selling.py" line="491" />
+        <source>The receipt was cancelled. Ctrl+Z brings it back.</source>
+        <translation>Чек скасовано. Ctrl+Z поверне його.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="421" />
+        <source>The receipt was cancelled.</source>
+        <translation type="vanished">Чек скасовано.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/selling.py" line="496" />
         <source>The receipt is empty: scan or choose goods first.</source>
         <translation>Чек порожній: спершу проскануйте або виберіть товари.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="442" />
+        <location filename="../pos/ui/selling.py" line="517" />
         <source>Sold: {sum}. Receipt {code}.</source>
         <translation>Продано: {sum}. Чек {code}.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="457" />
+        <location filename="../pos/ui/selling.py" line="532" />
         <source>Receipt {code}: {sum}</source>
         <translation>Чек {code}: {sum}</translation>
     </message>
@@ -2082,32 +2304,32 @@
         <translation>Сервер відхилив офлайн-операцій: {count}. Зверніться до менеджера.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="221" />
+        <location filename="../pos/ui/status_bar.py" line="226" />
         <source>Offline left: {left}</source>
         <translation>Офлайн залишилось: {left}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="226" />
+        <location filename="../pos/ui/status_bar.py" line="231" />
         <source>This month: {left} of 168 h left</source>
         <translation>Цього місяця: залишилось {left} із 168 год</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="231" />
+        <location filename="../pos/ui/status_bar.py" line="236" />
         <source>Codes: {count}</source>
         <translation>Номерів: {count}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="236" />
+        <location filename="../pos/ui/status_bar.py" line="241" />
         <source>Queue: {count}</source>
         <translation>Черга: {count}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="239" />
+        <location filename="../pos/ui/status_bar.py" line="244" />
         <source>Shift: closed</source>
         <translation>Зміна: закрита</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="242" />
+        <location filename="../pos/ui/status_bar.py" line="247" />
         <source>Shift: {left} left</source>
         <translation>Зміна: залишилось {left}</translation>
     </message>

@@ -76,11 +76,10 @@ def read_quantity(text: str, *, weighed: bool) -> QuantityReading:
     a barcode (8–14 digits, a scanner that fired into the box) is recognised as one."""
     text = text.strip()
 
-    def say(source: str) -> str:
-        return QCoreApplication.translate("QuantityEdit", source)
-
     if not text:
-        return QuantityReading(problem=say("Type the quantity."))
+        return QuantityReading(
+            problem=QCoreApplication.translate("QuantityEdit", "Type the quantity.")
+        )
     if text.isdigit() and len(text) > QUANTITY_DIGITS:
         return QuantityReading(barcode=text)
     try:
@@ -88,16 +87,23 @@ def read_quantity(text: str, *, weighed: bool) -> QuantityReading:
     except MoneyFormatError:
         if weighed:
             return QuantityReading(
-                problem=say("A weight has at most 3 decimals, e.g. 0.750 or 1,25.")
+                problem=QCoreApplication.translate(
+                    "QuantityEdit", "A weight has at most 3 decimals, e.g. 0.750 or 1,25."
+                )
             )
-        return QuantityReading(problem=say("Type the number of pieces, e.g. 2."))
+        return QuantityReading(
+            problem=QCoreApplication.translate("QuantityEdit", "Type the number of pieces, e.g. 2.")
+        )
     if value <= 0:
-        return QuantityReading(problem=say("Enter a quantity larger than zero."))
+        return QuantityReading(
+            problem=QCoreApplication.translate("QuantityEdit", "Enter a quantity larger than zero.")
+        )
     if not weighed and value % PIECE:
         return QuantityReading(
-            problem=say(
+            problem=QCoreApplication.translate(
+                "QuantityEdit",
                 "This good is sold in whole pieces: {text} is not a whole number. "
-                "Type a whole number of pieces."
+                "Type a whole number of pieces.",
             ).format(text=text)
         )
     return QuantityReading(value=value)
