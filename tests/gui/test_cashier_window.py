@@ -210,3 +210,52 @@ def test_removing_a_line_after_a_discount_needs_the_manager(
     qtbot.keyClick(gate.pad.edit, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: len(selling.cart.lines) == 1)
     assert selling.cart.lines[0].barcode == DARNYTSKYI  # the selected, discounted line went
+
+
+def test_payment_keys_tab_and_a_red_error(qtbot: QtBot, running_shift: RunningRegister) -> None:
+    window = selling_window(qtbot, running_shift)
+    scan(qtbot, window, BREAD)
+    qtbot.keyClick(window.selling.search, Qt.Key.Key_F12)
+    payment = modal(qtbot, PaymentDialog)
+    assert payment.quick[1].text().endswith("(F6)")  # the key is on the button
+    qtbot.keyClick(payment.tendered, Qt.Key.Key_F6)  # 50 hryvnias
+    assert payment.tendered.value() == 5000
+    qtbot.keyClick(payment.tendered, Qt.Key.Key_F4)  # card + cash
+    assert payment.focusWidget() is payment.card_amount
+    qtbot.keyClicks(payment.card_amount, "10")
+    qtbot.keyClick(payment.card_amount, Qt.Key.Key_Tab)  # one Tab: the cash tendered
+    assert payment.focusWidget() is payment.tendered
+    payment.tendered.setText("1")
+    qtbot.keyClick(payment.tendered, Qt.Key.Key_Return)  # does not cover the sum
+    assert payment.isVisible()
+    assert payment.message.property("error") is True  # red, not the green of progress
+    qtbot.keyClick(payment.tendered, Qt.Key.Key_Escape)
+
+
+def test_parked_receipts_show_kyiv_time(qtbot: QtBot) -> None:
+    from datetime import UTC, datetime
+
+    from pos.register.cart import Cart
+    from pos.ui.cart_dialogs import ParkedCart, ParkedCartsDialog
+
+    parked = [ParkedCart(Cart(), datetime(2026, 7, 1, 9, 5, tzinfo=UTC), 1, 0)]
+    dialog = ParkedCartsDialog(parked, can_hold=False)
+    qtbot.addWidget(dialog)
+    assert "12:05" in dialog.list.item(0).text()  # Kyiv summer time is UTC+3
+
+
+def test_the_training_menu_ticks_the_outage_that_is_on(
+    qtbot: QtBot, running_shift: RunningRegister
+) -> None:
+    window = selling_window(qtbot, running_shift)
+    assert window.a_tax_up.isChecked()
+    assert not window.a_tax_down.isChecked()
+    window.a_net_cut.trigger()
+    qtbot.waitUntil(lambda: not window.a_net_back.isChecked(), timeout=TIMEOUT)
+    assert window.a_net_cut.isChecked()
+    assert window.drill_menu is not None
+    assert "⚠" in window.drill_menu.title()
+    window.a_net_back.trigger()
+    qtbot.waitUntil(lambda: not window.a_net_cut.isChecked(), timeout=TIMEOUT)
+    assert window.a_net_back.isChecked()
+    qtbot.waitUntil(lambda: window.status_bar.state == "ONLINE", timeout=TIMEOUT)
