@@ -252,6 +252,68 @@ _V3: tuple[str, ...] = (
 )
 
 
+# ---- version 4 (frozen): what the manager reports (pos.reports) read, kept by the database ----
+# A month of a million-receipt year must be counted, summed and paged by an index alone, so four
+# derived columns are kept by triggers (never by the program, so no writer can forget them):
+# doc_number, the journal's own number of the document (its rowid: the order of commits, never
+# reused since receipts are never deleted); report_at, the receipt's report date (its fiscal date,
+# or its commit time while it has none); cash_paid and cashless_paid, the sums of its payments by
+# type. Nothing fiscal is derived from them. The covering index answers the receipts report's
+# filters, totals and date order (report date, then number: a page is read in index order with no
+# sort); the second one numbers a receipt within its shift.
+_V4_REPORTS: tuple[str, ...] = (
+    "ALTER TABLE receipt ADD COLUMN doc_number INTEGER",
+    "ALTER TABLE receipt ADD COLUMN report_at INTEGER",
+    "ALTER TABLE receipt ADD COLUMN cash_paid INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE receipt ADD COLUMN cashless_paid INTEGER NOT NULL DEFAULT 0",
+    """UPDATE receipt SET
+        doc_number = rowid,
+        report_at = coalesce(fiscal_date, created_at),
+        cash_paid = (SELECT coalesce(sum(value), 0) FROM receipt_payment
+                     WHERE receipt_id = receipt.id AND type = 'CASH'),
+        cashless_paid = (SELECT coalesce(sum(value), 0) FROM receipt_payment
+                         WHERE receipt_id = receipt.id AND type = 'CASHLESS')""",
+    """CREATE TRIGGER receipt_report_at_ai AFTER INSERT ON receipt BEGIN
+        UPDATE receipt SET doc_number = new.rowid,
+            report_at = coalesce(new.fiscal_date, new.created_at)
+        WHERE rowid = new.rowid;
+    END""",
+    """CREATE TRIGGER receipt_report_at_au AFTER UPDATE OF fiscal_date ON receipt BEGIN
+        UPDATE receipt SET report_at = coalesce(new.fiscal_date, new.created_at)
+        WHERE rowid = new.rowid;
+    END""",
+    """CREATE TRIGGER receipt_payment_paid_ai AFTER INSERT ON receipt_payment BEGIN
+        UPDATE receipt SET
+            cash_paid = cash_paid + (CASE WHEN new.type = 'CASH' THEN new.value ELSE 0 END),
+            cashless_paid = cashless_paid
+                + (CASE WHEN new.type = 'CASHLESS' THEN new.value ELSE 0 END)
+        WHERE id = new.receipt_id;
+    END""",
+    """CREATE TRIGGER receipt_payment_paid_ad AFTER DELETE ON receipt_payment BEGIN
+        UPDATE receipt SET
+            cash_paid = cash_paid - (CASE WHEN old.type = 'CASH' THEN old.value ELSE 0 END),
+            cashless_paid = cashless_paid
+                - (CASE WHEN old.type = 'CASHLESS' THEN old.value ELSE 0 END)
+        WHERE id = old.receipt_id;
+    END""",
+    """CREATE TRIGGER receipt_payment_paid_au AFTER UPDATE OF type, value ON receipt_payment BEGIN
+        UPDATE receipt SET
+            cash_paid = cash_paid - (CASE WHEN old.type = 'CASH' THEN old.value ELSE 0 END),
+            cashless_paid = cashless_paid
+                - (CASE WHEN old.type = 'CASHLESS' THEN old.value ELSE 0 END)
+        WHERE id = old.receipt_id;
+        UPDATE receipt SET
+            cash_paid = cash_paid + (CASE WHEN new.type = 'CASH' THEN new.value ELSE 0 END),
+            cashless_paid = cashless_paid
+                + (CASE WHEN new.type = 'CASHLESS' THEN new.value ELSE 0 END)
+        WHERE id = new.receipt_id;
+    END""",
+    """CREATE INDEX receipt_report ON receipt(report_at, doc_number, state, type, total_sum, rest,
+        cash_paid, cashless_paid)""",
+    "CREATE INDEX receipt_shift_report ON receipt(shift_id, report_at, state)",
+)
+
+
 def _statements(statements: Sequence[str]) -> Migration:
     def migrate(connection: sqlite3.Connection) -> None:
         for statement in statements:
@@ -274,6 +336,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     _statements(_V1),
     _statements(_V2),
     _v3,
+    _statements(_V4_REPORTS),
 )
 LATEST_VERSION = len(MIGRATIONS)
 

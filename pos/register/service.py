@@ -362,6 +362,16 @@ class RegisterService:
             self._check_offline_open()
             ensure_go_offline(self.ctx)
             return self._offline(lambda: self.journal.shifts.open_offline(shift_id, self.ctx.now()))
+        if opened.status != SHIFT_OPENED:  # ended CLOSED: refused, the reason in its transaction
+            tx = opened.initial_transaction
+            text = (tx.response_error_message if tx else None) or f"shift {opened.status}"
+            self.journal.shifts.update(
+                shift_id,
+                self.ctx.now(),
+                state=ShiftState.FAILED,
+                server_response=opened.model_dump(mode="json", exclude_none=True),
+            )
+            raise RegisterError(Refusal.SERVER_REJECTED, text)
         return self.journal.shifts.update(
             shift_id,
             self.ctx.now(),
@@ -424,6 +434,8 @@ class RegisterService:
     async def close_shift(self, counted_cash: int | None = None) -> ShiftReportView:
         """Z-report: close the shift online, or offline with the report body from the journal."""
         shift = self._require(signed_in=False, shift=True)
+        if counted_cash is not None:  # for the manager's shift reports (pos.reports.shifts)
+            self.ctx.set_setting(f"counted_cash:{shift.id}", str(counted_cash))
         await recovery.settle_receipts(self.ctx)
         if self.ctx.state not in LOCAL_STATES and self.journal.queue.pending_count():
             await self.sync(wait=False)

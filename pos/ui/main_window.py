@@ -22,7 +22,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeyEvent
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -46,6 +46,7 @@ from pos.ui.asyncio_qt import async_slot
 from pos.ui.i18n import LANGUAGES, Translations
 from pos.ui.manager_pin import ManagerPinDialog
 from pos.ui.messages import show_error, show_info
+from pos.ui.printer_output import ReceiptPrinting
 from pos.ui.selling import SellingPage
 from pos.ui.shift_open import ShiftOpenPage
 from pos.ui.sign_in import SignInPage
@@ -91,6 +92,13 @@ class MainWindow(QMainWindow):
         for page in (self.sign_in_page, self.shift_page, self.selling):
             self.pages.addWidget(page)
         self.status_bar = RegisterStatusBar(self)
+        self.printing = ReceiptPrinting(running, self)
+        self.printer_state = QLabel(self)
+        self.printer_state.setObjectName("printerState")
+        self.printer_state.setWordWrap(True)
+        self.printer_state.setStyleSheet("color: #8a4b00; font-weight: bold; padding: 2px 8px;")
+        self.printer_state.hide()
+        self.printing.state_changed.connect(lambda _status: self.show_printer_state())
 
         self.buttons: dict[str, KeyButton] = {}
         self._dialogs: dict[str, QWidget] = {}
@@ -126,6 +134,7 @@ class MainWindow(QMainWindow):
         column.addWidget(self.training_band)
         column.addWidget(self.banners)
         column.addWidget(self.pages, 1)
+        column.addWidget(self.printer_state)
         column.addWidget(self.action_bar)
         column.addWidget(self.status_bar)
         self.setCentralWidget(central)
@@ -168,6 +177,11 @@ class MainWindow(QMainWindow):
         self.register_menu.addSeparator()
         self.a_x = self._action(self.register_menu, lambda: self.open_report(z=False), "xReport")
         self.a_z = self._action(self.register_menu, lambda: self.open_report(z=True), "zReport")
+        self.a_shift_receipts = self._action(
+            self.register_menu, self.open_shift_receipts, "shiftReceipts"
+        )
+        self.a_reprint = self._action(self.register_menu, self.reprint_last, "reprint")
+        self.a_reprint.setShortcut(QKeySequence("Ctrl+P"))
         self.register_menu.addSeparator()
         self.a_sign_out = self._action(self.register_menu, self.sign_out, "signOut")
         self.a_quit = self._action(self.register_menu, self.ask_to_quit, "quit")
@@ -178,8 +192,10 @@ class MainWindow(QMainWindow):
         self.a_offline.setCheckable(True)
         self.a_offline.triggered.connect(self._offline_toggled)
         self.manager_menu.addAction(self.a_offline)
+        self.a_drawer = self._action(self.manager_menu, self.ask_open_drawer, "openDrawer")
         self.a_settings = self._action(self.manager_menu, self.open_settings, "settings")
         self.a_goods = self._action(self.manager_menu, self.open_goods, "goods")
+        self.a_reports = self._action(self.manager_menu, self.open_reports, "reports")
 
         self.drill_menu: QMenu | None = None
         self.drill_outages: dict[str, bool] = {}
@@ -221,6 +237,10 @@ class MainWindow(QMainWindow):
 
         self.help_menu = bar.addMenu("")
         self.a_help = self._action(self.help_menu, self.show_help, "help")
+        self.a_diagnostics = self._action(
+            self.help_menu, self.ask_export_diagnostics, "exportDiagnostics"
+        )
+        self.a_about = self._action(self.help_menu, self.show_about, "about")
 
     # --- texts ---------------------------------------------------------------------------------
 
@@ -251,12 +271,16 @@ class MainWindow(QMainWindow):
         self.a_withdrawal.setText(self.tr("Cash withdrawal by card…"))
         self.a_x.setText(self.tr("X-report") + "\tF9")
         self.a_z.setText(self.tr("Z-report (close the shift)") + "\tF10")
+        self.a_reprint.setText(self.tr("Reprint the last receipt"))
         self.a_sign_out.setText(self.tr("Sign out"))
         self.a_quit.setText(self.tr("Quit"))
         self.manager_menu.setTitle(self.tr("&Manager"))
         self.a_offline.setText(self.tr("Work offline"))
+        self.a_drawer.setText(self.tr("Open the cash drawer…"))
         self.a_settings.setText(self.tr("Settings…"))
         self.a_goods.setText(self.tr("Goods…"))
+        self.a_reports.setText(self.tr("Reports…") + "\tShift+F11")
+        self.a_shift_receipts.setText(self.tr("Receipts of this shift…") + "\tF11")
         if self.drill_menu is not None:
             self.show_drill_state()
             self.a_tax_down.setText(self.tr("Tax service down"))
@@ -266,6 +290,9 @@ class MainWindow(QMainWindow):
         self.language_menu.setTitle(self.tr("&Language"))
         self.help_menu.setTitle(self.tr("&Help"))
         self.a_help.setText(self.tr("Keys") + "\tF1")
+        self.a_diagnostics.setText(self.tr("Export diagnostics…"))
+        self.a_about.setText(self.tr("About POS"))
+        self.show_printer_state()
 
     @override
     def changeEvent(self, event: QEvent) -> None:
@@ -373,6 +400,12 @@ class MainWindow(QMainWindow):
         if key in (Qt.Key.Key_F9, Qt.Key.Key_F10) and page != "sign_in":
             self.open_report(z=key == Qt.Key.Key_F10)
             return True
+        if key == Qt.Key.Key_F11 and page != "sign_in":  # Shift+F11: the manager's reports
+            if modifiers == Qt.KeyboardModifier.ShiftModifier:
+                self.open_reports()
+            else:
+                self.open_shift_receipts()
+            return True
         if page != "selling":
             return False
         selling = self.selling
@@ -434,6 +467,8 @@ class MainWindow(QMainWindow):
             self.tr("F8 — cash in / cash out"),
             self.tr("F9 — X-report"),
             self.tr("F10 — Z-report (closes the shift)"),
+            self.tr("F11 — receipts of this shift (list, receipt, reprint)"),
+            self.tr("Shift+F11 — reports: receipts history, shifts, charts (manager's PIN)"),
             self.tr("F12 — pay"),
             self.tr("Enter — add the highlighted good / confirm"),
             self.tr("Esc — clear the search / cancel the receipt / close a dialog"),
@@ -537,7 +572,82 @@ class MainWindow(QMainWindow):
 
     def _receipt_made(self, receipt: Receipt) -> None:
         self.refresh_status()
-        QTimer.singleShot(0, lambda: self.selling.show_receipt(receipt))
+        if not self.printing.after_sale(receipt):
+            QTimer.singleShot(0, lambda: self.selling.show_receipt(receipt))
+
+    # --- printer, drawer, diagnostics, about ----------------------------------------------------
+
+    def show_printer_state(self) -> None:
+        text = self.printing.state_text()
+        self.printer_state.setText(text)
+        self.printer_state.setVisible(bool(text))
+
+    def reprint_last(self) -> None:
+        """Ctrl+P: what did not print, else the last receipt (on the printer, or its dialog)."""
+        if self.printing.reprint_waiting():
+            return
+        last = self.selling.last_receipt
+        fresh = self.service.receipt(last.id) if last is not None else None
+        if fresh is None:
+            show_info(self, self.tr("No receipt has been made since the program started."))
+            return
+        if self.printing.has_printer():
+            self.printing.print_receipt(fresh)
+        else:
+            self.selling.show_receipt(fresh)
+
+    def ask_open_drawer(self) -> None:
+        self._manager(self.tr("Open the cash drawer"), self.open_drawer)
+
+    def open_drawer(self) -> None:
+        if not self.printing.open_drawer():
+            show_info(
+                self,
+                self.tr(
+                    "The cash drawer opens through an ESC/POS receipt printer. "
+                    "Set one up in Settings → Printer."
+                ),
+            )
+
+    def ask_export_diagnostics(self) -> None:
+        from pos.diagnostics import default_name
+        from pos.ui.receipt_dialog import ask_save_path
+
+        ask_save_path(
+            self,
+            default_name(),
+            self.tr("Zip (*.zip)"),
+            self.export_diagnostics_to,
+            title=self.tr("Export diagnostics"),
+        )
+
+    @async_slot()
+    async def export_diagnostics_to(self, path: Any) -> None:
+        from pathlib import Path
+
+        from pos.diagnostics import export
+
+        config = self.running.config
+        extra = {"window": {"page": self.page_name, "printer": self.printing.status.state.value}}
+        try:
+            written = await asyncio.to_thread(
+                export, Path(path), config.data, config=config, extra=extra
+            )
+        except OSError as error:
+            show_error(self, error)
+            return
+        show_info(
+            self,
+            self.tr(
+                "Diagnostics saved to {path}. It holds no secrets and no customer data."
+            ).format(path=str(written)),
+        )
+
+    def show_about(self) -> None:
+        from pos.ui.about import AboutDialog
+
+        dialog = AboutDialog(self.running, self)
+        self._open(dialog)
 
     @async_slot()
     async def sign_out(self) -> None:
@@ -570,6 +680,26 @@ class MainWindow(QMainWindow):
         else:
             await self.service.release_offline()
         self.refresh_status()
+
+    def open_reports(self) -> None:
+        """The manager's reports window (pos.ui.history_window), behind the manager PIN."""
+        self._manager(self.tr("Reports"), self._show_reports)
+
+    def _show_reports(self, shift_id: str | None = None) -> None:
+        from pos.ui.history_window import HistoryWindow
+
+        window = HistoryWindow(
+            self.running.journal.engine, running=self.running, shift_id=shift_id, parent=self
+        )
+        self._open(window)
+
+    def open_shift_receipts(self) -> None:
+        """The cashier's own receipts of the current shift: no manager PIN needed."""
+        shift = self.status.shift
+        if shift is None:
+            show_info(self, self.tr("No shift is open."))
+            return
+        self._show_reports(shift.id)
 
     def open_settings(self) -> None:
         self._manager(self.tr("Settings"), self._show_settings)
