@@ -21,6 +21,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "pos.headless.commands",
     "pos.reports.commands",
     "pos.diagnostics.commands",
+    "pos.orders.commands",
+    "pos.backoffice.commands",
 )
 
 

@@ -314,6 +314,55 @@ _V4_REPORTS: tuple[str, ...] = (
 )
 
 
+# ---- version 6: the back office's durable outbox (pos.backoffice) -----------------------------
+# Every committed change of a document the shop database copies (a receipt of any type, a shift,
+# an offline queue entry: offline periods and set-aside uploads) leaves a row here in the same
+# transaction, by trigger, so no code path that commits a document can forget it. The push reads
+# rows in seq order, copies each subject's current state and deletes the rows it copied (by seq,
+# so a change made meanwhile, which re-inserts its row with a higher seq, waits for the next round).
+_V6_BACKOFFICE_OUTBOX: tuple[str, ...] = (
+    """CREATE TABLE backoffice_outbox (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        kind TEXT NOT NULL CHECK (kind IN ('receipt', 'shift', 'offline_queue')),
+        subject_id TEXT NOT NULL
+    )""",
+    # One row per document: a later change moves it to the end instead of adding a row, so the
+    # outbox stays as small as the number of documents not yet copied.
+    "CREATE INDEX backoffice_outbox_subject ON backoffice_outbox(kind, subject_id)",
+    """CREATE TRIGGER backoffice_outbox_receipt_ai AFTER INSERT ON receipt BEGIN
+        DELETE FROM backoffice_outbox WHERE kind = 'receipt' AND subject_id = new.id;
+        INSERT INTO backoffice_outbox(kind, subject_id) VALUES ('receipt', new.id);
+    END""",
+    """CREATE TRIGGER backoffice_outbox_receipt_au AFTER UPDATE ON receipt BEGIN
+        DELETE FROM backoffice_outbox WHERE kind = 'receipt' AND subject_id = new.id;
+        INSERT INTO backoffice_outbox(kind, subject_id) VALUES ('receipt', new.id);
+    END""",
+    """CREATE TRIGGER backoffice_outbox_shift_ai AFTER INSERT ON shift BEGIN
+        DELETE FROM backoffice_outbox WHERE kind = 'shift' AND subject_id = new.id;
+        INSERT INTO backoffice_outbox(kind, subject_id) VALUES ('shift', new.id);
+    END""",
+    """CREATE TRIGGER backoffice_outbox_shift_au AFTER UPDATE ON shift BEGIN
+        DELETE FROM backoffice_outbox WHERE kind = 'shift' AND subject_id = new.id;
+        INSERT INTO backoffice_outbox(kind, subject_id) VALUES ('shift', new.id);
+    END""",
+    """CREATE TRIGGER backoffice_outbox_queue_ai AFTER INSERT ON offline_queue BEGIN
+        DELETE FROM backoffice_outbox WHERE kind = 'offline_queue' AND subject_id = new.seq;
+        INSERT INTO backoffice_outbox(kind, subject_id) VALUES ('offline_queue', new.seq);
+    END""",
+    """CREATE TRIGGER backoffice_outbox_queue_au AFTER UPDATE ON offline_queue BEGIN
+        DELETE FROM backoffice_outbox WHERE kind = 'offline_queue' AND subject_id = new.seq;
+        INSERT INTO backoffice_outbox(kind, subject_id) VALUES ('offline_queue', new.seq);
+    END""",
+    # Documents committed before this version: copied once, in commit order.
+    """INSERT INTO backoffice_outbox(kind, subject_id)
+        SELECT 'shift', id FROM shift ORDER BY rowid""",
+    """INSERT INTO backoffice_outbox(kind, subject_id)
+        SELECT 'receipt', id FROM receipt ORDER BY rowid""",
+    """INSERT INTO backoffice_outbox(kind, subject_id)
+        SELECT 'offline_queue', seq FROM offline_queue ORDER BY seq""",
+)
+
+
 def _statements(statements: Sequence[str]) -> Migration:
     def migrate(connection: sqlite3.Connection) -> None:
         for statement in statements:
@@ -331,12 +380,66 @@ def _v3(connection: sqlite3.Connection) -> None:
         connection.create_function("pos_name_key_v3", 1, None)
 
 
+# ---- version 5: customer orders and their prepayment chains (issue 15) -------------------------
+_V5_ORDERS: tuple[str, ...] = (
+    # A customer order: who, what (lines as JSON, priced again from them), when it is due, and
+    # where it stands. `pending_action` is journaled before a chain's return is sent.
+    """CREATE TABLE customer_order (
+        id TEXT PRIMARY KEY,
+        number INTEGER NOT NULL UNIQUE CHECK (number > 0),
+        state TEXT NOT NULL CHECK (state IN
+            ('open', 'partly_paid', 'paid', 'handed_over', 'cancelled')),
+        customer_name TEXT NOT NULL DEFAULT '' CHECK (length(customer_name) <= 255),
+        phone TEXT NOT NULL DEFAULT '' CHECK (length(phone) <= 32),
+        email TEXT NOT NULL DEFAULT '' CHECK (length(email) <= 255),
+        due_date TEXT,
+        note TEXT NOT NULL DEFAULT '' CHECK (length(note) <= 4096),
+        lines TEXT NOT NULL,
+        discount TEXT,
+        total_sum INTEGER NOT NULL CHECK (typeof(total_sum) = 'integer' AND total_sum > 0),
+        relation_id TEXT UNIQUE,
+        pending_action TEXT CHECK (pending_action IS NULL OR pending_action = 'return'),
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    )""",
+    "CREATE INDEX customer_order_phone ON customer_order(phone)",
+    "CREATE INDEX customer_order_state ON customer_order(state, created_at)",
+    # The fiscal receipts of an order's chain, committed before they are sent. `fiscal` is what
+    # the X/Z counts (pos.domain.prepayment), `methods` the cash / card / QR split for MoySklad.
+    """CREATE TABLE order_receipt (
+        id TEXT PRIMARY KEY,
+        order_id TEXT NOT NULL REFERENCES customer_order(id),
+        kind TEXT NOT NULL CHECK (kind IN ('prepayment', 'after_payment', 'return')),
+        state TEXT NOT NULL CHECK (state IN ('committed', 'sending', 'done', 'failed')),
+        shift_id TEXT,
+        body TEXT NOT NULL,
+        fiscal TEXT NOT NULL,
+        cash_sum INTEGER NOT NULL DEFAULT 0,
+        card_sum INTEGER NOT NULL DEFAULT 0,
+        qr_sum INTEGER NOT NULL DEFAULT 0,
+        fiscal_code TEXT,
+        fiscal_date TEXT,
+        error TEXT,
+        server_response TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    )""",
+    "CREATE INDEX order_receipt_order ON order_receipt(order_id, created_at)",
+    "CREATE INDEX order_receipt_shift ON order_receipt(shift_id)",
+    # The worker looks for unconfirmed chain receipts every round: partial indexes keep it cheap.
+    "CREATE INDEX order_receipt_unsettled ON order_receipt(order_id) WHERE state = 'sending'",
+    "CREATE INDEX customer_order_pending ON customer_order(id) WHERE pending_action IS NOT NULL",
+)
+
+
 # MIGRATIONS[n] brings a journal from user_version n to n + 1.
 MIGRATIONS: tuple[Migration, ...] = (
     _statements(_V1),
     _statements(_V2),
     _v3,
     _statements(_V4_REPORTS),
+    _statements(_V5_ORDERS),
+    _statements(_V6_BACKOFFICE_OUTBOX),
 )
 LATEST_VERSION = len(MIGRATIONS)
 

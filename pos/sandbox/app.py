@@ -17,6 +17,7 @@ from pos.sandbox import (
     cashier_routes,
     control,
     faults,
+    prepayment_routes,
     receipt_routes,
     register_routes,
     report_routes,
@@ -72,5 +73,6 @@ def create_app(
     faults.install(app)
     for module in (cashier_routes, register_routes, shift_routes, receipt_routes, report_routes):
         app.include_router(module.router, prefix="/api/v1")
+    app.include_router(prepayment_routes.router, prefix="/api/v1")
     app.include_router(control.router)
     return app

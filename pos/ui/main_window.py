@@ -41,8 +41,10 @@ from pos.app import RunningRegister
 from pos.config import AppConfig
 from pos.domain.money import format_money
 from pos.journal.records import Receipt, ShiftState
+from pos.register.cart import Cart
 from pos.register.status import RegisterStatus
 from pos.ui.asyncio_qt import async_slot
+from pos.ui.drill_faults import DRILL_FAULTS, drill_fault_label
 from pos.ui.i18n import LANGUAGES, Translations
 from pos.ui.manager_pin import ManagerPinDialog
 from pos.ui.messages import show_error, show_info
@@ -169,6 +171,7 @@ class MainWindow(QMainWindow):
         self.register_menu = bar.addMenu("")
         self.a_open_shift = self._action(self.register_menu, self.shift_menu, "openShift")
         self.a_return = self._action(self.register_menu, self.open_return, "return")
+        self.a_orders = self._action(self.register_menu, self.open_orders, "orders")
         self.a_cash_in = self._action(self.register_menu, lambda: self.open_cash("in"), "cashIn")
         self.a_cash_out = self._action(self.register_menu, lambda: self.open_cash("out"), "cashOut")
         self.a_withdrawal = self._action(
@@ -220,6 +223,19 @@ class MainWindow(QMainWindow):
                 self.a_net_back: lambda: not self.drill_outages.get("net_cut", False),
             }
             self.show_drill_state()
+            self.drill_menu.addSeparator()
+            self.fault_menu = self.drill_menu.addMenu("")
+            self.fault_actions: dict[str | None, QAction] = {}
+            faults = QActionGroup(self)
+            for fault in DRILL_FAULTS:
+                action = QAction(self)
+                action.setObjectName(f"fault_{fault or 'none'}")
+                action.setCheckable(True)
+                action.setChecked(fault is None)
+                action.triggered.connect(lambda _c=False, f=fault: self.drill_fault(f))
+                faults.addAction(action)
+                self.fault_menu.addAction(action)
+                self.fault_actions[fault] = action
 
         self.language_menu = bar.addMenu("")
         group = QActionGroup(self)
@@ -266,6 +282,7 @@ class MainWindow(QMainWindow):
         self.register_menu.setTitle(self.tr("&Register"))
         self.a_open_shift.setText(self.tr("Shift…") + "\tF2")
         self.a_return.setText(self.tr("Return…") + "\tF7")
+        self.a_orders.setText(self.tr("Customer orders…") + "\tShift+F6")
         self.a_cash_in.setText(self.tr("Cash in…") + "\tF8")
         self.a_cash_out.setText(self.tr("Cash out…"))
         self.a_withdrawal.setText(self.tr("Cash withdrawal by card…"))
@@ -287,6 +304,9 @@ class MainWindow(QMainWindow):
             self.a_tax_up.setText(self.tr("Tax service up"))
             self.a_net_cut.setText(self.tr("Network cut"))
             self.a_net_back.setText(self.tr("Network restore"))
+            self.fault_menu.setTitle(self.tr("Checkbox fault"))
+            for fault, action in self.fault_actions.items():
+                action.setText(drill_fault_label(fault))
         self.language_menu.setTitle(self.tr("&Language"))
         self.help_menu.setTitle(self.tr("&Help"))
         self.a_help.setText(self.tr("Keys") + "\tF1")
@@ -325,6 +345,8 @@ class MainWindow(QMainWindow):
         self._refresh_pending = False
         self.status = self.service.status()
         self.status_bar.show_status(self.status)
+        if self.running.backoffice is not None:  # set by the push thread; read, never waited on
+            self.status_bar.show_backoffice(self.running.backoffice.status)
         self.banners.show_status(self.status)
         self.a_offline.setChecked(self.status.forced_offline)
         self._route()
@@ -409,6 +431,9 @@ class MainWindow(QMainWindow):
         if page != "selling":
             return False
         selling = self.selling
+        if key == Qt.Key.Key_F6 and modifiers == Qt.KeyboardModifier.ShiftModifier:
+            self.open_orders()  # Shift+F6: the cart becomes a customer order, or find one
+            return True
         function_keys: dict[int, Callable[[], Any]] = {
             Qt.Key.Key_F3: self.focus_search,
             Qt.Key.Key_F4: selling.change_quantity,
@@ -469,6 +494,7 @@ class MainWindow(QMainWindow):
             self.tr("F10 — Z-report (closes the shift)"),
             self.tr("F11 — receipts of this shift (list, receipt, reprint)"),
             self.tr("Shift+F11 — reports: receipts history, shifts, charts (manager's PIN)"),
+            self.tr("Shift+F6 — customer orders: from the cart, advances, hand-over"),
             self.tr("F12 — pay"),
             self.tr("Enter — add the highlighted good / confirm"),
             self.tr("Esc — clear the search / cancel the receipt / close a dialog"),
@@ -536,6 +562,17 @@ class MainWindow(QMainWindow):
             return
         dialog = ReturnDialog(self.running, self)
         dialog.receipt_made.connect(self._receipt_made)
+        self._open(dialog)
+
+    def open_orders(self) -> None:
+        """Shift+F6: customer orders (a new one from the cart, advances, hand-over)."""
+        if self.page_name != "selling":
+            return
+        from pos.ui.orders import OrdersDialog
+
+        dialog = OrdersDialog(self.running, self.selling.cart, self)
+        dialog.order_created.connect(lambda _order: self.selling._replace_cart(Cart()))
+        dialog.order_changed.connect(lambda _order: self.refresh_status())
         self._open(dialog)
 
     def open_report(self, *, z: bool) -> None:
@@ -764,6 +801,18 @@ class MainWindow(QMainWindow):
             await asyncio.wait_for(self.service.sync(), DRILL_STEP_TIMEOUT)
         except TimeoutError:
             log.info("drill: the register is still looking")
+        self.refresh_status()
+
+    @async_slot(exclusive=False)
+    async def drill_fault(self, fault: str | None) -> None:
+        """Training: schedule one of Checkbox's failures (or none); the menu shows which is on."""
+        if not self.running.training:
+            return
+        await self.running.checkbox_fault(fault)
+        for kind, action in self.fault_actions.items():
+            action.setChecked(kind == fault)
+        self.drill_outages["checkbox_fault"] = fault is not None
+        self.show_drill_state()
         self.refresh_status()
 
     # --- closing -------------------------------------------------------------------------------
