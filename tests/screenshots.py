@@ -5,10 +5,15 @@ layout at the till's sizes. For each size it starts the app in training mode wit
 data directory (embedded sandbox, demo catalogue), signs in, opens the shift, rings up a cart
 (scans, a scale label, a weighed good, a discount) and saves:
 
-- ``selling_<size>.png``   the selling screen with the cart
-- ``payment_<size>.png``   the payment dialog (card + cash, NBU rounding, change)
-- ``offline_<size>.png``   the network cut in the training drill, after an offline sale
-- ``z_report_<size>.png``  the Z-report dialog (skipped when pos/ui/reports.py is absent)
+- ``selling_<lang>_<size>.png``   the selling screen with the cart
+- ``payment_<lang>_<size>.png``   the payment dialog (card + cash, NBU rounding, change)
+- ``receipt_<lang>_<size>.png``   the receipt preview after the sale (not modal)
+- ``return_<lang>_<size>.png``    the return dialog, the sale found by its printed number
+- ``goods_<lang>_<size>.png``     the goods editor (manager)
+- ``offline_<lang>_<size>.png``   the network cut in the training drill, after an offline sale
+- ``category_<lang>_<size>.png``  a category's goods as buttons, three columns
+- ``cash_count_<lang>_<size>.png`` the Z-report's drawer count with counts typed
+- ``z_report_<lang>_<size>.png``  the Z-report dialog
 
 Run under Xvfb (or offscreen: ``QT_QPA_PLATFORM=offscreen``)::
 
@@ -70,7 +75,7 @@ def key(widget: object, which: object) -> None:
     QTest.keyClick(widget, which)  # type: ignore[arg-type, call-overload]
 
 
-def shoot(window: object, path: Path) -> None:
+def shoot(window: object, path: Path, dialog: object = None) -> None:
     """The window, with the dialog on top of it when one is open, as the cashier sees it."""
     from PySide6.QtCore import QPoint
     from PySide6.QtGui import QColor, QPainter
@@ -79,7 +84,8 @@ def shoot(window: object, path: Path) -> None:
     assert isinstance(window, QWidget)
     QApplication.processEvents()
     image = window.grab()
-    dialog = QApplication.activeModalWidget()
+    if not isinstance(dialog, QWidget):
+        dialog = QApplication.activeModalWidget()
     if dialog is not None and dialog is not window and dialog.isVisible():
         overlay = dialog.grab()
         offset = dialog.mapToGlobal(QPoint(0, 0)) - window.mapToGlobal(QPoint(0, 0))
@@ -93,7 +99,7 @@ def shoot(window: object, path: Path) -> None:
     print("saved", path)
 
 
-async def scenario(window: object, out: Path, size: str) -> None:
+async def scenario(window: object, out: Path, size: str, language: str) -> None:
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication
 
@@ -103,6 +109,7 @@ async def scenario(window: object, out: Path, size: str) -> None:
     from pos.ui.payment import PaymentDialog
 
     assert isinstance(window, MainWindow)
+    tag = f"{language}_{size}"
     width, height = (int(v) for v in size.split("x"))
     window.resize(width, height)
     running = window.running
@@ -163,7 +170,7 @@ async def scenario(window: object, out: Path, size: str) -> None:
     await wait_until(lambda: selling.cart.receipt_discount is not None)
     type_text(search, "Кава")  # live results beside the cart
     await wait_until(lambda: selling.results.count() > 0)
-    shoot(window, out / f"selling_{size}.png")
+    shoot(window, out / f"selling_{tag}.png")
     key(search, Qt.Key.Key_Escape)
 
     # pay: 200 by card, the rest in cash with change
@@ -177,11 +184,54 @@ async def scenario(window: object, out: Path, size: str) -> None:
     due = payment.cash_to_pay()
     type_text(payment.tendered, str((due // 10000 + 1) * 100))
     await asyncio.sleep(0.2)
-    shoot(window, out / f"payment_{size}.png")
+    shoot(window, out / f"payment_{tag}.png")
     key(payment.tendered, Qt.Key.Key_Return)
     await wait_until(lambda: selling.last_receipt is not None, 60)
+    from pos.ui.receipt_dialog import ReceiptDialog
+
+    await wait_until(lambda: selling.preview is not None and selling.preview.isVisible())
     await asyncio.sleep(0.3)
+    preview = selling.preview
+    assert isinstance(preview, ReceiptDialog)
+    preview.move(window.mapToGlobal(window.rect().center()) - preview.rect().center())
+    shoot(window, out / f"receipt_{tag}.png", preview)
+    sold = selling.last_receipt
+    assert sold is not None
+
+    # the return dialog: the sale found by the number printed on it
+    from pos.ui.returns import ReturnDialog
+
+    key(search, Qt.Key.Key_F7)
+    await wait_until(modal(ReturnDialog))
+    returns = QApplication.activeModalWidget()
+    assert isinstance(returns, ReturnDialog)
+    type_text(returns.search, str((sold.server_response or {}).get("serial", "")))
+    key(returns.search, Qt.Key.Key_Return)
+    await wait_until(lambda: returns.sale is not None)
+    returns.quantities[1].setValue(returns.quantities[1].maximum())
+    await asyncio.sleep(0.2)
+    shoot(window, out / f"return_{tag}.png")
     close_modal()
+    await wait_until(lambda: QApplication.activeModalWidget() is None)
+
+    # the goods editor, a good found
+    from pos.ui.goods_editor import GoodsEditorDialog
+
+    window.a_goods.trigger()
+    await wait_until(modal(ManagerPinDialog))
+    gate = QApplication.activeModalWidget()
+    assert isinstance(gate, ManagerPinDialog)
+    type_text(gate.pad.edit, "0000")
+    key(gate.pad.edit, Qt.Key.Key_Return)
+    await wait_until(modal(GoodsEditorDialog))
+    editor = QApplication.activeModalWidget()
+    assert isinstance(editor, GoodsEditorDialog)
+    type_text(editor.search, "Хліб")
+    key(editor.search, Qt.Key.Key_Return)
+    await asyncio.sleep(0.2)
+    shoot(window, out / f"goods_{tag}.png")
+    close_modal()
+    await wait_until(lambda: QApplication.activeModalWidget() is None)
 
     # the drill: network cut, an offline sale
     window.a_net_cut.trigger()
@@ -199,7 +249,12 @@ async def scenario(window: object, out: Path, size: str) -> None:
     await wait_until(lambda: QApplication.activeModalWidget() is None)
     scan(BREAD)
     window.refresh_status()
-    shoot(window, out / f"offline_{size}.png")
+    shoot(window, out / f"offline_{tag}.png")
+    if selling.categories.buttons:  # a shelf with many goods: all three columns
+        selling.categories.buttons[1].click()
+        await asyncio.sleep(0.2)
+        shoot(window, out / f"category_{tag}.png")
+        selling.categories.show_categories()
 
     # back online (upload), then the Z-report
     window.a_net_back.trigger()
@@ -239,10 +294,23 @@ async def scenario(window: object, out: Path, size: str) -> None:
     except ImportError:
         print("no pos/ui/reports.py: Z-report screenshot skipped")
     else:
+        from pos.ui.reports import ReportDialog
+
         key(search, Qt.Key.Key_F10)
-        await wait_until(lambda: QApplication.activeModalWidget() is not None)
+        await wait_until(modal(ReportDialog))
+        report = QApplication.activeModalWidget()
+        assert isinstance(report, ReportDialog)
         await asyncio.sleep(0.5)
-        shoot(window, out / f"z_report_{size}.png")
+        for value, pieces, coin in ((50000, 2, False), (10000, 3, False), (100, 7, True)):
+            report.counter.set_count(value, pieces, coin=coin)
+        await asyncio.sleep(0.2)
+        shoot(window, out / f"cash_count_{tag}.png")
+        key(report, Qt.Key.Key_Return)  # to the confirmation
+        await asyncio.sleep(0.2)
+        key(report, Qt.Key.Key_Return)  # close the shift
+        await wait_until(lambda: report.pages.currentWidget() is report.report_page, 60)
+        await asyncio.sleep(0.5)
+        shoot(window, out / f"z_report_{tag}.png")
         close_modal()
     window.close()
 
@@ -262,7 +330,7 @@ def run_one(out: Path, size: str, language: str) -> int:
             failures.append(error)
             QTimer.singleShot(0, window.close)
 
-        spawn(scenario(window, out, size), on_error=failed)
+        spawn(scenario(window, out, size, language), on_error=failed)
 
     with tempfile.TemporaryDirectory() as data:
         config = AppConfig(training=True, data=Path(data), language=language)
@@ -275,7 +343,7 @@ def run_one(out: Path, size: str, language: str) -> int:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("out", nargs="?", default=str(ROOT / "docs" / "screenshots"))
-    parser.add_argument("--sizes", default="1024x768,1920x1080")
+    parser.add_argument("--sizes", default="1024x768,1366x768,1920x1080")
     parser.add_argument("--lang", default="uk", choices=("uk", "en"))
     parser.add_argument("--one", help=argparse.SUPPRESS)
     args = parser.parse_args()

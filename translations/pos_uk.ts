@@ -65,32 +65,32 @@
 <context>
     <name>CartModel</name>
     <message>
-        <location filename="../pos/ui/cart_table.py" line="114" />
+        <location filename="../pos/ui/cart_table.py" line="117" />
         <source>Goods</source>
         <translation>Товар</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_table.py" line="115" />
+        <location filename="../pos/ui/cart_table.py" line="118" />
         <source>Price</source>
         <translation>Ціна</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_table.py" line="116" />
+        <location filename="../pos/ui/cart_table.py" line="119" />
         <source>Quantity</source>
         <translation>Кількість</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_table.py" line="117" />
+        <location filename="../pos/ui/cart_table.py" line="120" />
         <source>Discount</source>
         <translation>Знижка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_table.py" line="118" />
+        <location filename="../pos/ui/cart_table.py" line="121" />
         <source>Sum</source>
         <translation>Сума</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_table.py" line="152" />
+        <location filename="../pos/ui/cart_table.py" line="155" />
         <source>Remove the line (Del)</source>
         <translation>Вилучити рядок (Del)</translation>
     </message>
@@ -108,22 +108,22 @@
         <translation>{amount} коп.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_count.py" line="87" />
+        <location filename="../pos/ui/cash_count.py" line="95" />
         <source>Banknotes</source>
         <translation>Банкноти</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_count.py" line="88" />
+        <location filename="../pos/ui/cash_count.py" line="96" />
         <source>Coins</source>
         <translation>Монети</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_count.py" line="96" />
+        <location filename="../pos/ui/cash_count.py" line="104" />
         <source>Type the count, or + / −; ↑ ↓ move between rows</source>
         <translation>Введіть кількість або + / −; ↑ ↓ — перехід між рядками</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_count.py" line="160" />
+        <location filename="../pos/ui/cash_count.py" line="168" />
         <source>Counted: {amount}</source>
         <translation>Пораховано: {amount}</translation>
     </message>
@@ -270,13 +270,13 @@
 <context>
     <name>CategoryPanel</name>
     <message>
-        <location filename="../pos/ui/categories.py" line="61" />
+        <location filename="../pos/ui/categories.py" line="63" />
         <source>← All categories</source>
         <translation>← Усі категорії</translation>
     </message>
     <message>
-        <location filename="../pos/ui/categories.py" line="63" />
-        <location filename="../pos/ui/categories.py" line="102" />
+        <location filename="../pos/ui/categories.py" line="65" />
+        <location filename="../pos/ui/categories.py" line="108" />
         <source>Categories</source>
         <translation>Категорії</translation>
     </message>
@@ -284,103 +284,103 @@
 <context>
     <name>DiscountDialog</name>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="256" />
-        <location filename="../pos/ui/cart_dialogs.py" line="257" />
+        <location filename="../pos/ui/cart_dialogs.py" line="265" />
+        <location filename="../pos/ui/cart_dialogs.py" line="266" />
         <source>Discount or extra charge</source>
         <translation>Знижка або надбавка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="258" />
+        <location filename="../pos/ui/cart_dialogs.py" line="267" />
         <source>Apply to:</source>
         <translation>Застосувати до:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="260" />
+        <location filename="../pos/ui/cart_dialogs.py" line="269" />
         <source>Line: {name}</source>
         <translation>Рядка: {name}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="262" />
+        <location filename="../pos/ui/cart_dialogs.py" line="271" />
         <source>Line</source>
         <translation>Рядка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="264" />
+        <location filename="../pos/ui/cart_dialogs.py" line="273" />
         <source>Whole receipt</source>
         <translation>Усього чека</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="265" />
+        <location filename="../pos/ui/cart_dialogs.py" line="274" />
         <source>Kind:</source>
         <translation>Вид:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="266" />
+        <location filename="../pos/ui/cart_dialogs.py" line="275" />
         <source>Discount</source>
         <translation>Знижка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="267" />
+        <location filename="../pos/ui/cart_dialogs.py" line="276" />
         <source>Extra charge</source>
         <translation>Надбавка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="268" />
+        <location filename="../pos/ui/cart_dialogs.py" line="277" />
         <source>As:</source>
         <translation>Як:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="269" />
+        <location filename="../pos/ui/cart_dialogs.py" line="278" />
         <source>Percent, %</source>
         <translation>Відсоток, %</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="270" />
+        <location filename="../pos/ui/cart_dialogs.py" line="279" />
         <source>Sum, UAH</source>
         <translation>Сума, грн</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="271" />
+        <location filename="../pos/ui/cart_dialogs.py" line="280" />
         <source>Value:</source>
         <translation>Значення:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="272" />
+        <location filename="../pos/ui/cart_dialogs.py" line="281" />
         <source>Name (optional):</source>
         <translation>Назва (необов'язково):</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="274" />
+        <location filename="../pos/ui/cart_dialogs.py" line="283" />
         <source>Apply (Enter)</source>
         <translation>Застосувати (Enter)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="275" />
+        <location filename="../pos/ui/cart_dialogs.py" line="284" />
         <source>Remove discount</source>
         <translation>Прибрати знижку</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="276" />
+        <location filename="../pos/ui/cart_dialogs.py" line="285" />
         <source>Cancel (Esc)</source>
         <translation>Скасувати (Esc)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="281" />
+        <location filename="../pos/ui/cart_dialogs.py" line="290" />
         <source>line: {d}</source>
         <translation>рядок: {d}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="283" />
+        <location filename="../pos/ui/cart_dialogs.py" line="292" />
         <source>receipt: {d}</source>
         <translation>чек: {d}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="284" />
+        <location filename="../pos/ui/cart_dialogs.py" line="293" />
         <source>Now: {list}</source>
         <translation>Зараз: {list}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="307" />
+        <location filename="../pos/ui/cart_dialogs.py" line="316" />
         <source>Type the value, e.g. 10 or 12.50.</source>
         <translation>Введіть значення, напр. 10 або 12.50.</translation>
     </message>
@@ -459,414 +459,529 @@
     </message>
 </context>
 <context>
-    <name>HistoryWindow</name>
+    <name>GoodsEditorDialog</name>
     <message>
-        <location filename="../pos/ui/history_window.py" line="575"/>
-        <source>Service cash out and withdrawals</source>
-        <translation>Службова видача і видача готівки</translation>
+        <location filename="../pos/ui/goods_editor.py" line="54" />
+        <source>Goods</source>
+        <translation>Товари</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="575"/>
-        <source>Sales receipts</source>
-        <translation>Чеків продажу</translation>
+        <location filename="../pos/ui/goods_editor.py" line="59" />
+        <source>Name, code or barcode</source>
+        <translation>Назва, код або штрихкод</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="575"/>
-        <source>Return receipts</source>
-        <translation>Чеків повернення</translation>
+        <location filename="../pos/ui/goods_editor.py" line="61" />
+        <source>Find</source>
+        <translation>Знайти</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="575"/>
-        <source>Discounts</source>
-        <translation>Знижки</translation>
+        <location filename="../pos/ui/goods_editor.py" line="62" />
+        <location filename="../pos/ui/goods_editor.py" line="170" />
+        <source>New good</source>
+        <translation>Новий товар</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="575"/>
-        <source>Opening float</source>
-        <translation>Розмінна монета на початок</translation>
+        <location filename="../pos/ui/goods_editor.py" line="122" />
+        <source>Save</source>
+        <translation>Зберегти</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="246" />
-        <source>Receipts of this shift</source>
-        <translation>Чеки цієї зміни</translation>
-    </message>
-    <message>
-        <location filename="../pos/ui/history_window.py" line="246" />
-        <source>Reports</source>
-        <translation>Звіти</translation>
-    </message>
-    <message>
-        <location filename="../pos/ui/history_window.py" line="248" />
-        <source>Sou&amp;rce:</source>
-        <translation>&amp;Джерело:</translation>
-    </message>
-    <message>
-        <location filename="../pos/ui/history_window.py" line="249" />
-        <source>&amp;Period:</source>
-        <translation>&amp;Період:</translation>
-    </message>
-    <message>
-        <location filename="../pos/ui/history_window.py" line="250" />
-        <source>From:</source>
-        <translation>З:</translation>
-    </message>
-    <message>
-        <location filename="../pos/ui/history_window.py" line="251" />
-        <source>To:</source>
-        <translation>По:</translation>
-    </message>
-    <message>
-        <location filename="../pos/ui/history_window.py" line="252" />
-        <source>&amp;Type:</source>
-        <translation>&amp;Тип:</translation>
-    </message>
-    <message>
-        <location filename="../pos/ui/history_window.py" line="253" />
-        <source>Pa&amp;yment:</source>
-        <translation>О&amp;плата:</translation>
-    </message>
-    <message>
-        <location filename="../pos/ui/history_window.py" line="254" />
-        <source>S&amp;hift:</source>
-        <translation>З&amp;міна:</translation>
-    </message>
-    <message>
-        <location filename="../pos/ui/history_window.py" line="255" />
-        <source>&amp;Search:</source>
-        <translation>По&amp;шук:</translation>
-    </message>
-    <message>
-        <location filename="../pos/ui/history_window.py" line="260" />
-        <source>Today</source>
-        <translation>Сьогодні</translation>
-    </message>
-    <message>
-        <location filename="../pos/ui/history_window.py" line="261" />
-        <source>Yesterday</source>
-        <translation>Вчора</translation>
-    </message>
-    <message>
-        <location filename="../pos/ui/history_window.py" line="262" />
-        <source>This week</source>
-        <translation>Цей тиждень</translation>
-    </message>
-    <message>
-        <location filename="../pos/ui/history_window.py" line="263" />
-        <source>This month</source>
-        <translation>Цей місяць</translation>
-    </message>
-    <message>
-        <location filename="../pos/ui/history_window.py" line="264" />
-        <source>Custom</source>
-        <translation>Довільний</translation>
-    </message>
-    <message>
-        <location filename="../pos/ui/history_window.py" line="269" />
-        <source>This register</source>
-        <translation>Ця каса</translation>
-    </message>
-    <message>
-        <location filename="../pos/ui/history_window.py" line="269" />
-        <source>The whole shop</source>
-        <translation>Увесь магазин</translation>
-    </message>
-    <message>
-        <location filename="../pos/ui/history_window.py" line="274" />
-        <source>All documents</source>
-        <translation>Усі документи</translation>
-    </message>
-    <message>
-        <location filename="../pos/ui/history_window.py" line="275" />
-        <location filename="../pos/ui/history_window.py" line="326" />
-        <location filename="../pos/ui/history_window.py" line="340" />
-        <source>Sales</source>
-        <translation>Продажі</translation>
-    </message>
-    <message>
-        <location filename="../pos/ui/history_window.py" line="276" />
-        <location filename="../pos/ui/history_window.py" line="327" />
-        <location filename="../pos/ui/history_window.py" line="341" />
-        <source>Returns</source>
-        <translation>Повернення</translation>
-    </message>
-    <message>
-        <location filename="../pos/ui/history_window.py" line="277" />
-        <source>Service cash in</source>
-        <translation>Службове внесення</translation>
-    </message>
-    <message>
-        <location filename="../pos/ui/history_window.py" line="278" />
-        <source>Service cash out</source>
-        <translation>Службова видача</translation>
-    </message>
-    <message>
-        <location filename="../pos/ui/history_window.py" line="279" />
-        <source>Cash withdrawals</source>
-        <translation>Видача готівки</translation>
-    </message>
-    <message>
-        <location filename="../pos/ui/history_window.py" line="280" />
-        <source>Shift open/close</source>
-        <translation>Відкриття/закриття змін</translation>
-    </message>
-    <message>
-        <location filename="../pos/ui/history_window.py" line="285" />
-        <source>Any payment</source>
-        <translation>Будь-яка оплата</translation>
-    </message>
-    <message>
-        <location filename="../pos/ui/history_window.py" line="285" />
-        <location filename="../pos/ui/history_window.py" line="297" />
-        <location filename="../pos/ui/history_window.py" line="586" />
-        <source>Cash</source>
-        <translation>Готівка</translation>
-    </message>
-    <message>
-        <location filename="../pos/ui/history_window.py" line="285" />
-        <location filename="../pos/ui/history_window.py" line="298" />
-        <location filename="../pos/ui/history_window.py" line="586" />
-        <source>Card</source>
-        <translation>Картка</translation>
-    </message>
-    <message>
-        <location filename="../pos/ui/history_window.py" line="287" />
-        <source>fiscal code or document number (Ctrl+F)</source>
-        <translation>фіскальний номер або номер документа (Ctrl+F)</translation>
-    </message>
-    <message>
-        <location filename="../pos/ui/history_window.py" line="288" />
-        <source>all</source>
-        <translation>усі</translation>
-    </message>
-    <message>
-        <location filename="../pos/ui/history_window.py" line="290" />
-        <source>Date</source>
-        <translation>Дата</translation>
-    </message>
-    <message>
-        <location filename="../pos/ui/history_window.py" line="291" />
-        <location filename="../pos/ui/history_window.py" line="322" />
-        <source>Shift</source>
-        <translation>Зміна</translation>
-    </message>
-    <message>
-        <location filename="../pos/ui/history_window.py" line="292" />
-        <source>No. in shift</source>
-        <translation>№ у зміні</translation>
-    </message>
-    <message>
-        <location filename="../pos/ui/history_window.py" line="293" />
-        <source>Doc. no.</source>
-        <translation>№ док.</translation>
-    </message>
-    <message>
-        <location filename="../pos/ui/history_window.py" line="294" />
-        <source>Document</source>
-        <translation>Документ</translation>
-    </message>
-    <message>
-        <location filename="../pos/ui/history_window.py" line="295" />
-        <source>Operation</source>
-        <translation>Операція</translation>
-    </message>
-    <message>
-        <location filename="../pos/ui/history_window.py" line="296" />
-        <source>Total</source>
-        <translation>Сума</translation>
-    </message>
-    <message>
-        <location filename="../pos/ui/history_window.py" line="299" />
-        <source>Fiscal code</source>
-        <translation>Фіскальний номер</translation>
-    </message>
-    <message>
-        <location filename="../pos/ui/history_window.py" line="300" />
-        <source>Upload</source>
-        <translation>Відправлення</translation>
-    </message>
-    <message>
-        <location filename="../pos/ui/history_window.py" line="303" />
-        <source>sale</source>
-        <translation>продаж</translation>
-    </message>
-    <message>
-        <location filename="../pos/ui/history_window.py" line="304" />
-        <source>return</source>
-        <translation>повернення</translation>
-    </message>
-    <message>
-        <location filename="../pos/ui/history_window.py" line="308" />
-        <source>online</source>
-        <translation>онлайн</translation>
-    </message>
-    <message>
-        <location filename="../pos/ui/history_window.py" line="309" />
-        <source>offline, not sent</source>
-        <translation>офлайн, не відправлено</translation>
-    </message>
-    <message>
-        <location filename="../pos/ui/history_window.py" line="310" />
-        <source>offline, sent</source>
-        <translation>офлайн, відправлено</translation>
-    </message>
-    <message>
-        <location filename="../pos/ui/history_window.py" line="312" />
-        <location filename="../pos/ui/history_window.py" line="608" />
-        <source>Receipts</source>
-        <translation>Чеки</translation>
-    </message>
-    <message>
-        <location filename="../pos/ui/history_window.py" line="313" />
-        <source>Shifts</source>
-        <translation>Зміни</translation>
-    </message>
-    <message>
-        <location filename="../pos/ui/history_window.py" line="314" />
-        <source>Charts</source>
-        <translation>Графіки</translation>
-    </message>
-    <message>
-        <location filename="../pos/ui/history_window.py" line="315" />
-        <source>Open receipt</source>
-        <translation>Відкрити чек</translation>
-    </message>
-    <message>
-        <location filename="../pos/ui/history_window.py" line="316" />
-        <source>CSV</source>
-        <translation>CSV</translation>
-    </message>
-    <message>
-        <location filename="../pos/ui/history_window.py" line="317" />
-        <source>XLSX</source>
-        <translation>XLSX</translation>
-    </message>
-    <message>
-        <location filename="../pos/ui/history_window.py" line="318" />
-        <source>PDF</source>
-        <translation>PDF</translation>
-    </message>
-    <message>
-        <location filename="../pos/ui/history_window.py" line="319" />
+        <location filename="../pos/ui/goods_editor.py" line="123" />
         <source>Close</source>
         <translation>Закрити</translation>
     </message>
     <message>
+        <location filename="../pos/ui/goods_editor.py" line="152" />
+        <source>Code:</source>
+        <translation>Код:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/goods_editor.py" line="153" />
+        <source>Name:</source>
+        <translation>Назва:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/goods_editor.py" line="154" />
+        <source>Price, UAH:</source>
+        <translation>Ціна, грн:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/goods_editor.py" line="155" />
+        <source>Barcodes (space between):</source>
+        <translation>Штрихкоди (через пробіл):</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/goods_editor.py" line="156" />
+        <source>Tax letters:</source>
+        <translation>Літери податків:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/goods_editor.py" line="157" />
+        <source>Unit:</source>
+        <translation>Одиниця:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/goods_editor.py" line="158" />
+        <source>Category:</source>
+        <translation>Категорія:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/goods_editor.py" line="159" />
+        <source>Weighed:</source>
+        <translation>Ваговий:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/goods_editor.py" line="160" />
+        <source>Excise:</source>
+        <translation>Акцизний:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/goods_editor.py" line="164" />
+        <source>sold by weight</source>
+        <translation>продається на вагу</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/goods_editor.py" line="165" />
+        <source>excise good</source>
+        <translation>акцизний товар</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/goods_editor.py" line="172" />
+        <source>Good {code}</source>
+        <translation>Товар {code}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/goods_editor.py" line="187" />
+        <source>Nothing found for “{text}”</source>
+        <translation>Нічого не знайдено за «{text}»</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/goods_editor.py" line="277" />
+        <source>Saved: {name}</source>
+        <translation>Збережено: {name}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/goods_editor.py" line="304" />
+        <source>Not saved: correct what is marked.</source>
+        <translation>Не збережено: виправте позначене.</translation>
+    </message>
+</context>
+<context>
+    <name>HistoryWindow</name>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="571" />
+        <source>Service cash out and withdrawals</source>
+        <translation>Службова видача і видача готівки</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="582" />
+        <source>Sales receipts</source>
+        <translation>Чеків продажу</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="583" />
+        <source>Return receipts</source>
+        <translation>Чеків повернення</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="584" />
+        <source>Discounts</source>
+        <translation>Знижки</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="585" />
+        <source>Opening float</source>
+        <translation>Розмінна монета на початок</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="254" />
+        <source>Receipts of this shift</source>
+        <translation>Чеки цієї зміни</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="254" />
+        <source>Reports</source>
+        <translation>Звіти</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="256" />
+        <source>Sou&amp;rce:</source>
+        <translation>&amp;Джерело:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="257" />
+        <source>&amp;Period:</source>
+        <translation>&amp;Період:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="258" />
+        <source>From:</source>
+        <translation>З:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="259" />
+        <source>To:</source>
+        <translation>По:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="260" />
+        <source>&amp;Type:</source>
+        <translation>&amp;Тип:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="261" />
+        <source>Pa&amp;yment:</source>
+        <translation>О&amp;плата:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="262" />
+        <source>S&amp;hift:</source>
+        <translation>З&amp;міна:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="263" />
+        <source>&amp;Search:</source>
+        <translation>По&amp;шук:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="268" />
+        <source>Today</source>
+        <translation>Сьогодні</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="269" />
+        <source>Yesterday</source>
+        <translation>Вчора</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="270" />
+        <source>This week</source>
+        <translation>Цей тиждень</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="271" />
+        <source>This month</source>
+        <translation>Цей місяць</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="272" />
+        <source>Custom</source>
+        <translation>Довільний</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="277" />
+        <source>This register</source>
+        <translation>Ця каса</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="277" />
+        <source>The whole shop</source>
+        <translation>Увесь магазин</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="282" />
+        <source>All documents</source>
+        <translation>Усі документи</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="283" />
+        <location filename="../pos/ui/history_window.py" line="334" />
+        <location filename="../pos/ui/history_window.py" line="348" />
+        <location filename="../pos/ui/history_window.py" line="568" />
+        <source>Sales</source>
+        <translation>Продажі</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="284" />
+        <location filename="../pos/ui/history_window.py" line="335" />
+        <location filename="../pos/ui/history_window.py" line="349" />
+        <location filename="../pos/ui/history_window.py" line="569" />
+        <source>Returns</source>
+        <translation>Повернення</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="285" />
+        <location filename="../pos/ui/history_window.py" line="570" />
+        <source>Service cash in</source>
+        <translation>Службове внесення</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="286" />
+        <source>Service cash out</source>
+        <translation>Службова видача</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="287" />
+        <source>Cash withdrawals</source>
+        <translation>Видача готівки</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="288" />
+        <source>Shift open/close</source>
+        <translation>Відкриття/закриття змін</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="293" />
+        <source>Any payment</source>
+        <translation>Будь-яка оплата</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="293" />
+        <location filename="../pos/ui/history_window.py" line="305" />
+        <location filename="../pos/ui/history_window.py" line="615" />
+        <source>Cash</source>
+        <translation>Готівка</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="293" />
+        <location filename="../pos/ui/history_window.py" line="306" />
+        <location filename="../pos/ui/history_window.py" line="615" />
+        <source>Card</source>
+        <translation>Картка</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="295" />
+        <source>fiscal code or document number (Ctrl+F)</source>
+        <translation>фіскальний номер або номер документа (Ctrl+F)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="296" />
+        <source>all</source>
+        <translation>усі</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="298" />
+        <source>Date</source>
+        <translation>Дата</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="299" />
+        <location filename="../pos/ui/history_window.py" line="330" />
+        <source>Shift</source>
+        <translation>Зміна</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="300" />
+        <source>No. in shift</source>
+        <translation>№ у зміні</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="301" />
+        <source>Doc. no.</source>
+        <translation>№ док.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="302" />
+        <source>Document</source>
+        <translation>Документ</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="303" />
+        <source>Operation</source>
+        <translation>Операція</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="304" />
+        <source>Total</source>
+        <translation>Сума</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="307" />
+        <source>Fiscal code</source>
+        <translation>Фіскальний номер</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="308" />
+        <source>Upload</source>
+        <translation>Відправлення</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="311" />
+        <source>sale</source>
+        <translation>продаж</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="312" />
+        <source>return</source>
+        <translation>повернення</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="316" />
+        <source>online</source>
+        <translation>онлайн</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="317" />
+        <source>offline, not sent</source>
+        <translation>офлайн, не відправлено</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="318" />
+        <source>offline, sent</source>
+        <translation>офлайн, відправлено</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="320" />
+        <location filename="../pos/ui/history_window.py" line="637" />
+        <source>Receipts</source>
+        <translation>Чеки</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="321" />
+        <source>Shifts</source>
+        <translation>Зміни</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="322" />
+        <source>Charts</source>
+        <translation>Графіки</translation>
+    </message>
+    <message>
         <location filename="../pos/ui/history_window.py" line="323" />
+        <source>Open receipt</source>
+        <translation>Відкрити чек</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="324" />
+        <source>CSV</source>
+        <translation>CSV</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="325" />
+        <source>XLSX</source>
+        <translation>XLSX</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="326" />
+        <source>PDF</source>
+        <translation>PDF</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="327" />
+        <source>Close</source>
+        <translation>Закрити</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="331" />
         <source>Opened</source>
         <translation>Відкрито</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="324" />
+        <location filename="../pos/ui/history_window.py" line="332" />
         <source>Closed</source>
         <translation>Закрито</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="325" />
+        <location filename="../pos/ui/history_window.py" line="333" />
         <source>Report</source>
         <translation>Звіт</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="328" />
+        <location filename="../pos/ui/history_window.py" line="336" />
+        <location filename="../pos/ui/history_window.py" line="586" />
         <source>Expected cash</source>
         <translation>Очікувана готівка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="329" />
+        <location filename="../pos/ui/history_window.py" line="337" />
+        <location filename="../pos/ui/history_window.py" line="589" />
         <source>Counted</source>
         <translation>Пораховано</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="330" />
+        <location filename="../pos/ui/history_window.py" line="338" />
+        <location filename="../pos/ui/history_window.py" line="590" />
         <source>Difference</source>
         <translation>Різниця</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="335" />
+        <location filename="../pos/ui/history_window.py" line="343" />
         <source>Sales by day</source>
         <translation>Продажі по днях</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="336" />
+        <location filename="../pos/ui/history_window.py" line="344" />
         <source>Sales by hour</source>
         <translation>Продажі по годинах</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="337" />
+        <location filename="../pos/ui/history_window.py" line="345" />
         <source>Payment mix</source>
         <translation>Способи оплати</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="338" />
+        <location filename="../pos/ui/history_window.py" line="346" />
         <source>Top goods</source>
         <translation>Найкращі товари</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="399" />
+        <location filename="../pos/ui/history_window.py" line="407" />
         <source>Counting…</source>
         <translation>Рахую…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="422" />
+        <location filename="../pos/ui/history_window.py" line="430" />
         <source>No documents in this period.</source>
         <translation>За цей період документів немає.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="433" />
+        <location filename="../pos/ui/history_window.py" line="441" />
         <source>{count} documents · sales {sales} · returns {returns} · cash {cash} · card {card}</source>
         <translation>{count} документів · продажі {sales} · повернення {returns} · готівка {cash} · картка {card}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="444" />
+        <location filename="../pos/ui/history_window.py" line="452" />
         <source>The journal could not be read: {error}</source>
         <translation>Не вдалося прочитати журнал: {error}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="478" />
+        <location filename="../pos/ui/history_window.py" line="486" />
         <source>Lines</source>
         <translation>Товари</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="478" />
+        <location filename="../pos/ui/history_window.py" line="486" />
         <source>Payments</source>
         <translation>Оплати</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="482" />
+        <location filename="../pos/ui/history_window.py" line="490" />
         <source>Change: {sum}</source>
         <translation>Решта: {sum}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="484" />
+        <location filename="../pos/ui/history_window.py" line="492" />
         <source>Enter or F2: the receipt with its QR, to reprint or save as PDF</source>
         <translation>Enter або F2: чек з QR-кодом, щоб надрукувати копію або зберегти PDF</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="499" />
+        <location filename="../pos/ui/history_window.py" line="507" />
         <source>Receipts open from the register's window.</source>
         <translation>Чеки відкриваються з вікна каси.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="553" />
+        <location filename="../pos/ui/history_window.py" line="565" />
         <source>Z-report</source>
         <translation>Z-звіт</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="553" />
+        <location filename="../pos/ui/history_window.py" line="565" />
         <source>X-report</source>
         <translation>X-звіт</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="554" />
+        <location filename="../pos/ui/history_window.py" line="566" />
         <source>{report} · shift {serial}</source>
         <translation>{report} · зміна {serial}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="592" />
+        <location filename="../pos/ui/history_window.py" line="621" />
         <source>Export</source>
         <translation>Експорт</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="634" />
+        <location filename="../pos/ui/history_window.py" line="663" />
         <source>Saved {count} rows to {path}</source>
         <translation>Збережено рядків: {count}, файл {path}</translation>
     </message>
@@ -874,48 +989,48 @@
 <context>
     <name>KeyDialog</name>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="194" />
+        <location filename="../pos/ui/receipt_dialog.py" line="206" />
         <source>Print {what}</source>
         <translation>Друк: {what}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="213" />
+        <location filename="../pos/ui/receipt_dialog.py" line="225" />
         <source>Printing…</source>
         <translation>Друк…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="217" />
+        <location filename="../pos/ui/receipt_dialog.py" line="229" />
         <source>{what} was printed.</source>
         <translation>{what} — надруковано.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="224" />
-        <location filename="../pos/ui/receipt_dialog.py" line="241" />
+        <location filename="../pos/ui/receipt_dialog.py" line="236" />
+        <location filename="../pos/ui/receipt_dialog.py" line="253" />
         <source>Printing failed: {reason}</source>
         <translation>Не вдалося надрукувати: {reason}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="248" />
+        <location filename="../pos/ui/receipt_dialog.py" line="260" />
         <source>{what} sent to the printer {name}.</source>
         <translation>{what} — надіслано на принтер {name}.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="261" />
+        <location filename="../pos/ui/receipt_dialog.py" line="273" />
         <source>Save as PDF</source>
         <translation>Зберегти як PDF</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="259" />
+        <location filename="../pos/ui/receipt_dialog.py" line="271" />
         <source>PDF (*.pdf)</source>
         <translation>PDF (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="270" />
+        <location filename="../pos/ui/receipt_dialog.py" line="282" />
         <source>Could not save the PDF: {reason}</source>
         <translation>Не вдалося зберегти PDF: {reason}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="277" />
+        <location filename="../pos/ui/receipt_dialog.py" line="289" />
         <source>Saved to {path}</source>
         <translation>Збережено: {path}</translation>
     </message>
@@ -923,418 +1038,469 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../pos/ui/main_window.py" line="249" />
+        <location filename="../pos/ui/main_window.py" line="264" />
         <source>TRAINING MODE — receipts are not fiscal</source>
         <translation>НАВЧАЛЬНИЙ РЕЖИМ — чеки не фіскальні</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="250" />
+        <location filename="../pos/ui/main_window.py" line="265" />
         <source>POS — training</source>
         <translation>Каса — навчальний режим</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="250" />
+        <location filename="../pos/ui/main_window.py" line="265" />
         <source>POS</source>
         <translation>Каса</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="253" />
+        <location filename="../pos/ui/main_window.py" line="268" />
         <source>Help</source>
         <translation>Довідка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="254" />
+        <location filename="../pos/ui/main_window.py" line="269" />
         <source>Shift</source>
         <translation>Зміна</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="255" />
+        <location filename="../pos/ui/main_window.py" line="270" />
         <source>Quantity</source>
         <translation>Кількість</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="256" />
+        <location filename="../pos/ui/main_window.py" line="271" />
         <source>Discount</source>
         <translation>Знижка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="257" />
+        <location filename="../pos/ui/main_window.py" line="272" />
         <source>Remove</source>
         <translation>Вилучити</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="258" />
+        <location filename="../pos/ui/main_window.py" line="273" />
         <source>Park</source>
         <translation>Відкласти</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="259" />
-        <location filename="../pos/ui/main_window.py" line="537" />
+        <location filename="../pos/ui/main_window.py" line="274" />
+        <location filename="../pos/ui/main_window.py" line="561" />
         <source>Return</source>
         <translation>Повернення</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="260" />
-        <location filename="../pos/ui/main_window.py" line="525" />
+        <location filename="../pos/ui/main_window.py" line="275" />
+        <location filename="../pos/ui/main_window.py" line="549" />
         <source>Cash in/out</source>
         <translation>Внесення/винос</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="261" />
-        <location filename="../pos/ui/main_window.py" line="274" />
-        <location filename="../pos/ui/main_window.py" line="496" />
+        <location filename="../pos/ui/main_window.py" line="276" />
+        <location filename="../pos/ui/main_window.py" line="289" />
+        <location filename="../pos/ui/main_window.py" line="520" />
         <source>X-report</source>
         <translation>X-звіт</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="262" />
+        <location filename="../pos/ui/main_window.py" line="277" />
         <source>Z-report</source>
         <translation>Z-звіт</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="263" />
+        <location filename="../pos/ui/main_window.py" line="278" />
         <source>PAY</source>
         <translation>ОПЛАТА</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="267" />
+        <location filename="../pos/ui/main_window.py" line="282" />
         <source>&amp;Register</source>
         <translation>&amp;Каса</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="268" />
+        <location filename="../pos/ui/main_window.py" line="283" />
         <source>Shift…</source>
         <translation>Зміна…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="269" />
-        <location filename="../pos/ui/main_window.py" line="501" />
+        <location filename="../pos/ui/main_window.py" line="284" />
+        <location filename="../pos/ui/main_window.py" line="525" />
         <source>Return…</source>
         <translation>Повернення…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="270" />
+        <location filename="../pos/ui/main_window.py" line="285" />
         <source>Customer orders…</source>
         <translation>Замовлення покупців…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="271" />
+        <location filename="../pos/ui/main_window.py" line="286" />
         <source>Cash in…</source>
         <translation>Службове внесення…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="272" />
+        <location filename="../pos/ui/main_window.py" line="287" />
         <source>Cash out…</source>
         <translation>Службова видача…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="273" />
-        <location filename="../pos/ui/main_window.py" line="515" />
+        <location filename="../pos/ui/main_window.py" line="288" />
+        <location filename="../pos/ui/main_window.py" line="539" />
         <source>Cash withdrawal by card…</source>
         <translation>Видача готівки з картки…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="275" />
-        <location filename="../pos/ui/main_window.py" line="498" />
+        <location filename="../pos/ui/main_window.py" line="290" />
+        <location filename="../pos/ui/main_window.py" line="522" />
         <source>Z-report (close the shift)</source>
         <translation>Z-звіт (закрити зміну)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="276" />
+        <location filename="../pos/ui/main_window.py" line="291" />
         <source>Reprint the last receipt</source>
         <translation>Надрукувати останній чек ще раз</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="277" />
-        <location filename="../pos/ui/main_window.py" line="503" />
+        <location filename="../pos/ui/main_window.py" line="292" />
+        <location filename="../pos/ui/main_window.py" line="527" />
         <source>Sign out</source>
         <translation>Вийти</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="278" />
+        <location filename="../pos/ui/main_window.py" line="293" />
+        <location filename="../pos/ui/main_window.py" line="863" />
         <source>Quit</source>
         <translation>Завершити роботу</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="279" />
+        <location filename="../pos/ui/main_window.py" line="294" />
         <source>&amp;Manager</source>
         <translation>&amp;Менеджер</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="280" />
-        <location filename="../pos/ui/main_window.py" line="685" />
+        <location filename="../pos/ui/main_window.py" line="295" />
+        <location filename="../pos/ui/main_window.py" line="709" />
         <source>Work offline</source>
         <translation>Працювати офлайн</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="281" />
+        <location filename="../pos/ui/main_window.py" line="296" />
         <source>Open the cash drawer…</source>
         <translation>Відкрити грошову скриньку…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="282" />
+        <location filename="../pos/ui/main_window.py" line="297" />
         <source>Settings…</source>
         <translation>Налаштування…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="283" />
+        <location filename="../pos/ui/main_window.py" line="299" />
         <source>Reports…</source>
         <translation>Звіти…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="284" />
+        <location filename="../pos/ui/main_window.py" line="300" />
         <source>Receipts of this shift…</source>
         <translation>Чеки цієї зміни…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="286" />
+        <location filename="../pos/ui/main_window.py" line="757" />
+        <source>Goods</source>
+        <translation>Товари</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="781" />
         <source>&amp;Training drill</source>
         <translation>&amp;Навчання: збої</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="287" />
+        <location filename="../pos/ui/main_window.py" line="303" />
         <source>Tax service down</source>
         <translation>Податкова недоступна</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="288" />
+        <location filename="../pos/ui/main_window.py" line="298" />
+        <source>Goods…</source>
+        <translation>Товари…</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="304" />
         <source>Tax service up</source>
         <translation>Податкова знову працює</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="289" />
+        <location filename="../pos/ui/main_window.py" line="305" />
         <source>Network cut</source>
         <translation>Обірвати мережу</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="290" />
+        <location filename="../pos/ui/main_window.py" line="306" />
         <source>Network restore</source>
         <translation>Відновити мережу</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="291" />
+        <location filename="../pos/ui/main_window.py" line="307" />
         <source>Checkbox fault</source>
         <translation>Збій Checkbox</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="294" />
+        <location filename="../pos/ui/main_window.py" line="310" />
         <source>&amp;Language</source>
         <translation>&amp;Мова</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="295" />
+        <location filename="../pos/ui/main_window.py" line="311" />
         <source>&amp;Help</source>
         <translation>&amp;Довідка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="296" />
-        <location filename="../pos/ui/main_window.py" line="481" />
+        <location filename="../pos/ui/main_window.py" line="312" />
+        <location filename="../pos/ui/main_window.py" line="505" />
         <source>Keys</source>
         <translation>Клавіші</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="297" />
+        <location filename="../pos/ui/main_window.py" line="313" />
         <source>Export diagnostics…</source>
         <translation>Зберегти діагностику…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="298" />
+        <location filename="../pos/ui/main_window.py" line="314" />
         <source>About POS</source>
         <translation>Про програму POS</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="347" />
+        <location filename="../pos/ui/main_window.py" line="363" />
         <source>The shift is being closed: finish the Z-report (F10).</source>
         <translation>Зміна закривається: завершіть Z-звіт (F10).</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="462" />
+        <location filename="../pos/ui/main_window.py" line="485" />
         <source>F1 — this help</source>
         <translation>F1 — ця довідка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="463" />
+        <location filename="../pos/ui/main_window.py" line="486" />
         <source>F2 — open the shift / shift menu</source>
         <translation>F2 — відкрити зміну / меню зміни</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="464" />
+        <location filename="../pos/ui/main_window.py" line="487" />
         <source>F3 — search (scan or type a name, code or barcode)</source>
         <translation>F3 — пошук (скануйте або введіть назву, код чи штрихкод)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="465" />
+        <location filename="../pos/ui/main_window.py" line="488" />
         <source>F4 — quantity or weight of the selected line</source>
         <translation>F4 — кількість або вага вибраного рядка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="466" />
+        <location filename="../pos/ui/main_window.py" line="489" />
         <source>F5 — discount or extra charge (manager's PIN)</source>
         <translation>F5 — знижка або надбавка (PIN менеджера)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="467" />
+        <location filename="../pos/ui/main_window.py" line="490" />
         <source>F6 — park the receipt / resume a parked one</source>
         <translation>F6 — відкласти чек / повернутися до відкладеного</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="468" />
+        <location filename="../pos/ui/main_window.py" line="491" />
         <source>F7 — return</source>
         <translation>F7 — повернення</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="469" />
+        <location filename="../pos/ui/main_window.py" line="492" />
         <source>F8 — cash in / cash out</source>
         <translation>F8 — службове внесення / видача</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="470" />
+        <location filename="../pos/ui/main_window.py" line="493" />
         <source>F9 — X-report</source>
         <translation>F9 — X-звіт</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="471" />
+        <location filename="../pos/ui/main_window.py" line="494" />
         <source>F10 — Z-report (closes the shift)</source>
         <translation>F10 — Z-звіт (закриває зміну)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="472" />
+        <location filename="../pos/ui/main_window.py" line="495" />
         <source>F11 — receipts of this shift (list, receipt, reprint)</source>
         <translation>F11 — чеки цієї зміни (список, чек, друк копії)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="473" />
+        <location filename="../pos/ui/main_window.py" line="496" />
         <source>Shift+F11 — reports: receipts history, shifts, charts (manager's PIN)</source>
         <translation>Shift+F11 — звіти: історія чеків, зміни, графіки (PIN менеджера)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="474" />
+        <location filename="../pos/ui/main_window.py" line="497" />
         <source>Shift+F6 — customer orders: from the cart, advances, hand-over</source>
         <translation>Shift+F6 — замовлення покупців: з кошика, передоплати, видача</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="475" />
+        <location filename="../pos/ui/main_window.py" line="498" />
         <source>F12 — pay</source>
         <translation>F12 — оплата</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="476" />
+        <location filename="../pos/ui/main_window.py" line="499" />
         <source>Enter — add the highlighted good / confirm</source>
         <translation>Enter — додати виділений товар / підтвердити</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="477" />
+        <location filename="../pos/ui/main_window.py" line="500" />
         <source>Esc — clear the search / cancel the receipt / close a dialog</source>
         <translation>Esc — очистити пошук / скасувати чек / закрити вікно</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="478" />
+        <location filename="../pos/ui/main_window.py" line="501" />
         <source>+ / − — one piece more / less;  Del — remove the line</source>
         <translation>+ / − — на одну штуку більше / менше;  Del — вилучити рядок</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="479" />
+        <location filename="../pos/ui/main_window.py" line="502" />
+        <source>Ctrl+Z — undo the last change of the receipt</source>
+        <translation>Ctrl+Z — скасувати останню зміну чека</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="503" />
         <source>↑ ↓ — move in the results or in the cart</source>
         <translation>↑ ↓ — рух по результатах пошуку або по чеку</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="500" />
+        <location filename="../pos/ui/main_window.py" line="524" />
         <source>Cash in / cash out…</source>
         <translation>Службове внесення / видача…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="513" />
+        <location filename="../pos/ui/main_window.py" line="537" />
         <source>Cash in (service deposit)…</source>
         <translation>Службове внесення…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="514" />
+        <location filename="../pos/ui/main_window.py" line="538" />
         <source>Cash out (service withdrawal)…</source>
         <translation>Службова видача…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="519" />
+        <location filename="../pos/ui/main_window.py" line="543" />
         <source>{what} is not available in this version.</source>
         <translation>«{what}» недоступне в цій версії.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="556" />
-        <location filename="../pos/ui/main_window.py" line="713" />
+        <location filename="../pos/ui/main_window.py" line="580" />
+        <location filename="../pos/ui/main_window.py" line="737" />
         <source>No shift is open.</source>
         <translation>Зміну не відкрито.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="561" />
-        <location filename="../pos/ui/main_window.py" line="699" />
+        <location filename="../pos/ui/main_window.py" line="585" />
+        <location filename="../pos/ui/main_window.py" line="723" />
         <source>Reports</source>
         <translation>Звіти</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="605" />
+        <location filename="../pos/ui/main_window.py" line="629" />
         <source>No receipt has been made since the program started.</source>
         <translation>Від запуску програми ще не було жодного чека.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="613" />
+        <location filename="../pos/ui/main_window.py" line="637" />
         <source>Open the cash drawer</source>
         <translation>Відкрити грошову скриньку</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="620" />
+        <location filename="../pos/ui/main_window.py" line="644" />
         <source>The cash drawer opens through an ESC/POS receipt printer. Set one up in Settings → Printer.</source>
         <translation>Грошова скринька відкривається через чековий принтер ESC/POS. Налаштуйте його в Налаштування → Принтер.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="632" />
+        <location filename="../pos/ui/main_window.py" line="656" />
         <source>Zip (*.zip)</source>
         <translation>Архів zip (*.zip)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="634" />
+        <location filename="../pos/ui/main_window.py" line="658" />
         <source>Export diagnostics</source>
         <translation>Зберегти діагностику</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="655" />
+        <location filename="../pos/ui/main_window.py" line="679" />
         <source>Diagnostics saved to {path}. It holds no secrets and no customer data.</source>
         <translation>Діагностику збережено у {path}. У ній немає секретів і даних покупців.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="668" />
+        <location filename="../pos/ui/main_window.py" line="692" />
         <source>Finish or cancel the receipts in progress first.</source>
         <translation>Спершу завершіть або скасуйте незакриті чеки.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="685" />
+        <location filename="../pos/ui/main_window.py" line="709" />
         <source>End offline work</source>
         <translation>Завершити роботу офлайн</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="718" />
-        <location filename="../pos/ui/main_window.py" line="724" />
+        <location filename="../pos/ui/main_window.py" line="742" />
+        <location filename="../pos/ui/main_window.py" line="748" />
         <source>Settings</source>
         <translation>Налаштування</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="826" />
+        <source>The open receipt ({lines} line(s), {total}) has not been paid.</source>
+        <translation>Відкритий чек ({lines} рядк., {total}) не оплачено.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="832" />
+        <source>{count} parked receipt(s) have not been paid.</source>
+        <translation>Відкладених чеків не оплачено: {count}.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="839" />
+        <source>An unpaid receipt is not a sale: nothing of it has been fiscalised, and no money is owed for it. If the customer is still here, finish it first.</source>
+        <translation>Неоплачений чек — це не продаж: нічого з нього не фіскалізовано, і грошей за нього ніхто не винен. Якщо покупець ще тут, спершу завершіть чек.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="847" />
+        <source>{count} document(s) made while offline wait to be uploaded. They are kept safely in the journal and are uploaded by themselves at the next start, as soon as there is a connection.</source>
+        <translation>Документів, зроблених офлайн, чекають передавання: {count}. Вони надійно збережені в журналі й передадуться самі під час наступного запуску, щойно буде зв’язок.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="864" />
+        <source>Quit the program now?</source>
+        <translation>Вийти з програми зараз?</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="866" />
+        <source>Quit anyway</source>
+        <translation>Усе одно вийти</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="867" />
+        <source>Stay (Esc)</source>
+        <translation>Залишитися (Esc)</translation>
     </message>
 </context>
 <context>
     <name>ManagerPinDialog</name>
     <message>
-        <location filename="../pos/ui/manager_pin.py" line="50" />
+        <location filename="../pos/ui/manager_pin.py" line="58" />
         <source>Manager PIN</source>
         <translation>PIN менеджера</translation>
     </message>
     <message>
-        <location filename="../pos/ui/manager_pin.py" line="51" />
+        <location filename="../pos/ui/manager_pin.py" line="59" />
         <source>Manager's PIN required</source>
         <translation>Потрібен PIN менеджера</translation>
     </message>
     <message>
-        <location filename="../pos/ui/manager_pin.py" line="55" />
+        <location filename="../pos/ui/manager_pin.py" line="61" />
         <source>Cancel (Esc)</source>
         <translation>Скасувати (Esc)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/manager_pin.py" line="70" />
+        <location filename="../pos/ui/manager_pin.py" line="76" />
         <source>Wrong PIN. Try again.</source>
         <translation>Невірний PIN. Спробуйте ще раз.</translation>
     </message>
@@ -1879,28 +2045,28 @@
 <context>
     <name>ParkedCartsDialog</name>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="379" />
-        <location filename="../pos/ui/cart_dialogs.py" line="380" />
+        <location filename="../pos/ui/cart_dialogs.py" line="388" />
+        <location filename="../pos/ui/cart_dialogs.py" line="389" />
         <source>Parked receipts</source>
         <translation>Відкладені чеки</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="385" />
+        <location filename="../pos/ui/cart_dialogs.py" line="394" />
         <source>#{number}  {time}  —  {lines} line(s), {total}</source>
         <translation>№{number}  {time}  —  рядків: {lines}, {total}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="392" />
+        <location filename="../pos/ui/cart_dialogs.py" line="401" />
         <source>Park the current receipt (F6)</source>
         <translation>Відкласти поточний чек (F6)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="393" />
+        <location filename="../pos/ui/cart_dialogs.py" line="402" />
         <source>Resume (Enter)</source>
         <translation>Повернутися (Enter)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="394" />
+        <location filename="../pos/ui/cart_dialogs.py" line="403" />
         <source>Cancel (Esc)</source>
         <translation>Скасувати (Esc)</translation>
     </message>
@@ -1908,124 +2074,124 @@
 <context>
     <name>PaymentDialog</name>
     <message>
-        <location filename="../pos/ui/payment.py" line="181" />
+        <location filename="../pos/ui/payment.py" line="197" />
         <source>Payment</source>
         <translation>Оплата</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="182" />
+        <location filename="../pos/ui/payment.py" line="198" />
         <source>To pay:</source>
         <translation>До сплати:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="183" />
-        <location filename="../pos/ui/payment.py" line="194" />
+        <location filename="../pos/ui/payment.py" line="199" />
+        <location filename="../pos/ui/payment.py" line="210" />
         <source>Cash</source>
         <translation>Готівка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="184" />
-        <location filename="../pos/ui/payment.py" line="186" />
+        <location filename="../pos/ui/payment.py" line="200" />
+        <location filename="../pos/ui/payment.py" line="202" />
         <source>Card</source>
         <translation>Картка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="185" />
+        <location filename="../pos/ui/payment.py" line="201" />
         <source>Card + cash</source>
         <translation>Картка + готівка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="187" />
+        <location filename="../pos/ui/payment.py" line="203" />
         <source>Card part:</source>
         <translation>Карткою:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="188" />
+        <location filename="../pos/ui/payment.py" line="204" />
         <source>RRN:</source>
         <translation>RRN:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="189" />
+        <location filename="../pos/ui/payment.py" line="205" />
         <source>Auth code:</source>
         <translation>Код авторизації:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="190" />
+        <location filename="../pos/ui/payment.py" line="206" />
         <source>Card number:</source>
         <translation>Номер картки:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="191" />
+        <location filename="../pos/ui/payment.py" line="207" />
         <source>Payment system:</source>
         <translation>Платіжна система:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="195" />
+        <location filename="../pos/ui/payment.py" line="211" />
         <source>Tendered:</source>
         <translation>Отримано:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="196" />
+        <location filename="../pos/ui/payment.py" line="212" />
         <source>exact</source>
         <translation>без решти</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="197" />
+        <location filename="../pos/ui/payment.py" line="213" />
         <source>Exact</source>
         <translation>Без решти</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="198" />
+        <location filename="../pos/ui/payment.py" line="218" />
         <source>E-mail for the receipt:</source>
         <translation>E-mail для чека:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="199" />
+        <location filename="../pos/ui/payment.py" line="219" />
         <source>optional</source>
         <translation>необов'язково</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="200" />
+        <location filename="../pos/ui/payment.py" line="220" />
         <source>Pay (Enter)</source>
         <translation>Оплатити (Enter)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="201" />
+        <location filename="../pos/ui/payment.py" line="221" />
         <source>Cancel (Esc)</source>
         <translation>Скасувати (Esc)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="265" />
+        <location filename="../pos/ui/payment.py" line="285" />
         <source>Cash to pay: {sum}</source>
         <translation>Готівкою до сплати: {sum}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="268" />
+        <location filename="../pos/ui/payment.py" line="288" />
         <source>NBU cash rounding: {exact} → {rounded} ({diff})</source>
         <translation>Заокруглення готівки (НБУ): {exact} → {rounded} ({diff})</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="284" />
+        <location filename="../pos/ui/payment.py" line="304" />
         <source>Not enough: {sum} more</source>
         <translation>Недостатньо: ще {sum}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="286" />
+        <location filename="../pos/ui/payment.py" line="306" />
         <source>Change: {sum}</source>
         <translation>Решта: {sum}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="340" />
+        <location filename="../pos/ui/payment.py" line="372" />
         <source>The payment does not cover the sum to pay.</source>
         <translation>Оплата не покриває суму до сплати.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="356" />
+        <location filename="../pos/ui/payment.py" line="388" />
         <source>The e-mail address does not look right.</source>
         <translation>Адреса e-mail виглядає неправильною.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="360" />
+        <location filename="../pos/ui/payment.py" line="392" />
         <source>Fiscalising the receipt…</source>
         <translation>Фіскалізація чека…</translation>
     </message>
@@ -2051,165 +2217,188 @@
 <context>
     <name>QuantityDialog</name>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="133" />
+        <location filename="../pos/ui/cart_dialogs.py" line="138" />
         <source>Weight</source>
         <translation>Вага</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="133" />
+        <location filename="../pos/ui/cart_dialogs.py" line="138" />
         <source>Quantity</source>
         <translation>Кількість</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="136" />
+        <location filename="../pos/ui/cart_dialogs.py" line="141" />
         <source>Weight in kg (up to 3 decimals, e.g. 0.750):</source>
         <translation>Вага в кг (до 3 знаків після коми, напр. 0.750):</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="138" />
+        <location filename="../pos/ui/cart_dialogs.py" line="143" />
         <source>Number of pieces:</source>
         <translation>Кількість штук:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="140" />
+        <location filename="../pos/ui/cart_dialogs.py" line="145" />
         <source>OK (Enter)</source>
         <translation>OK (Enter)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="141" />
+        <location filename="../pos/ui/cart_dialogs.py" line="146" />
         <source>Cancel (Esc)</source>
         <translation>Скасувати (Esc)</translation>
     </message>
+</context>
+<context>
+    <name>QuantityEdit</name>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="147" />
+        <location filename="../pos/ui/widgets.py" line="81" />
+        <source>Type the quantity.</source>
+        <translation>Введіть кількість.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/widgets.py" line="90" />
+        <source>A weight has at most 3 decimals, e.g. 0.750 or 1,25.</source>
+        <translation>Вага — щонайбільше 3 знаки після коми, напр. 0.750 або 1,25.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/widgets.py" line="95" />
+        <source>Type the number of pieces, e.g. 2.</source>
+        <translation>Введіть кількість штук, напр. 2.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/widgets.py" line="99" />
         <source>Enter a quantity larger than zero.</source>
         <translation>Введіть кількість, більшу за нуль.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/widgets.py" line="103" />
+        <source>This good is sold in whole pieces: {text} is not a whole number. Type a whole number of pieces.</source>
+        <translation>Цей товар продається цілими штуками: {text} — не ціле число. Введіть цілу кількість штук.</translation>
     </message>
 </context>
 <context>
     <name>ReceiptDialog</name>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="336" />
+        <location filename="../pos/ui/receipt_dialog.py" line="356" />
         <source>Receipt</source>
         <translation>Чек</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="347" />
+        <location filename="../pos/ui/receipt_dialog.py" line="367" />
         <source>none given</source>
         <translation>не вказано</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="351" />
+        <location filename="../pos/ui/receipt_dialog.py" line="371" />
         <source>E-mail:</source>
         <translation>E-mail:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="354" />
+        <location filename="../pos/ui/receipt_dialog.py" line="374" />
         <source>Print</source>
         <translation>Друк</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="355" />
+        <location filename="../pos/ui/receipt_dialog.py" line="375" />
         <source>Save PDF</source>
         <translation>Зберегти PDF</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="356" />
+        <location filename="../pos/ui/receipt_dialog.py" line="376" />
         <source>Reprint</source>
         <translation>Друк копії</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="358" />
+        <location filename="../pos/ui/receipt_dialog.py" line="378" />
         <source>Reads the receipt again (it may have been uploaded since) and prints a copy</source>
         <translation>Перечитує чек (його могли вже вивантажити) і друкує копію</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="360" />
+        <location filename="../pos/ui/receipt_dialog.py" line="380" />
         <source>Close</source>
         <translation>Закрити</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="400" />
+        <location filename="../pos/ui/receipt_dialog.py" line="420" />
         <source>The copy was e-mailed to this address when the receipt was made. This register cannot send it again.</source>
         <translation>Копію чека надіслано на цю адресу під час продажу. Повторно надіслати її ця каса не може.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="407" />
+        <location filename="../pos/ui/receipt_dialog.py" line="427" />
         <source>No e-mail was recorded for this receipt. This register cannot e-mail a receipt afterwards: print it or save a PDF instead.</source>
         <translation>Для цього чека e-mail не вказували. Надіслати чек поштою згодом ця каса не може: надрукуйте його або збережіть PDF.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="414" />
+        <location filename="../pos/ui/receipt_dialog.py" line="434" />
         <source>Sale</source>
         <translation>Продаж</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="415" />
+        <location filename="../pos/ui/receipt_dialog.py" line="435" />
         <source>Return</source>
         <translation>Повернення</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="416" />
+        <location filename="../pos/ui/receipt_dialog.py" line="436" />
         <source>Cash in</source>
         <translation>Службове внесення</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="417" />
+        <location filename="../pos/ui/receipt_dialog.py" line="437" />
         <source>Cash out</source>
         <translation>Службова видача</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="418" />
+        <location filename="../pos/ui/receipt_dialog.py" line="438" />
         <source>Cash withdrawal</source>
         <translation>Видача готівки</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="425" />
+        <location filename="../pos/ui/receipt_dialog.py" line="445" />
         <source>fiscalised</source>
         <translation>фіскалізовано</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="427" />
+        <location filename="../pos/ui/receipt_dialog.py" line="447" />
         <source>fiscalised offline, waiting to be uploaded</source>
         <translation>фіскалізовано офлайн, чекає на вивантаження</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="429" />
+        <location filename="../pos/ui/receipt_dialog.py" line="449" />
         <source>fiscalised offline, uploaded</source>
         <translation>фіскалізовано офлайн, вивантажено</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="431" />
+        <location filename="../pos/ui/receipt_dialog.py" line="451" />
         <source>void: the server's receipt replaces this copy</source>
         <translation>анульовано: замість цієї копії діє чек сервера</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="433" />
+        <location filename="../pos/ui/receipt_dialog.py" line="453" />
         <source>rejected: {reason}</source>
         <translation>відхилено: {reason}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="434" />
+        <location filename="../pos/ui/receipt_dialog.py" line="454" />
         <source>not fiscalised yet</source>
         <translation>ще не фіскалізовано</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="439" />
+        <location filename="../pos/ui/receipt_dialog.py" line="459" />
         <source>fiscal code {code}</source>
         <translation>фіскальний номер {code}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="441" />
+        <location filename="../pos/ui/receipt_dialog.py" line="461" />
         <source>TRAINING</source>
         <translation>НАВЧАЛЬНИЙ РЕЖИМ</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="457" />
+        <location filename="../pos/ui/receipt_dialog.py" line="497" />
         <source>The receipt was printed.</source>
         <translation>Чек надруковано.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="463" />
+        <location filename="../pos/ui/receipt_dialog.py" line="503" />
         <source>The receipt</source>
         <translation>Чек</translation>
     </message>
@@ -2433,148 +2622,159 @@
 <context>
     <name>ReturnDialog</name>
     <message>
-        <location filename="../pos/ui/returns.py" line="116" />
-        <location filename="../pos/ui/returns.py" line="157" />
+        <location filename="../pos/ui/returns.py" line="142" />
+        <location filename="../pos/ui/returns.py" line="183" />
         <source>Return</source>
         <translation>Повернення</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="121" />
+        <location filename="../pos/ui/returns.py" line="147" />
         <source>Fiscal code, receipt number, or scan the receipt's barcode</source>
         <translation>Фіскальний номер, номер чека або відскануйте штрихкод чека</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="123" />
+        <location filename="../pos/ui/returns.py" line="149" />
         <source>Find</source>
         <translation>Знайти</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="128" />
+        <location filename="../pos/ui/returns.py" line="154" />
         <source>Sales of the day</source>
         <translation>Продажі за день</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="139" />
+        <location filename="../pos/ui/returns.py" line="165" />
         <source>Time</source>
         <translation>Час</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="140" />
+        <location filename="../pos/ui/returns.py" line="166" />
         <source>Fiscal code</source>
         <translation>Фіскальний номер</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="141" />
+        <location filename="../pos/ui/returns.py" line="167" />
         <source>Receipt</source>
         <translation>Чек</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="142" />
+        <location filename="../pos/ui/returns.py" line="168" />
         <source>Sum</source>
         <translation>Сума</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="143" />
+        <location filename="../pos/ui/returns.py" line="169" />
         <source>Paid</source>
         <translation>Оплата</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="154" />
+        <location filename="../pos/ui/returns.py" line="180" />
         <source>Good</source>
         <translation>Товар</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="155" />
+        <location filename="../pos/ui/returns.py" line="181" />
         <source>Sold</source>
         <translation>Продано</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="156" />
+        <location filename="../pos/ui/returns.py" line="182" />
         <source>Can return</source>
         <translation>Можна повернути</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="158" />
+        <location filename="../pos/ui/returns.py" line="184" />
         <source>Refund</source>
         <translation>До повернення</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="173" />
+        <location filename="../pos/ui/returns.py" line="199" />
         <source>Return everything</source>
         <translation>Повернути все</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="176" />
+        <location filename="../pos/ui/returns.py" line="202" />
+        <location filename="../pos/ui/returns.py" line="450" />
         <source>Make the return</source>
         <translation>Оформити повернення</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="178" />
+        <location filename="../pos/ui/returns.py" line="207" />
         <source>Cancel</source>
         <translation>Скасувати</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="205" />
+        <location filename="../pos/ui/returns.py" line="234" />
         <source>Type or scan a fiscal code or receipt number.</source>
         <translation>Введіть або відскануйте фіскальний номер чи номер чека.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="210" />
+        <location filename="../pos/ui/returns.py" line="239" />
         <source>No sale found for “{text}”.</source>
         <translation>Продажу «{text}» не знайдено.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="220" />
+        <location filename="../pos/ui/returns.py" line="249" />
         <source>No sales on {day}.</source>
         <translation>Продажів за {day} немає.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="232" />
+        <location filename="../pos/ui/returns.py" line="261" />
         <source>offline</source>
         <translation>офлайн</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="248" />
+        <location filename="../pos/ui/returns.py" line="277" />
         <source>{count} sales found: choose one with ↑ ↓ and Enter.</source>
         <translation>Знайдено продажів: {count}. Виберіть ↑ ↓ і Enter.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="265" />
+        <location filename="../pos/ui/returns.py" line="295" />
         <source>Card</source>
         <translation>Картка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="265" />
+        <location filename="../pos/ui/returns.py" line="295" />
         <source>Cash</source>
         <translation>Готівка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="290" />
+        <location filename="../pos/ui/returns.py" line="320" />
         <source>{quantity} kg</source>
         <translation>{quantity} кг</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="321" />
+        <location filename="../pos/ui/returns.py" line="355" />
         <source>Everything from this sale has been returned already.</source>
         <translation>Усе з цього продажу вже повернуто.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="324" />
+        <location filename="../pos/ui/returns.py" line="358" />
         <source>Paid: {payments}. The money goes back the way it was paid.</source>
         <translation>Оплата: {payments}. Гроші повертаються тим самим способом.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="355" />
+        <location filename="../pos/ui/returns.py" line="391" />
         <source>To refund: {amount}</source>
         <translation>До повернення: {amount}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="386" />
+        <location filename="../pos/ui/returns.py" line="422" />
         <source>Set the quantity to return on at least one line.</source>
         <translation>Вкажіть кількість до повернення хоча б в одному рядку.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="396" />
+        <location filename="../pos/ui/returns.py" line="468" />
+        <source>Yes, make the return</source>
+        <translation>Так, оформити повернення</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/returns.py" line="472" />
+        <source>Refund {amount} for {lines} line(s)? Press Enter again to make the return receipt, Esc to change it.</source>
+        <translation>Повернути {amount} за {lines} рядк.? Натисніть Enter ще раз, щоб оформити чек повернення, або Esc, щоб змінити.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/returns.py" line="488" />
         <source>Making the return receipt…</source>
         <translation>Оформлюємо чек повернення…</translation>
     </message>
@@ -2590,84 +2790,104 @@
 <context>
     <name>SellingPage</name>
     <message>
-        <location filename="../pos/ui/selling.py" line="163" />
-        <location filename="../pos/ui/selling.py" line="189" />
+        <location filename="../pos/ui/selling.py" line="171" />
+        <location filename="../pos/ui/selling.py" line="202" />
         <source>Nothing found for “{text}”</source>
         <translation>Нічого не знайдено за «{text}»</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="214" />
+        <location filename="../pos/ui/selling.py" line="227" />
         <source>No good with the barcode {code}</source>
         <translation>Немає товару зі штрихкодом {code}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="246" />
+        <location filename="../pos/ui/selling.py" line="234" />
+        <source>That was a barcode, not a quantity: {code} is scanned.</source>
+        <translation>Це штрихкод, а не кількість: {code} відскановано.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/selling.py" line="270" />
         <source>Added: {name} — {quantity}</source>
         <translation>Додано: {name} — {quantity}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="266" />
+        <location filename="../pos/ui/selling.py" line="293" />
+        <source>Remove a line after a discount: {name}</source>
+        <translation>Вилучити рядок після знижки: {name}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/selling.py" line="312" />
         <source>Removed: {name}</source>
         <translation>Вилучено: {name}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="279" />
+        <location filename="../pos/ui/selling.py" line="325" />
         <source>To take the line off, press Del.</source>
         <translation>Щоб вилучити рядок, натисніть Del.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="296" />
-        <location filename="../pos/ui/selling.py" line="313" />
+        <location filename="../pos/ui/selling.py" line="344" />
+        <location filename="../pos/ui/selling.py" line="362" />
         <source>The receipt is empty.</source>
         <translation>Чек порожній.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="316" />
+        <location filename="../pos/ui/selling.py" line="365" />
         <source>Discount or extra charge</source>
         <translation>Знижка або надбавка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="353" />
+        <location filename="../pos/ui/selling.py" line="404" />
         <source>Nothing to park: the receipt is empty.</source>
         <translation>Нічого відкладати: чек порожній.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="371" />
+        <location filename="../pos/ui/selling.py" line="422" />
         <source>Receipt parked as #{number}. F6 brings it back.</source>
         <translation>Чек відкладено як №{number}. F6 — повернутися до нього.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="385" />
+        <location filename="../pos/ui/selling.py" line="436" />
         <source>Receipt #{number} resumed.</source>
         <translation>Чек №{number} повернуто.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="405" />
+        <location filename="../pos/ui/selling.py" line="447" />
+        <source>Nothing to undo.</source>
+        <translation>Нема чого скасовувати.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/selling.py" line="454" />
+        <source>Undone: the receipt is as it was before the last change.</source>
+        <translation>Скасовано: чек такий, як до останньої зміни.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/selling.py" line="476" />
         <source>Cancel the receipt</source>
         <translation>Скасувати чек</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="406" />
+        <location filename="../pos/ui/selling.py" line="477" />
         <source>Remove every line of this receipt?</source>
         <translation>Вилучити всі рядки цього чека?</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="416" />
-        <source>The receipt was cancelled.</source>
-        <translation>Чек скасовано.</translation>
+        <location filename="../pos/ui/selling.py" line="491" />
+        <source>The receipt was cancelled. Ctrl+Z brings it back.</source>
+        <translation>Чек скасовано. Ctrl+Z поверне його.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="421" />
+        <location filename="../pos/ui/selling.py" line="496" />
         <source>The receipt is empty: scan or choose goods first.</source>
         <translation>Чек порожній: спершу проскануйте або виберіть товари.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="442" />
+        <location filename="../pos/ui/selling.py" line="517" />
         <source>Sold: {sum}. Receipt {code}.</source>
         <translation>Продано: {sum}. Чек {code}.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="459" />
+        <location filename="../pos/ui/selling.py" line="534" />
         <source>Receipt {code}: {sum}</source>
         <translation>Чек {code}: {sum}</translation>
     </message>
@@ -3327,32 +3547,32 @@
         <translation>Бек-офіс: недоступний, чекають {count}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="249" />
+        <location filename="../pos/ui/status_bar.py" line="254" />
         <source>Offline left: {left}</source>
         <translation>Офлайн залишилось: {left}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="254" />
+        <location filename="../pos/ui/status_bar.py" line="259" />
         <source>This month: {left} of 168 h left</source>
         <translation>Цього місяця: залишилось {left} із 168 год</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="259" />
+        <location filename="../pos/ui/status_bar.py" line="264" />
         <source>Codes: {count}</source>
         <translation>Номерів: {count}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="264" />
+        <location filename="../pos/ui/status_bar.py" line="269" />
         <source>Queue: {count}</source>
         <translation>Черга: {count}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="267" />
+        <location filename="../pos/ui/status_bar.py" line="272" />
         <source>Shift: closed</source>
         <translation>Зміна: закрита</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="270" />
+        <location filename="../pos/ui/status_bar.py" line="275" />
         <source>Shift: {left} left</source>
         <translation>Зміна: залишилось {left}</translation>
     </message>

@@ -28,7 +28,7 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -343,6 +343,26 @@ class _RowChecker:
             category=category,
         )
         return item, []
+
+
+GOOD_FIELDS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
+
+
+def check_good(
+    cells: Mapping[str, str], taxes: Sequence[Tax] = DEFAULT_TAXES
+) -> tuple[CatalogueItem | None, list[RowError]]:
+    """One good typed by hand (the goods editor), checked exactly as an import row is, with the
+    same messages: ``cells`` by column name (``GOOD_FIELDS``), as a spreadsheet would hold them.
+    Errors carry row 0 (there is no file)."""
+    columns = {name: index for index, name in enumerate(GOOD_FIELDS)}
+    checker = _RowChecker(columns, taxes)
+    return checker.check(0, [cells.get(name, "") for name in GOOD_FIELDS])
+
+
+def tax_letters(codes: Sequence[int], taxes: Sequence[Tax] = DEFAULT_TAXES) -> str:
+    """A good's tax codes as the letters a file (and the editor) writes them: "АЄ"."""
+    symbols = {tax.code: tax.symbol for tax in taxes}
+    return "".join(symbols.get(code, str(code)) for code in codes)
 
 
 def check_file(path: Path, taxes: Sequence[Tax] = DEFAULT_TAXES) -> ImportReport:

@@ -24,6 +24,9 @@ MIN_PAGE_HEIGHT_MM = 40.0
 MAX_PAGE_HEIGHT_MM = 2000.0
 """Longest single page; a longer receipt continues on the next page (PDF allows ~5 m)."""
 
+ROUNDING_SLACK_MM = 1.0
+"""Added to a page's height: the page size is rounded to whole points (0.35 mm) on the way."""
+
 _MM_PER_INCH = 25.4
 
 
@@ -62,7 +65,7 @@ def _render(html: str, printer: QPrinter, paper_width_mm: float) -> None:
     document.setTextWidth(content_width_mm / _MM_PER_INCH * resolution)
     content_height_mm = document.size().height() / resolution * _MM_PER_INCH
     page_content_mm = min(
-        max(content_height_mm, MIN_PAGE_HEIGHT_MM - 2 * MARGIN_MM),
+        max(content_height_mm + ROUNDING_SLACK_MM, MIN_PAGE_HEIGHT_MM - 2 * MARGIN_MM),
         MAX_PAGE_HEIGHT_MM - 2 * MARGIN_MM,
     )
     page_size = QPageSize(
@@ -73,8 +76,12 @@ def _render(html: str, printer: QPrinter, paper_width_mm: float) -> None:
     )
     if not printer.setPageSize(page_size):
         raise PrintError("the printer does not accept a receipt page size")
-    page_height_px = page_content_mm / _MM_PER_INCH * resolution
-    pages = max(1, math.ceil(document.size().height() / page_height_px))
+    # The page the printer really made (its size is rounded to points), not the one asked for:
+    # content a hair taller than the computed page gave an almost empty second page.
+    page_height_px = float(printer.pageLayout().paintRectPixels(resolution).height())
+    if page_height_px <= 0:
+        page_height_px = page_content_mm / _MM_PER_INCH * resolution
+    pages = max(1, math.ceil(document.size().height() / page_height_px - 1e-6))
     painter = QPainter()
     if not painter.begin(printer):
         raise PrintError("the printer could not start the job")

@@ -719,8 +719,8 @@ class RegisterService:
     def find_receipts(
         self, text: str = "", *, day: datetime | None = None, limit: int = 50
     ) -> list[Receipt]:
-        """Sales for a return: by fiscal code, receipt id (or its start), scanned receipt
-        barcode, or the Kyiv day they were made; newest first."""
+        """Sales for a return: by fiscal code, the receipt number printed on it, receipt id (or
+        its start), scanned receipt barcode, or the Kyiv day they were made; newest first."""
         text = text.strip()
         found: list[Receipt] = []
         if text:
@@ -728,6 +728,9 @@ class RegisterService:
             if not found:
                 exact = self.journal.receipts.get(text)
                 found = [exact] if exact is not None else []
+            if not found and text.isdigit():  # the number printed on it ("ЧЕК №")
+                recent = self.journal.receipts.list(newest_first=True, limit=2000)
+                found = [r for r in recent if str((r.server_response or {}).get("serial")) == text]
             if not found and len(text) >= 4:
                 recent = self.journal.receipts.list(newest_first=True, limit=2000)
                 found = [r for r in recent if r.id.startswith(text.lower())]

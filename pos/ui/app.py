@@ -65,7 +65,7 @@ def _close_on_signals(window: MainWindow) -> None:
     loop = asyncio.get_running_loop()
     for number in (signal.SIGINT, signal.SIGTERM):
         try:
-            loop.add_signal_handler(number, window.close)
+            loop.add_signal_handler(number, window.quit_without_asking)
         except (NotImplementedError, RuntimeError, ValueError):
             log.debug("no handler for signal %s", number)
 

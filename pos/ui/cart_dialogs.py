@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QRegularExpressionValidator
@@ -38,6 +39,8 @@ from pos.ui.messages import show_error
 from pos.ui.widgets import QuantityEdit
 
 _ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+KYIV = ZoneInfo("Europe/Kyiv")
+"""Parked receipts show Kyiv time, as receipts do (not the PC's clock zone)."""
 
 
 class EnterDialog(QDialog):
@@ -81,6 +84,7 @@ class QuantityDialog(EnterDialog):
     """The weight (kg, 3 decimals) of a weighed good without a scale label, or a quantity."""
 
     chosen = Signal(int)  # thousandths
+    scanned = Signal(str)  # a barcode typed or scanned into the box: it is the next good
 
     def __init__(
         self,
@@ -108,6 +112,7 @@ class QuantityDialog(EnterDialog):
         self.message = QLabel(self)
         self.message.setObjectName("notice")
         self.message.setProperty("error", True)
+        self.message.setWordWrap(True)
         self.ok = self.button("primary")
         self.ok.clicked.connect(self.confirm)
         self.cancel = self.button()
@@ -142,12 +147,16 @@ class QuantityDialog(EnterDialog):
 
     @override
     def confirm(self) -> None:
-        value = self.edit.value()
-        if value is None or value <= 0:
-            self.message.setText(self.tr("Enter a quantity larger than zero."))
+        reading = self.edit.reading()
+        if reading.barcode is not None:
+            self.reject()
+            self.scanned.emit(reading.barcode)
+            return
+        if reading.value is None:
+            self.message.setText(reading.problem)
             self.edit.selectAll()
             return
-        self.chosen.emit(value)
+        self.chosen.emit(reading.value)
         self.accept()
 
 
@@ -384,7 +393,7 @@ class ParkedCartsDialog(EnterDialog):
                 item.setText(
                     self.tr("#{number}  {time}  —  {lines} line(s), {total}").format(
                         number=entry.number,
-                        time=entry.parked_at.strftime("%H:%M"),
+                        time=entry.parked_at.astimezone(KYIV).strftime("%H:%M"),
                         lines=len(entry.cart.lines),
                         total=format_money(entry.total),
                     )

@@ -31,8 +31,8 @@ from typing_extensions import override
 from pos.domain.discounts import Discount, DiscountMode, DiscountType
 from pos.domain.money import format_money, format_quantity
 from pos.register.cart import PIECE, Cart, CartLine
-from pos.register.errors import Refusal, RegisterError
-from pos.ui.widgets import QuantityEdit
+from pos.register.errors import RegisterError
+from pos.ui.widgets import QuantityEdit, read_quantity
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -66,6 +66,9 @@ class CartModel(QAbstractTableModel):
     """Rows are cart lines; ``error`` carries a refused edit (for ``show_error``)."""
 
     error = Signal(object)
+    problem = Signal(str)  # a typed quantity that is not one, said in the interface language
+    scanned = Signal(str)  # a barcode that landed in the quantity editor
+    before_change = Signal()  # the cart is about to change by an edit here (for undo)
     changed = Signal()
 
     def __init__(self, cart: Cart, parent: QWidget | None = None) -> None:
@@ -163,15 +166,16 @@ class CartModel(QAbstractTableModel):
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if role != Qt.ItemDataRole.EditRole or index.column() != QUANTITY:
             return False
-        from pos.domain.money import MoneyFormatError, parse_quantity
-
         line = self.cart.lines[index.row()]
-        text = str(value).strip()
-        try:
-            quantity = parse_quantity(text) if line.is_weighed else int(text) * PIECE
-        except (MoneyFormatError, ValueError):
-            self.error.emit(RegisterError(Refusal.BAD_INPUT, text, field="quantity"))
+        reading = read_quantity(str(value), weighed=line.is_weighed)
+        if reading.barcode is not None:
+            self.scanned.emit(reading.barcode)
             return False
+        if reading.value is None:
+            self.problem.emit(reading.problem)
+            return False
+        quantity = reading.value
+        self.before_change.emit()
         try:
             self.cart.set_quantity(index.row(), quantity)
         except RegisterError as error:

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
-from PySide6.QtGui import QFont, QKeyEvent
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
+from PySide6.QtGui import QFocusEvent, QFont, QKeyEvent
 from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
@@ -52,9 +52,17 @@ class _CountBox(QSpinBox):
         super().__init__(parent)
         self.setRange(0, MAX_PIECES)
         self.setAlignment(Qt.AlignmentFlag.AlignRight)
-        self.setButtonSymbols(QSpinBox.ButtonSymbols.NoButtons)
+        # Not ButtonSymbols.NoButtons: with a style sheet's border or padding (the theme's)
+        # Qt then gives the text field 1 px and the typed count is invisible. The theme hides
+        # the arrows of a box with buttons="none" instead (its own − and + are beside it).
+        self.setProperty("buttons", "none")
         self.setMinimumWidth(90)
-        self.setStyleSheet("min-height: 30px;")
+        self.setMinimumHeight(30)
+
+    def focusInEvent(self, event: QFocusEvent) -> None:  # noqa: N802 (Qt's name)
+        """Coming into the box selects its count: typing "12" over the 0 gives 12, not 120."""
+        super().focusInEvent(event)
+        QTimer.singleShot(0, self.selectAll)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt's name)
         key = event.key()

@@ -7,7 +7,8 @@ categories gives none, and the panel reports itself empty so the selling screen 
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QGridLayout,
     QLabel,
@@ -45,6 +46,7 @@ class CategoryPanel(QWidget):
         self._scroll = QScrollArea(self)
         self._scroll.setWidgetResizable(True)
         self._scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self._scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self._grid_host = QWidget()
         self._grid = QGridLayout(self._grid_host)
         self._grid.setSpacing(6)
@@ -85,11 +87,15 @@ class CategoryPanel(QWidget):
         self.buttons = []
 
     def _add(self, text: str, role: str, tooltip: str = "") -> QPushButton:
-        button = QPushButton(text, self._grid_host)
+        return self._place(QPushButton(text, self._grid_host), role, tooltip or text)
+
+    def _place(self, button: QPushButton, role: str, tooltip: str) -> QPushButton:
         button.setProperty("role", role)
         button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        button.setToolTip(tooltip or text)
+        # Ignored across: the columns share the panel's width whatever the captions need, so
+        # the third column never hides behind a horizontal scrollbar (1366 px, a long list).
+        button.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        button.setToolTip(tooltip)
         index = len(self.buttons)
         self._grid.addWidget(button, index // COLUMNS, index % COLUMNS)
         self.buttons.append(button)
@@ -111,10 +117,44 @@ class CategoryPanel(QWidget):
         self.back.show()
         self.title.setText(name)
         for item in self._service.in_category(name, PAGE):
-            button = self._add(_good_label(item), "good", item.name)
+            button = self._place(_GoodButton(item, self._grid_host), "good", item.name)
             button.clicked.connect(lambda _checked=False, i=item: self.item_chosen.emit(i))
 
 
-def _good_label(item: CatalogueItem) -> str:
-    name = item.name if len(item.name) <= 28 else item.name[:27] + "…"
-    return f"{name}\n{format_money(item.price)}"
+class _GoodButton(QPushButton):
+    """A good's button: its name wrapped to the width the button has (two lines at most, the
+    second elided), then the price. A push button neither wraps nor shrinks its text itself."""
+
+    PADDING = 30  # the theme's 10 px each side, the frame, a little air
+
+    def __init__(self, item: CatalogueItem, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.item = item
+        self._width = -1
+        self.setText(f"{item.name}\n{format_money(item.price)}")
+
+    @override
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != self._width:
+            self._width = event.size().width()
+            self.setText(self.label(self._width - self.PADDING))
+
+    @override
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        return QSize(hint.width(), max(hint.height(), self.fontMetrics().lineSpacing() * 3 + 12))
+
+    def label(self, width: int) -> str:
+        metrics = self.fontMetrics()
+        lines: list[str] = []
+        words = self.item.name.split()
+        while words and len(lines) < 2:
+            line = words.pop(0)
+            while words and metrics.horizontalAdvance(f"{line} {words[0]}") <= width:
+                line = f"{line} {words.pop(0)}"
+            lines.append(line)
+        if words:
+            lines[-1] = f"{lines[-1]} {' '.join(words)}"
+        lines = [metrics.elidedText(line, Qt.TextElideMode.ElideRight, width) for line in lines]
+        return "\n".join([*lines, format_money(self.item.price)])

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMainWindow,
     QMenu,
+    QMessageBox,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -38,6 +39,7 @@ from typing_extensions import override
 
 from pos.app import RunningRegister
 from pos.config import AppConfig
+from pos.domain.money import format_money
 from pos.journal.records import Receipt, ShiftState
 from pos.register.cart import Cart
 from pos.register.status import RegisterStatus
@@ -143,6 +145,7 @@ class MainWindow(QMainWindow):
         self.retranslate_ui()
 
         self._refresh_pending = False
+        self._leaving = False
         self.service.subscribe(self._status_may_have_changed)
         self._timer = QTimer(self)
         self._timer.setInterval(STATUS_REFRESH_MS)
@@ -184,7 +187,7 @@ class MainWindow(QMainWindow):
         self.a_reprint.setShortcut(QKeySequence("Ctrl+P"))
         self.register_menu.addSeparator()
         self.a_sign_out = self._action(self.register_menu, self.sign_out, "signOut")
-        self.a_quit = self._action(self.register_menu, self.close, "quit")
+        self.a_quit = self._action(self.register_menu, self.ask_to_quit, "quit")
 
         self.manager_menu = bar.addMenu("")
         self.a_offline = QAction(self)
@@ -194,9 +197,14 @@ class MainWindow(QMainWindow):
         self.manager_menu.addAction(self.a_offline)
         self.a_drawer = self._action(self.manager_menu, self.ask_open_drawer, "openDrawer")
         self.a_settings = self._action(self.manager_menu, self.open_settings, "settings")
+        self.a_goods = self._action(self.manager_menu, self.open_goods, "goods")
         self.a_reports = self._action(self.manager_menu, self.open_reports, "reports")
 
         self.drill_menu: QMenu | None = None
+        self.drill_outages: dict[str, bool] = {}
+        """Which training outage is on ("tax_down", "net_cut", …): the drill menu ticks it."""
+        self.drill_states: dict[QAction, Callable[[], bool]] = {}
+        """Each drill entry and whether its state is the current one (entries may be added)."""
         if self.running.training:
             self.drill_menu = bar.addMenu("")
             self.a_tax_down = self._action(
@@ -208,6 +216,13 @@ class MainWindow(QMainWindow):
             self.a_net_back = self._action(
                 self.drill_menu, lambda: self.drill(cut=False), "netRestore"
             )
+            self.drill_states = {
+                self.a_tax_down: lambda: self.drill_outages.get("tax_down", False),
+                self.a_tax_up: lambda: not self.drill_outages.get("tax_down", False),
+                self.a_net_cut: lambda: self.drill_outages.get("net_cut", False),
+                self.a_net_back: lambda: not self.drill_outages.get("net_cut", False),
+            }
+            self.show_drill_state()
             self.drill_menu.addSeparator()
             self.fault_menu = self.drill_menu.addMenu("")
             self.fault_actions: dict[str | None, QAction] = {}
@@ -280,10 +295,11 @@ class MainWindow(QMainWindow):
         self.a_offline.setText(self.tr("Work offline"))
         self.a_drawer.setText(self.tr("Open the cash drawer…"))
         self.a_settings.setText(self.tr("Settings…"))
+        self.a_goods.setText(self.tr("Goods…"))
         self.a_reports.setText(self.tr("Reports…") + "\tShift+F11")
         self.a_shift_receipts.setText(self.tr("Receipts of this shift…") + "\tF11")
         if self.drill_menu is not None:
-            self.drill_menu.setTitle(self.tr("&Training drill"))
+            self.show_drill_state()
             self.a_tax_down.setText(self.tr("Tax service down"))
             self.a_tax_up.setText(self.tr("Tax service up"))
             self.a_net_cut.setText(self.tr("Network cut"))
@@ -387,6 +403,13 @@ class MainWindow(QMainWindow):
         """The window's keys (``target``: the widget the key was sent to); True when used."""
         key = event.key()
         modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        if (
+            key == Qt.Key.Key_Z
+            and modifiers == Qt.KeyboardModifier.ControlModifier
+            and self.page_name == "selling"
+        ):
+            self.selling.undo()
+            return True
         if modifiers not in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.ShiftModifier):
             return False
         page = self.page_name
@@ -476,6 +499,7 @@ class MainWindow(QMainWindow):
             self.tr("Enter — add the highlighted good / confirm"),
             self.tr("Esc — clear the search / cancel the receipt / close a dialog"),
             self.tr("+ / − — one piece more / less;  Del — remove the line"),
+            self.tr("Ctrl+Z — undo the last change of the receipt"),
             self.tr("↑ ↓ — move in the results or in the cart"),
         ]
         show_info(self, "\n".join(lines), self.tr("Keys"))
@@ -729,6 +753,16 @@ class MainWindow(QMainWindow):
             saved.connect(self._settings_saved)
         self._open(dialog)
 
+    def open_goods(self) -> None:
+        self._manager(self.tr("Goods"), self._show_goods)
+
+    def _show_goods(self) -> None:
+        from pos.ui.goods_editor import GoodsEditorDialog
+
+        dialog = GoodsEditorDialog(self.running, self)
+        dialog.saved.connect(lambda _item: self.selling.catalogue_changed())
+        self._open(dialog)
+
     def _settings_saved(self, config: Any) -> None:
         language = getattr(config, "language", None)
         if self._translations is not None and language and language != self._translations.language:
@@ -738,6 +772,17 @@ class MainWindow(QMainWindow):
 
     # --- outage drill (training) ---------------------------------------------------------------
 
+    def show_drill_state(self) -> None:
+        """Tick the drill entries whose state is on now; the menu's title says an outage is on."""
+        for action, is_on in self.drill_states.items():
+            action.setCheckable(True)
+            action.setChecked(is_on())
+        if self.drill_menu is not None:
+            title = self.tr("&Training drill")
+            if any(self.drill_outages.values()):
+                title += " ⚠"
+            self.drill_menu.setTitle(title)
+
     @async_slot(exclusive=False)
     async def drill(self, *, tax_up: bool | None = None, cut: bool | None = None) -> None:
         """Training: switch the sandbox's tax service or the simulated network, then let the
@@ -746,8 +791,11 @@ class MainWindow(QMainWindow):
             return
         if tax_up is not None:
             await self.running.tax_service(tax_up)
+            self.drill_outages["tax_down"] = not tax_up
         if cut is not None:
             self.running.cut_network(cut)
+            self.drill_outages["net_cut"] = cut
+        self.show_drill_state()
         self.refresh_status()
         try:
             await asyncio.wait_for(self.service.sync(), DRILL_STEP_TIMEOUT)
@@ -763,12 +811,78 @@ class MainWindow(QMainWindow):
         await self.running.checkbox_fault(fault)
         for kind, action in self.fault_actions.items():
             action.setChecked(kind == fault)
+        self.drill_outages["checkbox_fault"] = fault is not None
+        self.show_drill_state()
         self.refresh_status()
 
     # --- closing -------------------------------------------------------------------------------
 
+    def exit_question(self) -> str:
+        """What leaving now would leave behind, in the cashier's words; "" when nothing."""
+        selling = self.selling
+        parts: list[str] = []
+        if not selling.cart.is_empty:
+            parts.append(
+                self.tr("The open receipt ({lines} line(s), {total}) has not been paid.").format(
+                    lines=len(selling.cart.lines), total=format_money(selling.cart.total)
+                )
+            )
+        if selling.parked:
+            parts.append(
+                self.tr("{count} parked receipt(s) have not been paid.").format(
+                    count=len(selling.parked)
+                )
+            )
+        if parts:
+            parts.append(
+                self.tr(
+                    "An unpaid receipt is not a sale: nothing of it has been fiscalised, and no "
+                    "money is owed for it. If the customer is still here, finish it first."
+                )
+            )
+        queued = self.service.status().queued
+        if queued:
+            parts.append(
+                self.tr(
+                    "{count} document(s) made while offline wait to be uploaded. They are kept "
+                    "safely in the journal and are uploaded by themselves at the next start, "
+                    "as soon as there is a connection."
+                ).format(count=queued)
+            )
+        return "\n\n".join(parts)
+
+    def ask_to_quit(self) -> None:
+        """Quit (the menu, the window's ✕): asks first when something is left unfinished."""
+        question = self.exit_question()
+        if not question:
+            self.quit_without_asking()
+            return
+        box = QMessageBox(self)
+        box.setObjectName("exitBox")
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle(self.tr("Quit"))
+        box.setText(self.tr("Quit the program now?"))
+        box.setInformativeText(question)
+        leave = box.addButton(self.tr("Quit anyway"), QMessageBox.ButtonRole.AcceptRole)
+        stay = box.addButton(self.tr("Stay (Esc)"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(stay)
+        box.setEscapeButton(stay)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        leave.clicked.connect(self.quit_without_asking)
+        box.open()
+
+    def quit_without_asking(self) -> None:
+        """Close now (a shutdown request, or after the cashier said yes)."""
+        self._leaving = True
+        self.close()
+
     @override
     def closeEvent(self, event: QCloseEvent) -> None:
+        if event.spontaneous() and not self._leaving and self.exit_question():
+            # The window manager's ✕ or Alt+F4 with receipts in progress: ask first.
+            event.ignore()
+            QTimer.singleShot(0, self.ask_to_quit)
+            return
         self._timer.stop()
         self.service.unsubscribe(self._status_may_have_changed)
         app = QCoreApplication.instance()

@@ -14,7 +14,7 @@ deletes itself when closed. The PIN is never logged or kept.
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 from typing_extensions import override
 
 from pos.config import AppConfig
@@ -37,12 +37,20 @@ class ManagerPinDialog(QDialog):
         self.prompt.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.pad = PinPad(self)
         self.pad.submitted.connect(self._check)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
-        self.buttons.rejected.connect(self.reject)
+        # A plain button like every other dialog's Cancel (a QDialogButtonBox takes the
+        # platform's look and order instead).
+        self.cancel = QPushButton(self)
+        self.cancel.setObjectName("managerPinCancel")
+        self.cancel.setAutoDefault(False)
+        self.cancel.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.cancel.clicked.connect(self.reject)
+        self.buttons = QHBoxLayout()
+        self.buttons.addStretch(1)
+        self.buttons.addWidget(self.cancel)
         layout = QVBoxLayout(self)
         layout.addWidget(self.prompt)
         layout.addWidget(self.pad)
-        layout.addWidget(self.buttons)
+        layout.addLayout(self.buttons)
         self.retranslate_ui()
         self.pad.setFocus()
 
@@ -50,9 +58,7 @@ class ManagerPinDialog(QDialog):
         self.setWindowTitle(self.tr("Manager PIN"))
         text = self.tr("Manager's PIN required")
         self.prompt.setText(f"{text}\n{self._reason}" if self._reason else text)
-        cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
-        if cancel is not None:
-            cancel.setText(self.tr("Cancel (Esc)"))
+        self.cancel.setText(self.tr("Cancel (Esc)"))
 
     @override
     def changeEvent(self, event: QEvent) -> None:

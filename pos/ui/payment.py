@@ -11,7 +11,7 @@ is shown and the cart is kept, so the cashier can change the payment or cancel.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFormLayout,
     QGridLayout,
@@ -39,6 +39,15 @@ from pos.ui.widgets import KeyButton, MoneyEdit
 
 CASH, CARD, MIXED = "cash", "card", "mixed"
 QUICK_NOTES = (5000, 10000, 20000, 50000, 100000)
+QUICK_KEYS = (
+    Qt.Key.Key_F5,
+    Qt.Key.Key_F6,
+    Qt.Key.Key_F7,
+    Qt.Key.Key_F8,
+    Qt.Key.Key_F9,
+    Qt.Key.Key_F10,
+)
+"""Exact, then each quick note: the key is shown on the button."""
 
 
 class PaymentDialog(EnterDialog):
@@ -117,7 +126,7 @@ class PaymentDialog(EnterDialog):
         quick.addWidget(self.exact)
         self.exact.clicked.connect(lambda: self._set_tendered(None))
         for value in QUICK_NOTES:
-            note = QPushButton(format_money(value).removesuffix(".00"), self)
+            note = QPushButton(self)
             note.setObjectName(f"quick{value // 100}")
             note.clicked.connect(lambda _checked=False, v=value: self._set_tendered(v))
             quick.addWidget(note)
@@ -171,6 +180,13 @@ class PaymentDialog(EnterDialog):
         for edit in (self.card_amount, self.tendered):
             edit.textEdited.connect(lambda _text: self._update())
         self.setMinimumWidth(640)
+        # card part → cash tendered in one Tab (the terminal's data come after, if wanted)
+        QWidget.setTabOrder(self.card_amount, self.tendered)
+        QWidget.setTabOrder(self.tendered, self.rrn)
+        QWidget.setTabOrder(self.rrn, self.auth_code)
+        QWidget.setTabOrder(self.auth_code, self.card_mask)
+        QWidget.setTabOrder(self.card_mask, self.payment_system)
+        QWidget.setTabOrder(self.payment_system, self.email)
         self.retranslate_ui()
         self.set_mode(CASH)
 
@@ -194,7 +210,11 @@ class PaymentDialog(EnterDialog):
         self.cash_box.setTitle(self.tr("Cash"))
         self.tendered_label.setText(self.tr("Tendered:"))
         self.tendered.setPlaceholderText(self.tr("exact"))
-        self.exact.setText(self.tr("Exact"))
+        self.exact.setText(self.tr("Exact") + " (F5)")
+        for note, value, key in zip(self.quick[1:], QUICK_NOTES, QUICK_KEYS[1:], strict=True):
+            note.setText(
+                f"{format_money(value).removesuffix('.00')} ({QKeySequence(key).toString()})"
+            )
         self.email_label.setText(self.tr("E-mail for the receipt:"))
         self.email.setPlaceholderText(self.tr("optional"))
         self.pay.setText(self.tr("Pay (Enter)"))
@@ -325,7 +345,19 @@ class PaymentDialog(EnterDialog):
             event.accept()
             self.set_mode(modes[Qt.Key(event.key())])
             return
+        if event.key() in QUICK_KEYS and not self.busy and self.cash_box.isVisible():
+            event.accept()
+            self.quick[QUICK_KEYS.index(Qt.Key(event.key()))].click()
+            return
         super().keyPressEvent(event)
+
+    def say(self, text: str, *, error: bool = False) -> None:
+        """The dialog's line: red for what stops the payment, green for progress."""
+        self.message.setText(text)
+        if self.message.property("error") != error:
+            self.message.setProperty("error", error)
+            self.message.style().unpolish(self.message)
+            self.message.style().polish(self.message)
 
     @override
     def reject(self) -> None:
@@ -337,7 +369,7 @@ class PaymentDialog(EnterDialog):
         if self.busy:
             return
         if not self.can_pay():
-            self.message.setText(self.tr("The payment does not cover the sum to pay."))
+            self.say(self.tr("The payment does not cover the sum to pay."), error=True)
             self.tendered.selectAll()
             return
         self._pay()
@@ -353,11 +385,11 @@ class PaymentDialog(EnterDialog):
     async def _pay(self) -> None:
         email = self.email.text().strip() or None
         if email is not None and "@" not in email:
-            self.message.setText(self.tr("The e-mail address does not look right."))
+            self.say(self.tr("The e-mail address does not look right."), error=True)
             self.email.setFocus()
             return
         self._set_busy(True)
-        self.message.setText(self.tr("Fiscalising the receipt…"))
+        self.say(self.tr("Fiscalising the receipt…"))
         try:
             receipt = await self._service.sell(self._cart, self.tenders(), email=email)
         except RegisterError as error:

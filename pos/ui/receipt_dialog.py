@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, QStandardPaths, Qt
+from PySide6.QtCore import QCoreApplication, QStandardPaths, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
@@ -69,6 +69,18 @@ def key_name(key: Qt.Key) -> str:
     return QKeySequence(key).toString()
 
 
+BUTTON_PADDING = 2 * 16 + 16
+"""TOUCH_STYLE's horizontal padding, the frame and a little air, in px."""
+
+
+def fit_text(button: QPushButton, minimum: int = 120) -> None:
+    """Wide enough for its whole caption in the font it will be shown in (a style sheet's
+    padding is not always in the size hint: Ukrainian captions were clipped, "берегти PDF (F3")."""
+    button.ensurePolished()
+    needed = button.fontMetrics().horizontalAdvance(button.text()) + BUTTON_PADDING
+    button.setMinimumWidth(max(minimum, needed))
+
+
 def config_has(config: AppConfig, name: str) -> bool:
     """Whether this version of the settings can keep ``name`` (so nothing unsaved is shown)."""
     return name in {f.name for f in dataclasses.fields(config)}
@@ -114,10 +126,10 @@ class KeyDialog(QDialog):
 
     def key_button(self, text: str, key: Qt.Key, slot: Callable[[], Any]) -> QPushButton:
         """A large button labelled with its key; the key clicks it."""
-        button = QPushButton(f"{text} ({key_name(key)})")
+        button = QPushButton(f"{text} ({key_name(key)})", self)
         button.setAutoDefault(False)
         button.setDefault(False)
-        button.setMinimumWidth(120)
+        fit_text(button)
         button.clicked.connect(lambda _checked=False: slot())
         if key not in (Qt.Key.Key_Return,):
             self._keys[int(key)] = button
@@ -325,12 +337,20 @@ class ReceiptDialog(KeyDialog):
 
     The preview is ``pos.printing``'s own HTML, so screen, paper and PDF cannot disagree.
     Training receipts carry the training mark, offline ones their fiscal code, ОФЛАЙН and the QR
-    link, exactly as the layout prints them."""
+    link, exactly as the layout prints them.
+
+    After a sale it is not modal and never keeps the scanner's keys: a character or Enter typed
+    into it (the next customer's first scan) closes it and comes out as ``typed(key, text)``,
+    for the selling screen to put into its search box."""
+
+    typed = Signal(int, str)
 
     def __init__(
         self, running: RunningRegister, receipt: Receipt, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
+        self.hands_on_keys = False
+        """Set by the selling screen: typed characters close the preview and go to ``typed``."""
         self._running = running
         self.receipt = receipt
         self.setWindowTitle(self.tr("Receipt"))
@@ -445,6 +465,26 @@ class ReceiptDialog(KeyDialog):
 
     def enter_pressed(self) -> None:
         self.reject()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt's name)
+        """A scanner's key (a printable character, or Enter after some) belongs to the next
+        sale: close, and hand it on (see the class docstring)."""
+        text = event.text()
+        modifiers = event.modifiers() & ~(
+            Qt.KeyboardModifier.KeypadModifier | Qt.KeyboardModifier.ShiftModifier
+        )
+        if (
+            text
+            and text.isprintable()
+            and modifiers == Qt.KeyboardModifier.NoModifier
+            and self.focusWidget() is not self.email
+            and self.hands_on_keys
+        ):
+            event.accept()
+            self.reject()
+            self.typed.emit(int(event.key()), text)
+            return
+        super().keyPressEvent(event)
 
     def show_printer_state(self) -> None:
         """The receipt printer's trouble, when it has one (the receipt itself is safe)."""

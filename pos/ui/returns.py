@@ -10,12 +10,13 @@ receipt will pay back; each line shows its share of what the sale charged for it
 from __future__ import annotations
 
 import contextlib
+import itertools
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QDate, Qt, Signal
-from PySide6.QtGui import QFont, QValidator
+from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtGui import QFocusEvent, QFont, QValidator
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDateEdit,
@@ -33,7 +34,6 @@ from PySide6.QtWidgets import (
 from pos.domain.money import (
     QUANTITY_UNIT,
     MoneyFormatError,
-    div_round_half_up,
     format_money,
     format_quantity,
     parse_quantity,
@@ -42,7 +42,7 @@ from pos.journal.records import Receipt, ReceiptLine
 from pos.register.errors import RegisterError
 from pos.ui.asyncio_qt import async_slot
 from pos.ui.messages import show_error
-from pos.ui.receipt_dialog import ERROR_STYLE, WARN_STYLE, KeyDialog, buttons_row
+from pos.ui.receipt_dialog import ERROR_STYLE, WARN_STYLE, KeyDialog, buttons_row, fit_text
 
 if TYPE_CHECKING:
     from pos.app import RunningRegister
@@ -64,6 +64,11 @@ class QuantitySpinBox(QSpinBox):
         self.setAlignment(Qt.AlignmentFlag.AlignRight)
         self.setMinimumWidth(110)
         self.setKeyboardTracking(True)
+
+    def focusInEvent(self, event: QFocusEvent) -> None:  # noqa: N802 (Qt's name)
+        """Tab into the box selects it: what the cashier types replaces the 0."""
+        super().focusInEvent(event)
+        QTimer.singleShot(0, self.selectAll)  # after the table has finished moving its cell
 
     def textFromValue(self, value: int) -> str:  # noqa: N802 (Qt's name)
         if self.weighed:
@@ -94,6 +99,27 @@ class QuantitySpinBox(QSpinBox):
         if value is None or not self.minimum() <= value <= self.maximum():
             return (QValidator.State.Intermediate, text, pos)
         return (QValidator.State.Acceptable, text, pos)
+
+
+def receipt_number(sale: Receipt) -> str:
+    """The receipt's number as printed on it ("ЧЕК №", the server's serial); a receipt made
+    offline has none until it is uploaded."""
+    serial = (sale.server_response or {}).get("serial")
+    return str(serial) if serial is not None else "—"
+
+
+def paid_by_type(sale: Receipt) -> list[tuple[str, int]]:
+    """What the sale was paid with: card as charged, cash as tendered less the change."""
+    paid: list[tuple[str, int]] = []
+    change = sale.rest
+    for payment in sale.payments:
+        value = payment.value
+        if payment.type == "CASH" and change:
+            taken = min(change, value)
+            value -= taken
+            change -= taken
+        paid.append((payment.type, value))
+    return paid
 
 
 def _kyiv_day(day: date) -> datetime:
@@ -175,6 +201,9 @@ class ReturnDialog(KeyDialog):
         self.confirm_button = self.key_button(
             self.tr("Make the return"), Qt.Key.Key_Return, self.confirm
         )
+        self.armed = False
+        """True after the first Enter: the next Enter makes the return (Esc steps back)."""
+        self.refund_total = 0
         self.cancel_button = self.key_button(self.tr("Cancel"), Qt.Key.Key_Escape, self.reject)
 
         layout = QVBoxLayout(self)
@@ -194,7 +223,7 @@ class ReturnDialog(KeyDialog):
         table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.verticalHeader().setVisible(False)
-        table.verticalHeader().setDefaultSectionSize(40)
+        table.verticalHeader().setDefaultSectionSize(48)  # a quantity box fits in the row
         table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
 
     # --- finding the sale ------------------------------------------------------------------
@@ -230,7 +259,7 @@ class ReturnDialog(KeyDialog):
             cells = [
                 moment.strftime("%d.%m %H:%M"),
                 (sale.fiscal_code or "") + (" · " + self.tr("offline") if sale.is_offline else ""),
-                sale.id[:8],
+                receipt_number(sale),
                 format_money(sale.total_sum),
                 self._payments_text(sale),
             ]
@@ -260,10 +289,11 @@ class ReturnDialog(KeyDialog):
             self._choose_sale(-1)
 
     def _payments_text(self, sale: Receipt) -> str:
+        """What the customer paid, by payment type (cash without the change given back)."""
         parts = []
-        for payment in sale.payments:
-            kind = self.tr("Card") if payment.type == "CASHLESS" else self.tr("Cash")
-            parts.append(f"{kind} {format_money(payment.value)}")
+        for kind, paid in paid_by_type(sale):
+            name = self.tr("Card") if kind == "CASHLESS" else self.tr("Cash")
+            parts.append(f"{name} {format_money(paid)}")
         return ", ".join(parts)
 
     # --- choosing lines --------------------------------------------------------------------
@@ -312,10 +342,14 @@ class ReturnDialog(KeyDialog):
             box.setObjectName(f"quantity_{position}")
             box.valueChanged.connect(lambda _v: self._update_total())
             table.setCellWidget(row, 4, box)
+            previous_box = self.quantities.get(position - 1)
+            if previous_box is not None:
+                QWidget.setTabOrder(previous_box, box)
             refund = QTableWidgetItem()
             refund.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             table.setItem(row, 5, refund)
             self.quantities[position] = box
+        self._tab_order()
         if sale is not None and not any(self.returnable.values()):
             self.show_notice(
                 self.tr("Everything from this sale has been returned already."), WARN_STYLE
@@ -334,24 +368,26 @@ class ReturnDialog(KeyDialog):
         return {pos: box.value() for pos, box in self.quantities.items() if box.value() > 0}
 
     def _update_total(self) -> None:
+        """Each line's refund and the total, both the register's own figures
+        (``quote_refund``: the sale's line and receipt discounts shared out exactly), so the
+        lines always add up to the total the return receipt will pay back."""
         sale = self.sale
+        self._disarm()
         total = 0
         for position, box in self.quantities.items():
-            line = sale.lines[position - 1] if sale is not None else None
-            share = (
-                div_round_half_up(line.sum * box.value(), line.quantity)
-                if line is not None and line.quantity
-                else 0
-            )
+            share = 0
+            if sale is not None and box.value():
+                with contextlib.suppress(RegisterError):
+                    share, _ = self._running.service.quote_refund(sale.id, {position: box.value()})
             total += share
             cell = self.lines_table.item(position - 1, 5)
             if cell is not None:
                 cell.setText(format_money(share) if box.value() else "")
         chosen = self.chosen()
         if sale is not None and chosen:
-            # The register's own figure: discounts shared out exactly, cash rounded.
             with contextlib.suppress(RegisterError):
                 total, _ = self._running.service.quote_refund(sale.id, chosen)
+        self.refund_total = total
         self.total.setText(self.tr("To refund: {amount}").format(amount=format_money(total)))
         self.confirm_button.setEnabled(bool(self.chosen()) and not self.busy)
 
@@ -387,8 +423,64 @@ class ReturnDialog(KeyDialog):
             )
             self.focus_lines()
 
+    def _tab_order(self) -> None:
+        """Tab goes search → day → the sales → each quantity in line order → the buttons (the
+        table's cells themselves are skipped: nothing to type there)."""
+        chain: list[QWidget] = [
+            self.search,
+            self.find_button,
+            self.day,
+            self.day_button,
+            self.sales_table,
+            *self.quantities.values(),
+            self.all_button,
+            self.confirm_button,
+            self.cancel_button,
+        ]
+        self.lines_table.setTabKeyNavigation(False)  # else the table takes Tab for its cells
+        self.lines_table.setFocusPolicy(
+            Qt.FocusPolicy.NoFocus if self.quantities else Qt.FocusPolicy.StrongFocus
+        )
+        for before, after in itertools.pairwise(chain):
+            QWidget.setTabOrder(before, after)
+
+    def _disarm(self) -> None:
+        if self.armed:
+            self.armed = False
+            self.confirm_button.setText(self.tr("Make the return") + " (Enter)")
+            fit_text(self.confirm_button)
+            self.show_notice("")
+
+    def reject(self) -> None:
+        """Esc after the first Enter steps back to the lines instead of closing."""
+        if self.armed and not self.busy:
+            self._disarm()
+            self.focus_lines()
+            return
+        super().reject()
+
+    def confirm(self) -> None:
+        """The first Enter (or click) asks; the second makes the return receipt."""
+        if self.sale is None or not self.chosen() or self.busy:
+            return
+        if not self.armed:
+            self.armed = True
+            self.confirm_button.setText(self.tr("Yes, make the return") + " (Enter)")
+            fit_text(self.confirm_button)
+            self.show_notice(
+                self.tr(
+                    "Refund {amount} for {lines} line(s)? Press Enter again to make the return "
+                    "receipt, Esc to change it."
+                ).format(amount=format_money(self.refund_total), lines=len(self.chosen())),
+                WARN_STYLE,
+            )
+            self.confirm_button.setFocus()
+            return
+        self.armed = False
+        self.make_return()
+
     @async_slot()
-    async def confirm(self) -> None:
+    async def make_return(self) -> None:
         sale = self.sale
         wanted = self.chosen()
         if sale is None or not wanted:

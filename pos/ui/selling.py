@@ -13,11 +13,14 @@ Esc clear the search (then: cancel the receipt, after a question), Up/Down the r
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import UTC, datetime
 
+import shiboken6
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QApplication,
+    QDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -33,7 +36,7 @@ from pos.app import RunningRegister
 from pos.domain.discounts import Discount
 from pos.domain.money import format_money
 from pos.journal.records import CatalogueItem, Receipt
-from pos.register.cart import PIECE, Cart
+from pos.register.cart import PIECE, Cart, CartLine
 from pos.register.errors import Refusal, RegisterError
 from pos.ui.cart_dialogs import DiscountDialog, ParkedCart, ParkedCartsDialog, QuantityDialog
 from pos.ui.cart_table import CartModel, CartTable
@@ -63,6 +66,7 @@ class SellingPage(QWidget):
         self._parked_number = 0
         self.last_receipt: Receipt | None = None
         self.payment: PaymentDialog | None = None
+        self.preview: QDialog | None = None
         self._results_for: str | None = None
 
         self.search = ScanSearchInput(self)
@@ -79,6 +83,10 @@ class SellingPage(QWidget):
 
         self.model = CartModel(self.cart, self)
         self.model.error.connect(lambda error: show_error(self, error))
+        self.model.problem.connect(lambda text: self.say(text, error=True))
+        self.model.scanned.connect(self._scanned_elsewhere)
+        self.model.before_change.connect(self._remember)
+        self._undo: list[CartState] = []
         self.model.changed.connect(self._cart_changed)
         self.table = CartTable(self.model, self)
         self.table.remove_requested.connect(self.remove_line)
@@ -165,6 +173,11 @@ class SellingPage(QWidget):
                 self.results.addItem(empty)
         self._update_side()
 
+    def catalogue_changed(self) -> None:
+        """A good was added or changed (the goods editor): the shelves and results again."""
+        self.has_categories = self.categories.reload()
+        self.show_results(self.search.text().strip(), force=True)
+
     def on_navigate(self, step: int) -> None:
         if self.search.text().strip() and self.results.count():
             row = max(0, min(self.results.count() - 1, self.results.currentRow() + step))
@@ -215,6 +228,13 @@ class SellingPage(QWidget):
             return
         self.add_item(found.item, found.quantity, price=found.price, barcode=code)
 
+    def _scanned_elsewhere(self, code: str) -> None:
+        """A barcode that went into a quantity box: it is the next good, not a quantity."""
+        self.say(
+            self.tr("That was a barcode, not a quantity: {code} is scanned.").format(code=code)
+        )
+        QTimer.singleShot(0, lambda: self.on_scanned(code))
+
     # --- the cart ------------------------------------------------------------------------------
 
     def add_item(
@@ -231,14 +251,18 @@ class SellingPage(QWidget):
             dialog.chosen.connect(
                 lambda value: self.add_item(item, value, price=price, barcode=barcode)
             )
+            dialog.scanned.connect(self._scanned_elsewhere)
             dialog.finished.connect(lambda _result: self.search.setFocus())
             dialog.open()
             return
+        before = _state(self.cart)
         try:
             row = self.cart.add(item, quantity, price=price, barcode=barcode)
         except RegisterError as error:
             show_error(self, error)
             return
+        self.close_receipt_preview()
+        self._undo.append(before)
         self.model.refresh()
         self.table.select_row(row)
         line = self.cart.lines[row]
@@ -256,10 +280,32 @@ class SellingPage(QWidget):
         return row
 
     def remove_line(self, row: int | None = None) -> None:
+        """Del: take the line off; once the cart has a discount, only with the manager's PIN
+        (a discounted line must not vanish from a receipt unseen)."""
         row = self.current_row() if row is None else row
         if not 0 <= row < len(self.cart.lines):
             return
-        name = self.cart.lines[row].item.name
+        if self.cart.receipt_discount is not None or any(li.discount for li in self.cart.lines):
+            line = self.cart.lines[row]
+            gate = ManagerPinDialog(
+                self._running.config,
+                self,
+                reason=self.tr("Remove a line after a discount: {name}").format(
+                    name=line.item.name
+                ),
+            )
+            gate.granted.connect(lambda: self._remove_line(line))
+            gate.finished.connect(lambda _result: self.search.setFocus())
+            gate.open()
+            return
+        self._remove_line(self.cart.lines[row])
+
+    def _remove_line(self, line: CartLine) -> None:
+        if line not in self.cart.lines:
+            return
+        row = self.cart.lines.index(line)
+        name = line.item.name
+        self._remember()
         self.cart.remove(row)
         self.model.refresh()
         self.table.select_row(min(row, len(self.cart.lines) - 1))
@@ -281,11 +327,13 @@ class SellingPage(QWidget):
         self._set_quantity(row, quantity)
 
     def _set_quantity(self, row: int, quantity: int) -> None:
+        before = _state(self.cart)
         try:
             self.cart.set_quantity(row, quantity)
         except RegisterError as error:
             show_error(self, error)
             return
+        self._undo.append(before)
         self.model.refresh()
         self.table.select_row(row)
 
@@ -304,6 +352,7 @@ class SellingPage(QWidget):
             parent=self,
         )
         dialog.chosen.connect(lambda value: self._set_quantity(row, value))
+        dialog.scanned.connect(self._scanned_elsewhere)
         dialog.finished.connect(lambda _result: self.search.setFocus())
         dialog.open()
 
@@ -332,6 +381,7 @@ class SellingPage(QWidget):
         dialog.open()
 
     def apply_discount(self, target: str, value: Discount | None, row: int) -> None:
+        before = _state(self.cart)
         try:
             if target == "line":
                 self.cart.set_line_discount(row, value)
@@ -340,6 +390,7 @@ class SellingPage(QWidget):
         except RegisterError as error:
             show_error(self, error)
             return
+        self._undo.append(before)
         self.model.refresh()
         if row >= 0:
             self.table.select_row(row)
@@ -365,7 +416,7 @@ class SellingPage(QWidget):
             return
         self._parked_number += 1
         self.parked.append(
-            ParkedCart(self.cart, datetime.now(), self._parked_number, self.cart.total)
+            ParkedCart(self.cart, datetime.now(UTC), self._parked_number, self.cart.total)
         )
         self.say(
             self.tr("Receipt parked as #{number}. F6 brings it back.").format(
@@ -384,7 +435,27 @@ class SellingPage(QWidget):
         self._replace_cart(chosen.cart)
         self.say(self.tr("Receipt #{number} resumed.").format(number=number))
 
+    def _remember(self) -> None:
+        """The cart as it is, before a change (for Ctrl+Z)."""
+        self._undo.append(_state(self.cart))
+        del self._undo[:-UNDO_STEPS]
+
+    def undo(self) -> None:
+        """Ctrl+Z: the cart as it was before its last change (add, quantity, discount, removal,
+        cancel). A new, parked or resumed cart starts with nothing to undo."""
+        if not self._undo:
+            self.say(self.tr("Nothing to undo."), error=True)
+            return
+        lines, receipt_discount = self._undo.pop()
+        self.cart.lines[:] = lines
+        self.cart.receipt_discount = receipt_discount
+        self.model.refresh()
+        self.table.select_row(len(self.cart.lines) - 1)
+        self.say(self.tr("Undone: the receipt is as it was before the last change."))
+        self.search.setFocus()
+
     def _replace_cart(self, cart: Cart) -> None:
+        self._undo = []
         self.cart = cart
         self.model.set_cart(cart)
         self.table.select_row(len(cart.lines) - 1)
@@ -412,8 +483,12 @@ class SellingPage(QWidget):
         box.open()
 
     def _clear_cart(self) -> None:
-        self._replace_cart(Cart())
-        self.say(self.tr("The receipt was cancelled."))
+        self._remember()
+        undo = self._undo
+        self.cart.clear()
+        self._replace_cart(self.cart)
+        self._undo = undo  # Ctrl+Z brings the cancelled receipt back
+        self.say(self.tr("The receipt was cancelled. Ctrl+Z brings it back."))
 
     def pay(self) -> None:
         """F12: the payment dialog for the cart; the sale happens there."""
@@ -461,11 +536,51 @@ class SellingPage(QWidget):
                 ),
             )
             return
+        self.close_receipt_preview()
         dialog = ReceiptDialog(self._running, receipt, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.setObjectName("receiptDialog")
-        dialog.finished.connect(lambda _result: self.search.setFocus())
-        dialog.open()
+        # Not modal and not taking the keyboard: the next customer's first scan goes on typing
+        # into the search box; if the cashier clicked into the preview, its keys come back.
+        dialog.setModal(False)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
+        dialog.hands_on_keys = True
+        dialog.typed.connect(self._typed_into_preview)
+        dialog.finished.connect(lambda _result: self._preview_closed(dialog))
+        self.preview = dialog
+        dialog.show()
+        self.window().activateWindow()
+        self.search.setFocus()
+
+    def close_receipt_preview(self) -> None:
+        """The next sale begins: the previous receipt's preview goes away."""
+        preview, self.preview = self.preview, None
+        if preview is not None and shiboken6.isValid(preview) and preview.isVisible():
+            preview.reject()
+
+    def _preview_closed(self, dialog: QWidget) -> None:
+        if self.preview is dialog:
+            self.preview = None
+        self.window().activateWindow()
+        self.search.setFocus()
+
+    def _typed_into_preview(self, key: int, text: str) -> None:
+        """A key the preview handed back (it closed itself): type it into the search box."""
+        self.window().activateWindow()
+        self.search.setFocus()
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QApplication.sendEvent(
+                self.search, QKeyEvent(kind, key, Qt.KeyboardModifier.NoModifier, text)
+            )
+
+
+UNDO_STEPS = 50
+CartState = tuple[list[CartLine], Discount | None]
+"""A cart's lines and receipt discount at one moment (the lines are frozen records)."""
+
+
+def _state(cart: Cart) -> CartState:
+    return list(cart.lines), cart.receipt_discount
 
 
 def _result_text(item: CatalogueItem) -> str:

@@ -244,6 +244,11 @@ class RegisterStatusBar(QWidget):
             self.connectivity.style().unpolish(self.connectivity)
             self.connectivity.style().polish(self.connectivity)
         self.connectivity.setText(state_text(status))
+        # The pill's style-sheet padding is not in a label's size hint: without this the words
+        # were cut off ("Вивантаження офлайн-ч") when the bar is full.
+        self.connectivity.ensurePolished()
+        words = self.connectivity.fontMetrics().horizontalAdvance(self.connectivity.text())
+        self.connectivity.setMinimumWidth(words * 11 // 10 + 2 * 10 + 8)
         self.connectivity.setToolTip(state_tooltip(status.state))
         self.offline_left.setText(
             QCoreApplication.translate("StatusBar", "Offline left: {left}").format(

@@ -4,6 +4,7 @@ the keyboard, confirmed; the register makes a RETURN receipt linked to the sale.
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -11,10 +12,14 @@ from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from pos.app import RunningRegister
+from pos.domain.discounts import DiscountMode, DiscountType
+from pos.domain.money import format_money, parse_money
+from pos.domain.receipt import PaymentType
 from pos.journal.records import Receipt, ReceiptState
+from pos.register.cart import Cart, Tender, discount
 from pos.ui.returns import ReturnDialog
 
-from .conftest import sell
+from .conftest import BREAD, CHEESE, sell
 
 
 def _dialog(qtbot: QtBot, running: RunningRegister) -> ReturnDialog:
@@ -49,6 +54,10 @@ def test_return_one_line_found_by_fiscal_code(
     assert "38.20" in dialog.total.text()
     assert "Cash" in dialog.paid_by.text() or "Готівка" in dialog.paid_by.text()
 
+    press(dialog, Qt.Key.Key_Return)  # the first Enter asks
+    assert dialog.armed
+    assert dialog.isVisible()
+    assert "38.20" in dialog.notice.text()
     with qtbot.waitSignal(dialog.receipt_made, timeout=15000) as made:
         press(dialog, Qt.Key.Key_Return)
     receipt = made.args[0]
@@ -98,6 +107,11 @@ def test_return_everything_from_the_days_list(
     assert dialog.chosen() == {1: 2000}
     assert "Card" in dialog.paid_by.text() or "Картка" in dialog.paid_by.text()
 
+    press(dialog, Qt.Key.Key_Return)  # asks
+    press(dialog, Qt.Key.Key_Escape)  # steps back, does not close
+    assert dialog.isVisible()
+    assert not dialog.armed
+    press(dialog, Qt.Key.Key_Return)
     with qtbot.waitSignal(dialog.receipt_made, timeout=15000) as made:
         press(dialog, Qt.Key.Key_Return)
     refund = made.args[0]
@@ -129,3 +143,50 @@ def test_unknown_code_and_nothing_left_are_said(
     assert dialog.findChild(QMessageBox) is None
     press(dialog, Qt.Key.Key_Escape)
     assert not dialog.isVisible()
+
+
+def test_found_by_the_printed_receipt_number_with_what_was_paid(
+    qtbot: QtBot, running_shift: RunningRegister, sale: Receipt, press: Callable[..., None]
+) -> None:
+    serial = (sale.server_response or {}).get("serial")
+    assert serial is not None
+    dialog = _dialog(qtbot, running_shift)
+    press(dialog, Qt.Key.Key_Return, str(serial))
+    assert [s.id for s in dialog.sales] == [sale.id]
+    assert dialog.sales_table.item(0, 2).text() == str(serial)  # not an internal id
+    paid = sale.total_payment - sale.rest if sale.total_payment else sale.total_sum - sale.rest
+    assert sale.rest > 0  # 1000.00 tendered for less: the change is not "paid"
+    assert format_money(sale.payments[0].value - sale.rest) in dialog.paid_by.text()
+    assert format_money(sale.payments[0].value) not in dialog.paid_by.text()
+    assert paid > 0
+
+
+def test_line_refunds_add_up_to_the_total_after_a_receipt_discount(
+    qtbot: QtBot, aw: Callable[..., Any], running_shift: RunningRegister, press: Callable[..., None]
+) -> None:
+    service = running_shift.service
+    cart = Cart()
+    for code, quantity in ((BREAD, 3000), (CHEESE, 777)):
+        item = service.item(code)
+        assert item is not None
+        cart.add(item, quantity)
+    cart.set_receipt_discount(discount(DiscountType.DISCOUNT, DiscountMode.PERCENT, Decimal("7")))
+    sale: Receipt = aw(service.sell(cart, [Tender(PaymentType.CASHLESS, cart.total)]))
+    dialog = _dialog(qtbot, running_shift)
+    press(dialog, Qt.Key.Key_Return, sale.fiscal_code or "")
+    # Tab goes from one quantity to the next, in line order
+    first = dialog.quantities[1]
+    assert first.isAncestorOf(dialog.focusWidget())
+    qtbot.keyClicks(dialog.focusWidget(), "2")
+    qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Tab)
+    second = dialog.quantities[2]
+    assert dialog.focusWidget() is second or second.isAncestorOf(dialog.focusWidget())
+    qtbot.waitUntil(second.lineEdit().hasSelectedText)  # what is typed replaces the 0
+    qtbot.keyClicks(dialog.focusWidget(), "0,5")
+    chosen = dialog.chosen()
+    assert chosen == {1: 2000, 2: 500}
+    expected, _ = service.quote_refund(sale.id, chosen)
+    lines = [parse_money(dialog.lines_table.item(row, 5).text()) for row in (0, 1)]
+    assert sum(lines) == expected
+    assert lines[0] == service.quote_refund(sale.id, {1: 2000})[0]
+    assert format_money(expected) in dialog.total.text()

@@ -40,13 +40,23 @@ def gone(widget: QWidget) -> bool:
 
 def close_receipt_preview(qtbot: QtBot) -> None:
     """Esc on UI-B's receipt preview, if it is there (it opens after every sale)."""
-    try:
-        from pos.ui.receipt_dialog import ReceiptDialog
-    except ImportError:
-        return
-    preview = modal(qtbot, ReceiptDialog)
+    preview = receipt_preview(qtbot)
     qtbot.keyClick(preview, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: gone(preview))
+
+
+def receipt_preview(qtbot: QtBot, timeout: int = 5000) -> Any:
+    """The receipt preview that opens after a sale (not modal: it is found among the windows)."""
+    from pos.ui.receipt_dialog import ReceiptDialog
+
+    found: list[ReceiptDialog] = []
+
+    def showing() -> bool:
+        found[:] = visible_of(ReceiptDialog)
+        return bool(found)
+
+    qtbot.waitUntil(showing, timeout=timeout)
+    return found[-1]
 
 
 def visible_of(kind: type[W]) -> list[W]:

@@ -48,3 +48,27 @@ def test_ukrainian_then_english_at_runtime(
 
     window.language_actions["uk"].trigger()
     qtbot.waitUntil(lambda: window.sign_in_page.title.text() == "Вхід касира")
+
+
+def test_qt_own_dialogs_speak_ukrainian(qtbot: QtBot, translations: Translations) -> None:
+    from PySide6.QtWidgets import QDialogButtonBox, QFileDialog
+
+    from pos.ui.i18n import qt_translation_dirs
+
+    assert any((d / "qtbase_uk.qm").is_file() for d in qt_translation_dirs())
+    translations.install("uk")
+    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+    qtbot.addWidget(box)
+    cancel = box.button(QDialogButtonBox.StandardButton.Cancel)
+    assert cancel is not None
+    assert cancel.text() == "Скасувати"
+    files = QFileDialog(None, "x")
+    qtbot.addWidget(files)
+    files.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+    files.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+    assert "&Зберегти" in [b.text() for b in files.findChildren(type(cancel))]
+    from PySide6.QtWidgets import QLabel
+
+    labels = [label.text() for label in files.findChildren(QLabel)]
+    assert "&Шукати в:" in labels  # missing from Qt's own Ukrainian: ours fills it in
+    assert not [text for text in labels if text in ("&Look in:", "Files of &type:")]

@@ -16,7 +16,15 @@ from pos.ui.cart_dialogs import DiscountDialog, QuantityDialog
 from pos.ui.manager_pin import ManagerPinDialog
 from pos.ui.payment import PaymentDialog
 
-from .helpers import TIMEOUT, modal, open_window, scan, sign_in_and_open_shift, type_text
+from .helpers import (
+    TIMEOUT,
+    modal,
+    open_window,
+    receipt_preview,
+    scan,
+    sign_in_and_open_shift,
+    type_text,
+)
 
 BREAD = "4820001000016"  # Хліб Український, 34.90, pieces
 SAUSAGE_BARCODE = "2000101000006"  # Ковбаса Лікарська, 289.00 per kg: no weight in the code
@@ -125,7 +133,8 @@ def test_sale_by_keys(qtbot: QtBot, running_unsigned: RunningRegister) -> None:
         from pos.ui.receipt_dialog import ReceiptDialog
     except ImportError:  # UI-B's dialog not there yet: the service already proved the sale
         return
-    preview = modal(qtbot, ReceiptDialog)
+    preview = receipt_preview(qtbot)
+    assert isinstance(preview, ReceiptDialog)
     assert preview.receipt.id == receipt.id
     qtbot.keyClick(preview, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: not preview.isVisible())
