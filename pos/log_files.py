@@ -5,7 +5,8 @@ log too, so ``pos.cli.main`` sets logging up before any command runs; the window
 nothing. httpx and httpcore log every request at INFO (URLs, headers' names): they are kept at
 WARNING. Secrets never reach a file: every record passes ``SecretFilter``, which blanks the
 values the program registered with ``hide`` (license key, tokens, PINs as typed) and anything
-shaped like a credential (``Authorization: Bearer …``, ``"access_token": "…"``, ``password=…``).
+shaped like a credential (``Authorization: Bearer …``, ``"access_token": "…"``, ``password=…``,
+a URL's ``user:password@``).
 """
 
 from __future__ import annotations
@@ -29,6 +30,9 @@ _CREDENTIAL = re.compile(
     r"[\"']?\s*[:=]\s*[\"']?)(?P<value>[^\s\"',;}&]+)"
 )
 
+_URL_PASSWORD = re.compile(r"(?P<head>[a-z][a-z0-9+.-]*://[^/\s:@]+:)(?P<password>[^@\s/]+)@", re.I)
+"""A password inside a URL (postgresql://shop:password@host/db)."""
+
 _secrets: set[str] = set()
 _secrets_lock = threading.Lock()
 _handler: logging.Handler | None = None
@@ -47,6 +51,7 @@ def redact(text: str) -> str:
         known = sorted(_secrets, key=len, reverse=True)
     for secret in known:
         text = text.replace(secret, HIDDEN)
+    text = _URL_PASSWORD.sub(lambda m: m.group("head") + HIDDEN + "@", text)
     return _CREDENTIAL.sub(lambda m: m.group("key") + HIDDEN, text)
 
 

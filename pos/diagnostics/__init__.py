@@ -22,6 +22,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from pydantic import SecretStr
+
 import pos
 from pos.log_files import HIDDEN, log_files, redact
 
@@ -136,6 +138,9 @@ def settings_facts(config: Any) -> dict[str, Any]:
             facts[name] = "<set>" if getattr(config, name, None) else "<not set>"
             continue
         value = getattr(config, name, None)
+        if isinstance(value, SecretStr):  # whatever its name says, a secret is only "set"
+            facts[name] = "<set>"
+            continue
         if hasattr(value, "__dataclass_fields__") or hasattr(value, "model_dump"):
             value = {k: getattr(value, k) for k in getattr(value, "__dataclass_fields__", {})}
         facts[name] = value if isinstance(value, (str, int, float, bool, dict)) else str(value)

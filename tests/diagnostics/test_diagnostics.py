@@ -44,14 +44,16 @@ def test_logs_rotate_in_the_log_folder_without_secrets(log_dir: Path) -> None:
     log.info("signing in with license %s", key)
     log.warning("request failed: Authorization: Bearer eyJhbGciOi.secret.token")
     log.warning('answer {"access_token": "tok-123456", "password": "hunter22"} pin=4321')
+    log.error("back office postgresql://shop:pg-Secret-77@db.local/shop unreachable")
     try:
         raise RuntimeError(f"X-License-Key {key} refused")
     except RuntimeError:
         log.exception("failed")
     text = (log_dir / "pos.log").read_text(encoding="utf-8")
-    for secret in (key, "eyJhbGciOi", "tok-123456", "hunter22", "4321"):
+    for secret in (key, "eyJhbGciOi", "tok-123456", "hunter22", "4321", "pg-Secret-77"):
         assert secret not in text
     assert "signing in with license ***" in text
+    assert "postgresql://shop:***@db.local/shop" in text
     assert "Traceback" in text
     assert logging.getLogger("httpx").level == logging.WARNING
     assert logging.getLogger("httpcore").level == logging.WARNING
