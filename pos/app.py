@@ -22,6 +22,7 @@ from pos.checkbox.network_switch import NetworkSwitch
 from pos.config import AppConfig, FileTokenStore
 from pos.journal import Journal
 from pos.journal.catalogue_import import import_catalogue
+from pos.journal.chain_marker import ChainMarker
 from pos.journal.journal import default_journal_path
 from pos.register.service import RegisterService
 
@@ -116,7 +117,7 @@ async def open_register(
             license_key = config.license_key.get_secret_value() if config.license_key else None
             journal_path = default_journal_path(config.data)
             token_store = FileTokenStore((token_dir or config.data) / "token.json")
-        journal = Journal.open(journal_path)
+        journal = Journal.open(journal_path, exclusive=True)  # one writer (invariant 10)
         stack.callback(journal.close)
         if config.training:
             fill_demo_catalogue(journal)
@@ -129,6 +130,7 @@ async def open_register(
             thresholds=config.thresholds.to_thresholds(),
             token_store=token_store,
             training=config.training,
+            chain=None if config.training else ChainMarker(journal_path),
         )
         try:
             await service.start(worker=worker)

@@ -7,6 +7,11 @@ import os
 # Must happen before anything imports Qt.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
+# This PC's journal marks (pos.journal.chain_marker) go to a throw-away folder, not ~/.local/state.
+if "POS_STATE_DIR" not in os.environ:
+    import tempfile
+
+    os.environ["POS_STATE_DIR"] = tempfile.mkdtemp(prefix="pos-state-")
 
 
 # --- sandbox fixtures ---

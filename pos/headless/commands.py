@@ -24,6 +24,7 @@ from pos.domain.money import MoneyFormatError, format_money, parse_money, parse_
 from pos.domain.receipt import PaymentType
 from pos.domain.rounding import round_cash
 from pos.journal.records import Receipt
+from pos.journal.writer_lock import JournalInUseError
 from pos.register.cart import Cart, Tender
 from pos.register.errors import Refusal, RegisterError
 
@@ -97,6 +98,8 @@ def _main(args: argparse.Namespace, run: Callable[[argparse.Namespace], Any]) ->
         return _fail(args, _refusal_text(error), 1, error.refusal.value)
     except MoneyFormatError as error:
         return _fail(args, str(error), 2)
+    except JournalInUseError as error:
+        return _fail(args, str(error), 1, "journal_in_use")
     except OSError as error:
         return _fail(args, f"cannot use the data directory: {error}", 2)
     _print(args, result)
@@ -138,6 +141,12 @@ REFUSALS = {
     Refusal.NOT_FOUND: "not found",
     Refusal.BAD_INPUT: "bad input",
     Refusal.MANAGER_ONLY: "a manager must do this",
+    Refusal.JOURNAL_BEHIND: "the journal may be behind Checkbox; no offline receipts until it "
+    "has reconciled online (reconnect and run `pos register sync`)",
+    Refusal.CODES_UNRECONCILED: "Checkbox used offline codes on its own; no offline receipts "
+    "until the code pool is reconciled online",
+    Refusal.CLOCK_UNTRUSTED: "this PC's clock differs from Checkbox's (seconds); confirm the time "
+    "before offline receipts",
 }
 
 

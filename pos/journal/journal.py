@@ -26,6 +26,7 @@ from pos.journal.store import Store
 from pos.journal.tables import SettingRow
 from pos.journal.transitions import Transitions
 from pos.journal.uploads import Uploads
+from pos.journal.writer_lock import WriterLock
 
 DEFAULT_REGISTER = "default"
 
@@ -60,9 +61,10 @@ class Settings:
 
 
 class Journal:
-    def __init__(self, path: Path, engine: Engine) -> None:
+    def __init__(self, path: Path, engine: Engine, lock: WriterLock | None = None) -> None:
         self.path = path
         self.engine = engine
+        self._lock = lock
         store = Store(engine)
         self.catalogue = Catalogue(store)
         self.receipts = Receipts(store)
@@ -75,21 +77,31 @@ class Journal:
         self.uploads = Uploads(store)
 
     @classmethod
-    def open(cls, path: Path) -> Journal:
+    def open(cls, path: Path, *, exclusive: bool = False) -> Journal:
         """Open (creating if needed) and migrate to the latest schema; a backup copy is made
-        before an existing file is migrated."""
+        before an existing file is migrated. ``exclusive`` (the window and every command)
+        takes the journal's writer lock first: ``JournalInUseError`` if another process has it."""
         path.parent.mkdir(parents=True, exist_ok=True)
-        engine = create_journal_engine(path)
+        lock = None
+        if exclusive:
+            lock = WriterLock(path)
+            lock.acquire()
         try:
-            raw = engine.raw_connection()
+            engine = create_journal_engine(path)
             try:
-                migrate(raw.driver_connection, path)  # type: ignore[arg-type]
-            finally:
-                raw.close()
+                raw = engine.raw_connection()
+                try:
+                    migrate(raw.driver_connection, path)  # type: ignore[arg-type]
+                finally:
+                    raw.close()
+            except BaseException:
+                engine.dispose()
+                raise
         except BaseException:
-            engine.dispose()
+            if lock is not None:
+                lock.release()
             raise
-        return cls(path, engine)
+        return cls(path, engine, lock)
 
     def schema_version(self) -> int:
         raw = self.engine.raw_connection()
@@ -100,6 +112,9 @@ class Journal:
 
     def close(self) -> None:
         self.engine.dispose()
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
 
     def __enter__(self) -> Journal:
         return self

@@ -46,7 +46,9 @@ from pos.domain.reports import shift_report
 from pos.domain.rounding import RoundingMode
 from pos.journal import Journal
 from pos.journal.catalogue import ScannedItem
+from pos.journal.chain_marker import ChainMarker
 from pos.journal.errors import NoFreeOfflineCodeError
+from pos.journal.instants import to_micros
 from pos.journal.records import (
     CatalogueItem,
     QueueEntry,
@@ -59,7 +61,15 @@ from pos.register import bodies, recovery
 from pos.register.cart import Cart, Tender
 from pos.register.code_pool import refill
 from pos.register.connectivity import ConnectivityEvent, ConnectivityState
-from pos.register.context import Now, RegisterContext, is_unreachable, utc_now
+from pos.register.context import (
+    CLOCK_SKEW,
+    JOURNAL_BEHIND,
+    NEEDS_RECONCILE,
+    Now,
+    RegisterContext,
+    is_unreachable,
+    utc_now,
+)
 from pos.register.errors import Refusal, RegisterError
 from pos.register.fiscalise import (
     LOCAL_STATES,
@@ -72,6 +82,7 @@ from pos.register.fiscalise import (
 from pos.register.limits import Limit, Thresholds
 from pos.register.pin_digest import make_digest, matches
 from pos.register.status import RegisterStatus, ShiftReportView
+from pos.register.trusted_time import Monotonic, TrustedClock, system_monotonic
 from pos.register.upload import upload_and_go_online
 
 log = logging.getLogger(__name__)
@@ -105,8 +116,17 @@ class RegisterService:
         training: bool = False,
         rounding_mode: RoundingMode = RoundingMode.ROUND_50,
         intervals: Intervals | None = None,
+        monotonic: Monotonic | None = None,
+        chain: ChainMarker | None = None,
     ) -> None:
-        self.ctx = RegisterContext(journal, client, now, thresholds or Thresholds())
+        # "now" is the last trusted instant plus monotonic time (invariant 11); an injected
+        # wall clock is its own monotonic source unless one is given.
+        trusted = TrustedClock(
+            now, monotonic if monotonic is not None or now is not utc_now else system_monotonic()
+        )
+        self.ctx = RegisterContext(journal, client, trusted.now, thresholds or Thresholds())
+        self.ctx.trusted = trusted
+        self.ctx.chain = chain
         self.journal = journal
         self.client = client
         self.training = training
@@ -131,6 +151,37 @@ class RegisterService:
         self.ctx.info.cashier_name = self.ctx.setting("cashier_name")
         self.ctx.info.fiscal_number = self.ctx.setting("fiscal_number")
         self.ctx.info.cash_register_id = self.ctx.setting("cash_register_id")
+        self.ctx.reconcile_pending = self.ctx.setting(NEEDS_RECONCILE) == "1"
+        self._check_chain()
+
+    def _check_chain(self) -> None:
+        """A journal behind this PC's mark (restored) or with history this PC has no mark of
+        (copied, or the mark's folder lost) may list codes already printed elsewhere: no
+        offline issuance until an online reconcile (invariant 9)."""
+        chain = self.ctx.chain
+        if chain is None or self.ctx.behind:
+            return
+        mark = chain.read()
+        last = self.journal.clock.last_instant()
+        reason = ""
+        if mark is not None and (last is None or to_micros(last) < mark):
+            reason = (
+                f"the journal {self.journal.path} is older than the last one this PC used "
+                "(restored from a backup, or recreated)"
+            )
+        elif mark is None and last is not None:
+            reason = f"this PC has no record of the journal {self.journal.path} (copied here?)"
+        if reason:
+            log.warning("journal behind Checkbox: %s", reason)
+            self.ctx.set_setting(JOURNAL_BEHIND, reason)
+        else:
+            self.ctx.mark_chain()
+
+    def confirm_clock(self) -> None:
+        """The cashier (or manager) confirmed the time after a clock warning: offline issuance
+        may go on, dated by the register's trusted time (Checkbox's, plus elapsed time)."""
+        self.ctx.set_setting(CLOCK_SKEW, "")
+        self.ctx.changed()
 
     async def start(self, *, worker: bool = True) -> None:
         """Start the background worker; recovery runs once the cashier is signed in."""
@@ -194,6 +245,9 @@ class RegisterService:
             forced_offline=self.ctx.forced_offline,
             training=self.training,
             fiscal_number=self.ctx.info.fiscal_number,
+            journal_behind=self.ctx.behind or None,
+            codes_unreconciled=self.ctx.needs_reconcile,
+            clock_skew_seconds=_int_or_none(self.ctx.setting(CLOCK_SKEW)),
         )
 
     def set_aside(self) -> list[QueueEntry]:
@@ -722,6 +776,8 @@ class RegisterService:
             if ctx.state in (ConnectivityState.UPLOADING, ConnectivityState.GOING_ONLINE):
                 await upload_and_go_online(ctx)
                 return
+            if ctx.needs_reconcile or ctx.behind:
+                await reconcile_quietly(ctx)
             await recovery.settle_receipts(self.ctx)
             await self._watch_server(force)
             await refill(ctx)
@@ -789,6 +845,13 @@ class RegisterService:
         if stop is not None:
             raise RegisterError(Refusal.SHIFT_EXPIRED, left=stop.left)
         return shift
+
+
+def _int_or_none(text: str | None) -> int | None:
+    try:
+        return int(float(text)) if text else None
+    except ValueError:
+        return None
 
 
 def _payment(tender: Tender) -> Payment:
