@@ -318,7 +318,9 @@ class RegisterService:
         self.ctx.set_setting("cash_register_id", info.id)
         server_shift = await self.client.cashier_shift()
         local = self.journal.shifts.current()
-        if server_shift is not None and local is None:
+        # A shift the journal already has (e.g. closed offline, not yet uploaded) is not adopted.
+        known = server_shift is not None and self.journal.shifts.get(server_shift.id) is not None
+        if server_shift is not None and local is None and not known:
             now = self.ctx.now()
             self.journal.shifts.open(server_shift.id, now)
             self.journal.shifts.update(
