@@ -532,10 +532,21 @@ class RegisterService:
     # --- receipts ----------------------------------------------------------------------------
 
     async def sell(
-        self, cart: Cart, tenders: Sequence[Tender], *, email: str | None = None
+        self,
+        cart: Cart,
+        tenders: Sequence[Tender],
+        *,
+        email: str | None = None,
+        receipt_id: str | None = None,
     ) -> Receipt:
         """Commit the cart as a receipt and fiscalise it; the journal has it before anything is
-        sent or printed. Raises RegisterError with nothing committed when a rule refuses it."""
+        sent or printed. Raises RegisterError with nothing committed when a rule refuses it.
+        With ``receipt_id`` (a kiosk's idempotency key) a receipt the journal already has under
+        that id is returned as it is: the same id twice fiscalises once."""
+        if receipt_id is not None:
+            existing = self.journal.receipts.get(receipt_id)
+            if existing is not None:
+                return existing
         shift = self._require_selling()
         if cart.is_empty:
             raise RegisterError(Refusal.BAD_INPUT, "empty cart", field="cart")
@@ -554,6 +565,7 @@ class RegisterService:
             now=self.ctx.now(),
             shift_id=shift.id,
             payment_details=[t.details for t in tenders],
+            receipt_id=receipt_id,
         )
         return await self._fiscalise(new, email)
 
