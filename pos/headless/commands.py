@@ -25,6 +25,7 @@ from pos.app import RunningRegister, open_register
 from pos.domain.money import MoneyFormatError, format_money, parse_money, parse_quantity
 from pos.domain.receipt import PaymentType
 from pos.domain.rounding import round_cash
+from pos.journal.errors import JournalError
 from pos.journal.records import Receipt
 from pos.journal.writer_lock import JournalInUseError
 from pos.register.cart import Cart, Tender
@@ -114,6 +115,8 @@ def _main(args: argparse.Namespace, run: Callable[[argparse.Namespace], Any]) ->
         return _fail(args, str(error), 2)
     except JournalInUseError as error:
         return _fail(args, str(error), 1, "journal_in_use")
+    except JournalError as error:  # damaged, missing, too new: the message names the file
+        return _fail(args, str(error), 1, "journal")
     except OSError as error:
         return _fail(args, f"cannot use the data directory: {error}", 2)
     _print(args, result)
@@ -159,6 +162,7 @@ REFUSALS = {
     "has reconciled online (reconnect and run `pos register sync`)",
     Refusal.CODES_UNRECONCILED: "Checkbox used offline codes on its own; no offline receipts "
     "until the code pool is reconciled online",
+    Refusal.DISK_FULL: "too little free disk space for the journal; free some space first",
     Refusal.CLOCK_UNTRUSTED: "this PC's clock differs from Checkbox's (seconds); confirm the time "
     "before offline receipts",
 }

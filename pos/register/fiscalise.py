@@ -8,9 +8,13 @@ the same id (the ambiguous receipt), to be settled at upload.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
+import sqlite3
 from datetime import datetime
 from typing import Any
+
+from sqlalchemy.exc import DBAPIError
 
 from pos.checkbox import exactly_once
 from pos.checkbox.errors import AuthError, CheckboxError, ServiceUnavailable
@@ -179,13 +183,29 @@ def settle(ctx: RegisterContext, receipt_id: str, answer: ApiReceipt) -> Receipt
         ctx.journal.receipts.mark_failed(receipt_id, now, text)
         raise RegisterError(Refusal.SERVER_REJECTED, text, receipt_id=receipt_id)
     fiscal_date: datetime | None = answer.fiscal_date
-    done = ctx.journal.receipts.mark_done(
-        receipt_id,
-        now,
-        answer.fiscal_code,
-        fiscal_date,
-        answer.model_dump(mode="json", exclude_none=True),
-    )
+    try:
+        done = ctx.journal.receipts.mark_done(
+            receipt_id,
+            now,
+            answer.fiscal_code,
+            fiscal_date,
+            answer.model_dump(mode="json", exclude_none=True),
+        )
+    except (sqlite3.Error, DBAPIError) as error:
+        # Fiscalised, but the journal cannot write (disk full, I/O error): the sale is done and
+        # never reported as failed. The journal still says "sending"; the next start asks
+        # Checkbox under the same id and records it then.
+        log.error("receipt %s fiscalised, journal not updated: %s", receipt_id, error)
+        record = ctx.journal.receipts.get(receipt_id)
+        if record is None:
+            raise
+        return dataclasses.replace(
+            record,
+            state=ReceiptState.DONE,
+            fiscal_code=answer.fiscal_code,
+            fiscal_date=fiscal_date,
+            error=f"journal not updated: {error}",
+        )
     if fiscal_date is not None:
         ctx.journal.clock.raise_floor(fiscal_date)
         if not answer.is_created_offline:

@@ -91,6 +91,8 @@ FISCALISED = (ReceiptState.DONE, ReceiptState.OFFLINE_ISSUED, ReceiptState.UPLOA
 UNSETTLED = recovery.UNSETTLED
 SHIFT_WAIT_SECONDS = 30.0
 CASH_LABEL = "Готівка"
+MIN_FREE_BYTES = 20 * 1024 * 1024
+"""Below this much free space on the journal's disk no receipt is committed (case 3)."""
 CARD_LABEL = "Картка"
 
 
@@ -118,6 +120,7 @@ class RegisterService:
         intervals: Intervals | None = None,
         monotonic: Monotonic | None = None,
         chain: ChainMarker | None = None,
+        min_free_bytes: int = MIN_FREE_BYTES,
     ) -> None:
         # "now" is the last trusted instant plus monotonic time (invariant 11); an injected
         # wall clock is its own monotonic source unless one is given.
@@ -127,6 +130,7 @@ class RegisterService:
         self.ctx = RegisterContext(journal, client, trusted.now, thresholds or Thresholds())
         self.ctx.trusted = trusted
         self.ctx.chain = chain
+        self.min_free_bytes = min_free_bytes
         self.journal = journal
         self.client = client
         self.training = training
@@ -570,6 +574,9 @@ class RegisterService:
         return await self._fiscalise(new, email)
 
     async def _fiscalise(self, new: Any, email: str | None = None) -> Receipt:
+        free = self.journal.free_bytes()
+        if free < self.min_free_bytes:
+            raise RegisterError(Refusal.DISK_FULL, str(self.journal.path.parent), free=free)
         if email:
             self.ctx.emails[new.id] = email
         async with self.ctx.lock:

@@ -157,6 +157,11 @@ def _texts(error: RegisterError) -> dict[Refusal, str]:
             "Checkbox used some offline codes on its own. Restore the connection so the register "
             "can reconcile its codes before it sells offline.",
         ),
+        Refusal.DISK_FULL: QCoreApplication.translate(
+            "Messages",
+            "The disk holding the journal is almost full, so no receipt can be saved safely. "
+            "Free some disk space, then try again.",
+        ),
         Refusal.CLOCK_UNTRUSTED: QCoreApplication.translate(
             "Messages",
             "This PC's clock differs from Checkbox's. Check the time and confirm it before "

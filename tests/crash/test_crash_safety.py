@@ -183,7 +183,7 @@ def _run(sandbox: RunningSandbox, tmp_path: Path, kills: int, *, mix: bool) -> N
             zygote.stdin.write(f"life {life}{' limited' if limited else ''}\n")
             zygote.stdin.flush()
             pid = int(zygote.stdout.readline())
-            time.sleep(rng.uniform(0.3, 1.5) if limited else rng.uniform(0.01, 0.8))
+            time.sleep(rng.uniform(0.3, 1.5) if limited else rng.uniform(0.01, 1.0 if mix else 0.8))
             with contextlib.suppress(ProcessLookupError):  # it may have ended on its own
                 os.kill(pid, signal.SIGKILL)
         sandbox.control("POST", "/sandbox/tax-service", {"state": "up", "latency_ms": 0})
@@ -204,7 +204,8 @@ def _run(sandbox: RunningSandbox, tmp_path: Path, kills: int, *, mix: bool) -> N
     log = (data / "sales.log").read_text().splitlines()
     printed = dict(line.split()[1:3] for line in log if line.startswith("ok "))
     refused = [line for line in log if line.startswith("refused")]
-    assert len(printed) > kills // 2, "too few sales to prove anything"
+    # Mixed lives start slower (rate limits, a slow tax service, recovery and upload first).
+    assert len(printed) > kills // (20 if mix else 2), "too few sales to prove anything"
 
     with Journal.open(path) as journal:
         receipts = journal.receipts.list()
