@@ -176,6 +176,8 @@ def _refusal_text(error: RegisterError) -> str:
 def _settings(args: argparse.Namespace) -> tuple[app_config.AppConfig, dict[str, Any]]:
     data, settings_dir = _dirs(args)
     config = app_config.load(settings_dir)
+    for problem in config.problems:  # named, the default used; the command goes on
+        print(f"pos register: warning: {problem}", file=sys.stderr)
     credentials = app_config.read_private(settings_dir / CREDENTIALS)
     if config.training or not config.api_url or not credentials:
         raise UsageError("the register is not set up: run `pos register login` first")
