@@ -424,8 +424,12 @@ def import_catalogue(
 
 
 def _refuse_takeovers(journal: Journal, report: ImportReport) -> ImportReport:
-    """Rows whose barcode belongs to another good in the catalogue become row errors."""
+    """Rows whose barcode belongs to another good in the catalogue become row errors. A good the
+    same file re-imports gets exactly the file's barcodes, so taking one from it is the file's
+    explicit word, not a takeover."""
     owners = journal.catalogue.barcode_owners(b for item in report.items for b in item.barcodes)
+    in_file = {item.code for item in report.items}
+    owners = {b: code for b, code in owners.items() if code not in in_file}
     if not owners:
         return report
     kept: list[CatalogueItem] = []
