@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 
 from pos.register.limits import Thresholds
 from pos.register.pin_digest import make_digest, matches
+from pos.secret_store import SecretStore
 
 APP = "pos"
 DEFAULT_MANAGER_PIN = "0000"  # training mode; the manager must change it before going live
@@ -74,8 +75,8 @@ class AppConfig:
     problems: list[str] = field(default_factory=list, repr=False)  # bad values found at load
 
     def check_manager_pin(self, pin: str) -> bool:
-        if not self.manager_pin_hash:
-            return pin == DEFAULT_MANAGER_PIN
+        if not self.manager_pin_hash:  # "0000" opens training mode only, never real work
+            return self.training and pin == DEFAULT_MANAGER_PIN
         return matches(self.manager_pin_hash, pin)
 
     def set_manager_pin(self, pin: str) -> None:
@@ -168,8 +169,15 @@ def load(directory: Path | None = None) -> AppConfig:
         config.problems.append(f"{where}: thresholds is not an object; using the defaults")
     if typed.data:
         config.data = Path(typed.data)
-    if secret.get("license_key"):
-        config.license_key = SecretStr(str(secret["license_key"]))
+    store = SecretStore(base)
+    key = store.get("license_key")
+    if not key and secret.get("license_key"):  # an older version kept it in secrets.json
+        key = str(secret["license_key"])
+        store.set("license_key", key)
+        secret.pop("license_key")
+        _write(base / "secrets.json", secret, private=True)
+    if key:
+        config.license_key = SecretStr(key)
     config.manager_pin_hash = str(secret.get("manager_pin_hash", ""))
     return config
 
@@ -181,10 +189,9 @@ def save(config: AppConfig, directory: Path | None = None) -> None:
     plain["thresholds"] = asdict(config.thresholds)
     plain["data"] = str(config.data)
     _write(base / "settings.json", plain, private=False)
-    secret = {
-        "license_key": config.license_key.get_secret_value() if config.license_key else "",
-        "manager_pin_hash": config.manager_pin_hash,
-    }
+    if config.license_key is not None:
+        SecretStore(base).set("license_key", config.license_key.get_secret_value())
+    secret = {"manager_pin_hash": config.manager_pin_hash}  # a slow salted digest, not a PIN
     _write(base / "secrets.json", secret, private=True)
 
 

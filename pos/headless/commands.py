@@ -30,6 +30,7 @@ from pos.journal.records import Receipt
 from pos.journal.writer_lock import JournalInUseError
 from pos.register.cart import Cart, Tender
 from pos.register.errors import Refusal, RegisterError
+from pos.secret_store import SecretStore
 
 SubParsers = Any
 
@@ -178,10 +179,22 @@ def _settings(args: argparse.Namespace) -> tuple[app_config.AppConfig, dict[str,
     config = app_config.load(settings_dir)
     for problem in config.problems:  # named, the default used; the command goes on
         print(f"pos register: warning: {problem}", file=sys.stderr)
-    credentials = app_config.read_private(settings_dir / CREDENTIALS)
-    if config.training or not config.api_url or not credentials:
+    method = app_config.read_private(settings_dir / CREDENTIALS).get("method")
+    if config.training or not config.api_url or method not in ("pin", "login"):
         raise UsageError("the register is not set up: run `pos register login` first")
     config.data = data
+    store = SecretStore(settings_dir)
+    credentials: dict[str, Any]
+    if method == "pin":
+        pin = os.environ.get(ENV_PIN) or store.get("pin")
+        if not pin:
+            raise UsageError(f"no PIN kept ({store.describe()}): set ${ENV_PIN}")
+        credentials = {"pin": pin}
+    else:
+        login, password = store.get("login"), os.environ.get(ENV_PASSWORD) or store.get("password")
+        if not login or not password:
+            raise UsageError(f"no login kept ({store.describe()}): set ${ENV_PASSWORD}")
+        credentials = {"login": login, "password": password}
     return config, credentials
 
 
@@ -234,9 +247,13 @@ async def _login(args: argparse.Namespace) -> dict[str, Any]:
     async with open_register(config, worker=False, token_dir=data) as running:
         await running.service.sign_in(**credentials)
         app_config.save(config, settings_dir)
-        app_config.write_private(settings_dir / CREDENTIALS, credentials)
+        store = SecretStore(settings_dir)
+        for name, value in credentials.items():  # the OS keyring, never a plain-text file
+            store.set(name, value)
+        method = "pin" if "pin" in credentials else "login"
+        app_config.write_private(settings_dir / CREDENTIALS, {"method": method})
         status = running.service.status()
-        return {"cashier": status.cashier_name, **status.as_json()}
+        return {"cashier": status.cashier_name, "secrets": store.describe(), **status.as_json()}
 
 
 async def _open_shift(args: argparse.Namespace) -> dict[str, Any]:

@@ -121,6 +121,7 @@ class RegisterService:
         monotonic: Monotonic | None = None,
         chain: ChainMarker | None = None,
         min_free_bytes: int = MIN_FREE_BYTES,
+        pin_pepper: bytes | None = None,
     ) -> None:
         # "now" is the last trusted instant plus monotonic time (invariant 11); an injected
         # wall clock is its own monotonic source unless one is given.
@@ -131,6 +132,7 @@ class RegisterService:
         self.ctx.trusted = trusted
         self.ctx.chain = chain
         self.min_free_bytes = min_free_bytes
+        self._pepper = pin_pepper
         self.journal = journal
         self.client = client
         self.training = training
@@ -342,10 +344,10 @@ class RegisterService:
 
     def _known_secret(self, secret: str) -> bool:
         stored = self.ctx.setting("cashier_secret_hash")
-        return bool(stored) and matches(stored or "", secret)
+        return bool(stored) and matches(stored or "", secret, self._pepper)
 
     def _remember_secret(self, secret: str) -> None:
-        self.ctx.set_setting("cashier_secret_hash", make_digest(secret))
+        self.ctx.set_setting("cashier_secret_hash", make_digest(secret, self._pepper))
 
     async def sign_out(self) -> None:
         with contextlib.suppress(CheckboxError):

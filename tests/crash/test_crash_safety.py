@@ -238,7 +238,7 @@ def _run(sandbox: RunningSandbox, tmp_path: Path, kills: int, *, mix: bool) -> N
     codes = [r.fiscal_code for r in fiscal]
     assert len(codes) == len(set(codes))
     # No printed receipt re-coded: the code on the paper is the code in the journal and on Checkbox.
-    recoded = [rid for rid, code in printed.items() if by_id[rid].fiscal_code != code]
+    recoded = [rid for rid, code in printed.items() if str(by_id[rid].fiscal_code) != code]
     assert not recoded, recoded[:5]
     # No offline code used twice, and offline fiscal dates strictly increase, on the server.
     transactions = sorted(world.records["transaction"].values(), key=lambda t: t["serial"])
