@@ -4,7 +4,7 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../pos/ui/app.py" line="91" />
+        <location filename="../pos/ui/app.py" line="90"/>
         <source>Starting the register…</source>
         <translation>Starting the register…</translation>
     </message>
@@ -12,32 +12,32 @@
 <context>
     <name>CartModel</name>
     <message>
-        <location filename="../pos/ui/cart_table.py" line="114" />
+        <location filename="../pos/ui/cart_table.py" line="114"/>
         <source>Goods</source>
         <translation>Goods</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_table.py" line="115" />
+        <location filename="../pos/ui/cart_table.py" line="115"/>
         <source>Price</source>
         <translation>Price</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_table.py" line="116" />
+        <location filename="../pos/ui/cart_table.py" line="116"/>
         <source>Quantity</source>
         <translation>Quantity</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_table.py" line="117" />
+        <location filename="../pos/ui/cart_table.py" line="117"/>
         <source>Discount</source>
         <translation>Discount</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_table.py" line="118" />
+        <location filename="../pos/ui/cart_table.py" line="118"/>
         <source>Sum</source>
         <translation>Sum</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_table.py" line="152" />
+        <location filename="../pos/ui/cart_table.py" line="152"/>
         <source>Remove the line (Del)</source>
         <translation>Remove the line (Del)</translation>
     </message>
@@ -45,32 +45,32 @@
 <context>
     <name>CashCountWidget</name>
     <message>
-        <location filename="../pos/ui/cash_count.py" line="40" />
+        <location filename="../pos/ui/cash_count.py" line="40"/>
         <source>{amount} UAH</source>
         <translation>{amount} UAH</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_count.py" line="43" />
+        <location filename="../pos/ui/cash_count.py" line="43"/>
         <source>{amount} kop.</source>
         <translation>{amount} kop.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_count.py" line="87" />
+        <location filename="../pos/ui/cash_count.py" line="87"/>
         <source>Banknotes</source>
         <translation>Banknotes</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_count.py" line="88" />
+        <location filename="../pos/ui/cash_count.py" line="88"/>
         <source>Coins</source>
         <translation>Coins</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_count.py" line="96" />
+        <location filename="../pos/ui/cash_count.py" line="96"/>
         <source>Type the count, or + / −; ↑ ↓ move between rows</source>
         <translation>Type the count, or + / −; ↑ ↓ move between rows</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_count.py" line="160" />
+        <location filename="../pos/ui/cash_count.py" line="160"/>
         <source>Counted: {amount}</source>
         <translation>Counted: {amount}</translation>
     </message>
@@ -78,118 +78,118 @@
 <context>
     <name>CashDialog</name>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="46" />
+        <location filename="../pos/ui/cash_ops.py" line="46"/>
         <source>Cash in</source>
         <translation>Cash in</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="47" />
+        <location filename="../pos/ui/cash_ops.py" line="47"/>
         <source>Cash out</source>
         <translation>Cash out</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="48" />
+        <location filename="../pos/ui/cash_ops.py" line="48"/>
         <source>Cash withdrawal</source>
         <translation>Cash withdrawal</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="77" />
+        <location filename="../pos/ui/cash_ops.py" line="77"/>
         <source>Reason, or type your own</source>
         <translation>Reason, or type your own</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="83" />
+        <location filename="../pos/ui/cash_ops.py" line="83"/>
         <source>Amount, UAH:</source>
         <translation>Amount, UAH:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="86" />
+        <location filename="../pos/ui/cash_ops.py" line="86"/>
         <source>Card (printed):</source>
         <translation>Card (printed):</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="86" />
+        <location filename="../pos/ui/cash_ops.py" line="86"/>
         <source>Reason:</source>
         <translation>Reason:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="90" />
+        <location filename="../pos/ui/cash_ops.py" line="90"/>
         <source>Confirm</source>
         <translation>Confirm</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="91" />
+        <location filename="../pos/ui/cash_ops.py" line="91"/>
         <source>Cancel</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="107" />
+        <location filename="../pos/ui/cash_ops.py" line="107"/>
         <source>Change float</source>
         <translation>Change float</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="108" />
+        <location filename="../pos/ui/cash_ops.py" line="108"/>
         <source>Cash top-up</source>
         <translation>Cash top-up</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="109" />
-        <location filename="../pos/ui/cash_ops.py" line="115" />
+        <location filename="../pos/ui/cash_ops.py" line="109"/>
+        <location filename="../pos/ui/cash_ops.py" line="115"/>
         <source>Cash</source>
         <translation>Cash</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="113" />
+        <location filename="../pos/ui/cash_ops.py" line="113"/>
         <source>Collection</source>
         <translation>Collection</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="114" />
+        <location filename="../pos/ui/cash_ops.py" line="114"/>
         <source>Handed to the owner</source>
         <translation>Handed to the owner</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="117" />
+        <location filename="../pos/ui/cash_ops.py" line="117"/>
         <source>Card</source>
         <translation>Card</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="124" />
+        <location filename="../pos/ui/cash_ops.py" line="124"/>
         <source>No shift is open.</source>
         <translation>No shift is open.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="128" />
+        <location filename="../pos/ui/cash_ops.py" line="128"/>
         <source>Cash in the drawer: {amount}</source>
         <translation>Cash in the drawer: {amount}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="139" />
+        <location filename="../pos/ui/cash_ops.py" line="139"/>
         <source>Enter the amount, for example 150 or 150.50.</source>
         <translation>Enter the amount, for example 150 or 150.50.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="145" />
+        <location filename="../pos/ui/cash_ops.py" line="145"/>
         <source>At most two digits after the decimal point (kopecks).</source>
         <translation>At most two digits after the decimal point (kopecks).</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="147" />
+        <location filename="../pos/ui/cash_ops.py" line="147"/>
         <source>That amount is too large.</source>
         <translation>That amount is too large.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="149" />
+        <location filename="../pos/ui/cash_ops.py" line="149"/>
         <source>“{text}” is not an amount. Type digits, for example 150.50.</source>
         <translation>“{text}” is not an amount. Type digits, for example 150.50.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="154" />
+        <location filename="../pos/ui/cash_ops.py" line="154"/>
         <source>The amount must be more than zero.</source>
         <translation>The amount must be more than zero.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="185" />
+        <location filename="../pos/ui/cash_ops.py" line="185"/>
         <source>Sending to the register…</source>
         <translation>Sending to the register…</translation>
     </message>
@@ -197,13 +197,13 @@
 <context>
     <name>CategoryPanel</name>
     <message>
-        <location filename="../pos/ui/categories.py" line="61" />
+        <location filename="../pos/ui/categories.py" line="61"/>
         <source>← All categories</source>
         <translation>← All categories</translation>
     </message>
     <message>
-        <location filename="../pos/ui/categories.py" line="63" />
-        <location filename="../pos/ui/categories.py" line="102" />
+        <location filename="../pos/ui/categories.py" line="63"/>
+        <location filename="../pos/ui/categories.py" line="102"/>
         <source>Categories</source>
         <translation>Categories</translation>
     </message>
@@ -211,103 +211,103 @@
 <context>
     <name>DiscountDialog</name>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="256" />
-        <location filename="../pos/ui/cart_dialogs.py" line="257" />
+        <location filename="../pos/ui/cart_dialogs.py" line="256"/>
+        <location filename="../pos/ui/cart_dialogs.py" line="257"/>
         <source>Discount or extra charge</source>
         <translation>Discount or extra charge</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="258" />
+        <location filename="../pos/ui/cart_dialogs.py" line="258"/>
         <source>Apply to:</source>
         <translation>Apply to:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="260" />
+        <location filename="../pos/ui/cart_dialogs.py" line="260"/>
         <source>Line: {name}</source>
         <translation>Line: {name}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="262" />
+        <location filename="../pos/ui/cart_dialogs.py" line="262"/>
         <source>Line</source>
         <translation>Line</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="264" />
+        <location filename="../pos/ui/cart_dialogs.py" line="264"/>
         <source>Whole receipt</source>
         <translation>Whole receipt</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="265" />
+        <location filename="../pos/ui/cart_dialogs.py" line="265"/>
         <source>Kind:</source>
         <translation>Kind:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="266" />
+        <location filename="../pos/ui/cart_dialogs.py" line="266"/>
         <source>Discount</source>
         <translation>Discount</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="267" />
+        <location filename="../pos/ui/cart_dialogs.py" line="267"/>
         <source>Extra charge</source>
         <translation>Extra charge</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="268" />
+        <location filename="../pos/ui/cart_dialogs.py" line="268"/>
         <source>As:</source>
         <translation>As:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="269" />
+        <location filename="../pos/ui/cart_dialogs.py" line="269"/>
         <source>Percent, %</source>
         <translation>Percent, %</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="270" />
+        <location filename="../pos/ui/cart_dialogs.py" line="270"/>
         <source>Sum, UAH</source>
         <translation>Sum, UAH</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="271" />
+        <location filename="../pos/ui/cart_dialogs.py" line="271"/>
         <source>Value:</source>
         <translation>Value:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="272" />
+        <location filename="../pos/ui/cart_dialogs.py" line="272"/>
         <source>Name (optional):</source>
         <translation>Name (optional):</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="274" />
+        <location filename="../pos/ui/cart_dialogs.py" line="274"/>
         <source>Apply (Enter)</source>
         <translation>Apply (Enter)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="275" />
+        <location filename="../pos/ui/cart_dialogs.py" line="275"/>
         <source>Remove discount</source>
         <translation>Remove discount</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="276" />
+        <location filename="../pos/ui/cart_dialogs.py" line="276"/>
         <source>Cancel (Esc)</source>
         <translation>Cancel (Esc)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="281" />
+        <location filename="../pos/ui/cart_dialogs.py" line="281"/>
         <source>line: {d}</source>
         <translation>line: {d}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="283" />
+        <location filename="../pos/ui/cart_dialogs.py" line="283"/>
         <source>receipt: {d}</source>
         <translation>receipt: {d}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="284" />
+        <location filename="../pos/ui/cart_dialogs.py" line="284"/>
         <source>Now: {list}</source>
         <translation>Now: {list}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="307" />
+        <location filename="../pos/ui/cart_dialogs.py" line="307"/>
         <source>Type the value, e.g. 10 or 12.50.</source>
         <translation>Type the value, e.g. 10 or 12.50.</translation>
     </message>
@@ -315,37 +315,37 @@
 <context>
     <name>KeyDialog</name>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="183" />
+        <location filename="../pos/ui/receipt_dialog.py" line="183"/>
         <source>Print {what}</source>
         <translation>Print {what}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="200" />
+        <location filename="../pos/ui/receipt_dialog.py" line="200"/>
         <source>Printing failed: {reason}</source>
         <translation>Printing failed: {reason}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="207" />
+        <location filename="../pos/ui/receipt_dialog.py" line="207"/>
         <source>{what} sent to the printer {name}.</source>
         <translation>{what} sent to the printer {name}.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="218" />
+        <location filename="../pos/ui/receipt_dialog.py" line="218"/>
         <source>Save as PDF</source>
         <translation>Save as PDF</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="220" />
+        <location filename="../pos/ui/receipt_dialog.py" line="220"/>
         <source>PDF (*.pdf)</source>
         <translation>PDF (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="237" />
+        <location filename="../pos/ui/receipt_dialog.py" line="237"/>
         <source>Could not save the PDF: {reason}</source>
         <translation>Could not save the PDF: {reason}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="244" />
+        <location filename="../pos/ui/receipt_dialog.py" line="244"/>
         <source>Saved to {path}</source>
         <translation>Saved to {path}</translation>
     </message>
@@ -353,308 +353,308 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../pos/ui/main_window.py" line="213" />
+        <location filename="../pos/ui/main_window.py" line="213"/>
         <source>TRAINING MODE — receipts are not fiscal</source>
         <translation>TRAINING MODE — receipts are not fiscal</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="214" />
+        <location filename="../pos/ui/main_window.py" line="214"/>
         <source>POS — training</source>
         <translation>POS — training</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="214" />
+        <location filename="../pos/ui/main_window.py" line="214"/>
         <source>POS</source>
         <translation>POS</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="217" />
+        <location filename="../pos/ui/main_window.py" line="217"/>
         <source>Help</source>
         <translation>Help</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="218" />
+        <location filename="../pos/ui/main_window.py" line="218"/>
         <source>Shift</source>
         <translation>Shift</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="219" />
+        <location filename="../pos/ui/main_window.py" line="219"/>
         <source>Quantity</source>
         <translation>Quantity</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="220" />
+        <location filename="../pos/ui/main_window.py" line="220"/>
         <source>Discount</source>
         <translation>Discount</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="221" />
+        <location filename="../pos/ui/main_window.py" line="221"/>
         <source>Remove</source>
         <translation>Remove</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="222" />
+        <location filename="../pos/ui/main_window.py" line="222"/>
         <source>Park</source>
         <translation>Park</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="223" />
-        <location filename="../pos/ui/main_window.py" line="476" />
+        <location filename="../pos/ui/main_window.py" line="223"/>
+        <location filename="../pos/ui/main_window.py" line="476"/>
         <source>Return</source>
         <translation>Return</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="224" />
-        <location filename="../pos/ui/main_window.py" line="464" />
+        <location filename="../pos/ui/main_window.py" line="224"/>
+        <location filename="../pos/ui/main_window.py" line="464"/>
         <source>Cash in/out</source>
         <translation>Cash in/out</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="225" />
-        <location filename="../pos/ui/main_window.py" line="237" />
-        <location filename="../pos/ui/main_window.py" line="435" />
+        <location filename="../pos/ui/main_window.py" line="225"/>
+        <location filename="../pos/ui/main_window.py" line="237"/>
+        <location filename="../pos/ui/main_window.py" line="435"/>
         <source>X-report</source>
         <translation>X-report</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="226" />
+        <location filename="../pos/ui/main_window.py" line="226"/>
         <source>Z-report</source>
         <translation>Z-report</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="227" />
+        <location filename="../pos/ui/main_window.py" line="227"/>
         <source>PAY</source>
         <translation>PAY</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="231" />
+        <location filename="../pos/ui/main_window.py" line="231"/>
         <source>&amp;Register</source>
         <translation>&amp;Register</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="232" />
+        <location filename="../pos/ui/main_window.py" line="232"/>
         <source>Shift…</source>
         <translation>Shift…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="233" />
-        <location filename="../pos/ui/main_window.py" line="440" />
+        <location filename="../pos/ui/main_window.py" line="233"/>
+        <location filename="../pos/ui/main_window.py" line="440"/>
         <source>Return…</source>
         <translation>Return…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="234" />
+        <location filename="../pos/ui/main_window.py" line="234"/>
         <source>Cash in…</source>
         <translation>Cash in…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="235" />
+        <location filename="../pos/ui/main_window.py" line="235"/>
         <source>Cash out…</source>
         <translation>Cash out…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="236" />
-        <location filename="../pos/ui/main_window.py" line="454" />
+        <location filename="../pos/ui/main_window.py" line="236"/>
+        <location filename="../pos/ui/main_window.py" line="454"/>
         <source>Cash withdrawal by card…</source>
         <translation>Cash withdrawal by card…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="238" />
-        <location filename="../pos/ui/main_window.py" line="437" />
+        <location filename="../pos/ui/main_window.py" line="238"/>
+        <location filename="../pos/ui/main_window.py" line="437"/>
         <source>Z-report (close the shift)</source>
         <translation>Z-report (close the shift)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="239" />
-        <location filename="../pos/ui/main_window.py" line="442" />
+        <location filename="../pos/ui/main_window.py" line="239"/>
+        <location filename="../pos/ui/main_window.py" line="442"/>
         <source>Sign out</source>
         <translation>Sign out</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="240" />
+        <location filename="../pos/ui/main_window.py" line="240"/>
         <source>Quit</source>
         <translation>Quit</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="241" />
+        <location filename="../pos/ui/main_window.py" line="241"/>
         <source>&amp;Manager</source>
         <translation>&amp;Manager</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="242" />
-        <location filename="../pos/ui/main_window.py" line="538" />
+        <location filename="../pos/ui/main_window.py" line="242"/>
+        <location filename="../pos/ui/main_window.py" line="538"/>
         <source>Work offline</source>
         <translation>Work offline</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="243" />
+        <location filename="../pos/ui/main_window.py" line="243"/>
         <source>Settings…</source>
         <translation>Settings…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="245" />
+        <location filename="../pos/ui/main_window.py" line="245"/>
         <source>&amp;Training drill</source>
         <translation>&amp;Training drill</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="246" />
+        <location filename="../pos/ui/main_window.py" line="246"/>
         <source>Tax service down</source>
         <translation>Tax service down</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="247" />
+        <location filename="../pos/ui/main_window.py" line="247"/>
         <source>Tax service up</source>
         <translation>Tax service up</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="248" />
+        <location filename="../pos/ui/main_window.py" line="248"/>
         <source>Network cut</source>
         <translation>Network cut</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="249" />
+        <location filename="../pos/ui/main_window.py" line="249"/>
         <source>Network restore</source>
         <translation>Network restore</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="250" />
+        <location filename="../pos/ui/main_window.py" line="250"/>
         <source>&amp;Language</source>
         <translation>&amp;Language</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="251" />
+        <location filename="../pos/ui/main_window.py" line="251"/>
         <source>&amp;Help</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="252" />
-        <location filename="../pos/ui/main_window.py" line="420" />
+        <location filename="../pos/ui/main_window.py" line="252"/>
+        <location filename="../pos/ui/main_window.py" line="420"/>
         <source>Keys</source>
         <translation>Keys</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="298" />
+        <location filename="../pos/ui/main_window.py" line="298"/>
         <source>The shift is being closed: finish the Z-report (F10).</source>
         <translation>The shift is being closed: finish the Z-report (F10).</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="404" />
+        <location filename="../pos/ui/main_window.py" line="404"/>
         <source>F1 — this help</source>
         <translation>F1 — this help</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="405" />
+        <location filename="../pos/ui/main_window.py" line="405"/>
         <source>F2 — open the shift / shift menu</source>
         <translation>F2 — open the shift / shift menu</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="406" />
+        <location filename="../pos/ui/main_window.py" line="406"/>
         <source>F3 — search (scan or type a name, code or barcode)</source>
         <translation>F3 — search (scan or type a name, code or barcode)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="407" />
+        <location filename="../pos/ui/main_window.py" line="407"/>
         <source>F4 — quantity or weight of the selected line</source>
         <translation>F4 — quantity or weight of the selected line</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="408" />
+        <location filename="../pos/ui/main_window.py" line="408"/>
         <source>F5 — discount or extra charge (manager&apos;s PIN)</source>
         <translation>F5 — discount or extra charge (manager&apos;s PIN)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="409" />
+        <location filename="../pos/ui/main_window.py" line="409"/>
         <source>F6 — park the receipt / resume a parked one</source>
         <translation>F6 — park the receipt / resume a parked one</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="410" />
+        <location filename="../pos/ui/main_window.py" line="410"/>
         <source>F7 — return</source>
         <translation>F7 — return</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="411" />
+        <location filename="../pos/ui/main_window.py" line="411"/>
         <source>F8 — cash in / cash out</source>
         <translation>F8 — cash in / cash out</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="412" />
+        <location filename="../pos/ui/main_window.py" line="412"/>
         <source>F9 — X-report</source>
         <translation>F9 — X-report</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="413" />
+        <location filename="../pos/ui/main_window.py" line="413"/>
         <source>F10 — Z-report (closes the shift)</source>
         <translation>F10 — Z-report (closes the shift)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="414" />
+        <location filename="../pos/ui/main_window.py" line="414"/>
         <source>F12 — pay</source>
         <translation>F12 — pay</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="415" />
+        <location filename="../pos/ui/main_window.py" line="415"/>
         <source>Enter — add the highlighted good / confirm</source>
         <translation>Enter — add the highlighted good / confirm</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="416" />
+        <location filename="../pos/ui/main_window.py" line="416"/>
         <source>Esc — clear the search / cancel the receipt / close a dialog</source>
         <translation>Esc — clear the search / cancel the receipt / close a dialog</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="417" />
+        <location filename="../pos/ui/main_window.py" line="417"/>
         <source>+ / − — one piece more / less;  Del — remove the line</source>
         <translation>+ / − — one piece more / less;  Del — remove the line</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="418" />
+        <location filename="../pos/ui/main_window.py" line="418"/>
         <source>↑ ↓ — move in the results or in the cart</source>
         <translation>↑ ↓ — move in the results or in the cart</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="439" />
+        <location filename="../pos/ui/main_window.py" line="439"/>
         <source>Cash in / cash out…</source>
         <translation>Cash in / cash out…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="452" />
+        <location filename="../pos/ui/main_window.py" line="452"/>
         <source>Cash in (service deposit)…</source>
         <translation>Cash in (service deposit)…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="453" />
+        <location filename="../pos/ui/main_window.py" line="453"/>
         <source>Cash out (service withdrawal)…</source>
         <translation>Cash out (service withdrawal)…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="458" />
+        <location filename="../pos/ui/main_window.py" line="458"/>
         <source>{what} is not available in this version.</source>
         <translation>{what} is not available in this version.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="484" />
+        <location filename="../pos/ui/main_window.py" line="484"/>
         <source>No shift is open.</source>
         <translation>No shift is open.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="489" />
+        <location filename="../pos/ui/main_window.py" line="489"/>
         <source>Reports</source>
         <translation>Reports</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="521" />
+        <location filename="../pos/ui/main_window.py" line="521"/>
         <source>Finish or cancel the receipts in progress first.</source>
         <translation>Finish or cancel the receipts in progress first.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="538" />
+        <location filename="../pos/ui/main_window.py" line="538"/>
         <source>End offline work</source>
         <translation>End offline work</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="551" />
-        <location filename="../pos/ui/main_window.py" line="557" />
+        <location filename="../pos/ui/main_window.py" line="551"/>
+        <location filename="../pos/ui/main_window.py" line="557"/>
         <source>Settings</source>
         <translation>Settings</translation>
     </message>
@@ -662,22 +662,22 @@
 <context>
     <name>ManagerPinDialog</name>
     <message>
-        <location filename="../pos/ui/manager_pin.py" line="50" />
+        <location filename="../pos/ui/manager_pin.py" line="50"/>
         <source>Manager PIN</source>
         <translation>Manager PIN</translation>
     </message>
     <message>
-        <location filename="../pos/ui/manager_pin.py" line="51" />
+        <location filename="../pos/ui/manager_pin.py" line="51"/>
         <source>Manager&apos;s PIN required</source>
         <translation>Manager&apos;s PIN required</translation>
     </message>
     <message>
-        <location filename="../pos/ui/manager_pin.py" line="55" />
+        <location filename="../pos/ui/manager_pin.py" line="55"/>
         <source>Cancel (Esc)</source>
         <translation>Cancel (Esc)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/manager_pin.py" line="70" />
+        <location filename="../pos/ui/manager_pin.py" line="70"/>
         <source>Wrong PIN. Try again.</source>
         <translation>Wrong PIN. Try again.</translation>
     </message>
@@ -685,152 +685,172 @@
 <context>
     <name>Messages</name>
     <message>
-        <location filename="../pos/ui/messages.py" line="39" />
+        <location filename="../pos/ui/messages.py" line="39"/>
         <source>{hours} h {minutes:02d} min</source>
         <translation>{hours} h {minutes:02d} min</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="42" />
+        <location filename="../pos/ui/messages.py" line="42"/>
         <source>{minutes} min</source>
         <translation>{minutes} min</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="58" />
+        <location filename="../pos/ui/messages.py" line="58"/>
         <source>This quantity cannot be sold: pieces must be whole, weight at most 3 decimals, more than zero and not absurdly large. Correct the quantity.</source>
         <translation>This quantity cannot be sold: pieces must be whole, weight at most 3 decimals, more than zero and not absurdly large. Correct the quantity.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="63" />
+        <location filename="../pos/ui/messages.py" line="63"/>
         <source>This barcode is not valid (wrong length or check digit). Scan it again or find the good by its name.</source>
         <translation>This barcode is not valid (wrong length or check digit). Scan it again or find the good by its name.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="68" />
+        <location filename="../pos/ui/messages.py" line="68"/>
         <source>This discount is not possible: it must be more than zero and not larger than the sum it applies to (a percentage at most 100).</source>
         <translation>This discount is not possible: it must be more than zero and not larger than the sum it applies to (a percentage at most 100).</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="73" />
+        <location filename="../pos/ui/messages.py" line="73"/>
         <source>Enter an amount larger than zero.</source>
         <translation>Enter an amount larger than zero.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="74" />
+        <location filename="../pos/ui/messages.py" line="74"/>
         <source>The cart is empty: add goods first.</source>
         <translation>The cart is empty: add goods first.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="75" />
+        <location filename="../pos/ui/messages.py" line="75"/>
         <source>Enter the PIN.</source>
         <translation>Enter the PIN.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="76" />
+        <location filename="../pos/ui/messages.py" line="76"/>
         <source>There is no such line in the receipt.</source>
         <translation>There is no such line in the receipt.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="80" />
+        <location filename="../pos/ui/messages.py" line="80"/>
         <source>The input is not valid. Check it and try again.</source>
         <translation>The input is not valid. Check it and try again.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="87" />
+        <location filename="../pos/ui/messages.py" line="87"/>
         <source>The cashier is not signed in (or the session has expired): sign in again.</source>
         <translation>The cashier is not signed in (or the session has expired): sign in again.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="90" />
+        <location filename="../pos/ui/messages.py" line="90"/>
         <source>Sign-in failed. Check the PIN and try again.</source>
         <translation>Sign-in failed. Check the PIN and try again.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="93" />
+        <location filename="../pos/ui/messages.py" line="93"/>
         <source>No shift is open. Open a shift first (F2).</source>
         <translation>No shift is open. Open a shift first (F2).</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="96" />
+        <location filename="../pos/ui/messages.py" line="96"/>
         <source>A shift is already open: go on selling, or make the Z-report (F10) first.</source>
         <translation>A shift is already open: go on selling, or make the Z-report (F10) first.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="99" />
+        <location filename="../pos/ui/messages.py" line="99"/>
         <source>The shift is 24 h old: make the Z-report (F10) now, then open a new shift (F2).</source>
         <translation>The shift is 24 h old: make the Z-report (F10) now, then open a new shift (F2).</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="103" />
+        <location filename="../pos/ui/messages.py" line="103"/>
         <source>The register has been offline for almost 36 hours, the legal limit of one offline period (left: {left}). Selling is stopped until the connection is back and the offline receipts are uploaded. Check the internet connection or call the manager.</source>
         <translation>The register has been offline for almost 36 hours, the legal limit of one offline period (left: {left}). Selling is stopped until the connection is back and the offline receipts are uploaded. Check the internet connection or call the manager.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="109" />
+        <location filename="../pos/ui/messages.py" line="109"/>
         <source>The register has almost used the 168 hours of offline work allowed in a calendar month (left: {left}). Selling offline is stopped: restore the connection or call the manager.</source>
         <translation>The register has almost used the 168 hours of offline work allowed in a calendar month (left: {left}). Selling offline is stopped: restore the connection or call the manager.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="115" />
+        <location filename="../pos/ui/messages.py" line="115"/>
         <source>No offline fiscal codes are left, so the register cannot work offline. Restore the connection to Checkbox to receive new codes, or call the manager.</source>
         <translation>No offline fiscal codes are left, so the register cannot work offline. Restore the connection to Checkbox to receive new codes, or call the manager.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="120" />
+        <location filename="../pos/ui/messages.py" line="120"/>
         <source>Unfinished operations from the last run are being settled ({count}). Wait a moment and try again.</source>
         <translation>Unfinished operations from the last run are being settled ({count}). Wait a moment and try again.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="125" />
+        <location filename="../pos/ui/messages.py" line="125"/>
         <source>{count} transaction(s) still have to reach the tax service. Wait until the queue in the status bar is empty, then try again.</source>
         <translation>{count} transaction(s) still have to reach the tax service. Wait until the queue in the status bar is empty, then try again.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="130" />
+        <location filename="../pos/ui/messages.py" line="130"/>
         <source>The receipt breaks a fiscal rule and was not made.</source>
         <translation>The receipt breaks a fiscal rule and was not made.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="133" />
+        <location filename="../pos/ui/messages.py" line="133"/>
         <source>Checkbox refused the operation. Correct what the message says, or call the manager.</source>
         <translation>Checkbox refused the operation. Correct what the message says, or call the manager.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="137" />
+        <location filename="../pos/ui/messages.py" line="137"/>
         <source>Checkbox cannot be reached and this operation needs it. Check the internet connection and try again.</source>
         <translation>Checkbox cannot be reached and this operation needs it. Check the internet connection and try again.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="142" />
+        <location filename="../pos/ui/messages.py" line="142"/>
         <source>Nothing was found (or it cannot be used for this). Check and try again.</source>
         <translation>Nothing was found (or it cannot be used for this). Check and try again.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="146" />
+        <location filename="../pos/ui/messages.py" line="146"/>
         <source>Only a manager can do this: ask for the manager PIN.</source>
         <translation>Only a manager can do this: ask for the manager PIN.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="160" />
+        <location filename="../pos/ui/messages.py" line="149"/>
+        <source>This journal may be behind Checkbox (restored from a backup, copied or recreated), so its offline codes may already be used. Restore the connection: the register reconciles with Checkbox and then works offline again.</source>
+        <translation>This journal may be behind Checkbox (restored from a backup, copied or recreated), so its offline codes may already be used. Restore the connection: the register reconciles with Checkbox and then works offline again.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="155"/>
+        <source>Checkbox used some offline codes on its own. Restore the connection so the register can reconcile its codes before it sells offline.</source>
+        <translation>Checkbox used some offline codes on its own. Restore the connection so the register can reconcile its codes before it sells offline.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="160"/>
+        <source>The disk holding the journal is almost full, so no receipt can be saved safely. Free some disk space, then try again.</source>
+        <translation>The disk holding the journal is almost full, so no receipt can be saved safely. Free some disk space, then try again.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="165"/>
+        <source>This PC&apos;s clock differs from Checkbox&apos;s. Check the time and confirm it before selling offline.</source>
+        <translation>This PC&apos;s clock differs from Checkbox&apos;s. Check the time and confirm it before selling offline.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="181"/>
         <source>The operation was refused ({reason}).</source>
         <translation>The operation was refused ({reason}).</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="173" />
+        <location filename="../pos/ui/messages.py" line="194"/>
         <source>This is not a valid number. Type it again, e.g. 125.50 or 1.250.</source>
         <translation>This is not a valid number. Type it again, e.g. 125.50 or 1.250.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="176" />
+        <location filename="../pos/ui/messages.py" line="197"/>
         <source>Something went wrong: {error}. The operation may not have finished.</source>
         <translation>Something went wrong: {error}. The operation may not have finished.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="196" />
+        <location filename="../pos/ui/messages.py" line="217"/>
         <source>Cannot do this</source>
         <translation>Cannot do this</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="215" />
+        <location filename="../pos/ui/messages.py" line="236"/>
         <source>Information</source>
         <translation>Information</translation>
     </message>
@@ -838,28 +858,28 @@
 <context>
     <name>ParkedCartsDialog</name>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="379" />
-        <location filename="../pos/ui/cart_dialogs.py" line="380" />
+        <location filename="../pos/ui/cart_dialogs.py" line="379"/>
+        <location filename="../pos/ui/cart_dialogs.py" line="380"/>
         <source>Parked receipts</source>
         <translation>Parked receipts</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="385" />
+        <location filename="../pos/ui/cart_dialogs.py" line="385"/>
         <source>#{number}  {time}  —  {lines} line(s), {total}</source>
         <translation>#{number}  {time}  —  {lines} line(s), {total}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="392" />
+        <location filename="../pos/ui/cart_dialogs.py" line="392"/>
         <source>Park the current receipt (F6)</source>
         <translation>Park the current receipt (F6)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="393" />
+        <location filename="../pos/ui/cart_dialogs.py" line="393"/>
         <source>Resume (Enter)</source>
         <translation>Resume (Enter)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="394" />
+        <location filename="../pos/ui/cart_dialogs.py" line="394"/>
         <source>Cancel (Esc)</source>
         <translation>Cancel (Esc)</translation>
     </message>
@@ -867,124 +887,124 @@
 <context>
     <name>PaymentDialog</name>
     <message>
-        <location filename="../pos/ui/payment.py" line="181" />
+        <location filename="../pos/ui/payment.py" line="181"/>
         <source>Payment</source>
         <translation>Payment</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="182" />
+        <location filename="../pos/ui/payment.py" line="182"/>
         <source>To pay:</source>
         <translation>To pay:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="183" />
-        <location filename="../pos/ui/payment.py" line="194" />
+        <location filename="../pos/ui/payment.py" line="183"/>
+        <location filename="../pos/ui/payment.py" line="194"/>
         <source>Cash</source>
         <translation>Cash</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="184" />
-        <location filename="../pos/ui/payment.py" line="186" />
+        <location filename="../pos/ui/payment.py" line="184"/>
+        <location filename="../pos/ui/payment.py" line="186"/>
         <source>Card</source>
         <translation>Card</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="185" />
+        <location filename="../pos/ui/payment.py" line="185"/>
         <source>Card + cash</source>
         <translation>Card + cash</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="187" />
+        <location filename="../pos/ui/payment.py" line="187"/>
         <source>Card part:</source>
         <translation>Card part:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="188" />
+        <location filename="../pos/ui/payment.py" line="188"/>
         <source>RRN:</source>
         <translation>RRN:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="189" />
+        <location filename="../pos/ui/payment.py" line="189"/>
         <source>Auth code:</source>
         <translation>Auth code:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="190" />
+        <location filename="../pos/ui/payment.py" line="190"/>
         <source>Card number:</source>
         <translation>Card number:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="191" />
+        <location filename="../pos/ui/payment.py" line="191"/>
         <source>Payment system:</source>
         <translation>Payment system:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="195" />
+        <location filename="../pos/ui/payment.py" line="195"/>
         <source>Tendered:</source>
         <translation>Tendered:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="196" />
+        <location filename="../pos/ui/payment.py" line="196"/>
         <source>exact</source>
         <translation>exact</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="197" />
+        <location filename="../pos/ui/payment.py" line="197"/>
         <source>Exact</source>
         <translation>Exact</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="198" />
+        <location filename="../pos/ui/payment.py" line="198"/>
         <source>E-mail for the receipt:</source>
         <translation>E-mail for the receipt:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="199" />
+        <location filename="../pos/ui/payment.py" line="199"/>
         <source>optional</source>
         <translation>optional</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="200" />
+        <location filename="../pos/ui/payment.py" line="200"/>
         <source>Pay (Enter)</source>
         <translation>Pay (Enter)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="201" />
+        <location filename="../pos/ui/payment.py" line="201"/>
         <source>Cancel (Esc)</source>
         <translation>Cancel (Esc)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="265" />
+        <location filename="../pos/ui/payment.py" line="265"/>
         <source>Cash to pay: {sum}</source>
         <translation>Cash to pay: {sum}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="268" />
+        <location filename="../pos/ui/payment.py" line="268"/>
         <source>NBU cash rounding: {exact} → {rounded} ({diff})</source>
         <translation>NBU cash rounding: {exact} → {rounded} ({diff})</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="284" />
+        <location filename="../pos/ui/payment.py" line="284"/>
         <source>Not enough: {sum} more</source>
         <translation>Not enough: {sum} more</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="286" />
+        <location filename="../pos/ui/payment.py" line="286"/>
         <source>Change: {sum}</source>
         <translation>Change: {sum}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="340" />
+        <location filename="../pos/ui/payment.py" line="340"/>
         <source>The payment does not cover the sum to pay.</source>
         <translation>The payment does not cover the sum to pay.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="356" />
+        <location filename="../pos/ui/payment.py" line="356"/>
         <source>The e-mail address does not look right.</source>
         <translation>The e-mail address does not look right.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="360" />
+        <location filename="../pos/ui/payment.py" line="360"/>
         <source>Fiscalising the receipt…</source>
         <translation>Fiscalising the receipt…</translation>
     </message>
@@ -992,17 +1012,17 @@
 <context>
     <name>PinPad</name>
     <message>
-        <location filename="../pos/ui/pin_pad.py" line="70" />
+        <location filename="../pos/ui/pin_pad.py" line="70"/>
         <source>PIN</source>
         <translation>PIN</translation>
     </message>
     <message>
-        <location filename="../pos/ui/pin_pad.py" line="71" />
+        <location filename="../pos/ui/pin_pad.py" line="71"/>
         <source>OK (Enter)</source>
         <translation>OK (Enter)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/pin_pad.py" line="72" />
+        <location filename="../pos/ui/pin_pad.py" line="72"/>
         <source>Erase the last digit (Backspace)</source>
         <translation>Erase the last digit (Backspace)</translation>
     </message>
@@ -1010,37 +1030,37 @@
 <context>
     <name>QuantityDialog</name>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="133" />
+        <location filename="../pos/ui/cart_dialogs.py" line="133"/>
         <source>Weight</source>
         <translation>Weight</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="133" />
+        <location filename="../pos/ui/cart_dialogs.py" line="133"/>
         <source>Quantity</source>
         <translation>Quantity</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="136" />
+        <location filename="../pos/ui/cart_dialogs.py" line="136"/>
         <source>Weight in kg (up to 3 decimals, e.g. 0.750):</source>
         <translation>Weight in kg (up to 3 decimals, e.g. 0.750):</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="138" />
+        <location filename="../pos/ui/cart_dialogs.py" line="138"/>
         <source>Number of pieces:</source>
         <translation>Number of pieces:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="140" />
+        <location filename="../pos/ui/cart_dialogs.py" line="140"/>
         <source>OK (Enter)</source>
         <translation>OK (Enter)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="141" />
+        <location filename="../pos/ui/cart_dialogs.py" line="141"/>
         <source>Cancel (Esc)</source>
         <translation>Cancel (Esc)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="147" />
+        <location filename="../pos/ui/cart_dialogs.py" line="147"/>
         <source>Enter a quantity larger than zero.</source>
         <translation>Enter a quantity larger than zero.</translation>
     </message>
@@ -1048,122 +1068,122 @@
 <context>
     <name>ReceiptDialog</name>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="282" />
+        <location filename="../pos/ui/receipt_dialog.py" line="282"/>
         <source>Receipt</source>
         <translation>Receipt</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="293" />
+        <location filename="../pos/ui/receipt_dialog.py" line="293"/>
         <source>none given</source>
         <translation>none given</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="297" />
+        <location filename="../pos/ui/receipt_dialog.py" line="297"/>
         <source>E-mail:</source>
         <translation>E-mail:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="300" />
+        <location filename="../pos/ui/receipt_dialog.py" line="300"/>
         <source>Print</source>
         <translation>Print</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="301" />
+        <location filename="../pos/ui/receipt_dialog.py" line="301"/>
         <source>Save PDF</source>
         <translation>Save PDF</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="302" />
+        <location filename="../pos/ui/receipt_dialog.py" line="302"/>
         <source>Reprint</source>
         <translation>Reprint</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="304" />
+        <location filename="../pos/ui/receipt_dialog.py" line="304"/>
         <source>Reads the receipt again (it may have been uploaded since) and prints a copy</source>
         <translation>Reads the receipt again (it may have been uploaded since) and prints a copy</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="306" />
+        <location filename="../pos/ui/receipt_dialog.py" line="306"/>
         <source>Close</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="340" />
+        <location filename="../pos/ui/receipt_dialog.py" line="340"/>
         <source>The copy was e-mailed to this address when the receipt was made. This register cannot send it again.</source>
         <translation>The copy was e-mailed to this address when the receipt was made. This register cannot send it again.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="347" />
+        <location filename="../pos/ui/receipt_dialog.py" line="347"/>
         <source>No e-mail was recorded for this receipt. This register cannot e-mail a receipt afterwards: print it or save a PDF instead.</source>
         <translation>No e-mail was recorded for this receipt. This register cannot e-mail a receipt afterwards: print it or save a PDF instead.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="354" />
+        <location filename="../pos/ui/receipt_dialog.py" line="354"/>
         <source>Sale</source>
         <translation>Sale</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="355" />
+        <location filename="../pos/ui/receipt_dialog.py" line="355"/>
         <source>Return</source>
         <translation>Return</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="356" />
+        <location filename="../pos/ui/receipt_dialog.py" line="356"/>
         <source>Cash in</source>
         <translation>Cash in</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="357" />
+        <location filename="../pos/ui/receipt_dialog.py" line="357"/>
         <source>Cash out</source>
         <translation>Cash out</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="358" />
+        <location filename="../pos/ui/receipt_dialog.py" line="358"/>
         <source>Cash withdrawal</source>
         <translation>Cash withdrawal</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="365" />
+        <location filename="../pos/ui/receipt_dialog.py" line="365"/>
         <source>fiscalised</source>
         <translation>fiscalised</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="367" />
+        <location filename="../pos/ui/receipt_dialog.py" line="367"/>
         <source>fiscalised offline, waiting to be uploaded</source>
         <translation>fiscalised offline, waiting to be uploaded</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="369" />
+        <location filename="../pos/ui/receipt_dialog.py" line="369"/>
         <source>fiscalised offline, uploaded</source>
         <translation>fiscalised offline, uploaded</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="371" />
+        <location filename="../pos/ui/receipt_dialog.py" line="371"/>
         <source>void: the server&apos;s receipt replaces this copy</source>
         <translation>void: the server&apos;s receipt replaces this copy</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="373" />
+        <location filename="../pos/ui/receipt_dialog.py" line="373"/>
         <source>rejected: {reason}</source>
         <translation>rejected: {reason}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="374" />
+        <location filename="../pos/ui/receipt_dialog.py" line="374"/>
         <source>not fiscalised yet</source>
         <translation>not fiscalised yet</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="379" />
+        <location filename="../pos/ui/receipt_dialog.py" line="379"/>
         <source>fiscal code {code}</source>
         <translation>fiscal code {code}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="381" />
+        <location filename="../pos/ui/receipt_dialog.py" line="381"/>
         <source>TRAINING</source>
         <translation>TRAINING</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="390" />
+        <location filename="../pos/ui/receipt_dialog.py" line="390"/>
         <source>The receipt</source>
         <translation>The receipt</translation>
     </message>
@@ -1171,167 +1191,167 @@
 <context>
     <name>ReportDialog</name>
     <message>
-        <location filename="../pos/ui/reports.py" line="118" />
+        <location filename="../pos/ui/reports.py" line="119"/>
         <source>Z-report: close the shift</source>
         <translation>Z-report: close the shift</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="118" />
+        <location filename="../pos/ui/reports.py" line="119"/>
         <source>X-report</source>
         <translation>X-report</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="153" />
+        <location filename="../pos/ui/reports.py" line="154"/>
         <source>Print</source>
         <translation>Print</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="154" />
+        <location filename="../pos/ui/reports.py" line="155"/>
         <source>Save PDF</source>
         <translation>Save PDF</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="155" />
+        <location filename="../pos/ui/reports.py" line="156"/>
         <source>Refresh</source>
         <translation>Refresh</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="156" />
+        <location filename="../pos/ui/reports.py" line="157"/>
         <source>Close</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="170" />
+        <location filename="../pos/ui/reports.py" line="171"/>
         <source>Count the cash in the drawer</source>
         <translation>Count the cash in the drawer</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="183" />
+        <location filename="../pos/ui/reports.py" line="184"/>
         <source>Expected:</source>
         <translation>Expected:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="184" />
+        <location filename="../pos/ui/reports.py" line="185"/>
         <source>Counted:</source>
         <translation>Counted:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="185" />
+        <location filename="../pos/ui/reports.py" line="186"/>
         <source>Difference:</source>
         <translation>Difference:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="195" />
+        <location filename="../pos/ui/reports.py" line="196"/>
         <source>Close the shift…</source>
         <translation>Close the shift…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="197" />
+        <location filename="../pos/ui/reports.py" line="198"/>
         <source>Cancel</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="213" />
+        <location filename="../pos/ui/reports.py" line="214"/>
         <source>After the Z-report no more receipts can be made in this shift. This cannot be undone.</source>
         <translation>After the Z-report no more receipts can be made in this shift. This cannot be undone.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="219" />
+        <location filename="../pos/ui/reports.py" line="220"/>
         <source>Close the shift</source>
         <translation>Close the shift</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="221" />
+        <location filename="../pos/ui/reports.py" line="222"/>
         <source>Back</source>
         <translation>Back</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="252" />
+        <location filename="../pos/ui/reports.py" line="253"/>
         <source>Making the X-report…</source>
         <translation>Making the X-report…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="257" />
+        <location filename="../pos/ui/reports.py" line="260"/>
         <source>The X-report could not be made.</source>
         <translation>The X-report could not be made.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="270" />
+        <location filename="../pos/ui/reports.py" line="275"/>
         <source>The server&apos;s report is not available (the register works offline): these are the register&apos;s own totals.</source>
         <translation>The server&apos;s report is not available (the register works offline): these are the register&apos;s own totals.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="279" />
+        <location filename="../pos/ui/reports.py" line="284"/>
         <source>The register&apos;s totals and the server&apos;s agree to the kopeck.</source>
         <translation>The register&apos;s totals and the server&apos;s agree to the kopeck.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="284" />
+        <location filename="../pos/ui/reports.py" line="289"/>
         <source>{field}: register {local}, server {server}</source>
         <translation>{field}: register {local}, server {server}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="290" />
+        <location filename="../pos/ui/reports.py" line="295"/>
         <source>The register&apos;s totals differ from the server&apos;s: {items}</source>
         <translation>The register&apos;s totals differ from the server&apos;s: {items}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="297" />
+        <location filename="../pos/ui/reports.py" line="302"/>
         <source>{count} receipt(s) are not settled yet and are not in these totals.</source>
         <translation>{count} receipt(s) are not settled yet and are not in these totals.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="326" />
+        <location filename="../pos/ui/reports.py" line="331"/>
         <source>The Z-report</source>
         <translation>The Z-report</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="326" />
+        <location filename="../pos/ui/reports.py" line="331"/>
         <source>The X-report</source>
         <translation>The X-report</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="346" />
+        <location filename="../pos/ui/reports.py" line="351"/>
         <source>No shift is open.</source>
         <translation>No shift is open.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="353" />
+        <location filename="../pos/ui/reports.py" line="358"/>
         <source>{count} receipt(s) are not settled yet: the register sends them before closing.</source>
         <translation>{count} receipt(s) are not settled yet: the register sends them before closing.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="366" />
+        <location filename="../pos/ui/reports.py" line="371"/>
         <source>The cash matches.</source>
         <translation>The cash matches.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="368" />
+        <location filename="../pos/ui/reports.py" line="373"/>
         <source>Short by {amount}: count again before closing.</source>
         <translation>Short by {amount}: count again before closing.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="370" />
+        <location filename="../pos/ui/reports.py" line="375"/>
         <source>Over by {amount}: count again before closing.</source>
         <translation>Over by {amount}: count again before closing.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="386" />
+        <location filename="../pos/ui/reports.py" line="391"/>
         <source>Close shift No. {serial} and make the Z-report?</source>
         <translation>Close shift No. {serial} and make the Z-report?</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="390" />
+        <location filename="../pos/ui/reports.py" line="395"/>
         <source>Expected {expected}, counted {counted}, difference {difference}.</source>
         <translation>Expected {expected}, counted {counted}, difference {difference}.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="409" />
+        <location filename="../pos/ui/reports.py" line="414"/>
         <source>Closing the shift… (what is still queued is sent first)</source>
         <translation>Closing the shift… (what is still queued is sent first)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="414" />
+        <location filename="../pos/ui/reports.py" line="419"/>
         <source>The shift is still open.</source>
         <translation>The shift is still open.</translation>
     </message>
@@ -1339,138 +1359,138 @@
 <context>
     <name>ReturnDialog</name>
     <message>
-        <location filename="../pos/ui/returns.py" line="116" />
-        <location filename="../pos/ui/returns.py" line="157" />
+        <location filename="../pos/ui/returns.py" line="116"/>
+        <location filename="../pos/ui/returns.py" line="157"/>
         <source>Return</source>
         <translation>Return</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="121" />
+        <location filename="../pos/ui/returns.py" line="121"/>
         <source>Fiscal code, receipt number, or scan the receipt&apos;s barcode</source>
         <translation>Fiscal code, receipt number, or scan the receipt&apos;s barcode</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="123" />
+        <location filename="../pos/ui/returns.py" line="123"/>
         <source>Find</source>
         <translation>Find</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="128" />
+        <location filename="../pos/ui/returns.py" line="128"/>
         <source>Sales of the day</source>
         <translation>Sales of the day</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="139" />
+        <location filename="../pos/ui/returns.py" line="139"/>
         <source>Time</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="140" />
+        <location filename="../pos/ui/returns.py" line="140"/>
         <source>Fiscal code</source>
         <translation>Fiscal code</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="141" />
+        <location filename="../pos/ui/returns.py" line="141"/>
         <source>Receipt</source>
         <translation>Receipt</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="142" />
+        <location filename="../pos/ui/returns.py" line="142"/>
         <source>Sum</source>
         <translation>Sum</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="143" />
+        <location filename="../pos/ui/returns.py" line="143"/>
         <source>Paid</source>
         <translation>Paid</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="154" />
+        <location filename="../pos/ui/returns.py" line="154"/>
         <source>Good</source>
         <translation>Good</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="155" />
+        <location filename="../pos/ui/returns.py" line="155"/>
         <source>Sold</source>
         <translation>Sold</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="156" />
+        <location filename="../pos/ui/returns.py" line="156"/>
         <source>Can return</source>
         <translation>Can return</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="158" />
+        <location filename="../pos/ui/returns.py" line="158"/>
         <source>Refund</source>
         <translation>Refund</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="173" />
+        <location filename="../pos/ui/returns.py" line="173"/>
         <source>Return everything</source>
         <translation>Return everything</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="176" />
+        <location filename="../pos/ui/returns.py" line="176"/>
         <source>Make the return</source>
         <translation>Make the return</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="178" />
+        <location filename="../pos/ui/returns.py" line="178"/>
         <source>Cancel</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="205" />
+        <location filename="../pos/ui/returns.py" line="205"/>
         <source>Type or scan a fiscal code or receipt number.</source>
         <translation>Type or scan a fiscal code or receipt number.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="210" />
+        <location filename="../pos/ui/returns.py" line="210"/>
         <source>No sale found for “{text}”.</source>
         <translation>No sale found for “{text}”.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="220" />
+        <location filename="../pos/ui/returns.py" line="220"/>
         <source>No sales on {day}.</source>
         <translation>No sales on {day}.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="232" />
+        <location filename="../pos/ui/returns.py" line="232"/>
         <source>offline</source>
         <translation>offline</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="248" />
+        <location filename="../pos/ui/returns.py" line="248"/>
         <source>{count} sales found: choose one with ↑ ↓ and Enter.</source>
         <translation>{count} sales found: choose one with ↑ ↓ and Enter.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="265" />
+        <location filename="../pos/ui/returns.py" line="265"/>
         <source>Card</source>
         <translation>Card</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="265" />
+        <location filename="../pos/ui/returns.py" line="265"/>
         <source>Cash</source>
         <translation>Cash</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="290" />
+        <location filename="../pos/ui/returns.py" line="290"/>
         <source>{quantity} kg</source>
         <translation>{quantity} kg</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="321" />
+        <location filename="../pos/ui/returns.py" line="321"/>
         <source>Everything from this sale has been returned already.</source>
         <translation>Everything from this sale has been returned already.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="324" />
+        <location filename="../pos/ui/returns.py" line="324"/>
         <source>Paid: {payments}. The money goes back the way it was paid.</source>
         <translation>Paid: {payments}. The money goes back the way it was paid.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="355" />
+        <location filename="../pos/ui/returns.py" line="355"/>
         <source>To refund: {amount}</source>
         <translation>To refund: {amount}</translation>
     </message>
@@ -1479,12 +1499,12 @@
         <translation type="vanished">To refund: about {amount} (discounts are shared out on the receipt)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="386" />
+        <location filename="../pos/ui/returns.py" line="386"/>
         <source>Set the quantity to return on at least one line.</source>
         <translation>Set the quantity to return on at least one line.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="396" />
+        <location filename="../pos/ui/returns.py" line="396"/>
         <source>Making the return receipt…</source>
         <translation>Making the return receipt…</translation>
     </message>
@@ -1492,7 +1512,7 @@
 <context>
     <name>ScanSearchInput</name>
     <message>
-        <location filename="../pos/ui/search_input.py" line="51" />
+        <location filename="../pos/ui/search_input.py" line="51"/>
         <source>Scan a barcode or type a name / code (F3)</source>
         <translation>Scan a barcode or type a name / code (F3)</translation>
     </message>
@@ -1500,84 +1520,84 @@
 <context>
     <name>SellingPage</name>
     <message>
-        <location filename="../pos/ui/selling.py" line="163" />
-        <location filename="../pos/ui/selling.py" line="189" />
+        <location filename="../pos/ui/selling.py" line="163"/>
+        <location filename="../pos/ui/selling.py" line="189"/>
         <source>Nothing found for “{text}”</source>
         <translation>Nothing found for “{text}”</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="214" />
+        <location filename="../pos/ui/selling.py" line="214"/>
         <source>No good with the barcode {code}</source>
         <translation>No good with the barcode {code}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="246" />
+        <location filename="../pos/ui/selling.py" line="246"/>
         <source>Added: {name} — {quantity}</source>
         <translation>Added: {name} — {quantity}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="266" />
+        <location filename="../pos/ui/selling.py" line="266"/>
         <source>Removed: {name}</source>
         <translation>Removed: {name}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="279" />
+        <location filename="../pos/ui/selling.py" line="279"/>
         <source>To take the line off, press Del.</source>
         <translation>To take the line off, press Del.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="296" />
-        <location filename="../pos/ui/selling.py" line="313" />
+        <location filename="../pos/ui/selling.py" line="296"/>
+        <location filename="../pos/ui/selling.py" line="313"/>
         <source>The receipt is empty.</source>
         <translation>The receipt is empty.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="316" />
+        <location filename="../pos/ui/selling.py" line="316"/>
         <source>Discount or extra charge</source>
         <translation>Discount or extra charge</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="353" />
+        <location filename="../pos/ui/selling.py" line="353"/>
         <source>Nothing to park: the receipt is empty.</source>
         <translation>Nothing to park: the receipt is empty.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="371" />
+        <location filename="../pos/ui/selling.py" line="371"/>
         <source>Receipt parked as #{number}. F6 brings it back.</source>
         <translation>Receipt parked as #{number}. F6 brings it back.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="385" />
+        <location filename="../pos/ui/selling.py" line="385"/>
         <source>Receipt #{number} resumed.</source>
         <translation>Receipt #{number} resumed.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="405" />
+        <location filename="../pos/ui/selling.py" line="405"/>
         <source>Cancel the receipt</source>
         <translation>Cancel the receipt</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="406" />
+        <location filename="../pos/ui/selling.py" line="406"/>
         <source>Remove every line of this receipt?</source>
         <translation>Remove every line of this receipt?</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="416" />
+        <location filename="../pos/ui/selling.py" line="416"/>
         <source>The receipt was cancelled.</source>
         <translation>The receipt was cancelled.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="421" />
+        <location filename="../pos/ui/selling.py" line="421"/>
         <source>The receipt is empty: scan or choose goods first.</source>
         <translation>The receipt is empty: scan or choose goods first.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="442" />
+        <location filename="../pos/ui/selling.py" line="442"/>
         <source>Sold: {sum}. Receipt {code}.</source>
         <translation>Sold: {sum}. Receipt {code}.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="457" />
+        <location filename="../pos/ui/selling.py" line="457"/>
         <source>Receipt {code}: {sum}</source>
         <translation>Receipt {code}: {sum}</translation>
     </message>
@@ -1585,62 +1605,62 @@
 <context>
     <name>SetAsideList</name>
     <message>
-        <location filename="../pos/ui/set_aside.py" line="41" />
+        <location filename="../pos/ui/set_aside.py" line="41"/>
         <source>No.</source>
         <translation>No.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/set_aside.py" line="42" />
+        <location filename="../pos/ui/set_aside.py" line="42"/>
         <source>What</source>
         <translation>What</translation>
     </message>
     <message>
-        <location filename="../pos/ui/set_aside.py" line="43" />
+        <location filename="../pos/ui/set_aside.py" line="43"/>
         <source>Receipt or shift</source>
         <translation>Receipt or shift</translation>
     </message>
     <message>
-        <location filename="../pos/ui/set_aside.py" line="44" />
+        <location filename="../pos/ui/set_aside.py" line="44"/>
         <source>Fiscal code</source>
         <translation>Fiscal code</translation>
     </message>
     <message>
-        <location filename="../pos/ui/set_aside.py" line="45" />
+        <location filename="../pos/ui/set_aside.py" line="45"/>
         <source>The server&apos;s answer</source>
         <translation>The server&apos;s answer</translation>
     </message>
     <message>
-        <location filename="../pos/ui/set_aside.py" line="63" />
+        <location filename="../pos/ui/set_aside.py" line="63"/>
         <source>going offline</source>
         <translation>going offline</translation>
     </message>
     <message>
-        <location filename="../pos/ui/set_aside.py" line="64" />
+        <location filename="../pos/ui/set_aside.py" line="64"/>
         <source>shift opening</source>
         <translation>shift opening</translation>
     </message>
     <message>
-        <location filename="../pos/ui/set_aside.py" line="65" />
+        <location filename="../pos/ui/set_aside.py" line="65"/>
         <source>shift closing (Z-report)</source>
         <translation>shift closing (Z-report)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/set_aside.py" line="66" />
+        <location filename="../pos/ui/set_aside.py" line="66"/>
         <source>receipt</source>
         <translation>receipt</translation>
     </message>
     <message>
-        <location filename="../pos/ui/set_aside.py" line="67" />
+        <location filename="../pos/ui/set_aside.py" line="67"/>
         <source>going online</source>
         <translation>going online</translation>
     </message>
     <message>
-        <location filename="../pos/ui/set_aside.py" line="76" />
+        <location filename="../pos/ui/set_aside.py" line="76"/>
         <source>{count} offline transaction(s) were refused by the server and set aside. The rest were uploaded. Check each one with Checkbox support.</source>
         <translation>{count} offline transaction(s) were refused by the server and set aside. The rest were uploaded. Check each one with Checkbox support.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/set_aside.py" line="81" />
+        <location filename="../pos/ui/set_aside.py" line="81"/>
         <source>No problems: every offline transaction was accepted.</source>
         <translation>No problems: every offline transaction was accepted.</translation>
     </message>
@@ -1648,282 +1668,292 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../pos/ui/settings.py" line="77" />
+        <location filename="../pos/ui/settings.py" line="77"/>
         <source>Settings</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="81" />
+        <location filename="../pos/ui/settings.py" line="81"/>
         <source>Connection</source>
         <translation>Connection</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="82" />
+        <location filename="../pos/ui/settings.py" line="82"/>
         <source>Printer</source>
         <translation>Printer</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="83" />
+        <location filename="../pos/ui/settings.py" line="83"/>
         <source>Language</source>
         <translation>Language</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="84" />
+        <location filename="../pos/ui/settings.py" line="84"/>
         <source>Limits</source>
         <translation>Limits</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="85" />
+        <location filename="../pos/ui/settings.py" line="85"/>
         <source>Manager PIN</source>
         <translation>Manager PIN</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="86" />
+        <location filename="../pos/ui/settings.py" line="86"/>
         <source>Problems</source>
         <translation>Problems</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="88" />
+        <location filename="../pos/ui/settings.py" line="88"/>
         <source>Save</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="89" />
+        <location filename="../pos/ui/settings.py" line="89"/>
         <source>Cancel</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="101" />
+        <location filename="../pos/ui/settings.py" line="101"/>
         <source>Training mode: a built-in test server, nothing is fiscal</source>
         <translation>Training mode: a built-in test server, nothing is fiscal</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="110" />
+        <location filename="../pos/ui/settings.py" line="110"/>
         <source>stored; type a new key to replace it</source>
         <translation>stored; type a new key to replace it</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="112" />
+        <location filename="../pos/ui/settings.py" line="112"/>
         <source>not set</source>
         <translation>not set</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="114" />
+        <location filename="../pos/ui/settings.py" line="114"/>
         <source>Cashier&apos;s PIN</source>
         <translation>Cashier&apos;s PIN</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="115" />
+        <location filename="../pos/ui/settings.py" line="115"/>
         <source>Login and password</source>
         <translation>Login and password</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="133" />
+        <location filename="../pos/ui/settings.py" line="133"/>
         <source>API address:</source>
         <translation>API address:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="134" />
+        <location filename="../pos/ui/settings.py" line="134"/>
         <source>License key:</source>
         <translation>License key:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="135" />
+        <location filename="../pos/ui/settings.py" line="135"/>
         <source>Cashier signs in with:</source>
         <translation>Cashier signs in with:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="144" />
+        <location filename="../pos/ui/settings.py" line="144"/>
         <source>Ask every time (or save as PDF)</source>
         <translation>Ask every time (or save as PDF)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="149" />
+        <location filename="../pos/ui/settings.py" line="149"/>
         <source>{name} (not found)</source>
         <translation>{name} (not found)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="152" />
+        <location filename="../pos/ui/settings.py" line="152"/>
         <source>80 mm</source>
         <translation>80 mm</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="153" />
+        <location filename="../pos/ui/settings.py" line="153"/>
         <source>58 mm</source>
         <translation>58 mm</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="169" />
+        <location filename="../pos/ui/settings.py" line="169"/>
         <source>Printer:</source>
         <translation>Printer:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="170" />
+        <location filename="../pos/ui/settings.py" line="170"/>
         <source>Paper width:</source>
         <translation>Paper width:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="171" />
+        <location filename="../pos/ui/settings.py" line="171"/>
         <source>Shop name on receipts:</source>
         <translation>Shop name on receipts:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="172" />
+        <location filename="../pos/ui/settings.py" line="172"/>
         <source>Shop address on receipts:</source>
         <translation>Shop address on receipts:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="181" />
+        <location filename="../pos/ui/settings.py" line="181"/>
         <source>Receipts and reports are always printed in Ukrainian.</source>
         <translation>Receipts and reports are always printed in Ukrainian.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="184" />
+        <location filename="../pos/ui/settings.py" line="184"/>
         <source>Interface language:</source>
         <translation>Interface language:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="197" />
+        <location filename="../pos/ui/settings.py" line="197"/>
         <source>h</source>
         <translation>h</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="210" />
+        <location filename="../pos/ui/settings.py" line="210"/>
         <source>min</source>
         <translation>min</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="213" />
+        <location filename="../pos/ui/settings.py" line="213"/>
         <source>The register reads these at start: they apply after a restart.</source>
         <translation>The register reads these at start: they apply after a restart.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="216" />
+        <location filename="../pos/ui/settings.py" line="216"/>
         <source>Warn when the offline period (36 h) has left:</source>
         <translation>Warn when the offline period (36 h) has left:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="218" />
+        <location filename="../pos/ui/settings.py" line="218"/>
         <source>Warn when the month&apos;s offline time (168 h) has left:</source>
         <translation>Warn when the month&apos;s offline time (168 h) has left:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="220" />
+        <location filename="../pos/ui/settings.py" line="220"/>
         <source>Warn when the shift (24 h) has left:</source>
         <translation>Warn when the shift (24 h) has left:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="221" />
+        <location filename="../pos/ui/settings.py" line="221"/>
         <source>Warn when offline codes fall to:</source>
         <translation>Warn when offline codes fall to:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="222" />
+        <location filename="../pos/ui/settings.py" line="222"/>
         <source>Keep at least this many offline codes:</source>
         <translation>Keep at least this many offline codes:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="239" />
+        <location filename="../pos/ui/settings.py" line="239"/>
         <source>Leave empty to keep the PIN. A new PIN has 4 to 8 digits.</source>
         <translation>Leave empty to keep the PIN. A new PIN has 4 to 8 digits.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="242" />
+        <location filename="../pos/ui/settings.py" line="242"/>
         <source>Current PIN:</source>
         <translation>Current PIN:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="243" />
+        <location filename="../pos/ui/settings.py" line="243"/>
         <source>New PIN:</source>
         <translation>New PIN:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="244" />
+        <location filename="../pos/ui/settings.py" line="244"/>
         <source>New PIN again:</source>
         <translation>New PIN again:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="251" />
+        <location filename="../pos/ui/settings.py" line="251"/>
         <source>Refresh</source>
         <translation>Refresh</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="260" />
+        <location filename="../pos/ui/settings.py" line="260"/>
         <source>This version cannot keep this setting yet.</source>
         <translation>This version cannot keep this setting yet.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="271" />
+        <location filename="../pos/ui/settings.py" line="271"/>
         <source>Switching between training and real work takes effect after a restart.</source>
         <translation>Switching between training and real work takes effect after a restart.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="282" />
+        <location filename="../pos/ui/settings.py" line="282"/>
         <source>Enter the API address, e.g. https://api.checkbox.ua</source>
         <translation>Enter the API address, e.g. https://api.checkbox.ua</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="285" />
+        <location filename="../pos/ui/settings.py" line="285"/>
         <source>The API address must not contain spaces.</source>
         <translation>The API address must not contain spaces.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="288" />
+        <location filename="../pos/ui/settings.py" line="288"/>
         <source>The API address must start with https://</source>
         <translation>The API address must start with https://</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="290" />
+        <location filename="../pos/ui/settings.py" line="290"/>
         <source>The API address has no server name.</source>
         <translation>The API address has no server name.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="292" />
+        <location filename="../pos/ui/settings.py" line="292"/>
         <source>Use https://: the license key must not travel unencrypted.</source>
         <translation>Use https://: the license key must not travel unencrypted.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="294" />
+        <location filename="../pos/ui/settings.py" line="294"/>
         <source>The API address must not contain ? or #.</source>
         <translation>The API address must not contain ? or #.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="301" />
+        <location filename="../pos/ui/settings.py" line="301"/>
         <source>Enter the register&apos;s license key (from the Checkbox cabinet).</source>
         <translation>Enter the register&apos;s license key (from the Checkbox cabinet).</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="305" />
+        <location filename="../pos/ui/settings.py" line="305"/>
         <source>A license key is 16 to 64 Latin letters and digits, without spaces. Copy it again from the Checkbox cabinet.</source>
         <translation>A license key is 16 to 64 Latin letters and digits, without spaces. Copy it again from the Checkbox cabinet.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="315" />
+        <location filename="../pos/ui/settings.py" line="315"/>
         <source>The current manager PIN is not right.</source>
         <translation>The current manager PIN is not right.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="317" />
+        <location filename="../pos/ui/settings.py" line="317"/>
         <source>The new PIN must have 4 to 8 digits.</source>
         <translation>The new PIN must have 4 to 8 digits.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="319" />
+        <location filename="../pos/ui/settings.py" line="319"/>
+        <source>Choose a manager PIN other than 0000.</source>
+        <translation>Choose a manager PIN other than 0000.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="321"/>
         <source>The new PIN and its repetition differ.</source>
         <translation>The new PIN and its repetition differ.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="399" />
+        <location filename="../pos/ui/settings.py" line="352"/>
+        <source>Before real work, set a new manager PIN (not 0000).</source>
+        <translation>Before real work, set a new manager PIN (not 0000).</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="405"/>
         <source>The settings could not be written: {reason}</source>
         <translation>The settings could not be written: {reason}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="415" />
+        <location filename="../pos/ui/settings.py" line="421"/>
         <source>Close</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="417" />
+        <location filename="../pos/ui/settings.py" line="423"/>
         <source>Saved. Restart the program for the new connection and limits to apply.</source>
         <translation>Saved. Restart the program for the new connection and limits to apply.</translation>
     </message>
@@ -1931,22 +1961,22 @@
 <context>
     <name>ShiftOpenPage</name>
     <message>
-        <location filename="../pos/ui/shift_open.py" line="72" />
+        <location filename="../pos/ui/shift_open.py" line="72"/>
         <source>Open the shift</source>
         <translation>Open the shift</translation>
     </message>
     <message>
-        <location filename="../pos/ui/shift_open.py" line="74" />
+        <location filename="../pos/ui/shift_open.py" line="74"/>
         <source>Opening float: the change in the cash drawer (0 if none), then Enter</source>
         <translation>Opening float: the change in the cash drawer (0 if none), then Enter</translation>
     </message>
     <message>
-        <location filename="../pos/ui/shift_open.py" line="77" />
+        <location filename="../pos/ui/shift_open.py" line="77"/>
         <source>Open shift (Enter)</source>
         <translation>Open shift (Enter)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/shift_open.py" line="100" />
+        <location filename="../pos/ui/shift_open.py" line="100"/>
         <source>Opening the shift…</source>
         <translation>Opening the shift…</translation>
     </message>
@@ -1954,22 +1984,22 @@
 <context>
     <name>SignInPage</name>
     <message>
-        <location filename="../pos/ui/sign_in.py" line="56" />
+        <location filename="../pos/ui/sign_in.py" line="56"/>
         <source>Cashier sign-in</source>
         <translation>Cashier sign-in</translation>
     </message>
     <message>
-        <location filename="../pos/ui/sign_in.py" line="57" />
+        <location filename="../pos/ui/sign_in.py" line="57"/>
         <source>Type your PIN and press Enter</source>
         <translation>Type your PIN and press Enter</translation>
     </message>
     <message>
-        <location filename="../pos/ui/sign_in.py" line="61" />
+        <location filename="../pos/ui/sign_in.py" line="61"/>
         <source>Training mode: the training cashier&apos;s PIN is {pin}</source>
         <translation>Training mode: the training cashier&apos;s PIN is {pin}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/sign_in.py" line="81" />
+        <location filename="../pos/ui/sign_in.py" line="81"/>
         <source>Signing in…</source>
         <translation>Signing in…</translation>
     </message>
@@ -1977,137 +2007,152 @@
 <context>
     <name>StatusBar</name>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="26" />
+        <location filename="../pos/ui/status_bar.py" line="26"/>
         <source>Online</source>
         <translation>Online</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="28" />
+        <location filename="../pos/ui/status_bar.py" line="28"/>
         <source>Tax service offline</source>
         <translation>Tax service offline</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="31" />
+        <location filename="../pos/ui/status_bar.py" line="31"/>
         <source>Offline (by the manager)</source>
         <translation>Offline (by the manager)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="33" />
+        <location filename="../pos/ui/status_bar.py" line="33"/>
         <source>Offline</source>
         <translation>Offline</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="36" />
+        <location filename="../pos/ui/status_bar.py" line="36"/>
         <source>Uploading offline receipts…</source>
         <translation>Uploading offline receipts…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="37" />
+        <location filename="../pos/ui/status_bar.py" line="37"/>
         <source>Going online…</source>
         <translation>Going online…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="42" />
+        <location filename="../pos/ui/status_bar.py" line="42"/>
         <source>Receipts are fiscalised online through Checkbox.</source>
         <translation>Receipts are fiscalised online through Checkbox.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="45" />
+        <location filename="../pos/ui/status_bar.py" line="45"/>
         <source>Checkbox is reachable but the tax service is not: Checkbox issues receipts with its offline codes. Selling goes on.</source>
         <translation>Checkbox is reachable but the tax service is not: Checkbox issues receipts with its offline codes. Selling goes on.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="50" />
+        <location filename="../pos/ui/status_bar.py" line="50"/>
         <source>Checkbox cannot be reached: receipts are fiscalised here with offline codes and uploaded later. Selling goes on.</source>
         <translation>Checkbox cannot be reached: receipts are fiscalised here with offline codes and uploaded later. Selling goes on.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="55" />
+        <location filename="../pos/ui/status_bar.py" line="55"/>
         <source>Offline receipts are being sent, in order.</source>
         <translation>Offline receipts are being sent, in order.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="58" />
+        <location filename="../pos/ui/status_bar.py" line="58"/>
         <source>All sent; waiting for the register to be online.</source>
         <translation>All sent; waiting for the register to be online.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="71" />
+        <location filename="../pos/ui/status_bar.py" line="71"/>
         <source>The 36 h offline limit is reached: selling offline is stopped. Restore the connection so the receipts can be uploaded.</source>
         <translation>The 36 h offline limit is reached: selling offline is stopped. Restore the connection so the receipts can be uploaded.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="76" />
+        <location filename="../pos/ui/status_bar.py" line="76"/>
         <source>Offline for a long time: {left} left of the 36 h limit. Restore the connection.</source>
         <translation>Offline for a long time: {left} left of the 36 h limit. Restore the connection.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="82" />
+        <location filename="../pos/ui/status_bar.py" line="82"/>
         <source>The 168 h monthly offline limit is reached: selling offline is stopped.</source>
         <translation>The 168 h monthly offline limit is reached: selling offline is stopped.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="86" />
+        <location filename="../pos/ui/status_bar.py" line="86"/>
         <source>Offline time this month: {left} left of 168 h.</source>
         <translation>Offline time this month: {left} left of 168 h.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="91" />
+        <location filename="../pos/ui/status_bar.py" line="91"/>
         <source>The shift is 24 h old: make the Z-report (F10) now.</source>
         <translation>The shift is 24 h old: make the Z-report (F10) now.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="94" />
+        <location filename="../pos/ui/status_bar.py" line="94"/>
         <source>The shift reaches 24 h in {left}: make the Z-report (F10) soon.</source>
         <translation>The shift reaches 24 h in {left}: make the Z-report (F10) soon.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="98" />
+        <location filename="../pos/ui/status_bar.py" line="98"/>
         <source>Offline codes are used up ({count} left): the register cannot work offline. Restore the connection.</source>
         <translation>Offline codes are used up ({count} left): the register cannot work offline. Restore the connection.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="103" />
+        <location filename="../pos/ui/status_bar.py" line="103"/>
         <source>Only {count} offline codes left: restore the connection to get more.</source>
         <translation>Only {count} offline codes left: restore the connection to get more.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="120" />
+        <location filename="../pos/ui/status_bar.py" line="120"/>
         <source>Recovering {count} unfinished operation(s) from the last run…</source>
         <translation>Recovering {count} unfinished operation(s) from the last run…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="129" />
+        <location filename="../pos/ui/status_bar.py" line="129"/>
         <source>{count} offline transaction(s) were refused by the server: call the manager.</source>
         <translation>{count} offline transaction(s) were refused by the server: call the manager.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="221" />
+        <location filename="../pos/ui/status_bar.py" line="139"/>
+        <source>This journal may be behind Checkbox (restored, copied or recreated): no offline receipts until the register has reconciled online.</source>
+        <translation>This journal may be behind Checkbox (restored, copied or recreated): no offline receipts until the register has reconciled online.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/status_bar.py" line="150"/>
+        <source>Checkbox used offline codes on its own: offline receipts wait until the code pool is reconciled online.</source>
+        <translation>Checkbox used offline codes on its own: offline receipts wait until the code pool is reconciled online.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/status_bar.py" line="161"/>
+        <source>This PC&apos;s clock differs from Checkbox&apos;s by {minutes} min: check the time; offline receipts wait until it is confirmed.</source>
+        <translation>This PC&apos;s clock differs from Checkbox&apos;s by {minutes} min: check the time; offline receipts wait until it is confirmed.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/status_bar.py" line="254"/>
         <source>Offline left: {left}</source>
         <translation>Offline left: {left}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="226" />
+        <location filename="../pos/ui/status_bar.py" line="259"/>
         <source>This month: {left} of 168 h left</source>
         <translation>This month: {left} of 168 h left</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="231" />
+        <location filename="../pos/ui/status_bar.py" line="264"/>
         <source>Codes: {count}</source>
         <translation>Codes: {count}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="236" />
+        <location filename="../pos/ui/status_bar.py" line="269"/>
         <source>Queue: {count}</source>
         <translation>Queue: {count}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="239" />
+        <location filename="../pos/ui/status_bar.py" line="272"/>
         <source>Shift: closed</source>
         <translation>Shift: closed</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="242" />
+        <location filename="../pos/ui/status_bar.py" line="275"/>
         <source>Shift: {left} left</source>
         <translation>Shift: {left} left</translation>
     </message>
@@ -2115,32 +2160,32 @@
 <context>
     <name>TotalsPanel</name>
     <message>
-        <location filename="../pos/ui/totals.py" line="49" />
+        <location filename="../pos/ui/totals.py" line="49"/>
         <source>TOTAL</source>
         <translation>TOTAL</translation>
     </message>
     <message>
-        <location filename="../pos/ui/totals.py" line="63" />
+        <location filename="../pos/ui/totals.py" line="63"/>
         <source>Empty receipt</source>
         <translation>Empty receipt</translation>
     </message>
     <message>
-        <location filename="../pos/ui/totals.py" line="70" />
+        <location filename="../pos/ui/totals.py" line="70"/>
         <source>Lines: {count}</source>
         <translation>Lines: {count}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/totals.py" line="73" />
+        <location filename="../pos/ui/totals.py" line="73"/>
         <source>Discount</source>
         <translation>Discount</translation>
     </message>
     <message>
-        <location filename="../pos/ui/totals.py" line="73" />
+        <location filename="../pos/ui/totals.py" line="73"/>
         <source>Extra charge</source>
         <translation>Extra charge</translation>
     </message>
     <message>
-        <location filename="../pos/ui/totals.py" line="79" />
+        <location filename="../pos/ui/totals.py" line="79"/>
         <source>In cash (NBU rounding): {sum}</source>
         <translation>In cash (NBU rounding): {sum}</translation>
     </message>

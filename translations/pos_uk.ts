@@ -4,7 +4,7 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../pos/ui/app.py" line="91" />
+        <location filename="../pos/ui/app.py" line="90"/>
         <source>Starting the register…</source>
         <translation>Запуск каси…</translation>
     </message>
@@ -12,32 +12,32 @@
 <context>
     <name>CartModel</name>
     <message>
-        <location filename="../pos/ui/cart_table.py" line="114" />
+        <location filename="../pos/ui/cart_table.py" line="114"/>
         <source>Goods</source>
         <translation>Товар</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_table.py" line="115" />
+        <location filename="../pos/ui/cart_table.py" line="115"/>
         <source>Price</source>
         <translation>Ціна</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_table.py" line="116" />
+        <location filename="../pos/ui/cart_table.py" line="116"/>
         <source>Quantity</source>
         <translation>Кількість</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_table.py" line="117" />
+        <location filename="../pos/ui/cart_table.py" line="117"/>
         <source>Discount</source>
         <translation>Знижка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_table.py" line="118" />
+        <location filename="../pos/ui/cart_table.py" line="118"/>
         <source>Sum</source>
         <translation>Сума</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_table.py" line="152" />
+        <location filename="../pos/ui/cart_table.py" line="152"/>
         <source>Remove the line (Del)</source>
         <translation>Вилучити рядок (Del)</translation>
     </message>
@@ -45,32 +45,32 @@
 <context>
     <name>CashCountWidget</name>
     <message>
-        <location filename="../pos/ui/cash_count.py" line="40" />
+        <location filename="../pos/ui/cash_count.py" line="40"/>
         <source>{amount} UAH</source>
         <translation>{amount} грн</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_count.py" line="43" />
+        <location filename="../pos/ui/cash_count.py" line="43"/>
         <source>{amount} kop.</source>
         <translation>{amount} коп.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_count.py" line="87" />
+        <location filename="../pos/ui/cash_count.py" line="87"/>
         <source>Banknotes</source>
         <translation>Банкноти</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_count.py" line="88" />
+        <location filename="../pos/ui/cash_count.py" line="88"/>
         <source>Coins</source>
         <translation>Монети</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_count.py" line="96" />
+        <location filename="../pos/ui/cash_count.py" line="96"/>
         <source>Type the count, or + / −; ↑ ↓ move between rows</source>
         <translation>Введіть кількість або + / −; ↑ ↓ — перехід між рядками</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_count.py" line="160" />
+        <location filename="../pos/ui/cash_count.py" line="160"/>
         <source>Counted: {amount}</source>
         <translation>Пораховано: {amount}</translation>
     </message>
@@ -78,118 +78,118 @@
 <context>
     <name>CashDialog</name>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="46" />
+        <location filename="../pos/ui/cash_ops.py" line="46"/>
         <source>Cash in</source>
         <translation>Службове внесення</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="47" />
+        <location filename="../pos/ui/cash_ops.py" line="47"/>
         <source>Cash out</source>
         <translation>Службова видача</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="48" />
+        <location filename="../pos/ui/cash_ops.py" line="48"/>
         <source>Cash withdrawal</source>
         <translation>Видача готівки</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="77" />
+        <location filename="../pos/ui/cash_ops.py" line="77"/>
         <source>Reason, or type your own</source>
         <translation>Причина, або введіть свою</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="83" />
+        <location filename="../pos/ui/cash_ops.py" line="83"/>
         <source>Amount, UAH:</source>
         <translation>Сума, грн:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="86" />
+        <location filename="../pos/ui/cash_ops.py" line="86"/>
         <source>Card (printed):</source>
         <translation>Картка (у чеку):</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="86" />
+        <location filename="../pos/ui/cash_ops.py" line="86"/>
         <source>Reason:</source>
         <translation>Причина:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="90" />
+        <location filename="../pos/ui/cash_ops.py" line="90"/>
         <source>Confirm</source>
         <translation>Підтвердити</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="91" />
+        <location filename="../pos/ui/cash_ops.py" line="91"/>
         <source>Cancel</source>
         <translation>Скасувати</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="107" />
+        <location filename="../pos/ui/cash_ops.py" line="107"/>
         <source>Change float</source>
         <translation>Розмінна монета</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="108" />
+        <location filename="../pos/ui/cash_ops.py" line="108"/>
         <source>Cash top-up</source>
         <translation>Поповнення каси</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="109" />
-        <location filename="../pos/ui/cash_ops.py" line="115" />
+        <location filename="../pos/ui/cash_ops.py" line="109"/>
+        <location filename="../pos/ui/cash_ops.py" line="115"/>
         <source>Cash</source>
         <translation>Готівка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="113" />
+        <location filename="../pos/ui/cash_ops.py" line="113"/>
         <source>Collection</source>
         <translation>Інкасація</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="114" />
+        <location filename="../pos/ui/cash_ops.py" line="114"/>
         <source>Handed to the owner</source>
         <translation>Видача власнику</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="117" />
+        <location filename="../pos/ui/cash_ops.py" line="117"/>
         <source>Card</source>
         <translation>Картка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="124" />
+        <location filename="../pos/ui/cash_ops.py" line="124"/>
         <source>No shift is open.</source>
         <translation>Зміну не відкрито.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="128" />
+        <location filename="../pos/ui/cash_ops.py" line="128"/>
         <source>Cash in the drawer: {amount}</source>
         <translation>Готівка в касі: {amount}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="139" />
+        <location filename="../pos/ui/cash_ops.py" line="139"/>
         <source>Enter the amount, for example 150 or 150.50.</source>
         <translation>Введіть суму, наприклад 150 або 150.50.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="145" />
+        <location filename="../pos/ui/cash_ops.py" line="145"/>
         <source>At most two digits after the decimal point (kopecks).</source>
         <translation>Не більше двох цифр після коми (копійки).</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="147" />
+        <location filename="../pos/ui/cash_ops.py" line="147"/>
         <source>That amount is too large.</source>
         <translation>Сума завелика.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="149" />
+        <location filename="../pos/ui/cash_ops.py" line="149"/>
         <source>“{text}” is not an amount. Type digits, for example 150.50.</source>
         <translation>«{text}» — не сума. Введіть цифри, наприклад 150.50.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="154" />
+        <location filename="../pos/ui/cash_ops.py" line="154"/>
         <source>The amount must be more than zero.</source>
         <translation>Сума має бути більшою за нуль.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="185" />
+        <location filename="../pos/ui/cash_ops.py" line="185"/>
         <source>Sending to the register…</source>
         <translation>Передаємо в касу…</translation>
     </message>
@@ -197,13 +197,13 @@
 <context>
     <name>CategoryPanel</name>
     <message>
-        <location filename="../pos/ui/categories.py" line="61" />
+        <location filename="../pos/ui/categories.py" line="61"/>
         <source>← All categories</source>
         <translation>← Усі категорії</translation>
     </message>
     <message>
-        <location filename="../pos/ui/categories.py" line="63" />
-        <location filename="../pos/ui/categories.py" line="102" />
+        <location filename="../pos/ui/categories.py" line="63"/>
+        <location filename="../pos/ui/categories.py" line="102"/>
         <source>Categories</source>
         <translation>Категорії</translation>
     </message>
@@ -211,103 +211,103 @@
 <context>
     <name>DiscountDialog</name>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="256" />
-        <location filename="../pos/ui/cart_dialogs.py" line="257" />
+        <location filename="../pos/ui/cart_dialogs.py" line="256"/>
+        <location filename="../pos/ui/cart_dialogs.py" line="257"/>
         <source>Discount or extra charge</source>
         <translation>Знижка або надбавка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="258" />
+        <location filename="../pos/ui/cart_dialogs.py" line="258"/>
         <source>Apply to:</source>
         <translation>Застосувати до:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="260" />
+        <location filename="../pos/ui/cart_dialogs.py" line="260"/>
         <source>Line: {name}</source>
         <translation>Рядка: {name}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="262" />
+        <location filename="../pos/ui/cart_dialogs.py" line="262"/>
         <source>Line</source>
         <translation>Рядка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="264" />
+        <location filename="../pos/ui/cart_dialogs.py" line="264"/>
         <source>Whole receipt</source>
         <translation>Усього чека</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="265" />
+        <location filename="../pos/ui/cart_dialogs.py" line="265"/>
         <source>Kind:</source>
         <translation>Вид:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="266" />
+        <location filename="../pos/ui/cart_dialogs.py" line="266"/>
         <source>Discount</source>
         <translation>Знижка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="267" />
+        <location filename="../pos/ui/cart_dialogs.py" line="267"/>
         <source>Extra charge</source>
         <translation>Надбавка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="268" />
+        <location filename="../pos/ui/cart_dialogs.py" line="268"/>
         <source>As:</source>
         <translation>Як:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="269" />
+        <location filename="../pos/ui/cart_dialogs.py" line="269"/>
         <source>Percent, %</source>
         <translation>Відсоток, %</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="270" />
+        <location filename="../pos/ui/cart_dialogs.py" line="270"/>
         <source>Sum, UAH</source>
         <translation>Сума, грн</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="271" />
+        <location filename="../pos/ui/cart_dialogs.py" line="271"/>
         <source>Value:</source>
         <translation>Значення:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="272" />
+        <location filename="../pos/ui/cart_dialogs.py" line="272"/>
         <source>Name (optional):</source>
         <translation>Назва (необов&apos;язково):</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="274" />
+        <location filename="../pos/ui/cart_dialogs.py" line="274"/>
         <source>Apply (Enter)</source>
         <translation>Застосувати (Enter)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="275" />
+        <location filename="../pos/ui/cart_dialogs.py" line="275"/>
         <source>Remove discount</source>
         <translation>Прибрати знижку</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="276" />
+        <location filename="../pos/ui/cart_dialogs.py" line="276"/>
         <source>Cancel (Esc)</source>
         <translation>Скасувати (Esc)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="281" />
+        <location filename="../pos/ui/cart_dialogs.py" line="281"/>
         <source>line: {d}</source>
         <translation>рядок: {d}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="283" />
+        <location filename="../pos/ui/cart_dialogs.py" line="283"/>
         <source>receipt: {d}</source>
         <translation>чек: {d}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="284" />
+        <location filename="../pos/ui/cart_dialogs.py" line="284"/>
         <source>Now: {list}</source>
         <translation>Зараз: {list}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="307" />
+        <location filename="../pos/ui/cart_dialogs.py" line="307"/>
         <source>Type the value, e.g. 10 or 12.50.</source>
         <translation>Введіть значення, напр. 10 або 12.50.</translation>
     </message>
@@ -315,37 +315,37 @@
 <context>
     <name>KeyDialog</name>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="183" />
+        <location filename="../pos/ui/receipt_dialog.py" line="183"/>
         <source>Print {what}</source>
         <translation>Друк: {what}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="200" />
+        <location filename="../pos/ui/receipt_dialog.py" line="200"/>
         <source>Printing failed: {reason}</source>
         <translation>Не вдалося надрукувати: {reason}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="207" />
+        <location filename="../pos/ui/receipt_dialog.py" line="207"/>
         <source>{what} sent to the printer {name}.</source>
         <translation>{what} — надіслано на принтер {name}.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="218" />
+        <location filename="../pos/ui/receipt_dialog.py" line="218"/>
         <source>Save as PDF</source>
         <translation>Зберегти як PDF</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="220" />
+        <location filename="../pos/ui/receipt_dialog.py" line="220"/>
         <source>PDF (*.pdf)</source>
         <translation>PDF (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="237" />
+        <location filename="../pos/ui/receipt_dialog.py" line="237"/>
         <source>Could not save the PDF: {reason}</source>
         <translation>Не вдалося зберегти PDF: {reason}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="244" />
+        <location filename="../pos/ui/receipt_dialog.py" line="244"/>
         <source>Saved to {path}</source>
         <translation>Збережено: {path}</translation>
     </message>
@@ -353,308 +353,308 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../pos/ui/main_window.py" line="213" />
+        <location filename="../pos/ui/main_window.py" line="213"/>
         <source>TRAINING MODE — receipts are not fiscal</source>
         <translation>НАВЧАЛЬНИЙ РЕЖИМ — чеки не фіскальні</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="214" />
+        <location filename="../pos/ui/main_window.py" line="214"/>
         <source>POS — training</source>
         <translation>Каса — навчальний режим</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="214" />
+        <location filename="../pos/ui/main_window.py" line="214"/>
         <source>POS</source>
         <translation>Каса</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="217" />
+        <location filename="../pos/ui/main_window.py" line="217"/>
         <source>Help</source>
         <translation>Довідка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="218" />
+        <location filename="../pos/ui/main_window.py" line="218"/>
         <source>Shift</source>
         <translation>Зміна</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="219" />
+        <location filename="../pos/ui/main_window.py" line="219"/>
         <source>Quantity</source>
         <translation>Кількість</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="220" />
+        <location filename="../pos/ui/main_window.py" line="220"/>
         <source>Discount</source>
         <translation>Знижка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="221" />
+        <location filename="../pos/ui/main_window.py" line="221"/>
         <source>Remove</source>
         <translation>Вилучити</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="222" />
+        <location filename="../pos/ui/main_window.py" line="222"/>
         <source>Park</source>
         <translation>Відкласти</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="223" />
-        <location filename="../pos/ui/main_window.py" line="476" />
+        <location filename="../pos/ui/main_window.py" line="223"/>
+        <location filename="../pos/ui/main_window.py" line="476"/>
         <source>Return</source>
         <translation>Повернення</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="224" />
-        <location filename="../pos/ui/main_window.py" line="464" />
+        <location filename="../pos/ui/main_window.py" line="224"/>
+        <location filename="../pos/ui/main_window.py" line="464"/>
         <source>Cash in/out</source>
         <translation>Внесення/винос</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="225" />
-        <location filename="../pos/ui/main_window.py" line="237" />
-        <location filename="../pos/ui/main_window.py" line="435" />
+        <location filename="../pos/ui/main_window.py" line="225"/>
+        <location filename="../pos/ui/main_window.py" line="237"/>
+        <location filename="../pos/ui/main_window.py" line="435"/>
         <source>X-report</source>
         <translation>X-звіт</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="226" />
+        <location filename="../pos/ui/main_window.py" line="226"/>
         <source>Z-report</source>
         <translation>Z-звіт</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="227" />
+        <location filename="../pos/ui/main_window.py" line="227"/>
         <source>PAY</source>
         <translation>ОПЛАТА</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="231" />
+        <location filename="../pos/ui/main_window.py" line="231"/>
         <source>&amp;Register</source>
         <translation>&amp;Каса</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="232" />
+        <location filename="../pos/ui/main_window.py" line="232"/>
         <source>Shift…</source>
         <translation>Зміна…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="233" />
-        <location filename="../pos/ui/main_window.py" line="440" />
+        <location filename="../pos/ui/main_window.py" line="233"/>
+        <location filename="../pos/ui/main_window.py" line="440"/>
         <source>Return…</source>
         <translation>Повернення…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="234" />
+        <location filename="../pos/ui/main_window.py" line="234"/>
         <source>Cash in…</source>
         <translation>Службове внесення…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="235" />
+        <location filename="../pos/ui/main_window.py" line="235"/>
         <source>Cash out…</source>
         <translation>Службова видача…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="236" />
-        <location filename="../pos/ui/main_window.py" line="454" />
+        <location filename="../pos/ui/main_window.py" line="236"/>
+        <location filename="../pos/ui/main_window.py" line="454"/>
         <source>Cash withdrawal by card…</source>
         <translation>Видача готівки з картки…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="238" />
-        <location filename="../pos/ui/main_window.py" line="437" />
+        <location filename="../pos/ui/main_window.py" line="238"/>
+        <location filename="../pos/ui/main_window.py" line="437"/>
         <source>Z-report (close the shift)</source>
         <translation>Z-звіт (закрити зміну)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="239" />
-        <location filename="../pos/ui/main_window.py" line="442" />
+        <location filename="../pos/ui/main_window.py" line="239"/>
+        <location filename="../pos/ui/main_window.py" line="442"/>
         <source>Sign out</source>
         <translation>Вийти</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="240" />
+        <location filename="../pos/ui/main_window.py" line="240"/>
         <source>Quit</source>
         <translation>Завершити роботу</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="241" />
+        <location filename="../pos/ui/main_window.py" line="241"/>
         <source>&amp;Manager</source>
         <translation>&amp;Менеджер</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="242" />
-        <location filename="../pos/ui/main_window.py" line="538" />
+        <location filename="../pos/ui/main_window.py" line="242"/>
+        <location filename="../pos/ui/main_window.py" line="538"/>
         <source>Work offline</source>
         <translation>Працювати офлайн</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="243" />
+        <location filename="../pos/ui/main_window.py" line="243"/>
         <source>Settings…</source>
         <translation>Налаштування…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="245" />
+        <location filename="../pos/ui/main_window.py" line="245"/>
         <source>&amp;Training drill</source>
         <translation>&amp;Навчання: збої</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="246" />
+        <location filename="../pos/ui/main_window.py" line="246"/>
         <source>Tax service down</source>
         <translation>Податкова недоступна</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="247" />
+        <location filename="../pos/ui/main_window.py" line="247"/>
         <source>Tax service up</source>
         <translation>Податкова знову працює</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="248" />
+        <location filename="../pos/ui/main_window.py" line="248"/>
         <source>Network cut</source>
         <translation>Обірвати мережу</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="249" />
+        <location filename="../pos/ui/main_window.py" line="249"/>
         <source>Network restore</source>
         <translation>Відновити мережу</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="250" />
+        <location filename="../pos/ui/main_window.py" line="250"/>
         <source>&amp;Language</source>
         <translation>&amp;Мова</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="251" />
+        <location filename="../pos/ui/main_window.py" line="251"/>
         <source>&amp;Help</source>
         <translation>&amp;Довідка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="252" />
-        <location filename="../pos/ui/main_window.py" line="420" />
+        <location filename="../pos/ui/main_window.py" line="252"/>
+        <location filename="../pos/ui/main_window.py" line="420"/>
         <source>Keys</source>
         <translation>Клавіші</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="298" />
+        <location filename="../pos/ui/main_window.py" line="298"/>
         <source>The shift is being closed: finish the Z-report (F10).</source>
         <translation>Зміна закривається: завершіть Z-звіт (F10).</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="404" />
+        <location filename="../pos/ui/main_window.py" line="404"/>
         <source>F1 — this help</source>
         <translation>F1 — ця довідка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="405" />
+        <location filename="../pos/ui/main_window.py" line="405"/>
         <source>F2 — open the shift / shift menu</source>
         <translation>F2 — відкрити зміну / меню зміни</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="406" />
+        <location filename="../pos/ui/main_window.py" line="406"/>
         <source>F3 — search (scan or type a name, code or barcode)</source>
         <translation>F3 — пошук (скануйте або введіть назву, код чи штрихкод)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="407" />
+        <location filename="../pos/ui/main_window.py" line="407"/>
         <source>F4 — quantity or weight of the selected line</source>
         <translation>F4 — кількість або вага вибраного рядка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="408" />
+        <location filename="../pos/ui/main_window.py" line="408"/>
         <source>F5 — discount or extra charge (manager&apos;s PIN)</source>
         <translation>F5 — знижка або надбавка (PIN менеджера)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="409" />
+        <location filename="../pos/ui/main_window.py" line="409"/>
         <source>F6 — park the receipt / resume a parked one</source>
         <translation>F6 — відкласти чек / повернутися до відкладеного</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="410" />
+        <location filename="../pos/ui/main_window.py" line="410"/>
         <source>F7 — return</source>
         <translation>F7 — повернення</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="411" />
+        <location filename="../pos/ui/main_window.py" line="411"/>
         <source>F8 — cash in / cash out</source>
         <translation>F8 — службове внесення / видача</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="412" />
+        <location filename="../pos/ui/main_window.py" line="412"/>
         <source>F9 — X-report</source>
         <translation>F9 — X-звіт</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="413" />
+        <location filename="../pos/ui/main_window.py" line="413"/>
         <source>F10 — Z-report (closes the shift)</source>
         <translation>F10 — Z-звіт (закриває зміну)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="414" />
+        <location filename="../pos/ui/main_window.py" line="414"/>
         <source>F12 — pay</source>
         <translation>F12 — оплата</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="415" />
+        <location filename="../pos/ui/main_window.py" line="415"/>
         <source>Enter — add the highlighted good / confirm</source>
         <translation>Enter — додати виділений товар / підтвердити</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="416" />
+        <location filename="../pos/ui/main_window.py" line="416"/>
         <source>Esc — clear the search / cancel the receipt / close a dialog</source>
         <translation>Esc — очистити пошук / скасувати чек / закрити вікно</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="417" />
+        <location filename="../pos/ui/main_window.py" line="417"/>
         <source>+ / − — one piece more / less;  Del — remove the line</source>
         <translation>+ / − — на одну штуку більше / менше;  Del — вилучити рядок</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="418" />
+        <location filename="../pos/ui/main_window.py" line="418"/>
         <source>↑ ↓ — move in the results or in the cart</source>
         <translation>↑ ↓ — рух по результатах пошуку або по чеку</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="439" />
+        <location filename="../pos/ui/main_window.py" line="439"/>
         <source>Cash in / cash out…</source>
         <translation>Службове внесення / видача…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="452" />
+        <location filename="../pos/ui/main_window.py" line="452"/>
         <source>Cash in (service deposit)…</source>
         <translation>Службове внесення…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="453" />
+        <location filename="../pos/ui/main_window.py" line="453"/>
         <source>Cash out (service withdrawal)…</source>
         <translation>Службова видача…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="458" />
+        <location filename="../pos/ui/main_window.py" line="458"/>
         <source>{what} is not available in this version.</source>
         <translation>«{what}» недоступне в цій версії.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="484" />
+        <location filename="../pos/ui/main_window.py" line="484"/>
         <source>No shift is open.</source>
         <translation>Зміну не відкрито.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="489" />
+        <location filename="../pos/ui/main_window.py" line="489"/>
         <source>Reports</source>
         <translation>Звіти</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="521" />
+        <location filename="../pos/ui/main_window.py" line="521"/>
         <source>Finish or cancel the receipts in progress first.</source>
         <translation>Спершу завершіть або скасуйте незакриті чеки.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="538" />
+        <location filename="../pos/ui/main_window.py" line="538"/>
         <source>End offline work</source>
         <translation>Завершити роботу офлайн</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="551" />
-        <location filename="../pos/ui/main_window.py" line="557" />
+        <location filename="../pos/ui/main_window.py" line="551"/>
+        <location filename="../pos/ui/main_window.py" line="557"/>
         <source>Settings</source>
         <translation>Налаштування</translation>
     </message>
@@ -662,22 +662,22 @@
 <context>
     <name>ManagerPinDialog</name>
     <message>
-        <location filename="../pos/ui/manager_pin.py" line="50" />
+        <location filename="../pos/ui/manager_pin.py" line="50"/>
         <source>Manager PIN</source>
         <translation>PIN менеджера</translation>
     </message>
     <message>
-        <location filename="../pos/ui/manager_pin.py" line="51" />
+        <location filename="../pos/ui/manager_pin.py" line="51"/>
         <source>Manager&apos;s PIN required</source>
         <translation>Потрібен PIN менеджера</translation>
     </message>
     <message>
-        <location filename="../pos/ui/manager_pin.py" line="55" />
+        <location filename="../pos/ui/manager_pin.py" line="55"/>
         <source>Cancel (Esc)</source>
         <translation>Скасувати (Esc)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/manager_pin.py" line="70" />
+        <location filename="../pos/ui/manager_pin.py" line="70"/>
         <source>Wrong PIN. Try again.</source>
         <translation>Невірний PIN. Спробуйте ще раз.</translation>
     </message>
@@ -685,152 +685,172 @@
 <context>
     <name>Messages</name>
     <message>
-        <location filename="../pos/ui/messages.py" line="39" />
+        <location filename="../pos/ui/messages.py" line="39"/>
         <source>{hours} h {minutes:02d} min</source>
         <translation>{hours} год {minutes:02d} хв</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="42" />
+        <location filename="../pos/ui/messages.py" line="42"/>
         <source>{minutes} min</source>
         <translation>{minutes} хв</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="58" />
+        <location filename="../pos/ui/messages.py" line="58"/>
         <source>This quantity cannot be sold: pieces must be whole, weight at most 3 decimals, more than zero and not absurdly large. Correct the quantity.</source>
         <translation>Таку кількість продати не можна: штуки — лише цілі, вага — до 3 знаків після коми, більше нуля і в розумних межах. Виправте кількість.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="63" />
+        <location filename="../pos/ui/messages.py" line="63"/>
         <source>This barcode is not valid (wrong length or check digit). Scan it again or find the good by its name.</source>
         <translation>Штрихкод недійсний (неправильна довжина або контрольна цифра). Проскануйте ще раз або знайдіть товар за назвою.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="68" />
+        <location filename="../pos/ui/messages.py" line="68"/>
         <source>This discount is not possible: it must be more than zero and not larger than the sum it applies to (a percentage at most 100).</source>
         <translation>Така знижка неможлива: вона має бути більшою за нуль і не більшою за суму, до якої застосовується (відсоток — не більше 100).</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="73" />
+        <location filename="../pos/ui/messages.py" line="73"/>
         <source>Enter an amount larger than zero.</source>
         <translation>Введіть суму, більшу за нуль.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="74" />
+        <location filename="../pos/ui/messages.py" line="74"/>
         <source>The cart is empty: add goods first.</source>
         <translation>Чек порожній: спершу додайте товари.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="75" />
+        <location filename="../pos/ui/messages.py" line="75"/>
         <source>Enter the PIN.</source>
         <translation>Введіть PIN.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="76" />
+        <location filename="../pos/ui/messages.py" line="76"/>
         <source>There is no such line in the receipt.</source>
         <translation>У чеку немає такого рядка.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="80" />
+        <location filename="../pos/ui/messages.py" line="80"/>
         <source>The input is not valid. Check it and try again.</source>
         <translation>Введено неправильні дані. Перевірте та спробуйте ще раз.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="87" />
+        <location filename="../pos/ui/messages.py" line="87"/>
         <source>The cashier is not signed in (or the session has expired): sign in again.</source>
         <translation>Касир не увійшов (або сеанс завершився): увійдіть знову.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="90" />
+        <location filename="../pos/ui/messages.py" line="90"/>
         <source>Sign-in failed. Check the PIN and try again.</source>
         <translation>Не вдалося увійти. Перевірте PIN і спробуйте ще раз.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="93" />
+        <location filename="../pos/ui/messages.py" line="93"/>
         <source>No shift is open. Open a shift first (F2).</source>
         <translation>Зміну не відкрито. Спершу відкрийте зміну (F2).</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="96" />
+        <location filename="../pos/ui/messages.py" line="96"/>
         <source>A shift is already open: go on selling, or make the Z-report (F10) first.</source>
         <translation>Зміну вже відкрито: продовжуйте продаж або спершу зробіть Z-звіт (F10).</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="99" />
+        <location filename="../pos/ui/messages.py" line="99"/>
         <source>The shift is 24 h old: make the Z-report (F10) now, then open a new shift (F2).</source>
         <translation>Зміна триває 24 год: зробіть Z-звіт (F10) зараз, потім відкрийте нову зміну (F2).</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="103" />
+        <location filename="../pos/ui/messages.py" line="103"/>
         <source>The register has been offline for almost 36 hours, the legal limit of one offline period (left: {left}). Selling is stopped until the connection is back and the offline receipts are uploaded. Check the internet connection or call the manager.</source>
         <translation>Каса працює офлайн майже 36 годин — це граничний строк одного офлайн-періоду (залишилось: {left}). Продаж зупинено, доки не відновиться зв&apos;язок і офлайн-чеки не буде передано. Перевірте інтернет або зверніться до менеджера.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="109" />
+        <location filename="../pos/ui/messages.py" line="109"/>
         <source>The register has almost used the 168 hours of offline work allowed in a calendar month (left: {left}). Selling offline is stopped: restore the connection or call the manager.</source>
         <translation>Каса майже вичерпала 168 годин офлайн-роботи, дозволених за календарний місяць (залишилось: {left}). Продаж офлайн зупинено: відновіть зв&apos;язок або зверніться до менеджера.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="115" />
+        <location filename="../pos/ui/messages.py" line="115"/>
         <source>No offline fiscal codes are left, so the register cannot work offline. Restore the connection to Checkbox to receive new codes, or call the manager.</source>
         <translation>Офлайн фіскальні номери закінчилися, тож каса не може працювати офлайн. Відновіть зв&apos;язок із Checkbox, щоб отримати нові, або зверніться до менеджера.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="120" />
+        <location filename="../pos/ui/messages.py" line="120"/>
         <source>Unfinished operations from the last run are being settled ({count}). Wait a moment and try again.</source>
         <translation>Завершуються незакінчені операції з минулого запуску ({count}). Зачекайте трохи й спробуйте ще раз.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="125" />
+        <location filename="../pos/ui/messages.py" line="125"/>
         <source>{count} transaction(s) still have to reach the tax service. Wait until the queue in the status bar is empty, then try again.</source>
         <translation>Ще {count} операцій мають дійти до податкової. Зачекайте, доки черга в рядку стану спорожніє, і спробуйте ще раз.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="130" />
+        <location filename="../pos/ui/messages.py" line="130"/>
         <source>The receipt breaks a fiscal rule and was not made.</source>
         <translation>Чек порушує фіскальне правило і не був створений.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="133" />
+        <location filename="../pos/ui/messages.py" line="133"/>
         <source>Checkbox refused the operation. Correct what the message says, or call the manager.</source>
         <translation>Checkbox відхилив операцію. Виправте те, про що йдеться в повідомленні, або зверніться до менеджера.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="137" />
+        <location filename="../pos/ui/messages.py" line="137"/>
         <source>Checkbox cannot be reached and this operation needs it. Check the internet connection and try again.</source>
         <translation>Немає зв&apos;язку з Checkbox, а для цієї операції він потрібен. Перевірте інтернет і спробуйте ще раз.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="142" />
+        <location filename="../pos/ui/messages.py" line="142"/>
         <source>Nothing was found (or it cannot be used for this). Check and try again.</source>
         <translation>Нічого не знайдено (або це не можна використати тут). Перевірте та спробуйте ще раз.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="146" />
+        <location filename="../pos/ui/messages.py" line="146"/>
         <source>Only a manager can do this: ask for the manager PIN.</source>
         <translation>Це може зробити лише менеджер: попросіть PIN менеджера.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="160" />
+        <location filename="../pos/ui/messages.py" line="149"/>
+        <source>This journal may be behind Checkbox (restored from a backup, copied or recreated), so its offline codes may already be used. Restore the connection: the register reconciles with Checkbox and then works offline again.</source>
+        <translation>Цей журнал може відставати від Checkbox (відновлений з резервної копії, скопійований або створений заново), тож його офлайн-коди могли вже бути використані. Відновіть зв’язок: каса звірить коди з Checkbox і знову зможе працювати офлайн.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="155"/>
+        <source>Checkbox used some offline codes on its own. Restore the connection so the register can reconcile its codes before it sells offline.</source>
+        <translation>Checkbox сам використав частину офлайн-кодів. Відновіть зв’язок, щоб каса звірила коди, перш ніж продавати офлайн.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="160"/>
+        <source>The disk holding the journal is almost full, so no receipt can be saved safely. Free some disk space, then try again.</source>
+        <translation>Диск із журналом майже заповнений, тож чек неможливо надійно зберегти. Звільніть місце на диску й спробуйте ще раз.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="165"/>
+        <source>This PC&apos;s clock differs from Checkbox&apos;s. Check the time and confirm it before selling offline.</source>
+        <translation>Годинник цього комп’ютера розходиться з годинником Checkbox. Перевірте час і підтвердьте його, перш ніж продавати офлайн.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="181"/>
         <source>The operation was refused ({reason}).</source>
         <translation>Операцію відхилено ({reason}).</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="173" />
+        <location filename="../pos/ui/messages.py" line="194"/>
         <source>This is not a valid number. Type it again, e.g. 125.50 or 1.250.</source>
         <translation>Це не число. Введіть ще раз, напр. 125.50 або 1.250.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="176" />
+        <location filename="../pos/ui/messages.py" line="197"/>
         <source>Something went wrong: {error}. The operation may not have finished.</source>
         <translation>Сталася помилка: {error}. Операція могла не завершитися.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="196" />
+        <location filename="../pos/ui/messages.py" line="217"/>
         <source>Cannot do this</source>
         <translation>Неможливо виконати</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="215" />
+        <location filename="../pos/ui/messages.py" line="236"/>
         <source>Information</source>
         <translation>Інформація</translation>
     </message>
@@ -838,28 +858,28 @@
 <context>
     <name>ParkedCartsDialog</name>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="379" />
-        <location filename="../pos/ui/cart_dialogs.py" line="380" />
+        <location filename="../pos/ui/cart_dialogs.py" line="379"/>
+        <location filename="../pos/ui/cart_dialogs.py" line="380"/>
         <source>Parked receipts</source>
         <translation>Відкладені чеки</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="385" />
+        <location filename="../pos/ui/cart_dialogs.py" line="385"/>
         <source>#{number}  {time}  —  {lines} line(s), {total}</source>
         <translation>№{number}  {time}  —  рядків: {lines}, {total}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="392" />
+        <location filename="../pos/ui/cart_dialogs.py" line="392"/>
         <source>Park the current receipt (F6)</source>
         <translation>Відкласти поточний чек (F6)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="393" />
+        <location filename="../pos/ui/cart_dialogs.py" line="393"/>
         <source>Resume (Enter)</source>
         <translation>Повернутися (Enter)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="394" />
+        <location filename="../pos/ui/cart_dialogs.py" line="394"/>
         <source>Cancel (Esc)</source>
         <translation>Скасувати (Esc)</translation>
     </message>
@@ -867,124 +887,124 @@
 <context>
     <name>PaymentDialog</name>
     <message>
-        <location filename="../pos/ui/payment.py" line="181" />
+        <location filename="../pos/ui/payment.py" line="181"/>
         <source>Payment</source>
         <translation>Оплата</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="182" />
+        <location filename="../pos/ui/payment.py" line="182"/>
         <source>To pay:</source>
         <translation>До сплати:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="183" />
-        <location filename="../pos/ui/payment.py" line="194" />
+        <location filename="../pos/ui/payment.py" line="183"/>
+        <location filename="../pos/ui/payment.py" line="194"/>
         <source>Cash</source>
         <translation>Готівка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="184" />
-        <location filename="../pos/ui/payment.py" line="186" />
+        <location filename="../pos/ui/payment.py" line="184"/>
+        <location filename="../pos/ui/payment.py" line="186"/>
         <source>Card</source>
         <translation>Картка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="185" />
+        <location filename="../pos/ui/payment.py" line="185"/>
         <source>Card + cash</source>
         <translation>Картка + готівка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="187" />
+        <location filename="../pos/ui/payment.py" line="187"/>
         <source>Card part:</source>
         <translation>Карткою:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="188" />
+        <location filename="../pos/ui/payment.py" line="188"/>
         <source>RRN:</source>
         <translation>RRN:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="189" />
+        <location filename="../pos/ui/payment.py" line="189"/>
         <source>Auth code:</source>
         <translation>Код авторизації:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="190" />
+        <location filename="../pos/ui/payment.py" line="190"/>
         <source>Card number:</source>
         <translation>Номер картки:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="191" />
+        <location filename="../pos/ui/payment.py" line="191"/>
         <source>Payment system:</source>
         <translation>Платіжна система:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="195" />
+        <location filename="../pos/ui/payment.py" line="195"/>
         <source>Tendered:</source>
         <translation>Отримано:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="196" />
+        <location filename="../pos/ui/payment.py" line="196"/>
         <source>exact</source>
         <translation>без решти</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="197" />
+        <location filename="../pos/ui/payment.py" line="197"/>
         <source>Exact</source>
         <translation>Без решти</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="198" />
+        <location filename="../pos/ui/payment.py" line="198"/>
         <source>E-mail for the receipt:</source>
         <translation>E-mail для чека:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="199" />
+        <location filename="../pos/ui/payment.py" line="199"/>
         <source>optional</source>
         <translation>необов&apos;язково</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="200" />
+        <location filename="../pos/ui/payment.py" line="200"/>
         <source>Pay (Enter)</source>
         <translation>Оплатити (Enter)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="201" />
+        <location filename="../pos/ui/payment.py" line="201"/>
         <source>Cancel (Esc)</source>
         <translation>Скасувати (Esc)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="265" />
+        <location filename="../pos/ui/payment.py" line="265"/>
         <source>Cash to pay: {sum}</source>
         <translation>Готівкою до сплати: {sum}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="268" />
+        <location filename="../pos/ui/payment.py" line="268"/>
         <source>NBU cash rounding: {exact} → {rounded} ({diff})</source>
         <translation>Заокруглення готівки (НБУ): {exact} → {rounded} ({diff})</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="284" />
+        <location filename="../pos/ui/payment.py" line="284"/>
         <source>Not enough: {sum} more</source>
         <translation>Недостатньо: ще {sum}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="286" />
+        <location filename="../pos/ui/payment.py" line="286"/>
         <source>Change: {sum}</source>
         <translation>Решта: {sum}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="340" />
+        <location filename="../pos/ui/payment.py" line="340"/>
         <source>The payment does not cover the sum to pay.</source>
         <translation>Оплата не покриває суму до сплати.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="356" />
+        <location filename="../pos/ui/payment.py" line="356"/>
         <source>The e-mail address does not look right.</source>
         <translation>Адреса e-mail виглядає неправильною.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/payment.py" line="360" />
+        <location filename="../pos/ui/payment.py" line="360"/>
         <source>Fiscalising the receipt…</source>
         <translation>Фіскалізація чека…</translation>
     </message>
@@ -992,17 +1012,17 @@
 <context>
     <name>PinPad</name>
     <message>
-        <location filename="../pos/ui/pin_pad.py" line="70" />
+        <location filename="../pos/ui/pin_pad.py" line="70"/>
         <source>PIN</source>
         <translation>PIN</translation>
     </message>
     <message>
-        <location filename="../pos/ui/pin_pad.py" line="71" />
+        <location filename="../pos/ui/pin_pad.py" line="71"/>
         <source>OK (Enter)</source>
         <translation>OK (Enter)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/pin_pad.py" line="72" />
+        <location filename="../pos/ui/pin_pad.py" line="72"/>
         <source>Erase the last digit (Backspace)</source>
         <translation>Стерти останню цифру (Backspace)</translation>
     </message>
@@ -1010,37 +1030,37 @@
 <context>
     <name>QuantityDialog</name>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="133" />
+        <location filename="../pos/ui/cart_dialogs.py" line="133"/>
         <source>Weight</source>
         <translation>Вага</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="133" />
+        <location filename="../pos/ui/cart_dialogs.py" line="133"/>
         <source>Quantity</source>
         <translation>Кількість</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="136" />
+        <location filename="../pos/ui/cart_dialogs.py" line="136"/>
         <source>Weight in kg (up to 3 decimals, e.g. 0.750):</source>
         <translation>Вага в кг (до 3 знаків після коми, напр. 0.750):</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="138" />
+        <location filename="../pos/ui/cart_dialogs.py" line="138"/>
         <source>Number of pieces:</source>
         <translation>Кількість штук:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="140" />
+        <location filename="../pos/ui/cart_dialogs.py" line="140"/>
         <source>OK (Enter)</source>
         <translation>OK (Enter)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="141" />
+        <location filename="../pos/ui/cart_dialogs.py" line="141"/>
         <source>Cancel (Esc)</source>
         <translation>Скасувати (Esc)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_dialogs.py" line="147" />
+        <location filename="../pos/ui/cart_dialogs.py" line="147"/>
         <source>Enter a quantity larger than zero.</source>
         <translation>Введіть кількість, більшу за нуль.</translation>
     </message>
@@ -1048,122 +1068,122 @@
 <context>
     <name>ReceiptDialog</name>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="282" />
+        <location filename="../pos/ui/receipt_dialog.py" line="282"/>
         <source>Receipt</source>
         <translation>Чек</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="293" />
+        <location filename="../pos/ui/receipt_dialog.py" line="293"/>
         <source>none given</source>
         <translation>не вказано</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="297" />
+        <location filename="../pos/ui/receipt_dialog.py" line="297"/>
         <source>E-mail:</source>
         <translation>E-mail:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="300" />
+        <location filename="../pos/ui/receipt_dialog.py" line="300"/>
         <source>Print</source>
         <translation>Друк</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="301" />
+        <location filename="../pos/ui/receipt_dialog.py" line="301"/>
         <source>Save PDF</source>
         <translation>Зберегти PDF</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="302" />
+        <location filename="../pos/ui/receipt_dialog.py" line="302"/>
         <source>Reprint</source>
         <translation>Друк копії</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="304" />
+        <location filename="../pos/ui/receipt_dialog.py" line="304"/>
         <source>Reads the receipt again (it may have been uploaded since) and prints a copy</source>
         <translation>Перечитує чек (його могли вже вивантажити) і друкує копію</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="306" />
+        <location filename="../pos/ui/receipt_dialog.py" line="306"/>
         <source>Close</source>
         <translation>Закрити</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="340" />
+        <location filename="../pos/ui/receipt_dialog.py" line="340"/>
         <source>The copy was e-mailed to this address when the receipt was made. This register cannot send it again.</source>
         <translation>Копію чека надіслано на цю адресу під час продажу. Повторно надіслати її ця каса не може.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="347" />
+        <location filename="../pos/ui/receipt_dialog.py" line="347"/>
         <source>No e-mail was recorded for this receipt. This register cannot e-mail a receipt afterwards: print it or save a PDF instead.</source>
         <translation>Для цього чека e-mail не вказували. Надіслати чек поштою згодом ця каса не може: надрукуйте його або збережіть PDF.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="354" />
+        <location filename="../pos/ui/receipt_dialog.py" line="354"/>
         <source>Sale</source>
         <translation>Продаж</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="355" />
+        <location filename="../pos/ui/receipt_dialog.py" line="355"/>
         <source>Return</source>
         <translation>Повернення</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="356" />
+        <location filename="../pos/ui/receipt_dialog.py" line="356"/>
         <source>Cash in</source>
         <translation>Службове внесення</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="357" />
+        <location filename="../pos/ui/receipt_dialog.py" line="357"/>
         <source>Cash out</source>
         <translation>Службова видача</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="358" />
+        <location filename="../pos/ui/receipt_dialog.py" line="358"/>
         <source>Cash withdrawal</source>
         <translation>Видача готівки</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="365" />
+        <location filename="../pos/ui/receipt_dialog.py" line="365"/>
         <source>fiscalised</source>
         <translation>фіскалізовано</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="367" />
+        <location filename="../pos/ui/receipt_dialog.py" line="367"/>
         <source>fiscalised offline, waiting to be uploaded</source>
         <translation>фіскалізовано офлайн, чекає на вивантаження</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="369" />
+        <location filename="../pos/ui/receipt_dialog.py" line="369"/>
         <source>fiscalised offline, uploaded</source>
         <translation>фіскалізовано офлайн, вивантажено</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="371" />
+        <location filename="../pos/ui/receipt_dialog.py" line="371"/>
         <source>void: the server&apos;s receipt replaces this copy</source>
         <translation>анульовано: замість цієї копії діє чек сервера</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="373" />
+        <location filename="../pos/ui/receipt_dialog.py" line="373"/>
         <source>rejected: {reason}</source>
         <translation>відхилено: {reason}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="374" />
+        <location filename="../pos/ui/receipt_dialog.py" line="374"/>
         <source>not fiscalised yet</source>
         <translation>ще не фіскалізовано</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="379" />
+        <location filename="../pos/ui/receipt_dialog.py" line="379"/>
         <source>fiscal code {code}</source>
         <translation>фіскальний номер {code}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="381" />
+        <location filename="../pos/ui/receipt_dialog.py" line="381"/>
         <source>TRAINING</source>
         <translation>НАВЧАЛЬНИЙ РЕЖИМ</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="390" />
+        <location filename="../pos/ui/receipt_dialog.py" line="390"/>
         <source>The receipt</source>
         <translation>Чек</translation>
     </message>
@@ -1171,167 +1191,167 @@
 <context>
     <name>ReportDialog</name>
     <message>
-        <location filename="../pos/ui/reports.py" line="118" />
+        <location filename="../pos/ui/reports.py" line="119"/>
         <source>Z-report: close the shift</source>
         <translation>Z-звіт: закриття зміни</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="118" />
+        <location filename="../pos/ui/reports.py" line="119"/>
         <source>X-report</source>
         <translation>X-звіт</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="153" />
+        <location filename="../pos/ui/reports.py" line="154"/>
         <source>Print</source>
         <translation>Друк</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="154" />
+        <location filename="../pos/ui/reports.py" line="155"/>
         <source>Save PDF</source>
         <translation>Зберегти PDF</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="155" />
+        <location filename="../pos/ui/reports.py" line="156"/>
         <source>Refresh</source>
         <translation>Оновити</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="156" />
+        <location filename="../pos/ui/reports.py" line="157"/>
         <source>Close</source>
         <translation>Закрити</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="170" />
+        <location filename="../pos/ui/reports.py" line="171"/>
         <source>Count the cash in the drawer</source>
         <translation>Перерахуйте готівку в касі</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="183" />
+        <location filename="../pos/ui/reports.py" line="184"/>
         <source>Expected:</source>
         <translation>Має бути:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="184" />
+        <location filename="../pos/ui/reports.py" line="185"/>
         <source>Counted:</source>
         <translation>Пораховано:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="185" />
+        <location filename="../pos/ui/reports.py" line="186"/>
         <source>Difference:</source>
         <translation>Різниця:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="195" />
+        <location filename="../pos/ui/reports.py" line="196"/>
         <source>Close the shift…</source>
         <translation>Закрити зміну…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="197" />
+        <location filename="../pos/ui/reports.py" line="198"/>
         <source>Cancel</source>
         <translation>Скасувати</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="213" />
+        <location filename="../pos/ui/reports.py" line="214"/>
         <source>After the Z-report no more receipts can be made in this shift. This cannot be undone.</source>
         <translation>Після Z-звіту в цій зміні чеків більше не буде. Скасувати це неможливо.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="219" />
+        <location filename="../pos/ui/reports.py" line="220"/>
         <source>Close the shift</source>
         <translation>Закрити зміну</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="221" />
+        <location filename="../pos/ui/reports.py" line="222"/>
         <source>Back</source>
         <translation>Назад</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="252" />
+        <location filename="../pos/ui/reports.py" line="253"/>
         <source>Making the X-report…</source>
         <translation>Формуємо X-звіт…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="257" />
+        <location filename="../pos/ui/reports.py" line="260"/>
         <source>The X-report could not be made.</source>
         <translation>X-звіт сформувати не вдалося.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="270" />
+        <location filename="../pos/ui/reports.py" line="275"/>
         <source>The server&apos;s report is not available (the register works offline): these are the register&apos;s own totals.</source>
         <translation>Звіт сервера недоступний (каса працює офлайн): це власні підсумки каси.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="279" />
+        <location filename="../pos/ui/reports.py" line="284"/>
         <source>The register&apos;s totals and the server&apos;s agree to the kopeck.</source>
         <translation>Підсумки каси і сервера збігаються до копійки.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="284" />
+        <location filename="../pos/ui/reports.py" line="289"/>
         <source>{field}: register {local}, server {server}</source>
         <translation>{field}: каса {local}, сервер {server}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="290" />
+        <location filename="../pos/ui/reports.py" line="295"/>
         <source>The register&apos;s totals differ from the server&apos;s: {items}</source>
         <translation>Підсумки каси відрізняються від серверних: {items}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="297" />
+        <location filename="../pos/ui/reports.py" line="302"/>
         <source>{count} receipt(s) are not settled yet and are not in these totals.</source>
         <translation>Чеків, ще не підтверджених сервером: {count}; у ці підсумки вони не входять.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="326" />
+        <location filename="../pos/ui/reports.py" line="331"/>
         <source>The Z-report</source>
         <translation>Z-звіт</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="326" />
+        <location filename="../pos/ui/reports.py" line="331"/>
         <source>The X-report</source>
         <translation>X-звіт</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="346" />
+        <location filename="../pos/ui/reports.py" line="351"/>
         <source>No shift is open.</source>
         <translation>Зміну не відкрито.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="353" />
+        <location filename="../pos/ui/reports.py" line="358"/>
         <source>{count} receipt(s) are not settled yet: the register sends them before closing.</source>
         <translation>Чеків, ще не підтверджених сервером: {count}; каса надішле їх перед закриттям.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="366" />
+        <location filename="../pos/ui/reports.py" line="371"/>
         <source>The cash matches.</source>
         <translation>Готівка збігається.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="368" />
+        <location filename="../pos/ui/reports.py" line="373"/>
         <source>Short by {amount}: count again before closing.</source>
         <translation>Нестача {amount}: перерахуйте ще раз перед закриттям.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="370" />
+        <location filename="../pos/ui/reports.py" line="375"/>
         <source>Over by {amount}: count again before closing.</source>
         <translation>Надлишок {amount}: перерахуйте ще раз перед закриттям.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="386" />
+        <location filename="../pos/ui/reports.py" line="391"/>
         <source>Close shift No. {serial} and make the Z-report?</source>
         <translation>Закрити зміну № {serial} і сформувати Z-звіт?</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="390" />
+        <location filename="../pos/ui/reports.py" line="395"/>
         <source>Expected {expected}, counted {counted}, difference {difference}.</source>
         <translation>Має бути {expected}, пораховано {counted}, різниця {difference}.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="409" />
+        <location filename="../pos/ui/reports.py" line="414"/>
         <source>Closing the shift… (what is still queued is sent first)</source>
         <translation>Закриваємо зміну… (спершу надсилаємо те, що в черзі)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="414" />
+        <location filename="../pos/ui/reports.py" line="419"/>
         <source>The shift is still open.</source>
         <translation>Зміна досі відкрита.</translation>
     </message>
@@ -1339,138 +1359,138 @@
 <context>
     <name>ReturnDialog</name>
     <message>
-        <location filename="../pos/ui/returns.py" line="116" />
-        <location filename="../pos/ui/returns.py" line="157" />
+        <location filename="../pos/ui/returns.py" line="116"/>
+        <location filename="../pos/ui/returns.py" line="157"/>
         <source>Return</source>
         <translation>Повернення</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="121" />
+        <location filename="../pos/ui/returns.py" line="121"/>
         <source>Fiscal code, receipt number, or scan the receipt&apos;s barcode</source>
         <translation>Фіскальний номер, номер чека або відскануйте штрихкод чека</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="123" />
+        <location filename="../pos/ui/returns.py" line="123"/>
         <source>Find</source>
         <translation>Знайти</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="128" />
+        <location filename="../pos/ui/returns.py" line="128"/>
         <source>Sales of the day</source>
         <translation>Продажі за день</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="139" />
+        <location filename="../pos/ui/returns.py" line="139"/>
         <source>Time</source>
         <translation>Час</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="140" />
+        <location filename="../pos/ui/returns.py" line="140"/>
         <source>Fiscal code</source>
         <translation>Фіскальний номер</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="141" />
+        <location filename="../pos/ui/returns.py" line="141"/>
         <source>Receipt</source>
         <translation>Чек</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="142" />
+        <location filename="../pos/ui/returns.py" line="142"/>
         <source>Sum</source>
         <translation>Сума</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="143" />
+        <location filename="../pos/ui/returns.py" line="143"/>
         <source>Paid</source>
         <translation>Оплата</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="154" />
+        <location filename="../pos/ui/returns.py" line="154"/>
         <source>Good</source>
         <translation>Товар</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="155" />
+        <location filename="../pos/ui/returns.py" line="155"/>
         <source>Sold</source>
         <translation>Продано</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="156" />
+        <location filename="../pos/ui/returns.py" line="156"/>
         <source>Can return</source>
         <translation>Можна повернути</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="158" />
+        <location filename="../pos/ui/returns.py" line="158"/>
         <source>Refund</source>
         <translation>До повернення</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="173" />
+        <location filename="../pos/ui/returns.py" line="173"/>
         <source>Return everything</source>
         <translation>Повернути все</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="176" />
+        <location filename="../pos/ui/returns.py" line="176"/>
         <source>Make the return</source>
         <translation>Оформити повернення</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="178" />
+        <location filename="../pos/ui/returns.py" line="178"/>
         <source>Cancel</source>
         <translation>Скасувати</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="205" />
+        <location filename="../pos/ui/returns.py" line="205"/>
         <source>Type or scan a fiscal code or receipt number.</source>
         <translation>Введіть або відскануйте фіскальний номер чи номер чека.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="210" />
+        <location filename="../pos/ui/returns.py" line="210"/>
         <source>No sale found for “{text}”.</source>
         <translation>Продажу «{text}» не знайдено.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="220" />
+        <location filename="../pos/ui/returns.py" line="220"/>
         <source>No sales on {day}.</source>
         <translation>Продажів за {day} немає.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="232" />
+        <location filename="../pos/ui/returns.py" line="232"/>
         <source>offline</source>
         <translation>офлайн</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="248" />
+        <location filename="../pos/ui/returns.py" line="248"/>
         <source>{count} sales found: choose one with ↑ ↓ and Enter.</source>
         <translation>Знайдено продажів: {count}. Виберіть ↑ ↓ і Enter.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="265" />
+        <location filename="../pos/ui/returns.py" line="265"/>
         <source>Card</source>
         <translation>Картка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="265" />
+        <location filename="../pos/ui/returns.py" line="265"/>
         <source>Cash</source>
         <translation>Готівка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="290" />
+        <location filename="../pos/ui/returns.py" line="290"/>
         <source>{quantity} kg</source>
         <translation>{quantity} кг</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="321" />
+        <location filename="../pos/ui/returns.py" line="321"/>
         <source>Everything from this sale has been returned already.</source>
         <translation>Усе з цього продажу вже повернуто.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="324" />
+        <location filename="../pos/ui/returns.py" line="324"/>
         <source>Paid: {payments}. The money goes back the way it was paid.</source>
         <translation>Оплата: {payments}. Гроші повертаються тим самим способом.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="355" />
+        <location filename="../pos/ui/returns.py" line="355"/>
         <source>To refund: {amount}</source>
         <translation>До повернення: {amount}</translation>
     </message>
@@ -1479,12 +1499,12 @@
         <translation type="vanished">До повернення: близько {amount} (знижки буде розподілено в чеку)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="386" />
+        <location filename="../pos/ui/returns.py" line="386"/>
         <source>Set the quantity to return on at least one line.</source>
         <translation>Вкажіть кількість до повернення хоча б в одному рядку.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="396" />
+        <location filename="../pos/ui/returns.py" line="396"/>
         <source>Making the return receipt…</source>
         <translation>Оформлюємо чек повернення…</translation>
     </message>
@@ -1492,7 +1512,7 @@
 <context>
     <name>ScanSearchInput</name>
     <message>
-        <location filename="../pos/ui/search_input.py" line="51" />
+        <location filename="../pos/ui/search_input.py" line="51"/>
         <source>Scan a barcode or type a name / code (F3)</source>
         <translation>Скануйте штрихкод або введіть назву / код (F3)</translation>
     </message>
@@ -1500,84 +1520,84 @@
 <context>
     <name>SellingPage</name>
     <message>
-        <location filename="../pos/ui/selling.py" line="163" />
-        <location filename="../pos/ui/selling.py" line="189" />
+        <location filename="../pos/ui/selling.py" line="163"/>
+        <location filename="../pos/ui/selling.py" line="189"/>
         <source>Nothing found for “{text}”</source>
         <translation>Нічого не знайдено за «{text}»</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="214" />
+        <location filename="../pos/ui/selling.py" line="214"/>
         <source>No good with the barcode {code}</source>
         <translation>Немає товару зі штрихкодом {code}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="246" />
+        <location filename="../pos/ui/selling.py" line="246"/>
         <source>Added: {name} — {quantity}</source>
         <translation>Додано: {name} — {quantity}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="266" />
+        <location filename="../pos/ui/selling.py" line="266"/>
         <source>Removed: {name}</source>
         <translation>Вилучено: {name}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="279" />
+        <location filename="../pos/ui/selling.py" line="279"/>
         <source>To take the line off, press Del.</source>
         <translation>Щоб вилучити рядок, натисніть Del.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="296" />
-        <location filename="../pos/ui/selling.py" line="313" />
+        <location filename="../pos/ui/selling.py" line="296"/>
+        <location filename="../pos/ui/selling.py" line="313"/>
         <source>The receipt is empty.</source>
         <translation>Чек порожній.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="316" />
+        <location filename="../pos/ui/selling.py" line="316"/>
         <source>Discount or extra charge</source>
         <translation>Знижка або надбавка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="353" />
+        <location filename="../pos/ui/selling.py" line="353"/>
         <source>Nothing to park: the receipt is empty.</source>
         <translation>Нічого відкладати: чек порожній.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="371" />
+        <location filename="../pos/ui/selling.py" line="371"/>
         <source>Receipt parked as #{number}. F6 brings it back.</source>
         <translation>Чек відкладено як №{number}. F6 — повернутися до нього.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="385" />
+        <location filename="../pos/ui/selling.py" line="385"/>
         <source>Receipt #{number} resumed.</source>
         <translation>Чек №{number} повернуто.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="405" />
+        <location filename="../pos/ui/selling.py" line="405"/>
         <source>Cancel the receipt</source>
         <translation>Скасувати чек</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="406" />
+        <location filename="../pos/ui/selling.py" line="406"/>
         <source>Remove every line of this receipt?</source>
         <translation>Вилучити всі рядки цього чека?</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="416" />
+        <location filename="../pos/ui/selling.py" line="416"/>
         <source>The receipt was cancelled.</source>
         <translation>Чек скасовано.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="421" />
+        <location filename="../pos/ui/selling.py" line="421"/>
         <source>The receipt is empty: scan or choose goods first.</source>
         <translation>Чек порожній: спершу проскануйте або виберіть товари.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="442" />
+        <location filename="../pos/ui/selling.py" line="442"/>
         <source>Sold: {sum}. Receipt {code}.</source>
         <translation>Продано: {sum}. Чек {code}.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="457" />
+        <location filename="../pos/ui/selling.py" line="457"/>
         <source>Receipt {code}: {sum}</source>
         <translation>Чек {code}: {sum}</translation>
     </message>
@@ -1585,62 +1605,62 @@
 <context>
     <name>SetAsideList</name>
     <message>
-        <location filename="../pos/ui/set_aside.py" line="41" />
+        <location filename="../pos/ui/set_aside.py" line="41"/>
         <source>No.</source>
         <translation>№</translation>
     </message>
     <message>
-        <location filename="../pos/ui/set_aside.py" line="42" />
+        <location filename="../pos/ui/set_aside.py" line="42"/>
         <source>What</source>
         <translation>Що</translation>
     </message>
     <message>
-        <location filename="../pos/ui/set_aside.py" line="43" />
+        <location filename="../pos/ui/set_aside.py" line="43"/>
         <source>Receipt or shift</source>
         <translation>Чек або зміна</translation>
     </message>
     <message>
-        <location filename="../pos/ui/set_aside.py" line="44" />
+        <location filename="../pos/ui/set_aside.py" line="44"/>
         <source>Fiscal code</source>
         <translation>Фіскальний номер</translation>
     </message>
     <message>
-        <location filename="../pos/ui/set_aside.py" line="45" />
+        <location filename="../pos/ui/set_aside.py" line="45"/>
         <source>The server&apos;s answer</source>
         <translation>Відповідь сервера</translation>
     </message>
     <message>
-        <location filename="../pos/ui/set_aside.py" line="63" />
+        <location filename="../pos/ui/set_aside.py" line="63"/>
         <source>going offline</source>
         <translation>перехід в офлайн</translation>
     </message>
     <message>
-        <location filename="../pos/ui/set_aside.py" line="64" />
+        <location filename="../pos/ui/set_aside.py" line="64"/>
         <source>shift opening</source>
         <translation>відкриття зміни</translation>
     </message>
     <message>
-        <location filename="../pos/ui/set_aside.py" line="65" />
+        <location filename="../pos/ui/set_aside.py" line="65"/>
         <source>shift closing (Z-report)</source>
         <translation>закриття зміни (Z-звіт)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/set_aside.py" line="66" />
+        <location filename="../pos/ui/set_aside.py" line="66"/>
         <source>receipt</source>
         <translation>чек</translation>
     </message>
     <message>
-        <location filename="../pos/ui/set_aside.py" line="67" />
+        <location filename="../pos/ui/set_aside.py" line="67"/>
         <source>going online</source>
         <translation>повернення в онлайн</translation>
     </message>
     <message>
-        <location filename="../pos/ui/set_aside.py" line="76" />
+        <location filename="../pos/ui/set_aside.py" line="76"/>
         <source>{count} offline transaction(s) were refused by the server and set aside. The rest were uploaded. Check each one with Checkbox support.</source>
         <translation>Офлайн-операцій, які сервер відхилив і відкладено: {count}. Решту вивантажено. Перевірте кожну з підтримкою Checkbox.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/set_aside.py" line="81" />
+        <location filename="../pos/ui/set_aside.py" line="81"/>
         <source>No problems: every offline transaction was accepted.</source>
         <translation>Проблем немає: усі офлайн-операції прийнято.</translation>
     </message>
@@ -1648,282 +1668,292 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../pos/ui/settings.py" line="77" />
+        <location filename="../pos/ui/settings.py" line="77"/>
         <source>Settings</source>
         <translation>Налаштування</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="81" />
+        <location filename="../pos/ui/settings.py" line="81"/>
         <source>Connection</source>
         <translation>Підключення</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="82" />
+        <location filename="../pos/ui/settings.py" line="82"/>
         <source>Printer</source>
         <translation>Принтер</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="83" />
+        <location filename="../pos/ui/settings.py" line="83"/>
         <source>Language</source>
         <translation>Мова</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="84" />
+        <location filename="../pos/ui/settings.py" line="84"/>
         <source>Limits</source>
         <translation>Ліміти</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="85" />
+        <location filename="../pos/ui/settings.py" line="85"/>
         <source>Manager PIN</source>
         <translation>PIN менеджера</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="86" />
+        <location filename="../pos/ui/settings.py" line="86"/>
         <source>Problems</source>
         <translation>Проблеми</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="88" />
+        <location filename="../pos/ui/settings.py" line="88"/>
         <source>Save</source>
         <translation>Зберегти</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="89" />
+        <location filename="../pos/ui/settings.py" line="89"/>
         <source>Cancel</source>
         <translation>Скасувати</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="101" />
+        <location filename="../pos/ui/settings.py" line="101"/>
         <source>Training mode: a built-in test server, nothing is fiscal</source>
         <translation>Навчальний режим: вбудований тестовий сервер, нічого не фіскалізується</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="110" />
+        <location filename="../pos/ui/settings.py" line="110"/>
         <source>stored; type a new key to replace it</source>
         <translation>збережено; введіть новий ключ, щоб замінити</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="112" />
+        <location filename="../pos/ui/settings.py" line="112"/>
         <source>not set</source>
         <translation>не задано</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="114" />
+        <location filename="../pos/ui/settings.py" line="114"/>
         <source>Cashier&apos;s PIN</source>
         <translation>PIN касира</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="115" />
+        <location filename="../pos/ui/settings.py" line="115"/>
         <source>Login and password</source>
         <translation>Логін і пароль</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="133" />
+        <location filename="../pos/ui/settings.py" line="133"/>
         <source>API address:</source>
         <translation>Адреса API:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="134" />
+        <location filename="../pos/ui/settings.py" line="134"/>
         <source>License key:</source>
         <translation>Ключ ліцензії:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="135" />
+        <location filename="../pos/ui/settings.py" line="135"/>
         <source>Cashier signs in with:</source>
         <translation>Касир входить за допомогою:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="144" />
+        <location filename="../pos/ui/settings.py" line="144"/>
         <source>Ask every time (or save as PDF)</source>
         <translation>Питати щоразу (або зберегти PDF)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="149" />
+        <location filename="../pos/ui/settings.py" line="149"/>
         <source>{name} (not found)</source>
         <translation>{name} (не знайдено)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="152" />
+        <location filename="../pos/ui/settings.py" line="152"/>
         <source>80 mm</source>
         <translation>80 мм</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="153" />
+        <location filename="../pos/ui/settings.py" line="153"/>
         <source>58 mm</source>
         <translation>58 мм</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="169" />
+        <location filename="../pos/ui/settings.py" line="169"/>
         <source>Printer:</source>
         <translation>Принтер:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="170" />
+        <location filename="../pos/ui/settings.py" line="170"/>
         <source>Paper width:</source>
         <translation>Ширина стрічки:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="171" />
+        <location filename="../pos/ui/settings.py" line="171"/>
         <source>Shop name on receipts:</source>
         <translation>Назва магазину в чеках:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="172" />
+        <location filename="../pos/ui/settings.py" line="172"/>
         <source>Shop address on receipts:</source>
         <translation>Адреса магазину в чеках:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="181" />
+        <location filename="../pos/ui/settings.py" line="181"/>
         <source>Receipts and reports are always printed in Ukrainian.</source>
         <translation>Чеки та звіти завжди друкуються українською.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="184" />
+        <location filename="../pos/ui/settings.py" line="184"/>
         <source>Interface language:</source>
         <translation>Мова інтерфейсу:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="197" />
+        <location filename="../pos/ui/settings.py" line="197"/>
         <source>h</source>
         <translation>год</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="210" />
+        <location filename="../pos/ui/settings.py" line="210"/>
         <source>min</source>
         <translation>хв</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="213" />
+        <location filename="../pos/ui/settings.py" line="213"/>
         <source>The register reads these at start: they apply after a restart.</source>
         <translation>Каса читає ці значення під час запуску: вони діятимуть після перезапуску.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="216" />
+        <location filename="../pos/ui/settings.py" line="216"/>
         <source>Warn when the offline period (36 h) has left:</source>
         <translation>Попереджати, коли до кінця офлайн-періоду (36 год) лишається:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="218" />
+        <location filename="../pos/ui/settings.py" line="218"/>
         <source>Warn when the month&apos;s offline time (168 h) has left:</source>
         <translation>Попереджати, коли з місячного офлайн-ліміту (168 год) лишається:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="220" />
+        <location filename="../pos/ui/settings.py" line="220"/>
         <source>Warn when the shift (24 h) has left:</source>
         <translation>Попереджати, коли до кінця зміни (24 год) лишається:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="221" />
+        <location filename="../pos/ui/settings.py" line="221"/>
         <source>Warn when offline codes fall to:</source>
         <translation>Попереджати, коли офлайн-кодів лишається:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="222" />
+        <location filename="../pos/ui/settings.py" line="222"/>
         <source>Keep at least this many offline codes:</source>
         <translation>Тримати щонайменше стільки офлайн-кодів:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="239" />
+        <location filename="../pos/ui/settings.py" line="239"/>
         <source>Leave empty to keep the PIN. A new PIN has 4 to 8 digits.</source>
         <translation>Залиште порожнім, щоб не змінювати PIN. Новий PIN — від 4 до 8 цифр.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="242" />
+        <location filename="../pos/ui/settings.py" line="242"/>
         <source>Current PIN:</source>
         <translation>Поточний PIN:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="243" />
+        <location filename="../pos/ui/settings.py" line="243"/>
         <source>New PIN:</source>
         <translation>Новий PIN:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="244" />
+        <location filename="../pos/ui/settings.py" line="244"/>
         <source>New PIN again:</source>
         <translation>Новий PIN ще раз:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="251" />
+        <location filename="../pos/ui/settings.py" line="251"/>
         <source>Refresh</source>
         <translation>Оновити</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="260" />
+        <location filename="../pos/ui/settings.py" line="260"/>
         <source>This version cannot keep this setting yet.</source>
         <translation>Ця версія ще не вміє зберігати це налаштування.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="271" />
+        <location filename="../pos/ui/settings.py" line="271"/>
         <source>Switching between training and real work takes effect after a restart.</source>
         <translation>Перемикання між навчальним і робочим режимом діятиме після перезапуску.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="282" />
+        <location filename="../pos/ui/settings.py" line="282"/>
         <source>Enter the API address, e.g. https://api.checkbox.ua</source>
         <translation>Введіть адресу API, наприклад https://api.checkbox.ua</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="285" />
+        <location filename="../pos/ui/settings.py" line="285"/>
         <source>The API address must not contain spaces.</source>
         <translation>Адреса API не може містити пробілів.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="288" />
+        <location filename="../pos/ui/settings.py" line="288"/>
         <source>The API address must start with https://</source>
         <translation>Адреса API має починатися з https://</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="290" />
+        <location filename="../pos/ui/settings.py" line="290"/>
         <source>The API address has no server name.</source>
         <translation>В адресі API немає імені сервера.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="292" />
+        <location filename="../pos/ui/settings.py" line="292"/>
         <source>Use https://: the license key must not travel unencrypted.</source>
         <translation>Використовуйте https://: ключ ліцензії не можна передавати без шифрування.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="294" />
+        <location filename="../pos/ui/settings.py" line="294"/>
         <source>The API address must not contain ? or #.</source>
         <translation>Адреса API не може містити ? або #.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="301" />
+        <location filename="../pos/ui/settings.py" line="301"/>
         <source>Enter the register&apos;s license key (from the Checkbox cabinet).</source>
         <translation>Введіть ключ ліцензії каси (з кабінету Checkbox).</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="305" />
+        <location filename="../pos/ui/settings.py" line="305"/>
         <source>A license key is 16 to 64 Latin letters and digits, without spaces. Copy it again from the Checkbox cabinet.</source>
         <translation>Ключ ліцензії — це від 16 до 64 латинських літер і цифр без пробілів. Скопіюйте його ще раз із кабінету Checkbox.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="315" />
+        <location filename="../pos/ui/settings.py" line="315"/>
         <source>The current manager PIN is not right.</source>
         <translation>Поточний PIN менеджера неправильний.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="317" />
+        <location filename="../pos/ui/settings.py" line="317"/>
         <source>The new PIN must have 4 to 8 digits.</source>
         <translation>Новий PIN має складатися з 4–8 цифр.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="319" />
+        <location filename="../pos/ui/settings.py" line="319"/>
+        <source>Choose a manager PIN other than 0000.</source>
+        <translation>Оберіть PIN менеджера, відмінний від 0000.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="321"/>
         <source>The new PIN and its repetition differ.</source>
         <translation>Новий PIN і його повтор не збігаються.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="399" />
+        <location filename="../pos/ui/settings.py" line="352"/>
+        <source>Before real work, set a new manager PIN (not 0000).</source>
+        <translation>Перед реальною роботою встановіть новий PIN менеджера (не 0000).</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="405"/>
         <source>The settings could not be written: {reason}</source>
         <translation>Не вдалося записати налаштування: {reason}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="415" />
+        <location filename="../pos/ui/settings.py" line="421"/>
         <source>Close</source>
         <translation>Закрити</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="417" />
+        <location filename="../pos/ui/settings.py" line="423"/>
         <source>Saved. Restart the program for the new connection and limits to apply.</source>
         <translation>Збережено. Перезапустіть програму, щоб нове підключення й ліміти набули чинності.</translation>
     </message>
@@ -1931,22 +1961,22 @@
 <context>
     <name>ShiftOpenPage</name>
     <message>
-        <location filename="../pos/ui/shift_open.py" line="72" />
+        <location filename="../pos/ui/shift_open.py" line="72"/>
         <source>Open the shift</source>
         <translation>Відкриття зміни</translation>
     </message>
     <message>
-        <location filename="../pos/ui/shift_open.py" line="74" />
+        <location filename="../pos/ui/shift_open.py" line="74"/>
         <source>Opening float: the change in the cash drawer (0 if none), then Enter</source>
         <translation>Розмінна монета: готівка в скриньці (0, якщо немає), потім Enter</translation>
     </message>
     <message>
-        <location filename="../pos/ui/shift_open.py" line="77" />
+        <location filename="../pos/ui/shift_open.py" line="77"/>
         <source>Open shift (Enter)</source>
         <translation>Відкрити зміну (Enter)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/shift_open.py" line="100" />
+        <location filename="../pos/ui/shift_open.py" line="100"/>
         <source>Opening the shift…</source>
         <translation>Відкриття зміни…</translation>
     </message>
@@ -1954,22 +1984,22 @@
 <context>
     <name>SignInPage</name>
     <message>
-        <location filename="../pos/ui/sign_in.py" line="56" />
+        <location filename="../pos/ui/sign_in.py" line="56"/>
         <source>Cashier sign-in</source>
         <translation>Вхід касира</translation>
     </message>
     <message>
-        <location filename="../pos/ui/sign_in.py" line="57" />
+        <location filename="../pos/ui/sign_in.py" line="57"/>
         <source>Type your PIN and press Enter</source>
         <translation>Введіть свій PIN і натисніть Enter</translation>
     </message>
     <message>
-        <location filename="../pos/ui/sign_in.py" line="61" />
+        <location filename="../pos/ui/sign_in.py" line="61"/>
         <source>Training mode: the training cashier&apos;s PIN is {pin}</source>
         <translation>Навчальний режим: PIN навчального касира — {pin}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/sign_in.py" line="81" />
+        <location filename="../pos/ui/sign_in.py" line="81"/>
         <source>Signing in…</source>
         <translation>Вхід…</translation>
     </message>
@@ -1977,137 +2007,152 @@
 <context>
     <name>StatusBar</name>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="26" />
+        <location filename="../pos/ui/status_bar.py" line="26"/>
         <source>Online</source>
         <translation>Онлайн</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="28" />
+        <location filename="../pos/ui/status_bar.py" line="28"/>
         <source>Tax service offline</source>
         <translation>Податкова недоступна</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="31" />
+        <location filename="../pos/ui/status_bar.py" line="31"/>
         <source>Offline (by the manager)</source>
         <translation>Офлайн (за рішенням менеджера)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="33" />
+        <location filename="../pos/ui/status_bar.py" line="33"/>
         <source>Offline</source>
         <translation>Офлайн</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="36" />
+        <location filename="../pos/ui/status_bar.py" line="36"/>
         <source>Uploading offline receipts…</source>
         <translation>Передавання офлайн-чеків…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="37" />
+        <location filename="../pos/ui/status_bar.py" line="37"/>
         <source>Going online…</source>
         <translation>Перехід в онлайн…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="42" />
+        <location filename="../pos/ui/status_bar.py" line="42"/>
         <source>Receipts are fiscalised online through Checkbox.</source>
         <translation>Чеки фіскалізуються онлайн через Checkbox.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="45" />
+        <location filename="../pos/ui/status_bar.py" line="45"/>
         <source>Checkbox is reachable but the tax service is not: Checkbox issues receipts with its offline codes. Selling goes on.</source>
         <translation>Checkbox доступний, а податкова — ні: Checkbox видає чеки зі своїми офлайн-номерами. Продаж триває.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="50" />
+        <location filename="../pos/ui/status_bar.py" line="50"/>
         <source>Checkbox cannot be reached: receipts are fiscalised here with offline codes and uploaded later. Selling goes on.</source>
         <translation>Немає зв&apos;язку з Checkbox: чеки фіскалізуються тут з офлайн-номерами й будуть передані пізніше. Продаж триває.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="55" />
+        <location filename="../pos/ui/status_bar.py" line="55"/>
         <source>Offline receipts are being sent, in order.</source>
         <translation>Офлайн-чеки передаються по черзі.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="58" />
+        <location filename="../pos/ui/status_bar.py" line="58"/>
         <source>All sent; waiting for the register to be online.</source>
         <translation>Усе передано; очікуємо, поки каса стане онлайн.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="71" />
+        <location filename="../pos/ui/status_bar.py" line="71"/>
         <source>The 36 h offline limit is reached: selling offline is stopped. Restore the connection so the receipts can be uploaded.</source>
         <translation>Досягнуто межі 36 год офлайн: продаж офлайн зупинено. Відновіть зв&apos;язок, щоб передати чеки.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="76" />
+        <location filename="../pos/ui/status_bar.py" line="76"/>
         <source>Offline for a long time: {left} left of the 36 h limit. Restore the connection.</source>
         <translation>Тривала робота офлайн: до межі 36 год залишилось {left}. Відновіть зв&apos;язок.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="82" />
+        <location filename="../pos/ui/status_bar.py" line="82"/>
         <source>The 168 h monthly offline limit is reached: selling offline is stopped.</source>
         <translation>Досягнуто місячної межі 168 год офлайн: продаж офлайн зупинено.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="86" />
+        <location filename="../pos/ui/status_bar.py" line="86"/>
         <source>Offline time this month: {left} left of 168 h.</source>
         <translation>Офлайн цього місяця: залишилось {left} із 168 год.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="91" />
+        <location filename="../pos/ui/status_bar.py" line="91"/>
         <source>The shift is 24 h old: make the Z-report (F10) now.</source>
         <translation>Зміна триває 24 год: зробіть Z-звіт (F10) зараз.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="94" />
+        <location filename="../pos/ui/status_bar.py" line="94"/>
         <source>The shift reaches 24 h in {left}: make the Z-report (F10) soon.</source>
         <translation>Зміна досягне 24 год через {left}: найближчим часом зробіть Z-звіт (F10).</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="98" />
+        <location filename="../pos/ui/status_bar.py" line="98"/>
         <source>Offline codes are used up ({count} left): the register cannot work offline. Restore the connection.</source>
         <translation>Офлайн-номери вичерпано (залишилось {count}): каса не може працювати офлайн. Відновіть зв&apos;язок.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="103" />
+        <location filename="../pos/ui/status_bar.py" line="103"/>
         <source>Only {count} offline codes left: restore the connection to get more.</source>
         <translation>Залишилось лише {count} офлайн-номерів: відновіть зв&apos;язок, щоб отримати нові.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="120" />
+        <location filename="../pos/ui/status_bar.py" line="120"/>
         <source>Recovering {count} unfinished operation(s) from the last run…</source>
         <translation>Відновлення незавершених операцій з минулого запуску: {count}…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="129" />
+        <location filename="../pos/ui/status_bar.py" line="129"/>
         <source>{count} offline transaction(s) were refused by the server: call the manager.</source>
         <translation>Сервер відхилив офлайн-операцій: {count}. Зверніться до менеджера.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="221" />
+        <location filename="../pos/ui/status_bar.py" line="139"/>
+        <source>This journal may be behind Checkbox (restored, copied or recreated): no offline receipts until the register has reconciled online.</source>
+        <translation>Цей журнал може відставати від Checkbox (відновлений, скопійований або створений заново): офлайн-чеків не буде, доки каса не звірить коди онлайн.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/status_bar.py" line="150"/>
+        <source>Checkbox used offline codes on its own: offline receipts wait until the code pool is reconciled online.</source>
+        <translation>Checkbox сам використав офлайн-коди: офлайн-чеки чекатимуть, доки пул кодів не буде звірено онлайн.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/status_bar.py" line="161"/>
+        <source>This PC&apos;s clock differs from Checkbox&apos;s by {minutes} min: check the time; offline receipts wait until it is confirmed.</source>
+        <translation>Годинник цього комп’ютера розходиться з Checkbox на {minutes} хв: перевірте час; офлайн-чеки чекатимуть підтвердження.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/status_bar.py" line="254"/>
         <source>Offline left: {left}</source>
         <translation>Офлайн залишилось: {left}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="226" />
+        <location filename="../pos/ui/status_bar.py" line="259"/>
         <source>This month: {left} of 168 h left</source>
         <translation>Цього місяця: залишилось {left} із 168 год</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="231" />
+        <location filename="../pos/ui/status_bar.py" line="264"/>
         <source>Codes: {count}</source>
         <translation>Номерів: {count}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="236" />
+        <location filename="../pos/ui/status_bar.py" line="269"/>
         <source>Queue: {count}</source>
         <translation>Черга: {count}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="239" />
+        <location filename="../pos/ui/status_bar.py" line="272"/>
         <source>Shift: closed</source>
         <translation>Зміна: закрита</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="242" />
+        <location filename="../pos/ui/status_bar.py" line="275"/>
         <source>Shift: {left} left</source>
         <translation>Зміна: залишилось {left}</translation>
     </message>
@@ -2115,32 +2160,32 @@
 <context>
     <name>TotalsPanel</name>
     <message>
-        <location filename="../pos/ui/totals.py" line="49" />
+        <location filename="../pos/ui/totals.py" line="49"/>
         <source>TOTAL</source>
         <translation>ДО СПЛАТИ</translation>
     </message>
     <message>
-        <location filename="../pos/ui/totals.py" line="63" />
+        <location filename="../pos/ui/totals.py" line="63"/>
         <source>Empty receipt</source>
         <translation>Порожній чек</translation>
     </message>
     <message>
-        <location filename="../pos/ui/totals.py" line="70" />
+        <location filename="../pos/ui/totals.py" line="70"/>
         <source>Lines: {count}</source>
         <translation>Рядків: {count}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/totals.py" line="73" />
+        <location filename="../pos/ui/totals.py" line="73"/>
         <source>Discount</source>
         <translation>Знижка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/totals.py" line="73" />
+        <location filename="../pos/ui/totals.py" line="73"/>
         <source>Extra charge</source>
         <translation>Надбавка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/totals.py" line="79" />
+        <location filename="../pos/ui/totals.py" line="79"/>
         <source>In cash (NBU rounding): {sum}</source>
         <translation>Готівкою (заокруглення НБУ): {sum}</translation>
     </message>
