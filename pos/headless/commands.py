@@ -84,6 +84,11 @@ def register(subparsers: SubParsers) -> None:
     ret.add_argument("--receipt", required=True, metavar="ID", help="the sale's id or fiscal code")
     ret.add_argument("--item", action="append", required=True, metavar="CODE[:QTY]")
     action("status", "connectivity, queue, codes and limits", _status)
+    action(
+        "confirm-clock",
+        "the time is right: allow offline receipts again after a clock warning",
+        _confirm_clock,
+    )
     sync = action("sync", "upload what is queued", _sync)
     sync.add_argument("--wait", action="store_true", help="until online with an empty queue")
     sync.add_argument("--timeout", type=float, default=600.0, metavar="SECONDS")
@@ -437,6 +442,14 @@ async def _receipt(args: argparse.Namespace) -> dict[str, Any]:
         if len(found) > 1:
             raise UsageError(f"'{text}' matches {len(found)} receipts: give more of the id")
         return {**receipt_json(found[0]), "error": found[0].error}
+
+    return await _with_register(args, work)
+
+
+async def _confirm_clock(args: argparse.Namespace) -> dict[str, Any]:
+    async def work(running: RunningRegister) -> dict[str, Any]:
+        running.service.confirm_clock()
+        return running.service.status().as_json()
 
     return await _with_register(args, work)
 
