@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -24,6 +24,8 @@ from pos.journal import Journal
 from pos.journal.catalogue_import import import_catalogue
 from pos.journal.chain_marker import ChainMarker
 from pos.journal.journal import default_journal_path
+from pos.log_files import hide as hide_in_logs
+from pos.printing.spooler import ReceiptSpooler
 from pos.register.service import RegisterService
 from pos.secret_store import KeyringTokenStore, SecretStore
 
@@ -53,6 +55,7 @@ class RunningRegister:
     config: AppConfig
     sandbox: Any = None  # pos.sandbox.server.RunningSandbox in training mode
     training_account: TrainingAccount | None = None
+    spooler: ReceiptSpooler = field(default_factory=ReceiptSpooler)  # the receipt printer's queue
 
     @property
     def training(self) -> bool:
@@ -117,6 +120,7 @@ async def open_register(
         else:
             api_url = config.api_url
             license_key = config.license_key.get_secret_value() if config.license_key else None
+            hide_in_logs(license_key)
             journal_path = default_journal_path(config.data)
             store = SecretStore(token_dir or config.data)
             token_store = KeyringTokenStore(store)

@@ -19,6 +19,9 @@ COMMAND_MODULES: tuple[str, ...] = (
     "pos.journal.commands",
     "pos.sandbox.commands",
     "pos.headless.commands",
+    "pos.reports.commands",
+    "pos.diagnostics.commands",
+    "pos.orders.commands",
 )
 
 
@@ -29,6 +32,14 @@ def build_parser() -> argparse.ArgumentParser:
         "Without a command, starts the cashier's window.",
     )
     parser.add_argument("--version", action="version", version=f"pos {pos.__version__}")
+    parser.add_argument(
+        "--self-test",
+        nargs="?",
+        const="",
+        metavar="DIR",
+        help="start offscreen in training mode, sell, print to a file (kept in DIR), exit 0 if "
+        "all worked (installers run it)",
+    )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(subparsers)
@@ -36,8 +47,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from pos.log_files import setup as setup_logging
+
+    setup_logging()  # before any command, so the headless ones log too
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.self_test is not None:
+        from pathlib import Path
+
+        from pos.self_test import run as self_test
+
+        return self_test(Path(args.self_test) if args.self_test else None)
     handler = getattr(args, "handler", None)
     if handler is None:
         # No command: the cashier's window (training mode on the embedded sandbox when there

@@ -69,6 +69,13 @@ class AppConfig:
     sign_in_method: str = "pin"  # "pin" or "login" (login and password)
     shop_name: str = ""
     shop_address: str = ""
+    # The ESC/POS receipt printer (pos.printing.escpos_output); "" = none, use `printer` above.
+    receipt_printer: str = ""  # "usb", "serial", "network" or "file"
+    receipt_printer_address: str = ""  # "04b8:0202", "COM3", "192.168.1.50:9100", "/dev/usb/lp0"
+    printer_profile: str = "default"  # python-escpos printer profile (its code pages, cutter)
+    printer_code_page: str = "auto"  # "auto", "CP1125", "CP1251" or "CP866"
+    auto_print: bool = True  # print each sale's receipt at once, without the receipt dialog
+    cash_drawer: bool = True  # kick the drawer (on the printer's port) on cash payments
     thresholds: ThresholdSettings = field(default_factory=ThresholdSettings)
     manager_pin_hash: str = field(default="", repr=False)
     data: Path = field(default_factory=data_dir)
@@ -92,6 +99,12 @@ _PLAIN = (
     "sign_in_method",
     "shop_name",
     "shop_address",
+    "receipt_printer",
+    "receipt_printer_address",
+    "printer_profile",
+    "printer_code_page",
+    "auto_print",
+    "cash_drawer",
 )
 
 

@@ -2,9 +2,62 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US" sourcelanguage="en_US">
 <context>
+    <name>AboutDialog</name>
+    <message>
+        <location filename="../pos/ui/about.py" line="29"/>
+        <source>About POS</source>
+        <translation>About POS</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/about.py" line="35"/>
+        <source>Point of sale for Ukrainian shops. Every receipt is fiscalised through the Checkbox PRRO service, also when the shop is offline.</source>
+        <translation>Point of sale for Ukrainian shops. Every receipt is fiscalised through the Checkbox PRRO service, also when the shop is offline.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/about.py" line="42"/>
+        <source>Version:</source>
+        <translation>Version:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/about.py" line="44"/>
+        <source>Mode:</source>
+        <translation>Mode:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/about.py" line="45"/>
+        <source>training</source>
+        <translation>training</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/about.py" line="45"/>
+        <source>real work</source>
+        <translation>real work</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/about.py" line="52"/>
+        <source>System:</source>
+        <translation>System:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/about.py" line="54"/>
+        <source>Data folder:</source>
+        <translation>Data folder:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/about.py" line="55"/>
+        <source>Log folder:</source>
+        <translation>Log folder:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/about.py" line="61"/>
+        <source>Close</source>
+        <translation>Close</translation>
+    </message>
+</context>
+<context>
     <name>App</name>
     <message>
-        <location filename="../pos/ui/app.py" line="90"/>
+        <location filename="../pos/ui/app.py" line="74"/>
         <source>Starting the register…</source>
         <translation>Starting the register…</translation>
     </message>
@@ -313,39 +366,423 @@
     </message>
 </context>
 <context>
+    <name>HistoryWindow</name>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="229"/>
+        <source>Receipts of this shift</source>
+        <translation>Receipts of this shift</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="229"/>
+        <source>Reports</source>
+        <translation>Reports</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="231"/>
+        <source>&amp;Period:</source>
+        <translation>&amp;Period:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="232"/>
+        <source>From:</source>
+        <translation>From:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="233"/>
+        <source>To:</source>
+        <translation>To:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="234"/>
+        <source>&amp;Type:</source>
+        <translation>&amp;Type:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="235"/>
+        <source>Pa&amp;yment:</source>
+        <translation>Pa&amp;yment:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="236"/>
+        <source>S&amp;hift:</source>
+        <translation>S&amp;hift:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="237"/>
+        <source>&amp;Search:</source>
+        <translation>&amp;Search:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="242"/>
+        <source>Today</source>
+        <translation>Today</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="243"/>
+        <source>Yesterday</source>
+        <translation>Yesterday</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="244"/>
+        <source>This week</source>
+        <translation>This week</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="245"/>
+        <source>This month</source>
+        <translation>This month</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="246"/>
+        <source>Custom</source>
+        <translation>Custom</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="252"/>
+        <source>All documents</source>
+        <translation>All documents</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="253"/>
+        <location filename="../pos/ui/history_window.py" line="304"/>
+        <location filename="../pos/ui/history_window.py" line="318"/>
+        <source>Sales</source>
+        <translation>Sales</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="254"/>
+        <location filename="../pos/ui/history_window.py" line="305"/>
+        <location filename="../pos/ui/history_window.py" line="319"/>
+        <source>Returns</source>
+        <translation>Returns</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="255"/>
+        <source>Service cash in</source>
+        <translation>Service cash in</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="256"/>
+        <source>Service cash out</source>
+        <translation>Service cash out</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="257"/>
+        <source>Cash withdrawals</source>
+        <translation>Cash withdrawals</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="258"/>
+        <source>Shift open/close</source>
+        <translation>Shift open/close</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="263"/>
+        <source>Any payment</source>
+        <translation>Any payment</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="263"/>
+        <location filename="../pos/ui/history_window.py" line="275"/>
+        <location filename="../pos/ui/history_window.py" line="560"/>
+        <source>Cash</source>
+        <translation>Cash</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="263"/>
+        <location filename="../pos/ui/history_window.py" line="276"/>
+        <location filename="../pos/ui/history_window.py" line="560"/>
+        <source>Card</source>
+        <translation>Card</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="265"/>
+        <source>fiscal code or document number (Ctrl+F)</source>
+        <translation>fiscal code or document number (Ctrl+F)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="266"/>
+        <source>all</source>
+        <translation>all</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="268"/>
+        <source>Date</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="269"/>
+        <location filename="../pos/ui/history_window.py" line="300"/>
+        <source>Shift</source>
+        <translation>Shift</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="270"/>
+        <source>No. in shift</source>
+        <translation>No. in shift</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="271"/>
+        <source>Doc. no.</source>
+        <translation>Doc. no.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="272"/>
+        <source>Document</source>
+        <translation>Document</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="273"/>
+        <source>Operation</source>
+        <translation>Operation</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="274"/>
+        <source>Total</source>
+        <translation>Total</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="277"/>
+        <source>Fiscal code</source>
+        <translation>Fiscal code</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="278"/>
+        <source>Upload</source>
+        <translation>Upload</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="281"/>
+        <source>sale</source>
+        <translation>sale</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="282"/>
+        <source>return</source>
+        <translation>return</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="286"/>
+        <source>online</source>
+        <translation>online</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="287"/>
+        <source>offline, not sent</source>
+        <translation>offline, not sent</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="288"/>
+        <source>offline, sent</source>
+        <translation>offline, sent</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="290"/>
+        <location filename="../pos/ui/history_window.py" line="582"/>
+        <source>Receipts</source>
+        <translation>Receipts</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="291"/>
+        <source>Shifts</source>
+        <translation>Shifts</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="292"/>
+        <source>Charts</source>
+        <translation>Charts</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="293"/>
+        <source>Open receipt</source>
+        <translation>Open receipt</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="294"/>
+        <source>CSV</source>
+        <translation>CSV</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="295"/>
+        <source>XLSX</source>
+        <translation>XLSX</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="296"/>
+        <source>PDF</source>
+        <translation>PDF</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="297"/>
+        <source>Close</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="301"/>
+        <source>Opened</source>
+        <translation>Opened</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="302"/>
+        <source>Closed</source>
+        <translation>Closed</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="303"/>
+        <source>Report</source>
+        <translation>Report</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="306"/>
+        <source>Expected cash</source>
+        <translation>Expected cash</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="307"/>
+        <source>Counted</source>
+        <translation>Counted</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="308"/>
+        <source>Difference</source>
+        <translation>Difference</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="313"/>
+        <source>Sales by day</source>
+        <translation>Sales by day</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="314"/>
+        <source>Sales by hour</source>
+        <translation>Sales by hour</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="315"/>
+        <source>Payment mix</source>
+        <translation>Payment mix</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="316"/>
+        <source>Top goods</source>
+        <translation>Top goods</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="373"/>
+        <source>Counting…</source>
+        <translation>Counting…</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="396"/>
+        <source>No documents in this period.</source>
+        <translation>No documents in this period.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="407"/>
+        <source>{count} documents · sales {sales} · returns {returns} · cash {cash} · card {card}</source>
+        <translation>{count} documents · sales {sales} · returns {returns} · cash {cash} · card {card}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="418"/>
+        <source>The journal could not be read: {error}</source>
+        <translation>The journal could not be read: {error}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="452"/>
+        <source>Lines</source>
+        <translation>Lines</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="452"/>
+        <source>Payments</source>
+        <translation>Payments</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="456"/>
+        <source>Change: {sum}</source>
+        <translation>Change: {sum}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="458"/>
+        <source>Enter or F2: the receipt with its QR, to reprint or save as PDF</source>
+        <translation>Enter or F2: the receipt with its QR, to reprint or save as PDF</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="473"/>
+        <source>Receipts open from the register&apos;s window.</source>
+        <translation>Receipts open from the register&apos;s window.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="527"/>
+        <source>Z-report</source>
+        <translation>Z-report</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="527"/>
+        <source>X-report</source>
+        <translation>X-report</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="528"/>
+        <source>{report} · shift {serial}</source>
+        <translation>{report} · shift {serial}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="566"/>
+        <source>Export</source>
+        <translation>Export</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="608"/>
+        <source>Saved {count} rows to {path}</source>
+        <translation>Saved {count} rows to {path}</translation>
+    </message>
+</context>
+<context>
     <name>KeyDialog</name>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="183"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="194"/>
         <source>Print {what}</source>
         <translation>Print {what}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="200"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="213"/>
+        <source>Printing…</source>
+        <translation>Printing…</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/receipt_dialog.py" line="217"/>
+        <source>{what} was printed.</source>
+        <translation>{what} was printed.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/receipt_dialog.py" line="224"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="241"/>
         <source>Printing failed: {reason}</source>
         <translation>Printing failed: {reason}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="207"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="248"/>
         <source>{what} sent to the printer {name}.</source>
         <translation>{what} sent to the printer {name}.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="218"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="261"/>
         <source>Save as PDF</source>
         <translation>Save as PDF</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="220"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="259"/>
         <source>PDF (*.pdf)</source>
         <translation>PDF (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="237"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="270"/>
         <source>Could not save the PDF: {reason}</source>
         <translation>Could not save the PDF: {reason}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="244"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="277"/>
         <source>Saved to {path}</source>
         <translation>Saved to {path}</translation>
     </message>
@@ -353,308 +790,395 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../pos/ui/main_window.py" line="213"/>
+        <location filename="../pos/ui/main_window.py" line="236"/>
         <source>TRAINING MODE — receipts are not fiscal</source>
         <translation>TRAINING MODE — receipts are not fiscal</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="214"/>
+        <location filename="../pos/ui/main_window.py" line="237"/>
         <source>POS — training</source>
         <translation>POS — training</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="214"/>
+        <location filename="../pos/ui/main_window.py" line="237"/>
         <source>POS</source>
         <translation>POS</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="217"/>
+        <location filename="../pos/ui/main_window.py" line="240"/>
         <source>Help</source>
         <translation>Help</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="218"/>
+        <location filename="../pos/ui/main_window.py" line="241"/>
         <source>Shift</source>
         <translation>Shift</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="219"/>
+        <location filename="../pos/ui/main_window.py" line="242"/>
         <source>Quantity</source>
         <translation>Quantity</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="220"/>
+        <location filename="../pos/ui/main_window.py" line="243"/>
         <source>Discount</source>
         <translation>Discount</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="221"/>
+        <location filename="../pos/ui/main_window.py" line="244"/>
         <source>Remove</source>
         <translation>Remove</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="222"/>
+        <location filename="../pos/ui/main_window.py" line="245"/>
         <source>Park</source>
         <translation>Park</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="223"/>
-        <location filename="../pos/ui/main_window.py" line="476"/>
+        <location filename="../pos/ui/main_window.py" line="246"/>
+        <location filename="../pos/ui/main_window.py" line="519"/>
         <source>Return</source>
         <translation>Return</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="224"/>
-        <location filename="../pos/ui/main_window.py" line="464"/>
+        <location filename="../pos/ui/main_window.py" line="247"/>
+        <location filename="../pos/ui/main_window.py" line="507"/>
         <source>Cash in/out</source>
         <translation>Cash in/out</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="225"/>
-        <location filename="../pos/ui/main_window.py" line="237"/>
-        <location filename="../pos/ui/main_window.py" line="435"/>
+        <location filename="../pos/ui/main_window.py" line="248"/>
+        <location filename="../pos/ui/main_window.py" line="262"/>
+        <location filename="../pos/ui/main_window.py" line="478"/>
         <source>X-report</source>
         <translation>X-report</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="226"/>
+        <location filename="../pos/ui/main_window.py" line="249"/>
         <source>Z-report</source>
         <translation>Z-report</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="227"/>
+        <location filename="../pos/ui/main_window.py" line="250"/>
+        <source>Orders</source>
+        <translation>Orders</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="251"/>
         <source>PAY</source>
         <translation>PAY</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="231"/>
+        <location filename="../pos/ui/main_window.py" line="255"/>
         <source>&amp;Register</source>
         <translation>&amp;Register</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="232"/>
+        <location filename="../pos/ui/main_window.py" line="256"/>
         <source>Shift…</source>
         <translation>Shift…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="233"/>
-        <location filename="../pos/ui/main_window.py" line="440"/>
+        <location filename="../pos/ui/main_window.py" line="257"/>
+        <location filename="../pos/ui/main_window.py" line="483"/>
         <source>Return…</source>
         <translation>Return…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="234"/>
+        <location filename="../pos/ui/main_window.py" line="258"/>
+        <source>Customer orders…</source>
+        <translation>Customer orders…</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="259"/>
         <source>Cash in…</source>
         <translation>Cash in…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="235"/>
+        <location filename="../pos/ui/main_window.py" line="260"/>
         <source>Cash out…</source>
         <translation>Cash out…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="236"/>
-        <location filename="../pos/ui/main_window.py" line="454"/>
+        <location filename="../pos/ui/main_window.py" line="261"/>
+        <location filename="../pos/ui/main_window.py" line="497"/>
         <source>Cash withdrawal by card…</source>
         <translation>Cash withdrawal by card…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="238"/>
-        <location filename="../pos/ui/main_window.py" line="437"/>
+        <location filename="../pos/ui/main_window.py" line="263"/>
+        <location filename="../pos/ui/main_window.py" line="480"/>
         <source>Z-report (close the shift)</source>
         <translation>Z-report (close the shift)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="239"/>
-        <location filename="../pos/ui/main_window.py" line="442"/>
+        <location filename="../pos/ui/main_window.py" line="264"/>
+        <source>Reprint the last receipt</source>
+        <translation>Reprint the last receipt</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="265"/>
+        <location filename="../pos/ui/main_window.py" line="485"/>
         <source>Sign out</source>
         <translation>Sign out</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="240"/>
+        <location filename="../pos/ui/main_window.py" line="266"/>
         <source>Quit</source>
         <translation>Quit</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="241"/>
+        <location filename="../pos/ui/main_window.py" line="267"/>
         <source>&amp;Manager</source>
         <translation>&amp;Manager</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="242"/>
-        <location filename="../pos/ui/main_window.py" line="538"/>
+        <location filename="../pos/ui/main_window.py" line="268"/>
+        <location filename="../pos/ui/main_window.py" line="667"/>
         <source>Work offline</source>
         <translation>Work offline</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="243"/>
+        <location filename="../pos/ui/main_window.py" line="269"/>
+        <source>Open the cash drawer…</source>
+        <translation>Open the cash drawer…</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="270"/>
         <source>Settings…</source>
         <translation>Settings…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="245"/>
+        <location filename="../pos/ui/main_window.py" line="271"/>
+        <source>Reports…</source>
+        <translation>Reports…</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="272"/>
+        <source>Receipts of this shift…</source>
+        <translation>Receipts of this shift…</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="274"/>
         <source>&amp;Training drill</source>
         <translation>&amp;Training drill</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="246"/>
+        <location filename="../pos/ui/main_window.py" line="275"/>
         <source>Tax service down</source>
         <translation>Tax service down</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="247"/>
+        <location filename="../pos/ui/main_window.py" line="276"/>
         <source>Tax service up</source>
         <translation>Tax service up</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="248"/>
+        <location filename="../pos/ui/main_window.py" line="277"/>
         <source>Network cut</source>
         <translation>Network cut</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="249"/>
+        <location filename="../pos/ui/main_window.py" line="278"/>
         <source>Network restore</source>
         <translation>Network restore</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="250"/>
+        <location filename="../pos/ui/main_window.py" line="279"/>
         <source>&amp;Language</source>
         <translation>&amp;Language</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="251"/>
+        <location filename="../pos/ui/main_window.py" line="280"/>
         <source>&amp;Help</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="252"/>
-        <location filename="../pos/ui/main_window.py" line="420"/>
+        <location filename="../pos/ui/main_window.py" line="281"/>
+        <location filename="../pos/ui/main_window.py" line="463"/>
         <source>Keys</source>
         <translation>Keys</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="298"/>
+        <location filename="../pos/ui/main_window.py" line="282"/>
+        <source>Export diagnostics…</source>
+        <translation>Export diagnostics…</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="283"/>
+        <source>About POS</source>
+        <translation>About POS</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="330"/>
         <source>The shift is being closed: finish the Z-report (F10).</source>
         <translation>The shift is being closed: finish the Z-report (F10).</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="404"/>
+        <location filename="../pos/ui/main_window.py" line="444"/>
         <source>F1 — this help</source>
         <translation>F1 — this help</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="405"/>
+        <location filename="../pos/ui/main_window.py" line="445"/>
         <source>F2 — open the shift / shift menu</source>
         <translation>F2 — open the shift / shift menu</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="406"/>
+        <location filename="../pos/ui/main_window.py" line="446"/>
         <source>F3 — search (scan or type a name, code or barcode)</source>
         <translation>F3 — search (scan or type a name, code or barcode)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="407"/>
+        <location filename="../pos/ui/main_window.py" line="447"/>
         <source>F4 — quantity or weight of the selected line</source>
         <translation>F4 — quantity or weight of the selected line</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="408"/>
+        <location filename="../pos/ui/main_window.py" line="448"/>
         <source>F5 — discount or extra charge (manager&apos;s PIN)</source>
         <translation>F5 — discount or extra charge (manager&apos;s PIN)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="409"/>
+        <location filename="../pos/ui/main_window.py" line="449"/>
         <source>F6 — park the receipt / resume a parked one</source>
         <translation>F6 — park the receipt / resume a parked one</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="410"/>
+        <location filename="../pos/ui/main_window.py" line="450"/>
         <source>F7 — return</source>
         <translation>F7 — return</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="411"/>
+        <location filename="../pos/ui/main_window.py" line="451"/>
         <source>F8 — cash in / cash out</source>
         <translation>F8 — cash in / cash out</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="412"/>
+        <location filename="../pos/ui/main_window.py" line="452"/>
         <source>F9 — X-report</source>
         <translation>F9 — X-report</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="413"/>
+        <location filename="../pos/ui/main_window.py" line="453"/>
         <source>F10 — Z-report (closes the shift)</source>
         <translation>F10 — Z-report (closes the shift)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="414"/>
+        <location filename="../pos/ui/main_window.py" line="454"/>
+        <source>Shift+F9 — receipts of this shift (list, receipt, reprint)</source>
+        <translation>Shift+F9 — receipts of this shift (list, receipt, reprint)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="455"/>
+        <source>Shift+F11 — reports: receipts history, shifts, charts (manager&apos;s PIN)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="456"/>
+        <source>F11 — customer orders: from the cart, advances, hand-over</source>
+        <translation>F11 — customer orders: from the cart, advances, hand-over</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="457"/>
         <source>F12 — pay</source>
         <translation>F12 — pay</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="415"/>
+        <location filename="../pos/ui/main_window.py" line="458"/>
         <source>Enter — add the highlighted good / confirm</source>
         <translation>Enter — add the highlighted good / confirm</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="416"/>
+        <location filename="../pos/ui/main_window.py" line="459"/>
         <source>Esc — clear the search / cancel the receipt / close a dialog</source>
         <translation>Esc — clear the search / cancel the receipt / close a dialog</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="417"/>
+        <location filename="../pos/ui/main_window.py" line="460"/>
         <source>+ / − — one piece more / less;  Del — remove the line</source>
         <translation>+ / − — one piece more / less;  Del — remove the line</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="418"/>
+        <location filename="../pos/ui/main_window.py" line="461"/>
         <source>↑ ↓ — move in the results or in the cart</source>
         <translation>↑ ↓ — move in the results or in the cart</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="439"/>
+        <location filename="../pos/ui/main_window.py" line="482"/>
         <source>Cash in / cash out…</source>
         <translation>Cash in / cash out…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="452"/>
+        <location filename="../pos/ui/main_window.py" line="495"/>
         <source>Cash in (service deposit)…</source>
         <translation>Cash in (service deposit)…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="453"/>
+        <location filename="../pos/ui/main_window.py" line="496"/>
         <source>Cash out (service withdrawal)…</source>
         <translation>Cash out (service withdrawal)…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="458"/>
+        <location filename="../pos/ui/main_window.py" line="501"/>
         <source>{what} is not available in this version.</source>
         <translation>{what} is not available in this version.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="484"/>
+        <location filename="../pos/ui/main_window.py" line="538"/>
+        <location filename="../pos/ui/main_window.py" line="695"/>
         <source>No shift is open.</source>
         <translation>No shift is open.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="489"/>
+        <location filename="../pos/ui/main_window.py" line="543"/>
+        <location filename="../pos/ui/main_window.py" line="681"/>
         <source>Reports</source>
         <translation>Reports</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="521"/>
+        <location filename="../pos/ui/main_window.py" line="587"/>
+        <source>No receipt has been made since the program started.</source>
+        <translation>No receipt has been made since the program started.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="595"/>
+        <source>Open the cash drawer</source>
+        <translation>Open the cash drawer</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="602"/>
+        <source>The cash drawer opens through an ESC/POS receipt printer. Set one up in Settings → Printer.</source>
+        <translation>The cash drawer opens through an ESC/POS receipt printer. Set one up in Settings → Printer.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="614"/>
+        <source>Zip (*.zip)</source>
+        <translation>Zip (*.zip)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="616"/>
+        <source>Export diagnostics</source>
+        <translation>Export diagnostics</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="637"/>
+        <source>Diagnostics saved to {path}. It holds no secrets and no customer data.</source>
+        <translation>Diagnostics saved to {path}. It holds no secrets and no customer data.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="650"/>
         <source>Finish or cancel the receipts in progress first.</source>
         <translation>Finish or cancel the receipts in progress first.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="538"/>
+        <location filename="../pos/ui/main_window.py" line="667"/>
         <source>End offline work</source>
         <translation>End offline work</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="551"/>
-        <location filename="../pos/ui/main_window.py" line="557"/>
+        <location filename="../pos/ui/main_window.py" line="700"/>
+        <location filename="../pos/ui/main_window.py" line="706"/>
         <source>Settings</source>
         <translation>Settings</translation>
     </message>
@@ -853,6 +1377,350 @@
         <location filename="../pos/ui/messages.py" line="236"/>
         <source>Information</source>
         <translation>Information</translation>
+    </message>
+</context>
+<context>
+    <name>OrderPaymentDialog</name>
+    <message>
+        <location filename="../pos/ui/orders_pay.py" line="33"/>
+        <source>Advance for order {number}</source>
+        <translation>Advance for order {number}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders_pay.py" line="35"/>
+        <source>Rest of order {number}: the goods are handed over</source>
+        <translation>Rest of order {number}: the goods are handed over</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders_pay.py" line="46"/>
+        <source>Total {total}, paid {paid}, left to pay {left}</source>
+        <translation>Total {total}, paid {paid}, left to pay {left}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders_pay.py" line="59"/>
+        <source>Cash:</source>
+        <translation>Cash:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders_pay.py" line="60"/>
+        <source>Card:</source>
+        <translation>Card:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders_pay.py" line="61"/>
+        <source>QR code:</source>
+        <translation>QR code:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders_pay.py" line="78"/>
+        <source>{share} % of the order is {amount}.</source>
+        <translation>{share} % of the order is {amount}.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders_pay.py" line="84"/>
+        <source>Change is given from cash only.</source>
+        <translation>Change is given from cash only.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders_pay.py" line="86"/>
+        <source>Take the money</source>
+        <translation>Take the money</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders_pay.py" line="88"/>
+        <source>Cancel</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders_pay.py" line="112"/>
+        <source>Together: {amount}</source>
+        <translation>Together: {amount}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders_pay.py" line="125"/>
+        <source>“{text}” is not an amount. Type digits, for example 150.50.</source>
+        <translation>“{text}” is not an amount. Type digits, for example 150.50.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders_pay.py" line="132"/>
+        <source>The amount must be more than zero.</source>
+        <translation>The amount must be more than zero.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders_pay.py" line="137"/>
+        <source>Enter how much the customer pays.</source>
+        <translation>Enter how much the customer pays.</translation>
+    </message>
+</context>
+<context>
+    <name>OrdersDialog</name>
+    <message>
+        <location filename="../pos/ui/orders.py" line="76"/>
+        <location filename="../pos/ui/orders.py" line="79"/>
+        <source>Customer orders</source>
+        <translation>Customer orders</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="90"/>
+        <source>New order from the cart</source>
+        <translation>New order from the cart</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="92"/>
+        <source>Customer&apos;s name</source>
+        <translation>Customer&apos;s name</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="103"/>
+        <source>Note (what, when, how)</source>
+        <translation>Note (what, when, how)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="110"/>
+        <source>Create order</source>
+        <translation>Create order</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="113"/>
+        <source>Customer:</source>
+        <translation>Customer:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="114"/>
+        <source>Phone:</source>
+        <translation>Phone:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="115"/>
+        <source>E-mail:</source>
+        <translation>E-mail:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="116"/>
+        <source>Due:</source>
+        <translation>Due:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="117"/>
+        <source>Note:</source>
+        <translation>Note:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="128"/>
+        <source>Find: order number, phone or name</source>
+        <translation>Find: order number, phone or name</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="155"/>
+        <location filename="../pos/ui/orders.py" line="323"/>
+        <source>Advance</source>
+        <translation>Advance</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="156"/>
+        <source>Rest and hand over</source>
+        <translation>Rest and hand over</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="157"/>
+        <source>Payment link</source>
+        <translation>Payment link</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="159"/>
+        <source>Cancel order</source>
+        <translation>Cancel order</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="161"/>
+        <source>Print</source>
+        <translation>Print</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="162"/>
+        <source>Close</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="193"/>
+        <source>The cart is empty: ring up the goods first, then press F11.</source>
+        <translation>The cart is empty: ring up the goods first, then press F11.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="197"/>
+        <source>{count} lines, total {total}</source>
+        <translation>{count} lines, total {total}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="232"/>
+        <source>No.</source>
+        <translation>No.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="233"/>
+        <source>Customer</source>
+        <translation>Customer</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="234"/>
+        <source>Phone</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="235"/>
+        <source>Total</source>
+        <translation>Total</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="236"/>
+        <source>Left</source>
+        <translation>Left</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="237"/>
+        <source>State</source>
+        <translation>State</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="260"/>
+        <source>Checkbox is online: advances and payments can be taken.</source>
+        <translation>Checkbox is online: advances and payments can be taken.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="265"/>
+        <source>Checkbox is not reachable: prepayment receipts cannot be issued offline. Take NO money for orders now; orders can still be created and found.</source>
+        <translation>Checkbox is not reachable: prepayment receipts cannot be issued offline. Take NO money for orders now; orders can still be created and found.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="272"/>
+        <source>open</source>
+        <translation>open</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="273"/>
+        <source>partly paid</source>
+        <translation>partly paid</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="274"/>
+        <source>paid</source>
+        <translation>paid</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="275"/>
+        <source>handed over</source>
+        <translation>handed over</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="276"/>
+        <source>cancelled</source>
+        <translation>cancelled</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="280"/>
+        <location filename="../pos/ui/orders.py" line="331"/>
+        <source>not confirmed</source>
+        <translation>not confirmed</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="308"/>
+        <source>Order {number} · {customer} · {phone} · {email}</source>
+        <translation>Order {number} · {customer} · {phone} · {email}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="316"/>
+        <source>Due: {date}</source>
+        <translation>Due: {date}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="324"/>
+        <source>After-payment</source>
+        <translation>After-payment</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="325"/>
+        <source>Refund</source>
+        <translation>Refund</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="333"/>
+        <source>{kind}: {sum} (cash {cash}, card {card}, QR {qr}) {code}</source>
+        <translation>{kind}: {sum} (cash {cash}, card {card}, QR {qr}) {code}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="343"/>
+        <source>Total {total}, paid {paid}, left to pay {left}</source>
+        <translation>Total {total}, paid {paid}, left to pay {left}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="362"/>
+        <source>Enter the customer&apos;s name or phone.</source>
+        <translation>Enter the customer&apos;s name or phone.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="384"/>
+        <source>Order {number} is created. Take an advance with F4.</source>
+        <translation>Order {number} is created. Take an advance with F4.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="400"/>
+        <source>Checkbox is not reachable, and prepayment receipts cannot be issued offline. Take NO money for this order now; try again when the register is online.</source>
+        <translation>Checkbox is not reachable, and prepayment receipts cannot be issued offline. Take NO money for this order now; try again when the register is online.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="404"/>
+        <source>No advances offline</source>
+        <translation>No advances offline</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="432"/>
+        <source>Sending to Checkbox…</source>
+        <translation>Sending to Checkbox…</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="448"/>
+        <source>Advance taken for order {number}: fiscal code {code}. Print it with F9.</source>
+        <translation>Advance taken for order {number}: fiscal code {code}. Print it with F9.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="450"/>
+        <source>Order {number} is paid and handed over: fiscal code {code}.</source>
+        <translation>Order {number} is paid and handed over: fiscal code {code}.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="466"/>
+        <source>Press F8 again to cancel order {number} and refund {amount}: cash {cash}, to the card {card}, QR {qr}.</source>
+        <translation>Press F8 again to cancel order {number} and refund {amount}: cash {cash}, to the card {card}, QR {qr}.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="481"/>
+        <source>Cancelling…</source>
+        <translation>Cancelling…</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="491"/>
+        <source>Order {number} is cancelled.</source>
+        <translation>Order {number} is cancelled.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="502"/>
+        <source>No payment link: {reason}</source>
+        <translation>No payment link: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="511"/>
+        <source>Payment link data for {amount} copied (cashItems, customer&apos;s contacts).</source>
+        <translation>Payment link data for {amount} copied (cashItems, customer&apos;s contacts).</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="536"/>
+        <source>The receipt cannot be fetched now: {error}</source>
+        <translation>The receipt cannot be fetched now: {error}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="542"/>
+        <source>Receipt</source>
+        <translation>Receipt</translation>
     </message>
 </context>
 <context>
@@ -1068,124 +1936,177 @@
 <context>
     <name>ReceiptDialog</name>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="282"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="336"/>
         <source>Receipt</source>
         <translation>Receipt</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="293"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="347"/>
         <source>none given</source>
         <translation>none given</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="297"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="351"/>
         <source>E-mail:</source>
         <translation>E-mail:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="300"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="354"/>
         <source>Print</source>
         <translation>Print</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="301"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="355"/>
         <source>Save PDF</source>
         <translation>Save PDF</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="302"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="356"/>
         <source>Reprint</source>
         <translation>Reprint</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="304"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="358"/>
         <source>Reads the receipt again (it may have been uploaded since) and prints a copy</source>
         <translation>Reads the receipt again (it may have been uploaded since) and prints a copy</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="306"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="360"/>
         <source>Close</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="340"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="400"/>
         <source>The copy was e-mailed to this address when the receipt was made. This register cannot send it again.</source>
         <translation>The copy was e-mailed to this address when the receipt was made. This register cannot send it again.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="347"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="407"/>
         <source>No e-mail was recorded for this receipt. This register cannot e-mail a receipt afterwards: print it or save a PDF instead.</source>
         <translation>No e-mail was recorded for this receipt. This register cannot e-mail a receipt afterwards: print it or save a PDF instead.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="354"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="414"/>
         <source>Sale</source>
         <translation>Sale</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="355"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="415"/>
         <source>Return</source>
         <translation>Return</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="356"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="416"/>
         <source>Cash in</source>
         <translation>Cash in</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="357"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="417"/>
         <source>Cash out</source>
         <translation>Cash out</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="358"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="418"/>
         <source>Cash withdrawal</source>
         <translation>Cash withdrawal</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="365"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="425"/>
         <source>fiscalised</source>
         <translation>fiscalised</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="367"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="427"/>
         <source>fiscalised offline, waiting to be uploaded</source>
         <translation>fiscalised offline, waiting to be uploaded</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="369"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="429"/>
         <source>fiscalised offline, uploaded</source>
         <translation>fiscalised offline, uploaded</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="371"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="431"/>
         <source>void: the server&apos;s receipt replaces this copy</source>
         <translation>void: the server&apos;s receipt replaces this copy</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="373"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="433"/>
         <source>rejected: {reason}</source>
         <translation>rejected: {reason}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="374"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="434"/>
         <source>not fiscalised yet</source>
         <translation>not fiscalised yet</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="379"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="439"/>
         <source>fiscal code {code}</source>
         <translation>fiscal code {code}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="381"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="441"/>
         <source>TRAINING</source>
         <translation>TRAINING</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="390"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="457"/>
+        <source>The receipt was printed.</source>
+        <translation>The receipt was printed.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/receipt_dialog.py" line="463"/>
         <source>The receipt</source>
         <translation>The receipt</translation>
+    </message>
+</context>
+<context>
+    <name>ReceiptPrinting</name>
+    <message>
+        <location filename="../pos/ui/printer_output.py" line="94"/>
+        <source>Printing…</source>
+        <translation>Printing…</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/printer_output.py" line="97"/>
+        <source>Printer: {reason}. The receipt is saved; reprint it with Ctrl+P.</source>
+        <translation>Printer: {reason}. The receipt is saved; reprint it with Ctrl+P.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/printer_output.py" line="100"/>
+        <source>Printer: {reason}. {count} receipts are saved but not printed; reprint them with Ctrl+P.</source>
+        <translation>Printer: {reason}. {count} receipts are saved but not printed; reprint them with Ctrl+P.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/printer_output.py" line="109"/>
+        <source>not connected or switched off</source>
+        <translation>not connected or switched off</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/printer_output.py" line="110"/>
+        <source>does not answer (out of paper, cover open?)</source>
+        <translation>does not answer (out of paper, cover open?)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/printer_output.py" line="111"/>
+        <source>out of paper</source>
+        <translation>out of paper</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/printer_output.py" line="112"/>
+        <source>its address in the settings is wrong</source>
+        <translation>its address in the settings is wrong</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/printer_output.py" line="113"/>
+        <source>this printer model cannot print Ukrainian letters</source>
+        <translation>this printer model cannot print Ukrainian letters</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/printer_output.py" line="117"/>
+        <source>error ({detail})</source>
+        <translation>error ({detail})</translation>
     </message>
 </context>
 <context>
@@ -1301,57 +2222,57 @@
         <translation>{count} receipt(s) are not settled yet and are not in these totals.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="331"/>
+        <location filename="../pos/ui/reports.py" line="350"/>
         <source>The Z-report</source>
         <translation>The Z-report</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="331"/>
+        <location filename="../pos/ui/reports.py" line="350"/>
         <source>The X-report</source>
         <translation>The X-report</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="351"/>
+        <location filename="../pos/ui/reports.py" line="370"/>
         <source>No shift is open.</source>
         <translation>No shift is open.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="358"/>
+        <location filename="../pos/ui/reports.py" line="377"/>
         <source>{count} receipt(s) are not settled yet: the register sends them before closing.</source>
         <translation>{count} receipt(s) are not settled yet: the register sends them before closing.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="371"/>
+        <location filename="../pos/ui/reports.py" line="390"/>
         <source>The cash matches.</source>
         <translation>The cash matches.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="373"/>
+        <location filename="../pos/ui/reports.py" line="392"/>
         <source>Short by {amount}: count again before closing.</source>
         <translation>Short by {amount}: count again before closing.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="375"/>
+        <location filename="../pos/ui/reports.py" line="394"/>
         <source>Over by {amount}: count again before closing.</source>
         <translation>Over by {amount}: count again before closing.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="391"/>
+        <location filename="../pos/ui/reports.py" line="410"/>
         <source>Close shift No. {serial} and make the Z-report?</source>
         <translation>Close shift No. {serial} and make the Z-report?</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="395"/>
+        <location filename="../pos/ui/reports.py" line="414"/>
         <source>Expected {expected}, counted {counted}, difference {difference}.</source>
         <translation>Expected {expected}, counted {counted}, difference {difference}.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="414"/>
+        <location filename="../pos/ui/reports.py" line="433"/>
         <source>Closing the shift… (what is still queued is sent first)</source>
         <translation>Closing the shift… (what is still queued is sent first)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="419"/>
+        <location filename="../pos/ui/reports.py" line="438"/>
         <source>The shift is still open.</source>
         <translation>The shift is still open.</translation>
     </message>
@@ -1495,10 +2416,6 @@
         <translation>To refund: {amount}</translation>
     </message>
     <message>
-        <source>To refund: about {amount} (discounts are shared out on the receipt)</source>
-        <translation type="vanished">To refund: about {amount} (discounts are shared out on the receipt)</translation>
-    </message>
-    <message>
         <location filename="../pos/ui/returns.py" line="386"/>
         <source>Set the quantity to return on at least one line.</source>
         <translation>Set the quantity to return on at least one line.</translation>
@@ -1597,7 +2514,7 @@
         <translation>Sold: {sum}. Receipt {code}.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="457"/>
+        <location filename="../pos/ui/selling.py" line="459"/>
         <source>Receipt {code}: {sum}</source>
         <translation>Receipt {code}: {sum}</translation>
     </message>
@@ -1668,292 +2585,402 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../pos/ui/settings.py" line="77"/>
+        <location filename="../pos/ui/settings.py" line="89"/>
         <source>Settings</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="81"/>
+        <location filename="../pos/ui/settings.py" line="93"/>
         <source>Connection</source>
         <translation>Connection</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="82"/>
+        <location filename="../pos/ui/settings.py" line="94"/>
         <source>Printer</source>
         <translation>Printer</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="83"/>
+        <location filename="../pos/ui/settings.py" line="95"/>
         <source>Language</source>
         <translation>Language</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="84"/>
+        <location filename="../pos/ui/settings.py" line="96"/>
         <source>Limits</source>
         <translation>Limits</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="85"/>
+        <location filename="../pos/ui/settings.py" line="97"/>
         <source>Manager PIN</source>
         <translation>Manager PIN</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="86"/>
+        <location filename="../pos/ui/settings.py" line="98"/>
         <source>Problems</source>
         <translation>Problems</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="88"/>
+        <location filename="../pos/ui/settings.py" line="100"/>
         <source>Save</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="89"/>
+        <location filename="../pos/ui/settings.py" line="101"/>
         <source>Cancel</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="101"/>
+        <location filename="../pos/ui/settings.py" line="113"/>
         <source>Training mode: a built-in test server, nothing is fiscal</source>
         <translation>Training mode: a built-in test server, nothing is fiscal</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="110"/>
+        <location filename="../pos/ui/settings.py" line="122"/>
         <source>stored; type a new key to replace it</source>
         <translation>stored; type a new key to replace it</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="112"/>
+        <location filename="../pos/ui/settings.py" line="124"/>
         <source>not set</source>
         <translation>not set</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="114"/>
+        <location filename="../pos/ui/settings.py" line="126"/>
         <source>Cashier&apos;s PIN</source>
         <translation>Cashier&apos;s PIN</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="115"/>
+        <location filename="../pos/ui/settings.py" line="127"/>
         <source>Login and password</source>
         <translation>Login and password</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="133"/>
+        <location filename="../pos/ui/settings.py" line="145"/>
         <source>API address:</source>
         <translation>API address:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="134"/>
+        <location filename="../pos/ui/settings.py" line="146"/>
         <source>License key:</source>
         <translation>License key:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="135"/>
+        <location filename="../pos/ui/settings.py" line="147"/>
         <source>Cashier signs in with:</source>
         <translation>Cashier signs in with:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="144"/>
+        <location filename="../pos/ui/settings.py" line="156"/>
         <source>Ask every time (or save as PDF)</source>
         <translation>Ask every time (or save as PDF)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="149"/>
+        <location filename="../pos/ui/settings.py" line="161"/>
         <source>{name} (not found)</source>
         <translation>{name} (not found)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="152"/>
+        <location filename="../pos/ui/settings.py" line="164"/>
         <source>80 mm</source>
         <translation>80 mm</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="153"/>
+        <location filename="../pos/ui/settings.py" line="165"/>
         <source>58 mm</source>
         <translation>58 mm</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="169"/>
-        <source>Printer:</source>
-        <translation>Printer:</translation>
+        <location filename="../pos/ui/settings.py" line="182"/>
+        <source>System printer:</source>
+        <translation>System printer:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="170"/>
+        <location filename="../pos/ui/settings.py" line="183"/>
         <source>Paper width:</source>
         <translation>Paper width:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="171"/>
+        <location filename="../pos/ui/settings.py" line="184"/>
         <source>Shop name on receipts:</source>
         <translation>Shop name on receipts:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="172"/>
+        <location filename="../pos/ui/settings.py" line="185"/>
         <source>Shop address on receipts:</source>
         <translation>Shop address on receipts:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="181"/>
+        <location filename="../pos/ui/settings.py" line="194"/>
+        <source>None: the system printer below, or PDF</source>
+        <translation>None: the system printer below, or PDF</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="195"/>
+        <source>USB (vendor:product)</source>
+        <translation>USB (vendor:product)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="196"/>
+        <source>Serial port</source>
+        <translation>Serial port</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="197"/>
+        <source>Network (IP address:port)</source>
+        <translation>Network (IP address:port)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="198"/>
+        <source>Device or file (/dev/usb/lp0)</source>
+        <translation>Device or file (/dev/usb/lp0)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="213"/>
+        <source>Automatic (best Ukrainian code page)</source>
+        <translation>Automatic (best Ukrainian code page)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="221"/>
+        <source>Print every receipt at once after the sale</source>
+        <translation>Print every receipt at once after the sale</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="223"/>
+        <source>Open the cash drawer on cash payments</source>
+        <translation>Open the cash drawer on cash payments</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="226"/>
+        <source>Print test page</source>
+        <translation>Print test page</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="231"/>
+        <source>Receipt printer:</source>
+        <translation>Receipt printer:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="232"/>
+        <source>Address:</source>
+        <translation>Address:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="233"/>
+        <source>Printer model:</source>
+        <translation>Printer model:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="234"/>
+        <source>Code page:</source>
+        <translation>Code page:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="259"/>
+        <source>The model {profile} has no Cyrillic code page: receipts cannot be printed in Ukrainian. Choose “default” (most ESC/POS printers) or another model, or use the system printer.</source>
+        <translation>The model {profile} has no Cyrillic code page: receipts cannot be printed in Ukrainian. Choose “default” (most ESC/POS printers) or another model, or use the system printer.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="265"/>
+        <source>The model {profile} has no {page}; it has {pages}.</source>
+        <translation>The model {profile} has no {page}; it has {pages}.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="271"/>
+        <source>Prints with {page}.</source>
+        <translation>Prints with {page}.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="273"/>
+        <source>CP866 has no І and Ґ: they print as I and Г.</source>
+        <translation>CP866 has no І and Ґ: they print as I and Г.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="285"/>
+        <source>Enter the receipt printer&apos;s address.</source>
+        <translation>Enter the receipt printer&apos;s address.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="287"/>
+        <source>A USB printer&apos;s address is vendor:product in hex, e.g. 04b8:0202.</source>
+        <translation>A USB printer&apos;s address is vendor:product in hex, e.g. 04b8:0202.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="313"/>
+        <source>Printing the test page…</source>
+        <translation>Printing the test page…</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="322"/>
+        <source>The test page was printed.</source>
+        <translation>The test page was printed.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="329"/>
+        <source>The test page did not print: {reason}</source>
+        <translation>The test page did not print: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="339"/>
         <source>Receipts and reports are always printed in Ukrainian.</source>
         <translation>Receipts and reports are always printed in Ukrainian.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="184"/>
+        <location filename="../pos/ui/settings.py" line="342"/>
         <source>Interface language:</source>
         <translation>Interface language:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="197"/>
+        <location filename="../pos/ui/settings.py" line="355"/>
         <source>h</source>
         <translation>h</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="210"/>
+        <location filename="../pos/ui/settings.py" line="368"/>
         <source>min</source>
         <translation>min</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="213"/>
+        <location filename="../pos/ui/settings.py" line="371"/>
         <source>The register reads these at start: they apply after a restart.</source>
         <translation>The register reads these at start: they apply after a restart.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="216"/>
+        <location filename="../pos/ui/settings.py" line="374"/>
         <source>Warn when the offline period (36 h) has left:</source>
         <translation>Warn when the offline period (36 h) has left:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="218"/>
+        <location filename="../pos/ui/settings.py" line="376"/>
         <source>Warn when the month&apos;s offline time (168 h) has left:</source>
         <translation>Warn when the month&apos;s offline time (168 h) has left:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="220"/>
+        <location filename="../pos/ui/settings.py" line="378"/>
         <source>Warn when the shift (24 h) has left:</source>
         <translation>Warn when the shift (24 h) has left:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="221"/>
+        <location filename="../pos/ui/settings.py" line="379"/>
         <source>Warn when offline codes fall to:</source>
         <translation>Warn when offline codes fall to:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="222"/>
+        <location filename="../pos/ui/settings.py" line="380"/>
         <source>Keep at least this many offline codes:</source>
         <translation>Keep at least this many offline codes:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="239"/>
+        <location filename="../pos/ui/settings.py" line="397"/>
         <source>Leave empty to keep the PIN. A new PIN has 4 to 8 digits.</source>
         <translation>Leave empty to keep the PIN. A new PIN has 4 to 8 digits.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="242"/>
+        <location filename="../pos/ui/settings.py" line="400"/>
         <source>Current PIN:</source>
         <translation>Current PIN:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="243"/>
+        <location filename="../pos/ui/settings.py" line="401"/>
         <source>New PIN:</source>
         <translation>New PIN:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="244"/>
+        <location filename="../pos/ui/settings.py" line="402"/>
         <source>New PIN again:</source>
         <translation>New PIN again:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="251"/>
+        <location filename="../pos/ui/settings.py" line="409"/>
         <source>Refresh</source>
         <translation>Refresh</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="260"/>
+        <location filename="../pos/ui/settings.py" line="418"/>
         <source>This version cannot keep this setting yet.</source>
         <translation>This version cannot keep this setting yet.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="271"/>
+        <location filename="../pos/ui/settings.py" line="429"/>
         <source>Switching between training and real work takes effect after a restart.</source>
         <translation>Switching between training and real work takes effect after a restart.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="282"/>
+        <location filename="../pos/ui/settings.py" line="440"/>
         <source>Enter the API address, e.g. https://api.checkbox.ua</source>
         <translation>Enter the API address, e.g. https://api.checkbox.ua</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="285"/>
+        <location filename="../pos/ui/settings.py" line="443"/>
         <source>The API address must not contain spaces.</source>
         <translation>The API address must not contain spaces.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="288"/>
+        <location filename="../pos/ui/settings.py" line="446"/>
         <source>The API address must start with https://</source>
         <translation>The API address must start with https://</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="290"/>
+        <location filename="../pos/ui/settings.py" line="448"/>
         <source>The API address has no server name.</source>
         <translation>The API address has no server name.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="292"/>
+        <location filename="../pos/ui/settings.py" line="450"/>
         <source>Use https://: the license key must not travel unencrypted.</source>
         <translation>Use https://: the license key must not travel unencrypted.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="294"/>
+        <location filename="../pos/ui/settings.py" line="452"/>
         <source>The API address must not contain ? or #.</source>
         <translation>The API address must not contain ? or #.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="301"/>
+        <location filename="../pos/ui/settings.py" line="459"/>
         <source>Enter the register&apos;s license key (from the Checkbox cabinet).</source>
         <translation>Enter the register&apos;s license key (from the Checkbox cabinet).</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="305"/>
+        <location filename="../pos/ui/settings.py" line="463"/>
         <source>A license key is 16 to 64 Latin letters and digits, without spaces. Copy it again from the Checkbox cabinet.</source>
         <translation>A license key is 16 to 64 Latin letters and digits, without spaces. Copy it again from the Checkbox cabinet.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="315"/>
+        <location filename="../pos/ui/settings.py" line="473"/>
         <source>The current manager PIN is not right.</source>
         <translation>The current manager PIN is not right.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="317"/>
+        <location filename="../pos/ui/settings.py" line="475"/>
         <source>The new PIN must have 4 to 8 digits.</source>
         <translation>The new PIN must have 4 to 8 digits.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="319"/>
+        <location filename="../pos/ui/settings.py" line="477"/>
         <source>Choose a manager PIN other than 0000.</source>
         <translation>Choose a manager PIN other than 0000.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="321"/>
+        <location filename="../pos/ui/settings.py" line="479"/>
         <source>The new PIN and its repetition differ.</source>
         <translation>The new PIN and its repetition differ.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="352"/>
+        <location filename="../pos/ui/settings.py" line="510"/>
         <source>Before real work, set a new manager PIN (not 0000).</source>
         <translation>Before real work, set a new manager PIN (not 0000).</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="405"/>
+        <location filename="../pos/ui/settings.py" line="577"/>
         <source>The settings could not be written: {reason}</source>
         <translation>The settings could not be written: {reason}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="421"/>
+        <location filename="../pos/ui/settings.py" line="593"/>
         <source>Close</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="423"/>
+        <location filename="../pos/ui/settings.py" line="595"/>
         <source>Saved. Restart the program for the new connection and limits to apply.</source>
         <translation>Saved. Restart the program for the new connection and limits to apply.</translation>
     </message>

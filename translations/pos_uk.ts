@@ -2,9 +2,62 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="uk_UA" sourcelanguage="en_US">
 <context>
+    <name>AboutDialog</name>
+    <message>
+        <location filename="../pos/ui/about.py" line="29"/>
+        <source>About POS</source>
+        <translation>Про програму POS</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/about.py" line="35"/>
+        <source>Point of sale for Ukrainian shops. Every receipt is fiscalised through the Checkbox PRRO service, also when the shop is offline.</source>
+        <translation>Каса для українських магазинів. Кожен чек фіскалізується через ПРРО Checkbox, навіть коли магазин без зв’язку.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/about.py" line="42"/>
+        <source>Version:</source>
+        <translation>Версія:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/about.py" line="44"/>
+        <source>Mode:</source>
+        <translation>Режим:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/about.py" line="45"/>
+        <source>training</source>
+        <translation>навчальний</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/about.py" line="45"/>
+        <source>real work</source>
+        <translation>робочий</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/about.py" line="52"/>
+        <source>System:</source>
+        <translation>Система:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/about.py" line="54"/>
+        <source>Data folder:</source>
+        <translation>Тека даних:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/about.py" line="55"/>
+        <source>Log folder:</source>
+        <translation>Тека журналів роботи:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/about.py" line="61"/>
+        <source>Close</source>
+        <translation>Закрити</translation>
+    </message>
+</context>
+<context>
     <name>App</name>
     <message>
-        <location filename="../pos/ui/app.py" line="90"/>
+        <location filename="../pos/ui/app.py" line="74"/>
         <source>Starting the register…</source>
         <translation>Запуск каси…</translation>
     </message>
@@ -313,39 +366,423 @@
     </message>
 </context>
 <context>
+    <name>HistoryWindow</name>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="229"/>
+        <source>Receipts of this shift</source>
+        <translation>Чеки цієї зміни</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="229"/>
+        <source>Reports</source>
+        <translation>Звіти</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="231"/>
+        <source>&amp;Period:</source>
+        <translation>&amp;Період:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="232"/>
+        <source>From:</source>
+        <translation>З:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="233"/>
+        <source>To:</source>
+        <translation>По:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="234"/>
+        <source>&amp;Type:</source>
+        <translation>&amp;Тип:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="235"/>
+        <source>Pa&amp;yment:</source>
+        <translation>О&amp;плата:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="236"/>
+        <source>S&amp;hift:</source>
+        <translation>З&amp;міна:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="237"/>
+        <source>&amp;Search:</source>
+        <translation>По&amp;шук:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="242"/>
+        <source>Today</source>
+        <translation>Сьогодні</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="243"/>
+        <source>Yesterday</source>
+        <translation>Вчора</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="244"/>
+        <source>This week</source>
+        <translation>Цей тиждень</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="245"/>
+        <source>This month</source>
+        <translation>Цей місяць</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="246"/>
+        <source>Custom</source>
+        <translation>Довільний</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="252"/>
+        <source>All documents</source>
+        <translation>Усі документи</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="253"/>
+        <location filename="../pos/ui/history_window.py" line="304"/>
+        <location filename="../pos/ui/history_window.py" line="318"/>
+        <source>Sales</source>
+        <translation>Продажі</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="254"/>
+        <location filename="../pos/ui/history_window.py" line="305"/>
+        <location filename="../pos/ui/history_window.py" line="319"/>
+        <source>Returns</source>
+        <translation>Повернення</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="255"/>
+        <source>Service cash in</source>
+        <translation>Службове внесення</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="256"/>
+        <source>Service cash out</source>
+        <translation>Службова видача</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="257"/>
+        <source>Cash withdrawals</source>
+        <translation>Видача готівки</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="258"/>
+        <source>Shift open/close</source>
+        <translation>Відкриття/закриття змін</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="263"/>
+        <source>Any payment</source>
+        <translation>Будь-яка оплата</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="263"/>
+        <location filename="../pos/ui/history_window.py" line="275"/>
+        <location filename="../pos/ui/history_window.py" line="560"/>
+        <source>Cash</source>
+        <translation>Готівка</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="263"/>
+        <location filename="../pos/ui/history_window.py" line="276"/>
+        <location filename="../pos/ui/history_window.py" line="560"/>
+        <source>Card</source>
+        <translation>Картка</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="265"/>
+        <source>fiscal code or document number (Ctrl+F)</source>
+        <translation>фіскальний номер або номер документа (Ctrl+F)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="266"/>
+        <source>all</source>
+        <translation>усі</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="268"/>
+        <source>Date</source>
+        <translation>Дата</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="269"/>
+        <location filename="../pos/ui/history_window.py" line="300"/>
+        <source>Shift</source>
+        <translation>Зміна</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="270"/>
+        <source>No. in shift</source>
+        <translation>№ у зміні</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="271"/>
+        <source>Doc. no.</source>
+        <translation>№ док.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="272"/>
+        <source>Document</source>
+        <translation>Документ</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="273"/>
+        <source>Operation</source>
+        <translation>Операція</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="274"/>
+        <source>Total</source>
+        <translation>Сума</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="277"/>
+        <source>Fiscal code</source>
+        <translation>Фіскальний номер</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="278"/>
+        <source>Upload</source>
+        <translation>Відправлення</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="281"/>
+        <source>sale</source>
+        <translation>продаж</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="282"/>
+        <source>return</source>
+        <translation>повернення</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="286"/>
+        <source>online</source>
+        <translation>онлайн</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="287"/>
+        <source>offline, not sent</source>
+        <translation>офлайн, не відправлено</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="288"/>
+        <source>offline, sent</source>
+        <translation>офлайн, відправлено</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="290"/>
+        <location filename="../pos/ui/history_window.py" line="582"/>
+        <source>Receipts</source>
+        <translation>Чеки</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="291"/>
+        <source>Shifts</source>
+        <translation>Зміни</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="292"/>
+        <source>Charts</source>
+        <translation>Графіки</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="293"/>
+        <source>Open receipt</source>
+        <translation>Відкрити чек</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="294"/>
+        <source>CSV</source>
+        <translation>CSV</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="295"/>
+        <source>XLSX</source>
+        <translation>XLSX</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="296"/>
+        <source>PDF</source>
+        <translation>PDF</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="297"/>
+        <source>Close</source>
+        <translation>Закрити</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="301"/>
+        <source>Opened</source>
+        <translation>Відкрито</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="302"/>
+        <source>Closed</source>
+        <translation>Закрито</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="303"/>
+        <source>Report</source>
+        <translation>Звіт</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="306"/>
+        <source>Expected cash</source>
+        <translation>Очікувана готівка</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="307"/>
+        <source>Counted</source>
+        <translation>Пораховано</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="308"/>
+        <source>Difference</source>
+        <translation>Різниця</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="313"/>
+        <source>Sales by day</source>
+        <translation>Продажі по днях</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="314"/>
+        <source>Sales by hour</source>
+        <translation>Продажі по годинах</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="315"/>
+        <source>Payment mix</source>
+        <translation>Способи оплати</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="316"/>
+        <source>Top goods</source>
+        <translation>Найкращі товари</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="373"/>
+        <source>Counting…</source>
+        <translation>Рахую…</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="396"/>
+        <source>No documents in this period.</source>
+        <translation>За цей період документів немає.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="407"/>
+        <source>{count} documents · sales {sales} · returns {returns} · cash {cash} · card {card}</source>
+        <translation>{count} документів · продажі {sales} · повернення {returns} · готівка {cash} · картка {card}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="418"/>
+        <source>The journal could not be read: {error}</source>
+        <translation>Не вдалося прочитати журнал: {error}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="452"/>
+        <source>Lines</source>
+        <translation>Товари</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="452"/>
+        <source>Payments</source>
+        <translation>Оплати</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="456"/>
+        <source>Change: {sum}</source>
+        <translation>Решта: {sum}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="458"/>
+        <source>Enter or F2: the receipt with its QR, to reprint or save as PDF</source>
+        <translation>Enter або F2: чек з QR-кодом, щоб надрукувати копію або зберегти PDF</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="473"/>
+        <source>Receipts open from the register&apos;s window.</source>
+        <translation>Чеки відкриваються з вікна каси.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="527"/>
+        <source>Z-report</source>
+        <translation>Z-звіт</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="527"/>
+        <source>X-report</source>
+        <translation>X-звіт</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="528"/>
+        <source>{report} · shift {serial}</source>
+        <translation>{report} · зміна {serial}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="566"/>
+        <source>Export</source>
+        <translation>Експорт</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="608"/>
+        <source>Saved {count} rows to {path}</source>
+        <translation>Збережено рядків: {count}, файл {path}</translation>
+    </message>
+</context>
+<context>
     <name>KeyDialog</name>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="183"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="194"/>
         <source>Print {what}</source>
         <translation>Друк: {what}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="200"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="213"/>
+        <source>Printing…</source>
+        <translation>Друк…</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/receipt_dialog.py" line="217"/>
+        <source>{what} was printed.</source>
+        <translation>{what} — надруковано.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/receipt_dialog.py" line="224"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="241"/>
         <source>Printing failed: {reason}</source>
         <translation>Не вдалося надрукувати: {reason}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="207"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="248"/>
         <source>{what} sent to the printer {name}.</source>
         <translation>{what} — надіслано на принтер {name}.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="218"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="261"/>
         <source>Save as PDF</source>
         <translation>Зберегти як PDF</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="220"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="259"/>
         <source>PDF (*.pdf)</source>
         <translation>PDF (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="237"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="270"/>
         <source>Could not save the PDF: {reason}</source>
         <translation>Не вдалося зберегти PDF: {reason}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="244"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="277"/>
         <source>Saved to {path}</source>
         <translation>Збережено: {path}</translation>
     </message>
@@ -353,308 +790,395 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../pos/ui/main_window.py" line="213"/>
+        <location filename="../pos/ui/main_window.py" line="236"/>
         <source>TRAINING MODE — receipts are not fiscal</source>
         <translation>НАВЧАЛЬНИЙ РЕЖИМ — чеки не фіскальні</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="214"/>
+        <location filename="../pos/ui/main_window.py" line="237"/>
         <source>POS — training</source>
         <translation>Каса — навчальний режим</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="214"/>
+        <location filename="../pos/ui/main_window.py" line="237"/>
         <source>POS</source>
         <translation>Каса</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="217"/>
+        <location filename="../pos/ui/main_window.py" line="240"/>
         <source>Help</source>
         <translation>Довідка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="218"/>
+        <location filename="../pos/ui/main_window.py" line="241"/>
         <source>Shift</source>
         <translation>Зміна</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="219"/>
+        <location filename="../pos/ui/main_window.py" line="242"/>
         <source>Quantity</source>
         <translation>Кількість</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="220"/>
+        <location filename="../pos/ui/main_window.py" line="243"/>
         <source>Discount</source>
         <translation>Знижка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="221"/>
+        <location filename="../pos/ui/main_window.py" line="244"/>
         <source>Remove</source>
         <translation>Вилучити</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="222"/>
+        <location filename="../pos/ui/main_window.py" line="245"/>
         <source>Park</source>
         <translation>Відкласти</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="223"/>
-        <location filename="../pos/ui/main_window.py" line="476"/>
+        <location filename="../pos/ui/main_window.py" line="246"/>
+        <location filename="../pos/ui/main_window.py" line="519"/>
         <source>Return</source>
         <translation>Повернення</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="224"/>
-        <location filename="../pos/ui/main_window.py" line="464"/>
+        <location filename="../pos/ui/main_window.py" line="247"/>
+        <location filename="../pos/ui/main_window.py" line="507"/>
         <source>Cash in/out</source>
         <translation>Внесення/винос</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="225"/>
-        <location filename="../pos/ui/main_window.py" line="237"/>
-        <location filename="../pos/ui/main_window.py" line="435"/>
+        <location filename="../pos/ui/main_window.py" line="248"/>
+        <location filename="../pos/ui/main_window.py" line="262"/>
+        <location filename="../pos/ui/main_window.py" line="478"/>
         <source>X-report</source>
         <translation>X-звіт</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="226"/>
+        <location filename="../pos/ui/main_window.py" line="249"/>
         <source>Z-report</source>
         <translation>Z-звіт</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="227"/>
+        <location filename="../pos/ui/main_window.py" line="250"/>
+        <source>Orders</source>
+        <translation>Замовлення</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="251"/>
         <source>PAY</source>
         <translation>ОПЛАТА</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="231"/>
+        <location filename="../pos/ui/main_window.py" line="255"/>
         <source>&amp;Register</source>
         <translation>&amp;Каса</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="232"/>
+        <location filename="../pos/ui/main_window.py" line="256"/>
         <source>Shift…</source>
         <translation>Зміна…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="233"/>
-        <location filename="../pos/ui/main_window.py" line="440"/>
+        <location filename="../pos/ui/main_window.py" line="257"/>
+        <location filename="../pos/ui/main_window.py" line="483"/>
         <source>Return…</source>
         <translation>Повернення…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="234"/>
+        <location filename="../pos/ui/main_window.py" line="258"/>
+        <source>Customer orders…</source>
+        <translation>Замовлення покупців…</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="259"/>
         <source>Cash in…</source>
         <translation>Службове внесення…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="235"/>
+        <location filename="../pos/ui/main_window.py" line="260"/>
         <source>Cash out…</source>
         <translation>Службова видача…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="236"/>
-        <location filename="../pos/ui/main_window.py" line="454"/>
+        <location filename="../pos/ui/main_window.py" line="261"/>
+        <location filename="../pos/ui/main_window.py" line="497"/>
         <source>Cash withdrawal by card…</source>
         <translation>Видача готівки з картки…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="238"/>
-        <location filename="../pos/ui/main_window.py" line="437"/>
+        <location filename="../pos/ui/main_window.py" line="263"/>
+        <location filename="../pos/ui/main_window.py" line="480"/>
         <source>Z-report (close the shift)</source>
         <translation>Z-звіт (закрити зміну)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="239"/>
-        <location filename="../pos/ui/main_window.py" line="442"/>
+        <location filename="../pos/ui/main_window.py" line="264"/>
+        <source>Reprint the last receipt</source>
+        <translation>Надрукувати останній чек ще раз</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="265"/>
+        <location filename="../pos/ui/main_window.py" line="485"/>
         <source>Sign out</source>
         <translation>Вийти</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="240"/>
+        <location filename="../pos/ui/main_window.py" line="266"/>
         <source>Quit</source>
         <translation>Завершити роботу</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="241"/>
+        <location filename="../pos/ui/main_window.py" line="267"/>
         <source>&amp;Manager</source>
         <translation>&amp;Менеджер</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="242"/>
-        <location filename="../pos/ui/main_window.py" line="538"/>
+        <location filename="../pos/ui/main_window.py" line="268"/>
+        <location filename="../pos/ui/main_window.py" line="667"/>
         <source>Work offline</source>
         <translation>Працювати офлайн</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="243"/>
+        <location filename="../pos/ui/main_window.py" line="269"/>
+        <source>Open the cash drawer…</source>
+        <translation>Відкрити грошову скриньку…</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="270"/>
         <source>Settings…</source>
         <translation>Налаштування…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="245"/>
+        <location filename="../pos/ui/main_window.py" line="271"/>
+        <source>Reports…</source>
+        <translation>Звіти…</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="272"/>
+        <source>Receipts of this shift…</source>
+        <translation>Чеки цієї зміни…</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="274"/>
         <source>&amp;Training drill</source>
         <translation>&amp;Навчання: збої</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="246"/>
+        <location filename="../pos/ui/main_window.py" line="275"/>
         <source>Tax service down</source>
         <translation>Податкова недоступна</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="247"/>
+        <location filename="../pos/ui/main_window.py" line="276"/>
         <source>Tax service up</source>
         <translation>Податкова знову працює</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="248"/>
+        <location filename="../pos/ui/main_window.py" line="277"/>
         <source>Network cut</source>
         <translation>Обірвати мережу</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="249"/>
+        <location filename="../pos/ui/main_window.py" line="278"/>
         <source>Network restore</source>
         <translation>Відновити мережу</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="250"/>
+        <location filename="../pos/ui/main_window.py" line="279"/>
         <source>&amp;Language</source>
         <translation>&amp;Мова</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="251"/>
+        <location filename="../pos/ui/main_window.py" line="280"/>
         <source>&amp;Help</source>
         <translation>&amp;Довідка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="252"/>
-        <location filename="../pos/ui/main_window.py" line="420"/>
+        <location filename="../pos/ui/main_window.py" line="281"/>
+        <location filename="../pos/ui/main_window.py" line="463"/>
         <source>Keys</source>
         <translation>Клавіші</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="298"/>
+        <location filename="../pos/ui/main_window.py" line="282"/>
+        <source>Export diagnostics…</source>
+        <translation>Зберегти діагностику…</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="283"/>
+        <source>About POS</source>
+        <translation>Про програму POS</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="330"/>
         <source>The shift is being closed: finish the Z-report (F10).</source>
         <translation>Зміна закривається: завершіть Z-звіт (F10).</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="404"/>
+        <location filename="../pos/ui/main_window.py" line="444"/>
         <source>F1 — this help</source>
         <translation>F1 — ця довідка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="405"/>
+        <location filename="../pos/ui/main_window.py" line="445"/>
         <source>F2 — open the shift / shift menu</source>
         <translation>F2 — відкрити зміну / меню зміни</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="406"/>
+        <location filename="../pos/ui/main_window.py" line="446"/>
         <source>F3 — search (scan or type a name, code or barcode)</source>
         <translation>F3 — пошук (скануйте або введіть назву, код чи штрихкод)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="407"/>
+        <location filename="../pos/ui/main_window.py" line="447"/>
         <source>F4 — quantity or weight of the selected line</source>
         <translation>F4 — кількість або вага вибраного рядка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="408"/>
+        <location filename="../pos/ui/main_window.py" line="448"/>
         <source>F5 — discount or extra charge (manager&apos;s PIN)</source>
         <translation>F5 — знижка або надбавка (PIN менеджера)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="409"/>
+        <location filename="../pos/ui/main_window.py" line="449"/>
         <source>F6 — park the receipt / resume a parked one</source>
         <translation>F6 — відкласти чек / повернутися до відкладеного</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="410"/>
+        <location filename="../pos/ui/main_window.py" line="450"/>
         <source>F7 — return</source>
         <translation>F7 — повернення</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="411"/>
+        <location filename="../pos/ui/main_window.py" line="451"/>
         <source>F8 — cash in / cash out</source>
         <translation>F8 — службове внесення / видача</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="412"/>
+        <location filename="../pos/ui/main_window.py" line="452"/>
         <source>F9 — X-report</source>
         <translation>F9 — X-звіт</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="413"/>
+        <location filename="../pos/ui/main_window.py" line="453"/>
         <source>F10 — Z-report (closes the shift)</source>
         <translation>F10 — Z-звіт (закриває зміну)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="414"/>
+        <location filename="../pos/ui/main_window.py" line="454"/>
+        <source>Shift+F9 — receipts of this shift (list, receipt, reprint)</source>
+        <translation>Shift+F9 — чеки цієї зміни (список, чек, друк копії)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="455"/>
+        <source>Shift+F11 — reports: receipts history, shifts, charts (manager&apos;s PIN)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="456"/>
+        <source>F11 — customer orders: from the cart, advances, hand-over</source>
+        <translation>F11 — замовлення покупців: з кошика, передоплати, видача</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="457"/>
         <source>F12 — pay</source>
         <translation>F12 — оплата</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="415"/>
+        <location filename="../pos/ui/main_window.py" line="458"/>
         <source>Enter — add the highlighted good / confirm</source>
         <translation>Enter — додати виділений товар / підтвердити</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="416"/>
+        <location filename="../pos/ui/main_window.py" line="459"/>
         <source>Esc — clear the search / cancel the receipt / close a dialog</source>
         <translation>Esc — очистити пошук / скасувати чек / закрити вікно</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="417"/>
+        <location filename="../pos/ui/main_window.py" line="460"/>
         <source>+ / − — one piece more / less;  Del — remove the line</source>
         <translation>+ / − — на одну штуку більше / менше;  Del — вилучити рядок</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="418"/>
+        <location filename="../pos/ui/main_window.py" line="461"/>
         <source>↑ ↓ — move in the results or in the cart</source>
         <translation>↑ ↓ — рух по результатах пошуку або по чеку</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="439"/>
+        <location filename="../pos/ui/main_window.py" line="482"/>
         <source>Cash in / cash out…</source>
         <translation>Службове внесення / видача…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="452"/>
+        <location filename="../pos/ui/main_window.py" line="495"/>
         <source>Cash in (service deposit)…</source>
         <translation>Службове внесення…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="453"/>
+        <location filename="../pos/ui/main_window.py" line="496"/>
         <source>Cash out (service withdrawal)…</source>
         <translation>Службова видача…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="458"/>
+        <location filename="../pos/ui/main_window.py" line="501"/>
         <source>{what} is not available in this version.</source>
         <translation>«{what}» недоступне в цій версії.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="484"/>
+        <location filename="../pos/ui/main_window.py" line="538"/>
+        <location filename="../pos/ui/main_window.py" line="695"/>
         <source>No shift is open.</source>
         <translation>Зміну не відкрито.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="489"/>
+        <location filename="../pos/ui/main_window.py" line="543"/>
+        <location filename="../pos/ui/main_window.py" line="681"/>
         <source>Reports</source>
         <translation>Звіти</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="521"/>
+        <location filename="../pos/ui/main_window.py" line="587"/>
+        <source>No receipt has been made since the program started.</source>
+        <translation>Від запуску програми ще не було жодного чека.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="595"/>
+        <source>Open the cash drawer</source>
+        <translation>Відкрити грошову скриньку</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="602"/>
+        <source>The cash drawer opens through an ESC/POS receipt printer. Set one up in Settings → Printer.</source>
+        <translation>Грошова скринька відкривається через чековий принтер ESC/POS. Налаштуйте його в Налаштування → Принтер.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="614"/>
+        <source>Zip (*.zip)</source>
+        <translation>Архів zip (*.zip)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="616"/>
+        <source>Export diagnostics</source>
+        <translation>Зберегти діагностику</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="637"/>
+        <source>Diagnostics saved to {path}. It holds no secrets and no customer data.</source>
+        <translation>Діагностику збережено у {path}. У ній немає секретів і даних покупців.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="650"/>
         <source>Finish or cancel the receipts in progress first.</source>
         <translation>Спершу завершіть або скасуйте незакриті чеки.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="538"/>
+        <location filename="../pos/ui/main_window.py" line="667"/>
         <source>End offline work</source>
         <translation>Завершити роботу офлайн</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="551"/>
-        <location filename="../pos/ui/main_window.py" line="557"/>
+        <location filename="../pos/ui/main_window.py" line="700"/>
+        <location filename="../pos/ui/main_window.py" line="706"/>
         <source>Settings</source>
         <translation>Налаштування</translation>
     </message>
@@ -853,6 +1377,350 @@
         <location filename="../pos/ui/messages.py" line="236"/>
         <source>Information</source>
         <translation>Інформація</translation>
+    </message>
+</context>
+<context>
+    <name>OrderPaymentDialog</name>
+    <message>
+        <location filename="../pos/ui/orders_pay.py" line="33"/>
+        <source>Advance for order {number}</source>
+        <translation>Передоплата за замовлення {number}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders_pay.py" line="35"/>
+        <source>Rest of order {number}: the goods are handed over</source>
+        <translation>Доплата за замовлення {number}: товар видається</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders_pay.py" line="46"/>
+        <source>Total {total}, paid {paid}, left to pay {left}</source>
+        <translation>Сума {total}, сплачено {paid}, до сплати {left}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders_pay.py" line="59"/>
+        <source>Cash:</source>
+        <translation>Готівка:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders_pay.py" line="60"/>
+        <source>Card:</source>
+        <translation>Картка:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders_pay.py" line="61"/>
+        <source>QR code:</source>
+        <translation>QR-код:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders_pay.py" line="78"/>
+        <source>{share} % of the order is {amount}.</source>
+        <translation>{share} % замовлення — це {amount}.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders_pay.py" line="84"/>
+        <source>Change is given from cash only.</source>
+        <translation>Решта видається лише з готівки.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders_pay.py" line="86"/>
+        <source>Take the money</source>
+        <translation>Прийняти оплату</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders_pay.py" line="88"/>
+        <source>Cancel</source>
+        <translation>Скасувати</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders_pay.py" line="112"/>
+        <source>Together: {amount}</source>
+        <translation>Разом: {amount}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders_pay.py" line="125"/>
+        <source>“{text}” is not an amount. Type digits, for example 150.50.</source>
+        <translation>«{text}» — не сума. Введіть цифри, наприклад 150.50.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders_pay.py" line="132"/>
+        <source>The amount must be more than zero.</source>
+        <translation>Сума має бути більшою за нуль.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders_pay.py" line="137"/>
+        <source>Enter how much the customer pays.</source>
+        <translation>Введіть, скільки сплачує покупець.</translation>
+    </message>
+</context>
+<context>
+    <name>OrdersDialog</name>
+    <message>
+        <location filename="../pos/ui/orders.py" line="76"/>
+        <location filename="../pos/ui/orders.py" line="79"/>
+        <source>Customer orders</source>
+        <translation>Замовлення покупців</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="90"/>
+        <source>New order from the cart</source>
+        <translation>Нове замовлення з кошика</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="92"/>
+        <source>Customer&apos;s name</source>
+        <translation>Ім&apos;я покупця</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="103"/>
+        <source>Note (what, when, how)</source>
+        <translation>Примітка (що, коли, як)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="110"/>
+        <source>Create order</source>
+        <translation>Створити замовлення</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="113"/>
+        <source>Customer:</source>
+        <translation>Покупець:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="114"/>
+        <source>Phone:</source>
+        <translation>Телефон:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="115"/>
+        <source>E-mail:</source>
+        <translation>E-mail:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="116"/>
+        <source>Due:</source>
+        <translation>До дати:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="117"/>
+        <source>Note:</source>
+        <translation>Примітка:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="128"/>
+        <source>Find: order number, phone or name</source>
+        <translation>Пошук: номер замовлення, телефон або ім’я</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="155"/>
+        <location filename="../pos/ui/orders.py" line="323"/>
+        <source>Advance</source>
+        <translation>Передоплата</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="156"/>
+        <source>Rest and hand over</source>
+        <translation>Доплата і видача</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="157"/>
+        <source>Payment link</source>
+        <translation>Посилання на оплату</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="159"/>
+        <source>Cancel order</source>
+        <translation>Скасувати замовлення</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="161"/>
+        <source>Print</source>
+        <translation>Друк</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="162"/>
+        <source>Close</source>
+        <translation>Закрити</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="193"/>
+        <source>The cart is empty: ring up the goods first, then press F11.</source>
+        <translation>Кошик порожній: спершу додайте товари, потім натисніть F11.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="197"/>
+        <source>{count} lines, total {total}</source>
+        <translation>Рядків: {count}, сума {total}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="232"/>
+        <source>No.</source>
+        <translation>№</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="233"/>
+        <source>Customer</source>
+        <translation>Покупець</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="234"/>
+        <source>Phone</source>
+        <translation>Телефон</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="235"/>
+        <source>Total</source>
+        <translation>Сума</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="236"/>
+        <source>Left</source>
+        <translation>Залишок</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="237"/>
+        <source>State</source>
+        <translation>Стан</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="260"/>
+        <source>Checkbox is online: advances and payments can be taken.</source>
+        <translation>Checkbox на зв’язку: передоплати й оплати можна приймати.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="265"/>
+        <source>Checkbox is not reachable: prepayment receipts cannot be issued offline. Take NO money for orders now; orders can still be created and found.</source>
+        <translation>Checkbox недоступний: чеки передоплати не можна створити офлайн. НЕ приймайте зараз гроші за замовлення; створювати й шукати замовлення можна.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="272"/>
+        <source>open</source>
+        <translation>відкрите</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="273"/>
+        <source>partly paid</source>
+        <translation>частково сплачене</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="274"/>
+        <source>paid</source>
+        <translation>сплачене</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="275"/>
+        <source>handed over</source>
+        <translation>видане</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="276"/>
+        <source>cancelled</source>
+        <translation>скасоване</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="280"/>
+        <location filename="../pos/ui/orders.py" line="331"/>
+        <source>not confirmed</source>
+        <translation>не підтверджено</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="308"/>
+        <source>Order {number} · {customer} · {phone} · {email}</source>
+        <translation>Замовлення {number} · {customer} · {phone} · {email}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="316"/>
+        <source>Due: {date}</source>
+        <translation>До дати: {date}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="324"/>
+        <source>After-payment</source>
+        <translation>Доплата</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="325"/>
+        <source>Refund</source>
+        <translation>Повернення</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="333"/>
+        <source>{kind}: {sum} (cash {cash}, card {card}, QR {qr}) {code}</source>
+        <translation>{kind}: {sum} (готівка {cash}, картка {card}, QR {qr}) {code}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="343"/>
+        <source>Total {total}, paid {paid}, left to pay {left}</source>
+        <translation>Сума {total}, сплачено {paid}, до сплати {left}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="362"/>
+        <source>Enter the customer&apos;s name or phone.</source>
+        <translation>Введіть ім&apos;я або телефон покупця.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="384"/>
+        <source>Order {number} is created. Take an advance with F4.</source>
+        <translation>Замовлення {number} створено. Передоплата — F4.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="400"/>
+        <source>Checkbox is not reachable, and prepayment receipts cannot be issued offline. Take NO money for this order now; try again when the register is online.</source>
+        <translation>Checkbox недоступний, а чеки передоплати не можна створити офлайн. НЕ приймайте зараз гроші за це замовлення; спробуйте, коли каса буде на зв’язку.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="404"/>
+        <source>No advances offline</source>
+        <translation>Передоплата офлайн неможлива</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="432"/>
+        <source>Sending to Checkbox…</source>
+        <translation>Надсилання до Checkbox…</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="448"/>
+        <source>Advance taken for order {number}: fiscal code {code}. Print it with F9.</source>
+        <translation>Передоплату за замовлення {number} прийнято: фіскальний код {code}. Друк — F9.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="450"/>
+        <source>Order {number} is paid and handed over: fiscal code {code}.</source>
+        <translation>Замовлення {number} сплачено й видано: фіскальний код {code}.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="466"/>
+        <source>Press F8 again to cancel order {number} and refund {amount}: cash {cash}, to the card {card}, QR {qr}.</source>
+        <translation>Натисніть F8 ще раз, щоб скасувати замовлення {number} і повернути {amount}: готівкою {cash}, на картку {card}, QR {qr}.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="481"/>
+        <source>Cancelling…</source>
+        <translation>Скасування…</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="491"/>
+        <source>Order {number} is cancelled.</source>
+        <translation>Замовлення {number} скасовано.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="502"/>
+        <source>No payment link: {reason}</source>
+        <translation>Посилання на оплату неможливе: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="511"/>
+        <source>Payment link data for {amount} copied (cashItems, customer&apos;s contacts).</source>
+        <translation>Дані посилання на оплату {amount} скопійовано (cashItems, контакти покупця).</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="536"/>
+        <source>The receipt cannot be fetched now: {error}</source>
+        <translation>Чек зараз не вдається отримати: {error}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="542"/>
+        <source>Receipt</source>
+        <translation>Чек</translation>
     </message>
 </context>
 <context>
@@ -1068,124 +1936,177 @@
 <context>
     <name>ReceiptDialog</name>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="282"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="336"/>
         <source>Receipt</source>
         <translation>Чек</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="293"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="347"/>
         <source>none given</source>
         <translation>не вказано</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="297"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="351"/>
         <source>E-mail:</source>
         <translation>E-mail:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="300"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="354"/>
         <source>Print</source>
         <translation>Друк</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="301"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="355"/>
         <source>Save PDF</source>
         <translation>Зберегти PDF</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="302"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="356"/>
         <source>Reprint</source>
         <translation>Друк копії</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="304"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="358"/>
         <source>Reads the receipt again (it may have been uploaded since) and prints a copy</source>
         <translation>Перечитує чек (його могли вже вивантажити) і друкує копію</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="306"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="360"/>
         <source>Close</source>
         <translation>Закрити</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="340"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="400"/>
         <source>The copy was e-mailed to this address when the receipt was made. This register cannot send it again.</source>
         <translation>Копію чека надіслано на цю адресу під час продажу. Повторно надіслати її ця каса не може.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="347"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="407"/>
         <source>No e-mail was recorded for this receipt. This register cannot e-mail a receipt afterwards: print it or save a PDF instead.</source>
         <translation>Для цього чека e-mail не вказували. Надіслати чек поштою згодом ця каса не може: надрукуйте його або збережіть PDF.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="354"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="414"/>
         <source>Sale</source>
         <translation>Продаж</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="355"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="415"/>
         <source>Return</source>
         <translation>Повернення</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="356"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="416"/>
         <source>Cash in</source>
         <translation>Службове внесення</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="357"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="417"/>
         <source>Cash out</source>
         <translation>Службова видача</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="358"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="418"/>
         <source>Cash withdrawal</source>
         <translation>Видача готівки</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="365"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="425"/>
         <source>fiscalised</source>
         <translation>фіскалізовано</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="367"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="427"/>
         <source>fiscalised offline, waiting to be uploaded</source>
         <translation>фіскалізовано офлайн, чекає на вивантаження</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="369"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="429"/>
         <source>fiscalised offline, uploaded</source>
         <translation>фіскалізовано офлайн, вивантажено</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="371"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="431"/>
         <source>void: the server&apos;s receipt replaces this copy</source>
         <translation>анульовано: замість цієї копії діє чек сервера</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="373"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="433"/>
         <source>rejected: {reason}</source>
         <translation>відхилено: {reason}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="374"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="434"/>
         <source>not fiscalised yet</source>
         <translation>ще не фіскалізовано</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="379"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="439"/>
         <source>fiscal code {code}</source>
         <translation>фіскальний номер {code}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="381"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="441"/>
         <source>TRAINING</source>
         <translation>НАВЧАЛЬНИЙ РЕЖИМ</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="390"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="457"/>
+        <source>The receipt was printed.</source>
+        <translation>Чек надруковано.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/receipt_dialog.py" line="463"/>
         <source>The receipt</source>
         <translation>Чек</translation>
+    </message>
+</context>
+<context>
+    <name>ReceiptPrinting</name>
+    <message>
+        <location filename="../pos/ui/printer_output.py" line="94"/>
+        <source>Printing…</source>
+        <translation>Друк…</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/printer_output.py" line="97"/>
+        <source>Printer: {reason}. The receipt is saved; reprint it with Ctrl+P.</source>
+        <translation>Принтер: {reason}. Чек збережено; надрукуйте його ще раз клавішами Ctrl+P.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/printer_output.py" line="100"/>
+        <source>Printer: {reason}. {count} receipts are saved but not printed; reprint them with Ctrl+P.</source>
+        <translation>Принтер: {reason}. Чеків збережено, але не надруковано: {count}; надрукуйте їх клавішами Ctrl+P.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/printer_output.py" line="109"/>
+        <source>not connected or switched off</source>
+        <translation>не під’єднаний або вимкнений</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/printer_output.py" line="110"/>
+        <source>does not answer (out of paper, cover open?)</source>
+        <translation>не відповідає (закінчився папір, відкрита кришка?)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/printer_output.py" line="111"/>
+        <source>out of paper</source>
+        <translation>закінчився папір</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/printer_output.py" line="112"/>
+        <source>its address in the settings is wrong</source>
+        <translation>у налаштуваннях неправильна адреса</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/printer_output.py" line="113"/>
+        <source>this printer model cannot print Ukrainian letters</source>
+        <translation>ця модель принтера не друкує українських літер</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/printer_output.py" line="117"/>
+        <source>error ({detail})</source>
+        <translation>помилка ({detail})</translation>
     </message>
 </context>
 <context>
@@ -1301,57 +2222,57 @@
         <translation>Чеків, ще не підтверджених сервером: {count}; у ці підсумки вони не входять.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="331"/>
+        <location filename="../pos/ui/reports.py" line="350"/>
         <source>The Z-report</source>
         <translation>Z-звіт</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="331"/>
+        <location filename="../pos/ui/reports.py" line="350"/>
         <source>The X-report</source>
         <translation>X-звіт</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="351"/>
+        <location filename="../pos/ui/reports.py" line="370"/>
         <source>No shift is open.</source>
         <translation>Зміну не відкрито.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="358"/>
+        <location filename="../pos/ui/reports.py" line="377"/>
         <source>{count} receipt(s) are not settled yet: the register sends them before closing.</source>
         <translation>Чеків, ще не підтверджених сервером: {count}; каса надішле їх перед закриттям.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="371"/>
+        <location filename="../pos/ui/reports.py" line="390"/>
         <source>The cash matches.</source>
         <translation>Готівка збігається.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="373"/>
+        <location filename="../pos/ui/reports.py" line="392"/>
         <source>Short by {amount}: count again before closing.</source>
         <translation>Нестача {amount}: перерахуйте ще раз перед закриттям.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="375"/>
+        <location filename="../pos/ui/reports.py" line="394"/>
         <source>Over by {amount}: count again before closing.</source>
         <translation>Надлишок {amount}: перерахуйте ще раз перед закриттям.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="391"/>
+        <location filename="../pos/ui/reports.py" line="410"/>
         <source>Close shift No. {serial} and make the Z-report?</source>
         <translation>Закрити зміну № {serial} і сформувати Z-звіт?</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="395"/>
+        <location filename="../pos/ui/reports.py" line="414"/>
         <source>Expected {expected}, counted {counted}, difference {difference}.</source>
         <translation>Має бути {expected}, пораховано {counted}, різниця {difference}.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="414"/>
+        <location filename="../pos/ui/reports.py" line="433"/>
         <source>Closing the shift… (what is still queued is sent first)</source>
         <translation>Закриваємо зміну… (спершу надсилаємо те, що в черзі)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="419"/>
+        <location filename="../pos/ui/reports.py" line="438"/>
         <source>The shift is still open.</source>
         <translation>Зміна досі відкрита.</translation>
     </message>
@@ -1495,10 +2416,6 @@
         <translation>До повернення: {amount}</translation>
     </message>
     <message>
-        <source>To refund: about {amount} (discounts are shared out on the receipt)</source>
-        <translation type="vanished">До повернення: близько {amount} (знижки буде розподілено в чеку)</translation>
-    </message>
-    <message>
         <location filename="../pos/ui/returns.py" line="386"/>
         <source>Set the quantity to return on at least one line.</source>
         <translation>Вкажіть кількість до повернення хоча б в одному рядку.</translation>
@@ -1597,7 +2514,7 @@
         <translation>Продано: {sum}. Чек {code}.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="457"/>
+        <location filename="../pos/ui/selling.py" line="459"/>
         <source>Receipt {code}: {sum}</source>
         <translation>Чек {code}: {sum}</translation>
     </message>
@@ -1668,292 +2585,402 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../pos/ui/settings.py" line="77"/>
+        <location filename="../pos/ui/settings.py" line="89"/>
         <source>Settings</source>
         <translation>Налаштування</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="81"/>
+        <location filename="../pos/ui/settings.py" line="93"/>
         <source>Connection</source>
         <translation>Підключення</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="82"/>
+        <location filename="../pos/ui/settings.py" line="94"/>
         <source>Printer</source>
         <translation>Принтер</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="83"/>
+        <location filename="../pos/ui/settings.py" line="95"/>
         <source>Language</source>
         <translation>Мова</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="84"/>
+        <location filename="../pos/ui/settings.py" line="96"/>
         <source>Limits</source>
         <translation>Ліміти</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="85"/>
+        <location filename="../pos/ui/settings.py" line="97"/>
         <source>Manager PIN</source>
         <translation>PIN менеджера</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="86"/>
+        <location filename="../pos/ui/settings.py" line="98"/>
         <source>Problems</source>
         <translation>Проблеми</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="88"/>
+        <location filename="../pos/ui/settings.py" line="100"/>
         <source>Save</source>
         <translation>Зберегти</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="89"/>
+        <location filename="../pos/ui/settings.py" line="101"/>
         <source>Cancel</source>
         <translation>Скасувати</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="101"/>
+        <location filename="../pos/ui/settings.py" line="113"/>
         <source>Training mode: a built-in test server, nothing is fiscal</source>
         <translation>Навчальний режим: вбудований тестовий сервер, нічого не фіскалізується</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="110"/>
+        <location filename="../pos/ui/settings.py" line="122"/>
         <source>stored; type a new key to replace it</source>
         <translation>збережено; введіть новий ключ, щоб замінити</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="112"/>
+        <location filename="../pos/ui/settings.py" line="124"/>
         <source>not set</source>
         <translation>не задано</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="114"/>
+        <location filename="../pos/ui/settings.py" line="126"/>
         <source>Cashier&apos;s PIN</source>
         <translation>PIN касира</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="115"/>
+        <location filename="../pos/ui/settings.py" line="127"/>
         <source>Login and password</source>
         <translation>Логін і пароль</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="133"/>
+        <location filename="../pos/ui/settings.py" line="145"/>
         <source>API address:</source>
         <translation>Адреса API:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="134"/>
+        <location filename="../pos/ui/settings.py" line="146"/>
         <source>License key:</source>
         <translation>Ключ ліцензії:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="135"/>
+        <location filename="../pos/ui/settings.py" line="147"/>
         <source>Cashier signs in with:</source>
         <translation>Касир входить за допомогою:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="144"/>
+        <location filename="../pos/ui/settings.py" line="156"/>
         <source>Ask every time (or save as PDF)</source>
         <translation>Питати щоразу (або зберегти PDF)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="149"/>
+        <location filename="../pos/ui/settings.py" line="161"/>
         <source>{name} (not found)</source>
         <translation>{name} (не знайдено)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="152"/>
+        <location filename="../pos/ui/settings.py" line="164"/>
         <source>80 mm</source>
         <translation>80 мм</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="153"/>
+        <location filename="../pos/ui/settings.py" line="165"/>
         <source>58 mm</source>
         <translation>58 мм</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="169"/>
-        <source>Printer:</source>
-        <translation>Принтер:</translation>
+        <location filename="../pos/ui/settings.py" line="182"/>
+        <source>System printer:</source>
+        <translation>Системний принтер:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="170"/>
+        <location filename="../pos/ui/settings.py" line="183"/>
         <source>Paper width:</source>
         <translation>Ширина стрічки:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="171"/>
+        <location filename="../pos/ui/settings.py" line="184"/>
         <source>Shop name on receipts:</source>
         <translation>Назва магазину в чеках:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="172"/>
+        <location filename="../pos/ui/settings.py" line="185"/>
         <source>Shop address on receipts:</source>
         <translation>Адреса магазину в чеках:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="181"/>
+        <location filename="../pos/ui/settings.py" line="194"/>
+        <source>None: the system printer below, or PDF</source>
+        <translation>Немає: системний принтер нижче або PDF</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="195"/>
+        <source>USB (vendor:product)</source>
+        <translation>USB (виробник:виріб)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="196"/>
+        <source>Serial port</source>
+        <translation>Послідовний порт (COM)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="197"/>
+        <source>Network (IP address:port)</source>
+        <translation>Мережа (IP-адреса:порт)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="198"/>
+        <source>Device or file (/dev/usb/lp0)</source>
+        <translation>Пристрій або файл (/dev/usb/lp0)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="213"/>
+        <source>Automatic (best Ukrainian code page)</source>
+        <translation>Автоматично (найкраща для української)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="221"/>
+        <source>Print every receipt at once after the sale</source>
+        <translation>Друкувати кожен чек одразу після продажу</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="223"/>
+        <source>Open the cash drawer on cash payments</source>
+        <translation>Відкривати грошову скриньку при оплаті готівкою</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="226"/>
+        <source>Print test page</source>
+        <translation>Друк тестової сторінки</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="231"/>
+        <source>Receipt printer:</source>
+        <translation>Чековий принтер:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="232"/>
+        <source>Address:</source>
+        <translation>Адреса:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="233"/>
+        <source>Printer model:</source>
+        <translation>Модель принтера:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="234"/>
+        <source>Code page:</source>
+        <translation>Кодова сторінка:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="259"/>
+        <source>The model {profile} has no Cyrillic code page: receipts cannot be printed in Ukrainian. Choose “default” (most ESC/POS printers) or another model, or use the system printer.</source>
+        <translation>Модель {profile} не має кириличної кодової сторінки: чеки українською не надрукуються. Виберіть «default» (більшість принтерів ESC/POS) чи іншу модель або системний принтер.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="265"/>
+        <source>The model {profile} has no {page}; it has {pages}.</source>
+        <translation>Модель {profile} не має {page}; є: {pages}.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="271"/>
+        <source>Prints with {page}.</source>
+        <translation>Друкує в кодуванні {page}.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="273"/>
+        <source>CP866 has no І and Ґ: they print as I and Г.</source>
+        <translation>У CP866 немає І та Ґ: вони друкуються як I та Г.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="285"/>
+        <source>Enter the receipt printer&apos;s address.</source>
+        <translation>Введіть адресу чекового принтера.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="287"/>
+        <source>A USB printer&apos;s address is vendor:product in hex, e.g. 04b8:0202.</source>
+        <translation>Адреса USB-принтера — виробник:виріб у шістнадцятковому вигляді, напр. 04b8:0202.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="313"/>
+        <source>Printing the test page…</source>
+        <translation>Друкую тестову сторінку…</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="322"/>
+        <source>The test page was printed.</source>
+        <translation>Тестову сторінку надруковано.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="329"/>
+        <source>The test page did not print: {reason}</source>
+        <translation>Тестова сторінка не надрукувалася: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="339"/>
         <source>Receipts and reports are always printed in Ukrainian.</source>
         <translation>Чеки та звіти завжди друкуються українською.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="184"/>
+        <location filename="../pos/ui/settings.py" line="342"/>
         <source>Interface language:</source>
         <translation>Мова інтерфейсу:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="197"/>
+        <location filename="../pos/ui/settings.py" line="355"/>
         <source>h</source>
         <translation>год</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="210"/>
+        <location filename="../pos/ui/settings.py" line="368"/>
         <source>min</source>
         <translation>хв</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="213"/>
+        <location filename="../pos/ui/settings.py" line="371"/>
         <source>The register reads these at start: they apply after a restart.</source>
         <translation>Каса читає ці значення під час запуску: вони діятимуть після перезапуску.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="216"/>
+        <location filename="../pos/ui/settings.py" line="374"/>
         <source>Warn when the offline period (36 h) has left:</source>
         <translation>Попереджати, коли до кінця офлайн-періоду (36 год) лишається:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="218"/>
+        <location filename="../pos/ui/settings.py" line="376"/>
         <source>Warn when the month&apos;s offline time (168 h) has left:</source>
         <translation>Попереджати, коли з місячного офлайн-ліміту (168 год) лишається:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="220"/>
+        <location filename="../pos/ui/settings.py" line="378"/>
         <source>Warn when the shift (24 h) has left:</source>
         <translation>Попереджати, коли до кінця зміни (24 год) лишається:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="221"/>
+        <location filename="../pos/ui/settings.py" line="379"/>
         <source>Warn when offline codes fall to:</source>
         <translation>Попереджати, коли офлайн-кодів лишається:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="222"/>
+        <location filename="../pos/ui/settings.py" line="380"/>
         <source>Keep at least this many offline codes:</source>
         <translation>Тримати щонайменше стільки офлайн-кодів:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="239"/>
+        <location filename="../pos/ui/settings.py" line="397"/>
         <source>Leave empty to keep the PIN. A new PIN has 4 to 8 digits.</source>
         <translation>Залиште порожнім, щоб не змінювати PIN. Новий PIN — від 4 до 8 цифр.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="242"/>
+        <location filename="../pos/ui/settings.py" line="400"/>
         <source>Current PIN:</source>
         <translation>Поточний PIN:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="243"/>
+        <location filename="../pos/ui/settings.py" line="401"/>
         <source>New PIN:</source>
         <translation>Новий PIN:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="244"/>
+        <location filename="../pos/ui/settings.py" line="402"/>
         <source>New PIN again:</source>
         <translation>Новий PIN ще раз:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="251"/>
+        <location filename="../pos/ui/settings.py" line="409"/>
         <source>Refresh</source>
         <translation>Оновити</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="260"/>
+        <location filename="../pos/ui/settings.py" line="418"/>
         <source>This version cannot keep this setting yet.</source>
         <translation>Ця версія ще не вміє зберігати це налаштування.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="271"/>
+        <location filename="../pos/ui/settings.py" line="429"/>
         <source>Switching between training and real work takes effect after a restart.</source>
         <translation>Перемикання між навчальним і робочим режимом діятиме після перезапуску.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="282"/>
+        <location filename="../pos/ui/settings.py" line="440"/>
         <source>Enter the API address, e.g. https://api.checkbox.ua</source>
         <translation>Введіть адресу API, наприклад https://api.checkbox.ua</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="285"/>
+        <location filename="../pos/ui/settings.py" line="443"/>
         <source>The API address must not contain spaces.</source>
         <translation>Адреса API не може містити пробілів.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="288"/>
+        <location filename="../pos/ui/settings.py" line="446"/>
         <source>The API address must start with https://</source>
         <translation>Адреса API має починатися з https://</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="290"/>
+        <location filename="../pos/ui/settings.py" line="448"/>
         <source>The API address has no server name.</source>
         <translation>В адресі API немає імені сервера.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="292"/>
+        <location filename="../pos/ui/settings.py" line="450"/>
         <source>Use https://: the license key must not travel unencrypted.</source>
         <translation>Використовуйте https://: ключ ліцензії не можна передавати без шифрування.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="294"/>
+        <location filename="../pos/ui/settings.py" line="452"/>
         <source>The API address must not contain ? or #.</source>
         <translation>Адреса API не може містити ? або #.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="301"/>
+        <location filename="../pos/ui/settings.py" line="459"/>
         <source>Enter the register&apos;s license key (from the Checkbox cabinet).</source>
         <translation>Введіть ключ ліцензії каси (з кабінету Checkbox).</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="305"/>
+        <location filename="../pos/ui/settings.py" line="463"/>
         <source>A license key is 16 to 64 Latin letters and digits, without spaces. Copy it again from the Checkbox cabinet.</source>
         <translation>Ключ ліцензії — це від 16 до 64 латинських літер і цифр без пробілів. Скопіюйте його ще раз із кабінету Checkbox.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="315"/>
+        <location filename="../pos/ui/settings.py" line="473"/>
         <source>The current manager PIN is not right.</source>
         <translation>Поточний PIN менеджера неправильний.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="317"/>
+        <location filename="../pos/ui/settings.py" line="475"/>
         <source>The new PIN must have 4 to 8 digits.</source>
         <translation>Новий PIN має складатися з 4–8 цифр.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="319"/>
+        <location filename="../pos/ui/settings.py" line="477"/>
         <source>Choose a manager PIN other than 0000.</source>
         <translation>Оберіть PIN менеджера, відмінний від 0000.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="321"/>
+        <location filename="../pos/ui/settings.py" line="479"/>
         <source>The new PIN and its repetition differ.</source>
         <translation>Новий PIN і його повтор не збігаються.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="352"/>
+        <location filename="../pos/ui/settings.py" line="510"/>
         <source>Before real work, set a new manager PIN (not 0000).</source>
         <translation>Перед реальною роботою встановіть новий PIN менеджера (не 0000).</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="405"/>
+        <location filename="../pos/ui/settings.py" line="577"/>
         <source>The settings could not be written: {reason}</source>
         <translation>Не вдалося записати налаштування: {reason}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="421"/>
+        <location filename="../pos/ui/settings.py" line="593"/>
         <source>Close</source>
         <translation>Закрити</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="423"/>
+        <location filename="../pos/ui/settings.py" line="595"/>
         <source>Saved. Restart the program for the new connection and limits to apply.</source>
         <translation>Збережено. Перезапустіть програму, щоб нове підключення й ліміти набули чинності.</translation>
     </message>

@@ -3,6 +3,11 @@
 Why: Checkbox blocks a register for seconds (receipts: 5 s) or minutes when a limit is broken,
 and warns of contract action on repeated abuse (DESIGN invariant 8). The limits, per register:
 
+* every request of any kind (polls, pings, info, codes, sign-in): ≤ 2 per second. The window
+  counts a request from its start until its answer arrived, plus one second after that answer:
+  the server stamps a request when it arrives, which is never later than our answer, so two
+  answered requests a second apart can never look closer than a second to the server, whatever
+  the network's jitter;
 * receipts: ≤ 2 per second (a sliding window of 1 s, plus a small safety margin);
 * ``go-online``: ≤ 1 per 2 minutes;
 * visualisation (text/HTML/PNG/QR of receipts and reports): ≤ 1 per second;
@@ -10,7 +15,8 @@ and warns of contract action on repeated abuse (DESIGN invariant 8). The limits,
   That rule counts transactions, not time, so waiting cannot help: the limiter refuses with
   ``CodeRequestsBlocked`` instead, and the register layer sends it later.
 
-A 429 (or "повторіть через N секунд") blocks the limited kind for the time the server names.
+A 429 (or "повторіть через N секунд") blocks the whole register for the time the server names (the
+guide: "на цей час блокуються запити з конкретної каси").
 Time is injected (``clock`` = monotonic seconds, ``sleep`` = async sleep) so tests never wait.
 """
 
@@ -69,6 +75,39 @@ class SlidingWindow:
             self._starts.append(self._clock())
 
 
+class AnsweredWindow:
+    """At most ``count`` requests in flight or answered within the last ``period`` seconds."""
+
+    def __init__(self, count: int, period: float, clock: Clock, sleep: Sleep) -> None:
+        self.count = count
+        self.period = period
+        self._clock = clock
+        self._sleep = sleep
+        self._answered: deque[float] = deque()
+        self._in_flight = 0
+        self._lock = asyncio.Lock()
+
+    def wait_time(self) -> float:
+        now = self._clock()
+        while self._answered and self._answered[0] + self.period <= now:
+            self._answered.popleft()
+        if self._in_flight + len(self._answered) < self.count:
+            return 0.0
+        if not self._answered:
+            return 0.01  # all slots in flight: look again shortly
+        return self._answered[0] + self.period - now
+
+    async def acquire(self) -> None:
+        async with self._lock:
+            while (delay := self.wait_time()) > 0:
+                await self._sleep(delay)
+            self._in_flight += 1
+
+    def release(self) -> None:
+        self._in_flight = max(0, self._in_flight - 1)
+        self._answered.append(self._clock())
+
+
 class RegisterLimiter:
     """All client-side limits of one register. ``enabled=False`` turns every wait off."""
 
@@ -83,8 +122,14 @@ class RegisterLimiter:
             Limit.GO_ONLINE: SlidingWindow(1, 120.0, clock, sleep),
             Limit.VISUALISATION: SlidingWindow(1, 1.0, clock, sleep),
         }
+        self.requests = AnsweredWindow(2, 1.0 + self.RECEIPT_MARGIN, clock, sleep)
         self._blocked_until: dict[Limit | None, float] = {}
         self._transactions: deque[bool] = deque(maxlen=10)  # True = a code request
+
+    def release(self) -> None:
+        """The request's answer (or failure) is in: its slot frees a second from now."""
+        if self.enabled:
+            self.requests.release()
 
     def block(self, kind: Limit | None, seconds: float) -> None:
         """The server said wait ``seconds`` (kind None: the whole register)."""
@@ -101,7 +146,8 @@ class RegisterLimiter:
         return sum(self._transactions)
 
     async def acquire(self, kind: Limit) -> None:
-        """Wait until a request of ``kind`` may go; record it if it is a register transaction."""
+        """Wait until a request of ``kind`` may go; record it if it is a register transaction.
+        Every ``acquire`` must be followed by ``release`` once the answer (or failure) is in."""
         if kind is Limit.CODE_REQUEST and self.enabled:
             recent = list(self._transactions)[-9:]
             if sum(recent) >= 5:
@@ -112,5 +158,6 @@ class RegisterLimiter:
             window = self._windows.get(kind)
             if window is not None:
                 await window.acquire()
+            await self.requests.acquire()
         if kind in (Limit.RECEIPT, Limit.GO_ONLINE, Limit.TRANSACTION, Limit.CODE_REQUEST):
             self._transactions.append(kind is Limit.CODE_REQUEST)

@@ -143,7 +143,10 @@ class CheckboxTransport:
         while True:
             await self.limiter.acquire(limit)
             token = self.session.token
-            error = await self._send(method, path, json, params, auth, accept)
+            try:
+                error = await self._send(method, path, json, params, auth, accept)
+            finally:
+                self.limiter.release()
             if isinstance(error, httpx.Response):
                 return _decode(error, raw)
             if isinstance(error, InvalidToken | NotAuthenticated) and auth:
@@ -156,8 +159,8 @@ class CheckboxTransport:
                 wait = error.retry_after
                 if isinstance(error, ReceiptBeingCreated):
                     wait = wait if wait is not None else self.retry.delay(retries)
-                else:
-                    self.limiter.block(limit, wait if wait is not None else 1.0)
+                else:  # the guide: the register's requests are blocked for that time
+                    self.limiter.block(None, wait if wait is not None else 1.0)
                 if (
                     not isinstance(error, AttemptsExceeded)
                     and (wait is None or wait <= self.retry.max_rate_wait)

@@ -252,6 +252,68 @@ _V3: tuple[str, ...] = (
 )
 
 
+# ---- version 4 (frozen): what the manager reports (pos.reports) read, kept by the database ----
+# A month of a million-receipt year must be counted, summed and paged by an index alone, so four
+# derived columns are kept by triggers (never by the program, so no writer can forget them):
+# doc_number, the journal's own number of the document (its rowid: the order of commits, never
+# reused since receipts are never deleted); report_at, the receipt's report date (its fiscal date,
+# or its commit time while it has none); cash_paid and cashless_paid, the sums of its payments by
+# type. Nothing fiscal is derived from them. The covering index answers the receipts report's
+# filters, totals and date order (report date, then number: a page is read in index order with no
+# sort); the second one numbers a receipt within its shift.
+_V4_REPORTS: tuple[str, ...] = (
+    "ALTER TABLE receipt ADD COLUMN doc_number INTEGER",
+    "ALTER TABLE receipt ADD COLUMN report_at INTEGER",
+    "ALTER TABLE receipt ADD COLUMN cash_paid INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE receipt ADD COLUMN cashless_paid INTEGER NOT NULL DEFAULT 0",
+    """UPDATE receipt SET
+        doc_number = rowid,
+        report_at = coalesce(fiscal_date, created_at),
+        cash_paid = (SELECT coalesce(sum(value), 0) FROM receipt_payment
+                     WHERE receipt_id = receipt.id AND type = 'CASH'),
+        cashless_paid = (SELECT coalesce(sum(value), 0) FROM receipt_payment
+                         WHERE receipt_id = receipt.id AND type = 'CASHLESS')""",
+    """CREATE TRIGGER receipt_report_at_ai AFTER INSERT ON receipt BEGIN
+        UPDATE receipt SET doc_number = new.rowid,
+            report_at = coalesce(new.fiscal_date, new.created_at)
+        WHERE rowid = new.rowid;
+    END""",
+    """CREATE TRIGGER receipt_report_at_au AFTER UPDATE OF fiscal_date ON receipt BEGIN
+        UPDATE receipt SET report_at = coalesce(new.fiscal_date, new.created_at)
+        WHERE rowid = new.rowid;
+    END""",
+    """CREATE TRIGGER receipt_payment_paid_ai AFTER INSERT ON receipt_payment BEGIN
+        UPDATE receipt SET
+            cash_paid = cash_paid + (CASE WHEN new.type = 'CASH' THEN new.value ELSE 0 END),
+            cashless_paid = cashless_paid
+                + (CASE WHEN new.type = 'CASHLESS' THEN new.value ELSE 0 END)
+        WHERE id = new.receipt_id;
+    END""",
+    """CREATE TRIGGER receipt_payment_paid_ad AFTER DELETE ON receipt_payment BEGIN
+        UPDATE receipt SET
+            cash_paid = cash_paid - (CASE WHEN old.type = 'CASH' THEN old.value ELSE 0 END),
+            cashless_paid = cashless_paid
+                - (CASE WHEN old.type = 'CASHLESS' THEN old.value ELSE 0 END)
+        WHERE id = old.receipt_id;
+    END""",
+    """CREATE TRIGGER receipt_payment_paid_au AFTER UPDATE OF type, value ON receipt_payment BEGIN
+        UPDATE receipt SET
+            cash_paid = cash_paid - (CASE WHEN old.type = 'CASH' THEN old.value ELSE 0 END),
+            cashless_paid = cashless_paid
+                - (CASE WHEN old.type = 'CASHLESS' THEN old.value ELSE 0 END)
+        WHERE id = old.receipt_id;
+        UPDATE receipt SET
+            cash_paid = cash_paid + (CASE WHEN new.type = 'CASH' THEN new.value ELSE 0 END),
+            cashless_paid = cashless_paid
+                + (CASE WHEN new.type = 'CASHLESS' THEN new.value ELSE 0 END)
+        WHERE id = new.receipt_id;
+    END""",
+    """CREATE INDEX receipt_report ON receipt(report_at, doc_number, state, type, total_sum, rest,
+        cash_paid, cashless_paid)""",
+    "CREATE INDEX receipt_shift_report ON receipt(shift_id, report_at, state)",
+)
+
+
 def _statements(statements: Sequence[str]) -> Migration:
     def migrate(connection: sqlite3.Connection) -> None:
         for statement in statements:
@@ -269,11 +331,65 @@ def _v3(connection: sqlite3.Connection) -> None:
         connection.create_function("pos_name_key_v3", 1, None)
 
 
+# ---- version 5: customer orders and their prepayment chains (issue 15) -------------------------
+_V5_ORDERS: tuple[str, ...] = (
+    # A customer order: who, what (lines as JSON, priced again from them), when it is due, and
+    # where it stands. `pending_action` is journaled before a chain's return is sent.
+    """CREATE TABLE customer_order (
+        id TEXT PRIMARY KEY,
+        number INTEGER NOT NULL UNIQUE CHECK (number > 0),
+        state TEXT NOT NULL CHECK (state IN
+            ('open', 'partly_paid', 'paid', 'handed_over', 'cancelled')),
+        customer_name TEXT NOT NULL DEFAULT '' CHECK (length(customer_name) <= 255),
+        phone TEXT NOT NULL DEFAULT '' CHECK (length(phone) <= 32),
+        email TEXT NOT NULL DEFAULT '' CHECK (length(email) <= 255),
+        due_date TEXT,
+        note TEXT NOT NULL DEFAULT '' CHECK (length(note) <= 4096),
+        lines TEXT NOT NULL,
+        discount TEXT,
+        total_sum INTEGER NOT NULL CHECK (typeof(total_sum) = 'integer' AND total_sum > 0),
+        relation_id TEXT UNIQUE,
+        pending_action TEXT CHECK (pending_action IS NULL OR pending_action = 'return'),
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    )""",
+    "CREATE INDEX customer_order_phone ON customer_order(phone)",
+    "CREATE INDEX customer_order_state ON customer_order(state, created_at)",
+    # The fiscal receipts of an order's chain, committed before they are sent. `fiscal` is what
+    # the X/Z counts (pos.domain.prepayment), `methods` the cash / card / QR split for MoySklad.
+    """CREATE TABLE order_receipt (
+        id TEXT PRIMARY KEY,
+        order_id TEXT NOT NULL REFERENCES customer_order(id),
+        kind TEXT NOT NULL CHECK (kind IN ('prepayment', 'after_payment', 'return')),
+        state TEXT NOT NULL CHECK (state IN ('committed', 'sending', 'done', 'failed')),
+        shift_id TEXT,
+        body TEXT NOT NULL,
+        fiscal TEXT NOT NULL,
+        cash_sum INTEGER NOT NULL DEFAULT 0,
+        card_sum INTEGER NOT NULL DEFAULT 0,
+        qr_sum INTEGER NOT NULL DEFAULT 0,
+        fiscal_code TEXT,
+        fiscal_date TEXT,
+        error TEXT,
+        server_response TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    )""",
+    "CREATE INDEX order_receipt_order ON order_receipt(order_id, created_at)",
+    "CREATE INDEX order_receipt_shift ON order_receipt(shift_id)",
+    # The worker looks for unconfirmed chain receipts every round: partial indexes keep it cheap.
+    "CREATE INDEX order_receipt_unsettled ON order_receipt(order_id) WHERE state = 'sending'",
+    "CREATE INDEX customer_order_pending ON customer_order(id) WHERE pending_action IS NOT NULL",
+)
+
+
 # MIGRATIONS[n] brings a journal from user_version n to n + 1.
 MIGRATIONS: tuple[Migration, ...] = (
     _statements(_V1),
     _statements(_V2),
     _v3,
+    _statements(_V4_REPORTS),
+    _statements(_V5_ORDERS),
 )
 LATEST_VERSION = len(MIGRATIONS)
 

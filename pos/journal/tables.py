@@ -81,6 +81,11 @@ class ReceiptRow(SQLModel, table=True):
     error: str | None = None
     created_at: datetime = Field(sa_type=UtcInstant)
     updated_at: datetime = Field(sa_type=UtcInstant)
+    # Kept by the journal's triggers for the reports (migration 4); the program never sets them.
+    doc_number: int | None = None
+    report_at: int | None = None
+    cash_paid: int = 0
+    cashless_paid: int = 0
 
 
 class ReceiptLineRow(SQLModel, table=True):

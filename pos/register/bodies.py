@@ -291,8 +291,7 @@ def sell_body(
     if receipt_discounts:
         body["discounts"] = receipt_discounts
     if receipt.round_sum and rounding_mode is not None:
-        body["rounding"] = True
-        body["rounding_mode"] = rounding_mode.value
+        body["rounding"] = True  # the seed has no rounding_mode: NBU rules are implied
     if receipt.related_receipt_id:
         body["related_receipt_id"] = receipt.related_receipt_id
     if email:

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from enum import StrEnum
 
-from pos.domain.offline_limits import OfflinePeriod, offline_usage, shift_age
+from pos.domain.offline_limits import KYIV, SHIFT_LIMIT, OfflinePeriod, offline_usage
 from pos.journal.records import ConnectivityTransition
 from pos.register.connectivity import ConnectivityState
 
@@ -85,6 +85,15 @@ def offline_periods(transitions: Sequence[ConnectivityTransition]) -> list[Offli
     return periods
 
 
+def shift_end(opened_at: datetime) -> datetime:
+    """When a shift must be closed: 24 h after it opened, or Kyiv's midnight after the day it
+    opened, whichever is first (the guide: "має бути закрита в той день, коли вона відкрита і не
+    може тривати більше 24х годин")."""
+    day = opened_at.astimezone(KYIV).date()
+    midnight = datetime.combine(day + timedelta(days=1), time(0), KYIV)
+    return min(opened_at + SHIFT_LIMIT, midnight)
+
+
 def _level(left: timedelta, warn: timedelta, stop: timedelta) -> Level | None:
     if left <= stop:
         return Level.STOP
@@ -118,9 +127,9 @@ def limit_state(
         )
     shift_left: int | None = None
     if shift_opened_at is not None:
-        age = shift_age(shift_opened_at, now)
-        shift_left = int(age.left.total_seconds())
-        level = _level(age.left, thresholds.shift_warning, thresholds.stop_margin)
+        left = max(shift_end(shift_opened_at) - now, timedelta(0))
+        shift_left = int(left.total_seconds())
+        level = _level(left, thresholds.shift_warning, thresholds.stop_margin)
         if level:
             warnings.append(LimitWarning(Limit.SHIFT_AGE, level, shift_left))
     if free_codes <= thresholds.codes_reserve:

@@ -14,7 +14,7 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import SecretStr
 
@@ -85,6 +85,9 @@ from pos.register.status import RegisterStatus, ShiftReportView
 from pos.register.trusted_time import Monotonic, TrustedClock, system_monotonic
 from pos.register.upload import upload_and_go_online
 
+if TYPE_CHECKING:
+    from pos.register.orders import OrderDesk
+
 log = logging.getLogger(__name__)
 
 FISCALISED = (ReceiptState.DONE, ReceiptState.OFFLINE_ISSUED, ReceiptState.UPLOADED)
@@ -145,7 +148,17 @@ class RegisterService:
         self._worker: asyncio.Task[None] | None = None
         self._last_ping = 0.0
         self._last_poll = 0.0
+        self._orders: OrderDesk | None = None
         self._restore_state()
+
+    @property
+    def orders(self) -> OrderDesk:
+        """Customer orders and their prepayment chains (``pos.register.orders``)."""
+        if self._orders is None:
+            from pos.register.orders import OrderDesk
+
+            self._orders = OrderDesk(self)
+        return self._orders
 
     # --- lifecycle ---------------------------------------------------------------------------
 
@@ -424,6 +437,16 @@ class RegisterService:
             self._check_offline_open()
             ensure_go_offline(self.ctx)
             return self._offline(lambda: self.journal.shifts.open_offline(shift_id, self.ctx.now()))
+        if opened.status != SHIFT_OPENED:  # ended CLOSED: refused, the reason in its transaction
+            tx = opened.initial_transaction
+            text = (tx.response_error_message if tx else None) or f"shift {opened.status}"
+            self.journal.shifts.update(
+                shift_id,
+                self.ctx.now(),
+                state=ShiftState.FAILED,
+                server_response=opened.model_dump(mode="json", exclude_none=True),
+            )
+            raise RegisterError(Refusal.SERVER_REJECTED, text)
         return self.journal.shifts.update(
             shift_id,
             self.ctx.now(),
@@ -464,6 +487,9 @@ class RegisterService:
         receipts = self.journal.receipts.list(shift_id=shift.id)
         fiscal = [bodies.fiscal_receipt(r) for r in receipts if r.state in FISCALISED]
         pending = sum(1 for r in receipts if r.state in UNSETTLED)
+        chain, chain_pending = self.orders.fiscal_receipts(shift.id)  # customer orders' advances
+        fiscal += chain
+        pending += chain_pending
         report = shift_report(fiscal, initial=self._shift_initial(shift))
         return bodies.report_fields(report), pending
 
@@ -486,7 +512,11 @@ class RegisterService:
     async def close_shift(self, counted_cash: int | None = None) -> ShiftReportView:
         """Z-report: close the shift online, or offline with the report body from the journal."""
         shift = self._require(signed_in=False, shift=True)
+        if counted_cash is not None:  # for the manager's shift reports (pos.reports.shifts)
+            self.ctx.set_setting(f"counted_cash:{shift.id}", str(counted_cash))
         await recovery.settle_receipts(self.ctx)
+        if self._signed_in and self.ctx.state not in LOCAL_STATES:
+            await self.orders.settle()
         if self.ctx.state not in LOCAL_STATES and self.journal.queue.pending_count():
             await self.sync(wait=False)
         async with self.ctx.lock:
@@ -802,6 +832,7 @@ class RegisterService:
             if ctx.needs_reconcile or ctx.behind:
                 await reconcile_quietly(ctx)
             await recovery.settle_receipts(self.ctx)
+            await self.orders.settle()  # customer orders' chain receipts left unconfirmed
             await self._watch_server(force)
             await refill(ctx)
         except RateLimited as error:

@@ -1,5 +1,15 @@
 """Uploading a local offline period in order: go-offline → each transaction → go-online.
 
+Checkbox refuses go-offline while the register is offline in either mode ("Каса вже в режимі
+оффлайн"), and takes dated offline transactions only in manual offline mode. So when Checkbox went
+into automatic offline mode on its own (the tax service timed out) and the line to it then dropped,
+the period this till issued with its own codes cannot simply be sent: first Checkbox must leave
+automatic offline (a ping once the tax service answers; it delivers its own offline receipts and
+dates the end of its period after the last of them), then our go-offline goes, dated at the start
+of our local period and with its own code, then every local transaction in order, then go-online.
+While Checkbox stays in automatic offline the drain stops without losing or setting aside anything
+(``CheckboxStillOffline``), the till keeps issuing locally, and the next round tries again.
+
 Each queued entry is sent under its own id and its own offline code and fiscal date; the outcome
 is journaled atomically (``Uploads``), so a crash resumes exactly at the first entry not yet
 finished. An entry Checkbox refuses for good is set aside with the server's text for the manager
@@ -13,12 +23,18 @@ import logging
 from typing import Any
 
 from pos.checkbox import exactly_once
-from pos.checkbox.errors import AlreadyOffline, CheckboxError, OfflineCodeUsed, RateLimited
+from pos.checkbox.errors import (
+    AlreadyOffline,
+    CheckboxError,
+    OfflineCodeUsed,
+    RateLimited,
+    TaxServiceUnavailable,
+)
 from pos.checkbox.models import CloseShift, GoOffline, OpenShift, ReportBody
 from pos.journal.errors import NoFreeOfflineCodeError
 from pos.journal.records import QueueEntry, QueueKind, ShiftState
 from pos.register import bodies
-from pos.register.code_pool import refill
+from pos.register.code_pool import reconcile, refill
 from pos.register.connectivity import ConnectivityEvent, ConnectivityState
 from pos.register.context import RegisterContext, is_unreachable
 from pos.register.fiscalise import LEAVING, SERVER_MANUAL_OFFLINE
@@ -27,12 +43,19 @@ log = logging.getLogger(__name__)
 
 ONLINE_POLL_SECONDS = 1.0
 ONLINE_POLL_TRIES = 30
+LEAVE_AUTOMATIC_TRIES = 3
+
+
+class CheckboxStillOffline(CheckboxError):
+    """Checkbox is still in its automatic offline mode: our own period must wait (not an error
+    of the entry, which stays first in the queue)."""
 
 
 async def upload_entry(ctx: RegisterContext, entry: QueueEntry) -> None:
     """Send one queued transaction until the server accepts or refuses it for good."""
     if entry.kind is QueueKind.GO_OFFLINE:
         ctx.go_offline_queued = None  # finished one way or another below: ask the queue again
+    refusals = 0
     while True:
         try:
             await _send(ctx, entry)
@@ -52,10 +75,20 @@ async def upload_entry(ctx: RegisterContext, entry: QueueEntry) -> None:
         except AlreadyOffline:
             if entry.kind is not QueueKind.GO_OFFLINE:
                 raise
-            ctx.journal.uploads.accepted(entry.seq, ctx.now())
-            ctx.set_setting(SERVER_MANUAL_OFFLINE, "1")
-            return
-        except RateLimited:
+            refusals += 1
+            register = await ctx.client.cash_register_info()
+            if register.offline_mode and not register.stay_offline:
+                if refusals > LEAVE_AUTOMATIC_TRIES:
+                    raise CheckboxStillOffline("Checkbox stays in automatic offline") from None
+                await leave_automatic_offline(ctx)
+                continue  # the same go-offline again: same code, dated at our period's start
+            if register.offline_mode:  # manual: our own go-offline whose answer was lost
+                ctx.journal.uploads.accepted(entry.seq, ctx.now())
+                ctx.set_setting(SERVER_MANUAL_OFFLINE, "1")
+                return
+            if refusals > LEAVE_AUTOMATIC_TRIES:
+                raise CheckboxStillOffline("go-offline refused, register online") from None
+        except (RateLimited, CheckboxStillOffline):
             raise
         except CheckboxError as error:
             if is_unreachable(error):
@@ -92,6 +125,23 @@ def conflict_text(ctx: RegisterContext, entry: QueueEntry, server_text: str) -> 
             "restored, copied or recreated)"
         )
     return f"{CONFLICT}: {server_text} — {printed}; already used by {earlier}"
+
+
+async def leave_automatic_offline(ctx: RegisterContext) -> None:
+    """Ask Checkbox to leave its automatic offline mode (a ping sends its queue to the tax service
+    and brings it online) and wait a little for it; ``CheckboxStillOffline`` if it stays."""
+    try:
+        await ctx.client.ping_tax_service()
+    except TaxServiceUnavailable as error:
+        raise CheckboxStillOffline(error.message) from error
+    for _ in range(LEAVE_AUTOMATIC_TRIES):
+        register = await ctx.client.cash_register_info()
+        if not register.offline_mode:
+            log.info("Checkbox left automatic offline; our own offline period goes next")
+            await reconcile(ctx)  # codes it spent on its own period are burned here first
+            return
+        await asyncio.sleep(ONLINE_POLL_SECONDS)
+    raise CheckboxStillOffline("Checkbox is still leaving automatic offline")
 
 
 def _set_aside(ctx: RegisterContext, entry: QueueEntry, text: str) -> None:

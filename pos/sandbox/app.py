@@ -16,6 +16,8 @@ from fastapi import FastAPI
 from pos.sandbox import (
     cashier_routes,
     control,
+    faults,
+    prepayment_routes,
     receipt_routes,
     register_routes,
     report_routes,
@@ -66,8 +68,11 @@ def create_app(
     app.state.world = world
     app.state.rate_limits = limits
     app.state.defaults = {"signing_delay": signing_delay, "creating_window": creating_window}
+    app.state.sms_enabled = False
     install_handlers(app)
+    faults.install(app)
     for module in (cashier_routes, register_routes, shift_routes, receipt_routes, report_routes):
         app.include_router(module.router, prefix="/api/v1")
+    app.include_router(prepayment_routes.router, prefix="/api/v1")
     app.include_router(control.router)
     return app

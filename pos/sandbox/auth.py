@@ -36,16 +36,50 @@ def world_of(request: Request) -> World:
     return world
 
 
-def settled_world(
+async def settled_world(
     request: Request,
     x_client_name: Annotated[str | None, Header()] = None,
+    x_license_key: Annotated[str | None, Header()] = None,
+    authorization: Annotated[str | None, Header()] = None,
 ) -> World:
-    """Every API call: the client name is present, and due transactions have moved on."""
+    """Every API call: the client name is present, the register's request budget (any kind,
+    2 a second) is kept, and due transactions have moved on.
+
+    An async dependency on purpose: FastAPI runs plain `def` dependencies in a thread pool, and
+    the world (dicts plus one SQLite connection) must only ever be touched by the event loop's
+    thread, one request at a time between awaits."""
     if not x_client_name or not x_client_name.strip():
         raise ApiError(405, NO_CLIENT_NAME)
     world = world_of(request)
+    register_id = caller_register(world, x_license_key, authorization)
+    if register_id is not None:
+        creates_receipt = request.method == "POST" and "/receipts/" in request.url.path
+        request.app.state.rate_limits.request(register_id, world.now(), receipt=creates_receipt)
     world.settle()
     return world
+
+
+def caller_register(world: World, license_key: str | None, authorization: str | None) -> str | None:
+    """Whose request this is: the license key's register, else the token's (sign-in register or
+    the cashier's shift register). Unknown callers are left to the routes to refuse."""
+    if license_key:
+        for register in world.all("register"):
+            if secrets.compare_digest(register["license_key"], license_key):
+                return str(register["id"])
+        return None
+    if authorization:
+        _scheme, _, token = authorization.partition(" ")
+        rec = world.get("token", _digest(token.strip())) if token.strip() else None
+        if rec is not None:
+            if rec.get("register_id"):
+                return str(rec["register_id"])
+            cashier = world.get("cashier", rec["cashier_id"])
+            shift = (
+                world.get("shift", cashier["shift_id"]) if cashier and cashier["shift_id"] else None
+            )
+            if shift is not None:
+                return str(shift["register_id"])
+    return None
 
 
 WorldDep = Annotated[World, Depends(settled_world)]
@@ -92,7 +126,7 @@ def bearer_token(authorization: str | None) -> str:
     return token.strip()
 
 
-def current_cashier(
+async def current_cashier(
     world: WorldDep,
     authorization: Annotated[str | None, Header()] = None,
 ) -> Record:
@@ -118,7 +152,7 @@ def register_by_key(world: World, license_key: str | None) -> Record:
     raise ApiError(401, BAD_LICENSE)
 
 
-def license_register(
+async def license_register(
     world: WorldDep,
     x_license_key: Annotated[str | None, Header()] = None,
 ) -> Record:

@@ -12,6 +12,8 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
 from pos.sandbox.auth import world_of
+from pos.sandbox.errors import ApiError
+from pos.sandbox.faults import FAULTS, Fault
 from pos.sandbox.ratelimits import RateLimits
 from pos.sandbox.seeding import DEFAULT_PAIRS, seed, seeded
 from pos.sandbox.world import TaxService, World
@@ -24,8 +26,26 @@ class TaxServiceBody(BaseModel):
     latency_ms: int = Field(default=0, ge=0, le=60_000)
 
 
+MAX_OFFSET = 10 * 366 * 24 * 3600.0  # ten years either way
+
+
 class ClockBody(BaseModel):
-    offset_seconds: float
+    offset_seconds: float = Field(ge=-MAX_OFFSET, le=MAX_OFFSET, allow_inf_nan=False)
+
+
+class FaultBody(BaseModel):
+    """One scheduled failure (see `pos.sandbox.faults`)."""
+
+    register_id: str = Field(max_length=64)
+    fault: Literal[FAULTS]  # type: ignore[valid-type]
+    times: int | None = Field(default=None, ge=1, le=1_000_000)
+    reason: str | None = Field(default=None, max_length=1000)
+    calls: int = Field(default=3, ge=1, le=100)
+    minutes: float = Field(default=2.0, ge=0, le=24 * 60, allow_inf_nan=False)
+
+
+class ClearFaultsBody(BaseModel):
+    register_id: str | None = Field(default=None, max_length=64)
 
 
 class RateLimitsBody(BaseModel):
@@ -33,8 +53,9 @@ class RateLimitsBody(BaseModel):
 
 
 class ConfigBody(BaseModel):
-    signing_delay: float | None = Field(default=None, ge=0, le=60)
+    signing_delay: float | None = Field(default=None, ge=0, le=60, allow_inf_nan=False)
     creating_window_ms: int | None = Field(default=None, ge=0, le=60_000)
+    sms_enabled: bool | None = None
 
 
 class SeedBody(BaseModel):
@@ -65,6 +86,7 @@ def reset_world(world: World, limits: RateLimits, defaults: dict[str, Any]) -> N
 async def reset(request: Request) -> dict[str, Any]:
     world = world_of(request)
     reset_world(world, limits_of(request), request.app.state.defaults)
+    request.app.state.sms_enabled = False
     return {"status": "ok", "registers": [c.as_json() for c in seeded(world)]}
 
 
@@ -106,10 +128,45 @@ async def config(body: ConfigBody, request: Request) -> dict[str, Any]:
         world.config.signing_delay = body.signing_delay
     if body.creating_window_ms is not None:
         world.config.creating_window = body.creating_window_ms / 1000
+    if body.sms_enabled is not None:
+        request.app.state.sms_enabled = body.sms_enabled
     return {
+        "sms_enabled": request.app.state.sms_enabled,
         "signing_delay": world.config.signing_delay,
         "creating_window_ms": round(world.config.creating_window * 1000),
     }
+
+
+@router.post("/faults")
+async def schedule_fault(body: FaultBody, request: Request) -> dict[str, Any]:
+    world = world_of(request)
+    if world.get("register", body.register_id) is None:
+        raise ApiError(404, "Касу не знайдено")
+    world.faults.add(
+        Fault(
+            kind=body.fault,
+            register_id=body.register_id,
+            times=body.times,
+            reason=body.reason,
+            calls=body.calls,
+            minutes=body.minutes,
+        )
+    )
+    return {"faults": [f.as_json() for f in world.faults.active]}
+
+
+@router.get("/faults")
+async def list_faults(request: Request) -> dict[str, Any]:
+    world = world_of(request)
+    world.faults.clear_spent()
+    return {"faults": [f.as_json() for f in world.faults.active], "kinds": list(FAULTS)}
+
+
+@router.post("/faults/clear")
+async def clear_faults(body: ClearFaultsBody, request: Request) -> dict[str, Any]:
+    world = world_of(request)
+    world.faults.clear(body.register_id)
+    return {"faults": [f.as_json() for f in world.faults.active]}
 
 
 @router.post("/seed")

@@ -58,6 +58,22 @@ RECEIPT_EXISTS = "Вказаний id чеку вже існує"
 RECEIPT_NOT_FOUND = "Receipt not found"
 PREVIOUS_MISMATCH = "id попереднього чеку відрізняється від останнього збереженого чеку"
 ALREADY_OFFLINE = "Каса вже в режимі оффлайн"
+SIGNATURE_INACTIVE = "CheckBox Підпис неактивний, запустіть його, будь ласка"
+SMS_NOT_ENABLED = "SMS шлюз не активовано для організації"
+MAINTENANCE = "Maintenance work till 3:30 GMT+3. Sorry for the inconvenience."
+UNAVAILABLE = (
+    "503 Service Temporarily Unavailable. We apologise for the inconvenience. Please try again "
+    "in 2 minutes. We work hard to make Checkbox the world's best prro software"
+)
+TIMEOUT_524 = "524 Timeout Occured"
+CASHIER_BLOCKED = "Касира заблоковано: {reason}"
+KEY_EXPIRED = "Термін дії ключа закінчився {moment}"
+REGISTER_BLOCKED = "Доступ заборонено, оскільки касу заблоковано"
+UNPAID = "Для видачі чеків, будь ласка, оплатіть рахунок за користування касами."
+OTHER_INTEGRATION = (
+    "Зміну відкрито за допомогою CheckBox Kasa, виконання дії через іншу інтеграцію призведе до "
+    "непередбачуваних помилок в роботі каси"
+)
 CODES_ONLY_ONLINE = "Codes can be asked only if cash register is online!"
 MANUAL_OFFLINE_ONLY = "Cash register should be in manual offline mode!"
 OFFLINE_TOO_LONG = (
@@ -93,6 +109,10 @@ def date_before(new: str, last: str) -> str:
     )
 
 
+def date_in_future(new: str, now: str) -> str:
+    return f"Вказана дата транзакції {new} не може бути більшою, ніж поточний час сервера {now}"
+
+
 def too_often(seconds: int) -> str:
     return f"Занадто часто виконуються запити, повторіть спробу через {seconds} секунд"
 
@@ -108,5 +128,11 @@ def install_handlers(app: FastAPI) -> None:
         assert isinstance(exc, FiscalRuleError)
         return JSONResponse({"message": exc.message}, exc.status_code)
 
+    from fastapi.exceptions import RequestValidationError
+
+    from pos.sandbox.body_guard import BodyGuard, validation_error
+
     app.add_exception_handler(ApiError, api_error)
     app.add_exception_handler(FiscalRuleError, rule_error)
+    app.add_exception_handler(RequestValidationError, validation_error)
+    app.add_middleware(BodyGuard)

@@ -5,8 +5,15 @@ a new ask returns the same unused codes first, as the seed explains), each is us
 transaction's `fiscal_date` may not precede the ask that issued its code, nor the register's last
 transaction, nor be more than 36 h after the start of the offline period.
 
+The ask rule is checked against the register's latest `ask-offline-codes` call (the seed:
+"тільки з датою fiscal_date БІЛЬШОЮ АБО РІВНОЮ даті/часу виконання запиту ask-offline-codes"), not
+against each code's own creation, since a later ask returns the same unused codes again.
+
 Where the seed gives no text (a code this register never received, no free code left, too many
-code requests) the sandbox uses its own wording, written in `errors.py`.
+code requests, a fiscal date in the future) the sandbox uses its own wording, written in
+`errors.py`. A fiscal date later than the server's now by more than `FUTURE_TOLERANCE` (60 s of
+clock difference between a till and the server) is refused: the seed is silent, and a transaction
+from the future would block every later one of the register.
 """
 
 from __future__ import annotations
@@ -24,12 +31,14 @@ from pos.sandbox.errors import (
     code_unknown,
     code_used,
     date_before,
+    date_in_future,
 )
 from pos.sandbox.storage import Record
 from pos.sandbox.world import World
 
 MAX_CODES = 5000
 OFFLINE_LIMIT = timedelta(hours=36)
+FUTURE_TOLERANCE = timedelta(seconds=60)
 CODES_REQUEST = "CODES_REQUEST"
 NO_FREE_CODES = "Немає вільних офлайн кодів для цієї каси"
 
@@ -42,6 +51,7 @@ def ask_codes(world: World, register: Record, count: int) -> str | None:
     register["recent"] = recent[-10:]
     free = len(world.free_codes(register["id"]))
     now = iso(world.now())
+    register["codes_asked_at"] = now
     alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
     world.store.begin()
     try:
@@ -96,8 +106,15 @@ def check_offline_moment(
     *,
     period_start: datetime | None = None,
 ) -> None:
-    """`moment` may not precede the code's ask nor the last transaction; ≤ 36 h offline."""
+    """`moment` may not precede the latest code ask nor the last transaction, nor lie in the
+    future; ≤ 36 h offline."""
+    now = world.now()
+    if moment - now > FUTURE_TOLERANCE:
+        raise bad_request(date_in_future(iso(moment) or "", iso(now) or ""))
     issued = parse_datetime(world.records["code"][code]["created_at"])
+    asked = register.get("codes_asked_at")
+    if asked is not None:
+        issued = max(issued, parse_datetime(asked))
     if moment < issued:
         raise bad_request(date_before(iso(moment) or "", iso(issued) or ""))
     last = register["last_fiscal_date"]
@@ -107,6 +124,13 @@ def check_offline_moment(
     if start is None and register["offline_since"]:
         start = parse_datetime(register["offline_since"])
     if start is not None and moment - start > OFFLINE_LIMIT:
+        raise bad_request(OFFLINE_TOO_LONG)
+
+
+def check_not_too_long(world: World, register: Record) -> None:
+    """A register offline (either mode) for more than 36 h is blocked until it goes online."""
+    since = register["offline_since"]
+    if register["offline_mode"] and since and world.now() - parse_datetime(since) > OFFLINE_LIMIT:
         raise bad_request(OFFLINE_TOO_LONG)
 
 

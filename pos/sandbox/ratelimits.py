@@ -1,4 +1,11 @@
-"""The seed's rate limits, per register (receipts, go-online) and per receipt (visualisation).
+"""The seed's rate limits, per register (any request, receipts, go-online) and per receipt
+(visualisation).
+
+Any request: more than 2 in one second from one register (license key, or the cashier token's
+register) → 429 "Занадто часто виконуються запити, повторіть спробу через N секунд", and every
+request of that register is refused until the named wait has passed (the seed: "на цей час
+блокуються запити з конкретної каси"). The seed names no block length; the sandbox blocks until
+the oldest of the counted requests is a second old, at least 1 s. Refused requests are not counted.
 
 Receipts: more than 2 in one second on a register → 429 naming the wait, and the register is
 blocked for 5 s. `go-online`: one per 2 minutes per register. Visualisation: more than one request
@@ -18,6 +25,7 @@ from datetime import datetime, timedelta
 
 from pos.sandbox.errors import TOO_MANY_ATTEMPTS, ApiError, too_often
 
+REQUESTS_PER_SECOND = 2
 RECEIPTS_PER_SECOND = 2
 RECEIPT_BLOCK = timedelta(seconds=5)
 GO_ONLINE_INTERVAL = timedelta(minutes=2)
@@ -43,6 +51,9 @@ class _Window:
     def recent(self, now: datetime) -> int:
         while self.times and now - self.times[0] >= _SECOND:
             self.times.popleft()
+        if self.times and self.times[-1] > now:  # the clock was moved back: forget the future
+            self.times.clear()
+            self.blocked_until = None
         return len(self.times)
 
 
@@ -51,12 +62,14 @@ class RateLimits:
         self.enabled = True
         self.rejected = 0
         self._receipts: dict[str, _Window] = {}
+        self._requests: dict[str, _Window] = {}
         self._visual: dict[str, _Window] = {}
         self._go_online: dict[str, datetime] = {}
         self._signin: dict[str, deque[datetime]] = {}
 
     def reset(self) -> None:
         self._receipts.clear()
+        self._requests.clear()
         self._visual.clear()
         self._go_online.clear()
         self._signin.clear()
@@ -65,6 +78,20 @@ class RateLimits:
     def _reject(self, seconds: int) -> ApiError:
         self.rejected += 1
         return ApiError(429, too_often(seconds), {"Retry-After": str(seconds)})
+
+    def request(self, register_id: str, now: datetime, *, receipt: bool = False) -> None:
+        """Any API request of a register: ≤ 2 a second, the register blocked while it waits
+        (5 s when the request breaking the rule creates a receipt, as the receipt limit does)."""
+        if not self.enabled:
+            return
+        window = self._requests.setdefault(register_id, _Window())
+        count = window.recent(now)
+        if window.blocked_until and now < window.blocked_until:
+            raise self._reject(_seconds(window.blocked_until - now))
+        if count >= REQUESTS_PER_SECOND:
+            window.blocked_until = now + (RECEIPT_BLOCK if receipt else _SECOND)
+            raise self._reject(_seconds(window.blocked_until - now))
+        window.times.append(now)
 
     def receipt(self, register_id: str, now: datetime) -> None:
         if not self.enabled:

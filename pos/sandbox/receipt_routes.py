@@ -21,10 +21,12 @@ from pos.sandbox.errors import (
     RECEIPT_EXISTS,
     RECEIPT_NOT_FOUND,
     SHIFT_TOO_OLD,
+    SMS_NOT_ENABLED,
     ApiError,
     bad_request,
 )
 from pos.sandbox.offline import (
+    check_not_too_long,
     check_offline_moment,
     offline_moment,
     pick_code,
@@ -32,6 +34,7 @@ from pos.sandbox.offline import (
 )
 from pos.sandbox.receipt_models import (
     CashWithdrawalBody,
+    DeliveryBody,
     SellBody,
     SellOfflineBody,
     ServiceBody,
@@ -44,20 +47,26 @@ from pos.sandbox.receipts_store import (
     sale_fields,
 )
 from pos.sandbox.render import receipt_view, shift_totals
-from pos.sandbox.shift_routes import open_shift_of
+from pos.sandbox.shift_routes import open_shift_of, shift_expired
 from pos.sandbox.storage import Record
 from pos.sandbox.visual import qr_png, receipt_html, receipt_text
 from pos.sandbox.world import World
 
 router = APIRouter(tags=["receipts"])
-SHIFT_LIMIT = timedelta(hours=24)
 
 
 def _context(request: Request, world: World, cashier: Record) -> tuple[Record, Record]:
     shift = open_shift_of(world, cashier)
     register = world.records["register"][shift["register_id"]]
     limits_of(request).receipt(register["id"], world.now())
+    if not register["stay_offline"]:  # manual offline: the fiscal date is checked instead
+        check_not_too_long(world, register)
     return shift, register
+
+
+def _check_delivery(request: Request, delivery: DeliveryBody | None) -> None:
+    if delivery is not None and delivery.phone and not request.app.state.sms_enabled:
+        raise bad_request(SMS_NOT_ENABLED)
 
 
 def _common_checks(
@@ -68,7 +77,7 @@ def _common_checks(
     previous: str | None,
     moment: datetime,
 ) -> None:
-    if shift["opened_at"] and moment - parse_datetime(shift["opened_at"]) > SHIFT_LIMIT:
+    if shift["opened_at"] and shift_expired(shift, moment):
         raise bad_request(SHIFT_TOO_OLD)
     if world.get("receipt", receipt_id) is not None:
         raise bad_request(RECEIPT_EXISTS)
@@ -98,6 +107,7 @@ def _sell(
     request: Request, world: World, cashier: Record, body: SellBody, offline: bool
 ) -> dict[str, Any]:
     shift, register = _context(request, world, cashier)
+    _check_delivery(request, body.delivery)
     moment, code = world.now(), None
     if offline:
         assert isinstance(body, SellOfflineBody)
@@ -120,6 +130,7 @@ def _sell(
         technical_return=body.technical_return,
         custom=body.custom,
         context=body.context,
+        delivery=None if body.delivery is None else body.delivery.model_dump(exclude_none=True),
     )
     return _store(world, shift, register, cashier, str(body.id), fields, body, moment, code)
 
@@ -219,6 +230,7 @@ async def cash_withdrawal(
     request: Request, world: WorldDep, cashier: CashierDep, body: CashWithdrawalBody
 ) -> Any:
     shift, register = _context(request, world, cashier)
+    _check_delivery(request, body.delivery)
     moment, code = world.now(), None
     if body.fiscal_code is not None or body.fiscal_date is not None:
         require_manual_offline(register)

@@ -34,6 +34,10 @@ from pos.sandbox.render import PAYMENT_LABELS, TAXES, tax_base, tax_by_code
 from pos.sandbox.storage import Record
 from pos.sandbox.world import World
 
+NBU_ROUNDING = RoundingMode.ROUND_50
+"""`rounding: true` means the payments are already rounded by the NBU rules (the seed); the
+seed has no field choosing another mode."""
+
 
 def _discount(body: DiscountBody) -> Discount:
     mode = DiscountMode(body.mode)
@@ -54,9 +58,7 @@ def price(body: SellBody) -> tuple[PricedReceipt, Settlement]:
     """The domain's pricing and payment checks for a sale or return body."""
     priced = price_receipt([_line(i) for i in body.goods], [_discount(d) for d in body.discounts])
     payments = [Payment(PaymentType(p.type), p.value, p.label or "") for p in body.payments]
-    settlement = settle(
-        priced, payments, rounding=body.rounding, rounding_mode=RoundingMode(body.rounding_mode)
-    )
+    settlement = settle(priced, payments, rounding=body.rounding, rounding_mode=NBU_ROUNDING)
     return priced, settlement
 
 

@@ -6,10 +6,10 @@ import asyncio
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query, Request
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
 
 from pos.sandbox.auth import CashierDep, RegisterDep, WorldDep
-from pos.sandbox.clock import iso, parse_datetime
+from pos.sandbox.clock import iso
 from pos.sandbox.control import limits_of
 from pos.sandbox.errors import (
     ALREADY_OFFLINE,
@@ -32,8 +32,10 @@ MAX_PING_WAIT = 5.0
 
 
 class GoOfflineBody(BaseModel):
-    go_offline_date: str | None = None
-    fiscal_code: str | None = None
+    model_config = ConfigDict(extra="forbid")
+
+    go_offline_date: str | None = Field(default=None, max_length=64)
+    fiscal_code: str | None = Field(default=None, max_length=256)
 
 
 @router.get("/cash-registers")
@@ -59,7 +61,12 @@ async def ping(world: WorldDep, register: RegisterDep, _cashier: CashierDep) -> 
     if not world.tax.up:
         raise bad_request(TAX_SERVICE_TIMEOUT)
     if register["offline_mode"] and not register["stay_offline"]:
-        world.go_online(register)
+        when = world.faults.go_online_at(register["id"], world.now())
+        if when is not None and when <= world.now():
+            world.go_online(register)
+        elif when is not None and not register["go_online_requested_at"]:
+            register["go_online_requested_at"] = iso(when)
+            world.save("register", register)
     return {"status": "DONE", "error": None}
 
 
@@ -100,8 +107,10 @@ async def go_online(
 ) -> dict[str, Any]:
     limits_of(request).go_online(register["id"], world.now())
     if register["offline_mode"]:
-        register["go_online_requested_at"] = iso(world.now())
-        world.save("register", register)
+        when = world.faults.go_online_at(register["id"], world.now())
+        if when is not None:  # else: this call was not enough, the register stays offline
+            register["go_online_requested_at"] = iso(when)
+            world.save("register", register)
         world.settle()
     return {"status": "ok"}
 
@@ -114,14 +123,12 @@ async def go_offline(
     body: Annotated[GoOfflineBody | None, Body()] = None,
 ) -> dict[str, Any]:
     body = body or GoOfflineBody()
-    if register["offline_mode"] and register["stay_offline"]:
+    if register["offline_mode"]:  # either mode: the seed's error table
         raise bad_request(ALREADY_OFFLINE)
     moment = offline_moment(body.go_offline_date, world)
     code = pick_code(world, register, body.fiscal_code)
-    already = register["offline_mode"]
-    start = parse_datetime(register["offline_since"]) if already else moment
-    check_offline_moment(world, register, moment, code, period_start=start)
-    tx = world.enter_offline(register, moment, manual=True, code=code, since=start)
+    check_offline_moment(world, register, moment, code, period_start=moment)
+    tx = world.enter_offline(register, moment, manual=True, code=code)
     if tx is None:  # pragma: no cover - a code was picked above
         raise ApiError(500, "offline transition failed")
     return {"status": "ok", "id": tx["id"]}

@@ -10,7 +10,7 @@ from fastapi.responses import PlainTextResponse, Response
 
 from pos.domain.money import format_money
 from pos.sandbox.auth import CashierDep, RegisterDep, WorldDep
-from pos.sandbox.clock import iso, parse_datetime
+from pos.sandbox.clock import KYIV, iso, parse_datetime
 from pos.sandbox.errors import REPORT_NOT_FISCALISED, ApiError, bad_request
 from pos.sandbox.render import report_body
 from pos.sandbox.shift_routes import open_shift_of
@@ -78,6 +78,11 @@ async def periodical(
     return _periodical_text(register, z_reports, start, end, width, is_short)
 
 
+def _kyiv_day(moment: datetime) -> str:
+    """Fiscal documents show Kyiv's calendar day (00:00+02:00 is still that day, not UTC's eve)."""
+    return moment.astimezone(KYIV).date().isoformat()
+
+
 def _periodical_text(
     register: Record,
     z_reports: list[dict[str, Any]],
@@ -92,7 +97,7 @@ def _periodical_text(
     lines = [
         f"ФН ПРРО {register['fiscal_number']}".center(width).rstrip(),
         ("СКОРОЧЕНИЙ " if is_short else "") + "ПЕРІОДИЧНИЙ ЗВІТ",
-        f"з {start.date().isoformat()} по {end.date().isoformat()}",
+        f"з {_kyiv_day(start)} по {_kyiv_day(end)}",
         "-" * width,
         pair("Z-звітів", str(len(z_reports))),
     ]

@@ -8,14 +8,14 @@ takes the client's `report` as the Z-report, as the real service does without ch
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
 
 from pos.sandbox.auth import CashierDep, RegisterDep, WorldDep
-from pos.sandbox.clock import iso
+from pos.sandbox.clock import KYIV, iso, parse_datetime
 from pos.sandbox.errors import (
     CASHIER_ALREADY_HERE,
     CASHIER_ELSEWHERE,
@@ -41,16 +41,32 @@ router = APIRouter(tags=["shifts"])
 
 
 class OpenShiftBody(BaseModel):
-    id: str | None = None
-    fiscal_code: str | None = None
-    fiscal_date: str | None = None
+    model_config = ConfigDict(extra="forbid")
+
+    id: str | None = Field(default=None, max_length=64)
+    fiscal_code: str | None = Field(default=None, max_length=256)
+    fiscal_date: str | None = Field(default=None, max_length=64)
 
 
 class CloseShiftBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     skip_client_name_check: bool = False
     report: dict[str, Any] | None = None
     fiscal_code: str | None = None
     fiscal_date: str | None = None
+
+
+SHIFT_LIMIT = timedelta(hours=24)
+
+
+def shift_expired(shift: Record, moment: datetime) -> bool:
+    """The seed: a shift "має бути закрита в той день, коли вона відкрита і не може тривати
+    більше 24х годин" — past either, only its Z-report is accepted. The day is Kyiv's."""
+    opened = parse_datetime(shift["opened_at"])
+    if moment - opened > SHIFT_LIMIT:
+        return True
+    return moment.astimezone(KYIV).date() != opened.astimezone(KYIV).date()
 
 
 def open_shift_of(world: World, cashier: Record) -> Record:
@@ -97,7 +113,11 @@ async def open_shift(
     if world.get("shift", shift_id) is not None:
         raise bad_request("Зміна з вказаним id вже існує")
     moment, code = _offline_details(world, register, body.fiscal_code, body.fiscal_date)
-    previous = [s for s in world.all("shift") if s["register_id"] == register["id"]]
+    previous = [
+        s
+        for s in world.all("shift")
+        if s["register_id"] == register["id"] and s["final_balance"] is not None
+    ]  # a shift whose open failed never had a balance: the carried one is the last Z's
     initial = previous[-1]["final_balance"] if previous else 0
     register["shift_serial"] += 1
     now = iso(world.now())

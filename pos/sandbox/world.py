@@ -24,6 +24,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from pos.sandbox.clock import Clock, iso, parse_datetime
+from pos.sandbox.faults import Faults
 from pos.sandbox.storage import Record, RecordStore
 
 KINDS = (
@@ -68,6 +69,7 @@ class World:
     pending: list[str] = field(default_factory=list)
     counters: dict[str, int] = field(default_factory=dict)
     totals_cache: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+    faults: Faults = field(default_factory=Faults)
 
     # ---- loading and saving -------------------------------------------------------------
 
@@ -109,6 +111,7 @@ class World:
         self.store.clear()
         self.records = {kind: {} for kind in KINDS}
         self.pending = []
+        self.faults = Faults()
         self.counters = {}
         self.totals_cache = {}
 
@@ -131,9 +134,18 @@ class World:
         *,
         owner: tuple[str, str] | None = None,
         offline_code: str | None = None,
+        server_dated: bool | None = None,
     ) -> Record:
-        """A transaction in the register's hash chain; online ones start signing now."""
+        """A transaction in the register's hash chain; online ones start signing now.
+
+        A transaction the server dates itself (online ones, and its own offline transitions) is
+        dated after the register's last one, so no two transactions share a timestamp."""
         now = self.now()
+        if server_dated is None:
+            server_dated = offline_code is None
+        last_date = register["last_fiscal_date"]
+        if server_dated and last_date is not None:
+            moment = max(moment, parse_datetime(last_date) + TICK)
         register["tx_serial"] += 1
         tx_id = str(uuid.uuid4())
         tx: Record = {
@@ -212,6 +224,11 @@ class World:
 
     def _advance(self, tx: Record, now: datetime) -> bool:
         register = self.records["register"][tx["register_id"]]
+        owner_kind = tx["owner"][0] if tx["owner"] else None
+        failure = self.faults.outcome(register["id"], tx["type"], owner_kind)
+        if failure is not None:
+            self._fail(tx, failure[1], now)
+            return True
         if self.tax.up and not register["offline_mode"]:
             code = self.fiscal_code()
             tx.update(
@@ -226,7 +243,13 @@ class World:
             self._finish_owner(tx, code, delivered=now)
             return True
         if not register["offline_mode"]:
-            self.enter_offline(register, parse_datetime(tx["original_datetime"]), manual=False)
+            begin = self.enter_offline(
+                register, parse_datetime(tx["original_datetime"]), manual=False
+            )
+            if begin is not None:  # the receipt now comes after the offline-begin transaction
+                after = parse_datetime(begin["original_datetime"]) + TICK
+                tx["original_datetime"] = iso(after)
+                register["last_fiscal_date"] = iso(after)
         free = self.free_codes(register["id"])
         if not free:
             return False
@@ -238,6 +261,36 @@ class World:
         self.save("transaction", tx)
         self._finish_owner(tx, code, delivered=None)
         return True
+
+    def _fail(self, tx: Record, text: str, now: datetime) -> None:
+        """A scheduled failure: the transaction ends ERROR and its receipt or shift with it."""
+        tx.update(
+            status="ERROR",
+            response_status="ERROR",
+            response_error_message=text,
+            request_signed_at=iso(now),
+            updated_at=iso(now),
+        )
+        self.save("transaction", tx)
+        if not tx["owner"]:
+            return
+        kind, key = tx["owner"]
+        if kind == "receipt":
+            receipt = self.records["receipt"][key]
+            receipt.update(status="ERROR", updated_at=iso(now))
+            self.save("receipt", receipt)
+        elif kind == "shift_open":
+            shift = self.records["shift"][key]
+            shift.update(status="CLOSED", updated_at=iso(now))
+            self.save("shift", shift)
+            register = self.records["register"][shift["register_id"]]
+            if register["shift_id"] == key:
+                register["shift_id"] = None
+                self.save("register", register)
+            cashier = self.records["cashier"].get(shift["cashier_id"])
+            if cashier is not None and cashier["shift_id"] == key:
+                cashier["shift_id"] = None
+                self.save("cashier", cashier)
 
     def _finish_owner(self, tx: Record, code: str, delivered: datetime | None) -> None:
         if not tx["owner"]:
@@ -282,7 +335,9 @@ class World:
             code = free[0]["fiscal_code"] if free else None
         tx = None
         if code is not None:
-            tx = self.new_transaction(register, "OFFLINE_BEGIN", moment, offline_code=code)
+            tx = self.new_transaction(
+                register, "OFFLINE_BEGIN", moment, offline_code=code, server_dated=not manual
+            )
         self.save("register", register)
         return tx
 
@@ -312,12 +367,16 @@ class World:
                 if register["last_fiscal_date"]
                 else now
             )
+            automatic = not register["stay_offline"]
             register.update(offline_mode=False, stay_offline=False, go_online_requested_at=None)
+            # The end of an automatic period is dated just after its last transaction (the
+            # server was offline until then); a manual one ends when go-online is taken.
+            end = last if automatic else max(now, last)
             periods = register["offline_periods"]
             if register["offline_since"]:
-                periods.append([register["offline_since"], iso(max(now, last))])
+                periods.append([register["offline_since"], iso(end)])
             register["offline_since"] = None
-            tx = self.new_transaction(register, "OFFLINE_END", max(now, last))
+            tx = self.new_transaction(register, "OFFLINE_END", end, server_dated=True)
             self.pending.remove(tx["id"])
             tx.update(status="DONE", response_status="OK", response_id=self.fiscal_code())
             tx["request_received_at"] = iso(now)
@@ -332,6 +391,9 @@ class World:
 
     def bump(self, counter: str) -> None:
         self.counters[counter] = self.counters.get(counter, 0) + 1
+
+
+TICK = timedelta(microseconds=1)
 
 
 def new_hash() -> str:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import logging.handlers
 import signal
 import sys
 from collections.abc import Callable, Sequence
@@ -35,30 +34,15 @@ from pos.ui.qt_compat import GuiThreadCollector, guard_singleton_refcounts
 
 log = logging.getLogger(__name__)
 
+READY_LINE = "cashier window shown"  # logged once the window is up and closes on SIGINT/SIGTERM
 SHUTDOWN_GRACE = 15.0  # seconds a running sale may take to finish after the window closes
 
 
 def setup_logging() -> None:
     """Log to the platform's log directory (rotated) and to stderr; never secrets."""
-    root = logging.getLogger()
-    if root.handlers:
-        return
-    root.setLevel(logging.INFO)
-    formatter = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
-    stream = logging.StreamHandler()
-    stream.setLevel(logging.WARNING)
-    stream.setFormatter(formatter)
-    root.addHandler(stream)
-    try:
-        directory = pos.config.log_dir()
-        directory.mkdir(parents=True, exist_ok=True)
-        handler = logging.handlers.RotatingFileHandler(
-            directory / "pos.log", maxBytes=5_000_000, backupCount=5, encoding="utf-8"
-        )
-    except OSError:
-        return
-    handler.setFormatter(formatter)
-    root.addHandler(handler)
+    from pos.log_files import setup
+
+    setup()
 
 
 def _excepthook(
@@ -117,6 +101,7 @@ async def run_window(
         _close_on_signals(window)
         splash.close()
         window.show()
+        log.info(READY_LINE)
         if ready is not None:
             ready(window)
         await closed.wait()

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeyEvent
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -39,11 +39,13 @@ from typing_extensions import override
 from pos.app import RunningRegister
 from pos.config import AppConfig
 from pos.journal.records import Receipt, ShiftState
+from pos.register.cart import Cart
 from pos.register.status import RegisterStatus
 from pos.ui.asyncio_qt import async_slot
 from pos.ui.i18n import LANGUAGES, Translations
 from pos.ui.manager_pin import ManagerPinDialog
 from pos.ui.messages import show_error, show_info
+from pos.ui.printer_output import ReceiptPrinting
 from pos.ui.selling import SellingPage
 from pos.ui.shift_open import ShiftOpenPage
 from pos.ui.sign_in import SignInPage
@@ -89,6 +91,13 @@ class MainWindow(QMainWindow):
         for page in (self.sign_in_page, self.shift_page, self.selling):
             self.pages.addWidget(page)
         self.status_bar = RegisterStatusBar(self)
+        self.printing = ReceiptPrinting(running, self)
+        self.printer_state = QLabel(self)
+        self.printer_state.setObjectName("printerState")
+        self.printer_state.setWordWrap(True)
+        self.printer_state.setStyleSheet("color: #8a4b00; font-weight: bold; padding: 2px 8px;")
+        self.printer_state.hide()
+        self.printing.state_changed.connect(lambda _status: self.show_printer_state())
 
         self.buttons: dict[str, KeyButton] = {}
         self._dialogs: dict[str, QWidget] = {}
@@ -108,6 +117,7 @@ class MainWindow(QMainWindow):
             ("F8", self.cash_menu),
             ("F9", lambda: self.open_report(z=False)),
             ("F10", lambda: self.open_report(z=True)),
+            ("F11", self.open_orders),
             ("F12", self.selling.pay),
         ):
             button = KeyButton(key, parent=self.action_bar)
@@ -124,6 +134,7 @@ class MainWindow(QMainWindow):
         column.addWidget(self.training_band)
         column.addWidget(self.banners)
         column.addWidget(self.pages, 1)
+        column.addWidget(self.printer_state)
         column.addWidget(self.action_bar)
         column.addWidget(self.status_bar)
         self.setCentralWidget(central)
@@ -157,6 +168,7 @@ class MainWindow(QMainWindow):
         self.register_menu = bar.addMenu("")
         self.a_open_shift = self._action(self.register_menu, self.shift_menu, "openShift")
         self.a_return = self._action(self.register_menu, self.open_return, "return")
+        self.a_orders = self._action(self.register_menu, self.open_orders, "orders")
         self.a_cash_in = self._action(self.register_menu, lambda: self.open_cash("in"), "cashIn")
         self.a_cash_out = self._action(self.register_menu, lambda: self.open_cash("out"), "cashOut")
         self.a_withdrawal = self._action(
@@ -165,6 +177,11 @@ class MainWindow(QMainWindow):
         self.register_menu.addSeparator()
         self.a_x = self._action(self.register_menu, lambda: self.open_report(z=False), "xReport")
         self.a_z = self._action(self.register_menu, lambda: self.open_report(z=True), "zReport")
+        self.a_shift_receipts = self._action(
+            self.register_menu, self.open_shift_receipts, "shiftReceipts"
+        )
+        self.a_reprint = self._action(self.register_menu, self.reprint_last, "reprint")
+        self.a_reprint.setShortcut(QKeySequence("Ctrl+P"))
         self.register_menu.addSeparator()
         self.a_sign_out = self._action(self.register_menu, self.sign_out, "signOut")
         self.a_quit = self._action(self.register_menu, self.close, "quit")
@@ -175,7 +192,9 @@ class MainWindow(QMainWindow):
         self.a_offline.setCheckable(True)
         self.a_offline.triggered.connect(self._offline_toggled)
         self.manager_menu.addAction(self.a_offline)
+        self.a_drawer = self._action(self.manager_menu, self.ask_open_drawer, "openDrawer")
         self.a_settings = self._action(self.manager_menu, self.open_settings, "settings")
+        self.a_reports = self._action(self.manager_menu, self.open_reports, "reports")
 
         self.drill_menu: QMenu | None = None
         if self.running.training:
@@ -206,6 +225,10 @@ class MainWindow(QMainWindow):
 
         self.help_menu = bar.addMenu("")
         self.a_help = self._action(self.help_menu, self.show_help, "help")
+        self.a_diagnostics = self._action(
+            self.help_menu, self.ask_export_diagnostics, "exportDiagnostics"
+        )
+        self.a_about = self._action(self.help_menu, self.show_about, "about")
 
     # --- texts ---------------------------------------------------------------------------------
 
@@ -224,6 +247,7 @@ class MainWindow(QMainWindow):
             "F8": self.tr("Cash in/out"),
             "F9": self.tr("X-report"),
             "F10": self.tr("Z-report"),
+            "F11": self.tr("Orders"),
             "F12": self.tr("PAY"),
         }
         for key, text in captions.items():
@@ -231,16 +255,21 @@ class MainWindow(QMainWindow):
         self.register_menu.setTitle(self.tr("&Register"))
         self.a_open_shift.setText(self.tr("Shift…") + "\tF2")
         self.a_return.setText(self.tr("Return…") + "\tF7")
+        self.a_orders.setText(self.tr("Customer orders…") + "\tF11")
         self.a_cash_in.setText(self.tr("Cash in…") + "\tF8")
         self.a_cash_out.setText(self.tr("Cash out…"))
         self.a_withdrawal.setText(self.tr("Cash withdrawal by card…"))
         self.a_x.setText(self.tr("X-report") + "\tF9")
         self.a_z.setText(self.tr("Z-report (close the shift)") + "\tF10")
+        self.a_reprint.setText(self.tr("Reprint the last receipt"))
         self.a_sign_out.setText(self.tr("Sign out"))
         self.a_quit.setText(self.tr("Quit"))
         self.manager_menu.setTitle(self.tr("&Manager"))
         self.a_offline.setText(self.tr("Work offline"))
+        self.a_drawer.setText(self.tr("Open the cash drawer…"))
         self.a_settings.setText(self.tr("Settings…"))
+        self.a_reports.setText(self.tr("Reports…") + "\tShift+F11")
+        self.a_shift_receipts.setText(self.tr("Receipts of this shift…") + "\tShift+F9")
         if self.drill_menu is not None:
             self.drill_menu.setTitle(self.tr("&Training drill"))
             self.a_tax_down.setText(self.tr("Tax service down"))
@@ -250,6 +279,9 @@ class MainWindow(QMainWindow):
         self.language_menu.setTitle(self.tr("&Language"))
         self.help_menu.setTitle(self.tr("&Help"))
         self.a_help.setText(self.tr("Keys") + "\tF1")
+        self.a_diagnostics.setText(self.tr("Export diagnostics…"))
+        self.a_about.setText(self.tr("About POS"))
+        self.show_printer_state()
 
     @override
     def changeEvent(self, event: QEvent) -> None:
@@ -347,6 +379,13 @@ class MainWindow(QMainWindow):
         if key == Qt.Key.Key_F2 and page != "sign_in":
             self.shift_menu()
             return True
+        shifted = modifiers == Qt.KeyboardModifier.ShiftModifier
+        if key == Qt.Key.Key_F11 and shifted and page != "sign_in":  # the manager's reports
+            self.open_reports()
+            return True
+        if key == Qt.Key.Key_F9 and shifted and page != "sign_in":  # the cashier's own receipts
+            self.open_shift_receipts()
+            return True
         if key in (Qt.Key.Key_F9, Qt.Key.Key_F10) and page != "sign_in":
             self.open_report(z=key == Qt.Key.Key_F10)
             return True
@@ -360,6 +399,7 @@ class MainWindow(QMainWindow):
             Qt.Key.Key_F6: selling.park_or_resume,
             Qt.Key.Key_F7: self.open_return,
             Qt.Key.Key_F8: self.cash_menu,
+            Qt.Key.Key_F11: self.open_orders,
             Qt.Key.Key_F12: selling.pay,
         }
         if key in function_keys:
@@ -411,6 +451,9 @@ class MainWindow(QMainWindow):
             self.tr("F8 — cash in / cash out"),
             self.tr("F9 — X-report"),
             self.tr("F10 — Z-report (closes the shift)"),
+            self.tr("Shift+F9 — receipts of this shift (list, receipt, reprint)"),
+            self.tr("Shift+F11 — reports: receipts history, shifts, charts (manager's PIN)"),
+            self.tr("F11 — customer orders: from the cart, advances, hand-over"),
             self.tr("F12 — pay"),
             self.tr("Enter — add the highlighted good / confirm"),
             self.tr("Esc — clear the search / cancel the receipt / close a dialog"),
@@ -479,6 +522,17 @@ class MainWindow(QMainWindow):
         dialog.receipt_made.connect(self._receipt_made)
         self._open(dialog)
 
+    def open_orders(self) -> None:
+        """F11: customer orders (a new one from the cart, advances, hand-over)."""
+        if self.page_name != "selling":
+            return
+        from pos.ui.orders import OrdersDialog
+
+        dialog = OrdersDialog(self.running, self.selling.cart, self)
+        dialog.order_created.connect(lambda _order: self.selling._replace_cart(Cart()))
+        dialog.order_changed.connect(lambda _order: self.refresh_status())
+        self._open(dialog)
+
     def open_report(self, *, z: bool) -> None:
         if self.status.shift is None:
             show_info(self, self.tr("No shift is open."))
@@ -513,7 +567,82 @@ class MainWindow(QMainWindow):
 
     def _receipt_made(self, receipt: Receipt) -> None:
         self.refresh_status()
-        QTimer.singleShot(0, lambda: self.selling.show_receipt(receipt))
+        if not self.printing.after_sale(receipt):
+            QTimer.singleShot(0, lambda: self.selling.show_receipt(receipt))
+
+    # --- printer, drawer, diagnostics, about ----------------------------------------------------
+
+    def show_printer_state(self) -> None:
+        text = self.printing.state_text()
+        self.printer_state.setText(text)
+        self.printer_state.setVisible(bool(text))
+
+    def reprint_last(self) -> None:
+        """Ctrl+P: what did not print, else the last receipt (on the printer, or its dialog)."""
+        if self.printing.reprint_waiting():
+            return
+        last = self.selling.last_receipt
+        fresh = self.service.receipt(last.id) if last is not None else None
+        if fresh is None:
+            show_info(self, self.tr("No receipt has been made since the program started."))
+            return
+        if self.printing.has_printer():
+            self.printing.print_receipt(fresh)
+        else:
+            self.selling.show_receipt(fresh)
+
+    def ask_open_drawer(self) -> None:
+        self._manager(self.tr("Open the cash drawer"), self.open_drawer)
+
+    def open_drawer(self) -> None:
+        if not self.printing.open_drawer():
+            show_info(
+                self,
+                self.tr(
+                    "The cash drawer opens through an ESC/POS receipt printer. "
+                    "Set one up in Settings → Printer."
+                ),
+            )
+
+    def ask_export_diagnostics(self) -> None:
+        from pos.diagnostics import default_name
+        from pos.ui.receipt_dialog import ask_save_path
+
+        ask_save_path(
+            self,
+            default_name(),
+            self.tr("Zip (*.zip)"),
+            self.export_diagnostics_to,
+            title=self.tr("Export diagnostics"),
+        )
+
+    @async_slot()
+    async def export_diagnostics_to(self, path: Any) -> None:
+        from pathlib import Path
+
+        from pos.diagnostics import export
+
+        config = self.running.config
+        extra = {"window": {"page": self.page_name, "printer": self.printing.status.state.value}}
+        try:
+            written = await asyncio.to_thread(
+                export, Path(path), config.data, config=config, extra=extra
+            )
+        except OSError as error:
+            show_error(self, error)
+            return
+        show_info(
+            self,
+            self.tr(
+                "Diagnostics saved to {path}. It holds no secrets and no customer data."
+            ).format(path=str(written)),
+        )
+
+    def show_about(self) -> None:
+        from pos.ui.about import AboutDialog
+
+        dialog = AboutDialog(self.running, self)
+        self._open(dialog)
 
     @async_slot()
     async def sign_out(self) -> None:
@@ -546,6 +675,26 @@ class MainWindow(QMainWindow):
         else:
             await self.service.release_offline()
         self.refresh_status()
+
+    def open_reports(self) -> None:
+        """The manager's reports window (pos.ui.history_window), behind the manager PIN."""
+        self._manager(self.tr("Reports"), self._show_reports)
+
+    def _show_reports(self, shift_id: str | None = None) -> None:
+        from pos.ui.history_window import HistoryWindow
+
+        window = HistoryWindow(
+            self.running.journal.engine, running=self.running, shift_id=shift_id, parent=self
+        )
+        self._open(window)
+
+    def open_shift_receipts(self) -> None:
+        """The cashier's own receipts of the current shift: no manager PIN needed."""
+        shift = self.status.shift
+        if shift is None:
+            show_info(self, self.tr("No shift is open."))
+            return
+        self._show_reports(shift.id)
 
     def open_settings(self) -> None:
         self._manager(self.tr("Settings"), self._show_settings)

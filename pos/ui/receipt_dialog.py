@@ -10,7 +10,7 @@ keeps them alike. Texts on paper are Ukrainian (a fiscal document); texts on scr
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,9 +30,11 @@ from PySide6.QtWidgets import (
 )
 
 from pos.journal.records import Receipt, ReceiptState
+from pos.printing.escpos_output import EscposSettings, settings_from
 from pos.printing.html import receipt_html
-from pos.printing.layout import ReceiptHeader
+from pos.printing.layout import ReceiptHeader, Row
 from pos.printing.qt_output import RECEIPT_PAPER_WIDTH_MM, PrintError, print_html, save_pdf
+from pos.ui.asyncio_qt import spawn
 
 if TYPE_CHECKING:
     from pos.app import RunningRegister
@@ -173,8 +175,17 @@ class KeyDialog(QDialog):
 
     # --- printing --------------------------------------------------------------------------
 
-    def print_document(self, html: str, config: AppConfig, what: str) -> None:
-        """Print on the printer from the settings, or let the cashier pick one when none is set."""
+    def print_document(
+        self, html: str, config: AppConfig, what: str, *, rows: Sequence[Row] | None = None
+    ) -> None:
+        """Print on the printer from the settings, or let the cashier pick one when none is set.
+        With its layout ``rows`` (any document: report, prepayment…) it goes to the ESC/POS
+        receipt printer when one is set, off the GUI thread."""
+        settings = settings_from(config)
+        running = self._register()
+        if rows is not None and settings is not None and running is not None:
+            spawn(self._print_rows(running, list(rows), settings, what))
+            return
         if config.printer:
             self._print_on(html, config.printer, config, what, copies=1)
             return
@@ -185,6 +196,36 @@ class KeyDialog(QDialog):
         dialog.accepted.connect(lambda: self._print_with(html, dialog.printer(), config, what))
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.show()  # as open(): never a nested event loop
+
+    def _register(self) -> RunningRegister | None:
+        """The running register of the dialogs that print (they keep it as ``_running``)."""
+        from pos.app import RunningRegister
+
+        running = getattr(self, "_running", None)
+        return running if isinstance(running, RunningRegister) else None
+
+    async def _print_rows(
+        self, running: RunningRegister, rows: list[Row], settings: EscposSettings, what: str
+    ) -> None:
+        from pos.ui.printer_output import ReceiptPrinting
+
+        spooler = ReceiptPrinting(running, self)
+        self.show_notice(QCoreApplication.translate("KeyDialog", "Printing…"))
+        document = f"{type(self).__name__}-{id(self)}"
+        if await spooler.spooler.print_rows(document, rows, settings):
+            self.show_notice(
+                QCoreApplication.translate("KeyDialog", "{what} was printed.").format(what=what),
+                OK_STYLE,
+            )
+            return
+        reason = spooler.trouble_text(spooler.spooler.status)
+        spooler.spooler.forget(document)  # the dialog is open: the cashier prints it again
+        self.show_notice(
+            QCoreApplication.translate("KeyDialog", "Printing failed: {reason}").format(
+                reason=reason
+            ),
+            ERROR_STYLE,
+        )
 
     def _print_with(self, html: str, printer: QPrinter, config: AppConfig, what: str) -> None:
         if printer.outputFormat() == QPrinter.OutputFormat.PdfFormat and printer.outputFileName():
@@ -212,21 +253,13 @@ class KeyDialog(QDialog):
 
     def ask_pdf_path(self, suggested: str, on_chosen: Callable[[Path], object]) -> QFileDialog:
         """A non-blocking save dialog (Qt's own, so it looks the same everywhere)."""
-        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-        dialog = QFileDialog(
+        return ask_save_path(
             self,
-            QCoreApplication.translate("KeyDialog", "Save as PDF"),
-            folder,
+            suggested,
             QCoreApplication.translate("KeyDialog", "PDF (*.pdf)"),
+            on_chosen,
+            title=QCoreApplication.translate("KeyDialog", "Save as PDF"),
         )
-        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-        dialog.setFileMode(QFileDialog.FileMode.AnyFile)
-        dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
-        dialog.setDefaultSuffix("pdf")
-        dialog.selectFile(suggested)
-        dialog.fileSelected.connect(lambda name: on_chosen(Path(name)))
-        dialog.open()
-        return dialog
 
     def write_pdf(self, html: str, path: Path, config: AppConfig) -> bool:
         """Save ``html`` as a PDF strip of the roll's width; says where, or why not."""
@@ -245,6 +278,27 @@ class KeyDialog(QDialog):
             OK_STYLE,
         )
         return True
+
+
+def ask_save_path(
+    parent: QWidget,
+    suggested: str,
+    name_filter: str,
+    on_chosen: Callable[[Path], object],
+    *,
+    title: str = "",
+) -> QFileDialog:
+    """A non-blocking save dialog in the Documents folder (Qt's own, the same everywhere)."""
+    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    dialog = QFileDialog(parent, title, folder, name_filter)
+    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+    dialog.setFileMode(QFileDialog.FileMode.AnyFile)
+    dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+    dialog.setDefaultSuffix(Path(suggested).suffix.lstrip(".") or "pdf")
+    dialog.selectFile(suggested)
+    dialog.fileSelected.connect(lambda name: on_chosen(Path(name)))
+    dialog.open()
+    return dialog
 
 
 def buttons_row(*buttons: QPushButton) -> QHBoxLayout:
@@ -314,7 +368,13 @@ class ReceiptDialog(KeyDialog):
         layout.addLayout(
             buttons_row(self.print_button, self.pdf_button, self.reprint_button, self.close_button)
         )
+        from pos.ui.printer_output import ReceiptPrinting
+
+        self.printing = ReceiptPrinting(running, self)
+        self.printing.state_changed.connect(lambda _status: self.show_printer_state())
+        self.printing.printed.connect(self._printed)
         self.refresh_view()
+        self.show_printer_state()
 
     # --- content ---------------------------------------------------------------------------
 
@@ -386,7 +446,20 @@ class ReceiptDialog(KeyDialog):
     def enter_pressed(self) -> None:
         self.reject()
 
+    def show_printer_state(self) -> None:
+        """The receipt printer's trouble, when it has one (the receipt itself is safe)."""
+        text = self.printing.state_text()
+        if text:
+            self.show_notice(text, WARN_STYLE if "…" in text else ERROR_STYLE)
+
+    def _printed(self, document: str) -> None:
+        if document == self.receipt.id:
+            self.show_notice(self.tr("The receipt was printed."), OK_STYLE)
+
     def print_receipt(self) -> None:
+        if self.printing.escpos is not None:
+            self.printing.print_receipt(self.receipt)
+            return
         self.print_document(self.html(), self._running.config, self.tr("The receipt"))
 
     def reprint(self) -> None:

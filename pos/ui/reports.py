@@ -326,10 +326,29 @@ class ReportDialog(KeyDialog):
             font_pt=font_pt,
         )
 
+    def rows(self) -> list[Any]:
+        """The report's layout rows, for the ESC/POS receipt printer."""
+        from pos.printing.layout import report_rows
+
+        view = self.view
+        if view is None:
+            return []
+        shift = view.shift
+        closed_at = shift.closed_at if (view.z and shift is not None) else None
+        return report_rows(
+            self._printed_report(),
+            z=view.z,
+            header=receipt_header(self._running),
+            shift_serial=shift.serial if shift is not None else None,
+            opened_at=shift.opened_at if shift is not None else None,
+            closed_at=closed_at or datetime.now(UTC),
+            counted_cash=view.counted_cash,
+        )
+
     def print_report(self) -> None:
         if self.view is not None:
             what = self.tr("The Z-report") if self.z else self.tr("The X-report")
-            self.print_document(self.html(), self._running.config, what)
+            self.print_document(self.html(), self._running.config, what, rows=self.rows())
 
     def ask_pdf(self) -> None:
         if self.view is None:

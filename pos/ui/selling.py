@@ -444,7 +444,9 @@ class SellingPage(QWidget):
             )
         )
         self.sold.emit(receipt)
-        self.show_receipt(receipt)
+        printing = getattr(self.window(), "printing", None)  # the window's receipt printer
+        if printing is None or not printing.after_sale(receipt):
+            self.show_receipt(receipt)
 
     def show_receipt(self, receipt: Receipt) -> None:
         """UI-B's receipt preview (print, PDF, e-mail); a plain note if it is not there."""

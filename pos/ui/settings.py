@@ -38,7 +38,18 @@ from PySide6.QtWidgets import (
 
 import pos.config
 from pos.config import DEFAULT_MANAGER_PIN, AppConfig, ThresholdSettings
+from pos.printing.escpos_output import (
+    CYRILLIC_CODE_PAGES,
+    Connection,
+    EscposSettings,
+    PrinterProblem,
+    choose_code_page,
+    cyrillic_code_pages,
+    printer_test_page,
+    profile_names,
+)
 from pos.printing.qt_output import available_printers
+from pos.ui.asyncio_qt import spawn
 from pos.ui.receipt_dialog import (
     ERROR_STYLE,
     OK_STYLE,
@@ -56,6 +67,7 @@ LICENSE_KEY = re.compile(r"[A-Za-z0-9_-]{16,64}")
 """Checkbox license keys are 20–30 letters and digits ("test3a544a54373a9cb3f2711111")."""
 
 PIN = re.compile(r"\d{4,8}")
+USB_ADDRESS = re.compile(r"[0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{1,4}")
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 LANGUAGES = (("uk", "Українська"), ("en", "English"))  # each in its own language, not translated
 PAPER_WIDTHS = (80, 58)
@@ -166,11 +178,157 @@ class SettingsDialog(KeyDialog):
         self.shop_name = QLineEdit(config.shop_name)
         self.shop_address = QLineEdit(config.shop_address)
         form = QFormLayout(page)
-        form.addRow(self.tr("Printer:"), self.printer)
+        self._thermal_rows(form)
+        form.addRow(self.tr("System printer:"), self.printer)
         form.addRow(self.tr("Paper width:"), paper_box)
         form.addRow(self.tr("Shop name on receipts:"), self.shop_name)
         form.addRow(self.tr("Shop address on receipts:"), self.shop_address)
         return page
+
+    def _thermal_rows(self, form: QFormLayout) -> None:
+        """The ESC/POS receipt printer: connection, address, model, code page, test page."""
+        config = self._config
+        self.connection = QComboBox()
+        self.connection.setObjectName("printerConnection")
+        for text, value in (
+            (self.tr("None: the system printer below, or PDF"), ""),
+            (self.tr("USB (vendor:product)"), "usb"),
+            (self.tr("Serial port"), "serial"),
+            (self.tr("Network (IP address:port)"), "network"),
+            (self.tr("Device or file (/dev/usb/lp0)"), "file"),
+        ):
+            self.connection.addItem(text, value)
+        current = str(getattr(config, "receipt_printer", "") or "")
+        self.connection.setCurrentIndex(max(self.connection.findData(current), 0))
+        self.address = QLineEdit(str(getattr(config, "receipt_printer_address", "") or ""))
+        self.address.setObjectName("printerAddress")
+        self.profile = QComboBox()
+        self.profile.setObjectName("printerProfile")
+        for name in profile_names():
+            self.profile.addItem(name, name)
+        profile = str(getattr(config, "printer_profile", "") or "default")
+        self.profile.setCurrentIndex(max(self.profile.findData(profile), 0))
+        self.code_page = QComboBox()
+        self.code_page.setObjectName("printerCodePage")
+        self.code_page.addItem(self.tr("Automatic (best Ukrainian code page)"), "auto")
+        for name in CYRILLIC_CODE_PAGES:
+            self.code_page.addItem(name, name)
+        wanted = str(getattr(config, "printer_code_page", "") or "auto")
+        self.code_page.setCurrentIndex(max(self.code_page.findData(wanted), 0))
+        self.code_page_note = QLabel()
+        self.code_page_note.setObjectName("codePageNote")
+        self.code_page_note.setWordWrap(True)
+        self.auto_print = QCheckBox(self.tr("Print every receipt at once after the sale"))
+        self.auto_print.setChecked(bool(getattr(config, "auto_print", True)))
+        self.cash_drawer = QCheckBox(self.tr("Open the cash drawer on cash payments"))
+        self.cash_drawer.setChecked(bool(getattr(config, "cash_drawer", True)))
+        self.test_page_button = self.key_button(
+            self.tr("Print test page"), Qt.Key.Key_F6, self.print_test_page
+        )
+        self.test_page_button.setObjectName("printTestPage")
+        for widget in (self.connection, self.profile, self.code_page):
+            widget.currentIndexChanged.connect(lambda _i: self._show_printer_fields())
+        form.addRow(self.tr("Receipt printer:"), self.connection)
+        form.addRow(self.tr("Address:"), self.address)
+        form.addRow(self.tr("Printer model:"), self.profile)
+        form.addRow(self.tr("Code page:"), self.code_page)
+        form.addRow(self.code_page_note)
+        form.addRow(self.auto_print)
+        form.addRow(self.cash_drawer)
+        form.addRow(buttons_row(self.test_page_button))
+        self._show_printer_fields()
+
+    def _show_printer_fields(self) -> None:
+        kind = str(self.connection.currentData() or "")
+        hints = {
+            "usb": "04b8:0202",
+            "serial": "COM3 / /dev/ttyUSB0@19200",
+            "network": "192.168.1.50:9100",
+            "file": "/dev/usb/lp0",
+        }
+        self.address.setPlaceholderText(hints.get(kind, ""))
+        for widget in (self.address, self.profile, self.code_page, self.cash_drawer):
+            widget.setEnabled(bool(kind))
+        self.test_page_button.setEnabled(bool(kind))
+        self.auto_print.setEnabled(bool(kind) or self.printer.currentData() != "")
+        profile = str(self.profile.currentData())
+        pages = cyrillic_code_pages(profile)
+        wanted = str(self.code_page.currentData())
+        if not pages:
+            text = self.tr(
+                "The model {profile} has no Cyrillic code page: receipts cannot be printed in "
+                "Ukrainian. Choose “default” (most ESC/POS printers) or another model, or use "
+                "the system printer."
+            ).format(profile=profile)
+            style = ERROR_STYLE
+        elif wanted != "auto" and wanted not in pages:
+            text = self.tr("The model {profile} has no {page}; it has {pages}.").format(
+                profile=profile, page=wanted, pages=", ".join(pages)
+            )
+            style = ERROR_STYLE
+        else:
+            chosen = pages[0] if wanted == "auto" else wanted
+            text = self.tr("Prints with {page}.").format(page=chosen)
+            if chosen == "CP866":
+                text += " " + self.tr("CP866 has no І and Ґ: they print as I and Г.")
+            style = ""
+        self.code_page_note.setText(text)
+        self.code_page_note.setStyleSheet(style)
+
+    def printer_problem(self) -> str | None:
+        """Why the receipt printer's settings cannot work, or None."""
+        kind = str(self.connection.currentData() or "")
+        if not kind:
+            return None
+        address = self.address.text().strip()
+        if not address:
+            return self.tr("Enter the receipt printer's address.")
+        if kind == "usb" and not USB_ADDRESS.fullmatch(address):
+            return self.tr("A USB printer's address is vendor:product in hex, e.g. 04b8:0202.")
+        try:
+            choose_code_page(str(self.profile.currentData()), str(self.code_page.currentData()))
+        except PrinterProblem:
+            return self.code_page_note.text()
+        return None
+
+    def edited_printer(self) -> EscposSettings | None:
+        kind = str(self.connection.currentData() or "")
+        if not kind:
+            return None
+        return EscposSettings(
+            Connection(kind),
+            self.address.text().strip(),
+            profile=str(self.profile.currentData()),
+            code_page=str(self.code_page.currentData()),
+            paper_width_mm=58 if self.paper_58.isChecked() else 80,
+        )
+
+    def print_test_page(self) -> None:
+        """F6: a test page on the printer as it is set here (saved or not)."""
+        problem = self.printer_problem()
+        settings = self.edited_printer()
+        if problem or settings is None:
+            self._refuse(1, self.address, problem or "")
+            return
+        self.show_notice(self.tr("Printing the test page…"))
+        spawn(self._test_page(settings))
+
+    async def _test_page(self, settings: EscposSettings) -> None:
+        import pos
+
+        rows = printer_test_page(settings, pos.__version__)
+        ok = await self._running.spooler.print_rows("test-page", rows, settings)
+        if ok:
+            self.show_notice(self.tr("The test page was printed."), OK_STYLE)
+        else:
+            from pos.ui.printer_output import ReceiptPrinting
+
+            reason = ReceiptPrinting(self._running, self).trouble_text(self._running.spooler.status)
+            self._running.spooler.forget("test-page")
+            self.show_notice(
+                self.tr("The test page did not print: {reason}").format(reason=reason),
+                ERROR_STYLE,
+            )
 
     def _language_tab(self) -> QWidget:
         page = QWidget()
@@ -352,12 +510,26 @@ class SettingsDialog(KeyDialog):
             message = self.tr("Before real work, set a new manager PIN (not 0000).")
             self._refuse(4, self.pin_new, message)
             return None
+        problem = self.printer_problem()
+        if problem:
+            self._refuse(1, self.address, problem)
+            return None
         config = copy.deepcopy(self._config)
         config.training = self.training.isChecked()
         config.api_url = url.rstrip("/")
         if key:
             config.license_key = SecretStr(key)
         config.printer = str(self.printer.currentData() or "")
+        for name, value in (
+            ("receipt_printer", str(self.connection.currentData() or "")),
+            ("receipt_printer_address", self.address.text().strip()),
+            ("printer_profile", str(self.profile.currentData())),
+            ("printer_code_page", str(self.code_page.currentData())),
+            ("auto_print", self.auto_print.isChecked()),
+            ("cash_drawer", self.cash_drawer.isChecked()),
+        ):
+            if config_has(config, name):
+                setattr(config, name, value)
         config.shop_name = self.shop_name.text().strip()
         config.shop_address = self.shop_address.text().strip()
         config.language = str(self.language.currentData())

@@ -61,7 +61,15 @@ async def test_full_shift_day(client: CheckboxClient, box: Any) -> None:
     withdrawal = await client.cash_withdrawal(
         CashWithdrawalReceipt(
             id=str(uuid.uuid4()),
-            payment=Payment(type="CASHLESS", value=20000, label="Картка", card_mask="XXXX1234"),
+            payment=Payment(
+                type="CASHLESS",
+                value=20000,
+                label="Картка",
+                card_mask="XXXX1234",
+                auth_code="078111",
+                rrn="305817547111",
+                terminal="S1LF0EUR",
+            ),
         )
     )
     await client.wait_receipt(withdrawal.id, give_up_after=10)

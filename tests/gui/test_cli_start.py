@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from pos.ui.app import READY_LINE
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -52,13 +54,13 @@ def test_pos_starts_the_window_in_training_mode(tmp_path: Path) -> None:
         stderr=subprocess.STDOUT,
         text=True,
     )
-    journal = tmp_path / "data" / "pos" / "journal-training.sqlite"
-    deadline = time.monotonic() + 60
-    while not journal.exists():
+    # Readiness: the window logs READY_LINE once it is shown and handles SIGTERM.
+    log_file = tmp_path / "state" / "pos" / "log" / "pos.log"
+    deadline = time.monotonic() + 120
+    while not (log_file.exists() and READY_LINE in log_file.read_text(errors="replace")):
         assert process.poll() is None, process.communicate()[0]
-        assert time.monotonic() < deadline, "the training journal never appeared"
+        assert time.monotonic() < deadline, "the window never said it was shown"
         time.sleep(0.1)
-    time.sleep(1.0)  # the window is up once the register is open
     assert process.poll() is None
     process.send_signal(signal.SIGTERM)
     output, _ = process.communicate(timeout=30)

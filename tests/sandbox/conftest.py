@@ -12,6 +12,19 @@ import pytest
 from pos.sandbox.server import RunningSandbox, SeededRegister
 
 HEADERS = {"X-Client-Name": "pos-tests", "X-Client-Version": "1.0"}
+PACE = 0.5
+
+
+def paced(sandbox: RunningSandbox, pace: float = 0.5, **options: Any) -> httpx.Client:
+    """A client that keeps the seed's "≤ 2 requests a second per register" on the sandbox's own
+    clock: half a simulated second passes before every request, and nobody sleeps."""
+
+    def step(_request: httpx.Request) -> None:
+        offset = sandbox.control("GET", "/sandbox/state")["clock_offset_seconds"]
+        sandbox.control("POST", "/sandbox/clock", {"offset_seconds": offset + pace})
+
+    options.setdefault("base_url", sandbox.api_url)
+    return httpx.Client(event_hooks={"request": [step]}, **options)
 
 
 class Cashier:
@@ -20,7 +33,13 @@ class Cashier:
     def __init__(self, sandbox: RunningSandbox, register: SeededRegister) -> None:
         self.sandbox = sandbox
         self.register = register
-        self.http = httpx.Client(base_url=sandbox.api_url, headers=HEADERS, timeout=10)
+        self.pace = PACE  # 0 for a test that breaks the rate limit on purpose
+        self.http = httpx.Client(
+            base_url=sandbox.api_url,
+            headers=HEADERS,
+            timeout=10,
+            event_hooks={"request": [self._pace]},
+        )
         response = self.http.post(
             "/cashier/signinPinCode",
             json={"pin_code": register.cashier_pin},
@@ -30,6 +49,17 @@ class Cashier:
         self.token: str = response.json()["access_token"]
         self.http.headers["Authorization"] = f"Bearer {self.token}"
         self.http.headers["X-License-Key"] = register.license_key
+
+    def _pace(self, _request: httpx.Request) -> None:
+        """Keep the seed's "≤ 2 requests a second per register" on the sandbox's own clock:
+        half a simulated second passes before every request, nobody sleeps."""
+        if self.pace:
+            self.advance(self.pace)
+
+    def public(self, path: str) -> httpx.Response:
+        """A call made as the seed's curl makes it: only the client's headers (visualisations)."""
+        with httpx.Client(base_url=self.sandbox.api_url, headers=HEADERS, timeout=10) as http:
+            return http.get(path)
 
     def get(self, path: str, **kw: Any) -> httpx.Response:
         return self.http.get(path, **kw)

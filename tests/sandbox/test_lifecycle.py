@@ -17,7 +17,7 @@ from pos.sandbox.app import create_app
 from pos.sandbox.commands import is_loopback
 from pos.sandbox.server import RunningSandbox, serve_in_thread
 
-from .conftest import HEADERS, Cashier, card, good, sale
+from .conftest import HEADERS, Cashier, card, good, paced, sale
 
 
 def test_state_survives_a_restart(tmp_path: Path) -> None:
@@ -47,8 +47,8 @@ def test_state_survives_a_restart(tmp_path: Path) -> None:
 def test_cashier_cannot_work_on_two_registers(sandbox: RunningSandbox, cashier: Cashier) -> None:
     cashier.open_shift()
     other = sandbox.registers[1]
-    http = httpx.Client(
-        base_url=sandbox.api_url,
+    http = paced(
+        sandbox,
         headers={
             **HEADERS,
             "X-License-Key": other.license_key,
@@ -137,6 +137,7 @@ class FakeClock:
 async def test_in_process_asgi_with_an_injected_clock(tmp_path: Path) -> None:
     clock = FakeClock()
     app = create_app(tmp_path, clock=clock, signing_delay=0.5)
+    app.state.rate_limits.enabled = False  # a frozen clock: every request is "in one second"
     reg = app.state.world.records["register"]
     license_key = next(iter(reg.values()))["license_key"]
     transport = httpx.ASGITransport(app=app)

@@ -49,6 +49,15 @@ def test_full_offline_story(cashier: Cashier, sandbox: RunningSandbox) -> None:
     assert asked.status_code == 400
     assert asked.json() == {"message": "Codes can be asked only if cash register is online!"}
 
+    # go-offline is refused while the register is offline in either mode (the error table).
+    refused = cashier.post("/cash-registers/go-offline", {"fiscal_code": pool[2]})
+    assert (refused.status_code, refused.json()) == (400, {"message": "Каса вже в режимі оффлайн"})
+    # The tax service is back: a ping ends automatic offline, the server's queue is delivered.
+    sandbox.control("POST", "/sandbox/tax-service", {"state": "up"})
+    assert cashier.ok("POST", "/cash-registers/ping-tax-service")["status"] == "DONE"
+    assert cashier.register_state()["mode"] == "online"
+    sandbox.control("POST", "/sandbox/tax-service", {"state": "down"})
+
     # The client takes over with its own codes and dates (manual offline mode).
     start = now_of(cashier) + timedelta(seconds=1)
     went = cashier.ok(
@@ -106,7 +115,7 @@ def test_full_offline_story(cashier: Cashier, sandbox: RunningSandbox) -> None:
     # go-online while the tax service is still down: accepted, but the register stays offline.
     assert cashier.ok("POST", "/cash-registers/go-online") == {"status": "ok"}
     assert cashier.register_state()["offline_mode"] is True
-    assert cashier.register_state()["queue"] == 4
+    assert cashier.register_state()["queue"] == 2
 
     sandbox.control("POST", "/sandbox/tax-service", {"state": "up"})
     limited = cashier.post("/cash-registers/go-online")
@@ -119,6 +128,7 @@ def test_full_offline_story(cashier: Cashier, sandbox: RunningSandbox) -> None:
     assert delivered["is_sent_dps"] is True
     assert delivered["transaction"]["status"] == "DONE"
     assert cashier.receipt(auto["id"])["transaction"]["status"] == "DONE"
+    assert cashier.receipt(auto["id"])["is_sent_dps"] is True
 
     # Back online: codes can be asked again, and the shift closes online.
     assert (
@@ -140,6 +150,7 @@ def test_offline_shift_close_with_the_clients_report(cashier: Cashier) -> None:
         {"go_offline_date": start.isoformat(), "fiscal_code": pool[0]},
     )
     report = {"id": "3f1c1a8e-5a40-4d8e-a0e6-2d3c1b2a0001", "serial": 1, "balance": 0, "initial": 0}
+    cashier.advance(60)
     closed = cashier.ok(
         "POST",
         "/shifts/close",
@@ -154,6 +165,7 @@ def test_offline_shift_close_with_the_clients_report(cashier: Cashier) -> None:
     assert closed["z_report"]["id"] == report["id"]
     assert closed["closing_transaction"]["offline_id"] == pool[1]
     # An offline shift can be opened again (not the first one), with the client's code.
+    cashier.advance(60)
     reopened = cashier.ok(
         "POST",
         "/shifts",
@@ -196,7 +208,15 @@ def test_manual_offline_sell_and_cash_withdrawal(cashier: Cashier) -> None:
     assert cashier.receipt(auto["id"])["fiscal_code"] == pool[1]
     withdrawal = {
         "id": "5d1f7d3c-8b0e-4f5a-9c2d-1e3f4a5b6c7d",
-        "payment": {"type": "CASHLESS", "value": 20000, "label": "Картка"},
+        "payment": {
+            "type": "CASHLESS",
+            "value": 20000,
+            "label": "Картка",
+            "card_mask": "XXXXXXXXXXXX6734",
+            "auth_code": "078111",
+            "rrn": "305817547111",
+            "terminal": "S1LF0EUR",
+        },
         "fiscal_code": pool[2],
         "fiscal_date": (start + timedelta(seconds=5)).isoformat(),
     }

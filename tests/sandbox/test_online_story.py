@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import uuid
 
-import httpx
-
 from pos.sandbox.server import RunningSandbox
 
-from .conftest import Cashier, card, cash, good, sale
+from .conftest import Cashier, card, cash, good, paced, sale
 
 
 def test_calls_real_clients_make_after_sign_in(cashier: Cashier) -> None:
@@ -28,7 +26,7 @@ def test_calls_real_clients_make_after_sign_in(cashier: Cashier) -> None:
 
 def test_signin_by_login_and_signout(sandbox: RunningSandbox) -> None:
     reg = sandbox.registers[0]
-    http = httpx.Client(base_url=sandbox.api_url, headers={"X-Client-Name": "t"})
+    http = paced(sandbox, headers={"X-Client-Name": "t"})
     token = http.post(
         "/cashier/signin", json={"login": reg.cashier_login, "password": reg.cashier_password}
     ).json()["access_token"]

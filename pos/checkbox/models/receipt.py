@@ -119,7 +119,6 @@ class SellReceipt(RequestModel):
     bonuses: list[dict[str, Any]] | None = None
     payments: list[Payment]
     rounding: bool | None = None
-    rounding_mode: str | None = None
     header: str | None = None
     footer: str | None = None
     barcode: str | None = None

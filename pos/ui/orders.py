@@ -1,0 +1,542 @@
+"""The order screen (F11): make a customer order from the cart, find orders, take an advance,
+take the rest and hand over, cancel with a refund, copy the payment-link data, print.
+
+Why the money buttons ask the register first: Checkbox issues prepayment receipts online only,
+so the cashier must learn that *before* taking the customer's money (`OrderDesk.check_online`).
+The widgets only show and collect; every rule is `pos.register.orders`'.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtGui import QFont, QGuiApplication
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDateEdit,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pos.domain.money import format_money, format_quantity
+from pos.orders.cash_items import CashItemsError, payment_link
+from pos.orders.model import (
+    ChainRole,
+    Customer,
+    Order,
+    OrderPayment,
+    OrderReceipt,
+    OrderReceiptState,
+    OrderState,
+)
+from pos.register.cart import Cart
+from pos.register.connectivity import ConnectivityState
+from pos.register.errors import Refusal, RegisterError
+from pos.ui.asyncio_qt import async_slot
+from pos.ui.messages import show_error, show_info
+from pos.ui.orders_pay import OrderPaymentDialog
+from pos.ui.receipt_dialog import ERROR_STYLE, OK_STYLE, WARN_STYLE, KeyDialog, buttons_row
+
+if TYPE_CHECKING:
+    from pos.app import RunningRegister
+
+COLUMNS = 6
+
+
+class OrdersDialog(KeyDialog):
+    """Customer orders. Emits ``order_created(order)`` when the cart became an order (the
+    window then empties the cart) and ``order_changed(order)`` after every money step."""
+
+    order_created = Signal(object)
+    order_changed = Signal(object)
+
+    def __init__(
+        self, running: RunningRegister, cart: Cart | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("ordersDialog")
+        self._running = running
+        self.desk = running.service.orders
+        self.cart = cart if cart is not None else Cart()
+        self._orders: list[Order] = []
+        self._cancel_armed: str | None = None
+        self.link_text = ""  # the last payment-link data copied (JSON)
+        self.setWindowTitle(self.tr("Customer orders"))
+        self.resize(980, 680)
+
+        title = QLabel(self.tr("Customer orders"))
+        font = QFont(title.font())
+        font.setPointSize(font.pointSize() + 4)
+        font.setBold(True)
+        title.setFont(font)
+
+        self.mode = QLabel()
+        self.mode.setObjectName("ordersMode")
+        self.mode.setWordWrap(True)
+
+        # --- a new order from the cart --------------------------------------------------------
+        self.new_box = QGroupBox(self.tr("New order from the cart"))
+        self.name = QLineEdit()
+        self.name.setPlaceholderText(self.tr("Customer's name"))
+        self.phone = QLineEdit()
+        self.phone.setPlaceholderText("+380 67 123 45 67")
+        self.email = QLineEdit()
+        self.email.setPlaceholderText("name@example.com")
+        self.due = QDateEdit()
+        self.due.setCalendarPopup(True)
+        self.due.setDisplayFormat("dd.MM.yyyy")
+        tomorrow = date.today() + timedelta(days=1)
+        self.due.setDate(QDate(tomorrow.year, tomorrow.month, tomorrow.day))
+        self.note = QLineEdit()
+        self.note.setPlaceholderText(self.tr("Note (what, when, how)"))
+        self.cart_summary = QLabel()
+        self.cart_summary.setWordWrap(True)
+        self.create_error = QLabel()
+        self.create_error.setStyleSheet(ERROR_STYLE)
+        self.create_error.setWordWrap(True)
+        self.create_button = self.key_button(
+            self.tr("Create order"), Qt.Key.Key_F2, self.create_order
+        )
+        form = QFormLayout()
+        form.addRow(self.tr("Customer:"), self.name)
+        form.addRow(self.tr("Phone:"), self.phone)
+        form.addRow(self.tr("E-mail:"), self.email)
+        form.addRow(self.tr("Due:"), self.due)
+        form.addRow(self.tr("Note:"), self.note)
+        new_column = QVBoxLayout(self.new_box)
+        new_column.addLayout(form)
+        new_column.addWidget(self.cart_summary)
+        new_column.addWidget(self.create_error)
+        new_column.addWidget(self.create_button)
+        new_column.addStretch(1)
+
+        # --- finding orders ------------------------------------------------------------------
+        self.search = QLineEdit()
+        self.search.setObjectName("ordersSearch")
+        self.search.setPlaceholderText(self.tr("Find: order number, phone or name"))
+        self.search.textEdited.connect(lambda _text: self.refresh())
+        self.table = QTableWidget(0, COLUMNS)
+        self.table.setObjectName("ordersTable")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.itemSelectionChanged.connect(self._selected)
+        self.details = QLabel()
+        self.details.setObjectName("orderDetails")
+        self.details.setWordWrap(True)
+        self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.details.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        find_column = QVBoxLayout()
+        find_column.addWidget(self.search)
+        find_column.addWidget(self.table, 3)
+        find_column.addWidget(self.details, 2)
+
+        top = QHBoxLayout()
+        self.new_box.setMaximumWidth(340)
+        top.addWidget(self.new_box, 1)
+        top.addLayout(find_column, 2)
+
+        self.advance_button = self.key_button(self.tr("Advance"), Qt.Key.Key_F4, self.advance)
+        self.rest_button = self.key_button(self.tr("Rest and hand over"), Qt.Key.Key_F5, self.rest)
+        self.link_button = self.key_button(self.tr("Payment link"), Qt.Key.Key_F6, self.link)
+        self.cancel_order_button = self.key_button(
+            self.tr("Cancel order"), Qt.Key.Key_F8, self.cancel_order
+        )
+        self.print_button = self.key_button(self.tr("Print"), Qt.Key.Key_F9, self.print_last)
+        self.close_button = self.key_button(self.tr("Close"), Qt.Key.Key_Escape, self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addWidget(self.mode)
+        layout.addLayout(top, 1)
+        layout.addWidget(self.notice)
+        layout.addLayout(
+            buttons_row(self.advance_button, self.rest_button, self.cancel_order_button)
+        )
+        layout.addLayout(buttons_row(self.link_button, self.print_button, self.close_button))
+        self._show_cart()
+        self.refresh()
+        # Connectivity can change while the screen is open: the mode line and the money keys
+        # follow it (no journal reads, only the register's state).
+        self._online = self.online()
+        self._mode_timer = QTimer(self)
+        self._mode_timer.setInterval(1000)
+        self._mode_timer.timeout.connect(self._mode_tick)
+        self._mode_timer.start()
+        (self.name if not self.cart.is_empty else self.search).setFocus()
+
+    # --- what is shown ---------------------------------------------------------------------
+
+    def _show_cart(self) -> None:
+        empty = self.cart.is_empty
+        self.create_button.setEnabled(not empty)
+        for field in (self.name, self.phone, self.email, self.due, self.note):
+            field.setEnabled(not empty)
+        if empty:
+            self.cart_summary.setText(
+                self.tr("The cart is empty: ring up the goods first, then press F11.")
+            )
+        else:
+            self.cart_summary.setText(
+                self.tr("{count} lines, total {total}").format(
+                    count=len(self.cart.lines), total=format_money(self.cart.total)
+                )
+            )
+
+    def online(self) -> bool:
+        service = self._running.service
+        return (
+            service.state is ConnectivityState.ONLINE and not service.journal.queue.pending_count()
+        )
+
+    def refresh(self, select: str | None = None) -> None:
+        """The list for the search text, the mode line and the buttons."""
+        chosen = self.selected()
+        current = select or (chosen.id if chosen is not None else None)
+        self._orders = self.desk.find(self.search.text())
+        self.table.setRowCount(len(self._orders))
+        for row, order in enumerate(self._orders):
+            cells = (
+                order.label,
+                order.customer.name,
+                order.customer.phone,
+                format_money(order.total_sum),
+                format_money(order.left_to_pay),
+                self.state_text(order),
+            )
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if column in (3, 4):
+                    item.setTextAlignment(
+                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                    )
+                self.table.setItem(row, column, item)
+        self.table.setHorizontalHeaderLabels(
+            [
+                self.tr("No."),
+                self.tr("Customer"),
+                self.tr("Phone"),
+                self.tr("Total"),
+                self.tr("Left"),
+                self.tr("State"),
+            ]
+        )
+        ids = [o.id for o in self._orders]
+        if current in ids:
+            self.table.selectRow(ids.index(current))
+        elif self._orders:
+            self.table.selectRow(0)
+        self._show_mode()
+        self._selected()
+
+    def _mode_tick(self) -> None:
+        online = self.online()
+        if online != self._online and not self.busy:
+            self._online = online
+            armed = self._cancel_armed
+            self._show_mode()
+            self._selected()
+            self._cancel_armed = armed
+
+    def _show_mode(self) -> None:
+        if self.online():
+            self.mode.setStyleSheet(OK_STYLE)
+            self.mode.setText(self.tr("Checkbox is online: advances and payments can be taken."))
+        else:
+            self.mode.setStyleSheet(WARN_STYLE)
+            self.mode.setText(
+                self.tr(
+                    "Checkbox is not reachable: prepayment receipts cannot be issued offline. "
+                    "Take NO money for orders now; orders can still be created and found."
+                )
+            )
+
+    def state_text(self, order: Order) -> str:
+        texts = {
+            OrderState.OPEN: self.tr("open"),
+            OrderState.PARTLY_PAID: self.tr("partly paid"),
+            OrderState.PAID: self.tr("paid"),
+            OrderState.HANDED_OVER: self.tr("handed over"),
+            OrderState.CANCELLED: self.tr("cancelled"),
+        }
+        text = texts[order.state]
+        if order.unsettled:
+            text += " · " + self.tr("not confirmed")
+        return text
+
+    def selected(self) -> Order | None:
+        rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
+        if not rows or rows[0].row() >= len(self._orders):
+            return None
+        return self._orders[rows[0].row()]
+
+    def _selected(self) -> None:
+        order = self.selected()
+        self._cancel_armed = None
+        money = self.online()
+        self.advance_button.setEnabled(
+            money and order is not None and order.state is OrderState.OPEN
+        )
+        takes_rest = order is not None and order.state in (OrderState.PARTLY_PAID, OrderState.PAID)
+        self.rest_button.setEnabled(money and takes_rest)
+        self.cancel_order_button.setEnabled(
+            order is not None
+            and order.state in (OrderState.OPEN, OrderState.PARTLY_PAID, OrderState.PAID)
+        )
+        self.link_button.setEnabled(order is not None and order.left_to_pay > 0)
+        self.print_button.setEnabled(order is not None and self._last_done(order) is not None)
+        self.details.setText("" if order is None else self.describe(order))
+
+    def describe(self, order: Order) -> str:
+        lines = [
+            self.tr("Order {number} · {customer} · {phone} · {email}").format(
+                number=order.label,
+                customer=order.customer.name or "—",
+                phone=order.customer.phone or "—",
+                email=order.customer.email or "—",
+            )
+        ]
+        if order.due_date is not None:
+            lines.append(self.tr("Due: {date}").format(date=order.due_date.strftime("%d.%m.%Y")))
+        if order.note:
+            lines.append(order.note)
+        for li in order.lines:
+            quantity = format_quantity(li.quantity) if li.is_weighed else str(li.quantity // 1000)
+            lines.append(f"  {li.name} × {quantity} {li.unit} — {format_money(li.price)}")
+        kinds = {
+            ChainRole.PREPAYMENT: self.tr("Advance"),
+            ChainRole.AFTER_PAYMENT: self.tr("After-payment"),
+            ChainRole.RETURN: self.tr("Refund"),
+        }
+        for r in order.receipts:
+            if r.state is OrderReceiptState.FAILED:
+                continue
+            confirmed = (
+                "" if r.state is OrderReceiptState.DONE else " · " + self.tr("not confirmed")
+            )
+            line = self.tr("{kind}: {sum} (cash {cash}, card {card}, QR {qr}) {code}").format(
+                kind=kinds[r.kind],
+                sum=format_money(r.fiscal.total_sum),
+                cash=format_money(r.cash_sum),
+                card=format_money(r.card_sum),
+                qr=format_money(r.qr_sum),
+                code=r.fiscal_code or "",
+            )
+            lines.append(line + confirmed)
+        lines.append(
+            self.tr("Total {total}, paid {paid}, left to pay {left}").format(
+                total=format_money(order.total_sum),
+                paid=format_money(order.paid),
+                left=format_money(order.left_to_pay),
+            )
+        )
+        return "\n".join(lines)
+
+    # --- actions ---------------------------------------------------------------------------
+
+    def enter_pressed(self) -> None:
+        if self.focusWidget() in (self.name, self.phone, self.email, self.note):
+            self.create_order()
+
+    def create_order(self) -> None:
+        if self.cart.is_empty or self.busy:
+            return
+        customer = Customer(self.name.text(), self.phone.text(), self.email.text())
+        if not (customer.name.strip() or customer.phone.strip()):
+            self.create_error.setText(self.tr("Enter the customer's name or phone."))
+            self.name.setFocus()
+            return
+        due = self.due.date()
+        try:
+            order = self.desk.create(
+                self.cart,
+                customer,
+                due_date=date(due.year(), due.month(), due.day()),
+                note=self.note.text().strip(),
+            )
+        except RegisterError as error:
+            show_error(self, error)
+            return
+        self.create_error.clear()
+        self.cart = Cart()
+        self._show_cart()
+        for field in (self.name, self.phone, self.email, self.note):
+            field.clear()
+        self.search.clear()
+        self.refresh(select=order.id)
+        self.show_notice(
+            self.tr("Order {number} is created. Take an advance with F4.").format(
+                number=order.label
+            )
+        )
+        self.order_created.emit(order)
+
+    def _money_allowed(self) -> bool:
+        """Ask the register before any money changes hands."""
+        try:
+            self.desk.check_online()
+        except RegisterError as error:
+            self._show_mode()
+            if error.refusal is Refusal.UNREACHABLE:
+                show_info(
+                    self,
+                    self.tr(
+                        "Checkbox is not reachable, and prepayment receipts cannot be issued "
+                        "offline. Take NO money for this order now; try again when the register "
+                        "is online."
+                    ),
+                    self.tr("No advances offline"),
+                )
+            else:
+                show_error(self, error)
+            return False
+        return True
+
+    def advance(self) -> None:
+        order = self.selected()
+        if order is None or order.state is not OrderState.OPEN or not self._money_allowed():
+            return
+        self._pay(order, advance=True)
+
+    def rest(self) -> None:
+        order = self.selected()
+        if order is None or not self._money_allowed():
+            return
+        self._pay(order, advance=False)
+
+    def _pay(self, order: Order, *, advance: bool) -> None:
+        dialog = OrderPaymentDialog(order, advance=advance, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.chosen.connect(lambda payments: self._send(order.id, advance, payments))
+        self.payment_dialog = dialog
+        dialog.open()
+
+    @async_slot()
+    async def _send(self, order_id: str, advance: bool, payments: list[OrderPayment]) -> None:
+        self.set_busy(True, self.tr("Sending to Checkbox…"))
+        try:
+            if advance:
+                order = await self.desk.take_advance(order_id, payments)
+            else:
+                order = await self.desk.pay_rest(order_id, payments)
+        except RegisterError as error:
+            self.set_busy(False)
+            self.show_notice("")
+            show_error(self, error)
+            self.refresh(select=order_id)
+            return
+        self.set_busy(False)
+        self.refresh(select=order.id)
+        last = self._last_done(order)
+        text = (
+            self.tr("Advance taken for order {number}: fiscal code {code}. Print it with F9.")
+            if advance
+            else self.tr("Order {number} is paid and handed over: fiscal code {code}.")
+        )
+        self.show_notice(text.format(number=order.label, code=last.fiscal_code if last else "—"))
+        self.order_changed.emit(order)
+
+    def cancel_order(self) -> None:
+        order = self.selected()
+        if order is None or self.busy:
+            return
+        if order.paid and self._cancel_armed != order.id:
+            if not self._money_allowed():
+                return
+            self._cancel_armed = order.id
+            kept = [r for r in order.receipts if r.kind is not ChainRole.RETURN and r.counts]
+            self.show_notice(
+                self.tr(
+                    "Press F8 again to cancel order {number} and refund {amount}: "
+                    "cash {cash}, to the card {card}, QR {qr}."
+                ).format(
+                    number=order.label,
+                    amount=format_money(order.paid),
+                    cash=format_money(sum(r.cash_sum for r in kept)),
+                    card=format_money(sum(r.card_sum for r in kept)),
+                    qr=format_money(sum(r.qr_sum for r in kept)),
+                )
+            )
+            return
+        self._cancel(order.id)
+
+    @async_slot()
+    async def _cancel(self, order_id: str) -> None:
+        self.set_busy(True, self.tr("Cancelling…"))
+        try:
+            order = await self.desk.cancel(order_id)
+        except RegisterError as error:
+            self.set_busy(False)
+            self.show_notice("")
+            show_error(self, error)
+            return
+        self.set_busy(False)
+        self.refresh(select=order.id)
+        self.show_notice(self.tr("Order {number} is cancelled.").format(number=order.label))
+        self.order_changed.emit(order)
+
+    def link(self) -> None:
+        """Copy the payment-link parameters (Unitpay's cashItems with the customer's contacts)."""
+        order = self.selected()
+        if order is None:
+            return
+        try:
+            params = payment_link(order).params()
+        except CashItemsError as error:
+            self.show_notice(self.tr("No payment link: {reason}").format(reason=str(error)))
+            return
+        text = json.dumps(params, ensure_ascii=False)
+        clipboard = QGuiApplication.clipboard()
+        if clipboard is not None:
+            clipboard.setText(text)
+        self.link_text = text
+        self.show_notice(
+            self.tr(
+                "Payment link data for {amount} copied (cashItems, customer's contacts)."
+            ).format(amount=format_money(payment_link(order).amount))
+        )
+
+    @staticmethod
+    def _last_done(order: Order) -> OrderReceipt | None:
+        done = [
+            r
+            for r in order.receipts
+            if r.state is OrderReceiptState.DONE and r.kind is not ChainRole.RETURN
+        ]
+        return done[-1] if done else None
+
+    @async_slot()
+    async def print_last(self) -> None:
+        """Print the order's latest receipt as Checkbox renders it."""
+        order = self.selected()
+        last = None if order is None else self._last_done(order)
+        if order is None or last is None:
+            return
+        receipt_id = last.id
+        try:
+            text = await self._running.client.receipt_text(receipt_id)
+        except Exception as error:  # the printed copy can wait; the receipt itself is fiscal
+            self.show_notice(
+                self.tr("The receipt cannot be fetched now: {error}").format(
+                    error=type(error).__name__
+                )
+            )
+            return
+        page = f"<pre style='font-family: monospace'>{html.escape(text)}</pre>"
+        self.print_document(page, self._running.config, self.tr("Receipt"))

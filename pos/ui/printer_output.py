@@ -1,0 +1,193 @@
+"""The window's side of the receipt printer: auto-print after a sale, the drawer, the state line.
+
+Why a thin bridge: the spooler (``pos.printing.spooler``, on the running register) does the work
+off the GUI thread and remembers what did not print; this object turns the settings into a
+printer (ESC/POS first, else the named system printer), builds each receipt's rows from the
+journal's record, and relays the printer's state to whoever shows it (the window's state line,
+the receipt dialog). A failed print never touches the receipt: it is committed and fiscalised
+before anything is printed, and "Reprint" prints it again from the journal.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Signal
+
+from pos.journal.records import Receipt
+from pos.printing.escpos_output import EscposSettings, Trouble, settings_from
+from pos.printing.layout import Row, receipt_rows
+from pos.printing.spooler import PrinterState, PrinterStatus, PrintJob, ReceiptSpooler
+from pos.ui.asyncio_qt import spawn
+
+if TYPE_CHECKING:
+    from pos.app import RunningRegister
+
+log = logging.getLogger(__name__)
+
+_DRAWER_TYPES = frozenset({"SELL", "RETURN", "SERVICE_IN", "SERVICE_OUT"})
+
+
+class ReceiptPrinting(QObject):
+    """``state_changed(PrinterStatus)`` follows the printer; ``printed(str)`` names a document
+    that went to paper."""
+
+    state_changed = Signal(object)
+    printed = Signal(str)
+
+    def __init__(self, running: RunningRegister, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._running = running
+        self._system_status: PrinterStatus | None = None
+        running.spooler.subscribe(self._relay)
+        self.destroyed.connect(lambda _obj=None: running.spooler.unsubscribe(self._relay))
+
+    def close(self) -> None:
+        self._running.spooler.unsubscribe(self._relay)
+
+    def _relay(self, status: PrinterStatus) -> None:
+        try:
+            self.state_changed.emit(status)
+        except RuntimeError:  # this bridge's Qt side is gone (its dialog closed)
+            self._running.spooler.unsubscribe(self._relay)
+
+    # --- what the settings say --------------------------------------------------------------
+
+    @property
+    def escpos(self) -> EscposSettings | None:
+        return settings_from(self._running.config)
+
+    @property
+    def system_printer(self) -> str:
+        return str(getattr(self._running.config, "printer", "") or "")
+
+    def has_printer(self) -> bool:
+        return self.escpos is not None or bool(self.system_printer)
+
+    def auto_prints(self) -> bool:
+        return self.has_printer() and bool(getattr(self._running.config, "auto_print", True))
+
+    def kicks_drawer(self, receipt: Receipt) -> bool:
+        """A cash payment on a receipt that moves cash, and a drawer on the ESC/POS printer."""
+        return (
+            self.escpos is not None
+            and bool(getattr(self._running.config, "cash_drawer", True))
+            and receipt.type in _DRAWER_TYPES
+            and any(p.type == "CASH" for p in receipt.payments)
+        )
+
+    @property
+    def spooler(self) -> ReceiptSpooler:
+        return self._running.spooler
+
+    @property
+    def status(self) -> PrinterStatus:
+        if self.escpos is None and self._system_status is not None:
+            return self._system_status
+        return self._running.spooler.status
+
+    def state_text(self) -> str:
+        """One line for the cashier: empty while all is well."""
+        status = self.status
+        if status.state is PrinterState.PRINTING:
+            return self.tr("Printing…")
+        if status.state is PrinterState.FAILED:
+            reason = self.trouble_text(status)
+            text = self.tr("Printer: {reason}. The receipt is saved; reprint it with Ctrl+P.")
+            if len(status.waiting) > 1:
+                text = self.tr(
+                    "Printer: {reason}. {count} receipts are saved but not printed; "
+                    "reprint them with Ctrl+P."
+                )
+            return text.format(reason=reason, count=len(status.waiting))
+        return ""
+
+    def trouble_text(self, status: PrinterStatus) -> str:
+        """The printer's trouble in the cashier's language (the detail stays in the log)."""
+        texts = {
+            Trouble.NOT_CONNECTED: self.tr("not connected or switched off"),
+            Trouble.NO_ANSWER: self.tr("does not answer (out of paper, cover open?)"),
+            Trouble.NO_PAPER: self.tr("out of paper"),
+            Trouble.ADDRESS: self.tr("its address in the settings is wrong"),
+            Trouble.CODE_PAGE: self.tr("this printer model cannot print Ukrainian letters"),
+        }
+        if status.trouble in texts:
+            return texts[status.trouble]
+        return self.tr("error ({detail})").format(detail=status.reason)
+
+    # --- printing ---------------------------------------------------------------------------
+
+    def rows(self, receipt: Receipt) -> list[Row]:
+        from pos.ui.receipt_dialog import receipt_header
+
+        units: dict[str, str] = {}
+        for line in receipt.lines:
+            item = self._running.service.item(line.code)
+            if item is not None:
+                units[line.code] = item.unit
+        return receipt_rows(receipt, receipt_header(self._running), units=units or None)
+
+    def after_sale(self, receipt: Receipt) -> bool:
+        """A new receipt: print it when auto-print is on (True: no dialog needed), else only
+        open the drawer for cash."""
+        if self.auto_prints():
+            self.print_receipt(receipt, kick=self.kicks_drawer(receipt))
+            return True
+        if self.kicks_drawer(receipt):
+            self.open_drawer()
+        return False
+
+    def print_receipt(self, receipt: Receipt, *, kick: bool = False) -> None:
+        """Queue the receipt for the ESC/POS printer, or print it on the system printer."""
+        settings = self.escpos
+        if settings is not None:
+            job = PrintJob(receipt.id, tuple(self.rows(receipt)), open_drawer=kick)
+            spawn(self._print_job(job, settings))
+            return
+        self._print_on_system(receipt)
+
+    async def _print_job(self, job: PrintJob, settings: EscposSettings) -> None:
+        if await self._running.spooler.print(job, settings):
+            self.printed.emit(job.document)
+
+    def _print_on_system(self, receipt: Receipt) -> None:
+        from pos.printing.html import receipt_html
+        from pos.printing.qt_output import PrintError, print_html
+        from pos.ui.receipt_dialog import paper_width_mm, receipt_header
+
+        html = receipt_html(receipt, receipt_header(self._running))
+        try:
+            print_html(
+                html, self.system_printer, paper_width_mm=paper_width_mm(self._running.config)
+            )
+        except PrintError as error:
+            self._system_status = PrinterStatus(
+                PrinterState.FAILED, str(error), (receipt.id,), Trouble.OTHER
+            )
+        else:
+            self._system_status = PrinterStatus(PrinterState.READY)
+            self.printed.emit(receipt.id)
+        self.state_changed.emit(self._system_status)
+
+    def reprint_waiting(self) -> bool:
+        """Print again, from the journal, the receipts that did not print; False when none."""
+        waiting = self.status.waiting
+        if not waiting:
+            return False
+        for receipt_id in waiting:
+            receipt = self._running.service.receipt(receipt_id)
+            if receipt is None:
+                self._running.spooler.forget(receipt_id)
+                continue
+            self.print_receipt(receipt)
+        return True
+
+    def open_drawer(self) -> bool:
+        """Kick the drawer (after the manager's PIN, or a cash payment); False: no ESC/POS
+        printer to kick it through."""
+        settings = self.escpos
+        if settings is None:
+            return False
+        spawn(self._running.spooler.open_drawer(settings))
+        return True

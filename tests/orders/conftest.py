@@ -1,0 +1,40 @@
+"""Order fixtures: the shared sandbox (signing at once), a clock both sides follow, and tills
+that are closed after the test whatever happened (the scenario harness's)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from scenarios.harness import SimClock, Till, open_till
+
+from pos.sandbox.server import RunningSandbox
+
+TillFactory = Callable[..., Awaitable[Till]]
+
+
+@pytest.fixture
+def box(sandbox: RunningSandbox) -> RunningSandbox:
+    sandbox.control("POST", "/sandbox/config", {"signing_delay": 0})
+    return sandbox
+
+
+@pytest.fixture
+def clock(box: RunningSandbox) -> SimClock:
+    return SimClock(box)
+
+
+@pytest.fixture
+async def tills(box: RunningSandbox, clock: SimClock, tmp_path: Path) -> AsyncIterator[TillFactory]:
+    made: list[Till] = []
+
+    async def make(**options: Any) -> Till:
+        till = await open_till(box, tmp_path, clock, **options)
+        made.append(till)
+        return till
+
+    yield make
+    for till in made:
+        await till.close()

@@ -1,0 +1,94 @@
+"""The register's order rules against the sandbox: what each state allows, full prepayment,
+refusals that leave the order as it was."""
+
+from __future__ import annotations
+
+import pytest
+from scenarios.harness import CATALOGUE, SimClock
+
+from pos.orders.model import ChainRole, Customer, OrderPayment, OrderState, PayMethod
+from pos.register.cart import Cart
+from pos.register.errors import Refusal, RegisterError
+
+from .conftest import TillFactory
+
+
+def cart() -> Cart:
+    c = Cart()
+    c.add(CATALOGUE[6], 1000)
+    return c
+
+
+async def test_full_prepayment_then_hand_over_with_nothing_left(
+    clock: SimClock, tills: TillFactory
+) -> None:
+    till = await tills()
+    await till.sign_in()
+    await till.service.open_shift(0)
+    desk = till.service.orders
+    order = desk.create(cart(), Customer("Олена"))
+    paid = await desk.take_advance(order.id, [OrderPayment(PayMethod.QR, order.total_sum)])
+    assert paid.state is OrderState.PAID
+    assert paid.left_to_pay == 0
+    clock.advance(1)
+    handed = await desk.pay_rest(order.id, [OrderPayment(PayMethod.CARD, 0)])
+    assert handed.state is OrderState.HANDED_OVER
+    assert [r.kind for r in handed.receipts] == [ChainRole.PREPAYMENT, ChainRole.AFTER_PAYMENT]
+    assert handed.receipts[1].fiscal.total_sum == 0
+    with pytest.raises(RegisterError) as refused:
+        await desk.cancel(order.id)
+    assert refused.value.refusal is Refusal.FISCAL_RULE
+    x = await till.service.x_report()
+    assert x.server is not None
+    qr = next(p for p in x.local["payments"] if p["type"] == "CASHLESS")
+    assert qr["sell_sum"] == order.total_sum
+
+
+async def test_refusals_leave_the_order_as_it_was(clock: SimClock, tills: TillFactory) -> None:
+    till = await tills()
+    await till.sign_in()
+    await till.service.open_shift(0)
+    desk = till.service.orders
+    with pytest.raises(RegisterError) as empty:
+        desk.create(Cart(), Customer("Олена"))
+    assert empty.value.refusal is Refusal.BAD_INPUT
+    with pytest.raises(RegisterError) as nobody:
+        desk.create(cart(), Customer())
+    assert nobody.value.refusal is Refusal.BAD_INPUT
+    order = desk.create(cart(), Customer("", "0501234567"))
+    with pytest.raises(RegisterError) as too_much:
+        await desk.take_advance(order.id, [OrderPayment(PayMethod.CASH, order.total_sum + 1)])
+    assert too_much.value.refusal is Refusal.FISCAL_RULE
+    assert "більша за суму" in too_much.value.detail
+    with pytest.raises(RegisterError) as no_rest_yet:
+        await desk.pay_rest(order.id, [OrderPayment(PayMethod.CARD, order.total_sum)])
+    assert no_rest_yet.value.refusal is Refusal.FISCAL_RULE
+    assert desk.get(order.id).state is OrderState.OPEN
+    await desk.take_advance(order.id, [OrderPayment(PayMethod.CASH, 1000)])
+    clock.advance(1)
+    with pytest.raises(RegisterError) as short:
+        await desk.pay_rest(order.id, [OrderPayment(PayMethod.CARD, 1000)])
+    assert short.value.refusal is Refusal.FISCAL_RULE
+    with pytest.raises(RegisterError) as second_advance:
+        await desk.take_advance(order.id, [OrderPayment(PayMethod.CASH, 1000)])
+    assert second_advance.value.refusal is Refusal.FISCAL_RULE
+    kept = desk.get(order.id)
+    assert (kept.state, kept.paid) == (OrderState.PARTLY_PAID, 1000)
+    # Change from cash when the rest is paid with a larger note.
+    left = kept.left_to_pay
+    clock.advance(1)
+    done = await desk.pay_rest(order.id, [OrderPayment(PayMethod.CASH, left + 5000)])
+    assert done.state is OrderState.HANDED_OVER
+    assert done.receipts[-1].fiscal.rest == 5000
+    assert done.receipts[-1].cash_sum == left
+    # An open order without money is cancelled at once, with no receipt.
+    other = desk.create(cart(), Customer("Іван"))
+    cancelled = await desk.cancel(other.id)
+    assert (cancelled.state, cancelled.receipts) == (OrderState.CANCELLED, ())
+    with pytest.raises(RegisterError):
+        desk.lookup("99")
+    x = await till.service.x_report()
+    assert x.server is not None
+    cash = next(p for p in x.local["payments"] if p["type"] == "CASH")
+    server_cash = next(p for p in x.server["payments"] if p["type"] == "CASH")
+    assert cash["sell_sum"] == server_cash["sell_sum"] == 1000 + left
