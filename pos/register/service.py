@@ -73,6 +73,7 @@ from pos.register.context import (
 from pos.register.errors import Refusal, RegisterError
 from pos.register.fiscalise import (
     LOCAL_STATES,
+    check_clock,
     check_offline_allowed,
     ensure_go_offline,
     fiscalise,
@@ -447,6 +448,8 @@ class RegisterService:
                 server_response=opened.model_dump(mode="json", exclude_none=True),
             )
             raise RegisterError(Refusal.SERVER_REJECTED, text)
+        if opened.opened_at is not None:
+            check_clock(self.ctx, opened.opened_at)  # Checkbox's time: trusted from here on
         return self.journal.shifts.update(
             shift_id,
             self.ctx.now(),
