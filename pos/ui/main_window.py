@@ -42,6 +42,7 @@ from pos.journal.records import Receipt, ShiftState
 from pos.register.cart import Cart
 from pos.register.status import RegisterStatus
 from pos.ui.asyncio_qt import async_slot
+from pos.ui.drill_faults import DRILL_FAULTS, drill_fault_label
 from pos.ui.i18n import LANGUAGES, Translations
 from pos.ui.manager_pin import ManagerPinDialog
 from pos.ui.messages import show_error, show_info
@@ -117,7 +118,6 @@ class MainWindow(QMainWindow):
             ("F8", self.cash_menu),
             ("F9", lambda: self.open_report(z=False)),
             ("F10", lambda: self.open_report(z=True)),
-            ("F11", self.open_orders),
             ("F12", self.selling.pay),
         ):
             button = KeyButton(key, parent=self.action_bar)
@@ -208,6 +208,19 @@ class MainWindow(QMainWindow):
             self.a_net_back = self._action(
                 self.drill_menu, lambda: self.drill(cut=False), "netRestore"
             )
+            self.drill_menu.addSeparator()
+            self.fault_menu = self.drill_menu.addMenu("")
+            self.fault_actions: dict[str | None, QAction] = {}
+            faults = QActionGroup(self)
+            for fault in DRILL_FAULTS:
+                action = QAction(self)
+                action.setObjectName(f"fault_{fault or 'none'}")
+                action.setCheckable(True)
+                action.setChecked(fault is None)
+                action.triggered.connect(lambda _c=False, f=fault: self.drill_fault(f))
+                faults.addAction(action)
+                self.fault_menu.addAction(action)
+                self.fault_actions[fault] = action
 
         self.language_menu = bar.addMenu("")
         group = QActionGroup(self)
@@ -247,7 +260,6 @@ class MainWindow(QMainWindow):
             "F8": self.tr("Cash in/out"),
             "F9": self.tr("X-report"),
             "F10": self.tr("Z-report"),
-            "F11": self.tr("Orders"),
             "F12": self.tr("PAY"),
         }
         for key, text in captions.items():
@@ -255,7 +267,7 @@ class MainWindow(QMainWindow):
         self.register_menu.setTitle(self.tr("&Register"))
         self.a_open_shift.setText(self.tr("Shift…") + "\tF2")
         self.a_return.setText(self.tr("Return…") + "\tF7")
-        self.a_orders.setText(self.tr("Customer orders…") + "\tF11")
+        self.a_orders.setText(self.tr("Customer orders…") + "\tShift+F6")
         self.a_cash_in.setText(self.tr("Cash in…") + "\tF8")
         self.a_cash_out.setText(self.tr("Cash out…"))
         self.a_withdrawal.setText(self.tr("Cash withdrawal by card…"))
@@ -269,13 +281,16 @@ class MainWindow(QMainWindow):
         self.a_drawer.setText(self.tr("Open the cash drawer…"))
         self.a_settings.setText(self.tr("Settings…"))
         self.a_reports.setText(self.tr("Reports…") + "\tShift+F11")
-        self.a_shift_receipts.setText(self.tr("Receipts of this shift…") + "\tShift+F9")
+        self.a_shift_receipts.setText(self.tr("Receipts of this shift…") + "\tF11")
         if self.drill_menu is not None:
             self.drill_menu.setTitle(self.tr("&Training drill"))
             self.a_tax_down.setText(self.tr("Tax service down"))
             self.a_tax_up.setText(self.tr("Tax service up"))
             self.a_net_cut.setText(self.tr("Network cut"))
             self.a_net_back.setText(self.tr("Network restore"))
+            self.fault_menu.setTitle(self.tr("Checkbox fault"))
+            for fault, action in self.fault_actions.items():
+                action.setText(drill_fault_label(fault))
         self.language_menu.setTitle(self.tr("&Language"))
         self.help_menu.setTitle(self.tr("&Help"))
         self.a_help.setText(self.tr("Keys") + "\tF1")
@@ -314,6 +329,8 @@ class MainWindow(QMainWindow):
         self._refresh_pending = False
         self.status = self.service.status()
         self.status_bar.show_status(self.status)
+        if self.running.backoffice is not None:  # set by the push thread; read, never waited on
+            self.status_bar.show_backoffice(self.running.backoffice.status)
         self.banners.show_status(self.status)
         self.a_offline.setChecked(self.status.forced_offline)
         self._route()
@@ -379,19 +396,21 @@ class MainWindow(QMainWindow):
         if key == Qt.Key.Key_F2 and page != "sign_in":
             self.shift_menu()
             return True
-        shifted = modifiers == Qt.KeyboardModifier.ShiftModifier
-        if key == Qt.Key.Key_F11 and shifted and page != "sign_in":  # the manager's reports
-            self.open_reports()
-            return True
-        if key == Qt.Key.Key_F9 and shifted and page != "sign_in":  # the cashier's own receipts
-            self.open_shift_receipts()
-            return True
         if key in (Qt.Key.Key_F9, Qt.Key.Key_F10) and page != "sign_in":
             self.open_report(z=key == Qt.Key.Key_F10)
+            return True
+        if key == Qt.Key.Key_F11 and page != "sign_in":  # Shift+F11: the manager's reports
+            if modifiers == Qt.KeyboardModifier.ShiftModifier:
+                self.open_reports()
+            else:
+                self.open_shift_receipts()
             return True
         if page != "selling":
             return False
         selling = self.selling
+        if key == Qt.Key.Key_F6 and modifiers == Qt.KeyboardModifier.ShiftModifier:
+            self.open_orders()  # Shift+F6: the cart becomes a customer order, or find one
+            return True
         function_keys: dict[int, Callable[[], Any]] = {
             Qt.Key.Key_F3: self.focus_search,
             Qt.Key.Key_F4: selling.change_quantity,
@@ -399,7 +418,6 @@ class MainWindow(QMainWindow):
             Qt.Key.Key_F6: selling.park_or_resume,
             Qt.Key.Key_F7: self.open_return,
             Qt.Key.Key_F8: self.cash_menu,
-            Qt.Key.Key_F11: self.open_orders,
             Qt.Key.Key_F12: selling.pay,
         }
         if key in function_keys:
@@ -451,9 +469,9 @@ class MainWindow(QMainWindow):
             self.tr("F8 — cash in / cash out"),
             self.tr("F9 — X-report"),
             self.tr("F10 — Z-report (closes the shift)"),
-            self.tr("Shift+F9 — receipts of this shift (list, receipt, reprint)"),
+            self.tr("F11 — receipts of this shift (list, receipt, reprint)"),
             self.tr("Shift+F11 — reports: receipts history, shifts, charts (manager's PIN)"),
-            self.tr("F11 — customer orders: from the cart, advances, hand-over"),
+            self.tr("Shift+F6 — customer orders: from the cart, advances, hand-over"),
             self.tr("F12 — pay"),
             self.tr("Enter — add the highlighted good / confirm"),
             self.tr("Esc — clear the search / cancel the receipt / close a dialog"),
@@ -523,7 +541,7 @@ class MainWindow(QMainWindow):
         self._open(dialog)
 
     def open_orders(self) -> None:
-        """F11: customer orders (a new one from the cart, advances, hand-over)."""
+        """Shift+F6: customer orders (a new one from the cart, advances, hand-over)."""
         if self.page_name != "selling":
             return
         from pos.ui.orders import OrdersDialog
@@ -735,6 +753,16 @@ class MainWindow(QMainWindow):
             await asyncio.wait_for(self.service.sync(), DRILL_STEP_TIMEOUT)
         except TimeoutError:
             log.info("drill: the register is still looking")
+        self.refresh_status()
+
+    @async_slot(exclusive=False)
+    async def drill_fault(self, fault: str | None) -> None:
+        """Training: schedule one of Checkbox's failures (or none); the menu shows which is on."""
+        if not self.running.training:
+            return
+        await self.running.checkbox_fault(fault)
+        for kind, action in self.fault_actions.items():
+            action.setChecked(kind == fault)
         self.refresh_status()
 
     # --- closing -------------------------------------------------------------------------------
