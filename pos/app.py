@@ -19,13 +19,15 @@ from typing import Any
 
 from pos.checkbox import CheckboxClient, MemoryTokenStore
 from pos.checkbox.network_switch import NetworkSwitch
-from pos.config import AppConfig, FileTokenStore
+from pos.config import AppConfig
 from pos.journal import Journal
 from pos.journal.catalogue_import import import_catalogue
+from pos.journal.chain_marker import ChainMarker
 from pos.journal.journal import default_journal_path
 from pos.log_files import hide as hide_in_logs
 from pos.printing.spooler import ReceiptSpooler
 from pos.register.service import RegisterService
+from pos.secret_store import KeyringTokenStore, SecretStore
 
 log = logging.getLogger(__name__)
 
@@ -146,13 +148,17 @@ async def open_register(
             api_url, license_key = sandbox.base_url, seeded.license_key
             journal_path = default_journal_path(config.data, TRAINING_REGISTER)
             token_store: Any = MemoryTokenStore()
+            pepper = None
         else:
             api_url = config.api_url
             license_key = config.license_key.get_secret_value() if config.license_key else None
             hide_in_logs(license_key)
             journal_path = default_journal_path(config.data)
-            token_store = FileTokenStore((token_dir or config.data) / "token.json")
-        journal = Journal.open(journal_path)
+            store = SecretStore(token_dir or config.data)
+            token_store = KeyringTokenStore(store)
+            pepper = store.pepper()
+            log.info("secrets: %s", store.describe())
+        journal = Journal.open(journal_path, exclusive=True)  # one writer (invariant 10)
         stack.callback(journal.close)
         if config.training:
             fill_demo_catalogue(journal)
@@ -165,6 +171,8 @@ async def open_register(
             thresholds=config.thresholds.to_thresholds(),
             token_store=token_store,
             training=config.training,
+            chain=None if config.training else ChainMarker(journal_path),
+            pin_pepper=pepper,
         )
         backoffice = _backoffice_push(config, journal_path) if worker else None
         try:

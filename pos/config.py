@@ -13,13 +13,14 @@ import os
 from dataclasses import asdict, dataclass, field, fields
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, TypeVar
 
 import platformdirs
-from pydantic import SecretStr
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 
 from pos.register.limits import Thresholds
 from pos.register.pin_digest import make_digest, matches
+from pos.secret_store import SecretStore
 
 APP = "pos"
 DEFAULT_MANAGER_PIN = "0000"  # training mode; the manager must change it before going live
@@ -80,10 +81,11 @@ class AppConfig:
     thresholds: ThresholdSettings = field(default_factory=ThresholdSettings)
     manager_pin_hash: str = field(default="", repr=False)
     data: Path = field(default_factory=data_dir)
+    problems: list[str] = field(default_factory=list, repr=False)  # bad values found at load
 
     def check_manager_pin(self, pin: str) -> bool:
-        if not self.manager_pin_hash:
-            return pin == DEFAULT_MANAGER_PIN
+        if not self.manager_pin_hash:  # "0000" opens training mode only, never real work
+            return self.training and pin == DEFAULT_MANAGER_PIN
         return matches(self.manager_pin_hash, pin)
 
     def set_manager_pin(self, pin: str) -> None:
@@ -108,24 +110,89 @@ _PLAIN = (
 )
 
 
+class _Strict(BaseModel):
+    model_config = ConfigDict(strict=True, extra="ignore")
+
+
+class PlainSettings(_Strict):
+    """What ``settings.json`` may hold, typed: a hand-edited "abc" for a number or "false" (a
+    string) for a yes/no is a named problem and the default is used, never a crash or a silent
+    switch. Add a field here when you add one to ``AppConfig`` and ``_PLAIN``."""
+
+    training: bool = True
+    api_url: str = ""
+    language: Literal["uk", "en"] = "uk"
+    printer: str = ""
+    paper_width_mm: Literal[58, 80] = 80
+    sign_in_method: Literal["pin", "login"] = "pin"
+    shop_name: str = ""
+    shop_address: str = ""
+    data: str | None = None
+
+
+class ThresholdFile(_Strict):
+    offline_warning_hours: float = Field(4.0, ge=0, le=36)
+    month_warning_hours: float = Field(12.0, ge=0, le=168)
+    shift_warning_minutes: float = Field(60.0, ge=0, le=24 * 60)
+    codes_warning: int = Field(20, ge=0, le=5000)
+    codes_low_water: int = Field(100, ge=0, le=5000)
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def _validated(model: type[M], raw: dict[str, Any], where: str, problems: list[str]) -> M:
+    """``raw`` as ``model``; every bad field named in ``problems`` and left at its default."""
+    values = dict(raw)
+    for _ in range(len(model.model_fields) + 1):
+        try:
+            return model.model_validate(values)
+        except ValidationError as error:
+            for item in error.errors():
+                name = str(item["loc"][0]) if item["loc"] else ""
+                if name in values:
+                    default = model.model_fields[name].default
+                    problems.append(
+                        f"{where}: {name} = {values.pop(name)!r} is not valid "
+                        f"({item['msg']}); using {default!r}"
+                    )
+    return model()
+
+
 def load(directory: Path | None = None) -> AppConfig:
-    """Read the settings (missing or broken files give training-mode defaults)."""
+    """Read the settings (missing or broken files give training-mode defaults). Bad values are
+    named in ``config.problems`` and replaced by their defaults."""
     base = directory or config_dir()
     plain = _read(base / "settings.json")
     secret = _read(base / "secrets.json")
     config = AppConfig()
+    where = str(base / "settings.json")
+    typed = _validated(PlainSettings, plain, where, config.problems)
     for name in _PLAIN:
-        if name in plain:
-            setattr(config, name, type(getattr(config, name))(plain[name]))
+        if name in PlainSettings.model_fields:
+            setattr(config, name, getattr(typed, name))
+        elif name in plain:  # a field added elsewhere without a type here yet
+            with contextlib.suppress(TypeError, ValueError):
+                setattr(config, name, type(getattr(config, name))(plain[name]))
     if isinstance(plain.get("thresholds"), dict):
+        limits = _validated(ThresholdFile, plain["thresholds"], where, config.problems)
         known = {f.name for f in fields(ThresholdSettings)}
         config.thresholds = ThresholdSettings(
-            **{k: v for k, v in plain["thresholds"].items() if k in known}
+            **{k: v for k, v in limits.model_dump().items() if k in known}
         )
-    if plain.get("data"):
-        config.data = Path(plain["data"])
-    if secret.get("license_key"):
-        config.license_key = SecretStr(str(secret["license_key"]))
+    elif "thresholds" in plain:
+        config.problems.append(f"{where}: thresholds is not an object; using the defaults")
+    if typed.data:
+        config.data = Path(typed.data)
+    store = SecretStore(base)
+    key = store.get("license_key")
+    if not key and secret.get("license_key"):  # an older version kept it in secrets.json
+        key = str(secret["license_key"])
+        store.set("license_key", key)
+        secret.pop("license_key")
+        _write(base / "secrets.json", secret, private=True)
+    if key:
+        config.license_key = SecretStr(key)
     if secret.get("backoffice_url"):
         config.backoffice_url = SecretStr(str(secret["backoffice_url"]))
     config.manager_pin_hash = str(secret.get("manager_pin_hash", ""))
@@ -139,8 +206,9 @@ def save(config: AppConfig, directory: Path | None = None) -> None:
     plain["thresholds"] = asdict(config.thresholds)
     plain["data"] = str(config.data)
     _write(base / "settings.json", plain, private=False)
-    secret = {
-        "license_key": config.license_key.get_secret_value() if config.license_key else "",
+    if config.license_key is not None:
+        SecretStore(base).set("license_key", config.license_key.get_secret_value())
+    secret = {  # the manager PIN as a slow salted digest; the license key is in the keyring
         "manager_pin_hash": config.manager_pin_hash,
         "backoffice_url": config.backoffice_url.get_secret_value() if config.backoffice_url else "",
     }

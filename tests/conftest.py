@@ -7,6 +7,15 @@ import os
 # Must happen before anything imports Qt.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
+# This PC's journal marks (pos.journal.chain_marker) go to a throw-away folder, not ~/.local/state.
+# No desktop keyring on a CI box: keyring's own configuration selects keyrings.alt's file
+# backend (its file under XDG_DATA_HOME, a throw-away folder), for the tests and their children.
+if "POS_STATE_DIR" not in os.environ:
+    import tempfile
+
+    os.environ["POS_STATE_DIR"] = tempfile.mkdtemp(prefix="pos-state-")
+    os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyrings.alt.file.PlaintextKeyring")
+    os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="pos-keyring-")
 
 
 # --- sandbox fixtures ---

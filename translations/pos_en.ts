@@ -1633,67 +1633,87 @@
         <translation>Only a manager can do this: ask for the manager PIN.</translation>
     </message>
     <message>
+        <location filename="../pos/ui/messages.py" line="150" />
+        <source>This journal may be behind Checkbox (restored from a backup, copied or recreated), so its offline codes may already be used. Restore the connection: the register reconciles with Checkbox and then works offline again.</source>
+        <translation>This journal may be behind Checkbox (restored from a backup, copied or recreated), so its offline codes may already be used. Restore the connection: the register reconciles with Checkbox and then works offline again.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="156" />
+        <source>Checkbox used some offline codes on its own. Restore the connection so the register can reconcile its codes before it sells offline.</source>
+        <translation>Checkbox used some offline codes on its own. Restore the connection so the register can reconcile its codes before it sells offline.</translation>
+    </message>
+    <message>
         <location filename="../pos/ui/messages.py" line="161" />
+        <source>The disk holding the journal is almost full, so no receipt can be saved safely. Free some disk space, then try again.</source>
+        <translation>The disk holding the journal is almost full, so no receipt can be saved safely. Free some disk space, then try again.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="166" />
+        <source>This PC's clock differs from Checkbox's. Check the time and confirm it before selling offline.</source>
+        <translation>This PC's clock differs from Checkbox's. Check the time and confirm it before selling offline.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="182" />
         <source>The operation was refused ({reason}).</source>
         <translation>The operation was refused ({reason}).</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="177" />
+        <location filename="../pos/ui/messages.py" line="198" />
         <source>The cashier's electronic signature (CheckBox Підпис) is not running. Start it, or ask the manager to start it in the Checkbox cabinet, then try again.</source>
         <translation>The cashier's electronic signature (CheckBox Підпис) is not running. Start it, or ask the manager to start it in the Checkbox cabinet, then try again.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="185" />
+        <location filename="../pos/ui/messages.py" line="206" />
         <source>Checkbox has blocked this cashier. Call the manager: only Checkbox support can unblock the cashier.</source>
         <translation>Checkbox has blocked this cashier. Call the manager: only Checkbox support can unblock the cashier.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="193" />
+        <location filename="../pos/ui/messages.py" line="214" />
         <source>The cashier's signing key has expired. The manager must get a new key and register the cashier again.</source>
         <translation>The cashier's signing key has expired. The manager must get a new key and register the cashier again.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="201" />
+        <location filename="../pos/ui/messages.py" line="222" />
         <source>Checkbox has blocked this register. Call the manager.</source>
         <translation>Checkbox has blocked this register. Call the manager.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="207" />
+        <location filename="../pos/ui/messages.py" line="228" />
         <source>Checkbox services are not paid, so every register is blocked. Call the manager.</source>
         <translation>Checkbox services are not paid, so every register is blocked. Call the manager.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="214" />
+        <location filename="../pos/ui/messages.py" line="235" />
         <source>The shift was opened in another program (Checkbox Kasa). Finish there, or ask the manager: both at once would corrupt the register's reports.</source>
         <translation>The shift was opened in another program (Checkbox Kasa). Finish there, or ask the manager: both at once would corrupt the register's reports.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="222" />
+        <location filename="../pos/ui/messages.py" line="243" />
         <source>Checkbox is still processing transactions. Wait a minute and try again; if it goes on for ten minutes, call the manager.</source>
         <translation>Checkbox is still processing transactions. Wait a minute and try again; if it goes on for ten minutes, call the manager.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="230" />
+        <location filename="../pos/ui/messages.py" line="251" />
         <source>Sending receipts by SMS is not enabled for this shop. Send it by e-mail, or ask the manager to enable SMS in the Checkbox cabinet.</source>
         <translation>Sending receipts by SMS is not enabled for this shop. Send it by e-mail, or ask the manager to enable SMS in the Checkbox cabinet.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="248" />
+        <location filename="../pos/ui/messages.py" line="269" />
         <source>This is not a valid number. Type it again, e.g. 125.50 or 1.250.</source>
         <translation>This is not a valid number. Type it again, e.g. 125.50 or 1.250.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="251" />
+        <location filename="../pos/ui/messages.py" line="272" />
         <source>Something went wrong: {error}. The operation may not have finished.</source>
         <translation>Something went wrong: {error}. The operation may not have finished.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="271" />
+        <location filename="../pos/ui/messages.py" line="292" />
         <source>Cannot do this</source>
         <translation>Cannot do this</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="290" />
+        <location filename="../pos/ui/messages.py" line="311" />
         <source>Information</source>
         <translation>Information</translation>
     </message>
@@ -3344,26 +3364,36 @@
     </message>
     <message>
         <location filename="../pos/ui/settings.py" line="488" />
+        <source>Choose a manager PIN other than 0000.</source>
+        <translation>Choose a manager PIN other than 0000.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="490" />
         <source>The new PIN and its repetition differ.</source>
         <translation>The new PIN and its repetition differ.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="529" />
+        <location filename="../pos/ui/settings.py" line="521" />
+        <source>Before real work, set a new manager PIN (not 0000).</source>
+        <translation>Before real work, set a new manager PIN (not 0000).</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="535" />
         <source>The back-office database must be a postgresql:// address.</source>
         <translation>The back-office database must be a postgresql:// address.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="595" />
+        <location filename="../pos/ui/settings.py" line="601" />
         <source>The settings could not be written: {reason}</source>
         <translation>The settings could not be written: {reason}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="612" />
+        <location filename="../pos/ui/settings.py" line="618" />
         <source>Close</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="614" />
+        <location filename="../pos/ui/settings.py" line="620" />
         <source>Saved. Restart the program for the new connection and limits to apply.</source>
         <translation>Saved. Restart the program for the new connection and limits to apply.</translation>
     </message>
@@ -3527,52 +3557,67 @@
         <translation>{count} offline transaction(s) were refused by the server: call the manager.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="226" />
+        <location filename="../pos/ui/status_bar.py" line="141" />
+        <source>This journal may be behind Checkbox (restored, copied or recreated): no offline receipts until the register has reconciled online.</source>
+        <translation>This journal may be behind Checkbox (restored, copied or recreated): no offline receipts until the register has reconciled online.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/status_bar.py" line="152" />
+        <source>Checkbox used offline codes on its own: offline receipts wait until the code pool is reconciled online.</source>
+        <translation>Checkbox used offline codes on its own: offline receipts wait until the code pool is reconciled online.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/status_bar.py" line="163" />
+        <source>This PC's clock differs from Checkbox's by {minutes} min: check the time; offline receipts wait until it is confirmed.</source>
+        <translation>This PC's clock differs from Checkbox's by {minutes} min: check the time; offline receipts wait until it is confirmed.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/status_bar.py" line="259" />
         <source>Back office: connecting…</source>
         <translation>Back office: connecting…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="228" />
+        <location filename="../pos/ui/status_bar.py" line="261" />
         <source>Back office: up to date</source>
         <translation>Back office: up to date</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="230" />
+        <location filename="../pos/ui/status_bar.py" line="263" />
         <source>Back office: sending {count}</source>
         <translation>Back office: sending {count}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="232" />
+        <location filename="../pos/ui/status_bar.py" line="265" />
         <source>Back office: unreachable, {count} waiting</source>
         <translation>Back office: unreachable, {count} waiting</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="254" />
+        <location filename="../pos/ui/status_bar.py" line="287" />
         <source>Offline left: {left}</source>
         <translation>Offline left: {left}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="259" />
+        <location filename="../pos/ui/status_bar.py" line="292" />
         <source>This month: {left} of 168 h left</source>
         <translation>This month: {left} of 168 h left</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="264" />
+        <location filename="../pos/ui/status_bar.py" line="297" />
         <source>Codes: {count}</source>
         <translation>Codes: {count}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="269" />
+        <location filename="../pos/ui/status_bar.py" line="302" />
         <source>Queue: {count}</source>
         <translation>Queue: {count}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="272" />
+        <location filename="../pos/ui/status_bar.py" line="305" />
         <source>Shift: closed</source>
         <translation>Shift: closed</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="275" />
+        <location filename="../pos/ui/status_bar.py" line="308" />
         <source>Shift: {left} left</source>
         <translation>Shift: {left} left</translation>
     </message>

@@ -1633,67 +1633,87 @@
         <translation>Це може зробити лише менеджер: попросіть PIN менеджера.</translation>
     </message>
     <message>
+        <location filename="../pos/ui/messages.py" line="150" />
+        <source>This journal may be behind Checkbox (restored from a backup, copied or recreated), so its offline codes may already be used. Restore the connection: the register reconciles with Checkbox and then works offline again.</source>
+        <translation>Цей журнал може відставати від Checkbox (відновлений з резервної копії, скопійований або створений заново), тож його офлайн-коди могли вже бути використані. Відновіть зв’язок: каса звірить коди з Checkbox і знову зможе працювати офлайн.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="156" />
+        <source>Checkbox used some offline codes on its own. Restore the connection so the register can reconcile its codes before it sells offline.</source>
+        <translation>Checkbox сам використав частину офлайн-кодів. Відновіть зв’язок, щоб каса звірила коди, перш ніж продавати офлайн.</translation>
+    </message>
+    <message>
         <location filename="../pos/ui/messages.py" line="161" />
+        <source>The disk holding the journal is almost full, so no receipt can be saved safely. Free some disk space, then try again.</source>
+        <translation>Диск із журналом майже заповнений, тож чек неможливо надійно зберегти. Звільніть місце на диску й спробуйте ще раз.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="166" />
+        <source>This PC's clock differs from Checkbox's. Check the time and confirm it before selling offline.</source>
+        <translation>Годинник цього комп’ютера розходиться з годинником Checkbox. Перевірте час і підтвердьте його, перш ніж продавати офлайн.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="182" />
         <source>The operation was refused ({reason}).</source>
         <translation>Операцію відхилено ({reason}).</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="177" />
+        <location filename="../pos/ui/messages.py" line="198" />
         <source>The cashier's electronic signature (CheckBox Підпис) is not running. Start it, or ask the manager to start it in the Checkbox cabinet, then try again.</source>
         <translation>Електронний підпис касира (CheckBox Підпис) не запущено. Запустіть його або попросіть менеджера запустити його в кабінеті Checkbox, потім спробуйте ще раз.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="185" />
+        <location filename="../pos/ui/messages.py" line="206" />
         <source>Checkbox has blocked this cashier. Call the manager: only Checkbox support can unblock the cashier.</source>
         <translation>Checkbox заблокував цього касира. Зверніться до менеджера: розблокувати касира може лише підтримка Checkbox.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="193" />
+        <location filename="../pos/ui/messages.py" line="214" />
         <source>The cashier's signing key has expired. The manager must get a new key and register the cashier again.</source>
         <translation>Термін дії ключа підпису касира закінчився. Менеджер має отримати новий ключ і зареєструвати касира знову.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="201" />
+        <location filename="../pos/ui/messages.py" line="222" />
         <source>Checkbox has blocked this register. Call the manager.</source>
         <translation>Checkbox заблокував цю касу. Зверніться до менеджера.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="207" />
+        <location filename="../pos/ui/messages.py" line="228" />
         <source>Checkbox services are not paid, so every register is blocked. Call the manager.</source>
         <translation>Послуги Checkbox не оплачено, тому всі каси заблоковано. Зверніться до менеджера.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="214" />
+        <location filename="../pos/ui/messages.py" line="235" />
         <source>The shift was opened in another program (Checkbox Kasa). Finish there, or ask the manager: both at once would corrupt the register's reports.</source>
         <translation>Зміну відкрито в іншій програмі (Checkbox Kasa). Завершіть роботу там або зверніться до менеджера: робота в обох одночасно зіпсує звіти каси.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="222" />
+        <location filename="../pos/ui/messages.py" line="243" />
         <source>Checkbox is still processing transactions. Wait a minute and try again; if it goes on for ten minutes, call the manager.</source>
         <translation>Checkbox ще обробляє транзакції. Зачекайте хвилину й спробуйте ще раз; якщо це триває десять хвилин, зверніться до менеджера.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="230" />
+        <location filename="../pos/ui/messages.py" line="251" />
         <source>Sending receipts by SMS is not enabled for this shop. Send it by e-mail, or ask the manager to enable SMS in the Checkbox cabinet.</source>
         <translation>Надсилання чеків SMS для цього магазину не ввімкнено. Надішліть чек електронною поштою або попросіть менеджера ввімкнути SMS у кабінеті Checkbox.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="248" />
+        <location filename="../pos/ui/messages.py" line="269" />
         <source>This is not a valid number. Type it again, e.g. 125.50 or 1.250.</source>
         <translation>Це не число. Введіть ще раз, напр. 125.50 або 1.250.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="251" />
+        <location filename="../pos/ui/messages.py" line="272" />
         <source>Something went wrong: {error}. The operation may not have finished.</source>
         <translation>Сталася помилка: {error}. Операція могла не завершитися.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="271" />
+        <location filename="../pos/ui/messages.py" line="292" />
         <source>Cannot do this</source>
         <translation>Неможливо виконати</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="290" />
+        <location filename="../pos/ui/messages.py" line="311" />
         <source>Information</source>
         <translation>Інформація</translation>
     </message>
@@ -3344,26 +3364,36 @@
     </message>
     <message>
         <location filename="../pos/ui/settings.py" line="488" />
+        <source>Choose a manager PIN other than 0000.</source>
+        <translation>Оберіть PIN менеджера, відмінний від 0000.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="490" />
         <source>The new PIN and its repetition differ.</source>
         <translation>Новий PIN і його повтор не збігаються.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="529" />
+        <location filename="../pos/ui/settings.py" line="521" />
+        <source>Before real work, set a new manager PIN (not 0000).</source>
+        <translation>Перед реальною роботою встановіть новий PIN менеджера (не 0000).</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="535" />
         <source>The back-office database must be a postgresql:// address.</source>
         <translation>Адреса бази бек-офісу має бути postgresql://…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="595" />
+        <location filename="../pos/ui/settings.py" line="601" />
         <source>The settings could not be written: {reason}</source>
         <translation>Не вдалося записати налаштування: {reason}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="612" />
+        <location filename="../pos/ui/settings.py" line="618" />
         <source>Close</source>
         <translation>Закрити</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="614" />
+        <location filename="../pos/ui/settings.py" line="620" />
         <source>Saved. Restart the program for the new connection and limits to apply.</source>
         <translation>Збережено. Перезапустіть програму, щоб нове підключення й ліміти набули чинності.</translation>
     </message>
@@ -3527,52 +3557,67 @@
         <translation>Сервер відхилив офлайн-операцій: {count}. Зверніться до менеджера.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="226" />
+        <location filename="../pos/ui/status_bar.py" line="141" />
+        <source>This journal may be behind Checkbox (restored, copied or recreated): no offline receipts until the register has reconciled online.</source>
+        <translation>Цей журнал може відставати від Checkbox (відновлений, скопійований або створений заново): офлайн-чеків не буде, доки каса не звірить коди онлайн.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/status_bar.py" line="152" />
+        <source>Checkbox used offline codes on its own: offline receipts wait until the code pool is reconciled online.</source>
+        <translation>Checkbox сам використав офлайн-коди: офлайн-чеки чекатимуть, доки пул кодів не буде звірено онлайн.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/status_bar.py" line="163" />
+        <source>This PC's clock differs from Checkbox's by {minutes} min: check the time; offline receipts wait until it is confirmed.</source>
+        <translation>Годинник цього комп’ютера розходиться з Checkbox на {minutes} хв: перевірте час; офлайн-чеки чекатимуть підтвердження.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/status_bar.py" line="259" />
         <source>Back office: connecting…</source>
         <translation>Бек-офіс: з’єднання…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="228" />
+        <location filename="../pos/ui/status_bar.py" line="261" />
         <source>Back office: up to date</source>
         <translation>Бек-офіс: усе передано</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="230" />
+        <location filename="../pos/ui/status_bar.py" line="263" />
         <source>Back office: sending {count}</source>
         <translation>Бек-офіс: передається {count}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="232" />
+        <location filename="../pos/ui/status_bar.py" line="265" />
         <source>Back office: unreachable, {count} waiting</source>
         <translation>Бек-офіс: недоступний, чекають {count}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="254" />
+        <location filename="../pos/ui/status_bar.py" line="287" />
         <source>Offline left: {left}</source>
         <translation>Офлайн залишилось: {left}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="259" />
+        <location filename="../pos/ui/status_bar.py" line="292" />
         <source>This month: {left} of 168 h left</source>
         <translation>Цього місяця: залишилось {left} із 168 год</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="264" />
+        <location filename="../pos/ui/status_bar.py" line="297" />
         <source>Codes: {count}</source>
         <translation>Номерів: {count}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="269" />
+        <location filename="../pos/ui/status_bar.py" line="302" />
         <source>Queue: {count}</source>
         <translation>Черга: {count}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="272" />
+        <location filename="../pos/ui/status_bar.py" line="305" />
         <source>Shift: closed</source>
         <translation>Зміна: закрита</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="275" />
+        <location filename="../pos/ui/status_bar.py" line="308" />
         <source>Shift: {left} left</source>
         <translation>Зміна: залишилось {left}</translation>
     </message>

@@ -11,7 +11,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import sys
+import uuid
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -23,13 +25,19 @@ from pos.app import RunningRegister, open_register
 from pos.domain.money import MoneyFormatError, format_money, parse_money, parse_quantity
 from pos.domain.receipt import PaymentType
 from pos.domain.rounding import round_cash
+from pos.journal.errors import JournalError
 from pos.journal.records import Receipt
+from pos.journal.writer_lock import JournalInUseError
 from pos.register.cart import Cart, Tender
 from pos.register.errors import Refusal, RegisterError
+from pos.secret_store import SecretStore
 
 SubParsers = Any
 
 CREDENTIALS = "credentials.json"
+ENV_LICENSE_KEY = "POS_LICENSE_KEY"
+ENV_PIN = "POS_PIN"
+ENV_PASSWORD = "POS_PASSWORD"
 
 
 class UsageError(Exception):
@@ -49,10 +57,11 @@ def register(subparsers: SubParsers) -> None:
 
     login = action("login", "sign in and store the settings for later commands", _login)
     login.add_argument("--api", required=True, metavar="URL", help="Checkbox API address")
-    login.add_argument("--license-key", required=True, metavar="KEY")
-    login.add_argument("--pin", metavar="PIN", help="cashier PIN")
+    secret_help = "or '-' to read it from stdin; or set $%s (never visible in `ps`)"
+    login.add_argument("--license-key", metavar="KEY", help=secret_help % ENV_LICENSE_KEY)
+    login.add_argument("--pin", metavar="PIN", help="cashier PIN, " + secret_help % ENV_PIN)
     login.add_argument("--login", metavar="LOGIN", help="cashier login (with --password)")
-    login.add_argument("--password", metavar="PASSWORD")
+    login.add_argument("--password", metavar="PASSWORD", help=secret_help % ENV_PASSWORD)
     login.add_argument(
         "--backoffice",
         metavar="URL",
@@ -68,10 +77,23 @@ def register(subparsers: SubParsers) -> None:
     sell.add_argument("--item", action="append", required=True, metavar="CODE[:QTY]")
     sell.add_argument("--pay", action="append", required=True, metavar="cash|card[:AMOUNT]")
     sell.add_argument("--email", metavar="ADDRESS", help="send the receipt by e-mail")
+    sell.add_argument(
+        "--id",
+        dest="receipt_id",
+        metavar="UUID",
+        help="idempotency key: the same id twice fiscalises once and prints the first result",
+    )
+    receipt = action("receipt", "what became of a receipt: state, fiscal code, date", _receipt)
+    receipt.add_argument("receipt", metavar="ID", help="receipt id (or its unique start)")
     ret = action("return", "return goods of an earlier sale", _return)
     ret.add_argument("--receipt", required=True, metavar="ID", help="the sale's id or fiscal code")
     ret.add_argument("--item", action="append", required=True, metavar="CODE[:QTY]")
     action("status", "connectivity, queue, codes and limits", _status)
+    action(
+        "confirm-clock",
+        "the time is right: allow offline receipts again after a clock warning",
+        _confirm_clock,
+    )
     sync = action("sync", "upload what is queued", _sync)
     sync.add_argument("--wait", action="store_true", help="until online with an empty queue")
     sync.add_argument("--timeout", type=float, default=600.0, metavar="SECONDS")
@@ -102,6 +124,10 @@ def _main(args: argparse.Namespace, run: Callable[[argparse.Namespace], Any]) ->
         return _fail(args, _refusal_text(error), 1, error.refusal.value)
     except MoneyFormatError as error:
         return _fail(args, str(error), 2)
+    except JournalInUseError as error:
+        return _fail(args, str(error), 1, "journal_in_use")
+    except JournalError as error:  # damaged, missing, too new: the message names the file
+        return _fail(args, str(error), 1, "journal")
     except OSError as error:
         return _fail(args, f"cannot use the data directory: {error}", 2)
     _print(args, result)
@@ -143,6 +169,13 @@ REFUSALS = {
     Refusal.NOT_FOUND: "not found",
     Refusal.BAD_INPUT: "bad input",
     Refusal.MANAGER_ONLY: "a manager must do this",
+    Refusal.JOURNAL_BEHIND: "the journal may be behind Checkbox; no offline receipts until it "
+    "has reconciled online (reconnect and run `pos register sync`)",
+    Refusal.CODES_UNRECONCILED: "Checkbox used offline codes on its own; no offline receipts "
+    "until the code pool is reconciled online",
+    Refusal.DISK_FULL: "too little free disk space for the journal; free some space first",
+    Refusal.CLOCK_UNTRUSTED: "this PC's clock differs from Checkbox's (seconds); confirm the time "
+    "before offline receipts",
 }
 
 
@@ -154,10 +187,24 @@ def _refusal_text(error: RegisterError) -> str:
 def _settings(args: argparse.Namespace) -> tuple[app_config.AppConfig, dict[str, Any]]:
     data, settings_dir = _dirs(args)
     config = app_config.load(settings_dir)
-    credentials = app_config.read_private(settings_dir / CREDENTIALS)
-    if config.training or not config.api_url or not credentials:
+    for problem in config.problems:  # named, the default used; the command goes on
+        print(f"pos register: warning: {problem}", file=sys.stderr)
+    method = app_config.read_private(settings_dir / CREDENTIALS).get("method")
+    if config.training or not config.api_url or method not in ("pin", "login"):
         raise UsageError("the register is not set up: run `pos register login` first")
     config.data = data
+    store = SecretStore(settings_dir)
+    credentials: dict[str, Any]
+    if method == "pin":
+        pin = os.environ.get(ENV_PIN) or store.get("pin")
+        if not pin:
+            raise UsageError(f"no PIN kept ({store.describe()}): set ${ENV_PIN}")
+        credentials = {"pin": pin}
+    else:
+        login, password = store.get("login"), os.environ.get(ENV_PASSWORD) or store.get("password")
+        if not login or not password:
+            raise UsageError(f"no login kept ({store.describe()}): set ${ENV_PASSWORD}")
+        credentials = {"login": login, "password": password}
     return config, credentials
 
 
@@ -181,7 +228,26 @@ async def _with_register(
 # --- commands ----------------------------------------------------------------------------------
 
 
+def _secret(value: str | None, env: str, name: str) -> str | None:
+    """A secret from its option ('-' reads one line of stdin) or its environment variable."""
+    if value == "-":
+        line = sys.stdin.readline().rstrip("\r\n")
+        if not line:
+            raise UsageError(f"{name}: nothing on stdin")
+        return line
+    if value is not None:
+        return value
+    return os.environ.get(env) or None
+
+
 async def _login(args: argparse.Namespace) -> dict[str, Any]:
+    args.license_key = _secret(args.license_key, ENV_LICENSE_KEY, "--license-key")
+    if args.login is None:
+        args.pin = _secret(args.pin, ENV_PIN, "--pin")
+    else:
+        args.password = _secret(args.password, ENV_PASSWORD, "--password")
+    if not args.license_key:
+        raise UsageError(f"give --license-key (or '-' for stdin, or ${ENV_LICENSE_KEY})")
     if args.pin is None and (args.login is None or args.password is None):
         raise UsageError("give --pin, or --login with --password")
     data, settings_dir = _dirs(args)
@@ -206,9 +272,13 @@ async def _login(args: argparse.Namespace) -> dict[str, Any]:
     async with open_register(config, worker=False, token_dir=data) as running:
         await running.service.sign_in(**credentials)
         app_config.save(config, settings_dir)
-        app_config.write_private(settings_dir / CREDENTIALS, credentials)
+        store = SecretStore(settings_dir)
+        for name, value in credentials.items():  # the OS keyring, never a plain-text file
+            store.set(name, value)
+        method = "pin" if "pin" in credentials else "login"
+        app_config.write_private(settings_dir / CREDENTIALS, {"method": method})
         status = running.service.status()
-        return {"cashier": status.cashier_name, **status.as_json()}
+        return {"cashier": status.cashier_name, "secrets": store.describe(), **status.as_json()}
 
 
 async def _open_shift(args: argparse.Namespace) -> dict[str, Any]:
@@ -277,11 +347,23 @@ def receipt_json(receipt: Receipt) -> dict[str, Any]:
     }
 
 
+def _uuid(text: str) -> str:
+    try:
+        return str(uuid.UUID(text))
+    except ValueError:
+        raise UsageError(f"--id '{text}': give a UUID") from None
+
+
 async def _sell(args: argparse.Namespace) -> dict[str, Any]:
     specs = [_item_spec(text) for text in args.item]
+    receipt_id = None if args.receipt_id is None else _uuid(args.receipt_id)
 
     async def work(running: RunningRegister) -> dict[str, Any]:
         service = running.service
+        if receipt_id is not None:
+            first = service.receipt(receipt_id)
+            if first is not None:  # sold before (maybe by a run that was killed): its result
+                return receipt_json(first)
         cart = Cart()
         for code, qty in specs:
             item = service.item(code)
@@ -292,7 +374,8 @@ async def _sell(args: argparse.Namespace) -> dict[str, Any]:
                 raise UsageError(f"'{code}' is sold in whole pieces, not {qty}")
             cart.add(item, quantity)
         tenders = _tenders(args.pay, cart.total)
-        return receipt_json(await service.sell(cart, tenders, email=args.email))
+        sold = await service.sell(cart, tenders, email=args.email, receipt_id=receipt_id)
+        return receipt_json(sold)
 
     return await _with_register(args, work)
 
@@ -323,10 +406,7 @@ async def _return(args: argparse.Namespace) -> dict[str, Any]:
 
     async def work(running: RunningRegister) -> dict[str, Any]:
         service = running.service
-        found = service.find_receipts(args.receipt)
-        if not found:
-            raise RegisterError(Refusal.NOT_FOUND, args.receipt)
-        sale = found[0]
+        sale = _one_sale(service, args.receipt)
         left = service.returnable(sale.id)
         wanted: dict[int, int] = {}
         for code, qty in specs:
@@ -344,6 +424,52 @@ async def _return(args: argparse.Namespace) -> dict[str, Any]:
             if quantity > 0:
                 raise RegisterError(Refusal.FISCAL_RULE, f"'{code}': more than was sold")
         return receipt_json(await service.refund(sale.id, wanted))
+
+    return await _with_register(args, work)
+
+
+def _one_sale(service: Any, text: str) -> Receipt:
+    """The sale ``--receipt`` names: empty or ambiguous is refused, never guessed."""
+    text = text.strip()
+    if not text:
+        raise UsageError("--receipt: give the sale's id or fiscal code")
+    found = service.find_receipts(text)
+    if not found:
+        raise RegisterError(Refusal.NOT_FOUND, text)
+    if len(found) > 1:
+        ids = ", ".join(r.id for r in found[:5])
+        raise UsageError(f"--receipt '{text}' matches {len(found)} sales ({ids}): give more of it")
+    sale: Receipt = found[0]
+    return sale
+
+
+async def _receipt(args: argparse.Namespace) -> dict[str, Any]:
+    text = args.receipt.strip().lower()
+    if not text:
+        raise UsageError("give a receipt id")
+
+    async def work(running: RunningRegister) -> dict[str, Any]:
+        journal = running.journal
+        exact = journal.receipts.get(text)
+        if exact is not None:
+            return {**receipt_json(exact), "error": exact.error}
+        if len(text) < 4:
+            raise UsageError("give at least 4 characters of the receipt id")
+        recent = journal.receipts.list(newest_first=True, limit=5000)
+        found = [r for r in recent if r.id.startswith(text)]
+        if not found:
+            raise RegisterError(Refusal.NOT_FOUND, text)
+        if len(found) > 1:
+            raise UsageError(f"'{text}' matches {len(found)} receipts: give more of the id")
+        return {**receipt_json(found[0]), "error": found[0].error}
+
+    return await _with_register(args, work)
+
+
+async def _confirm_clock(args: argparse.Namespace) -> dict[str, Any]:
+    async def work(running: RunningRegister) -> dict[str, Any]:
+        running.service.confirm_clock()
+        return running.service.status().as_json()
 
     return await _with_register(args, work)
 

@@ -204,6 +204,26 @@ class Catalogue:
             (name, limit),
         )
 
+    def barcode_owners(self, barcodes: Iterable[str]) -> dict[str, str]:
+        """Barcode → code of the good that holds it now (for the import's takeover check)."""
+        wanted = list(dict.fromkeys(barcodes))
+        owners: dict[str, str] = {}
+        with self._store.engine.connect() as connection:
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                for barcode, code in connection.exec_driver_sql(
+                    "SELECT b.barcode, c.code FROM item_barcode b "
+                    f"JOIN catalogue_item c ON c.id = b.item_id WHERE b.barcode IN ({marks})",
+                    tuple(chunk),
+                ):
+                    owners[str(barcode)] = str(code)
+        return owners
+
+    def all(self) -> list[CatalogueItem]:
+        """Every good, by code (for the export)."""
+        return self._query(f"SELECT {_COLUMNS} FROM catalogue_item c ORDER BY c.code", ())
+
     def count(self) -> int:
         with self._store.engine.connect() as connection:
             value = connection.exec_driver_sql("SELECT count(*) FROM catalogue_item").scalar_one()

@@ -27,6 +27,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
 import zipfile
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -34,7 +35,7 @@ from datetime import datetime
 from pathlib import Path
 
 from pos.domain.barcodes import BarcodeError, normalize_barcode
-from pos.domain.money import MoneyFormatError, parse_money
+from pos.domain.money import MoneyFormatError, format_money, parse_money
 from pos.domain.taxes import DEFAULT_TAXES, Tax, UnknownTaxError, resolve_tax
 from pos.journal.errors import JournalError
 from pos.journal.journal import Journal
@@ -106,6 +107,7 @@ class ImportReport:
     errors: tuple[RowError, ...] = ()
     applied: bool = False  # False: nothing was written
     items: tuple[CatalogueItem, ...] = field(default=(), repr=False)
+    item_rows: tuple[int, ...] = field(default=(), repr=False)  # file row of each item
 
     @property
     def ok(self) -> bool:
@@ -226,6 +228,12 @@ def parse_barcodes(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(result))
 
 
+def has_control_characters(text: str) -> bool:
+    """C0/C1 control characters (tabs and line breaks inside a cell included): they break the
+    receipt's layout, the printer and the tax office's XML."""
+    return any(unicodedata.category(ch) == "Cc" for ch in text)
+
+
 class _RowChecker:
     def __init__(self, columns: dict[str, int], taxes: Sequence[Tax]) -> None:
         self.columns = columns
@@ -270,6 +278,13 @@ class _RowChecker:
             else:
                 self.barcodes[barcode] = number
 
+        for field_name in ("code", "name", "category"):
+            if has_control_characters(cell(field_name)):
+                fail(
+                    field_name,
+                    "control_characters",
+                    "Текст містить керівні (невидимі) символи: приберіть їх",
+                )
         name = " ".join(cell("name").split())
         if not name:
             fail("name", "missing", "Назву товару не вказано")
@@ -377,6 +392,7 @@ def check_file(path: Path, taxes: Sequence[Tax] = DEFAULT_TAXES) -> ImportReport
         raise CatalogueFileError("empty", "Файл порожній: немає ні заголовка, ні товарів")
     checker = _RowChecker(_header_map(header), taxes)
     items: list[CatalogueItem] = []
+    item_rows: list[int] = []
     errors: list[RowError] = []
     count = 0
     for number, cells in enumerate(rows, start=2):
@@ -387,9 +403,16 @@ def check_file(path: Path, taxes: Sequence[Tax] = DEFAULT_TAXES) -> ImportReport
         errors.extend(row_errors)
         if item is not None:
             items.append(item)
+            item_rows.append(number)
     if count == 0:
         raise CatalogueFileError("no_rows", "У файлі є заголовок, але немає жодного товару")
-    return ImportReport(rows=count, imported=0, errors=tuple(errors), items=tuple(items))
+    return ImportReport(
+        rows=count,
+        imported=0,
+        errors=tuple(errors),
+        items=tuple(items),
+        item_rows=tuple(item_rows),
+    )
 
 
 def import_catalogue(
@@ -399,10 +422,15 @@ def import_catalogue(
     *,
     skip_bad_rows: bool = False,
     taxes: Sequence[Tax] = DEFAULT_TAXES,
+    move_barcodes: bool = False,
 ) -> ImportReport:
     """Validate ``path`` and, if every row is good (or ``skip_bad_rows``), upsert its goods in one
-    transaction. Raises CatalogueFileError for a file that is not a catalogue at all."""
+    transaction. Raises CatalogueFileError for a file that is not a catalogue at all. A barcode
+    another good already holds is a row error unless ``move_barcodes`` (scanning it would sell
+    the other good otherwise, silently)."""
     report = check_file(path, taxes)
+    if not move_barcodes:
+        report = _refuse_takeovers(journal, report)
     if report.errors and not skip_bad_rows:
         return ImportReport(rows=report.rows, imported=0, errors=report.errors)
     if report.items:
@@ -413,3 +441,75 @@ def import_catalogue(
         errors=report.errors,
         applied=bool(report.items),
     )
+
+
+def _refuse_takeovers(journal: Journal, report: ImportReport) -> ImportReport:
+    """Rows whose barcode belongs to another good in the catalogue become row errors. A good the
+    same file re-imports gets exactly the file's barcodes, so taking one from it is the file's
+    explicit word, not a takeover."""
+    owners = journal.catalogue.barcode_owners(b for item in report.items for b in item.barcodes)
+    in_file = {item.code for item in report.items}
+    owners = {b: code for b, code in owners.items() if code not in in_file}
+    if not owners:
+        return report
+    kept: list[CatalogueItem] = []
+    rows: list[int] = []
+    errors = list(report.errors)
+    for item, row in zip(report.items, report.item_rows, strict=True):
+        taken = [(b, owners[b]) for b in item.barcodes if owners.get(b, item.code) != item.code]
+        if not taken:
+            kept.append(item)
+            rows.append(row)
+            continue
+        for barcode, owner in taken:
+            errors.append(
+                RowError(
+                    row,
+                    "barcode",
+                    "barcode_taken",
+                    f"Штрихкод {barcode} уже належить товару з кодом {owner}; щоб перенести "
+                    "його, імпортуйте з --move-barcodes",
+                )
+            )
+    errors.sort(key=lambda e: e.row)
+    return ImportReport(
+        rows=report.rows,
+        imported=0,
+        errors=tuple(errors),
+        items=tuple(kept),
+        item_rows=tuple(rows),
+    )
+
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """A cell a spreadsheet will show as text, never run as a formula (CSV injection)."""
+    return f"'{text}" if text.startswith(FORMULA_PREFIXES) else text
+
+
+def export_catalogue(journal: Journal, path: Path) -> int:
+    """The catalogue as CSV in the import's own columns; formula prefixes neutralised."""
+    items = journal.catalogue.all()
+    with path.open("w", encoding="utf-8-sig", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow([*REQUIRED_COLUMNS, "category", "weighed", "excise"])
+        for item in items:
+            writer.writerow(
+                [
+                    spreadsheet_safe(cell)
+                    for cell in (
+                        item.code,
+                        "|".join(item.barcodes),
+                        item.name,
+                        format_money(item.price),
+                        ",".join(str(t) for t in item.tax_codes),
+                        item.unit,
+                        item.category,
+                        "1" if item.is_weighed else "0",
+                        "1" if item.is_excise else "0",
+                    )
+                ]
+            )
+    return len(items)

@@ -13,7 +13,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from pos.journal.catalogue_import import CatalogueFileError, ImportReport, import_catalogue
+from pos.journal.catalogue_import import (
+    CatalogueFileError,
+    ImportReport,
+    export_catalogue,
+    import_catalogue,
+)
 from pos.journal.errors import JournalError
 from pos.journal.journal import DEFAULT_REGISTER, Journal, default_journal_path
 
@@ -38,7 +43,23 @@ def register(subparsers: SubParsers) -> None:
     importing.add_argument(
         "--skip-bad-rows", action="store_true", help="import the good rows, report the bad ones"
     )
+    importing.add_argument(
+        "--move-barcodes",
+        action="store_true",
+        help="a barcode another good holds moves to the good of the file (else a row error)",
+    )
     importing.set_defaults(handler=run_import)
+    exporting = actions.add_parser(
+        "export",
+        help="write the catalogue as CSV (formula-like cells are neutralised)",
+        description="Write the catalogue to a CSV file in the import's columns.",
+    )
+    exporting.add_argument("file", type=Path, metavar="FILE")
+    exporting.add_argument("--data", type=Path, metavar="DIR", help="data directory")
+    exporting.add_argument(
+        "--register", default=DEFAULT_REGISTER, help="register name (journal file)"
+    )
+    exporting.set_defaults(handler=run_export)
     catalogue.set_defaults(handler=lambda args: _usage(catalogue))
 
 
@@ -80,9 +101,13 @@ def run_import(args: argparse.Namespace) -> int:
     path: Path = args.file
     journal_path = default_journal_path(args.data, args.register)
     try:
-        with Journal.open(journal_path) as journal:
+        with Journal.open(journal_path, exclusive=True) as journal:
             report = import_catalogue(
-                journal, path, datetime.now(UTC), skip_bad_rows=args.skip_bad_rows
+                journal,
+                path,
+                datetime.now(UTC),
+                skip_bad_rows=args.skip_bad_rows,
+                move_barcodes=args.move_barcodes,
             )
     except CatalogueFileError as error:
         _print_failure(error.reason, error.message, path, args.json)
@@ -93,4 +118,16 @@ def run_import(args: argparse.Namespace) -> int:
     _print_report(report, path, args.json)
     if report.errors and not report.applied and not args.skip_bad_rows:
         return 1
+    return 0
+
+
+def run_export(args: argparse.Namespace) -> int:
+    journal_path = default_journal_path(args.data, args.register)
+    try:
+        with Journal.open(journal_path, exclusive=True) as journal:
+            count = export_catalogue(journal, args.file)
+    except (JournalError, OSError) as error:
+        print(f"Помилка: журнал {journal_path}: {error}", file=sys.stderr)
+        return 2
+    print(f"Експортовано товарів: {count}")
     return 0

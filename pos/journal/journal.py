@@ -8,12 +8,16 @@ transactions), ``transitions`` (connectivity log), ``clock`` (fiscal clock), ``u
 
 from __future__ import annotations
 
+import shutil
+import sqlite3
 from pathlib import Path
 
 import platformdirs
 from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import select
 
+from pos.journal import integrity
 from pos.journal.catalogue import Catalogue
 from pos.journal.engine import create_journal_engine
 from pos.journal.fiscal_clock import FiscalClock
@@ -26,6 +30,7 @@ from pos.journal.store import Store
 from pos.journal.tables import SettingRow
 from pos.journal.transitions import Transitions
 from pos.journal.uploads import Uploads
+from pos.journal.writer_lock import WriterLock
 
 DEFAULT_REGISTER = "default"
 
@@ -60,9 +65,10 @@ class Settings:
 
 
 class Journal:
-    def __init__(self, path: Path, engine: Engine) -> None:
+    def __init__(self, path: Path, engine: Engine, lock: WriterLock | None = None) -> None:
         self.path = path
         self.engine = engine
+        self._lock = lock
         store = Store(engine)
         self.catalogue = Catalogue(store)
         self.receipts = Receipts(store)
@@ -75,21 +81,52 @@ class Journal:
         self.uploads = Uploads(store)
 
     @classmethod
-    def open(cls, path: Path) -> Journal:
+    def open(cls, path: Path, *, exclusive: bool = False) -> Journal:
         """Open (creating if needed) and migrate to the latest schema; a backup copy is made
-        before an existing file is migrated."""
-        path.parent.mkdir(parents=True, exist_ok=True)
-        engine = create_journal_engine(path)
+        before an existing file is migrated. ``exclusive`` (the window and every command)
+        takes the journal's writer lock first: ``JournalInUseError`` if another process has it."""
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        lock = None
+        if exclusive:
+            lock = WriterLock(path)
+            lock.acquire()
         try:
-            raw = engine.raw_connection()
+            integrity.check_present(path)
+            engine = create_journal_engine(path)
             try:
-                migrate(raw.driver_connection, path)  # type: ignore[arg-type]
-            finally:
-                raw.close()
+                raw = engine.raw_connection()
+                try:
+                    connection: sqlite3.Connection = raw.driver_connection  # type: ignore[assignment]
+                    integrity.quick_check(connection, path)
+                    migrate(connection, path)
+                    integrity.owner_only(path)
+                    if exclusive:
+                        integrity.daily_backup(connection, path)
+                finally:
+                    raw.close()
+            except (sqlite3.DatabaseError, DBAPIError) as error:
+                engine.dispose()
+                raise integrity.damaged(path, str(error).splitlines()[0]) from error
+            except BaseException:
+                engine.dispose()
+                raise
         except BaseException:
-            engine.dispose()
+            if lock is not None:
+                lock.release()
             raise
-        return cls(path, engine)
+        return cls(path, engine, lock)
+
+    def check(self, *, full: bool = True) -> None:
+        """``PRAGMA integrity_check`` (or ``quick_check``): JournalDamagedError unless ok."""
+        raw = self.engine.raw_connection()
+        try:
+            integrity.quick_check(raw.driver_connection, self.path, full=full)  # type: ignore[arg-type]
+        finally:
+            raw.close()
+
+    def free_bytes(self) -> int:
+        """Free space on the journal's disk (a sale is refused below a threshold)."""
+        return shutil.disk_usage(self.path.parent).free
 
     def schema_version(self) -> int:
         raw = self.engine.raw_connection()
@@ -100,6 +137,9 @@ class Journal:
 
     def close(self) -> None:
         self.engine.dispose()
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
 
     def __enter__(self) -> Journal:
         return self

@@ -120,6 +120,9 @@ class Uploads:
         one (same fiscal date, same place in the queue); the receipt or shift takes it too."""
         with self._store.write() as session:
             entry = _pending(session, seq)
+            if entry.kind in (QueueKind.RECEIPT.value, QueueKind.SHIFT_CLOSE.value):
+                # A printed receipt or Z-report never changes its code (invariant 9).
+                raise ReceiptStateError(f"queue entry {seq} is printed ({entry.kind}): no re-code")
             old = entry.fiscal_code
             if old is not None:
                 offline_codes.set_state(session, old, OfflineCodeState.BURNED, now)

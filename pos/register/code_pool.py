@@ -15,7 +15,7 @@ import logging
 from pos.checkbox.errors import CheckboxError
 from pos.checkbox.models import OfflineCode
 from pos.register.connectivity import ConnectivityState
-from pos.register.context import RegisterContext, is_unreachable
+from pos.register.context import JOURNAL_BEHIND, RegisterContext, is_unreachable
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +33,14 @@ async def reconcile(ctx: RegisterContext) -> list[OfflineCode]:
         ctx.journal.clock.raise_floor(max(made))
     if added or burned:
         log.info("offline codes: %d new, %d burned (used by the server)", added, burned)
-        ctx.changed()
+    if ctx.behind:
+        # Checkbox's complete list of unused codes is now the pool: whatever another copy of
+        # this journal printed and uploaded is burned here, so offline issuance may resume.
+        log.info("journal reconciled with Checkbox after: %s", ctx.behind)
+        ctx.set_setting(JOURNAL_BEHIND, "")
+    if ctx.reconcile_pending:
+        ctx.needs_reconcile = False
+    ctx.changed()
     return codes
 
 

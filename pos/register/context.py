@@ -17,6 +17,8 @@ from datetime import UTC, datetime
 from pos.checkbox import AmbiguousOutcome, CheckboxClient
 from pos.checkbox.errors import ServiceUnavailable
 from pos.journal import Journal
+from pos.journal.chain_marker import ChainMarker
+from pos.journal.instants import to_micros
 from pos.register.connectivity import (
     ConnectivityEvent,
     ConnectivityMachine,
@@ -25,10 +27,21 @@ from pos.register.connectivity import (
     TransitionRefused,
 )
 from pos.register.limits import Thresholds
+from pos.register.trusted_time import TrustedClock
 
 log = logging.getLogger(__name__)
 
 Now = Callable[[], datetime]
+
+NEEDS_RECONCILE = "codes_unreconciled"
+"""Setting "1": Checkbox went into automatic offline mode and spent codes on its own; no local
+offline issuance until get-offline-codes has reconciled the pool (survives a crash)."""
+JOURNAL_BEHIND = "journal_behind"
+"""Setting: why this journal may be behind Checkbox (restored, copied, recreated); empty when
+it is not. No local offline issuance until an online reconcile clears it."""
+CLOCK_SKEW = "clock_skew_seconds"
+"""Setting: the PC clock's difference from Checkbox's (seconds) when beyond the tolerance and
+not yet confirmed by the cashier; empty otherwise."""
 
 
 def utc_now() -> datetime:
@@ -62,9 +75,37 @@ class RegisterContext:
     listeners: list[Callable[[], None]] = field(default_factory=list)
     wake: asyncio.Event = field(default_factory=asyncio.Event)
     emails: dict[str, str] = field(default_factory=dict)  # receipt id → the buyer's e-mail
-    needs_reconcile: bool = False  # Checkbox went offline on its own: its code use is unknown
+    reconcile_pending: bool = False  # Checkbox went offline on its own: its code use is unknown
     go_online_sent: bool = False  # this process asked Checkbox to leave manual offline mode
     go_offline_queued: bool | None = None  # a go-offline is waiting in the queue (None: unknown)
+    trusted: TrustedClock | None = None  # "now" = last trusted instant + monotonic time
+    chain: ChainMarker | None = None  # this PC's mark of how far the journal got
+
+    @property
+    def needs_reconcile(self) -> bool:
+        return self.reconcile_pending
+
+    @needs_reconcile.setter
+    def needs_reconcile(self, value: bool) -> None:
+        """Persisted before it is believed: a crash must not forget that Checkbox spent codes."""
+        if value != self.reconcile_pending:
+            self.set_setting(NEEDS_RECONCILE, "1" if value else "0")
+        self.reconcile_pending = value
+
+    @property
+    def behind(self) -> str:
+        return self.setting(JOURNAL_BEHIND) or ""
+
+    def mark_chain(self) -> None:
+        """Tell this PC's mark how far the journal's fiscal clock got (never moves it back)."""
+        if self.chain is None:
+            return
+        last = self.journal.clock.last_instant()
+        if last is not None:
+            try:
+                self.chain.advance(to_micros(last))
+            except OSError as error:  # the mark is a guard, never a reason to fail a sale
+                log.warning("journal mark not written: %s", error)
 
     @property
     def state(self) -> ConnectivityState:
@@ -87,6 +128,7 @@ class RegisterContext:
         return transition
 
     def changed(self) -> None:
+        self.mark_chain()
         for listener in list(self.listeners):
             try:
                 listener()

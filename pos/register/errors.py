@@ -28,6 +28,10 @@ class Refusal(StrEnum):
     NOT_FOUND = "not_found"
     BAD_INPUT = "bad_input"
     MANAGER_ONLY = "manager_only"
+    JOURNAL_BEHIND = "journal_behind"  # restored/copied/recreated journal: reconcile online first
+    CODES_UNRECONCILED = "codes_unreconciled"  # Checkbox spent codes on its own: reconcile first
+    DISK_FULL = "disk_full"  # too little free space to commit a receipt safely
+    CLOCK_UNTRUSTED = "clock_untrusted"  # the PC's clock disagrees with Checkbox's: confirm it
 
 
 class RegisterError(Exception):

@@ -8,9 +8,13 @@ the same id (the ambiguous receipt), to be settled at upload.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
+import sqlite3
 from datetime import datetime
 from typing import Any
+
+from sqlalchemy.exc import DBAPIError
 
 from pos.checkbox import exactly_once
 from pos.checkbox.errors import AuthError, CheckboxError, ServiceUnavailable
@@ -22,7 +26,7 @@ from pos.journal.records import NewReceipt, QueueKind, Receipt, ReceiptState
 from pos.register import bodies
 from pos.register.code_pool import reconcile
 from pos.register.connectivity import ConnectivityEvent, ConnectivityState
-from pos.register.context import RegisterContext, is_unreachable
+from pos.register.context import CLOCK_SKEW, RegisterContext, is_unreachable
 from pos.register.errors import Refusal, RegisterError
 from pos.register.limits import Limit, LimitState, limit_state
 
@@ -42,7 +46,17 @@ SETTLE_SECONDS = 20.0
 
 
 def check_offline_allowed(ctx: RegisterContext) -> None:
-    """Refuse an offline transaction before a limit would be crossed (invariants 3, 5)."""
+    """Refuse an offline transaction before a limit would be crossed (invariants 3, 5), while
+    the journal may be behind Checkbox or Checkbox spent codes we have not reconciled (3, 9),
+    and while the PC's clock disagrees with Checkbox's and nobody confirmed it (11)."""
+    behind = ctx.behind
+    if behind:
+        raise RegisterError(Refusal.JOURNAL_BEHIND, behind)
+    if ctx.needs_reconcile:
+        raise RegisterError(Refusal.CODES_UNRECONCILED)
+    skew = ctx.setting(CLOCK_SKEW)
+    if skew:
+        raise RegisterError(Refusal.CLOCK_UNTRUSTED, skew, seconds=int(float(skew)))
     state = limits_now(ctx)
     for limit, refusal in (
         (Limit.OFFLINE_PERIOD, Refusal.OFFLINE_PERIOD_LIMIT),
@@ -151,6 +165,7 @@ async def send(ctx: RegisterContext, record: Receipt) -> Receipt:
 async def reconcile_quietly(ctx: RegisterContext) -> None:
     """Checkbox went into automatic offline mode and spends the register's codes on its own
     (its offline-begin transaction among them): drop those from the local pool right away."""
+    ctx.needs_reconcile = True  # until the pool is reconciled, even across a crash
     try:
         await reconcile(ctx)
         ctx.needs_reconcile = False
@@ -161,27 +176,57 @@ async def reconcile_quietly(ctx: RegisterContext) -> None:
 def settle(ctx: RegisterContext, receipt_id: str, answer: ApiReceipt) -> Receipt:
     """Record the server's final word on a receipt sent online."""
     now = ctx.now()
+    if answer.is_created_offline and ctx.state is ConnectivityState.ONLINE:
+        ctx.needs_reconcile = True  # persisted before anything else: a crash must not forget it
     if answer.status != RECEIPT_DONE:
         text = _answer_error(answer)
         ctx.journal.receipts.mark_failed(receipt_id, now, text)
         raise RegisterError(Refusal.SERVER_REJECTED, text, receipt_id=receipt_id)
     fiscal_date: datetime | None = answer.fiscal_date
-    done = ctx.journal.receipts.mark_done(
-        receipt_id,
-        now,
-        answer.fiscal_code,
-        fiscal_date,
-        answer.model_dump(mode="json", exclude_none=True),
-    )
+    try:
+        done = ctx.journal.receipts.mark_done(
+            receipt_id,
+            now,
+            answer.fiscal_code,
+            fiscal_date,
+            answer.model_dump(mode="json", exclude_none=True),
+        )
+    except (sqlite3.Error, DBAPIError) as error:
+        # Fiscalised, but the journal cannot write (disk full, I/O error): the sale is done and
+        # never reported as failed. The journal still says "sending"; the next start asks
+        # Checkbox under the same id and records it then.
+        log.error("receipt %s fiscalised, journal not updated: %s", receipt_id, error)
+        record = ctx.journal.receipts.get(receipt_id)
+        if record is None:
+            raise
+        return dataclasses.replace(
+            record,
+            state=ReceiptState.DONE,
+            fiscal_code=answer.fiscal_code,
+            fiscal_date=fiscal_date,
+            error=f"journal not updated: {error}",
+        )
     if fiscal_date is not None:
         ctx.journal.clock.raise_floor(fiscal_date)
+        if not answer.is_created_offline:
+            check_clock(ctx, fiscal_date)
     if answer.is_created_offline:
         # The server fiscalised it with one of the register's codes: never use that code here.
         if answer.fiscal_code:
             burn_if_known(ctx, answer.fiscal_code)
-        if ctx.move(ConnectivityEvent.TAX_SERVICE_LOST, "receipt fiscalised offline by Checkbox"):
-            ctx.needs_reconcile = True
+        ctx.move(ConnectivityEvent.TAX_SERVICE_LOST, "receipt fiscalised offline by Checkbox")
     return done
+
+
+def check_clock(ctx: RegisterContext, server_now: datetime) -> None:
+    """Checkbox just dated a receipt: re-anchor the register's time on it, and keep (and show)
+    the PC clock's difference when it is beyond the tolerance (invariant 11)."""
+    if ctx.trusted is None:
+        return
+    skew = ctx.trusted.server_says(server_now)
+    if skew is not None and not ctx.setting(CLOCK_SKEW):
+        log.warning("the PC clock differs from Checkbox's by %.0f s", skew.total_seconds())
+        ctx.set_setting(CLOCK_SKEW, f"{skew.total_seconds():.0f}")
 
 
 def burn_if_known(ctx: RegisterContext, fiscal_code: str) -> None:

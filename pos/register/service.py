@@ -46,7 +46,9 @@ from pos.domain.reports import shift_report
 from pos.domain.rounding import RoundingMode
 from pos.journal import Journal
 from pos.journal.catalogue import ScannedItem
+from pos.journal.chain_marker import ChainMarker
 from pos.journal.errors import NoFreeOfflineCodeError
+from pos.journal.instants import to_micros
 from pos.journal.records import (
     CatalogueItem,
     QueueEntry,
@@ -59,10 +61,19 @@ from pos.register import bodies, recovery
 from pos.register.cart import Cart, Tender
 from pos.register.code_pool import refill
 from pos.register.connectivity import ConnectivityEvent, ConnectivityState
-from pos.register.context import Now, RegisterContext, is_unreachable, utc_now
+from pos.register.context import (
+    CLOCK_SKEW,
+    JOURNAL_BEHIND,
+    NEEDS_RECONCILE,
+    Now,
+    RegisterContext,
+    is_unreachable,
+    utc_now,
+)
 from pos.register.errors import Refusal, RegisterError
 from pos.register.fiscalise import (
     LOCAL_STATES,
+    check_clock,
     check_offline_allowed,
     ensure_go_offline,
     fiscalise,
@@ -72,6 +83,7 @@ from pos.register.fiscalise import (
 from pos.register.limits import Limit, Thresholds
 from pos.register.pin_digest import make_digest, matches
 from pos.register.status import RegisterStatus, ShiftReportView
+from pos.register.trusted_time import Monotonic, TrustedClock, system_monotonic
 from pos.register.upload import upload_and_go_online
 
 if TYPE_CHECKING:
@@ -83,6 +95,8 @@ FISCALISED = (ReceiptState.DONE, ReceiptState.OFFLINE_ISSUED, ReceiptState.UPLOA
 UNSETTLED = recovery.UNSETTLED
 SHIFT_WAIT_SECONDS = 30.0
 CASH_LABEL = "Готівка"
+MIN_FREE_BYTES = 20 * 1024 * 1024
+"""Below this much free space on the journal's disk no receipt is committed (case 3)."""
 CARD_LABEL = "Картка"
 TERMINAL_FIELDS = ("card_mask", "auth_code", "rrn", "terminal")
 """What a cash withdrawal must carry of the card terminal's slip (the guide's required data)."""
@@ -110,8 +124,21 @@ class RegisterService:
         training: bool = False,
         rounding_mode: RoundingMode = RoundingMode.ROUND_50,
         intervals: Intervals | None = None,
+        monotonic: Monotonic | None = None,
+        chain: ChainMarker | None = None,
+        min_free_bytes: int = MIN_FREE_BYTES,
+        pin_pepper: bytes | None = None,
     ) -> None:
-        self.ctx = RegisterContext(journal, client, now, thresholds or Thresholds())
+        # "now" is the last trusted instant plus monotonic time (invariant 11); an injected
+        # wall clock is its own monotonic source unless one is given.
+        trusted = TrustedClock(
+            now, monotonic if monotonic is not None or now is not utc_now else system_monotonic()
+        )
+        self.ctx = RegisterContext(journal, client, trusted.now, thresholds or Thresholds())
+        self.ctx.trusted = trusted
+        self.ctx.chain = chain
+        self.min_free_bytes = min_free_bytes
+        self._pepper = pin_pepper
         self.journal = journal
         self.client = client
         self.training = training
@@ -146,6 +173,37 @@ class RegisterService:
         self.ctx.info.cashier_name = self.ctx.setting("cashier_name")
         self.ctx.info.fiscal_number = self.ctx.setting("fiscal_number")
         self.ctx.info.cash_register_id = self.ctx.setting("cash_register_id")
+        self.ctx.reconcile_pending = self.ctx.setting(NEEDS_RECONCILE) == "1"
+        self._check_chain()
+
+    def _check_chain(self) -> None:
+        """A journal behind this PC's mark (restored) or with history this PC has no mark of
+        (copied, or the mark's folder lost) may list codes already printed elsewhere: no
+        offline issuance until an online reconcile (invariant 9)."""
+        chain = self.ctx.chain
+        if chain is None or self.ctx.behind:
+            return
+        mark = chain.read()
+        last = self.journal.clock.last_instant()
+        reason = ""
+        if mark is not None and (last is None or to_micros(last) < mark):
+            reason = (
+                f"the journal {self.journal.path} is older than the last one this PC used "
+                "(restored from a backup, or recreated)"
+            )
+        elif mark is None and last is not None:
+            reason = f"this PC has no record of the journal {self.journal.path} (copied here?)"
+        if reason:
+            log.warning("journal behind Checkbox: %s", reason)
+            self.ctx.set_setting(JOURNAL_BEHIND, reason)
+        else:
+            self.ctx.mark_chain()
+
+    def confirm_clock(self) -> None:
+        """The cashier (or manager) confirmed the time after a clock warning: offline issuance
+        may go on, dated by the register's trusted time (Checkbox's, plus elapsed time)."""
+        self.ctx.set_setting(CLOCK_SKEW, "")
+        self.ctx.changed()
 
     async def start(self, *, worker: bool = True) -> None:
         """Start the background worker; recovery runs once the cashier is signed in."""
@@ -209,6 +267,9 @@ class RegisterService:
             forced_offline=self.ctx.forced_offline,
             training=self.training,
             fiscal_number=self.ctx.info.fiscal_number,
+            journal_behind=self.ctx.behind or None,
+            codes_unreconciled=self.ctx.needs_reconcile,
+            clock_skew_seconds=_int_or_none(self.ctx.setting(CLOCK_SKEW)),
         )
 
     def set_aside(self) -> list[QueueEntry]:
@@ -279,7 +340,9 @@ class RegisterService:
         self.ctx.set_setting("cash_register_id", info.id)
         server_shift = await self.client.cashier_shift()
         local = self.journal.shifts.current()
-        if server_shift is not None and local is None:
+        # A shift the journal already has (e.g. closed offline, not yet uploaded) is not adopted.
+        known = server_shift is not None and self.journal.shifts.get(server_shift.id) is not None
+        if server_shift is not None and local is None and not known:
             now = self.ctx.now()
             self.journal.shifts.open(server_shift.id, now)
             self.journal.shifts.update(
@@ -297,10 +360,10 @@ class RegisterService:
 
     def _known_secret(self, secret: str) -> bool:
         stored = self.ctx.setting("cashier_secret_hash")
-        return bool(stored) and matches(stored or "", secret)
+        return bool(stored) and matches(stored or "", secret, self._pepper)
 
     def _remember_secret(self, secret: str) -> None:
-        self.ctx.set_setting("cashier_secret_hash", make_digest(secret))
+        self.ctx.set_setting("cashier_secret_hash", make_digest(secret, self._pepper))
 
     async def sign_out(self) -> None:
         with contextlib.suppress(CheckboxError):
@@ -399,6 +462,8 @@ class RegisterService:
                 server_response=opened.model_dump(mode="json", exclude_none=True),
             )
             raise RegisterError(Refusal.SERVER_REJECTED, text)
+        if opened.opened_at is not None:
+            check_clock(self.ctx, opened.opened_at)  # Checkbox's time: trusted from here on
         return self.journal.shifts.update(
             shift_id,
             self.ctx.now(),
@@ -533,10 +598,21 @@ class RegisterService:
     # --- receipts ----------------------------------------------------------------------------
 
     async def sell(
-        self, cart: Cart, tenders: Sequence[Tender], *, email: str | None = None
+        self,
+        cart: Cart,
+        tenders: Sequence[Tender],
+        *,
+        email: str | None = None,
+        receipt_id: str | None = None,
     ) -> Receipt:
         """Commit the cart as a receipt and fiscalise it; the journal has it before anything is
-        sent or printed. Raises RegisterError with nothing committed when a rule refuses it."""
+        sent or printed. Raises RegisterError with nothing committed when a rule refuses it.
+        With ``receipt_id`` (a kiosk's idempotency key) a receipt the journal already has under
+        that id is returned as it is: the same id twice fiscalises once."""
+        if receipt_id is not None:
+            existing = self.journal.receipts.get(receipt_id)
+            if existing is not None:
+                return existing
         shift = self._require_selling()
         if cart.is_empty:
             raise RegisterError(Refusal.BAD_INPUT, "empty cart", field="cart")
@@ -555,10 +631,14 @@ class RegisterService:
             now=self.ctx.now(),
             shift_id=shift.id,
             payment_details=[t.details for t in tenders],
+            receipt_id=receipt_id,
         )
         return await self._fiscalise(new, email)
 
     async def _fiscalise(self, new: Any, email: str | None = None) -> Receipt:
+        free = self.journal.free_bytes()
+        if free < self.min_free_bytes:
+            raise RegisterError(Refusal.DISK_FULL, str(self.journal.path.parent), free=free)
         if email:
             self.ctx.emails[new.id] = email
         async with self.ctx.lock:
@@ -800,6 +880,8 @@ class RegisterService:
             if ctx.state in (ConnectivityState.UPLOADING, ConnectivityState.GOING_ONLINE):
                 await upload_and_go_online(ctx)
                 return
+            if ctx.needs_reconcile or ctx.behind:
+                await reconcile_quietly(ctx)
             await recovery.settle_receipts(self.ctx)
             await self.orders.settle()  # customer orders' chain receipts left unconfirmed
             await self._watch_server(force)
@@ -868,6 +950,13 @@ class RegisterService:
         if stop is not None:
             raise RegisterError(Refusal.SHIFT_EXPIRED, left=stop.left)
         return shift
+
+
+def _int_or_none(text: str | None) -> int | None:
+    try:
+        return int(float(text)) if text else None
+    except ValueError:
+        return None
 
 
 def _payment(tender: Tender) -> Payment:

@@ -27,6 +27,9 @@ class RegisterStatus:
     forced_offline: bool = False
     training: bool = False
     fiscal_number: str | None = None
+    journal_behind: str | None = None  # why offline issuance waits for an online reconcile
+    codes_unreconciled: bool = False  # Checkbox spent codes on its own; not yet reconciled
+    clock_skew_seconds: int | None = None  # the PC's clock vs Checkbox's, when beyond tolerance
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -43,6 +46,9 @@ class RegisterStatus:
             "recovering": list(self.recovering),
             "forced_offline": self.forced_offline,
             "training": self.training,
+            "journal_behind": self.journal_behind,
+            "codes_unreconciled": self.codes_unreconciled,
+            "clock_skew_seconds": self.clock_skew_seconds,
             "warnings": [
                 {"limit": w.limit.value, "level": w.level.value, "left": w.left}
                 for w in self.warnings

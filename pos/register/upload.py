@@ -60,8 +60,13 @@ async def upload_entry(ctx: RegisterContext, entry: QueueEntry) -> None:
         try:
             await _send(ctx, entry)
             return
-        except OfflineCodeUsed:
-            # Burn the code, give the entry the next free one (same date, same place), resend.
+        except OfflineCodeUsed as error:
+            if entry.kind not in RECODABLE:
+                # A printed document never changes (invariant 9): set it aside as a conflict.
+                _set_aside(ctx, entry, conflict_text(ctx, entry, error.message))
+                return
+            # Nobody holds this one on paper: burn the code, give the entry the next free one
+            # (same date, same place in the queue), resend.
             try:
                 entry = ctx.journal.uploads.code_was_used(entry.seq, ctx.now())
             except NoFreeOfflineCodeError:
@@ -90,6 +95,36 @@ async def upload_entry(ctx: RegisterContext, entry: QueueEntry) -> None:
                 raise
             _set_aside(ctx, entry, error.message)
             return
+
+
+RECODABLE = frozenset({QueueKind.GO_OFFLINE, QueueKind.SHIFT_OPEN})
+"""Offline transactions nobody holds on paper: "used before" may give them another code.
+Receipts and the Z-report (shift close) are printed, so their code is final."""
+
+CONFLICT = "CONFLICT"
+
+
+def conflict_text(ctx: RegisterContext, entry: QueueEntry, server_text: str) -> str:
+    """The manager's note for a printed document whose code Checkbox had already taken: this
+    receipt as printed, and the other document with the same code as far as we know it."""
+    code = entry.fiscal_code or ""
+    printed = f"printed {entry.kind.value} {entry.subject_id}, code {code}"
+    if entry.fiscal_date is not None:
+        printed += f", dated {entry.fiscal_date.isoformat()}"
+    receipt = ctx.journal.receipts.get(entry.subject_id)
+    if receipt is not None:
+        printed += f", total {receipt.total_sum}"
+    others = [r for r in ctx.journal.receipts.list(fiscal_code=code) if r.id != entry.subject_id]
+    if others:
+        other = others[0]
+        date = other.fiscal_date.isoformat() if other.fiscal_date else "?"
+        earlier = f"receipt {other.id} (code {code}, dated {date}, total {other.total_sum})"
+    else:
+        earlier = (
+            f"the document Checkbox holds under code {code} (not in this journal: it was "
+            "restored, copied or recreated)"
+        )
+    return f"{CONFLICT}: {server_text} — {printed}; already used by {earlier}"
 
 
 async def leave_automatic_offline(ctx: RegisterContext) -> None:

@@ -128,6 +128,8 @@ def main(
     save = config is None
     if config is None:
         config = pos.config.load()
+        for problem in config.problems:  # named in the log; the default is in use
+            log.warning("settings: %s", problem)
     translations = Translations(app)
     translations.install(config.language)
     theme.apply(app)

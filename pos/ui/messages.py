@@ -147,6 +147,27 @@ def _texts(error: RegisterError) -> dict[Refusal, str]:
         Refusal.MANAGER_ONLY: QCoreApplication.translate(
             "Messages", "Only a manager can do this: ask for the manager PIN."
         ),
+        Refusal.JOURNAL_BEHIND: QCoreApplication.translate(
+            "Messages",
+            "This journal may be behind Checkbox (restored from a backup, copied or recreated), "
+            "so its offline codes may already be used. Restore the connection: the register "
+            "reconciles with Checkbox and then works offline again.",
+        ),
+        Refusal.CODES_UNRECONCILED: QCoreApplication.translate(
+            "Messages",
+            "Checkbox used some offline codes on its own. Restore the connection so the register "
+            "can reconcile its codes before it sells offline.",
+        ),
+        Refusal.DISK_FULL: QCoreApplication.translate(
+            "Messages",
+            "The disk holding the journal is almost full, so no receipt can be saved safely. "
+            "Free some disk space, then try again.",
+        ),
+        Refusal.CLOCK_UNTRUSTED: QCoreApplication.translate(
+            "Messages",
+            "This PC's clock differs from Checkbox's. Check the time and confirm it before "
+            "selling offline.",
+        ),
     }
 
 

@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 import pos.config
-from pos.config import AppConfig, ThresholdSettings
+from pos.config import DEFAULT_MANAGER_PIN, AppConfig, ThresholdSettings
 from pos.printing.escpos_output import (
     CYRILLIC_CODE_PAGES,
     Connection,
@@ -484,6 +484,8 @@ class SettingsDialog(KeyDialog):
             return self.tr("The current manager PIN is not right.")
         if not PIN.fullmatch(new):
             return self.tr("The new PIN must have 4 to 8 digits.")
+        if new == DEFAULT_MANAGER_PIN:
+            return self.tr("Choose a manager PIN other than 0000.")
         if new != repeat:
             return self.tr("The new PIN and its repetition differ.")
         return None
@@ -514,6 +516,10 @@ class SettingsDialog(KeyDialog):
         problem = self.pin_problem()
         if problem:
             self._refuse(4, self.pin_current, problem)
+            return None
+        if real and not self._config.manager_pin_hash and not self.pin_new.text():
+            message = self.tr("Before real work, set a new manager PIN (not 0000).")
+            self._refuse(4, self.pin_new, message)
             return None
         problem = self.printer_problem()
         if problem:

@@ -134,6 +134,39 @@ def banner_texts(status: RegisterStatus) -> list[tuple[str, str]]:
                 ).format(count=status.set_aside),
             )
         )
+    if status.journal_behind:
+        banners.append(
+            (
+                "stop",
+                QCoreApplication.translate(
+                    "StatusBar",
+                    "This journal may be behind Checkbox (restored, copied or recreated): no "
+                    "offline receipts until the register has reconciled online.",
+                ),
+            )
+        )
+    if status.codes_unreconciled:
+        banners.append(
+            (
+                "warning",
+                QCoreApplication.translate(
+                    "StatusBar",
+                    "Checkbox used offline codes on its own: offline receipts wait until the "
+                    "code pool is reconciled online.",
+                ),
+            )
+        )
+    if status.clock_skew_seconds is not None:
+        banners.append(
+            (
+                "stop",
+                QCoreApplication.translate(
+                    "StatusBar",
+                    "This PC's clock differs from Checkbox's by {minutes} min: check the time; "
+                    "offline receipts wait until it is confirmed.",
+                ).format(minutes=round(status.clock_skew_seconds / 60)),
+            )
+        )
     return banners
 
 

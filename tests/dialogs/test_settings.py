@@ -58,6 +58,17 @@ def test_bad_address_refused_then_real_settings_saved(
     dialog.license_key.clear()
 
     press(dialog, Qt.Key.Key_Return, KEY)
+    # Leaving training mode needs a new manager PIN: 0000 opens training mode only.
+    assert not (config_dir / "settings.json").exists()
+    assert dialog.focusWidget() is dialog.pin_new
+    dialog.pin_current.setText("0000")
+    dialog.pin_new.setText("0000")
+    dialog.pin_repeat.setText("0000")
+    press(dialog, Qt.Key.Key_Return)
+    assert not (config_dir / "settings.json").exists()
+    dialog.pin_new.setText("2468")
+    dialog.pin_repeat.setText("2468")
+    press(dialog, Qt.Key.Key_Return)
     plain = json.loads((config_dir / "settings.json").read_text(encoding="utf-8"))
     assert plain["training"] is False
     assert plain["api_url"] == "https://api.checkbox.ua"

@@ -68,20 +68,25 @@ def test_server_had_it_keeps_the_servers_receipt_and_burns_the_code(journal: Jou
     assert journal.queue.pending_count() == 0
 
 
-def test_code_used_before_is_burned_and_replaced_in_place(journal: Journal) -> None:
+def test_code_used_before_re_codes_only_what_nobody_holds_on_paper(journal: Journal) -> None:
     journal.codes.add([("C1", 1), ("C2", 2), ("C3", 3)], T0)
+    journal.queue.issue(QueueKind.GO_OFFLINE, str(uuid.uuid4()), T0)
     receipt_id = offline_sale(journal)
-    later_id = offline_sale(journal)
     entry = journal.queue.peek_next()
     assert entry is not None
-    assert entry.fiscal_code == "C1"
+    assert (entry.kind, entry.fiscal_code) == (QueueKind.GO_OFFLINE, "C1")
     again = journal.uploads.code_was_used(entry.seq, T0)
     assert (again.seq, again.fiscal_code, again.fiscal_date) == (entry.seq, "C3", entry.fiscal_date)
     assert code_state(journal, "C1") is OfflineCodeState.BURNED
-    assert journal.receipts.get(receipt_id).fiscal_code == "C3"  # type: ignore[union-attr]
     assert journal.queue.peek_next() == again
     with pytest.raises(NoFreeOfflineCodeError):  # nothing changes when no code is left
         journal.uploads.code_was_used(entry.seq, T0)
-    assert journal.receipts.get(receipt_id).fiscal_code == "C3"  # type: ignore[union-attr]
     assert code_state(journal, "C3") is OfflineCodeState.USED
-    assert journal.receipts.get(later_id).fiscal_code == "C2"  # type: ignore[union-attr]
+    journal.uploads.accepted(entry.seq, T0)
+    # A printed receipt is never re-coded (invariant 9).
+    receipt_entry = journal.queue.peek_next()
+    assert receipt_entry is not None
+    with pytest.raises(ReceiptStateError):
+        journal.uploads.code_was_used(receipt_entry.seq, T0)
+    assert journal.receipts.get(receipt_id).fiscal_code == "C2"  # type: ignore[union-attr]
+    assert code_state(journal, "C2") is OfflineCodeState.USED
