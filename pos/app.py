@@ -56,6 +56,7 @@ class RunningRegister:
     sandbox: Any = None  # pos.sandbox.server.RunningSandbox in training mode
     training_account: TrainingAccount | None = None
     spooler: ReceiptSpooler = field(default_factory=ReceiptSpooler)  # the receipt printer's queue
+    backoffice: Any = None  # pos.backoffice.push.PushWorker when a back-office URL is set
 
     @property
     def training(self) -> bool:
@@ -108,6 +109,18 @@ def fill_demo_catalogue(journal: Journal) -> None:
         log.info("demo catalogue: %d goods", report.imported)
 
 
+def _backoffice_push(config: AppConfig, journal_path: Path) -> Any:
+    """The push to the shop database, in a thread of its own, when one is configured (never in
+    training mode: training receipts are not the shop's)."""
+    if config.training or config.backoffice_url is None:
+        return None
+    from pos.backoffice.push import PushWorker
+
+    url = config.backoffice_url.get_secret_value()
+    hide_in_logs(url)
+    return PushWorker(journal_path, url, config.shop_name or "shop")
+
+
 @contextlib.asynccontextmanager
 async def open_register(
     config: AppConfig,
@@ -153,9 +166,16 @@ async def open_register(
             token_store=token_store,
             training=config.training,
         )
+        backoffice = _backoffice_push(config, journal_path) if worker else None
         try:
             await service.start(worker=worker)
-            yield RunningRegister(service, journal, client, network, config, sandbox, account)
+            if backoffice is not None:
+                backoffice.start()
+            yield RunningRegister(
+                service, journal, client, network, config, sandbox, account, backoffice=backoffice
+            )
         finally:
+            if backoffice is not None:
+                await asyncio.to_thread(backoffice.stop)
             await service.stop()
             await client.aclose()

@@ -1,3334 +1,3368 @@
 <?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US" sourcelanguage="en_US">
-    <context>
-        <name>AboutDialog</name>
-        <message>
-            <location filename="../pos/ui/about.py" line="29" />
-            <source>About POS</source>
-            <translation>About POS</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/about.py" line="35" />
-            <source>Point of sale for Ukrainian shops. Every receipt is fiscalised through the Checkbox PRRO service, also when the shop is offline.</source>
-            <translation>Point of sale for Ukrainian shops. Every receipt is fiscalised through the Checkbox PRRO service, also when the shop is offline.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/about.py" line="42" />
-            <source>Version:</source>
-            <translation>Version:</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/about.py" line="44" />
-            <source>Mode:</source>
-            <translation>Mode:</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/about.py" line="45" />
-            <source>training</source>
-            <translation>training</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/about.py" line="45" />
-            <source>real work</source>
-            <translation>real work</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/about.py" line="52" />
-            <source>System:</source>
-            <translation>System:</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/about.py" line="54" />
-            <source>Data folder:</source>
-            <translation>Data folder:</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/about.py" line="55" />
-            <source>Log folder:</source>
-            <translation>Log folder:</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/about.py" line="61" />
-            <source>Close</source>
-            <translation>Close</translation>
-        </message>
-    </context>
-    <context>
-        <name>App</name>
-        <message>
-            <location filename="../pos/ui/app.py" line="74" />
-            <source>Starting the register…</source>
-            <translation>Starting the register…</translation>
-        </message>
-    </context>
-    <context>
-        <name>CartModel</name>
-        <message>
-            <location filename="../pos/ui/cart_table.py" line="114" />
-            <source>Goods</source>
-            <translation>Goods</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/cart_table.py" line="115" />
-            <source>Price</source>
-            <translation>Price</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/cart_table.py" line="116" />
-            <source>Quantity</source>
-            <translation>Quantity</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/cart_table.py" line="117" />
-            <source>Discount</source>
-            <translation>Discount</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/cart_table.py" line="118" />
-            <source>Sum</source>
-            <translation>Sum</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/cart_table.py" line="152" />
-            <source>Remove the line (Del)</source>
-            <translation>Remove the line (Del)</translation>
-        </message>
-    </context>
-    <context>
-        <name>CashCountWidget</name>
-        <message>
-            <location filename="../pos/ui/cash_count.py" line="40" />
-            <source>{amount} UAH</source>
-            <translation>{amount} UAH</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/cash_count.py" line="43" />
-            <source>{amount} kop.</source>
-            <translation>{amount} kop.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/cash_count.py" line="87" />
-            <source>Banknotes</source>
-            <translation>Banknotes</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/cash_count.py" line="88" />
-            <source>Coins</source>
-            <translation>Coins</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/cash_count.py" line="96" />
-            <source>Type the count, or + / −; ↑ ↓ move between rows</source>
-            <translation>Type the count, or + / −; ↑ ↓ move between rows</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/cash_count.py" line="160" />
-            <source>Counted: {amount}</source>
-            <translation>Counted: {amount}</translation>
-        </message>
-    </context>
-    <context>
-        <name>CashDialog</name>
-        <message>
-            <location filename="../pos/ui/cash_ops.py" line="47" />
-            <source>Cash in</source>
-            <translation>Cash in</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/cash_ops.py" line="48" />
-            <source>Cash out</source>
-            <translation>Cash out</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/cash_ops.py" line="49" />
-            <source>Cash withdrawal</source>
-            <translation>Cash withdrawal</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/cash_ops.py" line="78" />
-            <source>Reason, or type your own</source>
-            <translation>Reason, or type your own</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/cash_ops.py" line="84" />
-            <source>Amount, UAH:</source>
-            <translation>Amount, UAH:</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/cash_ops.py" line="87" />
-            <source>Card (printed):</source>
-            <translation>Card (printed):</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/cash_ops.py" line="87" />
-            <source>Reason:</source>
-            <translation>Reason:</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/cash_ops.py" line="94" />
-            <source>Card number (masked):</source>
-            <translation>Card number (masked):</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/cash_ops.py" line="95" />
-            <source>Authorisation code:</source>
-            <translation>Authorisation code:</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/cash_ops.py" line="96" />
-            <source>RRN:</source>
-            <translation>RRN:</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/cash_ops.py" line="97" />
-            <source>Terminal ID:</source>
-            <translation>Terminal ID:</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/cash_ops.py" line="105" />
-            <source>Confirm</source>
-            <translation>Confirm</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/cash_ops.py" line="106" />
-            <source>Cancel</source>
-            <translation>Cancel</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/cash_ops.py" line="122" />
-            <source>Change float</source>
-            <translation>Change float</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/cash_ops.py" line="123" />
-            <source>Cash top-up</source>
-            <translation>Cash top-up</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/cash_ops.py" line="124" />
-            <location filename="../pos/ui/cash_ops.py" line="130" />
-            <source>Cash</source>
-            <translation>Cash</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/cash_ops.py" line="128" />
-            <source>Collection</source>
-            <translation>Collection</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/cash_ops.py" line="129" />
-            <source>Handed to the owner</source>
-            <translation>Handed to the owner</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/cash_ops.py" line="132" />
-            <source>Card</source>
-            <translation>Card</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/cash_ops.py" line="139" />
-            <source>No shift is open.</source>
-            <translation>No shift is open.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/cash_ops.py" line="143" />
-            <source>Cash in the drawer: {amount}</source>
-            <translation>Cash in the drawer: {amount}</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/cash_ops.py" line="154" />
-            <source>Enter the amount, for example 150 or 150.50.</source>
-            <translation>Enter the amount, for example 150 or 150.50.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/cash_ops.py" line="160" />
-            <source>At most two digits after the decimal point (kopecks).</source>
-            <translation>At most two digits after the decimal point (kopecks).</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/cash_ops.py" line="162" />
-            <source>That amount is too large.</source>
-            <translation>That amount is too large.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/cash_ops.py" line="164" />
-            <source>“{text}” is not an amount. Type digits, for example 150.50.</source>
-            <translation>“{text}” is not an amount. Type digits, for example 150.50.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/cash_ops.py" line="169" />
-            <source>The amount must be more than zero.</source>
-            <translation>The amount must be more than zero.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/cash_ops.py" line="200" />
-            <source>Sending to the register…</source>
-            <translation>Sending to the register…</translation>
-        </message>
-    </context>
-    <context>
-        <name>CategoryPanel</name>
-        <message>
-            <location filename="../pos/ui/categories.py" line="61" />
-            <source>← All categories</source>
-            <translation>← All categories</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/categories.py" line="63" />
-            <location filename="../pos/ui/categories.py" line="102" />
-            <source>Categories</source>
-            <translation>Categories</translation>
-        </message>
-    </context>
-    <context>
-        <name>DiscountDialog</name>
-        <message>
-            <location filename="../pos/ui/cart_dialogs.py" line="256" />
-            <location filename="../pos/ui/cart_dialogs.py" line="257" />
-            <source>Discount or extra charge</source>
-            <translation>Discount or extra charge</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/cart_dialogs.py" line="258" />
-            <source>Apply to:</source>
-            <translation>Apply to:</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/cart_dialogs.py" line="260" />
-            <source>Line: {name}</source>
-            <translation>Line: {name}</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/cart_dialogs.py" line="262" />
-            <source>Line</source>
-            <translation>Line</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/cart_dialogs.py" line="264" />
-            <source>Whole receipt</source>
-            <translation>Whole receipt</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/cart_dialogs.py" line="265" />
-            <source>Kind:</source>
-            <translation>Kind:</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/cart_dialogs.py" line="266" />
-            <source>Discount</source>
-            <translation>Discount</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/cart_dialogs.py" line="267" />
-            <source>Extra charge</source>
-            <translation>Extra charge</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/cart_dialogs.py" line="268" />
-            <source>As:</source>
-            <translation>As:</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/cart_dialogs.py" line="269" />
-            <source>Percent, %</source>
-            <translation>Percent, %</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/cart_dialogs.py" line="270" />
-            <source>Sum, UAH</source>
-            <translation>Sum, UAH</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/cart_dialogs.py" line="271" />
-            <source>Value:</source>
-            <translation>Value:</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/cart_dialogs.py" line="272" />
-            <source>Name (optional):</source>
-            <translation>Name (optional):</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/cart_dialogs.py" line="274" />
-            <source>Apply (Enter)</source>
-            <translation>Apply (Enter)</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/cart_dialogs.py" line="275" />
-            <source>Remove discount</source>
-            <translation>Remove discount</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/cart_dialogs.py" line="276" />
-            <source>Cancel (Esc)</source>
-            <translation>Cancel (Esc)</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/cart_dialogs.py" line="281" />
-            <source>line: {d}</source>
-            <translation>line: {d}</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/cart_dialogs.py" line="283" />
-            <source>receipt: {d}</source>
-            <translation>receipt: {d}</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/cart_dialogs.py" line="284" />
-            <source>Now: {list}</source>
-            <translation>Now: {list}</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/cart_dialogs.py" line="307" />
-            <source>Type the value, e.g. 10 or 12.50.</source>
-            <translation>Type the value, e.g. 10 or 12.50.</translation>
-        </message>
-    </context>
-    <context>
-        <name>Drill</name>
-        <message>
-            <location filename="../pos/ui/drill_faults.py" line="31" />
-            <source>No fault</source>
-            <translation>No fault</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/drill_faults.py" line="32" />
-            <source>Maintenance work (503)</source>
-            <translation>Maintenance work (503)</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/drill_faults.py" line="33" />
-            <source>Temporarily unavailable (503)</source>
-            <translation>Temporarily unavailable (503)</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/drill_faults.py" line="34" />
-            <source>Next answer lost (524)</source>
-            <translation>Next answer lost (524)</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/drill_faults.py" line="35" />
-            <source>Cashier&apos;s signature not running</source>
-            <translation>Cashier&apos;s signature not running</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/drill_faults.py" line="38" />
-            <source>Cashier blocked (403)</source>
-            <translation>Cashier blocked (403)</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/drill_faults.py" line="39" />
-            <source>Cashier&apos;s key expired (403)</source>
-            <translation>Cashier&apos;s key expired (403)</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/drill_faults.py" line="40" />
-            <source>Register blocked (403)</source>
-            <translation>Register blocked (403)</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/drill_faults.py" line="41" />
-            <source>Checkbox invoice unpaid (403)</source>
-            <translation>Checkbox invoice unpaid (403)</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/drill_faults.py" line="42" />
-            <source>Shift opened by another program (409)</source>
-            <translation>Shift opened by another program (409)</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/drill_faults.py" line="45" />
-            <source>Unfinished transactions at the Z-report</source>
-            <translation>Unfinished transactions at the Z-report</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/drill_faults.py" line="48" />
-            <source>Next receipt refused by the tax service</source>
-            <translation>Next receipt refused by the tax service</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/drill_faults.py" line="51" />
-            <source>Next shift open refused</source>
-            <translation>Next shift open refused</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/drill_faults.py" line="52" />
-            <source>Going online takes several calls and minutes</source>
-            <translation>Going online takes several calls and minutes</translation>
-        </message>
-    </context>
-    <context>
-        <name>HistoryWindow</name>
-        <message>
-            <location filename="../pos/ui/history_window.py" line="229" />
-            <source>Receipts of this shift</source>
-            <translation>Receipts of this shift</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/history_window.py" line="229" />
-            <source>Reports</source>
-            <translation>Reports</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/history_window.py" line="231" />
-            <source>&amp;Period:</source>
-            <translation>&amp;Period:</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/history_window.py" line="232" />
-            <source>From:</source>
-            <translation>From:</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/history_window.py" line="233" />
-            <source>To:</source>
-            <translation>To:</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/history_window.py" line="234" />
-            <source>&amp;Type:</source>
-            <translation>&amp;Type:</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/history_window.py" line="235" />
-            <source>Pa&amp;yment:</source>
-            <translation>Pa&amp;yment:</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/history_window.py" line="236" />
-            <source>S&amp;hift:</source>
-            <translation>S&amp;hift:</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/history_window.py" line="237" />
-            <source>&amp;Search:</source>
-            <translation>&amp;Search:</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/history_window.py" line="242" />
-            <source>Today</source>
-            <translation>Today</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/history_window.py" line="243" />
-            <source>Yesterday</source>
-            <translation>Yesterday</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/history_window.py" line="244" />
-            <source>This week</source>
-            <translation>This week</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/history_window.py" line="245" />
-            <source>This month</source>
-            <translation>This month</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/history_window.py" line="246" />
-            <source>Custom</source>
-            <translation>Custom</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/history_window.py" line="252" />
-            <source>All documents</source>
-            <translation>All documents</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/history_window.py" line="253" />
-            <location filename="../pos/ui/history_window.py" line="304" />
-            <location filename="../pos/ui/history_window.py" line="318" />
-            <source>Sales</source>
-            <translation>Sales</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/history_window.py" line="254" />
-            <location filename="../pos/ui/history_window.py" line="305" />
-            <location filename="../pos/ui/history_window.py" line="319" />
-            <source>Returns</source>
-            <translation>Returns</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/history_window.py" line="255" />
-            <source>Service cash in</source>
-            <translation>Service cash in</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/history_window.py" line="256" />
-            <source>Service cash out</source>
-            <translation>Service cash out</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/history_window.py" line="257" />
-            <source>Cash withdrawals</source>
-            <translation>Cash withdrawals</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/history_window.py" line="258" />
-            <source>Shift open/close</source>
-            <translation>Shift open/close</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/history_window.py" line="263" />
-            <source>Any payment</source>
-            <translation>Any payment</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/history_window.py" line="263" />
-            <location filename="../pos/ui/history_window.py" line="275" />
-            <location filename="../pos/ui/history_window.py" line="560" />
-            <source>Cash</source>
-            <translation>Cash</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/history_window.py" line="263" />
-            <location filename="../pos/ui/history_window.py" line="276" />
-            <location filename="../pos/ui/history_window.py" line="560" />
-            <source>Card</source>
-            <translation>Card</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/history_window.py" line="265" />
-            <source>fiscal code or document number (Ctrl+F)</source>
-            <translation>fiscal code or document number (Ctrl+F)</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/history_window.py" line="266" />
-            <source>all</source>
-            <translation>all</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/history_window.py" line="268" />
-            <source>Date</source>
-            <translation>Date</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/history_window.py" line="269" />
-            <location filename="../pos/ui/history_window.py" line="300" />
-            <source>Shift</source>
-            <translation>Shift</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/history_window.py" line="270" />
-            <source>No. in shift</source>
-            <translation>No. in shift</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/history_window.py" line="271" />
-            <source>Doc. no.</source>
-            <translation>Doc. no.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/history_window.py" line="272" />
-            <source>Document</source>
-            <translation>Document</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/history_window.py" line="273" />
-            <source>Operation</source>
-            <translation>Operation</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/history_window.py" line="274" />
-            <source>Total</source>
-            <translation>Total</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/history_window.py" line="277" />
-            <source>Fiscal code</source>
-            <translation>Fiscal code</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/history_window.py" line="278" />
-            <source>Upload</source>
-            <translation>Upload</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/history_window.py" line="281" />
-            <source>sale</source>
-            <translation>sale</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/history_window.py" line="282" />
-            <source>return</source>
-            <translation>return</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/history_window.py" line="286" />
-            <source>online</source>
-            <translation>online</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/history_window.py" line="287" />
-            <source>offline, not sent</source>
-            <translation>offline, not sent</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/history_window.py" line="288" />
-            <source>offline, sent</source>
-            <translation>offline, sent</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/history_window.py" line="290" />
-            <location filename="../pos/ui/history_window.py" line="582" />
-            <source>Receipts</source>
-            <translation>Receipts</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/history_window.py" line="291" />
-            <source>Shifts</source>
-            <translation>Shifts</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/history_window.py" line="292" />
-            <source>Charts</source>
-            <translation>Charts</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/history_window.py" line="293" />
-            <source>Open receipt</source>
-            <translation>Open receipt</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/history_window.py" line="294" />
-            <source>CSV</source>
-            <translation>CSV</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/history_window.py" line="295" />
-            <source>XLSX</source>
-            <translation>XLSX</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/history_window.py" line="296" />
-            <source>PDF</source>
-            <translation>PDF</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/history_window.py" line="297" />
-            <source>Close</source>
-            <translation>Close</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/history_window.py" line="301" />
-            <source>Opened</source>
-            <translation>Opened</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/history_window.py" line="302" />
-            <source>Closed</source>
-            <translation>Closed</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/history_window.py" line="303" />
-            <source>Report</source>
-            <translation>Report</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/history_window.py" line="306" />
-            <source>Expected cash</source>
-            <translation>Expected cash</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/history_window.py" line="307" />
-            <source>Counted</source>
-            <translation>Counted</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/history_window.py" line="308" />
-            <source>Difference</source>
-            <translation>Difference</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/history_window.py" line="313" />
-            <source>Sales by day</source>
-            <translation>Sales by day</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/history_window.py" line="314" />
-            <source>Sales by hour</source>
-            <translation>Sales by hour</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/history_window.py" line="315" />
-            <source>Payment mix</source>
-            <translation>Payment mix</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/history_window.py" line="316" />
-            <source>Top goods</source>
-            <translation>Top goods</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/history_window.py" line="373" />
-            <source>Counting…</source>
-            <translation>Counting…</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/history_window.py" line="396" />
-            <source>No documents in this period.</source>
-            <translation>No documents in this period.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/history_window.py" line="407" />
-            <source>{count} documents · sales {sales} · returns {returns} · cash {cash} · card {card}</source>
-            <translation>{count} documents · sales {sales} · returns {returns} · cash {cash} · card {card}</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/history_window.py" line="418" />
-            <source>The journal could not be read: {error}</source>
-            <translation>The journal could not be read: {error}</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/history_window.py" line="452" />
-            <source>Lines</source>
-            <translation>Lines</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/history_window.py" line="452" />
-            <source>Payments</source>
-            <translation>Payments</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/history_window.py" line="456" />
-            <source>Change: {sum}</source>
-            <translation>Change: {sum}</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/history_window.py" line="458" />
-            <source>Enter or F2: the receipt with its QR, to reprint or save as PDF</source>
-            <translation>Enter or F2: the receipt with its QR, to reprint or save as PDF</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/history_window.py" line="473" />
-            <source>Receipts open from the register&apos;s window.</source>
-            <translation>Receipts open from the register&apos;s window.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/history_window.py" line="527" />
-            <source>Z-report</source>
-            <translation>Z-report</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/history_window.py" line="527" />
-            <source>X-report</source>
-            <translation>X-report</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/history_window.py" line="528" />
-            <source>{report} · shift {serial}</source>
-            <translation>{report} · shift {serial}</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/history_window.py" line="566" />
-            <source>Export</source>
-            <translation>Export</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/history_window.py" line="608" />
-            <source>Saved {count} rows to {path}</source>
-            <translation>Saved {count} rows to {path}</translation>
-        </message>
-    </context>
-    <context>
-        <name>KeyDialog</name>
-        <message>
-            <location filename="../pos/ui/receipt_dialog.py" line="194" />
-            <source>Print {what}</source>
-            <translation>Print {what}</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/receipt_dialog.py" line="213" />
-            <source>Printing…</source>
-            <translation>Printing…</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/receipt_dialog.py" line="217" />
-            <source>{what} was printed.</source>
-            <translation>{what} was printed.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/receipt_dialog.py" line="224" />
-            <location filename="../pos/ui/receipt_dialog.py" line="241" />
-            <source>Printing failed: {reason}</source>
-            <translation>Printing failed: {reason}</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/receipt_dialog.py" line="248" />
-            <source>{what} sent to the printer {name}.</source>
-            <translation>{what} sent to the printer {name}.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/receipt_dialog.py" line="261" />
-            <source>Save as PDF</source>
-            <translation>Save as PDF</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/receipt_dialog.py" line="259" />
-            <source>PDF (*.pdf)</source>
-            <translation>PDF (*.pdf)</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/receipt_dialog.py" line="270" />
-            <source>Could not save the PDF: {reason}</source>
-            <translation>Could not save the PDF: {reason}</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/receipt_dialog.py" line="277" />
-            <source>Saved to {path}</source>
-            <translation>Saved to {path}</translation>
-        </message>
-    </context>
-    <context>
-        <name>MainWindow</name>
-        <message>
-            <location filename="../pos/ui/main_window.py" line="250" />
-            <source>TRAINING MODE — receipts are not fiscal</source>
-            <translation>TRAINING MODE — receipts are not fiscal</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/main_window.py" line="251" />
-            <source>POS — training</source>
-            <translation>POS — training</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/main_window.py" line="251" />
-            <source>POS</source>
-            <translation>POS</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/main_window.py" line="254" />
-            <source>Help</source>
-            <translation>Help</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/main_window.py" line="255" />
-            <source>Shift</source>
-            <translation>Shift</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/main_window.py" line="256" />
-            <source>Quantity</source>
-            <translation>Quantity</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/main_window.py" line="257" />
-            <source>Discount</source>
-            <translation>Discount</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/main_window.py" line="258" />
-            <source>Remove</source>
-            <translation>Remove</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/main_window.py" line="259" />
-            <source>Park</source>
-            <translation>Park</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/main_window.py" line="260" />
-            <location filename="../pos/ui/main_window.py" line="536" />
-            <source>Return</source>
-            <translation>Return</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/main_window.py" line="261" />
-            <location filename="../pos/ui/main_window.py" line="524" />
-            <source>Cash in/out</source>
-            <translation>Cash in/out</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/main_window.py" line="262" />
-            <location filename="../pos/ui/main_window.py" line="276" />
-            <location filename="../pos/ui/main_window.py" line="495" />
-            <source>X-report</source>
-            <translation>X-report</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/main_window.py" line="263" />
-            <source>Z-report</source>
-            <translation>Z-report</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/main_window.py" line="264" />
-            <source>Orders</source>
-            <translation>Orders</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/main_window.py" line="265" />
-            <source>PAY</source>
-            <translation>PAY</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/main_window.py" line="269" />
-            <source>&amp;Register</source>
-            <translation>&amp;Register</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/main_window.py" line="270" />
-            <source>Shift…</source>
-            <translation>Shift…</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/main_window.py" line="271" />
-            <location filename="../pos/ui/main_window.py" line="500" />
-            <source>Return…</source>
-            <translation>Return…</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/main_window.py" line="272" />
-            <source>Customer orders…</source>
-            <translation>Customer orders…</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/main_window.py" line="273" />
-            <source>Cash in…</source>
-            <translation>Cash in…</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/main_window.py" line="274" />
-            <source>Cash out…</source>
-            <translation>Cash out…</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/main_window.py" line="275" />
-            <location filename="../pos/ui/main_window.py" line="514" />
-            <source>Cash withdrawal by card…</source>
-            <translation>Cash withdrawal by card…</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/main_window.py" line="277" />
-            <location filename="../pos/ui/main_window.py" line="497" />
-            <source>Z-report (close the shift)</source>
-            <translation>Z-report (close the shift)</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/main_window.py" line="278" />
-            <source>Reprint the last receipt</source>
-            <translation>Reprint the last receipt</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/main_window.py" line="279" />
-            <location filename="../pos/ui/main_window.py" line="502" />
-            <source>Sign out</source>
-            <translation>Sign out</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/main_window.py" line="280" />
-            <source>Quit</source>
-            <translation>Quit</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/main_window.py" line="281" />
-            <source>&amp;Manager</source>
-            <translation>&amp;Manager</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/main_window.py" line="282" />
-            <location filename="../pos/ui/main_window.py" line="684" />
-            <source>Work offline</source>
-            <translation>Work offline</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/main_window.py" line="283" />
-            <source>Open the cash drawer…</source>
-            <translation>Open the cash drawer…</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/main_window.py" line="284" />
-            <source>Settings…</source>
-            <translation>Settings…</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/main_window.py" line="285" />
-            <source>Reports…</source>
-            <translation>Reports…</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/main_window.py" line="286" />
-            <source>Receipts of this shift…</source>
-            <translation>Receipts of this shift…</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/main_window.py" line="288" />
-            <source>&amp;Training drill</source>
-            <translation>&amp;Training drill</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/main_window.py" line="289" />
-            <source>Tax service down</source>
-            <translation>Tax service down</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/main_window.py" line="290" />
-            <source>Tax service up</source>
-            <translation>Tax service up</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/main_window.py" line="291" />
-            <source>Network cut</source>
-            <translation>Network cut</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/main_window.py" line="292" />
-            <source>Network restore</source>
-            <translation>Network restore</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/main_window.py" line="293" />
-            <source>Checkbox fault</source>
-            <translation>Checkbox fault</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/main_window.py" line="296" />
-            <source>&amp;Language</source>
-            <translation>&amp;Language</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/main_window.py" line="297" />
-            <source>&amp;Help</source>
-            <translation>&amp;Help</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/main_window.py" line="298" />
-            <location filename="../pos/ui/main_window.py" line="480" />
-            <source>Keys</source>
-            <translation>Keys</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/main_window.py" line="299" />
-            <source>Export diagnostics…</source>
-            <translation>Export diagnostics…</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/main_window.py" line="300" />
-            <source>About POS</source>
-            <translation>About POS</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/main_window.py" line="347" />
-            <source>The shift is being closed: finish the Z-report (F10).</source>
-            <translation>The shift is being closed: finish the Z-report (F10).</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/main_window.py" line="461" />
-            <source>F1 — this help</source>
-            <translation>F1 — this help</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/main_window.py" line="462" />
-            <source>F2 — open the shift / shift menu</source>
-            <translation>F2 — open the shift / shift menu</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/main_window.py" line="463" />
-            <source>F3 — search (scan or type a name, code or barcode)</source>
-            <translation>F3 — search (scan or type a name, code or barcode)</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/main_window.py" line="464" />
-            <source>F4 — quantity or weight of the selected line</source>
-            <translation>F4 — quantity or weight of the selected line</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/main_window.py" line="465" />
-            <source>F5 — discount or extra charge (manager&apos;s PIN)</source>
-            <translation>F5 — discount or extra charge (manager&apos;s PIN)</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/main_window.py" line="466" />
-            <source>F6 — park the receipt / resume a parked one</source>
-            <translation>F6 — park the receipt / resume a parked one</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/main_window.py" line="467" />
-            <source>F7 — return</source>
-            <translation>F7 — return</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/main_window.py" line="468" />
-            <source>F8 — cash in / cash out</source>
-            <translation>F8 — cash in / cash out</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/main_window.py" line="469" />
-            <source>F9 — X-report</source>
-            <translation>F9 — X-report</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/main_window.py" line="470" />
-            <source>F10 — Z-report (closes the shift)</source>
-            <translation>F10 — Z-report (closes the shift)</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/main_window.py" line="471" />
-            <source>Shift+F9 — receipts of this shift (list, receipt, reprint)</source>
-            <translation>Shift+F9 — receipts of this shift (list, receipt, reprint)</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/main_window.py" line="472" />
-            <source>Shift+F11 — reports: receipts history, shifts, charts (manager&apos;s PIN)</source>
-            <translation>Shift+F11 — reports: receipts history, shifts, charts (manager&apos;s PIN)</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/main_window.py" line="473" />
-            <source>F11 — customer orders: from the cart, advances, hand-over</source>
-            <translation>F11 — customer orders: from the cart, advances, hand-over</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/main_window.py" line="474" />
-            <source>F12 — pay</source>
-            <translation>F12 — pay</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/main_window.py" line="475" />
-            <source>Enter — add the highlighted good / confirm</source>
-            <translation>Enter — add the highlighted good / confirm</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/main_window.py" line="476" />
-            <source>Esc — clear the search / cancel the receipt / close a dialog</source>
-            <translation>Esc — clear the search / cancel the receipt / close a dialog</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/main_window.py" line="477" />
-            <source>+ / − — one piece more / less;  Del — remove the line</source>
-            <translation>+ / − — one piece more / less;  Del — remove the line</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/main_window.py" line="478" />
-            <source>↑ ↓ — move in the results or in the cart</source>
-            <translation>↑ ↓ — move in the results or in the cart</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/main_window.py" line="499" />
-            <source>Cash in / cash out…</source>
-            <translation>Cash in / cash out…</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/main_window.py" line="512" />
-            <source>Cash in (service deposit)…</source>
-            <translation>Cash in (service deposit)…</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/main_window.py" line="513" />
-            <source>Cash out (service withdrawal)…</source>
-            <translation>Cash out (service withdrawal)…</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/main_window.py" line="518" />
-            <source>{what} is not available in this version.</source>
-            <translation>{what} is not available in this version.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/main_window.py" line="555" />
-            <location filename="../pos/ui/main_window.py" line="712" />
-            <source>No shift is open.</source>
-            <translation>No shift is open.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/main_window.py" line="560" />
-            <location filename="../pos/ui/main_window.py" line="698" />
-            <source>Reports</source>
-            <translation>Reports</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/main_window.py" line="604" />
-            <source>No receipt has been made since the program started.</source>
-            <translation>No receipt has been made since the program started.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/main_window.py" line="612" />
-            <source>Open the cash drawer</source>
-            <translation>Open the cash drawer</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/main_window.py" line="619" />
-            <source>The cash drawer opens through an ESC/POS receipt printer. Set one up in Settings → Printer.</source>
-            <translation>The cash drawer opens through an ESC/POS receipt printer. Set one up in Settings → Printer.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/main_window.py" line="631" />
-            <source>Zip (*.zip)</source>
-            <translation>Zip (*.zip)</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/main_window.py" line="633" />
-            <source>Export diagnostics</source>
-            <translation>Export diagnostics</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/main_window.py" line="654" />
-            <source>Diagnostics saved to {path}. It holds no secrets and no customer data.</source>
-            <translation>Diagnostics saved to {path}. It holds no secrets and no customer data.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/main_window.py" line="667" />
-            <source>Finish or cancel the receipts in progress first.</source>
-            <translation>Finish or cancel the receipts in progress first.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/main_window.py" line="684" />
-            <source>End offline work</source>
-            <translation>End offline work</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/main_window.py" line="717" />
-            <location filename="../pos/ui/main_window.py" line="723" />
-            <source>Settings</source>
-            <translation>Settings</translation>
-        </message>
-    </context>
-    <context>
-        <name>ManagerPinDialog</name>
-        <message>
-            <location filename="../pos/ui/manager_pin.py" line="50" />
-            <source>Manager PIN</source>
-            <translation>Manager PIN</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/manager_pin.py" line="51" />
-            <source>Manager&apos;s PIN required</source>
-            <translation>Manager&apos;s PIN required</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/manager_pin.py" line="55" />
-            <source>Cancel (Esc)</source>
-            <translation>Cancel (Esc)</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/manager_pin.py" line="70" />
-            <source>Wrong PIN. Try again.</source>
-            <translation>Wrong PIN. Try again.</translation>
-        </message>
-    </context>
-    <context>
-        <name>Messages</name>
-        <message>
-            <location filename="../pos/ui/messages.py" line="39" />
-            <source>{hours} h {minutes:02d} min</source>
-            <translation>{hours} h {minutes:02d} min</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/messages.py" line="42" />
-            <source>{minutes} min</source>
-            <translation>{minutes} min</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/messages.py" line="58" />
-            <source>This quantity cannot be sold: pieces must be whole, weight at most 3 decimals, more than zero and not absurdly large. Correct the quantity.</source>
-            <translation>This quantity cannot be sold: pieces must be whole, weight at most 3 decimals, more than zero and not absurdly large. Correct the quantity.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/messages.py" line="63" />
-            <source>This barcode is not valid (wrong length or check digit). Scan it again or find the good by its name.</source>
-            <translation>This barcode is not valid (wrong length or check digit). Scan it again or find the good by its name.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/messages.py" line="68" />
-            <source>This discount is not possible: it must be more than zero and not larger than the sum it applies to (a percentage at most 100).</source>
-            <translation>This discount is not possible: it must be more than zero and not larger than the sum it applies to (a percentage at most 100).</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/messages.py" line="73" />
-            <source>Enter an amount larger than zero.</source>
-            <translation>Enter an amount larger than zero.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/messages.py" line="74" />
-            <source>The cart is empty: add goods first.</source>
-            <translation>The cart is empty: add goods first.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/messages.py" line="75" />
-            <source>Enter the PIN.</source>
-            <translation>Enter the PIN.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/messages.py" line="76" />
-            <source>There is no such line in the receipt.</source>
-            <translation>There is no such line in the receipt.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/messages.py" line="80" />
-            <source>The input is not valid. Check it and try again.</source>
-            <translation>The input is not valid. Check it and try again.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/messages.py" line="87" />
-            <source>The cashier is not signed in (or the session has expired): sign in again.</source>
-            <translation>The cashier is not signed in (or the session has expired): sign in again.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/messages.py" line="90" />
-            <source>Sign-in failed. Check the PIN and try again.</source>
-            <translation>Sign-in failed. Check the PIN and try again.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/messages.py" line="93" />
-            <source>No shift is open. Open a shift first (F2).</source>
-            <translation>No shift is open. Open a shift first (F2).</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/messages.py" line="96" />
-            <source>A shift is already open: go on selling, or make the Z-report (F10) first.</source>
-            <translation>A shift is already open: go on selling, or make the Z-report (F10) first.</translation>
-        </message>
-        <message>
-            <source>The shift is 24 h old: make the Z-report (F10) now, then open a new shift (F2).</source>
-            <translation type="vanished">The shift is 24 h old: make the Z-report (F10) now, then open a new shift (F2).</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/messages.py" line="99" />
-            <source>The shift must close by midnight of its day (and within 24 h): make the Z-report (F10) now, then open a new shift (F2).</source>
-            <translation>The shift must close by midnight of its day (and within 24 h): make the Z-report (F10) now, then open a new shift (F2).</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/messages.py" line="104" />
-            <source>The register has been offline for almost 36 hours, the legal limit of one offline period (left: {left}). Selling is stopped until the connection is back and the offline receipts are uploaded. Check the internet connection or call the manager.</source>
-            <translation>The register has been offline for almost 36 hours, the legal limit of one offline period (left: {left}). Selling is stopped until the connection is back and the offline receipts are uploaded. Check the internet connection or call the manager.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/messages.py" line="110" />
-            <source>The register has almost used the 168 hours of offline work allowed in a calendar month (left: {left}). Selling offline is stopped: restore the connection or call the manager.</source>
-            <translation>The register has almost used the 168 hours of offline work allowed in a calendar month (left: {left}). Selling offline is stopped: restore the connection or call the manager.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/messages.py" line="116" />
-            <source>No offline fiscal codes are left, so the register cannot work offline. Restore the connection to Checkbox to receive new codes, or call the manager.</source>
-            <translation>No offline fiscal codes are left, so the register cannot work offline. Restore the connection to Checkbox to receive new codes, or call the manager.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/messages.py" line="121" />
-            <source>Unfinished operations from the last run are being settled ({count}). Wait a moment and try again.</source>
-            <translation>Unfinished operations from the last run are being settled ({count}). Wait a moment and try again.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/messages.py" line="126" />
-            <source>{count} transaction(s) still have to reach the tax service. Wait until the queue in the status bar is empty, then try again.</source>
-            <translation>{count} transaction(s) still have to reach the tax service. Wait until the queue in the status bar is empty, then try again.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/messages.py" line="131" />
-            <source>The receipt breaks a fiscal rule and was not made.</source>
-            <translation>The receipt breaks a fiscal rule and was not made.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/messages.py" line="134" />
-            <source>Checkbox refused the operation. Correct what the message says, or call the manager.</source>
-            <translation>Checkbox refused the operation. Correct what the message says, or call the manager.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/messages.py" line="138" />
-            <source>Checkbox cannot be reached and this operation needs it. Check the internet connection and try again.</source>
-            <translation>Checkbox cannot be reached and this operation needs it. Check the internet connection and try again.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/messages.py" line="143" />
-            <source>Nothing was found (or it cannot be used for this). Check and try again.</source>
-            <translation>Nothing was found (or it cannot be used for this). Check and try again.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/messages.py" line="147" />
-            <source>Only a manager can do this: ask for the manager PIN.</source>
-            <translation>Only a manager can do this: ask for the manager PIN.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/messages.py" line="161" />
-            <source>The operation was refused ({reason}).</source>
-            <translation>The operation was refused ({reason}).</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/messages.py" line="177" />
-            <source>The cashier&apos;s electronic signature (CheckBox Підпис) is not running. Start it, or ask the manager to start it in the Checkbox cabinet, then try again.</source>
-            <translation>The cashier&apos;s electronic signature (CheckBox Підпис) is not running. Start it, or ask the manager to start it in the Checkbox cabinet, then try again.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/messages.py" line="185" />
-            <source>Checkbox has blocked this cashier. Call the manager: only Checkbox support can unblock the cashier.</source>
-            <translation>Checkbox has blocked this cashier. Call the manager: only Checkbox support can unblock the cashier.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/messages.py" line="193" />
-            <source>The cashier&apos;s signing key has expired. The manager must get a new key and register the cashier again.</source>
-            <translation>The cashier&apos;s signing key has expired. The manager must get a new key and register the cashier again.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/messages.py" line="201" />
-            <source>Checkbox has blocked this register. Call the manager.</source>
-            <translation>Checkbox has blocked this register. Call the manager.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/messages.py" line="207" />
-            <source>Checkbox services are not paid, so every register is blocked. Call the manager.</source>
-            <translation>Checkbox services are not paid, so every register is blocked. Call the manager.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/messages.py" line="214" />
-            <source>The shift was opened in another program (Checkbox Kasa). Finish there, or ask the manager: both at once would corrupt the register&apos;s reports.</source>
-            <translation>The shift was opened in another program (Checkbox Kasa). Finish there, or ask the manager: both at once would corrupt the register&apos;s reports.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/messages.py" line="222" />
-            <source>Checkbox is still processing transactions. Wait a minute and try again; if it goes on for ten minutes, call the manager.</source>
-            <translation>Checkbox is still processing transactions. Wait a minute and try again; if it goes on for ten minutes, call the manager.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/messages.py" line="230" />
-            <source>Sending receipts by SMS is not enabled for this shop. Send it by e-mail, or ask the manager to enable SMS in the Checkbox cabinet.</source>
-            <translation>Sending receipts by SMS is not enabled for this shop. Send it by e-mail, or ask the manager to enable SMS in the Checkbox cabinet.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/messages.py" line="248" />
-            <source>This is not a valid number. Type it again, e.g. 125.50 or 1.250.</source>
-            <translation>This is not a valid number. Type it again, e.g. 125.50 or 1.250.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/messages.py" line="251" />
-            <source>Something went wrong: {error}. The operation may not have finished.</source>
-            <translation>Something went wrong: {error}. The operation may not have finished.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/messages.py" line="271" />
-            <source>Cannot do this</source>
-            <translation>Cannot do this</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/messages.py" line="290" />
-            <source>Information</source>
-            <translation>Information</translation>
-        </message>
-    </context>
-    <context>
-        <name>OrderPaymentDialog</name>
-        <message>
-            <location filename="../pos/ui/orders_pay.py" line="33" />
-            <source>Advance for order {number}</source>
-            <translation>Advance for order {number}</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/orders_pay.py" line="35" />
-            <source>Rest of order {number}: the goods are handed over</source>
-            <translation>Rest of order {number}: the goods are handed over</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/orders_pay.py" line="46" />
-            <source>Total {total}, paid {paid}, left to pay {left}</source>
-            <translation>Total {total}, paid {paid}, left to pay {left}</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/orders_pay.py" line="59" />
-            <source>Cash:</source>
-            <translation>Cash:</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/orders_pay.py" line="60" />
-            <source>Card:</source>
-            <translation>Card:</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/orders_pay.py" line="61" />
-            <source>QR code:</source>
-            <translation>QR code:</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/orders_pay.py" line="78" />
-            <source>{share} % of the order is {amount}.</source>
-            <translation>{share} % of the order is {amount}.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/orders_pay.py" line="84" />
-            <source>Change is given from cash only.</source>
-            <translation>Change is given from cash only.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/orders_pay.py" line="86" />
-            <source>Take the money</source>
-            <translation>Take the money</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/orders_pay.py" line="88" />
-            <source>Cancel</source>
-            <translation>Cancel</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/orders_pay.py" line="112" />
-            <source>Together: {amount}</source>
-            <translation>Together: {amount}</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/orders_pay.py" line="125" />
-            <source>“{text}” is not an amount. Type digits, for example 150.50.</source>
-            <translation>“{text}” is not an amount. Type digits, for example 150.50.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/orders_pay.py" line="132" />
-            <source>The amount must be more than zero.</source>
-            <translation>The amount must be more than zero.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/orders_pay.py" line="137" />
-            <source>Enter how much the customer pays.</source>
-            <translation>Enter how much the customer pays.</translation>
-        </message>
-    </context>
-    <context>
-        <name>OrdersDialog</name>
-        <message>
-            <location filename="../pos/ui/orders.py" line="76" />
-            <location filename="../pos/ui/orders.py" line="79" />
-            <source>Customer orders</source>
-            <translation>Customer orders</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/orders.py" line="90" />
-            <source>New order from the cart</source>
-            <translation>New order from the cart</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/orders.py" line="92" />
-            <source>Customer&apos;s name</source>
-            <translation>Customer&apos;s name</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/orders.py" line="103" />
-            <source>Note (what, when, how)</source>
-            <translation>Note (what, when, how)</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/orders.py" line="110" />
-            <source>Create order</source>
-            <translation>Create order</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/orders.py" line="113" />
-            <source>Customer:</source>
-            <translation>Customer:</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/orders.py" line="114" />
-            <source>Phone:</source>
-            <translation>Phone:</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/orders.py" line="115" />
-            <source>E-mail:</source>
-            <translation>E-mail:</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/orders.py" line="116" />
-            <source>Due:</source>
-            <translation>Due:</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/orders.py" line="117" />
-            <source>Note:</source>
-            <translation>Note:</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/orders.py" line="128" />
-            <source>Find: order number, phone or name</source>
-            <translation>Find: order number, phone or name</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/orders.py" line="155" />
-            <location filename="../pos/ui/orders.py" line="323" />
-            <source>Advance</source>
-            <translation>Advance</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/orders.py" line="156" />
-            <source>Rest and hand over</source>
-            <translation>Rest and hand over</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/orders.py" line="157" />
-            <source>Payment link</source>
-            <translation>Payment link</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/orders.py" line="159" />
-            <source>Cancel order</source>
-            <translation>Cancel order</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/orders.py" line="161" />
-            <source>Print</source>
-            <translation>Print</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/orders.py" line="162" />
-            <source>Close</source>
-            <translation>Close</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/orders.py" line="193" />
-            <source>The cart is empty: ring up the goods first, then press F11.</source>
-            <translation>The cart is empty: ring up the goods first, then press F11.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/orders.py" line="197" />
-            <source>{count} lines, total {total}</source>
-            <translation>{count} lines, total {total}</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/orders.py" line="232" />
-            <source>No.</source>
-            <translation>No.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/orders.py" line="233" />
-            <source>Customer</source>
-            <translation>Customer</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/orders.py" line="234" />
-            <source>Phone</source>
-            <translation>Phone</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/orders.py" line="235" />
-            <source>Total</source>
-            <translation>Total</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/orders.py" line="236" />
-            <source>Left</source>
-            <translation>Left</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/orders.py" line="237" />
-            <source>State</source>
-            <translation>State</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/orders.py" line="260" />
-            <source>Checkbox is online: advances and payments can be taken.</source>
-            <translation>Checkbox is online: advances and payments can be taken.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/orders.py" line="265" />
-            <source>Checkbox is not reachable: prepayment receipts cannot be issued offline. Take NO money for orders now; orders can still be created and found.</source>
-            <translation>Checkbox is not reachable: prepayment receipts cannot be issued offline. Take NO money for orders now; orders can still be created and found.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/orders.py" line="272" />
-            <source>open</source>
-            <translation>open</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/orders.py" line="273" />
-            <source>partly paid</source>
-            <translation>partly paid</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/orders.py" line="274" />
-            <source>paid</source>
-            <translation>paid</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/orders.py" line="275" />
-            <source>handed over</source>
-            <translation>handed over</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/orders.py" line="276" />
-            <source>cancelled</source>
-            <translation>cancelled</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/orders.py" line="280" />
-            <location filename="../pos/ui/orders.py" line="331" />
-            <source>not confirmed</source>
-            <translation>not confirmed</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/orders.py" line="308" />
-            <source>Order {number} · {customer} · {phone} · {email}</source>
-            <translation>Order {number} · {customer} · {phone} · {email}</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/orders.py" line="316" />
-            <source>Due: {date}</source>
-            <translation>Due: {date}</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/orders.py" line="324" />
-            <source>After-payment</source>
-            <translation>After-payment</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/orders.py" line="325" />
-            <source>Refund</source>
-            <translation>Refund</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/orders.py" line="333" />
-            <source>{kind}: {sum} (cash {cash}, card {card}, QR {qr}) {code}</source>
-            <translation>{kind}: {sum} (cash {cash}, card {card}, QR {qr}) {code}</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/orders.py" line="343" />
-            <source>Total {total}, paid {paid}, left to pay {left}</source>
-            <translation>Total {total}, paid {paid}, left to pay {left}</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/orders.py" line="362" />
-            <source>Enter the customer&apos;s name or phone.</source>
-            <translation>Enter the customer&apos;s name or phone.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/orders.py" line="384" />
-            <source>Order {number} is created. Take an advance with F4.</source>
-            <translation>Order {number} is created. Take an advance with F4.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/orders.py" line="400" />
-            <source>Checkbox is not reachable, and prepayment receipts cannot be issued offline. Take NO money for this order now; try again when the register is online.</source>
-            <translation>Checkbox is not reachable, and prepayment receipts cannot be issued offline. Take NO money for this order now; try again when the register is online.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/orders.py" line="404" />
-            <source>No advances offline</source>
-            <translation>No advances offline</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/orders.py" line="432" />
-            <source>Sending to Checkbox…</source>
-            <translation>Sending to Checkbox…</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/orders.py" line="448" />
-            <source>Advance taken for order {number}: fiscal code {code}. Print it with F9.</source>
-            <translation>Advance taken for order {number}: fiscal code {code}. Print it with F9.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/orders.py" line="450" />
-            <source>Order {number} is paid and handed over: fiscal code {code}.</source>
-            <translation>Order {number} is paid and handed over: fiscal code {code}.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/orders.py" line="466" />
-            <source>Press F8 again to cancel order {number} and refund {amount}: cash {cash}, to the card {card}, QR {qr}.</source>
-            <translation>Press F8 again to cancel order {number} and refund {amount}: cash {cash}, to the card {card}, QR {qr}.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/orders.py" line="481" />
-            <source>Cancelling…</source>
-            <translation>Cancelling…</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/orders.py" line="491" />
-            <source>Order {number} is cancelled.</source>
-            <translation>Order {number} is cancelled.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/orders.py" line="502" />
-            <source>No payment link: {reason}</source>
-            <translation>No payment link: {reason}</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/orders.py" line="511" />
-            <source>Payment link data for {amount} copied (cashItems, customer&apos;s contacts).</source>
-            <translation>Payment link data for {amount} copied (cashItems, customer&apos;s contacts).</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/orders.py" line="536" />
-            <source>The receipt cannot be fetched now: {error}</source>
-            <translation>The receipt cannot be fetched now: {error}</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/orders.py" line="542" />
-            <source>Receipt</source>
-            <translation>Receipt</translation>
-        </message>
-    </context>
-    <context>
-        <name>ParkedCartsDialog</name>
-        <message>
-            <location filename="../pos/ui/cart_dialogs.py" line="379" />
-            <location filename="../pos/ui/cart_dialogs.py" line="380" />
-            <source>Parked receipts</source>
-            <translation>Parked receipts</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/cart_dialogs.py" line="385" />
-            <source>#{number}  {time}  —  {lines} line(s), {total}</source>
-            <translation>#{number}  {time}  —  {lines} line(s), {total}</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/cart_dialogs.py" line="392" />
-            <source>Park the current receipt (F6)</source>
-            <translation>Park the current receipt (F6)</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/cart_dialogs.py" line="393" />
-            <source>Resume (Enter)</source>
-            <translation>Resume (Enter)</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/cart_dialogs.py" line="394" />
-            <source>Cancel (Esc)</source>
-            <translation>Cancel (Esc)</translation>
-        </message>
-    </context>
-    <context>
-        <name>PaymentDialog</name>
-        <message>
-            <location filename="../pos/ui/payment.py" line="181" />
-            <source>Payment</source>
-            <translation>Payment</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/payment.py" line="182" />
-            <source>To pay:</source>
-            <translation>To pay:</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/payment.py" line="183" />
-            <location filename="../pos/ui/payment.py" line="194" />
-            <source>Cash</source>
-            <translation>Cash</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/payment.py" line="184" />
-            <location filename="../pos/ui/payment.py" line="186" />
-            <source>Card</source>
-            <translation>Card</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/payment.py" line="185" />
-            <source>Card + cash</source>
-            <translation>Card + cash</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/payment.py" line="187" />
-            <source>Card part:</source>
-            <translation>Card part:</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/payment.py" line="188" />
-            <source>RRN:</source>
-            <translation>RRN:</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/payment.py" line="189" />
-            <source>Auth code:</source>
-            <translation>Auth code:</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/payment.py" line="190" />
-            <source>Card number:</source>
-            <translation>Card number:</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/payment.py" line="191" />
-            <source>Payment system:</source>
-            <translation>Payment system:</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/payment.py" line="195" />
-            <source>Tendered:</source>
-            <translation>Tendered:</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/payment.py" line="196" />
-            <source>exact</source>
-            <translation>exact</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/payment.py" line="197" />
-            <source>Exact</source>
-            <translation>Exact</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/payment.py" line="198" />
-            <source>E-mail for the receipt:</source>
-            <translation>E-mail for the receipt:</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/payment.py" line="199" />
-            <source>optional</source>
-            <translation>optional</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/payment.py" line="200" />
-            <source>Pay (Enter)</source>
-            <translation>Pay (Enter)</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/payment.py" line="201" />
-            <source>Cancel (Esc)</source>
-            <translation>Cancel (Esc)</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/payment.py" line="265" />
-            <source>Cash to pay: {sum}</source>
-            <translation>Cash to pay: {sum}</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/payment.py" line="268" />
-            <source>NBU cash rounding: {exact} → {rounded} ({diff})</source>
-            <translation>NBU cash rounding: {exact} → {rounded} ({diff})</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/payment.py" line="284" />
-            <source>Not enough: {sum} more</source>
-            <translation>Not enough: {sum} more</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/payment.py" line="286" />
-            <source>Change: {sum}</source>
-            <translation>Change: {sum}</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/payment.py" line="340" />
-            <source>The payment does not cover the sum to pay.</source>
-            <translation>The payment does not cover the sum to pay.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/payment.py" line="356" />
-            <source>The e-mail address does not look right.</source>
-            <translation>The e-mail address does not look right.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/payment.py" line="360" />
-            <source>Fiscalising the receipt…</source>
-            <translation>Fiscalising the receipt…</translation>
-        </message>
-    </context>
-    <context>
-        <name>PinPad</name>
-        <message>
-            <location filename="../pos/ui/pin_pad.py" line="70" />
-            <source>PIN</source>
-            <translation>PIN</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/pin_pad.py" line="71" />
-            <source>OK (Enter)</source>
-            <translation>OK (Enter)</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/pin_pad.py" line="72" />
-            <source>Erase the last digit (Backspace)</source>
-            <translation>Erase the last digit (Backspace)</translation>
-        </message>
-    </context>
-    <context>
-        <name>QuantityDialog</name>
-        <message>
-            <location filename="../pos/ui/cart_dialogs.py" line="133" />
-            <source>Weight</source>
-            <translation>Weight</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/cart_dialogs.py" line="133" />
-            <source>Quantity</source>
-            <translation>Quantity</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/cart_dialogs.py" line="136" />
-            <source>Weight in kg (up to 3 decimals, e.g. 0.750):</source>
-            <translation>Weight in kg (up to 3 decimals, e.g. 0.750):</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/cart_dialogs.py" line="138" />
-            <source>Number of pieces:</source>
-            <translation>Number of pieces:</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/cart_dialogs.py" line="140" />
-            <source>OK (Enter)</source>
-            <translation>OK (Enter)</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/cart_dialogs.py" line="141" />
-            <source>Cancel (Esc)</source>
-            <translation>Cancel (Esc)</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/cart_dialogs.py" line="147" />
-            <source>Enter a quantity larger than zero.</source>
-            <translation>Enter a quantity larger than zero.</translation>
-        </message>
-    </context>
-    <context>
-        <name>ReceiptDialog</name>
-        <message>
-            <location filename="../pos/ui/receipt_dialog.py" line="336" />
-            <source>Receipt</source>
-            <translation>Receipt</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/receipt_dialog.py" line="347" />
-            <source>none given</source>
-            <translation>none given</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/receipt_dialog.py" line="351" />
-            <source>E-mail:</source>
-            <translation>E-mail:</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/receipt_dialog.py" line="354" />
-            <source>Print</source>
-            <translation>Print</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/receipt_dialog.py" line="355" />
-            <source>Save PDF</source>
-            <translation>Save PDF</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/receipt_dialog.py" line="356" />
-            <source>Reprint</source>
-            <translation>Reprint</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/receipt_dialog.py" line="358" />
-            <source>Reads the receipt again (it may have been uploaded since) and prints a copy</source>
-            <translation>Reads the receipt again (it may have been uploaded since) and prints a copy</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/receipt_dialog.py" line="360" />
-            <source>Close</source>
-            <translation>Close</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/receipt_dialog.py" line="400" />
-            <source>The copy was e-mailed to this address when the receipt was made. This register cannot send it again.</source>
-            <translation>The copy was e-mailed to this address when the receipt was made. This register cannot send it again.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/receipt_dialog.py" line="407" />
-            <source>No e-mail was recorded for this receipt. This register cannot e-mail a receipt afterwards: print it or save a PDF instead.</source>
-            <translation>No e-mail was recorded for this receipt. This register cannot e-mail a receipt afterwards: print it or save a PDF instead.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/receipt_dialog.py" line="414" />
-            <source>Sale</source>
-            <translation>Sale</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/receipt_dialog.py" line="415" />
-            <source>Return</source>
-            <translation>Return</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/receipt_dialog.py" line="416" />
-            <source>Cash in</source>
-            <translation>Cash in</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/receipt_dialog.py" line="417" />
-            <source>Cash out</source>
-            <translation>Cash out</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/receipt_dialog.py" line="418" />
-            <source>Cash withdrawal</source>
-            <translation>Cash withdrawal</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/receipt_dialog.py" line="425" />
-            <source>fiscalised</source>
-            <translation>fiscalised</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/receipt_dialog.py" line="427" />
-            <source>fiscalised offline, waiting to be uploaded</source>
-            <translation>fiscalised offline, waiting to be uploaded</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/receipt_dialog.py" line="429" />
-            <source>fiscalised offline, uploaded</source>
-            <translation>fiscalised offline, uploaded</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/receipt_dialog.py" line="431" />
-            <source>void: the server&apos;s receipt replaces this copy</source>
-            <translation>void: the server&apos;s receipt replaces this copy</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/receipt_dialog.py" line="433" />
-            <source>rejected: {reason}</source>
-            <translation>rejected: {reason}</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/receipt_dialog.py" line="434" />
-            <source>not fiscalised yet</source>
-            <translation>not fiscalised yet</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/receipt_dialog.py" line="439" />
-            <source>fiscal code {code}</source>
-            <translation>fiscal code {code}</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/receipt_dialog.py" line="441" />
-            <source>TRAINING</source>
-            <translation>TRAINING</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/receipt_dialog.py" line="457" />
-            <source>The receipt was printed.</source>
-            <translation>The receipt was printed.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/receipt_dialog.py" line="463" />
-            <source>The receipt</source>
-            <translation>The receipt</translation>
-        </message>
-    </context>
-    <context>
-        <name>ReceiptPrinting</name>
-        <message>
-            <location filename="../pos/ui/printer_output.py" line="94" />
-            <source>Printing…</source>
-            <translation>Printing…</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/printer_output.py" line="97" />
-            <source>Printer: {reason}. The receipt is saved; reprint it with Ctrl+P.</source>
-            <translation>Printer: {reason}. The receipt is saved; reprint it with Ctrl+P.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/printer_output.py" line="100" />
-            <source>Printer: {reason}. {count} receipts are saved but not printed; reprint them with Ctrl+P.</source>
-            <translation>Printer: {reason}. {count} receipts are saved but not printed; reprint them with Ctrl+P.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/printer_output.py" line="109" />
-            <source>not connected or switched off</source>
-            <translation>not connected or switched off</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/printer_output.py" line="110" />
-            <source>does not answer (out of paper, cover open?)</source>
-            <translation>does not answer (out of paper, cover open?)</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/printer_output.py" line="111" />
-            <source>out of paper</source>
-            <translation>out of paper</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/printer_output.py" line="112" />
-            <source>its address in the settings is wrong</source>
-            <translation>its address in the settings is wrong</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/printer_output.py" line="113" />
-            <source>this printer model cannot print Ukrainian letters</source>
-            <translation>this printer model cannot print Ukrainian letters</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/printer_output.py" line="117" />
-            <source>error ({detail})</source>
-            <translation>error ({detail})</translation>
-        </message>
-    </context>
-    <context>
-        <name>ReportDialog</name>
-        <message>
-            <location filename="../pos/ui/reports.py" line="119" />
-            <source>Z-report: close the shift</source>
-            <translation>Z-report: close the shift</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/reports.py" line="119" />
-            <source>X-report</source>
-            <translation>X-report</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/reports.py" line="154" />
-            <source>Print</source>
-            <translation>Print</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/reports.py" line="155" />
-            <source>Save PDF</source>
-            <translation>Save PDF</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/reports.py" line="156" />
-            <source>Refresh</source>
-            <translation>Refresh</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/reports.py" line="157" />
-            <source>Close</source>
-            <translation>Close</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/reports.py" line="171" />
-            <source>Count the cash in the drawer</source>
-            <translation>Count the cash in the drawer</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/reports.py" line="184" />
-            <source>Expected:</source>
-            <translation>Expected:</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/reports.py" line="185" />
-            <source>Counted:</source>
-            <translation>Counted:</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/reports.py" line="186" />
-            <source>Difference:</source>
-            <translation>Difference:</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/reports.py" line="196" />
-            <source>Close the shift…</source>
-            <translation>Close the shift…</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/reports.py" line="198" />
-            <source>Cancel</source>
-            <translation>Cancel</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/reports.py" line="214" />
-            <source>After the Z-report no more receipts can be made in this shift. This cannot be undone.</source>
-            <translation>After the Z-report no more receipts can be made in this shift. This cannot be undone.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/reports.py" line="220" />
-            <source>Close the shift</source>
-            <translation>Close the shift</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/reports.py" line="222" />
-            <source>Back</source>
-            <translation>Back</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/reports.py" line="253" />
-            <source>Making the X-report…</source>
-            <translation>Making the X-report…</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/reports.py" line="260" />
-            <source>The X-report could not be made.</source>
-            <translation>The X-report could not be made.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/reports.py" line="275" />
-            <source>The server&apos;s report is not available (the register works offline): these are the register&apos;s own totals.</source>
-            <translation>The server&apos;s report is not available (the register works offline): these are the register&apos;s own totals.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/reports.py" line="284" />
-            <source>The register&apos;s totals and the server&apos;s agree to the kopeck.</source>
-            <translation>The register&apos;s totals and the server&apos;s agree to the kopeck.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/reports.py" line="289" />
-            <source>{field}: register {local}, server {server}</source>
-            <translation>{field}: register {local}, server {server}</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/reports.py" line="295" />
-            <source>The register&apos;s totals differ from the server&apos;s: {items}</source>
-            <translation>The register&apos;s totals differ from the server&apos;s: {items}</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/reports.py" line="302" />
-            <source>{count} receipt(s) are not settled yet and are not in these totals.</source>
-            <translation>{count} receipt(s) are not settled yet and are not in these totals.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/reports.py" line="350" />
-            <source>The Z-report</source>
-            <translation>The Z-report</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/reports.py" line="350" />
-            <source>The X-report</source>
-            <translation>The X-report</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/reports.py" line="370" />
-            <source>No shift is open.</source>
-            <translation>No shift is open.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/reports.py" line="377" />
-            <source>{count} receipt(s) are not settled yet: the register sends them before closing.</source>
-            <translation>{count} receipt(s) are not settled yet: the register sends them before closing.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/reports.py" line="390" />
-            <source>The cash matches.</source>
-            <translation>The cash matches.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/reports.py" line="392" />
-            <source>Short by {amount}: count again before closing.</source>
-            <translation>Short by {amount}: count again before closing.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/reports.py" line="394" />
-            <source>Over by {amount}: count again before closing.</source>
-            <translation>Over by {amount}: count again before closing.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/reports.py" line="410" />
-            <source>Close shift No. {serial} and make the Z-report?</source>
-            <translation>Close shift No. {serial} and make the Z-report?</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/reports.py" line="414" />
-            <source>Expected {expected}, counted {counted}, difference {difference}.</source>
-            <translation>Expected {expected}, counted {counted}, difference {difference}.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/reports.py" line="433" />
-            <source>Closing the shift… (what is still queued is sent first)</source>
-            <translation>Closing the shift… (what is still queued is sent first)</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/reports.py" line="438" />
-            <source>The shift is still open.</source>
-            <translation>The shift is still open.</translation>
-        </message>
-    </context>
-    <context>
-        <name>ReturnDialog</name>
-        <message>
-            <location filename="../pos/ui/returns.py" line="116" />
-            <location filename="../pos/ui/returns.py" line="157" />
-            <source>Return</source>
-            <translation>Return</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/returns.py" line="121" />
-            <source>Fiscal code, receipt number, or scan the receipt&apos;s barcode</source>
-            <translation>Fiscal code, receipt number, or scan the receipt&apos;s barcode</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/returns.py" line="123" />
-            <source>Find</source>
-            <translation>Find</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/returns.py" line="128" />
-            <source>Sales of the day</source>
-            <translation>Sales of the day</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/returns.py" line="139" />
-            <source>Time</source>
-            <translation>Time</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/returns.py" line="140" />
-            <source>Fiscal code</source>
-            <translation>Fiscal code</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/returns.py" line="141" />
-            <source>Receipt</source>
-            <translation>Receipt</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/returns.py" line="142" />
-            <source>Sum</source>
-            <translation>Sum</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/returns.py" line="143" />
-            <source>Paid</source>
-            <translation>Paid</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/returns.py" line="154" />
-            <source>Good</source>
-            <translation>Good</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/returns.py" line="155" />
-            <source>Sold</source>
-            <translation>Sold</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/returns.py" line="156" />
-            <source>Can return</source>
-            <translation>Can return</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/returns.py" line="158" />
-            <source>Refund</source>
-            <translation>Refund</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/returns.py" line="173" />
-            <source>Return everything</source>
-            <translation>Return everything</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/returns.py" line="176" />
-            <source>Make the return</source>
-            <translation>Make the return</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/returns.py" line="178" />
-            <source>Cancel</source>
-            <translation>Cancel</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/returns.py" line="205" />
-            <source>Type or scan a fiscal code or receipt number.</source>
-            <translation>Type or scan a fiscal code or receipt number.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/returns.py" line="210" />
-            <source>No sale found for “{text}”.</source>
-            <translation>No sale found for “{text}”.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/returns.py" line="220" />
-            <source>No sales on {day}.</source>
-            <translation>No sales on {day}.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/returns.py" line="232" />
-            <source>offline</source>
-            <translation>offline</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/returns.py" line="248" />
-            <source>{count} sales found: choose one with ↑ ↓ and Enter.</source>
-            <translation>{count} sales found: choose one with ↑ ↓ and Enter.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/returns.py" line="265" />
-            <source>Card</source>
-            <translation>Card</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/returns.py" line="265" />
-            <source>Cash</source>
-            <translation>Cash</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/returns.py" line="290" />
-            <source>{quantity} kg</source>
-            <translation>{quantity} kg</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/returns.py" line="321" />
-            <source>Everything from this sale has been returned already.</source>
-            <translation>Everything from this sale has been returned already.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/returns.py" line="324" />
-            <source>Paid: {payments}. The money goes back the way it was paid.</source>
-            <translation>Paid: {payments}. The money goes back the way it was paid.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/returns.py" line="355" />
-            <source>To refund: {amount}</source>
-            <translation>To refund: {amount}</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/returns.py" line="386" />
-            <source>Set the quantity to return on at least one line.</source>
-            <translation>Set the quantity to return on at least one line.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/returns.py" line="396" />
-            <source>Making the return receipt…</source>
-            <translation>Making the return receipt…</translation>
-        </message>
-    </context>
-    <context>
-        <name>ScanSearchInput</name>
-        <message>
-            <location filename="../pos/ui/search_input.py" line="51" />
-            <source>Scan a barcode or type a name / code (F3)</source>
-            <translation>Scan a barcode or type a name / code (F3)</translation>
-        </message>
-    </context>
-    <context>
-        <name>SellingPage</name>
-        <message>
-            <location filename="../pos/ui/selling.py" line="163" />
-            <location filename="../pos/ui/selling.py" line="189" />
-            <source>Nothing found for “{text}”</source>
-            <translation>Nothing found for “{text}”</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/selling.py" line="214" />
-            <source>No good with the barcode {code}</source>
-            <translation>No good with the barcode {code}</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/selling.py" line="246" />
-            <source>Added: {name} — {quantity}</source>
-            <translation>Added: {name} — {quantity}</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/selling.py" line="266" />
-            <source>Removed: {name}</source>
-            <translation>Removed: {name}</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/selling.py" line="279" />
-            <source>To take the line off, press Del.</source>
-            <translation>To take the line off, press Del.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/selling.py" line="296" />
-            <location filename="../pos/ui/selling.py" line="313" />
-            <source>The receipt is empty.</source>
-            <translation>The receipt is empty.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/selling.py" line="316" />
-            <source>Discount or extra charge</source>
-            <translation>Discount or extra charge</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/selling.py" line="353" />
-            <source>Nothing to park: the receipt is empty.</source>
-            <translation>Nothing to park: the receipt is empty.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/selling.py" line="371" />
-            <source>Receipt parked as #{number}. F6 brings it back.</source>
-            <translation>Receipt parked as #{number}. F6 brings it back.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/selling.py" line="385" />
-            <source>Receipt #{number} resumed.</source>
-            <translation>Receipt #{number} resumed.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/selling.py" line="405" />
-            <source>Cancel the receipt</source>
-            <translation>Cancel the receipt</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/selling.py" line="406" />
-            <source>Remove every line of this receipt?</source>
-            <translation>Remove every line of this receipt?</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/selling.py" line="416" />
-            <source>The receipt was cancelled.</source>
-            <translation>The receipt was cancelled.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/selling.py" line="421" />
-            <source>The receipt is empty: scan or choose goods first.</source>
-            <translation>The receipt is empty: scan or choose goods first.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/selling.py" line="442" />
-            <source>Sold: {sum}. Receipt {code}.</source>
-            <translation>Sold: {sum}. Receipt {code}.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/selling.py" line="459" />
-            <source>Receipt {code}: {sum}</source>
-            <translation>Receipt {code}: {sum}</translation>
-        </message>
-    </context>
-    <context>
-        <name>SetAsideList</name>
-        <message>
-            <location filename="../pos/ui/set_aside.py" line="41" />
-            <source>No.</source>
-            <translation>No.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/set_aside.py" line="42" />
-            <source>What</source>
-            <translation>What</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/set_aside.py" line="43" />
-            <source>Receipt or shift</source>
-            <translation>Receipt or shift</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/set_aside.py" line="44" />
-            <source>Fiscal code</source>
-            <translation>Fiscal code</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/set_aside.py" line="45" />
-            <source>The server&apos;s answer</source>
-            <translation>The server&apos;s answer</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/set_aside.py" line="63" />
-            <source>going offline</source>
-            <translation>going offline</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/set_aside.py" line="64" />
-            <source>shift opening</source>
-            <translation>shift opening</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/set_aside.py" line="65" />
-            <source>shift closing (Z-report)</source>
-            <translation>shift closing (Z-report)</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/set_aside.py" line="66" />
-            <source>receipt</source>
-            <translation>receipt</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/set_aside.py" line="67" />
-            <source>going online</source>
-            <translation>going online</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/set_aside.py" line="76" />
-            <source>{count} offline transaction(s) were refused by the server and set aside. The rest were uploaded. Check each one with Checkbox support.</source>
-            <translation>{count} offline transaction(s) were refused by the server and set aside. The rest were uploaded. Check each one with Checkbox support.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/set_aside.py" line="81" />
-            <source>No problems: every offline transaction was accepted.</source>
-            <translation>No problems: every offline transaction was accepted.</translation>
-        </message>
-    </context>
-    <context>
-        <name>SettingsDialog</name>
-        <message>
-            <location filename="../pos/ui/settings.py" line="89" />
-            <source>Settings</source>
-            <translation>Settings</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/settings.py" line="93" />
-            <source>Connection</source>
-            <translation>Connection</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/settings.py" line="94" />
-            <source>Printer</source>
-            <translation>Printer</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/settings.py" line="95" />
-            <source>Language</source>
-            <translation>Language</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/settings.py" line="96" />
-            <source>Limits</source>
-            <translation>Limits</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/settings.py" line="97" />
-            <source>Manager PIN</source>
-            <translation>Manager PIN</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/settings.py" line="98" />
-            <source>Problems</source>
-            <translation>Problems</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/settings.py" line="100" />
-            <source>Save</source>
-            <translation>Save</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/settings.py" line="101" />
-            <source>Cancel</source>
-            <translation>Cancel</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/settings.py" line="113" />
-            <source>Training mode: a built-in test server, nothing is fiscal</source>
-            <translation>Training mode: a built-in test server, nothing is fiscal</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/settings.py" line="122" />
-            <source>stored; type a new key to replace it</source>
-            <translation>stored; type a new key to replace it</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/settings.py" line="124" />
-            <source>not set</source>
-            <translation>not set</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/settings.py" line="126" />
-            <source>Cashier&apos;s PIN</source>
-            <translation>Cashier&apos;s PIN</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/settings.py" line="127" />
-            <source>Login and password</source>
-            <translation>Login and password</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/settings.py" line="145" />
-            <source>API address:</source>
-            <translation>API address:</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/settings.py" line="146" />
-            <source>License key:</source>
-            <translation>License key:</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/settings.py" line="147" />
-            <source>Cashier signs in with:</source>
-            <translation>Cashier signs in with:</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/settings.py" line="156" />
-            <source>Ask every time (or save as PDF)</source>
-            <translation>Ask every time (or save as PDF)</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/settings.py" line="161" />
-            <source>{name} (not found)</source>
-            <translation>{name} (not found)</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/settings.py" line="164" />
-            <source>80 mm</source>
-            <translation>80 mm</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/settings.py" line="165" />
-            <source>58 mm</source>
-            <translation>58 mm</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/settings.py" line="182" />
-            <source>System printer:</source>
-            <translation>System printer:</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/settings.py" line="183" />
-            <source>Paper width:</source>
-            <translation>Paper width:</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/settings.py" line="184" />
-            <source>Shop name on receipts:</source>
-            <translation>Shop name on receipts:</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/settings.py" line="185" />
-            <source>Shop address on receipts:</source>
-            <translation>Shop address on receipts:</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/settings.py" line="194" />
-            <source>None: the system printer below, or PDF</source>
-            <translation>None: the system printer below, or PDF</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/settings.py" line="195" />
-            <source>USB (vendor:product)</source>
-            <translation>USB (vendor:product)</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/settings.py" line="196" />
-            <source>Serial port</source>
-            <translation>Serial port</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/settings.py" line="197" />
-            <source>Network (IP address:port)</source>
-            <translation>Network (IP address:port)</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/settings.py" line="198" />
-            <source>Device or file (/dev/usb/lp0)</source>
-            <translation>Device or file (/dev/usb/lp0)</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/settings.py" line="213" />
-            <source>Automatic (best Ukrainian code page)</source>
-            <translation>Automatic (best Ukrainian code page)</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/settings.py" line="221" />
-            <source>Print every receipt at once after the sale</source>
-            <translation>Print every receipt at once after the sale</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/settings.py" line="223" />
-            <source>Open the cash drawer on cash payments</source>
-            <translation>Open the cash drawer on cash payments</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/settings.py" line="226" />
-            <source>Print test page</source>
-            <translation>Print test page</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/settings.py" line="231" />
-            <source>Receipt printer:</source>
-            <translation>Receipt printer:</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/settings.py" line="232" />
-            <source>Address:</source>
-            <translation>Address:</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/settings.py" line="233" />
-            <source>Printer model:</source>
-            <translation>Printer model:</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/settings.py" line="234" />
-            <source>Code page:</source>
-            <translation>Code page:</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/settings.py" line="259" />
-            <source>The model {profile} has no Cyrillic code page: receipts cannot be printed in Ukrainian. Choose “default” (most ESC/POS printers) or another model, or use the system printer.</source>
-            <translation>The model {profile} has no Cyrillic code page: receipts cannot be printed in Ukrainian. Choose “default” (most ESC/POS printers) or another model, or use the system printer.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/settings.py" line="265" />
-            <source>The model {profile} has no {page}; it has {pages}.</source>
-            <translation>The model {profile} has no {page}; it has {pages}.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/settings.py" line="271" />
-            <source>Prints with {page}.</source>
-            <translation>Prints with {page}.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/settings.py" line="273" />
-            <source>CP866 has no І and Ґ: they print as I and Г.</source>
-            <translation>CP866 has no І and Ґ: they print as I and Г.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/settings.py" line="285" />
-            <source>Enter the receipt printer&apos;s address.</source>
-            <translation>Enter the receipt printer&apos;s address.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/settings.py" line="287" />
-            <source>A USB printer&apos;s address is vendor:product in hex, e.g. 04b8:0202.</source>
-            <translation>A USB printer&apos;s address is vendor:product in hex, e.g. 04b8:0202.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/settings.py" line="313" />
-            <source>Printing the test page…</source>
-            <translation>Printing the test page…</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/settings.py" line="322" />
-            <source>The test page was printed.</source>
-            <translation>The test page was printed.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/settings.py" line="329" />
-            <source>The test page did not print: {reason}</source>
-            <translation>The test page did not print: {reason}</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/settings.py" line="339" />
-            <source>Receipts and reports are always printed in Ukrainian.</source>
-            <translation>Receipts and reports are always printed in Ukrainian.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/settings.py" line="342" />
-            <source>Interface language:</source>
-            <translation>Interface language:</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/settings.py" line="355" />
-            <source>h</source>
-            <translation>h</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/settings.py" line="368" />
-            <source>min</source>
-            <translation>min</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/settings.py" line="371" />
-            <source>The register reads these at start: they apply after a restart.</source>
-            <translation>The register reads these at start: they apply after a restart.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/settings.py" line="374" />
-            <source>Warn when the offline period (36 h) has left:</source>
-            <translation>Warn when the offline period (36 h) has left:</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/settings.py" line="376" />
-            <source>Warn when the month&apos;s offline time (168 h) has left:</source>
-            <translation>Warn when the month&apos;s offline time (168 h) has left:</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/settings.py" line="378" />
-            <source>Warn when the shift (24 h) has left:</source>
-            <translation>Warn when the shift (24 h) has left:</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/settings.py" line="379" />
-            <source>Warn when offline codes fall to:</source>
-            <translation>Warn when offline codes fall to:</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/settings.py" line="380" />
-            <source>Keep at least this many offline codes:</source>
-            <translation>Keep at least this many offline codes:</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/settings.py" line="397" />
-            <source>Leave empty to keep the PIN. A new PIN has 4 to 8 digits.</source>
-            <translation>Leave empty to keep the PIN. A new PIN has 4 to 8 digits.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/settings.py" line="400" />
-            <source>Current PIN:</source>
-            <translation>Current PIN:</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/settings.py" line="401" />
-            <source>New PIN:</source>
-            <translation>New PIN:</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/settings.py" line="402" />
-            <source>New PIN again:</source>
-            <translation>New PIN again:</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/settings.py" line="409" />
-            <source>Refresh</source>
-            <translation>Refresh</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/settings.py" line="418" />
-            <source>This version cannot keep this setting yet.</source>
-            <translation>This version cannot keep this setting yet.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/settings.py" line="429" />
-            <source>Switching between training and real work takes effect after a restart.</source>
-            <translation>Switching between training and real work takes effect after a restart.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/settings.py" line="440" />
-            <source>Enter the API address, e.g. https://api.checkbox.ua</source>
-            <translation>Enter the API address, e.g. https://api.checkbox.ua</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/settings.py" line="443" />
-            <source>The API address must not contain spaces.</source>
-            <translation>The API address must not contain spaces.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/settings.py" line="446" />
-            <source>The API address must start with https://</source>
-            <translation>The API address must start with https://</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/settings.py" line="448" />
-            <source>The API address has no server name.</source>
-            <translation>The API address has no server name.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/settings.py" line="450" />
-            <source>Use https://: the license key must not travel unencrypted.</source>
-            <translation>Use https://: the license key must not travel unencrypted.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/settings.py" line="452" />
-            <source>The API address must not contain ? or #.</source>
-            <translation>The API address must not contain ? or #.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/settings.py" line="459" />
-            <source>Enter the register&apos;s license key (from the Checkbox cabinet).</source>
-            <translation>Enter the register&apos;s license key (from the Checkbox cabinet).</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/settings.py" line="463" />
-            <source>A license key is 16 to 64 Latin letters and digits, without spaces. Copy it again from the Checkbox cabinet.</source>
-            <translation>A license key is 16 to 64 Latin letters and digits, without spaces. Copy it again from the Checkbox cabinet.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/settings.py" line="473" />
-            <source>The current manager PIN is not right.</source>
-            <translation>The current manager PIN is not right.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/settings.py" line="475" />
-            <source>The new PIN must have 4 to 8 digits.</source>
-            <translation>The new PIN must have 4 to 8 digits.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/settings.py" line="477" />
-            <source>The new PIN and its repetition differ.</source>
-            <translation>The new PIN and its repetition differ.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/settings.py" line="571" />
-            <source>The settings could not be written: {reason}</source>
-            <translation>The settings could not be written: {reason}</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/settings.py" line="587" />
-            <source>Close</source>
-            <translation>Close</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/settings.py" line="589" />
-            <source>Saved. Restart the program for the new connection and limits to apply.</source>
-            <translation>Saved. Restart the program for the new connection and limits to apply.</translation>
-        </message>
-    </context>
-    <context>
-        <name>ShiftOpenPage</name>
-        <message>
-            <location filename="../pos/ui/shift_open.py" line="80" />
-            <source>Open the shift</source>
-            <translation>Open the shift</translation>
-        </message>
-        <message>
-            <source>Opening float: the change in the cash drawer (0 if none), then Enter</source>
-            <translation type="vanished">Opening float: the change in the cash drawer (0 if none), then Enter</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/shift_open.py" line="82" />
-            <source>Opening float: the cash the drawer should hold (empty: as carried), Enter</source>
-            <translation>Opening float: the cash the drawer should hold (empty: as carried), Enter</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/shift_open.py" line="86" />
-            <source>Open shift (Enter)</source>
-            <translation>Open shift (Enter)</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/shift_open.py" line="93" />
-            <source>Carried from the last shift: {amount}. Only the difference to the float is booked (in or out).</source>
-            <translation>Carried from the last shift: {amount}. Only the difference to the float is booked (in or out).</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/shift_open.py" line="124" />
-            <source>Opening the shift…</source>
-            <translation>Opening the shift…</translation>
-        </message>
-    </context>
-    <context>
-        <name>SignInPage</name>
-        <message>
-            <location filename="../pos/ui/sign_in.py" line="56" />
-            <source>Cashier sign-in</source>
-            <translation>Cashier sign-in</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/sign_in.py" line="57" />
-            <source>Type your PIN and press Enter</source>
-            <translation>Type your PIN and press Enter</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/sign_in.py" line="61" />
-            <source>Training mode: the training cashier&apos;s PIN is {pin}</source>
-            <translation>Training mode: the training cashier&apos;s PIN is {pin}</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/sign_in.py" line="81" />
-            <source>Signing in…</source>
-            <translation>Signing in…</translation>
-        </message>
-    </context>
-    <context>
-        <name>StatusBar</name>
-        <message>
-            <location filename="../pos/ui/status_bar.py" line="26" />
-            <source>Online</source>
-            <translation>Online</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/status_bar.py" line="28" />
-            <source>Tax service offline</source>
-            <translation>Tax service offline</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/status_bar.py" line="31" />
-            <source>Offline (by the manager)</source>
-            <translation>Offline (by the manager)</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/status_bar.py" line="33" />
-            <source>Offline</source>
-            <translation>Offline</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/status_bar.py" line="36" />
-            <source>Uploading offline receipts…</source>
-            <translation>Uploading offline receipts…</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/status_bar.py" line="37" />
-            <source>Going online…</source>
-            <translation>Going online…</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/status_bar.py" line="42" />
-            <source>Receipts are fiscalised online through Checkbox.</source>
-            <translation>Receipts are fiscalised online through Checkbox.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/status_bar.py" line="45" />
-            <source>Checkbox is reachable but the tax service is not: Checkbox issues receipts with its offline codes. Selling goes on.</source>
-            <translation>Checkbox is reachable but the tax service is not: Checkbox issues receipts with its offline codes. Selling goes on.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/status_bar.py" line="50" />
-            <source>Checkbox cannot be reached: receipts are fiscalised here with offline codes and uploaded later. Selling goes on.</source>
-            <translation>Checkbox cannot be reached: receipts are fiscalised here with offline codes and uploaded later. Selling goes on.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/status_bar.py" line="55" />
-            <source>Offline receipts are being sent, in order.</source>
-            <translation>Offline receipts are being sent, in order.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/status_bar.py" line="58" />
-            <source>All sent; waiting for the register to be online.</source>
-            <translation>All sent; waiting for the register to be online.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/status_bar.py" line="71" />
-            <source>The 36 h offline limit is reached: selling offline is stopped. Restore the connection so the receipts can be uploaded.</source>
-            <translation>The 36 h offline limit is reached: selling offline is stopped. Restore the connection so the receipts can be uploaded.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/status_bar.py" line="76" />
-            <source>Offline for a long time: {left} left of the 36 h limit. Restore the connection.</source>
-            <translation>Offline for a long time: {left} left of the 36 h limit. Restore the connection.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/status_bar.py" line="82" />
-            <source>The 168 h monthly offline limit is reached: selling offline is stopped.</source>
-            <translation>The 168 h monthly offline limit is reached: selling offline is stopped.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/status_bar.py" line="86" />
-            <source>Offline time this month: {left} left of 168 h.</source>
-            <translation>Offline time this month: {left} left of 168 h.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/status_bar.py" line="91" />
-            <source>The shift&apos;s day is over: make the Z-report (F10) now.</source>
-            <translation>The shift&apos;s day is over: make the Z-report (F10) now.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/status_bar.py" line="94" />
-            <source>The shift must close in {left}: make the Z-report (F10) soon.</source>
-            <translation>The shift must close in {left}: make the Z-report (F10) soon.</translation>
-        </message>
-        <message>
-            <source>The shift is 24 h old: make the Z-report (F10) now.</source>
-            <translation type="vanished">The shift is 24 h old: make the Z-report (F10) now.</translation>
-        </message>
-        <message>
-            <source>The shift reaches 24 h in {left}: make the Z-report (F10) soon.</source>
-            <translation type="vanished">The shift reaches 24 h in {left}: make the Z-report (F10) soon.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/status_bar.py" line="98" />
-            <source>Offline codes are used up ({count} left): the register cannot work offline. Restore the connection.</source>
-            <translation>Offline codes are used up ({count} left): the register cannot work offline. Restore the connection.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/status_bar.py" line="103" />
-            <source>Only {count} offline codes left: restore the connection to get more.</source>
-            <translation>Only {count} offline codes left: restore the connection to get more.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/status_bar.py" line="120" />
-            <source>Recovering {count} unfinished operation(s) from the last run…</source>
-            <translation>Recovering {count} unfinished operation(s) from the last run…</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/status_bar.py" line="129" />
-            <source>{count} offline transaction(s) were refused by the server: call the manager.</source>
-            <translation>{count} offline transaction(s) were refused by the server: call the manager.</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/status_bar.py" line="221" />
-            <source>Offline left: {left}</source>
-            <translation>Offline left: {left}</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/status_bar.py" line="226" />
-            <source>This month: {left} of 168 h left</source>
-            <translation>This month: {left} of 168 h left</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/status_bar.py" line="231" />
-            <source>Codes: {count}</source>
-            <translation>Codes: {count}</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/status_bar.py" line="236" />
-            <source>Queue: {count}</source>
-            <translation>Queue: {count}</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/status_bar.py" line="239" />
-            <source>Shift: closed</source>
-            <translation>Shift: closed</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/status_bar.py" line="242" />
-            <source>Shift: {left} left</source>
-            <translation>Shift: {left} left</translation>
-        </message>
-    </context>
-    <context>
-        <name>TotalsPanel</name>
-        <message>
-            <location filename="../pos/ui/totals.py" line="49" />
-            <source>TOTAL</source>
-            <translation>TOTAL</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/totals.py" line="63" />
-            <source>Empty receipt</source>
-            <translation>Empty receipt</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/totals.py" line="70" />
-            <source>Lines: {count}</source>
-            <translation>Lines: {count}</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/totals.py" line="73" />
-            <source>Discount</source>
-            <translation>Discount</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/totals.py" line="73" />
-            <source>Extra charge</source>
-            <translation>Extra charge</translation>
-        </message>
-        <message>
-            <location filename="../pos/ui/totals.py" line="79" />
-            <source>In cash (NBU rounding): {sum}</source>
-            <translation>In cash (NBU rounding): {sum}</translation>
-        </message>
-    </context>
+<context>
+    <name>AboutDialog</name>
+    <message>
+        <location filename="../pos/ui/about.py" line="29" />
+        <source>About POS</source>
+        <translation>About POS</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/about.py" line="35" />
+        <source>Point of sale for Ukrainian shops. Every receipt is fiscalised through the Checkbox PRRO service, also when the shop is offline.</source>
+        <translation>Point of sale for Ukrainian shops. Every receipt is fiscalised through the Checkbox PRRO service, also when the shop is offline.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/about.py" line="42" />
+        <source>Version:</source>
+        <translation>Version:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/about.py" line="44" />
+        <source>Mode:</source>
+        <translation>Mode:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/about.py" line="45" />
+        <source>training</source>
+        <translation>training</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/about.py" line="45" />
+        <source>real work</source>
+        <translation>real work</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/about.py" line="52" />
+        <source>System:</source>
+        <translation>System:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/about.py" line="54" />
+        <source>Data folder:</source>
+        <translation>Data folder:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/about.py" line="55" />
+        <source>Log folder:</source>
+        <translation>Log folder:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/about.py" line="61" />
+        <source>Close</source>
+        <translation>Close</translation>
+    </message>
+</context>
+<context>
+    <name>App</name>
+    <message>
+        <location filename="../pos/ui/app.py" line="74" />
+        <source>Starting the register…</source>
+        <translation>Starting the register…</translation>
+    </message>
+</context>
+<context>
+    <name>CartModel</name>
+    <message>
+        <location filename="../pos/ui/cart_table.py" line="114" />
+        <source>Goods</source>
+        <translation>Goods</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cart_table.py" line="115" />
+        <source>Price</source>
+        <translation>Price</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cart_table.py" line="116" />
+        <source>Quantity</source>
+        <translation>Quantity</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cart_table.py" line="117" />
+        <source>Discount</source>
+        <translation>Discount</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cart_table.py" line="118" />
+        <source>Sum</source>
+        <translation>Sum</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cart_table.py" line="152" />
+        <source>Remove the line (Del)</source>
+        <translation>Remove the line (Del)</translation>
+    </message>
+</context>
+<context>
+    <name>CashCountWidget</name>
+    <message>
+        <location filename="../pos/ui/cash_count.py" line="40" />
+        <source>{amount} UAH</source>
+        <translation>{amount} UAH</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cash_count.py" line="43" />
+        <source>{amount} kop.</source>
+        <translation>{amount} kop.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cash_count.py" line="87" />
+        <source>Banknotes</source>
+        <translation>Banknotes</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cash_count.py" line="88" />
+        <source>Coins</source>
+        <translation>Coins</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cash_count.py" line="96" />
+        <source>Type the count, or + / −; ↑ ↓ move between rows</source>
+        <translation>Type the count, or + / −; ↑ ↓ move between rows</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cash_count.py" line="160" />
+        <source>Counted: {amount}</source>
+        <translation>Counted: {amount}</translation>
+    </message>
+</context>
+<context>
+    <name>CashDialog</name>
+    <message>
+        <location filename="../pos/ui/cash_ops.py" line="47" />
+        <source>Cash in</source>
+        <translation>Cash in</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cash_ops.py" line="48" />
+        <source>Cash out</source>
+        <translation>Cash out</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cash_ops.py" line="49" />
+        <source>Cash withdrawal</source>
+        <translation>Cash withdrawal</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cash_ops.py" line="78" />
+        <source>Reason, or type your own</source>
+        <translation>Reason, or type your own</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cash_ops.py" line="84" />
+        <source>Amount, UAH:</source>
+        <translation>Amount, UAH:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cash_ops.py" line="87" />
+        <source>Card (printed):</source>
+        <translation>Card (printed):</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cash_ops.py" line="87" />
+        <source>Reason:</source>
+        <translation>Reason:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cash_ops.py" line="94" />
+        <source>Card number (masked):</source>
+        <translation>Card number (masked):</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cash_ops.py" line="95" />
+        <source>Authorisation code:</source>
+        <translation>Authorisation code:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cash_ops.py" line="96" />
+        <source>RRN:</source>
+        <translation>RRN:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cash_ops.py" line="97" />
+        <source>Terminal ID:</source>
+        <translation>Terminal ID:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cash_ops.py" line="105" />
+        <source>Confirm</source>
+        <translation>Confirm</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cash_ops.py" line="106" />
+        <source>Cancel</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cash_ops.py" line="122" />
+        <source>Change float</source>
+        <translation>Change float</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cash_ops.py" line="123" />
+        <source>Cash top-up</source>
+        <translation>Cash top-up</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cash_ops.py" line="124" />
+        <location filename="../pos/ui/cash_ops.py" line="130" />
+        <source>Cash</source>
+        <translation>Cash</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cash_ops.py" line="128" />
+        <source>Collection</source>
+        <translation>Collection</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cash_ops.py" line="129" />
+        <source>Handed to the owner</source>
+        <translation>Handed to the owner</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cash_ops.py" line="132" />
+        <source>Card</source>
+        <translation>Card</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cash_ops.py" line="139" />
+        <source>No shift is open.</source>
+        <translation>No shift is open.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cash_ops.py" line="143" />
+        <source>Cash in the drawer: {amount}</source>
+        <translation>Cash in the drawer: {amount}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cash_ops.py" line="154" />
+        <source>Enter the amount, for example 150 or 150.50.</source>
+        <translation>Enter the amount, for example 150 or 150.50.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cash_ops.py" line="160" />
+        <source>At most two digits after the decimal point (kopecks).</source>
+        <translation>At most two digits after the decimal point (kopecks).</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cash_ops.py" line="162" />
+        <source>That amount is too large.</source>
+        <translation>That amount is too large.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cash_ops.py" line="164" />
+        <source>“{text}” is not an amount. Type digits, for example 150.50.</source>
+        <translation>“{text}” is not an amount. Type digits, for example 150.50.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cash_ops.py" line="169" />
+        <source>The amount must be more than zero.</source>
+        <translation>The amount must be more than zero.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cash_ops.py" line="200" />
+        <source>Sending to the register…</source>
+        <translation>Sending to the register…</translation>
+    </message>
+</context>
+<context>
+    <name>CategoryPanel</name>
+    <message>
+        <location filename="../pos/ui/categories.py" line="61" />
+        <source>← All categories</source>
+        <translation>← All categories</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/categories.py" line="63" />
+        <location filename="../pos/ui/categories.py" line="102" />
+        <source>Categories</source>
+        <translation>Categories</translation>
+    </message>
+</context>
+<context>
+    <name>DiscountDialog</name>
+    <message>
+        <location filename="../pos/ui/cart_dialogs.py" line="256" />
+        <location filename="../pos/ui/cart_dialogs.py" line="257" />
+        <source>Discount or extra charge</source>
+        <translation>Discount or extra charge</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cart_dialogs.py" line="258" />
+        <source>Apply to:</source>
+        <translation>Apply to:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cart_dialogs.py" line="260" />
+        <source>Line: {name}</source>
+        <translation>Line: {name}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cart_dialogs.py" line="262" />
+        <source>Line</source>
+        <translation>Line</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cart_dialogs.py" line="264" />
+        <source>Whole receipt</source>
+        <translation>Whole receipt</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cart_dialogs.py" line="265" />
+        <source>Kind:</source>
+        <translation>Kind:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cart_dialogs.py" line="266" />
+        <source>Discount</source>
+        <translation>Discount</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cart_dialogs.py" line="267" />
+        <source>Extra charge</source>
+        <translation>Extra charge</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cart_dialogs.py" line="268" />
+        <source>As:</source>
+        <translation>As:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cart_dialogs.py" line="269" />
+        <source>Percent, %</source>
+        <translation>Percent, %</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cart_dialogs.py" line="270" />
+        <source>Sum, UAH</source>
+        <translation>Sum, UAH</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cart_dialogs.py" line="271" />
+        <source>Value:</source>
+        <translation>Value:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cart_dialogs.py" line="272" />
+        <source>Name (optional):</source>
+        <translation>Name (optional):</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cart_dialogs.py" line="274" />
+        <source>Apply (Enter)</source>
+        <translation>Apply (Enter)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cart_dialogs.py" line="275" />
+        <source>Remove discount</source>
+        <translation>Remove discount</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cart_dialogs.py" line="276" />
+        <source>Cancel (Esc)</source>
+        <translation>Cancel (Esc)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cart_dialogs.py" line="281" />
+        <source>line: {d}</source>
+        <translation>line: {d}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cart_dialogs.py" line="283" />
+        <source>receipt: {d}</source>
+        <translation>receipt: {d}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cart_dialogs.py" line="284" />
+        <source>Now: {list}</source>
+        <translation>Now: {list}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cart_dialogs.py" line="307" />
+        <source>Type the value, e.g. 10 or 12.50.</source>
+        <translation>Type the value, e.g. 10 or 12.50.</translation>
+    </message>
+</context>
+<context>
+    <name>Drill</name>
+    <message>
+        <location filename="../pos/ui/drill_faults.py" line="31" />
+        <source>No fault</source>
+        <translation>No fault</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/drill_faults.py" line="32" />
+        <source>Maintenance work (503)</source>
+        <translation>Maintenance work (503)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/drill_faults.py" line="33" />
+        <source>Temporarily unavailable (503)</source>
+        <translation>Temporarily unavailable (503)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/drill_faults.py" line="34" />
+        <source>Next answer lost (524)</source>
+        <translation>Next answer lost (524)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/drill_faults.py" line="35" />
+        <source>Cashier's signature not running</source>
+        <translation>Cashier's signature not running</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/drill_faults.py" line="38" />
+        <source>Cashier blocked (403)</source>
+        <translation>Cashier blocked (403)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/drill_faults.py" line="39" />
+        <source>Cashier's key expired (403)</source>
+        <translation>Cashier's key expired (403)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/drill_faults.py" line="40" />
+        <source>Register blocked (403)</source>
+        <translation>Register blocked (403)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/drill_faults.py" line="41" />
+        <source>Checkbox invoice unpaid (403)</source>
+        <translation>Checkbox invoice unpaid (403)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/drill_faults.py" line="42" />
+        <source>Shift opened by another program (409)</source>
+        <translation>Shift opened by another program (409)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/drill_faults.py" line="45" />
+        <source>Unfinished transactions at the Z-report</source>
+        <translation>Unfinished transactions at the Z-report</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/drill_faults.py" line="48" />
+        <source>Next receipt refused by the tax service</source>
+        <translation>Next receipt refused by the tax service</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/drill_faults.py" line="51" />
+        <source>Next shift open refused</source>
+        <translation>Next shift open refused</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/drill_faults.py" line="52" />
+        <source>Going online takes several calls and minutes</source>
+        <translation>Going online takes several calls and minutes</translation>
+    </message>
+</context>
+<context>
+    <name>HistoryWindow</name>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="246" />
+        <source>Receipts of this shift</source>
+        <translation>Receipts of this shift</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="246" />
+        <source>Reports</source>
+        <translation>Reports</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="248" />
+        <source>Sou&amp;rce:</source>
+        <translation>Sou&amp;rce:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="249" />
+        <source>&amp;Period:</source>
+        <translation>&amp;Period:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="250" />
+        <source>From:</source>
+        <translation>From:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="251" />
+        <source>To:</source>
+        <translation>To:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="252" />
+        <source>&amp;Type:</source>
+        <translation>&amp;Type:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="253" />
+        <source>Pa&amp;yment:</source>
+        <translation>Pa&amp;yment:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="254" />
+        <source>S&amp;hift:</source>
+        <translation>S&amp;hift:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="255" />
+        <source>&amp;Search:</source>
+        <translation>&amp;Search:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="260" />
+        <source>Today</source>
+        <translation>Today</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="261" />
+        <source>Yesterday</source>
+        <translation>Yesterday</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="262" />
+        <source>This week</source>
+        <translation>This week</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="263" />
+        <source>This month</source>
+        <translation>This month</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="264" />
+        <source>Custom</source>
+        <translation>Custom</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="269" />
+        <source>This register</source>
+        <translation>This register</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="269" />
+        <source>The whole shop</source>
+        <translation>The whole shop</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="274" />
+        <source>All documents</source>
+        <translation>All documents</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="275" />
+        <location filename="../pos/ui/history_window.py" line="326" />
+        <location filename="../pos/ui/history_window.py" line="340" />
+        <source>Sales</source>
+        <translation>Sales</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="276" />
+        <location filename="../pos/ui/history_window.py" line="327" />
+        <location filename="../pos/ui/history_window.py" line="341" />
+        <source>Returns</source>
+        <translation>Returns</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="277" />
+        <source>Service cash in</source>
+        <translation>Service cash in</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="278" />
+        <source>Service cash out</source>
+        <translation>Service cash out</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="279" />
+        <source>Cash withdrawals</source>
+        <translation>Cash withdrawals</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="280" />
+        <source>Shift open/close</source>
+        <translation>Shift open/close</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="285" />
+        <source>Any payment</source>
+        <translation>Any payment</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="285" />
+        <location filename="../pos/ui/history_window.py" line="297" />
+        <location filename="../pos/ui/history_window.py" line="586" />
+        <source>Cash</source>
+        <translation>Cash</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="285" />
+        <location filename="../pos/ui/history_window.py" line="298" />
+        <location filename="../pos/ui/history_window.py" line="586" />
+        <source>Card</source>
+        <translation>Card</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="287" />
+        <source>fiscal code or document number (Ctrl+F)</source>
+        <translation>fiscal code or document number (Ctrl+F)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="288" />
+        <source>all</source>
+        <translation>all</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="290" />
+        <source>Date</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="291" />
+        <location filename="../pos/ui/history_window.py" line="322" />
+        <source>Shift</source>
+        <translation>Shift</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="292" />
+        <source>No. in shift</source>
+        <translation>No. in shift</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="293" />
+        <source>Doc. no.</source>
+        <translation>Doc. no.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="294" />
+        <source>Document</source>
+        <translation>Document</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="295" />
+        <source>Operation</source>
+        <translation>Operation</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="296" />
+        <source>Total</source>
+        <translation>Total</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="299" />
+        <source>Fiscal code</source>
+        <translation>Fiscal code</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="300" />
+        <source>Upload</source>
+        <translation>Upload</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="303" />
+        <source>sale</source>
+        <translation>sale</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="304" />
+        <source>return</source>
+        <translation>return</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="308" />
+        <source>online</source>
+        <translation>online</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="309" />
+        <source>offline, not sent</source>
+        <translation>offline, not sent</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="310" />
+        <source>offline, sent</source>
+        <translation>offline, sent</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="312" />
+        <location filename="../pos/ui/history_window.py" line="608" />
+        <source>Receipts</source>
+        <translation>Receipts</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="313" />
+        <source>Shifts</source>
+        <translation>Shifts</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="314" />
+        <source>Charts</source>
+        <translation>Charts</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="315" />
+        <source>Open receipt</source>
+        <translation>Open receipt</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="316" />
+        <source>CSV</source>
+        <translation>CSV</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="317" />
+        <source>XLSX</source>
+        <translation>XLSX</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="318" />
+        <source>PDF</source>
+        <translation>PDF</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="319" />
+        <source>Close</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="323" />
+        <source>Opened</source>
+        <translation>Opened</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="324" />
+        <source>Closed</source>
+        <translation>Closed</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="325" />
+        <source>Report</source>
+        <translation>Report</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="328" />
+        <source>Expected cash</source>
+        <translation>Expected cash</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="329" />
+        <source>Counted</source>
+        <translation>Counted</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="330" />
+        <source>Difference</source>
+        <translation>Difference</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="335" />
+        <source>Sales by day</source>
+        <translation>Sales by day</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="336" />
+        <source>Sales by hour</source>
+        <translation>Sales by hour</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="337" />
+        <source>Payment mix</source>
+        <translation>Payment mix</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="338" />
+        <source>Top goods</source>
+        <translation>Top goods</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="399" />
+        <source>Counting…</source>
+        <translation>Counting…</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="422" />
+        <source>No documents in this period.</source>
+        <translation>No documents in this period.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="433" />
+        <source>{count} documents · sales {sales} · returns {returns} · cash {cash} · card {card}</source>
+        <translation>{count} documents · sales {sales} · returns {returns} · cash {cash} · card {card}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="444" />
+        <source>The journal could not be read: {error}</source>
+        <translation>The journal could not be read: {error}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="478" />
+        <source>Lines</source>
+        <translation>Lines</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="478" />
+        <source>Payments</source>
+        <translation>Payments</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="482" />
+        <source>Change: {sum}</source>
+        <translation>Change: {sum}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="484" />
+        <source>Enter or F2: the receipt with its QR, to reprint or save as PDF</source>
+        <translation>Enter or F2: the receipt with its QR, to reprint or save as PDF</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="499" />
+        <source>Receipts open from the register's window.</source>
+        <translation>Receipts open from the register's window.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="553" />
+        <source>Z-report</source>
+        <translation>Z-report</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="553" />
+        <source>X-report</source>
+        <translation>X-report</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="554" />
+        <source>{report} · shift {serial}</source>
+        <translation>{report} · shift {serial}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="592" />
+        <source>Export</source>
+        <translation>Export</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="634" />
+        <source>Saved {count} rows to {path}</source>
+        <translation>Saved {count} rows to {path}</translation>
+    </message>
+</context>
+<context>
+    <name>KeyDialog</name>
+    <message>
+        <location filename="../pos/ui/receipt_dialog.py" line="194" />
+        <source>Print {what}</source>
+        <translation>Print {what}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/receipt_dialog.py" line="213" />
+        <source>Printing…</source>
+        <translation>Printing…</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/receipt_dialog.py" line="217" />
+        <source>{what} was printed.</source>
+        <translation>{what} was printed.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/receipt_dialog.py" line="224" />
+        <location filename="../pos/ui/receipt_dialog.py" line="241" />
+        <source>Printing failed: {reason}</source>
+        <translation>Printing failed: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/receipt_dialog.py" line="248" />
+        <source>{what} sent to the printer {name}.</source>
+        <translation>{what} sent to the printer {name}.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/receipt_dialog.py" line="261" />
+        <source>Save as PDF</source>
+        <translation>Save as PDF</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/receipt_dialog.py" line="259" />
+        <source>PDF (*.pdf)</source>
+        <translation>PDF (*.pdf)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/receipt_dialog.py" line="270" />
+        <source>Could not save the PDF: {reason}</source>
+        <translation>Could not save the PDF: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/receipt_dialog.py" line="277" />
+        <source>Saved to {path}</source>
+        <translation>Saved to {path}</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="249" />
+        <source>TRAINING MODE — receipts are not fiscal</source>
+        <translation>TRAINING MODE — receipts are not fiscal</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="250" />
+        <source>POS — training</source>
+        <translation>POS — training</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="250" />
+        <source>POS</source>
+        <translation>POS</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="253" />
+        <source>Help</source>
+        <translation>Help</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="254" />
+        <source>Shift</source>
+        <translation>Shift</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="255" />
+        <source>Quantity</source>
+        <translation>Quantity</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="256" />
+        <source>Discount</source>
+        <translation>Discount</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="257" />
+        <source>Remove</source>
+        <translation>Remove</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="258" />
+        <source>Park</source>
+        <translation>Park</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="259" />
+        <location filename="../pos/ui/main_window.py" line="537" />
+        <source>Return</source>
+        <translation>Return</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="260" />
+        <location filename="../pos/ui/main_window.py" line="525" />
+        <source>Cash in/out</source>
+        <translation>Cash in/out</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="261" />
+        <location filename="../pos/ui/main_window.py" line="274" />
+        <location filename="../pos/ui/main_window.py" line="496" />
+        <source>X-report</source>
+        <translation>X-report</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="262" />
+        <source>Z-report</source>
+        <translation>Z-report</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="263" />
+        <source>PAY</source>
+        <translation>PAY</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="267" />
+        <source>&amp;Register</source>
+        <translation>&amp;Register</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="268" />
+        <source>Shift…</source>
+        <translation>Shift…</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="269" />
+        <location filename="../pos/ui/main_window.py" line="501" />
+        <source>Return…</source>
+        <translation>Return…</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="270" />
+        <source>Customer orders…</source>
+        <translation>Customer orders…</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="271" />
+        <source>Cash in…</source>
+        <translation>Cash in…</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="272" />
+        <source>Cash out…</source>
+        <translation>Cash out…</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="273" />
+        <location filename="../pos/ui/main_window.py" line="515" />
+        <source>Cash withdrawal by card…</source>
+        <translation>Cash withdrawal by card…</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="275" />
+        <location filename="../pos/ui/main_window.py" line="498" />
+        <source>Z-report (close the shift)</source>
+        <translation>Z-report (close the shift)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="276" />
+        <source>Reprint the last receipt</source>
+        <translation>Reprint the last receipt</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="277" />
+        <location filename="../pos/ui/main_window.py" line="503" />
+        <source>Sign out</source>
+        <translation>Sign out</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="278" />
+        <source>Quit</source>
+        <translation>Quit</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="279" />
+        <source>&amp;Manager</source>
+        <translation>&amp;Manager</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="280" />
+        <location filename="../pos/ui/main_window.py" line="685" />
+        <source>Work offline</source>
+        <translation>Work offline</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="281" />
+        <source>Open the cash drawer…</source>
+        <translation>Open the cash drawer…</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="282" />
+        <source>Settings…</source>
+        <translation>Settings…</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="283" />
+        <source>Reports…</source>
+        <translation>Reports…</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="284" />
+        <source>Receipts of this shift…</source>
+        <translation>Receipts of this shift…</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="286" />
+        <source>&amp;Training drill</source>
+        <translation>&amp;Training drill</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="287" />
+        <source>Tax service down</source>
+        <translation>Tax service down</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="288" />
+        <source>Tax service up</source>
+        <translation>Tax service up</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="289" />
+        <source>Network cut</source>
+        <translation>Network cut</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="290" />
+        <source>Network restore</source>
+        <translation>Network restore</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="291" />
+        <source>Checkbox fault</source>
+        <translation>Checkbox fault</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="294" />
+        <source>&amp;Language</source>
+        <translation>&amp;Language</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="295" />
+        <source>&amp;Help</source>
+        <translation>&amp;Help</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="296" />
+        <location filename="../pos/ui/main_window.py" line="481" />
+        <source>Keys</source>
+        <translation>Keys</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="297" />
+        <source>Export diagnostics…</source>
+        <translation>Export diagnostics…</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="298" />
+        <source>About POS</source>
+        <translation>About POS</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="347" />
+        <source>The shift is being closed: finish the Z-report (F10).</source>
+        <translation>The shift is being closed: finish the Z-report (F10).</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="462" />
+        <source>F1 — this help</source>
+        <translation>F1 — this help</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="463" />
+        <source>F2 — open the shift / shift menu</source>
+        <translation>F2 — open the shift / shift menu</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="464" />
+        <source>F3 — search (scan or type a name, code or barcode)</source>
+        <translation>F3 — search (scan or type a name, code or barcode)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="465" />
+        <source>F4 — quantity or weight of the selected line</source>
+        <translation>F4 — quantity or weight of the selected line</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="466" />
+        <source>F5 — discount or extra charge (manager's PIN)</source>
+        <translation>F5 — discount or extra charge (manager's PIN)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="467" />
+        <source>F6 — park the receipt / resume a parked one</source>
+        <translation>F6 — park the receipt / resume a parked one</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="468" />
+        <source>F7 — return</source>
+        <translation>F7 — return</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="469" />
+        <source>F8 — cash in / cash out</source>
+        <translation>F8 — cash in / cash out</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="470" />
+        <source>F9 — X-report</source>
+        <translation>F9 — X-report</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="471" />
+        <source>F10 — Z-report (closes the shift)</source>
+        <translation>F10 — Z-report (closes the shift)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="472" />
+        <source>F11 — receipts of this shift (list, receipt, reprint)</source>
+        <translation>F11 — receipts of this shift (list, receipt, reprint)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="473" />
+        <source>Shift+F11 — reports: receipts history, shifts, charts (manager's PIN)</source>
+        <translation>Shift+F11 — reports: receipts history, shifts, charts (manager's PIN)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="474" />
+        <source>Shift+F6 — customer orders: from the cart, advances, hand-over</source>
+        <translation>Shift+F6 — customer orders: from the cart, advances, hand-over</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="475" />
+        <source>F12 — pay</source>
+        <translation>F12 — pay</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="476" />
+        <source>Enter — add the highlighted good / confirm</source>
+        <translation>Enter — add the highlighted good / confirm</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="477" />
+        <source>Esc — clear the search / cancel the receipt / close a dialog</source>
+        <translation>Esc — clear the search / cancel the receipt / close a dialog</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="478" />
+        <source>+ / − — one piece more / less;  Del — remove the line</source>
+        <translation>+ / − — one piece more / less;  Del — remove the line</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="479" />
+        <source>↑ ↓ — move in the results or in the cart</source>
+        <translation>↑ ↓ — move in the results or in the cart</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="500" />
+        <source>Cash in / cash out…</source>
+        <translation>Cash in / cash out…</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="513" />
+        <source>Cash in (service deposit)…</source>
+        <translation>Cash in (service deposit)…</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="514" />
+        <source>Cash out (service withdrawal)…</source>
+        <translation>Cash out (service withdrawal)…</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="519" />
+        <source>{what} is not available in this version.</source>
+        <translation>{what} is not available in this version.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="556" />
+        <location filename="../pos/ui/main_window.py" line="713" />
+        <source>No shift is open.</source>
+        <translation>No shift is open.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="561" />
+        <location filename="../pos/ui/main_window.py" line="699" />
+        <source>Reports</source>
+        <translation>Reports</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="605" />
+        <source>No receipt has been made since the program started.</source>
+        <translation>No receipt has been made since the program started.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="613" />
+        <source>Open the cash drawer</source>
+        <translation>Open the cash drawer</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="620" />
+        <source>The cash drawer opens through an ESC/POS receipt printer. Set one up in Settings → Printer.</source>
+        <translation>The cash drawer opens through an ESC/POS receipt printer. Set one up in Settings → Printer.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="632" />
+        <source>Zip (*.zip)</source>
+        <translation>Zip (*.zip)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="634" />
+        <source>Export diagnostics</source>
+        <translation>Export diagnostics</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="655" />
+        <source>Diagnostics saved to {path}. It holds no secrets and no customer data.</source>
+        <translation>Diagnostics saved to {path}. It holds no secrets and no customer data.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="668" />
+        <source>Finish or cancel the receipts in progress first.</source>
+        <translation>Finish or cancel the receipts in progress first.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="685" />
+        <source>End offline work</source>
+        <translation>End offline work</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="718" />
+        <location filename="../pos/ui/main_window.py" line="724" />
+        <source>Settings</source>
+        <translation>Settings</translation>
+    </message>
+</context>
+<context>
+    <name>ManagerPinDialog</name>
+    <message>
+        <location filename="../pos/ui/manager_pin.py" line="50" />
+        <source>Manager PIN</source>
+        <translation>Manager PIN</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/manager_pin.py" line="51" />
+        <source>Manager's PIN required</source>
+        <translation>Manager's PIN required</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/manager_pin.py" line="55" />
+        <source>Cancel (Esc)</source>
+        <translation>Cancel (Esc)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/manager_pin.py" line="70" />
+        <source>Wrong PIN. Try again.</source>
+        <translation>Wrong PIN. Try again.</translation>
+    </message>
+</context>
+<context>
+    <name>Messages</name>
+    <message>
+        <location filename="../pos/ui/messages.py" line="39" />
+        <source>{hours} h {minutes:02d} min</source>
+        <translation>{hours} h {minutes:02d} min</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="42" />
+        <source>{minutes} min</source>
+        <translation>{minutes} min</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="58" />
+        <source>This quantity cannot be sold: pieces must be whole, weight at most 3 decimals, more than zero and not absurdly large. Correct the quantity.</source>
+        <translation>This quantity cannot be sold: pieces must be whole, weight at most 3 decimals, more than zero and not absurdly large. Correct the quantity.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="63" />
+        <source>This barcode is not valid (wrong length or check digit). Scan it again or find the good by its name.</source>
+        <translation>This barcode is not valid (wrong length or check digit). Scan it again or find the good by its name.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="68" />
+        <source>This discount is not possible: it must be more than zero and not larger than the sum it applies to (a percentage at most 100).</source>
+        <translation>This discount is not possible: it must be more than zero and not larger than the sum it applies to (a percentage at most 100).</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="73" />
+        <source>Enter an amount larger than zero.</source>
+        <translation>Enter an amount larger than zero.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="74" />
+        <source>The cart is empty: add goods first.</source>
+        <translation>The cart is empty: add goods first.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="75" />
+        <source>Enter the PIN.</source>
+        <translation>Enter the PIN.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="76" />
+        <source>There is no such line in the receipt.</source>
+        <translation>There is no such line in the receipt.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="80" />
+        <source>The input is not valid. Check it and try again.</source>
+        <translation>The input is not valid. Check it and try again.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="87" />
+        <source>The cashier is not signed in (or the session has expired): sign in again.</source>
+        <translation>The cashier is not signed in (or the session has expired): sign in again.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="90" />
+        <source>Sign-in failed. Check the PIN and try again.</source>
+        <translation>Sign-in failed. Check the PIN and try again.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="93" />
+        <source>No shift is open. Open a shift first (F2).</source>
+        <translation>No shift is open. Open a shift first (F2).</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="96" />
+        <source>A shift is already open: go on selling, or make the Z-report (F10) first.</source>
+        <translation>A shift is already open: go on selling, or make the Z-report (F10) first.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="99" />
+        <source>The shift must close by midnight of its day (and within 24 h): make the Z-report (F10) now, then open a new shift (F2).</source>
+        <translation>The shift must close by midnight of its day (and within 24 h): make the Z-report (F10) now, then open a new shift (F2).</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="104" />
+        <source>The register has been offline for almost 36 hours, the legal limit of one offline period (left: {left}). Selling is stopped until the connection is back and the offline receipts are uploaded. Check the internet connection or call the manager.</source>
+        <translation>The register has been offline for almost 36 hours, the legal limit of one offline period (left: {left}). Selling is stopped until the connection is back and the offline receipts are uploaded. Check the internet connection or call the manager.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="110" />
+        <source>The register has almost used the 168 hours of offline work allowed in a calendar month (left: {left}). Selling offline is stopped: restore the connection or call the manager.</source>
+        <translation>The register has almost used the 168 hours of offline work allowed in a calendar month (left: {left}). Selling offline is stopped: restore the connection or call the manager.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="116" />
+        <source>No offline fiscal codes are left, so the register cannot work offline. Restore the connection to Checkbox to receive new codes, or call the manager.</source>
+        <translation>No offline fiscal codes are left, so the register cannot work offline. Restore the connection to Checkbox to receive new codes, or call the manager.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="121" />
+        <source>Unfinished operations from the last run are being settled ({count}). Wait a moment and try again.</source>
+        <translation>Unfinished operations from the last run are being settled ({count}). Wait a moment and try again.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="126" />
+        <source>{count} transaction(s) still have to reach the tax service. Wait until the queue in the status bar is empty, then try again.</source>
+        <translation>{count} transaction(s) still have to reach the tax service. Wait until the queue in the status bar is empty, then try again.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="131" />
+        <source>The receipt breaks a fiscal rule and was not made.</source>
+        <translation>The receipt breaks a fiscal rule and was not made.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="134" />
+        <source>Checkbox refused the operation. Correct what the message says, or call the manager.</source>
+        <translation>Checkbox refused the operation. Correct what the message says, or call the manager.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="138" />
+        <source>Checkbox cannot be reached and this operation needs it. Check the internet connection and try again.</source>
+        <translation>Checkbox cannot be reached and this operation needs it. Check the internet connection and try again.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="143" />
+        <source>Nothing was found (or it cannot be used for this). Check and try again.</source>
+        <translation>Nothing was found (or it cannot be used for this). Check and try again.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="147" />
+        <source>Only a manager can do this: ask for the manager PIN.</source>
+        <translation>Only a manager can do this: ask for the manager PIN.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="161" />
+        <source>The operation was refused ({reason}).</source>
+        <translation>The operation was refused ({reason}).</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="177" />
+        <source>The cashier's electronic signature (CheckBox Підпис) is not running. Start it, or ask the manager to start it in the Checkbox cabinet, then try again.</source>
+        <translation>The cashier's electronic signature (CheckBox Підпис) is not running. Start it, or ask the manager to start it in the Checkbox cabinet, then try again.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="185" />
+        <source>Checkbox has blocked this cashier. Call the manager: only Checkbox support can unblock the cashier.</source>
+        <translation>Checkbox has blocked this cashier. Call the manager: only Checkbox support can unblock the cashier.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="193" />
+        <source>The cashier's signing key has expired. The manager must get a new key and register the cashier again.</source>
+        <translation>The cashier's signing key has expired. The manager must get a new key and register the cashier again.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="201" />
+        <source>Checkbox has blocked this register. Call the manager.</source>
+        <translation>Checkbox has blocked this register. Call the manager.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="207" />
+        <source>Checkbox services are not paid, so every register is blocked. Call the manager.</source>
+        <translation>Checkbox services are not paid, so every register is blocked. Call the manager.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="214" />
+        <source>The shift was opened in another program (Checkbox Kasa). Finish there, or ask the manager: both at once would corrupt the register's reports.</source>
+        <translation>The shift was opened in another program (Checkbox Kasa). Finish there, or ask the manager: both at once would corrupt the register's reports.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="222" />
+        <source>Checkbox is still processing transactions. Wait a minute and try again; if it goes on for ten minutes, call the manager.</source>
+        <translation>Checkbox is still processing transactions. Wait a minute and try again; if it goes on for ten minutes, call the manager.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="230" />
+        <source>Sending receipts by SMS is not enabled for this shop. Send it by e-mail, or ask the manager to enable SMS in the Checkbox cabinet.</source>
+        <translation>Sending receipts by SMS is not enabled for this shop. Send it by e-mail, or ask the manager to enable SMS in the Checkbox cabinet.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="248" />
+        <source>This is not a valid number. Type it again, e.g. 125.50 or 1.250.</source>
+        <translation>This is not a valid number. Type it again, e.g. 125.50 or 1.250.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="251" />
+        <source>Something went wrong: {error}. The operation may not have finished.</source>
+        <translation>Something went wrong: {error}. The operation may not have finished.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="271" />
+        <source>Cannot do this</source>
+        <translation>Cannot do this</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="290" />
+        <source>Information</source>
+        <translation>Information</translation>
+    </message>
+</context>
+<context>
+    <name>OrderPaymentDialog</name>
+    <message>
+        <location filename="../pos/ui/orders_pay.py" line="33" />
+        <source>Advance for order {number}</source>
+        <translation>Advance for order {number}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders_pay.py" line="35" />
+        <source>Rest of order {number}: the goods are handed over</source>
+        <translation>Rest of order {number}: the goods are handed over</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders_pay.py" line="46" />
+        <source>Total {total}, paid {paid}, left to pay {left}</source>
+        <translation>Total {total}, paid {paid}, left to pay {left}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders_pay.py" line="59" />
+        <source>Cash:</source>
+        <translation>Cash:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders_pay.py" line="60" />
+        <source>Card:</source>
+        <translation>Card:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders_pay.py" line="61" />
+        <source>QR code:</source>
+        <translation>QR code:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders_pay.py" line="78" />
+        <source>{share} % of the order is {amount}.</source>
+        <translation>{share} % of the order is {amount}.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders_pay.py" line="84" />
+        <source>Change is given from cash only.</source>
+        <translation>Change is given from cash only.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders_pay.py" line="86" />
+        <source>Take the money</source>
+        <translation>Take the money</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders_pay.py" line="88" />
+        <source>Cancel</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders_pay.py" line="112" />
+        <source>Together: {amount}</source>
+        <translation>Together: {amount}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders_pay.py" line="125" />
+        <source>“{text}” is not an amount. Type digits, for example 150.50.</source>
+        <translation>“{text}” is not an amount. Type digits, for example 150.50.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders_pay.py" line="132" />
+        <source>The amount must be more than zero.</source>
+        <translation>The amount must be more than zero.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders_pay.py" line="137" />
+        <source>Enter how much the customer pays.</source>
+        <translation>Enter how much the customer pays.</translation>
+    </message>
+</context>
+<context>
+    <name>OrdersDialog</name>
+    <message>
+        <location filename="../pos/ui/orders.py" line="76" />
+        <location filename="../pos/ui/orders.py" line="79" />
+        <source>Customer orders</source>
+        <translation>Customer orders</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="90" />
+        <source>New order from the cart</source>
+        <translation>New order from the cart</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="92" />
+        <source>Customer's name</source>
+        <translation>Customer's name</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="103" />
+        <source>Note (what, when, how)</source>
+        <translation>Note (what, when, how)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="110" />
+        <source>Create order</source>
+        <translation>Create order</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="113" />
+        <source>Customer:</source>
+        <translation>Customer:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="114" />
+        <source>Phone:</source>
+        <translation>Phone:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="115" />
+        <source>E-mail:</source>
+        <translation>E-mail:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="116" />
+        <source>Due:</source>
+        <translation>Due:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="117" />
+        <source>Note:</source>
+        <translation>Note:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="128" />
+        <source>Find: order number, phone or name</source>
+        <translation>Find: order number, phone or name</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="155" />
+        <location filename="../pos/ui/orders.py" line="323" />
+        <source>Advance</source>
+        <translation>Advance</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="156" />
+        <source>Rest and hand over</source>
+        <translation>Rest and hand over</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="157" />
+        <source>Payment link</source>
+        <translation>Payment link</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="159" />
+        <source>Cancel order</source>
+        <translation>Cancel order</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="161" />
+        <source>Print</source>
+        <translation>Print</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="162" />
+        <source>Close</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="193" />
+        <source>The cart is empty: ring up the goods first, then press Shift+F6.</source>
+        <translation>The cart is empty: ring up the goods first, then press Shift+F6.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="197" />
+        <source>{count} lines, total {total}</source>
+        <translation>{count} lines, total {total}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="232" />
+        <source>No.</source>
+        <translation>No.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="233" />
+        <source>Customer</source>
+        <translation>Customer</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="234" />
+        <source>Phone</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="235" />
+        <source>Total</source>
+        <translation>Total</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="236" />
+        <source>Left</source>
+        <translation>Left</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="237" />
+        <source>State</source>
+        <translation>State</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="260" />
+        <source>Checkbox is online: advances and payments can be taken.</source>
+        <translation>Checkbox is online: advances and payments can be taken.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="265" />
+        <source>Checkbox is not reachable: prepayment receipts cannot be issued offline. Take NO money for orders now; orders can still be created and found.</source>
+        <translation>Checkbox is not reachable: prepayment receipts cannot be issued offline. Take NO money for orders now; orders can still be created and found.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="272" />
+        <source>open</source>
+        <translation>open</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="273" />
+        <source>partly paid</source>
+        <translation>partly paid</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="274" />
+        <source>paid</source>
+        <translation>paid</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="275" />
+        <source>handed over</source>
+        <translation>handed over</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="276" />
+        <source>cancelled</source>
+        <translation>cancelled</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="280" />
+        <location filename="../pos/ui/orders.py" line="331" />
+        <source>not confirmed</source>
+        <translation>not confirmed</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="308" />
+        <source>Order {number} · {customer} · {phone} · {email}</source>
+        <translation>Order {number} · {customer} · {phone} · {email}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="316" />
+        <source>Due: {date}</source>
+        <translation>Due: {date}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="324" />
+        <source>After-payment</source>
+        <translation>After-payment</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="325" />
+        <source>Refund</source>
+        <translation>Refund</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="333" />
+        <source>{kind}: {sum} (cash {cash}, card {card}, QR {qr}) {code}</source>
+        <translation>{kind}: {sum} (cash {cash}, card {card}, QR {qr}) {code}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="343" />
+        <source>Total {total}, paid {paid}, left to pay {left}</source>
+        <translation>Total {total}, paid {paid}, left to pay {left}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="362" />
+        <source>Enter the customer's name or phone.</source>
+        <translation>Enter the customer's name or phone.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="384" />
+        <source>Order {number} is created. Take an advance with F4.</source>
+        <translation>Order {number} is created. Take an advance with F4.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="400" />
+        <source>Checkbox is not reachable, and prepayment receipts cannot be issued offline. Take NO money for this order now; try again when the register is online.</source>
+        <translation>Checkbox is not reachable, and prepayment receipts cannot be issued offline. Take NO money for this order now; try again when the register is online.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="404" />
+        <source>No advances offline</source>
+        <translation>No advances offline</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="432" />
+        <source>Sending to Checkbox…</source>
+        <translation>Sending to Checkbox…</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="448" />
+        <source>Advance taken for order {number}: fiscal code {code}. Print it with F9.</source>
+        <translation>Advance taken for order {number}: fiscal code {code}. Print it with F9.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="450" />
+        <source>Order {number} is paid and handed over: fiscal code {code}.</source>
+        <translation>Order {number} is paid and handed over: fiscal code {code}.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="466" />
+        <source>Press F8 again to cancel order {number} and refund {amount}: cash {cash}, to the card {card}, QR {qr}.</source>
+        <translation>Press F8 again to cancel order {number} and refund {amount}: cash {cash}, to the card {card}, QR {qr}.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="481" />
+        <source>Cancelling…</source>
+        <translation>Cancelling…</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="491" />
+        <source>Order {number} is cancelled.</source>
+        <translation>Order {number} is cancelled.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="502" />
+        <source>No payment link: {reason}</source>
+        <translation>No payment link: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="511" />
+        <source>Payment link data for {amount} copied (cashItems, customer's contacts).</source>
+        <translation>Payment link data for {amount} copied (cashItems, customer's contacts).</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="536" />
+        <source>The receipt cannot be fetched now: {error}</source>
+        <translation>The receipt cannot be fetched now: {error}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="542" />
+        <source>Receipt</source>
+        <translation>Receipt</translation>
+    </message>
+</context>
+<context>
+    <name>ParkedCartsDialog</name>
+    <message>
+        <location filename="../pos/ui/cart_dialogs.py" line="379" />
+        <location filename="../pos/ui/cart_dialogs.py" line="380" />
+        <source>Parked receipts</source>
+        <translation>Parked receipts</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cart_dialogs.py" line="385" />
+        <source>#{number}  {time}  —  {lines} line(s), {total}</source>
+        <translation>#{number}  {time}  —  {lines} line(s), {total}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cart_dialogs.py" line="392" />
+        <source>Park the current receipt (F6)</source>
+        <translation>Park the current receipt (F6)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cart_dialogs.py" line="393" />
+        <source>Resume (Enter)</source>
+        <translation>Resume (Enter)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cart_dialogs.py" line="394" />
+        <source>Cancel (Esc)</source>
+        <translation>Cancel (Esc)</translation>
+    </message>
+</context>
+<context>
+    <name>PaymentDialog</name>
+    <message>
+        <location filename="../pos/ui/payment.py" line="181" />
+        <source>Payment</source>
+        <translation>Payment</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/payment.py" line="182" />
+        <source>To pay:</source>
+        <translation>To pay:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/payment.py" line="183" />
+        <location filename="../pos/ui/payment.py" line="194" />
+        <source>Cash</source>
+        <translation>Cash</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/payment.py" line="184" />
+        <location filename="../pos/ui/payment.py" line="186" />
+        <source>Card</source>
+        <translation>Card</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/payment.py" line="185" />
+        <source>Card + cash</source>
+        <translation>Card + cash</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/payment.py" line="187" />
+        <source>Card part:</source>
+        <translation>Card part:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/payment.py" line="188" />
+        <source>RRN:</source>
+        <translation>RRN:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/payment.py" line="189" />
+        <source>Auth code:</source>
+        <translation>Auth code:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/payment.py" line="190" />
+        <source>Card number:</source>
+        <translation>Card number:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/payment.py" line="191" />
+        <source>Payment system:</source>
+        <translation>Payment system:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/payment.py" line="195" />
+        <source>Tendered:</source>
+        <translation>Tendered:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/payment.py" line="196" />
+        <source>exact</source>
+        <translation>exact</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/payment.py" line="197" />
+        <source>Exact</source>
+        <translation>Exact</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/payment.py" line="198" />
+        <source>E-mail for the receipt:</source>
+        <translation>E-mail for the receipt:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/payment.py" line="199" />
+        <source>optional</source>
+        <translation>optional</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/payment.py" line="200" />
+        <source>Pay (Enter)</source>
+        <translation>Pay (Enter)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/payment.py" line="201" />
+        <source>Cancel (Esc)</source>
+        <translation>Cancel (Esc)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/payment.py" line="265" />
+        <source>Cash to pay: {sum}</source>
+        <translation>Cash to pay: {sum}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/payment.py" line="268" />
+        <source>NBU cash rounding: {exact} → {rounded} ({diff})</source>
+        <translation>NBU cash rounding: {exact} → {rounded} ({diff})</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/payment.py" line="284" />
+        <source>Not enough: {sum} more</source>
+        <translation>Not enough: {sum} more</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/payment.py" line="286" />
+        <source>Change: {sum}</source>
+        <translation>Change: {sum}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/payment.py" line="340" />
+        <source>The payment does not cover the sum to pay.</source>
+        <translation>The payment does not cover the sum to pay.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/payment.py" line="356" />
+        <source>The e-mail address does not look right.</source>
+        <translation>The e-mail address does not look right.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/payment.py" line="360" />
+        <source>Fiscalising the receipt…</source>
+        <translation>Fiscalising the receipt…</translation>
+    </message>
+</context>
+<context>
+    <name>PinPad</name>
+    <message>
+        <location filename="../pos/ui/pin_pad.py" line="70" />
+        <source>PIN</source>
+        <translation>PIN</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/pin_pad.py" line="71" />
+        <source>OK (Enter)</source>
+        <translation>OK (Enter)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/pin_pad.py" line="72" />
+        <source>Erase the last digit (Backspace)</source>
+        <translation>Erase the last digit (Backspace)</translation>
+    </message>
+</context>
+<context>
+    <name>QuantityDialog</name>
+    <message>
+        <location filename="../pos/ui/cart_dialogs.py" line="133" />
+        <source>Weight</source>
+        <translation>Weight</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cart_dialogs.py" line="133" />
+        <source>Quantity</source>
+        <translation>Quantity</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cart_dialogs.py" line="136" />
+        <source>Weight in kg (up to 3 decimals, e.g. 0.750):</source>
+        <translation>Weight in kg (up to 3 decimals, e.g. 0.750):</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cart_dialogs.py" line="138" />
+        <source>Number of pieces:</source>
+        <translation>Number of pieces:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cart_dialogs.py" line="140" />
+        <source>OK (Enter)</source>
+        <translation>OK (Enter)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cart_dialogs.py" line="141" />
+        <source>Cancel (Esc)</source>
+        <translation>Cancel (Esc)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cart_dialogs.py" line="147" />
+        <source>Enter a quantity larger than zero.</source>
+        <translation>Enter a quantity larger than zero.</translation>
+    </message>
+</context>
+<context>
+    <name>ReceiptDialog</name>
+    <message>
+        <location filename="../pos/ui/receipt_dialog.py" line="336" />
+        <source>Receipt</source>
+        <translation>Receipt</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/receipt_dialog.py" line="347" />
+        <source>none given</source>
+        <translation>none given</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/receipt_dialog.py" line="351" />
+        <source>E-mail:</source>
+        <translation>E-mail:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/receipt_dialog.py" line="354" />
+        <source>Print</source>
+        <translation>Print</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/receipt_dialog.py" line="355" />
+        <source>Save PDF</source>
+        <translation>Save PDF</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/receipt_dialog.py" line="356" />
+        <source>Reprint</source>
+        <translation>Reprint</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/receipt_dialog.py" line="358" />
+        <source>Reads the receipt again (it may have been uploaded since) and prints a copy</source>
+        <translation>Reads the receipt again (it may have been uploaded since) and prints a copy</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/receipt_dialog.py" line="360" />
+        <source>Close</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/receipt_dialog.py" line="400" />
+        <source>The copy was e-mailed to this address when the receipt was made. This register cannot send it again.</source>
+        <translation>The copy was e-mailed to this address when the receipt was made. This register cannot send it again.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/receipt_dialog.py" line="407" />
+        <source>No e-mail was recorded for this receipt. This register cannot e-mail a receipt afterwards: print it or save a PDF instead.</source>
+        <translation>No e-mail was recorded for this receipt. This register cannot e-mail a receipt afterwards: print it or save a PDF instead.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/receipt_dialog.py" line="414" />
+        <source>Sale</source>
+        <translation>Sale</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/receipt_dialog.py" line="415" />
+        <source>Return</source>
+        <translation>Return</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/receipt_dialog.py" line="416" />
+        <source>Cash in</source>
+        <translation>Cash in</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/receipt_dialog.py" line="417" />
+        <source>Cash out</source>
+        <translation>Cash out</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/receipt_dialog.py" line="418" />
+        <source>Cash withdrawal</source>
+        <translation>Cash withdrawal</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/receipt_dialog.py" line="425" />
+        <source>fiscalised</source>
+        <translation>fiscalised</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/receipt_dialog.py" line="427" />
+        <source>fiscalised offline, waiting to be uploaded</source>
+        <translation>fiscalised offline, waiting to be uploaded</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/receipt_dialog.py" line="429" />
+        <source>fiscalised offline, uploaded</source>
+        <translation>fiscalised offline, uploaded</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/receipt_dialog.py" line="431" />
+        <source>void: the server's receipt replaces this copy</source>
+        <translation>void: the server's receipt replaces this copy</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/receipt_dialog.py" line="433" />
+        <source>rejected: {reason}</source>
+        <translation>rejected: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/receipt_dialog.py" line="434" />
+        <source>not fiscalised yet</source>
+        <translation>not fiscalised yet</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/receipt_dialog.py" line="439" />
+        <source>fiscal code {code}</source>
+        <translation>fiscal code {code}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/receipt_dialog.py" line="441" />
+        <source>TRAINING</source>
+        <translation>TRAINING</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/receipt_dialog.py" line="457" />
+        <source>The receipt was printed.</source>
+        <translation>The receipt was printed.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/receipt_dialog.py" line="463" />
+        <source>The receipt</source>
+        <translation>The receipt</translation>
+    </message>
+</context>
+<context>
+    <name>ReceiptPrinting</name>
+    <message>
+        <location filename="../pos/ui/printer_output.py" line="92" />
+        <source>Printing…</source>
+        <translation>Printing…</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/printer_output.py" line="95" />
+        <source>Printer: {reason}. The receipt is saved; reprint it with Ctrl+P.</source>
+        <translation>Printer: {reason}. The receipt is saved; reprint it with Ctrl+P.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/printer_output.py" line="98" />
+        <source>Printer: {reason}. {count} receipts are saved but not printed; reprint them with Ctrl+P.</source>
+        <translation>Printer: {reason}. {count} receipts are saved but not printed; reprint them with Ctrl+P.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/printer_output.py" line="107" />
+        <source>not connected or switched off</source>
+        <translation>not connected or switched off</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/printer_output.py" line="108" />
+        <source>does not answer (out of paper, cover open?)</source>
+        <translation>does not answer (out of paper, cover open?)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/printer_output.py" line="109" />
+        <source>out of paper</source>
+        <translation>out of paper</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/printer_output.py" line="110" />
+        <source>its address in the settings is wrong</source>
+        <translation>its address in the settings is wrong</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/printer_output.py" line="111" />
+        <source>this printer model cannot print Ukrainian letters</source>
+        <translation>this printer model cannot print Ukrainian letters</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/printer_output.py" line="115" />
+        <source>error ({detail})</source>
+        <translation>error ({detail})</translation>
+    </message>
+</context>
+<context>
+    <name>ReportDialog</name>
+    <message>
+        <location filename="../pos/ui/reports.py" line="119" />
+        <source>Z-report: close the shift</source>
+        <translation>Z-report: close the shift</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/reports.py" line="119" />
+        <source>X-report</source>
+        <translation>X-report</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/reports.py" line="154" />
+        <source>Print</source>
+        <translation>Print</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/reports.py" line="155" />
+        <source>Save PDF</source>
+        <translation>Save PDF</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/reports.py" line="156" />
+        <source>Refresh</source>
+        <translation>Refresh</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/reports.py" line="157" />
+        <source>Close</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/reports.py" line="171" />
+        <source>Count the cash in the drawer</source>
+        <translation>Count the cash in the drawer</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/reports.py" line="184" />
+        <source>Expected:</source>
+        <translation>Expected:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/reports.py" line="185" />
+        <source>Counted:</source>
+        <translation>Counted:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/reports.py" line="186" />
+        <source>Difference:</source>
+        <translation>Difference:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/reports.py" line="196" />
+        <source>Close the shift…</source>
+        <translation>Close the shift…</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/reports.py" line="198" />
+        <source>Cancel</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/reports.py" line="214" />
+        <source>After the Z-report no more receipts can be made in this shift. This cannot be undone.</source>
+        <translation>After the Z-report no more receipts can be made in this shift. This cannot be undone.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/reports.py" line="220" />
+        <source>Close the shift</source>
+        <translation>Close the shift</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/reports.py" line="222" />
+        <source>Back</source>
+        <translation>Back</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/reports.py" line="253" />
+        <source>Making the X-report…</source>
+        <translation>Making the X-report…</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/reports.py" line="260" />
+        <source>The X-report could not be made.</source>
+        <translation>The X-report could not be made.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/reports.py" line="275" />
+        <source>The server's report is not available (the register works offline): these are the register's own totals.</source>
+        <translation>The server's report is not available (the register works offline): these are the register's own totals.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/reports.py" line="284" />
+        <source>The register's totals and the server's agree to the kopeck.</source>
+        <translation>The register's totals and the server's agree to the kopeck.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/reports.py" line="289" />
+        <source>{field}: register {local}, server {server}</source>
+        <translation>{field}: register {local}, server {server}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/reports.py" line="295" />
+        <source>The register's totals differ from the server's: {items}</source>
+        <translation>The register's totals differ from the server's: {items}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/reports.py" line="302" />
+        <source>{count} receipt(s) are not settled yet and are not in these totals.</source>
+        <translation>{count} receipt(s) are not settled yet and are not in these totals.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/reports.py" line="350" />
+        <source>The Z-report</source>
+        <translation>The Z-report</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/reports.py" line="350" />
+        <source>The X-report</source>
+        <translation>The X-report</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/reports.py" line="370" />
+        <source>No shift is open.</source>
+        <translation>No shift is open.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/reports.py" line="377" />
+        <source>{count} receipt(s) are not settled yet: the register sends them before closing.</source>
+        <translation>{count} receipt(s) are not settled yet: the register sends them before closing.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/reports.py" line="390" />
+        <source>The cash matches.</source>
+        <translation>The cash matches.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/reports.py" line="392" />
+        <source>Short by {amount}: count again before closing.</source>
+        <translation>Short by {amount}: count again before closing.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/reports.py" line="394" />
+        <source>Over by {amount}: count again before closing.</source>
+        <translation>Over by {amount}: count again before closing.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/reports.py" line="410" />
+        <source>Close shift No. {serial} and make the Z-report?</source>
+        <translation>Close shift No. {serial} and make the Z-report?</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/reports.py" line="414" />
+        <source>Expected {expected}, counted {counted}, difference {difference}.</source>
+        <translation>Expected {expected}, counted {counted}, difference {difference}.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/reports.py" line="433" />
+        <source>Closing the shift… (what is still queued is sent first)</source>
+        <translation>Closing the shift… (what is still queued is sent first)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/reports.py" line="438" />
+        <source>The shift is still open.</source>
+        <translation>The shift is still open.</translation>
+    </message>
+</context>
+<context>
+    <name>ReturnDialog</name>
+    <message>
+        <location filename="../pos/ui/returns.py" line="116" />
+        <location filename="../pos/ui/returns.py" line="157" />
+        <source>Return</source>
+        <translation>Return</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/returns.py" line="121" />
+        <source>Fiscal code, receipt number, or scan the receipt's barcode</source>
+        <translation>Fiscal code, receipt number, or scan the receipt's barcode</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/returns.py" line="123" />
+        <source>Find</source>
+        <translation>Find</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/returns.py" line="128" />
+        <source>Sales of the day</source>
+        <translation>Sales of the day</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/returns.py" line="139" />
+        <source>Time</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/returns.py" line="140" />
+        <source>Fiscal code</source>
+        <translation>Fiscal code</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/returns.py" line="141" />
+        <source>Receipt</source>
+        <translation>Receipt</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/returns.py" line="142" />
+        <source>Sum</source>
+        <translation>Sum</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/returns.py" line="143" />
+        <source>Paid</source>
+        <translation>Paid</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/returns.py" line="154" />
+        <source>Good</source>
+        <translation>Good</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/returns.py" line="155" />
+        <source>Sold</source>
+        <translation>Sold</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/returns.py" line="156" />
+        <source>Can return</source>
+        <translation>Can return</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/returns.py" line="158" />
+        <source>Refund</source>
+        <translation>Refund</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/returns.py" line="173" />
+        <source>Return everything</source>
+        <translation>Return everything</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/returns.py" line="176" />
+        <source>Make the return</source>
+        <translation>Make the return</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/returns.py" line="178" />
+        <source>Cancel</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/returns.py" line="205" />
+        <source>Type or scan a fiscal code or receipt number.</source>
+        <translation>Type or scan a fiscal code or receipt number.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/returns.py" line="210" />
+        <source>No sale found for “{text}”.</source>
+        <translation>No sale found for “{text}”.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/returns.py" line="220" />
+        <source>No sales on {day}.</source>
+        <translation>No sales on {day}.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/returns.py" line="232" />
+        <source>offline</source>
+        <translation>offline</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/returns.py" line="248" />
+        <source>{count} sales found: choose one with ↑ ↓ and Enter.</source>
+        <translation>{count} sales found: choose one with ↑ ↓ and Enter.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/returns.py" line="265" />
+        <source>Card</source>
+        <translation>Card</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/returns.py" line="265" />
+        <source>Cash</source>
+        <translation>Cash</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/returns.py" line="290" />
+        <source>{quantity} kg</source>
+        <translation>{quantity} kg</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/returns.py" line="321" />
+        <source>Everything from this sale has been returned already.</source>
+        <translation>Everything from this sale has been returned already.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/returns.py" line="324" />
+        <source>Paid: {payments}. The money goes back the way it was paid.</source>
+        <translation>Paid: {payments}. The money goes back the way it was paid.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/returns.py" line="355" />
+        <source>To refund: {amount}</source>
+        <translation>To refund: {amount}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/returns.py" line="386" />
+        <source>Set the quantity to return on at least one line.</source>
+        <translation>Set the quantity to return on at least one line.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/returns.py" line="396" />
+        <source>Making the return receipt…</source>
+        <translation>Making the return receipt…</translation>
+    </message>
+</context>
+<context>
+    <name>ScanSearchInput</name>
+    <message>
+        <location filename="../pos/ui/search_input.py" line="51" />
+        <source>Scan a barcode or type a name / code (F3)</source>
+        <translation>Scan a barcode or type a name / code (F3)</translation>
+    </message>
+</context>
+<context>
+    <name>SellingPage</name>
+    <message>
+        <location filename="../pos/ui/selling.py" line="163" />
+        <location filename="../pos/ui/selling.py" line="189" />
+        <source>Nothing found for “{text}”</source>
+        <translation>Nothing found for “{text}”</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/selling.py" line="214" />
+        <source>No good with the barcode {code}</source>
+        <translation>No good with the barcode {code}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/selling.py" line="246" />
+        <source>Added: {name} — {quantity}</source>
+        <translation>Added: {name} — {quantity}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/selling.py" line="266" />
+        <source>Removed: {name}</source>
+        <translation>Removed: {name}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/selling.py" line="279" />
+        <source>To take the line off, press Del.</source>
+        <translation>To take the line off, press Del.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/selling.py" line="296" />
+        <location filename="../pos/ui/selling.py" line="313" />
+        <source>The receipt is empty.</source>
+        <translation>The receipt is empty.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/selling.py" line="316" />
+        <source>Discount or extra charge</source>
+        <translation>Discount or extra charge</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/selling.py" line="353" />
+        <source>Nothing to park: the receipt is empty.</source>
+        <translation>Nothing to park: the receipt is empty.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/selling.py" line="371" />
+        <source>Receipt parked as #{number}. F6 brings it back.</source>
+        <translation>Receipt parked as #{number}. F6 brings it back.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/selling.py" line="385" />
+        <source>Receipt #{number} resumed.</source>
+        <translation>Receipt #{number} resumed.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/selling.py" line="405" />
+        <source>Cancel the receipt</source>
+        <translation>Cancel the receipt</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/selling.py" line="406" />
+        <source>Remove every line of this receipt?</source>
+        <translation>Remove every line of this receipt?</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/selling.py" line="416" />
+        <source>The receipt was cancelled.</source>
+        <translation>The receipt was cancelled.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/selling.py" line="421" />
+        <source>The receipt is empty: scan or choose goods first.</source>
+        <translation>The receipt is empty: scan or choose goods first.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/selling.py" line="442" />
+        <source>Sold: {sum}. Receipt {code}.</source>
+        <translation>Sold: {sum}. Receipt {code}.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/selling.py" line="459" />
+        <source>Receipt {code}: {sum}</source>
+        <translation>Receipt {code}: {sum}</translation>
+    </message>
+</context>
+<context>
+    <name>SetAsideList</name>
+    <message>
+        <location filename="../pos/ui/set_aside.py" line="41" />
+        <source>No.</source>
+        <translation>No.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/set_aside.py" line="42" />
+        <source>What</source>
+        <translation>What</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/set_aside.py" line="43" />
+        <source>Receipt or shift</source>
+        <translation>Receipt or shift</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/set_aside.py" line="44" />
+        <source>Fiscal code</source>
+        <translation>Fiscal code</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/set_aside.py" line="45" />
+        <source>The server's answer</source>
+        <translation>The server's answer</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/set_aside.py" line="63" />
+        <source>going offline</source>
+        <translation>going offline</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/set_aside.py" line="64" />
+        <source>shift opening</source>
+        <translation>shift opening</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/set_aside.py" line="65" />
+        <source>shift closing (Z-report)</source>
+        <translation>shift closing (Z-report)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/set_aside.py" line="66" />
+        <source>receipt</source>
+        <translation>receipt</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/set_aside.py" line="67" />
+        <source>going online</source>
+        <translation>going online</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/set_aside.py" line="76" />
+        <source>{count} offline transaction(s) were refused by the server and set aside. The rest were uploaded. Check each one with Checkbox support.</source>
+        <translation>{count} offline transaction(s) were refused by the server and set aside. The rest were uploaded. Check each one with Checkbox support.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/set_aside.py" line="81" />
+        <source>No problems: every offline transaction was accepted.</source>
+        <translation>No problems: every offline transaction was accepted.</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <location filename="../pos/ui/settings.py" line="89" />
+        <source>Settings</source>
+        <translation>Settings</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="93" />
+        <source>Connection</source>
+        <translation>Connection</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="94" />
+        <source>Printer</source>
+        <translation>Printer</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="95" />
+        <source>Language</source>
+        <translation>Language</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="96" />
+        <source>Limits</source>
+        <translation>Limits</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="97" />
+        <source>Manager PIN</source>
+        <translation>Manager PIN</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="98" />
+        <source>Problems</source>
+        <translation>Problems</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="100" />
+        <source>Save</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="101" />
+        <source>Cancel</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="113" />
+        <source>Training mode: a built-in test server, nothing is fiscal</source>
+        <translation>Training mode: a built-in test server, nothing is fiscal</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="122" />
+        <source>stored; type a new key to replace it</source>
+        <translation>stored; type a new key to replace it</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="124" />
+        <source>not set</source>
+        <translation>not set</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="132" />
+        <source>stored; type a new address to replace it</source>
+        <translation>stored; type a new address to replace it</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="134" />
+        <source>optional: postgresql://user:password@host/shop</source>
+        <translation>optional: postgresql://user:password@host/shop</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="136" />
+        <source>Cashier's PIN</source>
+        <translation>Cashier's PIN</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="137" />
+        <source>Login and password</source>
+        <translation>Login and password</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="155" />
+        <source>API address:</source>
+        <translation>API address:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="156" />
+        <source>License key:</source>
+        <translation>License key:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="157" />
+        <source>Cashier signs in with:</source>
+        <translation>Cashier signs in with:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="158" />
+        <source>Back-office database:</source>
+        <translation>Back-office database:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="167" />
+        <source>Ask every time (or save as PDF)</source>
+        <translation>Ask every time (or save as PDF)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="172" />
+        <source>{name} (not found)</source>
+        <translation>{name} (not found)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="175" />
+        <source>80 mm</source>
+        <translation>80 mm</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="176" />
+        <source>58 mm</source>
+        <translation>58 mm</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="193" />
+        <source>System printer:</source>
+        <translation>System printer:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="194" />
+        <source>Paper width:</source>
+        <translation>Paper width:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="195" />
+        <source>Shop name on receipts:</source>
+        <translation>Shop name on receipts:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="196" />
+        <source>Shop address on receipts:</source>
+        <translation>Shop address on receipts:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="205" />
+        <source>None: the system printer below, or PDF</source>
+        <translation>None: the system printer below, or PDF</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="206" />
+        <source>USB (vendor:product)</source>
+        <translation>USB (vendor:product)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="207" />
+        <source>Serial port</source>
+        <translation>Serial port</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="208" />
+        <source>Network (IP address:port)</source>
+        <translation>Network (IP address:port)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="209" />
+        <source>Device or file (/dev/usb/lp0)</source>
+        <translation>Device or file (/dev/usb/lp0)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="224" />
+        <source>Automatic (best Ukrainian code page)</source>
+        <translation>Automatic (best Ukrainian code page)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="232" />
+        <source>Print every receipt at once after the sale</source>
+        <translation>Print every receipt at once after the sale</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="234" />
+        <source>Open the cash drawer on cash payments</source>
+        <translation>Open the cash drawer on cash payments</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="237" />
+        <source>Print test page</source>
+        <translation>Print test page</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="242" />
+        <source>Receipt printer:</source>
+        <translation>Receipt printer:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="243" />
+        <source>Address:</source>
+        <translation>Address:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="244" />
+        <source>Printer model:</source>
+        <translation>Printer model:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="245" />
+        <source>Code page:</source>
+        <translation>Code page:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="270" />
+        <source>The model {profile} has no Cyrillic code page: receipts cannot be printed in Ukrainian. Choose “default” (most ESC/POS printers) or another model, or use the system printer.</source>
+        <translation>The model {profile} has no Cyrillic code page: receipts cannot be printed in Ukrainian. Choose “default” (most ESC/POS printers) or another model, or use the system printer.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="276" />
+        <source>The model {profile} has no {page}; it has {pages}.</source>
+        <translation>The model {profile} has no {page}; it has {pages}.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="282" />
+        <source>Prints with {page}.</source>
+        <translation>Prints with {page}.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="284" />
+        <source>CP866 has no І and Ґ: they print as I and Г.</source>
+        <translation>CP866 has no І and Ґ: they print as I and Г.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="296" />
+        <source>Enter the receipt printer's address.</source>
+        <translation>Enter the receipt printer's address.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="298" />
+        <source>A USB printer's address is vendor:product in hex, e.g. 04b8:0202.</source>
+        <translation>A USB printer's address is vendor:product in hex, e.g. 04b8:0202.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="324" />
+        <source>Printing the test page…</source>
+        <translation>Printing the test page…</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="333" />
+        <source>The test page was printed.</source>
+        <translation>The test page was printed.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="340" />
+        <source>The test page did not print: {reason}</source>
+        <translation>The test page did not print: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="350" />
+        <source>Receipts and reports are always printed in Ukrainian.</source>
+        <translation>Receipts and reports are always printed in Ukrainian.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="353" />
+        <source>Interface language:</source>
+        <translation>Interface language:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="366" />
+        <source>h</source>
+        <translation>h</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="379" />
+        <source>min</source>
+        <translation>min</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="382" />
+        <source>The register reads these at start: they apply after a restart.</source>
+        <translation>The register reads these at start: they apply after a restart.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="385" />
+        <source>Warn when the offline period (36 h) has left:</source>
+        <translation>Warn when the offline period (36 h) has left:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="387" />
+        <source>Warn when the month's offline time (168 h) has left:</source>
+        <translation>Warn when the month's offline time (168 h) has left:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="389" />
+        <source>Warn when the shift (24 h) has left:</source>
+        <translation>Warn when the shift (24 h) has left:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="390" />
+        <source>Warn when offline codes fall to:</source>
+        <translation>Warn when offline codes fall to:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="391" />
+        <source>Keep at least this many offline codes:</source>
+        <translation>Keep at least this many offline codes:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="408" />
+        <source>Leave empty to keep the PIN. A new PIN has 4 to 8 digits.</source>
+        <translation>Leave empty to keep the PIN. A new PIN has 4 to 8 digits.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="411" />
+        <source>Current PIN:</source>
+        <translation>Current PIN:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="412" />
+        <source>New PIN:</source>
+        <translation>New PIN:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="413" />
+        <source>New PIN again:</source>
+        <translation>New PIN again:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="420" />
+        <source>Refresh</source>
+        <translation>Refresh</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="429" />
+        <source>This version cannot keep this setting yet.</source>
+        <translation>This version cannot keep this setting yet.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="440" />
+        <source>Switching between training and real work takes effect after a restart.</source>
+        <translation>Switching between training and real work takes effect after a restart.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="451" />
+        <source>Enter the API address, e.g. https://api.checkbox.ua</source>
+        <translation>Enter the API address, e.g. https://api.checkbox.ua</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="454" />
+        <source>The API address must not contain spaces.</source>
+        <translation>The API address must not contain spaces.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="457" />
+        <source>The API address must start with https://</source>
+        <translation>The API address must start with https://</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="459" />
+        <source>The API address has no server name.</source>
+        <translation>The API address has no server name.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="461" />
+        <source>Use https://: the license key must not travel unencrypted.</source>
+        <translation>Use https://: the license key must not travel unencrypted.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="463" />
+        <source>The API address must not contain ? or #.</source>
+        <translation>The API address must not contain ? or #.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="470" />
+        <source>Enter the register's license key (from the Checkbox cabinet).</source>
+        <translation>Enter the register's license key (from the Checkbox cabinet).</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="474" />
+        <source>A license key is 16 to 64 Latin letters and digits, without spaces. Copy it again from the Checkbox cabinet.</source>
+        <translation>A license key is 16 to 64 Latin letters and digits, without spaces. Copy it again from the Checkbox cabinet.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="484" />
+        <source>The current manager PIN is not right.</source>
+        <translation>The current manager PIN is not right.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="486" />
+        <source>The new PIN must have 4 to 8 digits.</source>
+        <translation>The new PIN must have 4 to 8 digits.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="488" />
+        <source>The new PIN and its repetition differ.</source>
+        <translation>The new PIN and its repetition differ.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="529" />
+        <source>The back-office database must be a postgresql:// address.</source>
+        <translation>The back-office database must be a postgresql:// address.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="595" />
+        <source>The settings could not be written: {reason}</source>
+        <translation>The settings could not be written: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="612" />
+        <source>Close</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="614" />
+        <source>Saved. Restart the program for the new connection and limits to apply.</source>
+        <translation>Saved. Restart the program for the new connection and limits to apply.</translation>
+    </message>
+</context>
+<context>
+    <name>ShiftOpenPage</name>
+    <message>
+        <location filename="../pos/ui/shift_open.py" line="80" />
+        <source>Open the shift</source>
+        <translation>Open the shift</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/shift_open.py" line="82" />
+        <source>Opening float: the cash the drawer should hold (empty: as carried), Enter</source>
+        <translation>Opening float: the cash the drawer should hold (empty: as carried), Enter</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/shift_open.py" line="86" />
+        <source>Open shift (Enter)</source>
+        <translation>Open shift (Enter)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/shift_open.py" line="93" />
+        <source>Carried from the last shift: {amount}. Only the difference to the float is booked (in or out).</source>
+        <translation>Carried from the last shift: {amount}. Only the difference to the float is booked (in or out).</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/shift_open.py" line="124" />
+        <source>Opening the shift…</source>
+        <translation>Opening the shift…</translation>
+    </message>
+</context>
+<context>
+    <name>SignInPage</name>
+    <message>
+        <location filename="../pos/ui/sign_in.py" line="56" />
+        <source>Cashier sign-in</source>
+        <translation>Cashier sign-in</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/sign_in.py" line="57" />
+        <source>Type your PIN and press Enter</source>
+        <translation>Type your PIN and press Enter</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/sign_in.py" line="61" />
+        <source>Training mode: the training cashier's PIN is {pin}</source>
+        <translation>Training mode: the training cashier's PIN is {pin}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/sign_in.py" line="81" />
+        <source>Signing in…</source>
+        <translation>Signing in…</translation>
+    </message>
+</context>
+<context>
+    <name>StatusBar</name>
+    <message>
+        <location filename="../pos/ui/status_bar.py" line="28" />
+        <source>Online</source>
+        <translation>Online</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/status_bar.py" line="30" />
+        <source>Tax service offline</source>
+        <translation>Tax service offline</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/status_bar.py" line="33" />
+        <source>Offline (by the manager)</source>
+        <translation>Offline (by the manager)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/status_bar.py" line="35" />
+        <source>Offline</source>
+        <translation>Offline</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/status_bar.py" line="38" />
+        <source>Uploading offline receipts…</source>
+        <translation>Uploading offline receipts…</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/status_bar.py" line="39" />
+        <source>Going online…</source>
+        <translation>Going online…</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/status_bar.py" line="44" />
+        <source>Receipts are fiscalised online through Checkbox.</source>
+        <translation>Receipts are fiscalised online through Checkbox.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/status_bar.py" line="47" />
+        <source>Checkbox is reachable but the tax service is not: Checkbox issues receipts with its offline codes. Selling goes on.</source>
+        <translation>Checkbox is reachable but the tax service is not: Checkbox issues receipts with its offline codes. Selling goes on.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/status_bar.py" line="52" />
+        <source>Checkbox cannot be reached: receipts are fiscalised here with offline codes and uploaded later. Selling goes on.</source>
+        <translation>Checkbox cannot be reached: receipts are fiscalised here with offline codes and uploaded later. Selling goes on.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/status_bar.py" line="57" />
+        <source>Offline receipts are being sent, in order.</source>
+        <translation>Offline receipts are being sent, in order.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/status_bar.py" line="60" />
+        <source>All sent; waiting for the register to be online.</source>
+        <translation>All sent; waiting for the register to be online.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/status_bar.py" line="73" />
+        <source>The 36 h offline limit is reached: selling offline is stopped. Restore the connection so the receipts can be uploaded.</source>
+        <translation>The 36 h offline limit is reached: selling offline is stopped. Restore the connection so the receipts can be uploaded.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/status_bar.py" line="78" />
+        <source>Offline for a long time: {left} left of the 36 h limit. Restore the connection.</source>
+        <translation>Offline for a long time: {left} left of the 36 h limit. Restore the connection.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/status_bar.py" line="84" />
+        <source>The 168 h monthly offline limit is reached: selling offline is stopped.</source>
+        <translation>The 168 h monthly offline limit is reached: selling offline is stopped.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/status_bar.py" line="88" />
+        <source>Offline time this month: {left} left of 168 h.</source>
+        <translation>Offline time this month: {left} left of 168 h.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/status_bar.py" line="93" />
+        <source>The shift's day is over: make the Z-report (F10) now.</source>
+        <translation>The shift's day is over: make the Z-report (F10) now.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/status_bar.py" line="96" />
+        <source>The shift must close in {left}: make the Z-report (F10) soon.</source>
+        <translation>The shift must close in {left}: make the Z-report (F10) soon.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/status_bar.py" line="100" />
+        <source>Offline codes are used up ({count} left): the register cannot work offline. Restore the connection.</source>
+        <translation>Offline codes are used up ({count} left): the register cannot work offline. Restore the connection.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/status_bar.py" line="105" />
+        <source>Only {count} offline codes left: restore the connection to get more.</source>
+        <translation>Only {count} offline codes left: restore the connection to get more.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/status_bar.py" line="122" />
+        <source>Recovering {count} unfinished operation(s) from the last run…</source>
+        <translation>Recovering {count} unfinished operation(s) from the last run…</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/status_bar.py" line="131" />
+        <source>{count} offline transaction(s) were refused by the server: call the manager.</source>
+        <translation>{count} offline transaction(s) were refused by the server: call the manager.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/status_bar.py" line="226" />
+        <source>Back office: connecting…</source>
+        <translation>Back office: connecting…</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/status_bar.py" line="228" />
+        <source>Back office: up to date</source>
+        <translation>Back office: up to date</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/status_bar.py" line="230" />
+        <source>Back office: sending {count}</source>
+        <translation>Back office: sending {count}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/status_bar.py" line="232" />
+        <source>Back office: unreachable, {count} waiting</source>
+        <translation>Back office: unreachable, {count} waiting</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/status_bar.py" line="249" />
+        <source>Offline left: {left}</source>
+        <translation>Offline left: {left}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/status_bar.py" line="254" />
+        <source>This month: {left} of 168 h left</source>
+        <translation>This month: {left} of 168 h left</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/status_bar.py" line="259" />
+        <source>Codes: {count}</source>
+        <translation>Codes: {count}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/status_bar.py" line="264" />
+        <source>Queue: {count}</source>
+        <translation>Queue: {count}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/status_bar.py" line="267" />
+        <source>Shift: closed</source>
+        <translation>Shift: closed</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/status_bar.py" line="270" />
+        <source>Shift: {left} left</source>
+        <translation>Shift: {left} left</translation>
+    </message>
+</context>
+<context>
+    <name>TotalsPanel</name>
+    <message>
+        <location filename="../pos/ui/totals.py" line="49" />
+        <source>TOTAL</source>
+        <translation>TOTAL</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/totals.py" line="63" />
+        <source>Empty receipt</source>
+        <translation>Empty receipt</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/totals.py" line="70" />
+        <source>Lines: {count}</source>
+        <translation>Lines: {count}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/totals.py" line="73" />
+        <source>Discount</source>
+        <translation>Discount</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/totals.py" line="73" />
+        <source>Extra charge</source>
+        <translation>Extra charge</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/totals.py" line="79" />
+        <source>In cash (NBU rounding): {sum}</source>
+        <translation>In cash (NBU rounding): {sum}</translation>
+    </message>
+</context>
 </TS>

@@ -118,7 +118,6 @@ class MainWindow(QMainWindow):
             ("F8", self.cash_menu),
             ("F9", lambda: self.open_report(z=False)),
             ("F10", lambda: self.open_report(z=True)),
-            ("F11", self.open_orders),
             ("F12", self.selling.pay),
         ):
             button = KeyButton(key, parent=self.action_bar)
@@ -261,7 +260,6 @@ class MainWindow(QMainWindow):
             "F8": self.tr("Cash in/out"),
             "F9": self.tr("X-report"),
             "F10": self.tr("Z-report"),
-            "F11": self.tr("Orders"),
             "F12": self.tr("PAY"),
         }
         for key, text in captions.items():
@@ -269,7 +267,7 @@ class MainWindow(QMainWindow):
         self.register_menu.setTitle(self.tr("&Register"))
         self.a_open_shift.setText(self.tr("Shift…") + "\tF2")
         self.a_return.setText(self.tr("Return…") + "\tF7")
-        self.a_orders.setText(self.tr("Customer orders…") + "\tF11")
+        self.a_orders.setText(self.tr("Customer orders…") + "\tShift+F6")
         self.a_cash_in.setText(self.tr("Cash in…") + "\tF8")
         self.a_cash_out.setText(self.tr("Cash out…"))
         self.a_withdrawal.setText(self.tr("Cash withdrawal by card…"))
@@ -283,7 +281,7 @@ class MainWindow(QMainWindow):
         self.a_drawer.setText(self.tr("Open the cash drawer…"))
         self.a_settings.setText(self.tr("Settings…"))
         self.a_reports.setText(self.tr("Reports…") + "\tShift+F11")
-        self.a_shift_receipts.setText(self.tr("Receipts of this shift…") + "\tShift+F9")
+        self.a_shift_receipts.setText(self.tr("Receipts of this shift…") + "\tF11")
         if self.drill_menu is not None:
             self.drill_menu.setTitle(self.tr("&Training drill"))
             self.a_tax_down.setText(self.tr("Tax service down"))
@@ -331,6 +329,8 @@ class MainWindow(QMainWindow):
         self._refresh_pending = False
         self.status = self.service.status()
         self.status_bar.show_status(self.status)
+        if self.running.backoffice is not None:  # set by the push thread; read, never waited on
+            self.status_bar.show_backoffice(self.running.backoffice.status)
         self.banners.show_status(self.status)
         self.a_offline.setChecked(self.status.forced_offline)
         self._route()
@@ -396,19 +396,21 @@ class MainWindow(QMainWindow):
         if key == Qt.Key.Key_F2 and page != "sign_in":
             self.shift_menu()
             return True
-        shifted = modifiers == Qt.KeyboardModifier.ShiftModifier
-        if key == Qt.Key.Key_F11 and shifted and page != "sign_in":  # the manager's reports
-            self.open_reports()
-            return True
-        if key == Qt.Key.Key_F9 and shifted and page != "sign_in":  # the cashier's own receipts
-            self.open_shift_receipts()
-            return True
         if key in (Qt.Key.Key_F9, Qt.Key.Key_F10) and page != "sign_in":
             self.open_report(z=key == Qt.Key.Key_F10)
+            return True
+        if key == Qt.Key.Key_F11 and page != "sign_in":  # Shift+F11: the manager's reports
+            if modifiers == Qt.KeyboardModifier.ShiftModifier:
+                self.open_reports()
+            else:
+                self.open_shift_receipts()
             return True
         if page != "selling":
             return False
         selling = self.selling
+        if key == Qt.Key.Key_F6 and modifiers == Qt.KeyboardModifier.ShiftModifier:
+            self.open_orders()  # Shift+F6: the cart becomes a customer order, or find one
+            return True
         function_keys: dict[int, Callable[[], Any]] = {
             Qt.Key.Key_F3: self.focus_search,
             Qt.Key.Key_F4: selling.change_quantity,
@@ -416,7 +418,6 @@ class MainWindow(QMainWindow):
             Qt.Key.Key_F6: selling.park_or_resume,
             Qt.Key.Key_F7: self.open_return,
             Qt.Key.Key_F8: self.cash_menu,
-            Qt.Key.Key_F11: self.open_orders,
             Qt.Key.Key_F12: selling.pay,
         }
         if key in function_keys:
@@ -468,9 +469,9 @@ class MainWindow(QMainWindow):
             self.tr("F8 — cash in / cash out"),
             self.tr("F9 — X-report"),
             self.tr("F10 — Z-report (closes the shift)"),
-            self.tr("Shift+F9 — receipts of this shift (list, receipt, reprint)"),
+            self.tr("F11 — receipts of this shift (list, receipt, reprint)"),
             self.tr("Shift+F11 — reports: receipts history, shifts, charts (manager's PIN)"),
-            self.tr("F11 — customer orders: from the cart, advances, hand-over"),
+            self.tr("Shift+F6 — customer orders: from the cart, advances, hand-over"),
             self.tr("F12 — pay"),
             self.tr("Enter — add the highlighted good / confirm"),
             self.tr("Esc — clear the search / cancel the receipt / close a dialog"),
@@ -540,7 +541,7 @@ class MainWindow(QMainWindow):
         self._open(dialog)
 
     def open_orders(self) -> None:
-        """F11: customer orders (a new one from the cart, advances, hand-over)."""
+        """Shift+F6: customer orders (a new one from the cart, advances, hand-over)."""
         if self.page_name != "selling":
             return
         from pos.ui.orders import OrdersDialog

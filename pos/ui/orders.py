@@ -1,4 +1,4 @@
-"""The order screen (F11): make a customer order from the cart, find orders, take an advance,
+"""The order screen (Shift+F6): make a customer order from the cart, find orders, take an advance,
 take the rest and hand over, cancel with a refund, copy the payment-link data, print.
 
 Why the money buttons ask the register first: Checkbox issues prepayment receipts online only,
@@ -190,7 +190,7 @@ class OrdersDialog(KeyDialog):
             field.setEnabled(not empty)
         if empty:
             self.cart_summary.setText(
-                self.tr("The cart is empty: ring up the goods first, then press F11.")
+                self.tr("The cart is empty: ring up the goods first, then press Shift+F6.")
             )
         else:
             self.cart_summary.setText(

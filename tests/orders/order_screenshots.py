@@ -1,8 +1,8 @@
-"""Screenshots of the order screen (F11), made by driving an order through the window.
+"""Screenshots of the order screen (Shift+F6), made by driving an order through the window.
 
 Not a test: a script for looking at the layout at the till's sizes. For each size it starts the
 app in training mode (embedded sandbox, demo catalogue), signs in, opens the shift, rings up three
-goods, opens F11, types the customer, creates the order, takes an advance and saves
+goods, opens Shift+F6, types the customer, creates the order, takes an advance and saves
 ``orders_<size>.png`` (the screen with the order selected) and ``order_advance_<size>.png`` (the
 advance dialog)::
 
@@ -53,7 +53,9 @@ async def scenario(window: object, out: Path, size: str) -> None:
     for code in GOODS:
         type_text(search, code)
         key(search, Qt.Key.Key_Return)
-    key(search, Qt.Key.Key_F11)
+    from PySide6.QtTest import QTest
+
+    QTest.keyClick(search, Qt.Key.Key_F6, Qt.KeyboardModifier.ShiftModifier)
     await wait_until(lambda: isinstance(QApplication.activeModalWidget(), OrdersDialog))
     dialog = QApplication.activeModalWidget()
     assert isinstance(dialog, OrdersDialog)

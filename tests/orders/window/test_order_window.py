@@ -1,4 +1,4 @@
-"""An order through the window by keys: ring up three goods, F11, the customer, F2 creates the
+"""An order through the window by keys: ring up three goods, Shift+F6, the customer, F2 creates the
 order (the cart empties), F4 an advance in cash and by card, F5 the rest by card (handed over),
 a second order cancelled with F8 twice (refunded); and the money keys refuse while offline."""
 
@@ -38,7 +38,7 @@ def test_order_flow_in_the_window(qtbot: QtBot, running_unsigned: RunningRegiste
     ring_up(qtbot, window)
     total = window.selling.cart.total
 
-    qtbot.keyClick(window.selling.search, Qt.Key.Key_F11)
+    qtbot.keyClick(window.selling.search, Qt.Key.Key_F6, Qt.KeyboardModifier.ShiftModifier)
     dialog = modal(qtbot, OrdersDialog)
     assert "online" in dialog.mode.text().lower()
     assert dialog.create_button.isEnabled()
@@ -90,7 +90,7 @@ def test_order_flow_in_the_window(qtbot: QtBot, running_unsigned: RunningRegiste
 
     # A second order: an advance by card, then F8 twice cancels it with the refund.
     ring_up(qtbot, window)
-    qtbot.keyClick(window.selling.search, Qt.Key.Key_F11)
+    qtbot.keyClick(window.selling.search, Qt.Key.Key_F6, Qt.KeyboardModifier.ShiftModifier)
     second = modal(qtbot, OrdersDialog)
     qtbot.keyClicks(second.phone, "0501112233")
     qtbot.keyClick(second, Qt.Key.Key_F2)
@@ -129,7 +129,7 @@ def test_money_keys_refuse_while_offline(qtbot: QtBot, running_unsigned: Running
     sign_in_and_open_shift(qtbot, window, account.pin, "100")
     ring_up(qtbot, window)
     running.network.cut = True
-    qtbot.keyClick(window.selling.search, Qt.Key.Key_F11)
+    qtbot.keyClick(window.selling.search, Qt.Key.Key_F6, Qt.KeyboardModifier.ShiftModifier)
     dialog = modal(qtbot, OrdersDialog)
     qtbot.keyClicks(dialog.phone, "0501112233")
     qtbot.keyClick(dialog, Qt.Key.Key_F2)
