@@ -60,4 +60,7 @@ async def refill(ctx: RegisterContext, *, force_reconcile: bool = False) -> None
         log.warning("asking for offline codes failed: %s", error.message)
         return
     log.info("asked the tax service for offline codes: %s", asked.status)
+    # The guide: after an ask, offline transactions may only be dated at or after the ask itself
+    # (an ask may return the same unused codes, whose own created_at is older).
+    ctx.journal.clock.raise_floor(ctx.now())
     await reconcile(ctx)

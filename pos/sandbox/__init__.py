@@ -35,8 +35,10 @@ Where the seed is silent the sandbox chooses, and says so here:
   string lengths are listed in `receipt_models.py`.
 - An offline transaction dated more than 60 s after the server's now is refused (own text: "Вказана
   дата транзакції … не може бути більшою, ніж поточний час сервера …"). Two transactions the server
-  dates itself never share a timestamp (each is at least 1 µs after the register's last); a
-  client's offline transaction may equal the last date, as the seed says "не може бути меншою".
+  dates itself never share a timestamp (each is at least 1 µs after the register's last, so the
+  automatic OFFLINE_BEGIN is 1 µs after the receipt that found the tax service down, and dates
+  follow the serial/hash-chain order); a client's offline transaction may equal the last date,
+  as the seed says "не може бути меншою".
 - The ask rule is checked against the latest `ask-offline-codes` call of the register.
 - More than 36 h in automatic offline: new online receipts are refused with the 36 h text.
 - A shift is past its end when 24 h have passed or Kyiv's calendar day has changed since it

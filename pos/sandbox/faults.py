@@ -99,6 +99,9 @@ class Faults:
     def clear(self, register_id: str | None = None) -> None:
         self.active = [f for f in self.active if register_id and f.register_id != register_id]
 
+    def pending(self, register_id: str, kind: str) -> bool:
+        return self._find(register_id, (kind,)) is not None
+
     def clear_spent(self) -> None:
         self.active = [f for f in self.active if f.times is None or f.times > 0]
 
@@ -169,31 +172,48 @@ class Faults:
 
 
 def install(app: Any) -> None:
-    """The HTTP side: request faults answer before the route, `timeout_524` after it."""
-    from fastapi import Request
-    from fastapi.responses import JSONResponse, Response
+    """The HTTP side: request faults answer before the route, `timeout_524` after it. A plain
+    ASGI middleware (not Starlette's BaseHTTPMiddleware, which slowed every request and did not
+    survive clients killed mid-request), and a pass-through while no fault is scheduled."""
+    app.add_middleware(FaultsMiddleware)
 
-    from pos.sandbox.auth import caller_register, world_of
 
-    async def scheduled_faults(request: Request, call_next: Any) -> Response:
-        path = request.url.path
-        if not path.startswith("/api/"):
-            response: Response = await call_next(request)
-            return response
-        world = world_of(request)
+class FaultsMiddleware:
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        from fastapi.responses import JSONResponse
+
+        from pos.sandbox.auth import caller_register
+
+        path = str(scope.get("path", ""))
+        world = scope["app"].state.world if scope["type"] == "http" else None
+        if world is None or not path.startswith("/api/") or not world.faults.active:
+            await self.app(scope, receive, send)
+            return
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         register_id = caller_register(
-            world, request.headers.get("x-license-key"), request.headers.get("authorization")
+            world, headers.get("x-license-key"), headers.get("authorization")
         )
-        if register_id is None or not world.faults.active:
-            response = await call_next(request)
-            return response
-        refusal = world.faults.before(register_id, request.method, path, world.now())
+        if register_id is None:
+            await self.app(scope, receive, send)
+            return
+        refusal = world.faults.before(register_id, scope["method"], path, world.now())
         if refusal is not None:
-            return JSONResponse({"message": refusal.message}, refusal.status_code)
-        response = await call_next(request)
-        lost = world.faults.lose_answer(register_id)
-        if lost is not None:
-            return JSONResponse({"message": lost.message}, lost.status_code)
-        return response
+            answer = JSONResponse({"message": refusal.message}, refusal.status_code)
+            await answer(scope, receive, send)
+            return
+        if world.faults.pending(register_id, "timeout_524"):
 
-    app.middleware("http")(scheduled_faults)
+            async def swallow(_message: Any) -> None:
+                return None
+
+            await self.app(scope, receive, swallow)  # processed; its answer is lost
+            lost = world.faults.lose_answer(register_id)
+            if lost is not None:
+                await JSONResponse({"message": lost.message}, lost.status_code)(
+                    scope, receive, send
+                )
+                return
+        await self.app(scope, receive, send)

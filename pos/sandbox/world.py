@@ -243,13 +243,9 @@ class World:
             self._finish_owner(tx, code, delivered=now)
             return True
         if not register["offline_mode"]:
-            begin = self.enter_offline(
-                register, parse_datetime(tx["original_datetime"]), manual=False
-            )
-            if begin is not None:  # the receipt now comes after the offline-begin transaction
-                after = parse_datetime(begin["original_datetime"]) + TICK
-                tx["original_datetime"] = iso(after)
-                register["last_fiscal_date"] = iso(after)
+            # Dated just after the transaction that found the tax service down (never the same
+            # instant): transactions stay in date order by serial, as the hash chain has them.
+            self.enter_offline(register, parse_datetime(tx["original_datetime"]), manual=False)
         free = self.free_codes(register["id"])
         if not free:
             return False
