@@ -32,6 +32,8 @@ log = logging.getLogger(__name__)
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 DEMO_CATALOGUE = RESOURCES / "demo_catalogue.csv"
 TRAINING_REGISTER = "training"
+ONE_SHOT_FAULTS = frozenset({"receipt_error", "shift_open_closed", "timeout_524"})
+"""Drill faults that hit the next transaction only; the others last until "No fault"."""
 
 
 @dataclass
@@ -54,6 +56,7 @@ class RunningRegister:
     sandbox: Any = None  # pos.sandbox.server.RunningSandbox in training mode
     training_account: TrainingAccount | None = None
     spooler: ReceiptSpooler = field(default_factory=ReceiptSpooler)  # the receipt printer's queue
+    backoffice: Any = None  # pos.backoffice.push.PushWorker when a back-office URL is set
 
     @property
     def training(self) -> bool:
@@ -66,6 +69,23 @@ class RunningRegister:
             raise RuntimeError("the outage drill exists in training mode only")
         body = {"state": "up" if up else "down"}
         await asyncio.to_thread(self.sandbox.control, "POST", "/sandbox/tax-service", body)
+
+    async def checkbox_fault(self, fault: str | None) -> None:
+        """Outage drill (training only): schedule one of Checkbox's failures on this register
+        (``pos.sandbox.faults``), or clear them all (None)."""
+        if self.sandbox is None or self.training_account is None:
+            raise RuntimeError("the outage drill exists in training mode only")
+        key = self.training_account.license_key
+        register = next(r for r in self.sandbox.registers if r.license_key == key)
+        if fault is None:
+            body: dict[str, Any] = {"register_id": register.cash_register_id}
+            await asyncio.to_thread(self.sandbox.control, "POST", "/sandbox/faults/clear", body)
+        else:
+            body = {"register_id": register.cash_register_id, "fault": fault}
+            if fault in ONE_SHOT_FAULTS:
+                body["times"] = 1
+            await asyncio.to_thread(self.sandbox.control, "POST", "/sandbox/faults", body)
+        self.service.look_now()
 
     def cut_network(self, cut: bool) -> None:
         """Outage drill (training only): pull or plug the simulated network cable."""
@@ -87,6 +107,18 @@ def fill_demo_catalogue(journal: Journal) -> None:
     if journal.catalogue.count() == 0 and DEMO_CATALOGUE.exists():
         report = import_catalogue(journal, DEMO_CATALOGUE, datetime.now(UTC), skip_bad_rows=True)
         log.info("demo catalogue: %d goods", report.imported)
+
+
+def _backoffice_push(config: AppConfig, journal_path: Path) -> Any:
+    """The push to the shop database, in a thread of its own, when one is configured (never in
+    training mode: training receipts are not the shop's)."""
+    if config.training or config.backoffice_url is None:
+        return None
+    from pos.backoffice.push import PushWorker
+
+    url = config.backoffice_url.get_secret_value()
+    hide_in_logs(url)
+    return PushWorker(journal_path, url, config.shop_name or "shop")
 
 
 @contextlib.asynccontextmanager
@@ -134,9 +166,16 @@ async def open_register(
             token_store=token_store,
             training=config.training,
         )
+        backoffice = _backoffice_push(config, journal_path) if worker else None
         try:
             await service.start(worker=worker)
-            yield RunningRegister(service, journal, client, network, config, sandbox, account)
+            if backoffice is not None:
+                backoffice.start()
+            yield RunningRegister(
+                service, journal, client, network, config, sandbox, account, backoffice=backoffice
+            )
         finally:
+            if backoffice is not None:
+                await asyncio.to_thread(backoffice.stop)
             await service.stop()
             await client.aclose()

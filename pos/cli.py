@@ -22,6 +22,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "pos.reports.commands",
     "pos.diagnostics.commands",
     "pos.orders.commands",
+    "pos.backoffice.commands",
 )
 
 

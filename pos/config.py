@@ -75,6 +75,8 @@ class AppConfig:
     printer_code_page: str = "auto"  # "auto", "CP1125", "CP1251" or "CP866"
     auto_print: bool = True  # print each sale's receipt at once, without the receipt dialog
     cash_drawer: bool = True  # kick the drawer (on the printer's port) on cash payments
+    # The shop's back-office database (postgresql://…; may hold its password: kept as a secret).
+    backoffice_url: SecretStr | None = field(default=None, repr=False)
     thresholds: ThresholdSettings = field(default_factory=ThresholdSettings)
     manager_pin_hash: str = field(default="", repr=False)
     data: Path = field(default_factory=data_dir)
@@ -124,6 +126,8 @@ def load(directory: Path | None = None) -> AppConfig:
         config.data = Path(plain["data"])
     if secret.get("license_key"):
         config.license_key = SecretStr(str(secret["license_key"]))
+    if secret.get("backoffice_url"):
+        config.backoffice_url = SecretStr(str(secret["backoffice_url"]))
     config.manager_pin_hash = str(secret.get("manager_pin_hash", ""))
     return config
 
@@ -138,6 +142,7 @@ def save(config: AppConfig, directory: Path | None = None) -> None:
     secret = {
         "license_key": config.license_key.get_secret_value() if config.license_key else "",
         "manager_pin_hash": config.manager_pin_hash,
+        "backoffice_url": config.backoffice_url.get_secret_value() if config.backoffice_url else "",
     }
     _write(base / "secrets.json", secret, private=True)
 

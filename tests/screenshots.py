@@ -212,6 +212,28 @@ async def scenario(window: object, out: Path, size: str) -> None:
 
         if isinstance(cancel_box, QMessageBox):
             cancel_box.accept()
+    # the drill's Checkbox faults (one checked), and the withdrawal dialog with the slip fields
+    window.fault_actions["maintenance"].trigger()
+    await asyncio.sleep(0.5)
+    window.fault_actions[None].trigger()
+    await asyncio.sleep(0.5)
+    if window.drill_menu is not None:
+        window.drill_menu.popup(window.mapToGlobal(window.rect().topLeft()))
+        window.fault_menu.popup(window.mapToGlobal(window.rect().center()))
+        await asyncio.sleep(0.4)
+        window.fault_menu.grab().save(str(out / f"drill_faults_{size}.png"))
+        print("saved", out / f"drill_faults_{size}.png")
+        window.fault_menu.close()
+        window.drill_menu.close()
+    from pos.ui.cash_ops import CashDialog
+
+    withdrawal = CashDialog(window.running, "withdrawal", window)
+    withdrawal.open()
+    await asyncio.sleep(0.4)
+    shoot(window, out / f"withdrawal_{size}.png")
+    withdrawal.reject()
+    await asyncio.sleep(0.2)
+
     try:
         import pos.ui.reports  # noqa: F401
     except ImportError:

@@ -131,118 +131,138 @@
 <context>
     <name>CashDialog</name>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="46" />
+        <location filename="../pos/ui/cash_ops.py" line="47" />
         <source>Cash in</source>
         <translation>Cash in</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="47" />
+        <location filename="../pos/ui/cash_ops.py" line="48" />
         <source>Cash out</source>
         <translation>Cash out</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="48" />
+        <location filename="../pos/ui/cash_ops.py" line="49" />
         <source>Cash withdrawal</source>
         <translation>Cash withdrawal</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="77" />
+        <location filename="../pos/ui/cash_ops.py" line="78" />
         <source>Reason, or type your own</source>
         <translation>Reason, or type your own</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="83" />
+        <location filename="../pos/ui/cash_ops.py" line="84" />
         <source>Amount, UAH:</source>
         <translation>Amount, UAH:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="86" />
+        <location filename="../pos/ui/cash_ops.py" line="87" />
         <source>Card (printed):</source>
         <translation>Card (printed):</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="86" />
+        <location filename="../pos/ui/cash_ops.py" line="87" />
         <source>Reason:</source>
         <translation>Reason:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="90" />
+        <location filename="../pos/ui/cash_ops.py" line="94" />
+        <source>Card number (masked):</source>
+        <translation>Card number (masked):</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cash_ops.py" line="95" />
+        <source>Authorisation code:</source>
+        <translation>Authorisation code:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cash_ops.py" line="96" />
+        <source>RRN:</source>
+        <translation>RRN:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cash_ops.py" line="97" />
+        <source>Terminal ID:</source>
+        <translation>Terminal ID:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cash_ops.py" line="105" />
         <source>Confirm</source>
         <translation>Confirm</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="91" />
+        <location filename="../pos/ui/cash_ops.py" line="106" />
         <source>Cancel</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="107" />
+        <location filename="../pos/ui/cash_ops.py" line="122" />
         <source>Change float</source>
         <translation>Change float</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="108" />
+        <location filename="../pos/ui/cash_ops.py" line="123" />
         <source>Cash top-up</source>
         <translation>Cash top-up</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="109" />
-        <location filename="../pos/ui/cash_ops.py" line="115" />
+        <location filename="../pos/ui/cash_ops.py" line="124" />
+        <location filename="../pos/ui/cash_ops.py" line="130" />
         <source>Cash</source>
         <translation>Cash</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="113" />
+        <location filename="../pos/ui/cash_ops.py" line="128" />
         <source>Collection</source>
         <translation>Collection</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="114" />
+        <location filename="../pos/ui/cash_ops.py" line="129" />
         <source>Handed to the owner</source>
         <translation>Handed to the owner</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="117" />
+        <location filename="../pos/ui/cash_ops.py" line="132" />
         <source>Card</source>
         <translation>Card</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="124" />
+        <location filename="../pos/ui/cash_ops.py" line="139" />
         <source>No shift is open.</source>
         <translation>No shift is open.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="128" />
+        <location filename="../pos/ui/cash_ops.py" line="143" />
         <source>Cash in the drawer: {amount}</source>
         <translation>Cash in the drawer: {amount}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="139" />
+        <location filename="../pos/ui/cash_ops.py" line="154" />
         <source>Enter the amount, for example 150 or 150.50.</source>
         <translation>Enter the amount, for example 150 or 150.50.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="145" />
+        <location filename="../pos/ui/cash_ops.py" line="160" />
         <source>At most two digits after the decimal point (kopecks).</source>
         <translation>At most two digits after the decimal point (kopecks).</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="147" />
+        <location filename="../pos/ui/cash_ops.py" line="162" />
         <source>That amount is too large.</source>
         <translation>That amount is too large.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="149" />
+        <location filename="../pos/ui/cash_ops.py" line="164" />
         <source>“{text}” is not an amount. Type digits, for example 150.50.</source>
         <translation>“{text}” is not an amount. Type digits, for example 150.50.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="154" />
+        <location filename="../pos/ui/cash_ops.py" line="169" />
         <source>The amount must be more than zero.</source>
         <translation>The amount must be more than zero.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="185" />
+        <location filename="../pos/ui/cash_ops.py" line="200" />
         <source>Sending to the register…</source>
         <translation>Sending to the register…</translation>
     </message>
@@ -366,374 +386,462 @@
     </message>
 </context>
 <context>
+    <name>Drill</name>
+    <message>
+        <location filename="../pos/ui/drill_faults.py" line="31" />
+        <source>No fault</source>
+        <translation>No fault</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/drill_faults.py" line="32" />
+        <source>Maintenance work (503)</source>
+        <translation>Maintenance work (503)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/drill_faults.py" line="33" />
+        <source>Temporarily unavailable (503)</source>
+        <translation>Temporarily unavailable (503)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/drill_faults.py" line="34" />
+        <source>Next answer lost (524)</source>
+        <translation>Next answer lost (524)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/drill_faults.py" line="35" />
+        <source>Cashier's signature not running</source>
+        <translation>Cashier's signature not running</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/drill_faults.py" line="38" />
+        <source>Cashier blocked (403)</source>
+        <translation>Cashier blocked (403)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/drill_faults.py" line="39" />
+        <source>Cashier's key expired (403)</source>
+        <translation>Cashier's key expired (403)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/drill_faults.py" line="40" />
+        <source>Register blocked (403)</source>
+        <translation>Register blocked (403)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/drill_faults.py" line="41" />
+        <source>Checkbox invoice unpaid (403)</source>
+        <translation>Checkbox invoice unpaid (403)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/drill_faults.py" line="42" />
+        <source>Shift opened by another program (409)</source>
+        <translation>Shift opened by another program (409)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/drill_faults.py" line="45" />
+        <source>Unfinished transactions at the Z-report</source>
+        <translation>Unfinished transactions at the Z-report</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/drill_faults.py" line="48" />
+        <source>Next receipt refused by the tax service</source>
+        <translation>Next receipt refused by the tax service</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/drill_faults.py" line="51" />
+        <source>Next shift open refused</source>
+        <translation>Next shift open refused</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/drill_faults.py" line="52" />
+        <source>Going online takes several calls and minutes</source>
+        <translation>Going online takes several calls and minutes</translation>
+    </message>
+</context>
+<context>
     <name>HistoryWindow</name>
     <message>
-        <location filename="../pos/ui/history_window.py" line="229" />
+        <location filename="../pos/ui/history_window.py" line="246" />
         <source>Receipts of this shift</source>
         <translation>Receipts of this shift</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="229" />
+        <location filename="../pos/ui/history_window.py" line="246" />
         <source>Reports</source>
         <translation>Reports</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="231" />
+        <location filename="../pos/ui/history_window.py" line="248" />
+        <source>Sou&amp;rce:</source>
+        <translation>Sou&amp;rce:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="249" />
         <source>&amp;Period:</source>
         <translation>&amp;Period:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="232" />
+        <location filename="../pos/ui/history_window.py" line="250" />
         <source>From:</source>
         <translation>From:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="233" />
+        <location filename="../pos/ui/history_window.py" line="251" />
         <source>To:</source>
         <translation>To:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="234" />
+        <location filename="../pos/ui/history_window.py" line="252" />
         <source>&amp;Type:</source>
         <translation>&amp;Type:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="235" />
+        <location filename="../pos/ui/history_window.py" line="253" />
         <source>Pa&amp;yment:</source>
         <translation>Pa&amp;yment:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="236" />
+        <location filename="../pos/ui/history_window.py" line="254" />
         <source>S&amp;hift:</source>
         <translation>S&amp;hift:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="237" />
+        <location filename="../pos/ui/history_window.py" line="255" />
         <source>&amp;Search:</source>
         <translation>&amp;Search:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="242" />
+        <location filename="../pos/ui/history_window.py" line="260" />
         <source>Today</source>
         <translation>Today</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="243" />
+        <location filename="../pos/ui/history_window.py" line="261" />
         <source>Yesterday</source>
         <translation>Yesterday</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="244" />
+        <location filename="../pos/ui/history_window.py" line="262" />
         <source>This week</source>
         <translation>This week</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="245" />
+        <location filename="../pos/ui/history_window.py" line="263" />
         <source>This month</source>
         <translation>This month</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="246" />
+        <location filename="../pos/ui/history_window.py" line="264" />
         <source>Custom</source>
         <translation>Custom</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="252" />
+        <location filename="../pos/ui/history_window.py" line="269" />
+        <source>This register</source>
+        <translation>This register</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="269" />
+        <source>The whole shop</source>
+        <translation>The whole shop</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="274" />
         <source>All documents</source>
         <translation>All documents</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="253" />
-        <location filename="../pos/ui/history_window.py" line="304" />
-        <location filename="../pos/ui/history_window.py" line="318" />
+        <location filename="../pos/ui/history_window.py" line="275" />
+        <location filename="../pos/ui/history_window.py" line="326" />
+        <location filename="../pos/ui/history_window.py" line="340" />
         <source>Sales</source>
         <translation>Sales</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="254" />
-        <location filename="../pos/ui/history_window.py" line="305" />
-        <location filename="../pos/ui/history_window.py" line="319" />
+        <location filename="../pos/ui/history_window.py" line="276" />
+        <location filename="../pos/ui/history_window.py" line="327" />
+        <location filename="../pos/ui/history_window.py" line="341" />
         <source>Returns</source>
         <translation>Returns</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="255" />
+        <location filename="../pos/ui/history_window.py" line="277" />
         <source>Service cash in</source>
         <translation>Service cash in</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="256" />
+        <location filename="../pos/ui/history_window.py" line="278" />
         <source>Service cash out</source>
         <translation>Service cash out</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="257" />
+        <location filename="../pos/ui/history_window.py" line="279" />
         <source>Cash withdrawals</source>
         <translation>Cash withdrawals</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="258" />
+        <location filename="../pos/ui/history_window.py" line="280" />
         <source>Shift open/close</source>
         <translation>Shift open/close</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="263" />
+        <location filename="../pos/ui/history_window.py" line="285" />
         <source>Any payment</source>
         <translation>Any payment</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="263" />
-        <location filename="../pos/ui/history_window.py" line="275" />
-        <location filename="../pos/ui/history_window.py" line="560" />
+        <location filename="../pos/ui/history_window.py" line="285" />
+        <location filename="../pos/ui/history_window.py" line="297" />
+        <location filename="../pos/ui/history_window.py" line="586" />
         <source>Cash</source>
         <translation>Cash</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="263" />
-        <location filename="../pos/ui/history_window.py" line="276" />
-        <location filename="../pos/ui/history_window.py" line="560" />
+        <location filename="../pos/ui/history_window.py" line="285" />
+        <location filename="../pos/ui/history_window.py" line="298" />
+        <location filename="../pos/ui/history_window.py" line="586" />
         <source>Card</source>
         <translation>Card</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="265" />
+        <location filename="../pos/ui/history_window.py" line="287" />
         <source>fiscal code or document number (Ctrl+F)</source>
         <translation>fiscal code or document number (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="266" />
+        <location filename="../pos/ui/history_window.py" line="288" />
         <source>all</source>
         <translation>all</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="268" />
+        <location filename="../pos/ui/history_window.py" line="290" />
         <source>Date</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="269" />
-        <location filename="../pos/ui/history_window.py" line="300" />
+        <location filename="../pos/ui/history_window.py" line="291" />
+        <location filename="../pos/ui/history_window.py" line="322" />
         <source>Shift</source>
         <translation>Shift</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="270" />
+        <location filename="../pos/ui/history_window.py" line="292" />
         <source>No. in shift</source>
         <translation>No. in shift</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="271" />
+        <location filename="../pos/ui/history_window.py" line="293" />
         <source>Doc. no.</source>
         <translation>Doc. no.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="272" />
+        <location filename="../pos/ui/history_window.py" line="294" />
         <source>Document</source>
         <translation>Document</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="273" />
+        <location filename="../pos/ui/history_window.py" line="295" />
         <source>Operation</source>
         <translation>Operation</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="274" />
+        <location filename="../pos/ui/history_window.py" line="296" />
         <source>Total</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="277" />
+        <location filename="../pos/ui/history_window.py" line="299" />
         <source>Fiscal code</source>
         <translation>Fiscal code</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="278" />
+        <location filename="../pos/ui/history_window.py" line="300" />
         <source>Upload</source>
         <translation>Upload</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="281" />
+        <location filename="../pos/ui/history_window.py" line="303" />
         <source>sale</source>
         <translation>sale</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="282" />
+        <location filename="../pos/ui/history_window.py" line="304" />
         <source>return</source>
         <translation>return</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="286" />
+        <location filename="../pos/ui/history_window.py" line="308" />
         <source>online</source>
         <translation>online</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="287" />
+        <location filename="../pos/ui/history_window.py" line="309" />
         <source>offline, not sent</source>
         <translation>offline, not sent</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="288" />
+        <location filename="../pos/ui/history_window.py" line="310" />
         <source>offline, sent</source>
         <translation>offline, sent</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="290" />
-        <location filename="../pos/ui/history_window.py" line="582" />
+        <location filename="../pos/ui/history_window.py" line="312" />
+        <location filename="../pos/ui/history_window.py" line="608" />
         <source>Receipts</source>
         <translation>Receipts</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="291" />
+        <location filename="../pos/ui/history_window.py" line="313" />
         <source>Shifts</source>
         <translation>Shifts</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="292" />
+        <location filename="../pos/ui/history_window.py" line="314" />
         <source>Charts</source>
         <translation>Charts</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="293" />
+        <location filename="../pos/ui/history_window.py" line="315" />
         <source>Open receipt</source>
         <translation>Open receipt</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="294" />
+        <location filename="../pos/ui/history_window.py" line="316" />
         <source>CSV</source>
         <translation>CSV</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="295" />
+        <location filename="../pos/ui/history_window.py" line="317" />
         <source>XLSX</source>
         <translation>XLSX</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="296" />
+        <location filename="../pos/ui/history_window.py" line="318" />
         <source>PDF</source>
         <translation>PDF</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="297" />
+        <location filename="../pos/ui/history_window.py" line="319" />
         <source>Close</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="301" />
+        <location filename="../pos/ui/history_window.py" line="323" />
         <source>Opened</source>
         <translation>Opened</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="302" />
+        <location filename="../pos/ui/history_window.py" line="324" />
         <source>Closed</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="303" />
+        <location filename="../pos/ui/history_window.py" line="325" />
         <source>Report</source>
         <translation>Report</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="306" />
+        <location filename="../pos/ui/history_window.py" line="328" />
         <source>Expected cash</source>
         <translation>Expected cash</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="307" />
+        <location filename="../pos/ui/history_window.py" line="329" />
         <source>Counted</source>
         <translation>Counted</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="308" />
+        <location filename="../pos/ui/history_window.py" line="330" />
         <source>Difference</source>
         <translation>Difference</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="313" />
+        <location filename="../pos/ui/history_window.py" line="335" />
         <source>Sales by day</source>
         <translation>Sales by day</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="314" />
+        <location filename="../pos/ui/history_window.py" line="336" />
         <source>Sales by hour</source>
         <translation>Sales by hour</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="315" />
+        <location filename="../pos/ui/history_window.py" line="337" />
         <source>Payment mix</source>
         <translation>Payment mix</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="316" />
+        <location filename="../pos/ui/history_window.py" line="338" />
         <source>Top goods</source>
         <translation>Top goods</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="373" />
+        <location filename="../pos/ui/history_window.py" line="399" />
         <source>Counting…</source>
         <translation>Counting…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="396" />
+        <location filename="../pos/ui/history_window.py" line="422" />
         <source>No documents in this period.</source>
         <translation>No documents in this period.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="407" />
+        <location filename="../pos/ui/history_window.py" line="433" />
         <source>{count} documents · sales {sales} · returns {returns} · cash {cash} · card {card}</source>
         <translation>{count} documents · sales {sales} · returns {returns} · cash {cash} · card {card}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="418" />
+        <location filename="../pos/ui/history_window.py" line="444" />
         <source>The journal could not be read: {error}</source>
         <translation>The journal could not be read: {error}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="452" />
+        <location filename="../pos/ui/history_window.py" line="478" />
         <source>Lines</source>
         <translation>Lines</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="452" />
+        <location filename="../pos/ui/history_window.py" line="478" />
         <source>Payments</source>
         <translation>Payments</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="456" />
+        <location filename="../pos/ui/history_window.py" line="482" />
         <source>Change: {sum}</source>
         <translation>Change: {sum}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="458" />
+        <location filename="../pos/ui/history_window.py" line="484" />
         <source>Enter or F2: the receipt with its QR, to reprint or save as PDF</source>
         <translation>Enter or F2: the receipt with its QR, to reprint or save as PDF</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="473" />
+        <location filename="../pos/ui/history_window.py" line="499" />
         <source>Receipts open from the register's window.</source>
         <translation>Receipts open from the register's window.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="527" />
+        <location filename="../pos/ui/history_window.py" line="553" />
         <source>Z-report</source>
         <translation>Z-report</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="527" />
+        <location filename="../pos/ui/history_window.py" line="553" />
         <source>X-report</source>
         <translation>X-report</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="528" />
+        <location filename="../pos/ui/history_window.py" line="554" />
         <source>{report} · shift {serial}</source>
         <translation>{report} · shift {serial}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="566" />
+        <location filename="../pos/ui/history_window.py" line="592" />
         <source>Export</source>
         <translation>Export</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="608" />
+        <location filename="../pos/ui/history_window.py" line="634" />
         <source>Saved {count} rows to {path}</source>
         <translation>Saved {count} rows to {path}</translation>
     </message>
@@ -790,390 +898,395 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../pos/ui/main_window.py" line="235" />
+        <location filename="../pos/ui/main_window.py" line="249" />
         <source>TRAINING MODE — receipts are not fiscal</source>
         <translation>TRAINING MODE — receipts are not fiscal</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="236" />
+        <location filename="../pos/ui/main_window.py" line="250" />
         <source>POS — training</source>
         <translation>POS — training</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="236" />
+        <location filename="../pos/ui/main_window.py" line="250" />
         <source>POS</source>
         <translation>POS</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="239" />
+        <location filename="../pos/ui/main_window.py" line="253" />
         <source>Help</source>
         <translation>Help</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="240" />
+        <location filename="../pos/ui/main_window.py" line="254" />
         <source>Shift</source>
         <translation>Shift</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="241" />
+        <location filename="../pos/ui/main_window.py" line="255" />
         <source>Quantity</source>
         <translation>Quantity</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="242" />
+        <location filename="../pos/ui/main_window.py" line="256" />
         <source>Discount</source>
         <translation>Discount</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="243" />
+        <location filename="../pos/ui/main_window.py" line="257" />
         <source>Remove</source>
         <translation>Remove</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="244" />
+        <location filename="../pos/ui/main_window.py" line="258" />
         <source>Park</source>
         <translation>Park</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="245" />
-        <location filename="../pos/ui/main_window.py" line="518" />
+        <location filename="../pos/ui/main_window.py" line="259" />
+        <location filename="../pos/ui/main_window.py" line="537" />
         <source>Return</source>
         <translation>Return</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="246" />
-        <location filename="../pos/ui/main_window.py" line="506" />
+        <location filename="../pos/ui/main_window.py" line="260" />
+        <location filename="../pos/ui/main_window.py" line="525" />
         <source>Cash in/out</source>
         <translation>Cash in/out</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="247" />
-        <location filename="../pos/ui/main_window.py" line="260" />
-        <location filename="../pos/ui/main_window.py" line="477" />
+        <location filename="../pos/ui/main_window.py" line="261" />
+        <location filename="../pos/ui/main_window.py" line="274" />
+        <location filename="../pos/ui/main_window.py" line="496" />
         <source>X-report</source>
         <translation>X-report</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="248" />
+        <location filename="../pos/ui/main_window.py" line="262" />
         <source>Z-report</source>
         <translation>Z-report</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="249" />
+        <location filename="../pos/ui/main_window.py" line="263" />
         <source>PAY</source>
         <translation>PAY</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="253" />
+        <location filename="../pos/ui/main_window.py" line="267" />
         <source>&amp;Register</source>
         <translation>&amp;Register</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="254" />
+        <location filename="../pos/ui/main_window.py" line="268" />
         <source>Shift…</source>
         <translation>Shift…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="255" />
-        <location filename="../pos/ui/main_window.py" line="482" />
+        <location filename="../pos/ui/main_window.py" line="269" />
+        <location filename="../pos/ui/main_window.py" line="501" />
         <source>Return…</source>
         <translation>Return…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="256" />
+        <location filename="../pos/ui/main_window.py" line="270" />
         <source>Customer orders…</source>
         <translation>Customer orders…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="257" />
+        <location filename="../pos/ui/main_window.py" line="271" />
         <source>Cash in…</source>
         <translation>Cash in…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="258" />
+        <location filename="../pos/ui/main_window.py" line="272" />
         <source>Cash out…</source>
         <translation>Cash out…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="259" />
-        <location filename="../pos/ui/main_window.py" line="496" />
+        <location filename="../pos/ui/main_window.py" line="273" />
+        <location filename="../pos/ui/main_window.py" line="515" />
         <source>Cash withdrawal by card…</source>
         <translation>Cash withdrawal by card…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="261" />
-        <location filename="../pos/ui/main_window.py" line="479" />
+        <location filename="../pos/ui/main_window.py" line="275" />
+        <location filename="../pos/ui/main_window.py" line="498" />
         <source>Z-report (close the shift)</source>
         <translation>Z-report (close the shift)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="262" />
+        <location filename="../pos/ui/main_window.py" line="276" />
         <source>Reprint the last receipt</source>
         <translation>Reprint the last receipt</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="263" />
-        <location filename="../pos/ui/main_window.py" line="484" />
+        <location filename="../pos/ui/main_window.py" line="277" />
+        <location filename="../pos/ui/main_window.py" line="503" />
         <source>Sign out</source>
         <translation>Sign out</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="264" />
+        <location filename="../pos/ui/main_window.py" line="278" />
         <source>Quit</source>
         <translation>Quit</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="265" />
+        <location filename="../pos/ui/main_window.py" line="279" />
         <source>&amp;Manager</source>
         <translation>&amp;Manager</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="266" />
-        <location filename="../pos/ui/main_window.py" line="666" />
+        <location filename="../pos/ui/main_window.py" line="280" />
+        <location filename="../pos/ui/main_window.py" line="685" />
         <source>Work offline</source>
         <translation>Work offline</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="267" />
+        <location filename="../pos/ui/main_window.py" line="281" />
         <source>Open the cash drawer…</source>
         <translation>Open the cash drawer…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="268" />
+        <location filename="../pos/ui/main_window.py" line="282" />
         <source>Settings…</source>
         <translation>Settings…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="269" />
+        <location filename="../pos/ui/main_window.py" line="283" />
         <source>Reports…</source>
         <translation>Reports…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="270" />
+        <location filename="../pos/ui/main_window.py" line="284" />
         <source>Receipts of this shift…</source>
         <translation>Receipts of this shift…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="272" />
+        <location filename="../pos/ui/main_window.py" line="286" />
         <source>&amp;Training drill</source>
         <translation>&amp;Training drill</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="273" />
+        <location filename="../pos/ui/main_window.py" line="287" />
         <source>Tax service down</source>
         <translation>Tax service down</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="274" />
+        <location filename="../pos/ui/main_window.py" line="288" />
         <source>Tax service up</source>
         <translation>Tax service up</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="275" />
+        <location filename="../pos/ui/main_window.py" line="289" />
         <source>Network cut</source>
         <translation>Network cut</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="276" />
+        <location filename="../pos/ui/main_window.py" line="290" />
         <source>Network restore</source>
         <translation>Network restore</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="277" />
+        <location filename="../pos/ui/main_window.py" line="291" />
+        <source>Checkbox fault</source>
+        <translation>Checkbox fault</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="294" />
         <source>&amp;Language</source>
         <translation>&amp;Language</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="278" />
+        <location filename="../pos/ui/main_window.py" line="295" />
         <source>&amp;Help</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="279" />
-        <location filename="../pos/ui/main_window.py" line="462" />
+        <location filename="../pos/ui/main_window.py" line="296" />
+        <location filename="../pos/ui/main_window.py" line="481" />
         <source>Keys</source>
         <translation>Keys</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="280" />
+        <location filename="../pos/ui/main_window.py" line="297" />
         <source>Export diagnostics…</source>
         <translation>Export diagnostics…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="281" />
+        <location filename="../pos/ui/main_window.py" line="298" />
         <source>About POS</source>
         <translation>About POS</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="328" />
+        <location filename="../pos/ui/main_window.py" line="347" />
         <source>The shift is being closed: finish the Z-report (F10).</source>
         <translation>The shift is being closed: finish the Z-report (F10).</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="443" />
+        <location filename="../pos/ui/main_window.py" line="462" />
         <source>F1 — this help</source>
         <translation>F1 — this help</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="444" />
+        <location filename="../pos/ui/main_window.py" line="463" />
         <source>F2 — open the shift / shift menu</source>
         <translation>F2 — open the shift / shift menu</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="445" />
+        <location filename="../pos/ui/main_window.py" line="464" />
         <source>F3 — search (scan or type a name, code or barcode)</source>
         <translation>F3 — search (scan or type a name, code or barcode)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="446" />
+        <location filename="../pos/ui/main_window.py" line="465" />
         <source>F4 — quantity or weight of the selected line</source>
         <translation>F4 — quantity or weight of the selected line</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="447" />
+        <location filename="../pos/ui/main_window.py" line="466" />
         <source>F5 — discount or extra charge (manager's PIN)</source>
         <translation>F5 — discount or extra charge (manager's PIN)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="448" />
+        <location filename="../pos/ui/main_window.py" line="467" />
         <source>F6 — park the receipt / resume a parked one</source>
         <translation>F6 — park the receipt / resume a parked one</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="449" />
+        <location filename="../pos/ui/main_window.py" line="468" />
         <source>F7 — return</source>
         <translation>F7 — return</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="450" />
+        <location filename="../pos/ui/main_window.py" line="469" />
         <source>F8 — cash in / cash out</source>
         <translation>F8 — cash in / cash out</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="451" />
+        <location filename="../pos/ui/main_window.py" line="470" />
         <source>F9 — X-report</source>
         <translation>F9 — X-report</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="452" />
+        <location filename="../pos/ui/main_window.py" line="471" />
         <source>F10 — Z-report (closes the shift)</source>
         <translation>F10 — Z-report (closes the shift)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="453" />
+        <location filename="../pos/ui/main_window.py" line="472" />
         <source>F11 — receipts of this shift (list, receipt, reprint)</source>
         <translation>F11 — receipts of this shift (list, receipt, reprint)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="454" />
+        <location filename="../pos/ui/main_window.py" line="473" />
         <source>Shift+F11 — reports: receipts history, shifts, charts (manager's PIN)</source>
         <translation>Shift+F11 — reports: receipts history, shifts, charts (manager's PIN)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="455" />
+        <location filename="../pos/ui/main_window.py" line="474" />
         <source>Shift+F6 — customer orders: from the cart, advances, hand-over</source>
         <translation>Shift+F6 — customer orders: from the cart, advances, hand-over</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="456" />
+        <location filename="../pos/ui/main_window.py" line="475" />
         <source>F12 — pay</source>
         <translation>F12 — pay</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="457" />
+        <location filename="../pos/ui/main_window.py" line="476" />
         <source>Enter — add the highlighted good / confirm</source>
         <translation>Enter — add the highlighted good / confirm</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="458" />
+        <location filename="../pos/ui/main_window.py" line="477" />
         <source>Esc — clear the search / cancel the receipt / close a dialog</source>
         <translation>Esc — clear the search / cancel the receipt / close a dialog</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="459" />
+        <location filename="../pos/ui/main_window.py" line="478" />
         <source>+ / − — one piece more / less;  Del — remove the line</source>
         <translation>+ / − — one piece more / less;  Del — remove the line</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="460" />
+        <location filename="../pos/ui/main_window.py" line="479" />
         <source>↑ ↓ — move in the results or in the cart</source>
         <translation>↑ ↓ — move in the results or in the cart</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="481" />
+        <location filename="../pos/ui/main_window.py" line="500" />
         <source>Cash in / cash out…</source>
         <translation>Cash in / cash out…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="494" />
+        <location filename="../pos/ui/main_window.py" line="513" />
         <source>Cash in (service deposit)…</source>
         <translation>Cash in (service deposit)…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="495" />
+        <location filename="../pos/ui/main_window.py" line="514" />
         <source>Cash out (service withdrawal)…</source>
         <translation>Cash out (service withdrawal)…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="500" />
+        <location filename="../pos/ui/main_window.py" line="519" />
         <source>{what} is not available in this version.</source>
         <translation>{what} is not available in this version.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="537" />
-        <location filename="../pos/ui/main_window.py" line="694" />
+        <location filename="../pos/ui/main_window.py" line="556" />
+        <location filename="../pos/ui/main_window.py" line="713" />
         <source>No shift is open.</source>
         <translation>No shift is open.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="542" />
-        <location filename="../pos/ui/main_window.py" line="680" />
+        <location filename="../pos/ui/main_window.py" line="561" />
+        <location filename="../pos/ui/main_window.py" line="699" />
         <source>Reports</source>
         <translation>Reports</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="586" />
+        <location filename="../pos/ui/main_window.py" line="605" />
         <source>No receipt has been made since the program started.</source>
         <translation>No receipt has been made since the program started.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="594" />
+        <location filename="../pos/ui/main_window.py" line="613" />
         <source>Open the cash drawer</source>
         <translation>Open the cash drawer</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="601" />
+        <location filename="../pos/ui/main_window.py" line="620" />
         <source>The cash drawer opens through an ESC/POS receipt printer. Set one up in Settings → Printer.</source>
         <translation>The cash drawer opens through an ESC/POS receipt printer. Set one up in Settings → Printer.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="613" />
+        <location filename="../pos/ui/main_window.py" line="632" />
         <source>Zip (*.zip)</source>
         <translation>Zip (*.zip)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="615" />
+        <location filename="../pos/ui/main_window.py" line="634" />
         <source>Export diagnostics</source>
         <translation>Export diagnostics</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="636" />
+        <location filename="../pos/ui/main_window.py" line="655" />
         <source>Diagnostics saved to {path}. It holds no secrets and no customer data.</source>
         <translation>Diagnostics saved to {path}. It holds no secrets and no customer data.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="649" />
+        <location filename="../pos/ui/main_window.py" line="668" />
         <source>Finish or cancel the receipts in progress first.</source>
         <translation>Finish or cancel the receipts in progress first.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="666" />
+        <location filename="../pos/ui/main_window.py" line="685" />
         <source>End offline work</source>
         <translation>End offline work</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="699" />
-        <location filename="../pos/ui/main_window.py" line="705" />
+        <location filename="../pos/ui/main_window.py" line="718" />
+        <location filename="../pos/ui/main_window.py" line="724" />
         <source>Settings</source>
         <translation>Settings</translation>
     </message>
@@ -1275,81 +1388,121 @@
     </message>
     <message>
         <location filename="../pos/ui/messages.py" line="99" />
-        <source>The shift is 24 h old: make the Z-report (F10) now, then open a new shift (F2).</source>
-        <translation>The shift is 24 h old: make the Z-report (F10) now, then open a new shift (F2).</translation>
+        <source>The shift must close by midnight of its day (and within 24 h): make the Z-report (F10) now, then open a new shift (F2).</source>
+        <translation>The shift must close by midnight of its day (and within 24 h): make the Z-report (F10) now, then open a new shift (F2).</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="103" />
+        <location filename="../pos/ui/messages.py" line="104" />
         <source>The register has been offline for almost 36 hours, the legal limit of one offline period (left: {left}). Selling is stopped until the connection is back and the offline receipts are uploaded. Check the internet connection or call the manager.</source>
         <translation>The register has been offline for almost 36 hours, the legal limit of one offline period (left: {left}). Selling is stopped until the connection is back and the offline receipts are uploaded. Check the internet connection or call the manager.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="109" />
+        <location filename="../pos/ui/messages.py" line="110" />
         <source>The register has almost used the 168 hours of offline work allowed in a calendar month (left: {left}). Selling offline is stopped: restore the connection or call the manager.</source>
         <translation>The register has almost used the 168 hours of offline work allowed in a calendar month (left: {left}). Selling offline is stopped: restore the connection or call the manager.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="115" />
+        <location filename="../pos/ui/messages.py" line="116" />
         <source>No offline fiscal codes are left, so the register cannot work offline. Restore the connection to Checkbox to receive new codes, or call the manager.</source>
         <translation>No offline fiscal codes are left, so the register cannot work offline. Restore the connection to Checkbox to receive new codes, or call the manager.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="120" />
+        <location filename="../pos/ui/messages.py" line="121" />
         <source>Unfinished operations from the last run are being settled ({count}). Wait a moment and try again.</source>
         <translation>Unfinished operations from the last run are being settled ({count}). Wait a moment and try again.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="125" />
+        <location filename="../pos/ui/messages.py" line="126" />
         <source>{count} transaction(s) still have to reach the tax service. Wait until the queue in the status bar is empty, then try again.</source>
         <translation>{count} transaction(s) still have to reach the tax service. Wait until the queue in the status bar is empty, then try again.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="130" />
+        <location filename="../pos/ui/messages.py" line="131" />
         <source>The receipt breaks a fiscal rule and was not made.</source>
         <translation>The receipt breaks a fiscal rule and was not made.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="133" />
+        <location filename="../pos/ui/messages.py" line="134" />
         <source>Checkbox refused the operation. Correct what the message says, or call the manager.</source>
         <translation>Checkbox refused the operation. Correct what the message says, or call the manager.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="137" />
+        <location filename="../pos/ui/messages.py" line="138" />
         <source>Checkbox cannot be reached and this operation needs it. Check the internet connection and try again.</source>
         <translation>Checkbox cannot be reached and this operation needs it. Check the internet connection and try again.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="142" />
+        <location filename="../pos/ui/messages.py" line="143" />
         <source>Nothing was found (or it cannot be used for this). Check and try again.</source>
         <translation>Nothing was found (or it cannot be used for this). Check and try again.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="146" />
+        <location filename="../pos/ui/messages.py" line="147" />
         <source>Only a manager can do this: ask for the manager PIN.</source>
         <translation>Only a manager can do this: ask for the manager PIN.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="160" />
+        <location filename="../pos/ui/messages.py" line="161" />
         <source>The operation was refused ({reason}).</source>
         <translation>The operation was refused ({reason}).</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="173" />
+        <location filename="../pos/ui/messages.py" line="177" />
+        <source>The cashier's electronic signature (CheckBox Підпис) is not running. Start it, or ask the manager to start it in the Checkbox cabinet, then try again.</source>
+        <translation>The cashier's electronic signature (CheckBox Підпис) is not running. Start it, or ask the manager to start it in the Checkbox cabinet, then try again.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="185" />
+        <source>Checkbox has blocked this cashier. Call the manager: only Checkbox support can unblock the cashier.</source>
+        <translation>Checkbox has blocked this cashier. Call the manager: only Checkbox support can unblock the cashier.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="193" />
+        <source>The cashier's signing key has expired. The manager must get a new key and register the cashier again.</source>
+        <translation>The cashier's signing key has expired. The manager must get a new key and register the cashier again.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="201" />
+        <source>Checkbox has blocked this register. Call the manager.</source>
+        <translation>Checkbox has blocked this register. Call the manager.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="207" />
+        <source>Checkbox services are not paid, so every register is blocked. Call the manager.</source>
+        <translation>Checkbox services are not paid, so every register is blocked. Call the manager.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="214" />
+        <source>The shift was opened in another program (Checkbox Kasa). Finish there, or ask the manager: both at once would corrupt the register's reports.</source>
+        <translation>The shift was opened in another program (Checkbox Kasa). Finish there, or ask the manager: both at once would corrupt the register's reports.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="222" />
+        <source>Checkbox is still processing transactions. Wait a minute and try again; if it goes on for ten minutes, call the manager.</source>
+        <translation>Checkbox is still processing transactions. Wait a minute and try again; if it goes on for ten minutes, call the manager.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="230" />
+        <source>Sending receipts by SMS is not enabled for this shop. Send it by e-mail, or ask the manager to enable SMS in the Checkbox cabinet.</source>
+        <translation>Sending receipts by SMS is not enabled for this shop. Send it by e-mail, or ask the manager to enable SMS in the Checkbox cabinet.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="248" />
         <source>This is not a valid number. Type it again, e.g. 125.50 or 1.250.</source>
         <translation>This is not a valid number. Type it again, e.g. 125.50 or 1.250.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="176" />
+        <location filename="../pos/ui/messages.py" line="251" />
         <source>Something went wrong: {error}. The operation may not have finished.</source>
         <translation>Something went wrong: {error}. The operation may not have finished.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="196" />
+        <location filename="../pos/ui/messages.py" line="271" />
         <source>Cannot do this</source>
         <translation>Cannot do this</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="215" />
+        <location filename="../pos/ui/messages.py" line="290" />
         <source>Information</source>
         <translation>Information</translation>
     </message>
@@ -2039,47 +2192,47 @@
 <context>
     <name>ReceiptPrinting</name>
     <message>
-        <location filename="../pos/ui/printer_output.py" line="94" />
+        <location filename="../pos/ui/printer_output.py" line="92" />
         <source>Printing…</source>
         <translation>Printing…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/printer_output.py" line="97" />
+        <location filename="../pos/ui/printer_output.py" line="95" />
         <source>Printer: {reason}. The receipt is saved; reprint it with Ctrl+P.</source>
         <translation>Printer: {reason}. The receipt is saved; reprint it with Ctrl+P.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/printer_output.py" line="100" />
+        <location filename="../pos/ui/printer_output.py" line="98" />
         <source>Printer: {reason}. {count} receipts are saved but not printed; reprint them with Ctrl+P.</source>
         <translation>Printer: {reason}. {count} receipts are saved but not printed; reprint them with Ctrl+P.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/printer_output.py" line="109" />
+        <location filename="../pos/ui/printer_output.py" line="107" />
         <source>not connected or switched off</source>
         <translation>not connected or switched off</translation>
     </message>
     <message>
-        <location filename="../pos/ui/printer_output.py" line="110" />
+        <location filename="../pos/ui/printer_output.py" line="108" />
         <source>does not answer (out of paper, cover open?)</source>
         <translation>does not answer (out of paper, cover open?)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/printer_output.py" line="111" />
+        <location filename="../pos/ui/printer_output.py" line="109" />
         <source>out of paper</source>
         <translation>out of paper</translation>
     </message>
     <message>
-        <location filename="../pos/ui/printer_output.py" line="112" />
+        <location filename="../pos/ui/printer_output.py" line="110" />
         <source>its address in the settings is wrong</source>
         <translation>its address in the settings is wrong</translation>
     </message>
     <message>
-        <location filename="../pos/ui/printer_output.py" line="113" />
+        <location filename="../pos/ui/printer_output.py" line="111" />
         <source>this printer model cannot print Ukrainian letters</source>
         <translation>this printer model cannot print Ukrainian letters</translation>
     </message>
     <message>
-        <location filename="../pos/ui/printer_output.py" line="117" />
+        <location filename="../pos/ui/printer_output.py" line="115" />
         <source>error ({detail})</source>
         <translation>error ({detail})</translation>
     </message>
@@ -2620,332 +2773,352 @@
         <translation>not set</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="126" />
+        <location filename="../pos/ui/settings.py" line="132" />
+        <source>stored; type a new address to replace it</source>
+        <translation>stored; type a new address to replace it</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="134" />
+        <source>optional: postgresql://user:password@host/shop</source>
+        <translation>optional: postgresql://user:password@host/shop</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="136" />
         <source>Cashier's PIN</source>
         <translation>Cashier's PIN</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="127" />
+        <location filename="../pos/ui/settings.py" line="137" />
         <source>Login and password</source>
         <translation>Login and password</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="145" />
+        <location filename="../pos/ui/settings.py" line="155" />
         <source>API address:</source>
         <translation>API address:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="146" />
+        <location filename="../pos/ui/settings.py" line="156" />
         <source>License key:</source>
         <translation>License key:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="147" />
+        <location filename="../pos/ui/settings.py" line="157" />
         <source>Cashier signs in with:</source>
         <translation>Cashier signs in with:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="156" />
+        <location filename="../pos/ui/settings.py" line="158" />
+        <source>Back-office database:</source>
+        <translation>Back-office database:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="167" />
         <source>Ask every time (or save as PDF)</source>
         <translation>Ask every time (or save as PDF)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="161" />
+        <location filename="../pos/ui/settings.py" line="172" />
         <source>{name} (not found)</source>
         <translation>{name} (not found)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="164" />
+        <location filename="../pos/ui/settings.py" line="175" />
         <source>80 mm</source>
         <translation>80 mm</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="165" />
+        <location filename="../pos/ui/settings.py" line="176" />
         <source>58 mm</source>
         <translation>58 mm</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="182" />
+        <location filename="../pos/ui/settings.py" line="193" />
         <source>System printer:</source>
         <translation>System printer:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="183" />
+        <location filename="../pos/ui/settings.py" line="194" />
         <source>Paper width:</source>
         <translation>Paper width:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="184" />
+        <location filename="../pos/ui/settings.py" line="195" />
         <source>Shop name on receipts:</source>
         <translation>Shop name on receipts:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="185" />
+        <location filename="../pos/ui/settings.py" line="196" />
         <source>Shop address on receipts:</source>
         <translation>Shop address on receipts:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="194" />
+        <location filename="../pos/ui/settings.py" line="205" />
         <source>None: the system printer below, or PDF</source>
         <translation>None: the system printer below, or PDF</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="195" />
+        <location filename="../pos/ui/settings.py" line="206" />
         <source>USB (vendor:product)</source>
         <translation>USB (vendor:product)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="196" />
+        <location filename="../pos/ui/settings.py" line="207" />
         <source>Serial port</source>
         <translation>Serial port</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="197" />
+        <location filename="../pos/ui/settings.py" line="208" />
         <source>Network (IP address:port)</source>
         <translation>Network (IP address:port)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="198" />
+        <location filename="../pos/ui/settings.py" line="209" />
         <source>Device or file (/dev/usb/lp0)</source>
         <translation>Device or file (/dev/usb/lp0)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="213" />
+        <location filename="../pos/ui/settings.py" line="224" />
         <source>Automatic (best Ukrainian code page)</source>
         <translation>Automatic (best Ukrainian code page)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="221" />
+        <location filename="../pos/ui/settings.py" line="232" />
         <source>Print every receipt at once after the sale</source>
         <translation>Print every receipt at once after the sale</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="223" />
+        <location filename="../pos/ui/settings.py" line="234" />
         <source>Open the cash drawer on cash payments</source>
         <translation>Open the cash drawer on cash payments</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="226" />
+        <location filename="../pos/ui/settings.py" line="237" />
         <source>Print test page</source>
         <translation>Print test page</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="231" />
+        <location filename="../pos/ui/settings.py" line="242" />
         <source>Receipt printer:</source>
         <translation>Receipt printer:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="232" />
+        <location filename="../pos/ui/settings.py" line="243" />
         <source>Address:</source>
         <translation>Address:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="233" />
+        <location filename="../pos/ui/settings.py" line="244" />
         <source>Printer model:</source>
         <translation>Printer model:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="234" />
+        <location filename="../pos/ui/settings.py" line="245" />
         <source>Code page:</source>
         <translation>Code page:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="259" />
+        <location filename="../pos/ui/settings.py" line="270" />
         <source>The model {profile} has no Cyrillic code page: receipts cannot be printed in Ukrainian. Choose “default” (most ESC/POS printers) or another model, or use the system printer.</source>
         <translation>The model {profile} has no Cyrillic code page: receipts cannot be printed in Ukrainian. Choose “default” (most ESC/POS printers) or another model, or use the system printer.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="265" />
+        <location filename="../pos/ui/settings.py" line="276" />
         <source>The model {profile} has no {page}; it has {pages}.</source>
         <translation>The model {profile} has no {page}; it has {pages}.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="271" />
+        <location filename="../pos/ui/settings.py" line="282" />
         <source>Prints with {page}.</source>
         <translation>Prints with {page}.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="273" />
+        <location filename="../pos/ui/settings.py" line="284" />
         <source>CP866 has no І and Ґ: they print as I and Г.</source>
         <translation>CP866 has no І and Ґ: they print as I and Г.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="285" />
+        <location filename="../pos/ui/settings.py" line="296" />
         <source>Enter the receipt printer's address.</source>
         <translation>Enter the receipt printer's address.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="287" />
+        <location filename="../pos/ui/settings.py" line="298" />
         <source>A USB printer's address is vendor:product in hex, e.g. 04b8:0202.</source>
         <translation>A USB printer's address is vendor:product in hex, e.g. 04b8:0202.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="313" />
+        <location filename="../pos/ui/settings.py" line="324" />
         <source>Printing the test page…</source>
         <translation>Printing the test page…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="322" />
+        <location filename="../pos/ui/settings.py" line="333" />
         <source>The test page was printed.</source>
         <translation>The test page was printed.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="329" />
+        <location filename="../pos/ui/settings.py" line="340" />
         <source>The test page did not print: {reason}</source>
         <translation>The test page did not print: {reason}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="339" />
+        <location filename="../pos/ui/settings.py" line="350" />
         <source>Receipts and reports are always printed in Ukrainian.</source>
         <translation>Receipts and reports are always printed in Ukrainian.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="342" />
+        <location filename="../pos/ui/settings.py" line="353" />
         <source>Interface language:</source>
         <translation>Interface language:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="355" />
+        <location filename="../pos/ui/settings.py" line="366" />
         <source>h</source>
         <translation>h</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="368" />
+        <location filename="../pos/ui/settings.py" line="379" />
         <source>min</source>
         <translation>min</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="371" />
+        <location filename="../pos/ui/settings.py" line="382" />
         <source>The register reads these at start: they apply after a restart.</source>
         <translation>The register reads these at start: they apply after a restart.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="374" />
+        <location filename="../pos/ui/settings.py" line="385" />
         <source>Warn when the offline period (36 h) has left:</source>
         <translation>Warn when the offline period (36 h) has left:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="376" />
+        <location filename="../pos/ui/settings.py" line="387" />
         <source>Warn when the month's offline time (168 h) has left:</source>
         <translation>Warn when the month's offline time (168 h) has left:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="378" />
+        <location filename="../pos/ui/settings.py" line="389" />
         <source>Warn when the shift (24 h) has left:</source>
         <translation>Warn when the shift (24 h) has left:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="379" />
+        <location filename="../pos/ui/settings.py" line="390" />
         <source>Warn when offline codes fall to:</source>
         <translation>Warn when offline codes fall to:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="380" />
+        <location filename="../pos/ui/settings.py" line="391" />
         <source>Keep at least this many offline codes:</source>
         <translation>Keep at least this many offline codes:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="397" />
+        <location filename="../pos/ui/settings.py" line="408" />
         <source>Leave empty to keep the PIN. A new PIN has 4 to 8 digits.</source>
         <translation>Leave empty to keep the PIN. A new PIN has 4 to 8 digits.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="400" />
+        <location filename="../pos/ui/settings.py" line="411" />
         <source>Current PIN:</source>
         <translation>Current PIN:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="401" />
+        <location filename="../pos/ui/settings.py" line="412" />
         <source>New PIN:</source>
         <translation>New PIN:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="402" />
+        <location filename="../pos/ui/settings.py" line="413" />
         <source>New PIN again:</source>
         <translation>New PIN again:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="409" />
+        <location filename="../pos/ui/settings.py" line="420" />
         <source>Refresh</source>
         <translation>Refresh</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="418" />
+        <location filename="../pos/ui/settings.py" line="429" />
         <source>This version cannot keep this setting yet.</source>
         <translation>This version cannot keep this setting yet.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="429" />
+        <location filename="../pos/ui/settings.py" line="440" />
         <source>Switching between training and real work takes effect after a restart.</source>
         <translation>Switching between training and real work takes effect after a restart.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="440" />
+        <location filename="../pos/ui/settings.py" line="451" />
         <source>Enter the API address, e.g. https://api.checkbox.ua</source>
         <translation>Enter the API address, e.g. https://api.checkbox.ua</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="443" />
+        <location filename="../pos/ui/settings.py" line="454" />
         <source>The API address must not contain spaces.</source>
         <translation>The API address must not contain spaces.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="446" />
+        <location filename="../pos/ui/settings.py" line="457" />
         <source>The API address must start with https://</source>
         <translation>The API address must start with https://</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="448" />
+        <location filename="../pos/ui/settings.py" line="459" />
         <source>The API address has no server name.</source>
         <translation>The API address has no server name.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="450" />
+        <location filename="../pos/ui/settings.py" line="461" />
         <source>Use https://: the license key must not travel unencrypted.</source>
         <translation>Use https://: the license key must not travel unencrypted.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="452" />
+        <location filename="../pos/ui/settings.py" line="463" />
         <source>The API address must not contain ? or #.</source>
         <translation>The API address must not contain ? or #.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="459" />
+        <location filename="../pos/ui/settings.py" line="470" />
         <source>Enter the register's license key (from the Checkbox cabinet).</source>
         <translation>Enter the register's license key (from the Checkbox cabinet).</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="463" />
+        <location filename="../pos/ui/settings.py" line="474" />
         <source>A license key is 16 to 64 Latin letters and digits, without spaces. Copy it again from the Checkbox cabinet.</source>
         <translation>A license key is 16 to 64 Latin letters and digits, without spaces. Copy it again from the Checkbox cabinet.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="473" />
+        <location filename="../pos/ui/settings.py" line="484" />
         <source>The current manager PIN is not right.</source>
         <translation>The current manager PIN is not right.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="475" />
+        <location filename="../pos/ui/settings.py" line="486" />
         <source>The new PIN must have 4 to 8 digits.</source>
         <translation>The new PIN must have 4 to 8 digits.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="477" />
+        <location filename="../pos/ui/settings.py" line="488" />
         <source>The new PIN and its repetition differ.</source>
         <translation>The new PIN and its repetition differ.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="571" />
+        <location filename="../pos/ui/settings.py" line="529" />
+        <source>The back-office database must be a postgresql:// address.</source>
+        <translation>The back-office database must be a postgresql:// address.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="595" />
         <source>The settings could not be written: {reason}</source>
         <translation>The settings could not be written: {reason}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="587" />
+        <location filename="../pos/ui/settings.py" line="612" />
         <source>Close</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="589" />
+        <location filename="../pos/ui/settings.py" line="614" />
         <source>Saved. Restart the program for the new connection and limits to apply.</source>
         <translation>Saved. Restart the program for the new connection and limits to apply.</translation>
     </message>
@@ -2953,22 +3126,27 @@
 <context>
     <name>ShiftOpenPage</name>
     <message>
-        <location filename="../pos/ui/shift_open.py" line="72" />
+        <location filename="../pos/ui/shift_open.py" line="80" />
         <source>Open the shift</source>
         <translation>Open the shift</translation>
     </message>
     <message>
-        <location filename="../pos/ui/shift_open.py" line="74" />
-        <source>Opening float: the change in the cash drawer (0 if none), then Enter</source>
-        <translation>Opening float: the change in the cash drawer (0 if none), then Enter</translation>
+        <location filename="../pos/ui/shift_open.py" line="82" />
+        <source>Opening float: the cash the drawer should hold (empty: as carried), Enter</source>
+        <translation>Opening float: the cash the drawer should hold (empty: as carried), Enter</translation>
     </message>
     <message>
-        <location filename="../pos/ui/shift_open.py" line="77" />
+        <location filename="../pos/ui/shift_open.py" line="86" />
         <source>Open shift (Enter)</source>
         <translation>Open shift (Enter)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/shift_open.py" line="100" />
+        <location filename="../pos/ui/shift_open.py" line="93" />
+        <source>Carried from the last shift: {amount}. Only the difference to the float is booked (in or out).</source>
+        <translation>Carried from the last shift: {amount}. Only the difference to the float is booked (in or out).</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/shift_open.py" line="124" />
         <source>Opening the shift…</source>
         <translation>Opening the shift…</translation>
     </message>
@@ -2999,137 +3177,157 @@
 <context>
     <name>StatusBar</name>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="26" />
+        <location filename="../pos/ui/status_bar.py" line="28" />
         <source>Online</source>
         <translation>Online</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="28" />
+        <location filename="../pos/ui/status_bar.py" line="30" />
         <source>Tax service offline</source>
         <translation>Tax service offline</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="31" />
+        <location filename="../pos/ui/status_bar.py" line="33" />
         <source>Offline (by the manager)</source>
         <translation>Offline (by the manager)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="33" />
+        <location filename="../pos/ui/status_bar.py" line="35" />
         <source>Offline</source>
         <translation>Offline</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="36" />
+        <location filename="../pos/ui/status_bar.py" line="38" />
         <source>Uploading offline receipts…</source>
         <translation>Uploading offline receipts…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="37" />
+        <location filename="../pos/ui/status_bar.py" line="39" />
         <source>Going online…</source>
         <translation>Going online…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="42" />
+        <location filename="../pos/ui/status_bar.py" line="44" />
         <source>Receipts are fiscalised online through Checkbox.</source>
         <translation>Receipts are fiscalised online through Checkbox.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="45" />
+        <location filename="../pos/ui/status_bar.py" line="47" />
         <source>Checkbox is reachable but the tax service is not: Checkbox issues receipts with its offline codes. Selling goes on.</source>
         <translation>Checkbox is reachable but the tax service is not: Checkbox issues receipts with its offline codes. Selling goes on.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="50" />
+        <location filename="../pos/ui/status_bar.py" line="52" />
         <source>Checkbox cannot be reached: receipts are fiscalised here with offline codes and uploaded later. Selling goes on.</source>
         <translation>Checkbox cannot be reached: receipts are fiscalised here with offline codes and uploaded later. Selling goes on.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="55" />
+        <location filename="../pos/ui/status_bar.py" line="57" />
         <source>Offline receipts are being sent, in order.</source>
         <translation>Offline receipts are being sent, in order.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="58" />
+        <location filename="../pos/ui/status_bar.py" line="60" />
         <source>All sent; waiting for the register to be online.</source>
         <translation>All sent; waiting for the register to be online.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="71" />
+        <location filename="../pos/ui/status_bar.py" line="73" />
         <source>The 36 h offline limit is reached: selling offline is stopped. Restore the connection so the receipts can be uploaded.</source>
         <translation>The 36 h offline limit is reached: selling offline is stopped. Restore the connection so the receipts can be uploaded.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="76" />
+        <location filename="../pos/ui/status_bar.py" line="78" />
         <source>Offline for a long time: {left} left of the 36 h limit. Restore the connection.</source>
         <translation>Offline for a long time: {left} left of the 36 h limit. Restore the connection.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="82" />
+        <location filename="../pos/ui/status_bar.py" line="84" />
         <source>The 168 h monthly offline limit is reached: selling offline is stopped.</source>
         <translation>The 168 h monthly offline limit is reached: selling offline is stopped.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="86" />
+        <location filename="../pos/ui/status_bar.py" line="88" />
         <source>Offline time this month: {left} left of 168 h.</source>
         <translation>Offline time this month: {left} left of 168 h.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="91" />
-        <source>The shift is 24 h old: make the Z-report (F10) now.</source>
-        <translation>The shift is 24 h old: make the Z-report (F10) now.</translation>
+        <location filename="../pos/ui/status_bar.py" line="93" />
+        <source>The shift's day is over: make the Z-report (F10) now.</source>
+        <translation>The shift's day is over: make the Z-report (F10) now.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="94" />
-        <source>The shift reaches 24 h in {left}: make the Z-report (F10) soon.</source>
-        <translation>The shift reaches 24 h in {left}: make the Z-report (F10) soon.</translation>
+        <location filename="../pos/ui/status_bar.py" line="96" />
+        <source>The shift must close in {left}: make the Z-report (F10) soon.</source>
+        <translation>The shift must close in {left}: make the Z-report (F10) soon.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="98" />
+        <location filename="../pos/ui/status_bar.py" line="100" />
         <source>Offline codes are used up ({count} left): the register cannot work offline. Restore the connection.</source>
         <translation>Offline codes are used up ({count} left): the register cannot work offline. Restore the connection.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="103" />
+        <location filename="../pos/ui/status_bar.py" line="105" />
         <source>Only {count} offline codes left: restore the connection to get more.</source>
         <translation>Only {count} offline codes left: restore the connection to get more.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="120" />
+        <location filename="../pos/ui/status_bar.py" line="122" />
         <source>Recovering {count} unfinished operation(s) from the last run…</source>
         <translation>Recovering {count} unfinished operation(s) from the last run…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="129" />
+        <location filename="../pos/ui/status_bar.py" line="131" />
         <source>{count} offline transaction(s) were refused by the server: call the manager.</source>
         <translation>{count} offline transaction(s) were refused by the server: call the manager.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="221" />
+        <location filename="../pos/ui/status_bar.py" line="226" />
+        <source>Back office: connecting…</source>
+        <translation>Back office: connecting…</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/status_bar.py" line="228" />
+        <source>Back office: up to date</source>
+        <translation>Back office: up to date</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/status_bar.py" line="230" />
+        <source>Back office: sending {count}</source>
+        <translation>Back office: sending {count}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/status_bar.py" line="232" />
+        <source>Back office: unreachable, {count} waiting</source>
+        <translation>Back office: unreachable, {count} waiting</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/status_bar.py" line="249" />
         <source>Offline left: {left}</source>
         <translation>Offline left: {left}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="226" />
+        <location filename="../pos/ui/status_bar.py" line="254" />
         <source>This month: {left} of 168 h left</source>
         <translation>This month: {left} of 168 h left</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="231" />
+        <location filename="../pos/ui/status_bar.py" line="259" />
         <source>Codes: {count}</source>
         <translation>Codes: {count}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="236" />
+        <location filename="../pos/ui/status_bar.py" line="264" />
         <source>Queue: {count}</source>
         <translation>Queue: {count}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="239" />
+        <location filename="../pos/ui/status_bar.py" line="267" />
         <source>Shift: closed</source>
         <translation>Shift: closed</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="242" />
+        <location filename="../pos/ui/status_bar.py" line="270" />
         <source>Shift: {left} left</source>
         <translation>Shift: {left} left</translation>
     </message>

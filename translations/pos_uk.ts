@@ -131,118 +131,138 @@
 <context>
     <name>CashDialog</name>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="46" />
+        <location filename="../pos/ui/cash_ops.py" line="47" />
         <source>Cash in</source>
         <translation>Службове внесення</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="47" />
+        <location filename="../pos/ui/cash_ops.py" line="48" />
         <source>Cash out</source>
         <translation>Службова видача</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="48" />
+        <location filename="../pos/ui/cash_ops.py" line="49" />
         <source>Cash withdrawal</source>
         <translation>Видача готівки</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="77" />
+        <location filename="../pos/ui/cash_ops.py" line="78" />
         <source>Reason, or type your own</source>
         <translation>Причина, або введіть свою</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="83" />
+        <location filename="../pos/ui/cash_ops.py" line="84" />
         <source>Amount, UAH:</source>
         <translation>Сума, грн:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="86" />
+        <location filename="../pos/ui/cash_ops.py" line="87" />
         <source>Card (printed):</source>
         <translation>Картка (у чеку):</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="86" />
+        <location filename="../pos/ui/cash_ops.py" line="87" />
         <source>Reason:</source>
         <translation>Причина:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="90" />
+        <location filename="../pos/ui/cash_ops.py" line="94" />
+        <source>Card number (masked):</source>
+        <translation>Номер картки (маскований):</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cash_ops.py" line="95" />
+        <source>Authorisation code:</source>
+        <translation>Код авторизації:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cash_ops.py" line="96" />
+        <source>RRN:</source>
+        <translation>RRN:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cash_ops.py" line="97" />
+        <source>Terminal ID:</source>
+        <translation>Ідентифікатор терміналу:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/cash_ops.py" line="105" />
         <source>Confirm</source>
         <translation>Підтвердити</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="91" />
+        <location filename="../pos/ui/cash_ops.py" line="106" />
         <source>Cancel</source>
         <translation>Скасувати</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="107" />
+        <location filename="../pos/ui/cash_ops.py" line="122" />
         <source>Change float</source>
         <translation>Розмінна монета</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="108" />
+        <location filename="../pos/ui/cash_ops.py" line="123" />
         <source>Cash top-up</source>
         <translation>Поповнення каси</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="109" />
-        <location filename="../pos/ui/cash_ops.py" line="115" />
+        <location filename="../pos/ui/cash_ops.py" line="124" />
+        <location filename="../pos/ui/cash_ops.py" line="130" />
         <source>Cash</source>
         <translation>Готівка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="113" />
+        <location filename="../pos/ui/cash_ops.py" line="128" />
         <source>Collection</source>
         <translation>Інкасація</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="114" />
+        <location filename="../pos/ui/cash_ops.py" line="129" />
         <source>Handed to the owner</source>
         <translation>Видача власнику</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="117" />
+        <location filename="../pos/ui/cash_ops.py" line="132" />
         <source>Card</source>
         <translation>Картка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="124" />
+        <location filename="../pos/ui/cash_ops.py" line="139" />
         <source>No shift is open.</source>
         <translation>Зміну не відкрито.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="128" />
+        <location filename="../pos/ui/cash_ops.py" line="143" />
         <source>Cash in the drawer: {amount}</source>
         <translation>Готівка в касі: {amount}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="139" />
+        <location filename="../pos/ui/cash_ops.py" line="154" />
         <source>Enter the amount, for example 150 or 150.50.</source>
         <translation>Введіть суму, наприклад 150 або 150.50.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="145" />
+        <location filename="../pos/ui/cash_ops.py" line="160" />
         <source>At most two digits after the decimal point (kopecks).</source>
         <translation>Не більше двох цифр після коми (копійки).</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="147" />
+        <location filename="../pos/ui/cash_ops.py" line="162" />
         <source>That amount is too large.</source>
         <translation>Сума завелика.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="149" />
+        <location filename="../pos/ui/cash_ops.py" line="164" />
         <source>“{text}” is not an amount. Type digits, for example 150.50.</source>
         <translation>«{text}» — не сума. Введіть цифри, наприклад 150.50.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="154" />
+        <location filename="../pos/ui/cash_ops.py" line="169" />
         <source>The amount must be more than zero.</source>
         <translation>Сума має бути більшою за нуль.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="185" />
+        <location filename="../pos/ui/cash_ops.py" line="200" />
         <source>Sending to the register…</source>
         <translation>Передаємо в касу…</translation>
     </message>
@@ -366,374 +386,462 @@
     </message>
 </context>
 <context>
+    <name>Drill</name>
+    <message>
+        <location filename="../pos/ui/drill_faults.py" line="31" />
+        <source>No fault</source>
+        <translation>Без збою</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/drill_faults.py" line="32" />
+        <source>Maintenance work (503)</source>
+        <translation>Технічні роботи (503)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/drill_faults.py" line="33" />
+        <source>Temporarily unavailable (503)</source>
+        <translation>Тимчасово недоступний (503)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/drill_faults.py" line="34" />
+        <source>Next answer lost (524)</source>
+        <translation>Наступна відповідь втрачена (524)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/drill_faults.py" line="35" />
+        <source>Cashier's signature not running</source>
+        <translation>Підпис касира не запущено</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/drill_faults.py" line="38" />
+        <source>Cashier blocked (403)</source>
+        <translation>Касира заблоковано (403)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/drill_faults.py" line="39" />
+        <source>Cashier's key expired (403)</source>
+        <translation>Термін дії ключа касира закінчився (403)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/drill_faults.py" line="40" />
+        <source>Register blocked (403)</source>
+        <translation>Касу заблоковано (403)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/drill_faults.py" line="41" />
+        <source>Checkbox invoice unpaid (403)</source>
+        <translation>Рахунок Checkbox не оплачено (403)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/drill_faults.py" line="42" />
+        <source>Shift opened by another program (409)</source>
+        <translation>Зміну відкрито іншою програмою (409)</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/drill_faults.py" line="45" />
+        <source>Unfinished transactions at the Z-report</source>
+        <translation>Неопрацьовані транзакції під час Z-звіту</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/drill_faults.py" line="48" />
+        <source>Next receipt refused by the tax service</source>
+        <translation>Наступний чек відхилено ДПС</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/drill_faults.py" line="51" />
+        <source>Next shift open refused</source>
+        <translation>Наступне відкриття зміни відхилено</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/drill_faults.py" line="52" />
+        <source>Going online takes several calls and minutes</source>
+        <translation>Перехід в онлайн потребує кількох запитів і хвилин</translation>
+    </message>
+</context>
+<context>
     <name>HistoryWindow</name>
     <message>
-        <location filename="../pos/ui/history_window.py" line="229" />
+        <location filename="../pos/ui/history_window.py" line="246" />
         <source>Receipts of this shift</source>
         <translation>Чеки цієї зміни</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="229" />
+        <location filename="../pos/ui/history_window.py" line="246" />
         <source>Reports</source>
         <translation>Звіти</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="231" />
+        <location filename="../pos/ui/history_window.py" line="248" />
+        <source>Sou&amp;rce:</source>
+        <translation>&amp;Джерело:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="249" />
         <source>&amp;Period:</source>
         <translation>&amp;Період:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="232" />
+        <location filename="../pos/ui/history_window.py" line="250" />
         <source>From:</source>
         <translation>З:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="233" />
+        <location filename="../pos/ui/history_window.py" line="251" />
         <source>To:</source>
         <translation>По:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="234" />
+        <location filename="../pos/ui/history_window.py" line="252" />
         <source>&amp;Type:</source>
         <translation>&amp;Тип:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="235" />
+        <location filename="../pos/ui/history_window.py" line="253" />
         <source>Pa&amp;yment:</source>
         <translation>О&amp;плата:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="236" />
+        <location filename="../pos/ui/history_window.py" line="254" />
         <source>S&amp;hift:</source>
         <translation>З&amp;міна:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="237" />
+        <location filename="../pos/ui/history_window.py" line="255" />
         <source>&amp;Search:</source>
         <translation>По&amp;шук:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="242" />
+        <location filename="../pos/ui/history_window.py" line="260" />
         <source>Today</source>
         <translation>Сьогодні</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="243" />
+        <location filename="../pos/ui/history_window.py" line="261" />
         <source>Yesterday</source>
         <translation>Вчора</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="244" />
+        <location filename="../pos/ui/history_window.py" line="262" />
         <source>This week</source>
         <translation>Цей тиждень</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="245" />
+        <location filename="../pos/ui/history_window.py" line="263" />
         <source>This month</source>
         <translation>Цей місяць</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="246" />
+        <location filename="../pos/ui/history_window.py" line="264" />
         <source>Custom</source>
         <translation>Довільний</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="252" />
+        <location filename="../pos/ui/history_window.py" line="269" />
+        <source>This register</source>
+        <translation>Ця каса</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="269" />
+        <source>The whole shop</source>
+        <translation>Увесь магазин</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="274" />
         <source>All documents</source>
         <translation>Усі документи</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="253" />
-        <location filename="../pos/ui/history_window.py" line="304" />
-        <location filename="../pos/ui/history_window.py" line="318" />
+        <location filename="../pos/ui/history_window.py" line="275" />
+        <location filename="../pos/ui/history_window.py" line="326" />
+        <location filename="../pos/ui/history_window.py" line="340" />
         <source>Sales</source>
         <translation>Продажі</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="254" />
-        <location filename="../pos/ui/history_window.py" line="305" />
-        <location filename="../pos/ui/history_window.py" line="319" />
+        <location filename="../pos/ui/history_window.py" line="276" />
+        <location filename="../pos/ui/history_window.py" line="327" />
+        <location filename="../pos/ui/history_window.py" line="341" />
         <source>Returns</source>
         <translation>Повернення</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="255" />
+        <location filename="../pos/ui/history_window.py" line="277" />
         <source>Service cash in</source>
         <translation>Службове внесення</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="256" />
+        <location filename="../pos/ui/history_window.py" line="278" />
         <source>Service cash out</source>
         <translation>Службова видача</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="257" />
+        <location filename="../pos/ui/history_window.py" line="279" />
         <source>Cash withdrawals</source>
         <translation>Видача готівки</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="258" />
+        <location filename="../pos/ui/history_window.py" line="280" />
         <source>Shift open/close</source>
         <translation>Відкриття/закриття змін</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="263" />
+        <location filename="../pos/ui/history_window.py" line="285" />
         <source>Any payment</source>
         <translation>Будь-яка оплата</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="263" />
-        <location filename="../pos/ui/history_window.py" line="275" />
-        <location filename="../pos/ui/history_window.py" line="560" />
+        <location filename="../pos/ui/history_window.py" line="285" />
+        <location filename="../pos/ui/history_window.py" line="297" />
+        <location filename="../pos/ui/history_window.py" line="586" />
         <source>Cash</source>
         <translation>Готівка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="263" />
-        <location filename="../pos/ui/history_window.py" line="276" />
-        <location filename="../pos/ui/history_window.py" line="560" />
+        <location filename="../pos/ui/history_window.py" line="285" />
+        <location filename="../pos/ui/history_window.py" line="298" />
+        <location filename="../pos/ui/history_window.py" line="586" />
         <source>Card</source>
         <translation>Картка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="265" />
+        <location filename="../pos/ui/history_window.py" line="287" />
         <source>fiscal code or document number (Ctrl+F)</source>
         <translation>фіскальний номер або номер документа (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="266" />
+        <location filename="../pos/ui/history_window.py" line="288" />
         <source>all</source>
         <translation>усі</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="268" />
+        <location filename="../pos/ui/history_window.py" line="290" />
         <source>Date</source>
         <translation>Дата</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="269" />
-        <location filename="../pos/ui/history_window.py" line="300" />
+        <location filename="../pos/ui/history_window.py" line="291" />
+        <location filename="../pos/ui/history_window.py" line="322" />
         <source>Shift</source>
         <translation>Зміна</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="270" />
+        <location filename="../pos/ui/history_window.py" line="292" />
         <source>No. in shift</source>
         <translation>№ у зміні</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="271" />
+        <location filename="../pos/ui/history_window.py" line="293" />
         <source>Doc. no.</source>
         <translation>№ док.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="272" />
+        <location filename="../pos/ui/history_window.py" line="294" />
         <source>Document</source>
         <translation>Документ</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="273" />
+        <location filename="../pos/ui/history_window.py" line="295" />
         <source>Operation</source>
         <translation>Операція</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="274" />
+        <location filename="../pos/ui/history_window.py" line="296" />
         <source>Total</source>
         <translation>Сума</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="277" />
+        <location filename="../pos/ui/history_window.py" line="299" />
         <source>Fiscal code</source>
         <translation>Фіскальний номер</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="278" />
+        <location filename="../pos/ui/history_window.py" line="300" />
         <source>Upload</source>
         <translation>Відправлення</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="281" />
+        <location filename="../pos/ui/history_window.py" line="303" />
         <source>sale</source>
         <translation>продаж</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="282" />
+        <location filename="../pos/ui/history_window.py" line="304" />
         <source>return</source>
         <translation>повернення</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="286" />
+        <location filename="../pos/ui/history_window.py" line="308" />
         <source>online</source>
         <translation>онлайн</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="287" />
+        <location filename="../pos/ui/history_window.py" line="309" />
         <source>offline, not sent</source>
         <translation>офлайн, не відправлено</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="288" />
+        <location filename="../pos/ui/history_window.py" line="310" />
         <source>offline, sent</source>
         <translation>офлайн, відправлено</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="290" />
-        <location filename="../pos/ui/history_window.py" line="582" />
+        <location filename="../pos/ui/history_window.py" line="312" />
+        <location filename="../pos/ui/history_window.py" line="608" />
         <source>Receipts</source>
         <translation>Чеки</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="291" />
+        <location filename="../pos/ui/history_window.py" line="313" />
         <source>Shifts</source>
         <translation>Зміни</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="292" />
+        <location filename="../pos/ui/history_window.py" line="314" />
         <source>Charts</source>
         <translation>Графіки</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="293" />
+        <location filename="../pos/ui/history_window.py" line="315" />
         <source>Open receipt</source>
         <translation>Відкрити чек</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="294" />
+        <location filename="../pos/ui/history_window.py" line="316" />
         <source>CSV</source>
         <translation>CSV</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="295" />
+        <location filename="../pos/ui/history_window.py" line="317" />
         <source>XLSX</source>
         <translation>XLSX</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="296" />
+        <location filename="../pos/ui/history_window.py" line="318" />
         <source>PDF</source>
         <translation>PDF</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="297" />
+        <location filename="../pos/ui/history_window.py" line="319" />
         <source>Close</source>
         <translation>Закрити</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="301" />
+        <location filename="../pos/ui/history_window.py" line="323" />
         <source>Opened</source>
         <translation>Відкрито</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="302" />
+        <location filename="../pos/ui/history_window.py" line="324" />
         <source>Closed</source>
         <translation>Закрито</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="303" />
+        <location filename="../pos/ui/history_window.py" line="325" />
         <source>Report</source>
         <translation>Звіт</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="306" />
+        <location filename="../pos/ui/history_window.py" line="328" />
         <source>Expected cash</source>
         <translation>Очікувана готівка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="307" />
+        <location filename="../pos/ui/history_window.py" line="329" />
         <source>Counted</source>
         <translation>Пораховано</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="308" />
+        <location filename="../pos/ui/history_window.py" line="330" />
         <source>Difference</source>
         <translation>Різниця</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="313" />
+        <location filename="../pos/ui/history_window.py" line="335" />
         <source>Sales by day</source>
         <translation>Продажі по днях</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="314" />
+        <location filename="../pos/ui/history_window.py" line="336" />
         <source>Sales by hour</source>
         <translation>Продажі по годинах</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="315" />
+        <location filename="../pos/ui/history_window.py" line="337" />
         <source>Payment mix</source>
         <translation>Способи оплати</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="316" />
+        <location filename="../pos/ui/history_window.py" line="338" />
         <source>Top goods</source>
         <translation>Найкращі товари</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="373" />
+        <location filename="../pos/ui/history_window.py" line="399" />
         <source>Counting…</source>
         <translation>Рахую…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="396" />
+        <location filename="../pos/ui/history_window.py" line="422" />
         <source>No documents in this period.</source>
         <translation>За цей період документів немає.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="407" />
+        <location filename="../pos/ui/history_window.py" line="433" />
         <source>{count} documents · sales {sales} · returns {returns} · cash {cash} · card {card}</source>
         <translation>{count} документів · продажі {sales} · повернення {returns} · готівка {cash} · картка {card}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="418" />
+        <location filename="../pos/ui/history_window.py" line="444" />
         <source>The journal could not be read: {error}</source>
         <translation>Не вдалося прочитати журнал: {error}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="452" />
+        <location filename="../pos/ui/history_window.py" line="478" />
         <source>Lines</source>
         <translation>Товари</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="452" />
+        <location filename="../pos/ui/history_window.py" line="478" />
         <source>Payments</source>
         <translation>Оплати</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="456" />
+        <location filename="../pos/ui/history_window.py" line="482" />
         <source>Change: {sum}</source>
         <translation>Решта: {sum}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="458" />
+        <location filename="../pos/ui/history_window.py" line="484" />
         <source>Enter or F2: the receipt with its QR, to reprint or save as PDF</source>
         <translation>Enter або F2: чек з QR-кодом, щоб надрукувати копію або зберегти PDF</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="473" />
+        <location filename="../pos/ui/history_window.py" line="499" />
         <source>Receipts open from the register's window.</source>
         <translation>Чеки відкриваються з вікна каси.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="527" />
+        <location filename="../pos/ui/history_window.py" line="553" />
         <source>Z-report</source>
         <translation>Z-звіт</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="527" />
+        <location filename="../pos/ui/history_window.py" line="553" />
         <source>X-report</source>
         <translation>X-звіт</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="528" />
+        <location filename="../pos/ui/history_window.py" line="554" />
         <source>{report} · shift {serial}</source>
         <translation>{report} · зміна {serial}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="566" />
+        <location filename="../pos/ui/history_window.py" line="592" />
         <source>Export</source>
         <translation>Експорт</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="608" />
+        <location filename="../pos/ui/history_window.py" line="634" />
         <source>Saved {count} rows to {path}</source>
         <translation>Збережено рядків: {count}, файл {path}</translation>
     </message>
@@ -790,390 +898,395 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../pos/ui/main_window.py" line="235" />
+        <location filename="../pos/ui/main_window.py" line="249" />
         <source>TRAINING MODE — receipts are not fiscal</source>
         <translation>НАВЧАЛЬНИЙ РЕЖИМ — чеки не фіскальні</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="236" />
+        <location filename="../pos/ui/main_window.py" line="250" />
         <source>POS — training</source>
         <translation>Каса — навчальний режим</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="236" />
+        <location filename="../pos/ui/main_window.py" line="250" />
         <source>POS</source>
         <translation>Каса</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="239" />
+        <location filename="../pos/ui/main_window.py" line="253" />
         <source>Help</source>
         <translation>Довідка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="240" />
+        <location filename="../pos/ui/main_window.py" line="254" />
         <source>Shift</source>
         <translation>Зміна</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="241" />
+        <location filename="../pos/ui/main_window.py" line="255" />
         <source>Quantity</source>
         <translation>Кількість</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="242" />
+        <location filename="../pos/ui/main_window.py" line="256" />
         <source>Discount</source>
         <translation>Знижка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="243" />
+        <location filename="../pos/ui/main_window.py" line="257" />
         <source>Remove</source>
         <translation>Вилучити</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="244" />
+        <location filename="../pos/ui/main_window.py" line="258" />
         <source>Park</source>
         <translation>Відкласти</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="245" />
-        <location filename="../pos/ui/main_window.py" line="518" />
+        <location filename="../pos/ui/main_window.py" line="259" />
+        <location filename="../pos/ui/main_window.py" line="537" />
         <source>Return</source>
         <translation>Повернення</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="246" />
-        <location filename="../pos/ui/main_window.py" line="506" />
+        <location filename="../pos/ui/main_window.py" line="260" />
+        <location filename="../pos/ui/main_window.py" line="525" />
         <source>Cash in/out</source>
         <translation>Внесення/винос</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="247" />
-        <location filename="../pos/ui/main_window.py" line="260" />
-        <location filename="../pos/ui/main_window.py" line="477" />
+        <location filename="../pos/ui/main_window.py" line="261" />
+        <location filename="../pos/ui/main_window.py" line="274" />
+        <location filename="../pos/ui/main_window.py" line="496" />
         <source>X-report</source>
         <translation>X-звіт</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="248" />
+        <location filename="../pos/ui/main_window.py" line="262" />
         <source>Z-report</source>
         <translation>Z-звіт</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="249" />
+        <location filename="../pos/ui/main_window.py" line="263" />
         <source>PAY</source>
         <translation>ОПЛАТА</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="253" />
+        <location filename="../pos/ui/main_window.py" line="267" />
         <source>&amp;Register</source>
         <translation>&amp;Каса</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="254" />
+        <location filename="../pos/ui/main_window.py" line="268" />
         <source>Shift…</source>
         <translation>Зміна…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="255" />
-        <location filename="../pos/ui/main_window.py" line="482" />
+        <location filename="../pos/ui/main_window.py" line="269" />
+        <location filename="../pos/ui/main_window.py" line="501" />
         <source>Return…</source>
         <translation>Повернення…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="256" />
+        <location filename="../pos/ui/main_window.py" line="270" />
         <source>Customer orders…</source>
         <translation>Замовлення покупців…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="257" />
+        <location filename="../pos/ui/main_window.py" line="271" />
         <source>Cash in…</source>
         <translation>Службове внесення…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="258" />
+        <location filename="../pos/ui/main_window.py" line="272" />
         <source>Cash out…</source>
         <translation>Службова видача…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="259" />
-        <location filename="../pos/ui/main_window.py" line="496" />
+        <location filename="../pos/ui/main_window.py" line="273" />
+        <location filename="../pos/ui/main_window.py" line="515" />
         <source>Cash withdrawal by card…</source>
         <translation>Видача готівки з картки…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="261" />
-        <location filename="../pos/ui/main_window.py" line="479" />
+        <location filename="../pos/ui/main_window.py" line="275" />
+        <location filename="../pos/ui/main_window.py" line="498" />
         <source>Z-report (close the shift)</source>
         <translation>Z-звіт (закрити зміну)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="262" />
+        <location filename="../pos/ui/main_window.py" line="276" />
         <source>Reprint the last receipt</source>
         <translation>Надрукувати останній чек ще раз</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="263" />
-        <location filename="../pos/ui/main_window.py" line="484" />
+        <location filename="../pos/ui/main_window.py" line="277" />
+        <location filename="../pos/ui/main_window.py" line="503" />
         <source>Sign out</source>
         <translation>Вийти</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="264" />
+        <location filename="../pos/ui/main_window.py" line="278" />
         <source>Quit</source>
         <translation>Завершити роботу</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="265" />
+        <location filename="../pos/ui/main_window.py" line="279" />
         <source>&amp;Manager</source>
         <translation>&amp;Менеджер</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="266" />
-        <location filename="../pos/ui/main_window.py" line="666" />
+        <location filename="../pos/ui/main_window.py" line="280" />
+        <location filename="../pos/ui/main_window.py" line="685" />
         <source>Work offline</source>
         <translation>Працювати офлайн</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="267" />
+        <location filename="../pos/ui/main_window.py" line="281" />
         <source>Open the cash drawer…</source>
         <translation>Відкрити грошову скриньку…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="268" />
+        <location filename="../pos/ui/main_window.py" line="282" />
         <source>Settings…</source>
         <translation>Налаштування…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="269" />
+        <location filename="../pos/ui/main_window.py" line="283" />
         <source>Reports…</source>
         <translation>Звіти…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="270" />
+        <location filename="../pos/ui/main_window.py" line="284" />
         <source>Receipts of this shift…</source>
         <translation>Чеки цієї зміни…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="272" />
+        <location filename="../pos/ui/main_window.py" line="286" />
         <source>&amp;Training drill</source>
         <translation>&amp;Навчання: збої</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="273" />
+        <location filename="../pos/ui/main_window.py" line="287" />
         <source>Tax service down</source>
         <translation>Податкова недоступна</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="274" />
+        <location filename="../pos/ui/main_window.py" line="288" />
         <source>Tax service up</source>
         <translation>Податкова знову працює</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="275" />
+        <location filename="../pos/ui/main_window.py" line="289" />
         <source>Network cut</source>
         <translation>Обірвати мережу</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="276" />
+        <location filename="../pos/ui/main_window.py" line="290" />
         <source>Network restore</source>
         <translation>Відновити мережу</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="277" />
+        <location filename="../pos/ui/main_window.py" line="291" />
+        <source>Checkbox fault</source>
+        <translation>Збій Checkbox</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="294" />
         <source>&amp;Language</source>
         <translation>&amp;Мова</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="278" />
+        <location filename="../pos/ui/main_window.py" line="295" />
         <source>&amp;Help</source>
         <translation>&amp;Довідка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="279" />
-        <location filename="../pos/ui/main_window.py" line="462" />
+        <location filename="../pos/ui/main_window.py" line="296" />
+        <location filename="../pos/ui/main_window.py" line="481" />
         <source>Keys</source>
         <translation>Клавіші</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="280" />
+        <location filename="../pos/ui/main_window.py" line="297" />
         <source>Export diagnostics…</source>
         <translation>Зберегти діагностику…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="281" />
+        <location filename="../pos/ui/main_window.py" line="298" />
         <source>About POS</source>
         <translation>Про програму POS</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="328" />
+        <location filename="../pos/ui/main_window.py" line="347" />
         <source>The shift is being closed: finish the Z-report (F10).</source>
         <translation>Зміна закривається: завершіть Z-звіт (F10).</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="443" />
+        <location filename="../pos/ui/main_window.py" line="462" />
         <source>F1 — this help</source>
         <translation>F1 — ця довідка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="444" />
+        <location filename="../pos/ui/main_window.py" line="463" />
         <source>F2 — open the shift / shift menu</source>
         <translation>F2 — відкрити зміну / меню зміни</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="445" />
+        <location filename="../pos/ui/main_window.py" line="464" />
         <source>F3 — search (scan or type a name, code or barcode)</source>
         <translation>F3 — пошук (скануйте або введіть назву, код чи штрихкод)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="446" />
+        <location filename="../pos/ui/main_window.py" line="465" />
         <source>F4 — quantity or weight of the selected line</source>
         <translation>F4 — кількість або вага вибраного рядка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="447" />
+        <location filename="../pos/ui/main_window.py" line="466" />
         <source>F5 — discount or extra charge (manager's PIN)</source>
         <translation>F5 — знижка або надбавка (PIN менеджера)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="448" />
+        <location filename="../pos/ui/main_window.py" line="467" />
         <source>F6 — park the receipt / resume a parked one</source>
         <translation>F6 — відкласти чек / повернутися до відкладеного</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="449" />
+        <location filename="../pos/ui/main_window.py" line="468" />
         <source>F7 — return</source>
         <translation>F7 — повернення</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="450" />
+        <location filename="../pos/ui/main_window.py" line="469" />
         <source>F8 — cash in / cash out</source>
         <translation>F8 — службове внесення / видача</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="451" />
+        <location filename="../pos/ui/main_window.py" line="470" />
         <source>F9 — X-report</source>
         <translation>F9 — X-звіт</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="452" />
+        <location filename="../pos/ui/main_window.py" line="471" />
         <source>F10 — Z-report (closes the shift)</source>
         <translation>F10 — Z-звіт (закриває зміну)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="453" />
+        <location filename="../pos/ui/main_window.py" line="472" />
         <source>F11 — receipts of this shift (list, receipt, reprint)</source>
         <translation>F11 — чеки цієї зміни (список, чек, друк копії)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="454" />
+        <location filename="../pos/ui/main_window.py" line="473" />
         <source>Shift+F11 — reports: receipts history, shifts, charts (manager's PIN)</source>
         <translation>Shift+F11 — звіти: історія чеків, зміни, графіки (PIN менеджера)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="455" />
+        <location filename="../pos/ui/main_window.py" line="474" />
         <source>Shift+F6 — customer orders: from the cart, advances, hand-over</source>
         <translation>Shift+F6 — замовлення покупців: з кошика, передоплати, видача</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="456" />
+        <location filename="../pos/ui/main_window.py" line="475" />
         <source>F12 — pay</source>
         <translation>F12 — оплата</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="457" />
+        <location filename="../pos/ui/main_window.py" line="476" />
         <source>Enter — add the highlighted good / confirm</source>
         <translation>Enter — додати виділений товар / підтвердити</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="458" />
+        <location filename="../pos/ui/main_window.py" line="477" />
         <source>Esc — clear the search / cancel the receipt / close a dialog</source>
         <translation>Esc — очистити пошук / скасувати чек / закрити вікно</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="459" />
+        <location filename="../pos/ui/main_window.py" line="478" />
         <source>+ / − — one piece more / less;  Del — remove the line</source>
         <translation>+ / − — на одну штуку більше / менше;  Del — вилучити рядок</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="460" />
+        <location filename="../pos/ui/main_window.py" line="479" />
         <source>↑ ↓ — move in the results or in the cart</source>
         <translation>↑ ↓ — рух по результатах пошуку або по чеку</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="481" />
+        <location filename="../pos/ui/main_window.py" line="500" />
         <source>Cash in / cash out…</source>
         <translation>Службове внесення / видача…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="494" />
+        <location filename="../pos/ui/main_window.py" line="513" />
         <source>Cash in (service deposit)…</source>
         <translation>Службове внесення…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="495" />
+        <location filename="../pos/ui/main_window.py" line="514" />
         <source>Cash out (service withdrawal)…</source>
         <translation>Службова видача…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="500" />
+        <location filename="../pos/ui/main_window.py" line="519" />
         <source>{what} is not available in this version.</source>
         <translation>«{what}» недоступне в цій версії.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="537" />
-        <location filename="../pos/ui/main_window.py" line="694" />
+        <location filename="../pos/ui/main_window.py" line="556" />
+        <location filename="../pos/ui/main_window.py" line="713" />
         <source>No shift is open.</source>
         <translation>Зміну не відкрито.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="542" />
-        <location filename="../pos/ui/main_window.py" line="680" />
+        <location filename="../pos/ui/main_window.py" line="561" />
+        <location filename="../pos/ui/main_window.py" line="699" />
         <source>Reports</source>
         <translation>Звіти</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="586" />
+        <location filename="../pos/ui/main_window.py" line="605" />
         <source>No receipt has been made since the program started.</source>
         <translation>Від запуску програми ще не було жодного чека.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="594" />
+        <location filename="../pos/ui/main_window.py" line="613" />
         <source>Open the cash drawer</source>
         <translation>Відкрити грошову скриньку</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="601" />
+        <location filename="../pos/ui/main_window.py" line="620" />
         <source>The cash drawer opens through an ESC/POS receipt printer. Set one up in Settings → Printer.</source>
         <translation>Грошова скринька відкривається через чековий принтер ESC/POS. Налаштуйте його в Налаштування → Принтер.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="613" />
+        <location filename="../pos/ui/main_window.py" line="632" />
         <source>Zip (*.zip)</source>
         <translation>Архів zip (*.zip)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="615" />
+        <location filename="../pos/ui/main_window.py" line="634" />
         <source>Export diagnostics</source>
         <translation>Зберегти діагностику</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="636" />
+        <location filename="../pos/ui/main_window.py" line="655" />
         <source>Diagnostics saved to {path}. It holds no secrets and no customer data.</source>
         <translation>Діагностику збережено у {path}. У ній немає секретів і даних покупців.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="649" />
+        <location filename="../pos/ui/main_window.py" line="668" />
         <source>Finish or cancel the receipts in progress first.</source>
         <translation>Спершу завершіть або скасуйте незакриті чеки.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="666" />
+        <location filename="../pos/ui/main_window.py" line="685" />
         <source>End offline work</source>
         <translation>Завершити роботу офлайн</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="699" />
-        <location filename="../pos/ui/main_window.py" line="705" />
+        <location filename="../pos/ui/main_window.py" line="718" />
+        <location filename="../pos/ui/main_window.py" line="724" />
         <source>Settings</source>
         <translation>Налаштування</translation>
     </message>
@@ -1275,81 +1388,121 @@
     </message>
     <message>
         <location filename="../pos/ui/messages.py" line="99" />
-        <source>The shift is 24 h old: make the Z-report (F10) now, then open a new shift (F2).</source>
-        <translation>Зміна триває 24 год: зробіть Z-звіт (F10) зараз, потім відкрийте нову зміну (F2).</translation>
+        <source>The shift must close by midnight of its day (and within 24 h): make the Z-report (F10) now, then open a new shift (F2).</source>
+        <translation>Зміну треба закрити до опівночі дня її відкриття (і не пізніше ніж за 24 год): зробіть Z-звіт (F10) зараз, потім відкрийте нову зміну (F2).</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="103" />
+        <location filename="../pos/ui/messages.py" line="104" />
         <source>The register has been offline for almost 36 hours, the legal limit of one offline period (left: {left}). Selling is stopped until the connection is back and the offline receipts are uploaded. Check the internet connection or call the manager.</source>
         <translation>Каса працює офлайн майже 36 годин — це граничний строк одного офлайн-періоду (залишилось: {left}). Продаж зупинено, доки не відновиться зв'язок і офлайн-чеки не буде передано. Перевірте інтернет або зверніться до менеджера.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="109" />
+        <location filename="../pos/ui/messages.py" line="110" />
         <source>The register has almost used the 168 hours of offline work allowed in a calendar month (left: {left}). Selling offline is stopped: restore the connection or call the manager.</source>
         <translation>Каса майже вичерпала 168 годин офлайн-роботи, дозволених за календарний місяць (залишилось: {left}). Продаж офлайн зупинено: відновіть зв'язок або зверніться до менеджера.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="115" />
+        <location filename="../pos/ui/messages.py" line="116" />
         <source>No offline fiscal codes are left, so the register cannot work offline. Restore the connection to Checkbox to receive new codes, or call the manager.</source>
         <translation>Офлайн фіскальні номери закінчилися, тож каса не може працювати офлайн. Відновіть зв'язок із Checkbox, щоб отримати нові, або зверніться до менеджера.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="120" />
+        <location filename="../pos/ui/messages.py" line="121" />
         <source>Unfinished operations from the last run are being settled ({count}). Wait a moment and try again.</source>
         <translation>Завершуються незакінчені операції з минулого запуску ({count}). Зачекайте трохи й спробуйте ще раз.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="125" />
+        <location filename="../pos/ui/messages.py" line="126" />
         <source>{count} transaction(s) still have to reach the tax service. Wait until the queue in the status bar is empty, then try again.</source>
         <translation>Ще {count} операцій мають дійти до податкової. Зачекайте, доки черга в рядку стану спорожніє, і спробуйте ще раз.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="130" />
+        <location filename="../pos/ui/messages.py" line="131" />
         <source>The receipt breaks a fiscal rule and was not made.</source>
         <translation>Чек порушує фіскальне правило і не був створений.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="133" />
+        <location filename="../pos/ui/messages.py" line="134" />
         <source>Checkbox refused the operation. Correct what the message says, or call the manager.</source>
         <translation>Checkbox відхилив операцію. Виправте те, про що йдеться в повідомленні, або зверніться до менеджера.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="137" />
+        <location filename="../pos/ui/messages.py" line="138" />
         <source>Checkbox cannot be reached and this operation needs it. Check the internet connection and try again.</source>
         <translation>Немає зв'язку з Checkbox, а для цієї операції він потрібен. Перевірте інтернет і спробуйте ще раз.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="142" />
+        <location filename="../pos/ui/messages.py" line="143" />
         <source>Nothing was found (or it cannot be used for this). Check and try again.</source>
         <translation>Нічого не знайдено (або це не можна використати тут). Перевірте та спробуйте ще раз.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="146" />
+        <location filename="../pos/ui/messages.py" line="147" />
         <source>Only a manager can do this: ask for the manager PIN.</source>
         <translation>Це може зробити лише менеджер: попросіть PIN менеджера.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="160" />
+        <location filename="../pos/ui/messages.py" line="161" />
         <source>The operation was refused ({reason}).</source>
         <translation>Операцію відхилено ({reason}).</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="173" />
+        <location filename="../pos/ui/messages.py" line="177" />
+        <source>The cashier's electronic signature (CheckBox Підпис) is not running. Start it, or ask the manager to start it in the Checkbox cabinet, then try again.</source>
+        <translation>Електронний підпис касира (CheckBox Підпис) не запущено. Запустіть його або попросіть менеджера запустити його в кабінеті Checkbox, потім спробуйте ще раз.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="185" />
+        <source>Checkbox has blocked this cashier. Call the manager: only Checkbox support can unblock the cashier.</source>
+        <translation>Checkbox заблокував цього касира. Зверніться до менеджера: розблокувати касира може лише підтримка Checkbox.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="193" />
+        <source>The cashier's signing key has expired. The manager must get a new key and register the cashier again.</source>
+        <translation>Термін дії ключа підпису касира закінчився. Менеджер має отримати новий ключ і зареєструвати касира знову.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="201" />
+        <source>Checkbox has blocked this register. Call the manager.</source>
+        <translation>Checkbox заблокував цю касу. Зверніться до менеджера.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="207" />
+        <source>Checkbox services are not paid, so every register is blocked. Call the manager.</source>
+        <translation>Послуги Checkbox не оплачено, тому всі каси заблоковано. Зверніться до менеджера.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="214" />
+        <source>The shift was opened in another program (Checkbox Kasa). Finish there, or ask the manager: both at once would corrupt the register's reports.</source>
+        <translation>Зміну відкрито в іншій програмі (Checkbox Kasa). Завершіть роботу там або зверніться до менеджера: робота в обох одночасно зіпсує звіти каси.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="222" />
+        <source>Checkbox is still processing transactions. Wait a minute and try again; if it goes on for ten minutes, call the manager.</source>
+        <translation>Checkbox ще обробляє транзакції. Зачекайте хвилину й спробуйте ще раз; якщо це триває десять хвилин, зверніться до менеджера.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="230" />
+        <source>Sending receipts by SMS is not enabled for this shop. Send it by e-mail, or ask the manager to enable SMS in the Checkbox cabinet.</source>
+        <translation>Надсилання чеків SMS для цього магазину не ввімкнено. Надішліть чек електронною поштою або попросіть менеджера ввімкнути SMS у кабінеті Checkbox.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="248" />
         <source>This is not a valid number. Type it again, e.g. 125.50 or 1.250.</source>
         <translation>Це не число. Введіть ще раз, напр. 125.50 або 1.250.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="176" />
+        <location filename="../pos/ui/messages.py" line="251" />
         <source>Something went wrong: {error}. The operation may not have finished.</source>
         <translation>Сталася помилка: {error}. Операція могла не завершитися.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="196" />
+        <location filename="../pos/ui/messages.py" line="271" />
         <source>Cannot do this</source>
         <translation>Неможливо виконати</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="215" />
+        <location filename="../pos/ui/messages.py" line="290" />
         <source>Information</source>
         <translation>Інформація</translation>
     </message>
@@ -2039,47 +2192,47 @@
 <context>
     <name>ReceiptPrinting</name>
     <message>
-        <location filename="../pos/ui/printer_output.py" line="94" />
+        <location filename="../pos/ui/printer_output.py" line="92" />
         <source>Printing…</source>
         <translation>Друк…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/printer_output.py" line="97" />
+        <location filename="../pos/ui/printer_output.py" line="95" />
         <source>Printer: {reason}. The receipt is saved; reprint it with Ctrl+P.</source>
         <translation>Принтер: {reason}. Чек збережено; надрукуйте його ще раз клавішами Ctrl+P.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/printer_output.py" line="100" />
+        <location filename="../pos/ui/printer_output.py" line="98" />
         <source>Printer: {reason}. {count} receipts are saved but not printed; reprint them with Ctrl+P.</source>
         <translation>Принтер: {reason}. Чеків збережено, але не надруковано: {count}; надрукуйте їх клавішами Ctrl+P.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/printer_output.py" line="109" />
+        <location filename="../pos/ui/printer_output.py" line="107" />
         <source>not connected or switched off</source>
         <translation>не під’єднаний або вимкнений</translation>
     </message>
     <message>
-        <location filename="../pos/ui/printer_output.py" line="110" />
+        <location filename="../pos/ui/printer_output.py" line="108" />
         <source>does not answer (out of paper, cover open?)</source>
         <translation>не відповідає (закінчився папір, відкрита кришка?)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/printer_output.py" line="111" />
+        <location filename="../pos/ui/printer_output.py" line="109" />
         <source>out of paper</source>
         <translation>закінчився папір</translation>
     </message>
     <message>
-        <location filename="../pos/ui/printer_output.py" line="112" />
+        <location filename="../pos/ui/printer_output.py" line="110" />
         <source>its address in the settings is wrong</source>
         <translation>у налаштуваннях неправильна адреса</translation>
     </message>
     <message>
-        <location filename="../pos/ui/printer_output.py" line="113" />
+        <location filename="../pos/ui/printer_output.py" line="111" />
         <source>this printer model cannot print Ukrainian letters</source>
         <translation>ця модель принтера не друкує українських літер</translation>
     </message>
     <message>
-        <location filename="../pos/ui/printer_output.py" line="117" />
+        <location filename="../pos/ui/printer_output.py" line="115" />
         <source>error ({detail})</source>
         <translation>помилка ({detail})</translation>
     </message>
@@ -2620,332 +2773,352 @@
         <translation>не задано</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="126" />
+        <location filename="../pos/ui/settings.py" line="132" />
+        <source>stored; type a new address to replace it</source>
+        <translation>збережено; введіть нову адресу, щоб замінити</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="134" />
+        <source>optional: postgresql://user:password@host/shop</source>
+        <translation>необов’язково: postgresql://користувач:пароль@сервер/магазин</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="136" />
         <source>Cashier's PIN</source>
         <translation>PIN касира</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="127" />
+        <location filename="../pos/ui/settings.py" line="137" />
         <source>Login and password</source>
         <translation>Логін і пароль</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="145" />
+        <location filename="../pos/ui/settings.py" line="155" />
         <source>API address:</source>
         <translation>Адреса API:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="146" />
+        <location filename="../pos/ui/settings.py" line="156" />
         <source>License key:</source>
         <translation>Ключ ліцензії:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="147" />
+        <location filename="../pos/ui/settings.py" line="157" />
         <source>Cashier signs in with:</source>
         <translation>Касир входить за допомогою:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="156" />
+        <location filename="../pos/ui/settings.py" line="158" />
+        <source>Back-office database:</source>
+        <translation>База бек-офісу:</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="167" />
         <source>Ask every time (or save as PDF)</source>
         <translation>Питати щоразу (або зберегти PDF)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="161" />
+        <location filename="../pos/ui/settings.py" line="172" />
         <source>{name} (not found)</source>
         <translation>{name} (не знайдено)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="164" />
+        <location filename="../pos/ui/settings.py" line="175" />
         <source>80 mm</source>
         <translation>80 мм</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="165" />
+        <location filename="../pos/ui/settings.py" line="176" />
         <source>58 mm</source>
         <translation>58 мм</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="182" />
+        <location filename="../pos/ui/settings.py" line="193" />
         <source>System printer:</source>
         <translation>Системний принтер:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="183" />
+        <location filename="../pos/ui/settings.py" line="194" />
         <source>Paper width:</source>
         <translation>Ширина стрічки:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="184" />
+        <location filename="../pos/ui/settings.py" line="195" />
         <source>Shop name on receipts:</source>
         <translation>Назва магазину в чеках:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="185" />
+        <location filename="../pos/ui/settings.py" line="196" />
         <source>Shop address on receipts:</source>
         <translation>Адреса магазину в чеках:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="194" />
+        <location filename="../pos/ui/settings.py" line="205" />
         <source>None: the system printer below, or PDF</source>
         <translation>Немає: системний принтер нижче або PDF</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="195" />
+        <location filename="../pos/ui/settings.py" line="206" />
         <source>USB (vendor:product)</source>
         <translation>USB (виробник:виріб)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="196" />
+        <location filename="../pos/ui/settings.py" line="207" />
         <source>Serial port</source>
         <translation>Послідовний порт (COM)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="197" />
+        <location filename="../pos/ui/settings.py" line="208" />
         <source>Network (IP address:port)</source>
         <translation>Мережа (IP-адреса:порт)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="198" />
+        <location filename="../pos/ui/settings.py" line="209" />
         <source>Device or file (/dev/usb/lp0)</source>
         <translation>Пристрій або файл (/dev/usb/lp0)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="213" />
+        <location filename="../pos/ui/settings.py" line="224" />
         <source>Automatic (best Ukrainian code page)</source>
         <translation>Автоматично (найкраща для української)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="221" />
+        <location filename="../pos/ui/settings.py" line="232" />
         <source>Print every receipt at once after the sale</source>
         <translation>Друкувати кожен чек одразу після продажу</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="223" />
+        <location filename="../pos/ui/settings.py" line="234" />
         <source>Open the cash drawer on cash payments</source>
         <translation>Відкривати грошову скриньку при оплаті готівкою</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="226" />
+        <location filename="../pos/ui/settings.py" line="237" />
         <source>Print test page</source>
         <translation>Друк тестової сторінки</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="231" />
+        <location filename="../pos/ui/settings.py" line="242" />
         <source>Receipt printer:</source>
         <translation>Чековий принтер:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="232" />
+        <location filename="../pos/ui/settings.py" line="243" />
         <source>Address:</source>
         <translation>Адреса:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="233" />
+        <location filename="../pos/ui/settings.py" line="244" />
         <source>Printer model:</source>
         <translation>Модель принтера:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="234" />
+        <location filename="../pos/ui/settings.py" line="245" />
         <source>Code page:</source>
         <translation>Кодова сторінка:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="259" />
+        <location filename="../pos/ui/settings.py" line="270" />
         <source>The model {profile} has no Cyrillic code page: receipts cannot be printed in Ukrainian. Choose “default” (most ESC/POS printers) or another model, or use the system printer.</source>
         <translation>Модель {profile} не має кириличної кодової сторінки: чеки українською не надрукуються. Виберіть «default» (більшість принтерів ESC/POS) чи іншу модель або системний принтер.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="265" />
+        <location filename="../pos/ui/settings.py" line="276" />
         <source>The model {profile} has no {page}; it has {pages}.</source>
         <translation>Модель {profile} не має {page}; є: {pages}.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="271" />
+        <location filename="../pos/ui/settings.py" line="282" />
         <source>Prints with {page}.</source>
         <translation>Друкує в кодуванні {page}.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="273" />
+        <location filename="../pos/ui/settings.py" line="284" />
         <source>CP866 has no І and Ґ: they print as I and Г.</source>
         <translation>У CP866 немає І та Ґ: вони друкуються як I та Г.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="285" />
+        <location filename="../pos/ui/settings.py" line="296" />
         <source>Enter the receipt printer's address.</source>
         <translation>Введіть адресу чекового принтера.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="287" />
+        <location filename="../pos/ui/settings.py" line="298" />
         <source>A USB printer's address is vendor:product in hex, e.g. 04b8:0202.</source>
         <translation>Адреса USB-принтера — виробник:виріб у шістнадцятковому вигляді, напр. 04b8:0202.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="313" />
+        <location filename="../pos/ui/settings.py" line="324" />
         <source>Printing the test page…</source>
         <translation>Друкую тестову сторінку…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="322" />
+        <location filename="../pos/ui/settings.py" line="333" />
         <source>The test page was printed.</source>
         <translation>Тестову сторінку надруковано.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="329" />
+        <location filename="../pos/ui/settings.py" line="340" />
         <source>The test page did not print: {reason}</source>
         <translation>Тестова сторінка не надрукувалася: {reason}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="339" />
+        <location filename="../pos/ui/settings.py" line="350" />
         <source>Receipts and reports are always printed in Ukrainian.</source>
         <translation>Чеки та звіти завжди друкуються українською.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="342" />
+        <location filename="../pos/ui/settings.py" line="353" />
         <source>Interface language:</source>
         <translation>Мова інтерфейсу:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="355" />
+        <location filename="../pos/ui/settings.py" line="366" />
         <source>h</source>
         <translation>год</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="368" />
+        <location filename="../pos/ui/settings.py" line="379" />
         <source>min</source>
         <translation>хв</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="371" />
+        <location filename="../pos/ui/settings.py" line="382" />
         <source>The register reads these at start: they apply after a restart.</source>
         <translation>Каса читає ці значення під час запуску: вони діятимуть після перезапуску.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="374" />
+        <location filename="../pos/ui/settings.py" line="385" />
         <source>Warn when the offline period (36 h) has left:</source>
         <translation>Попереджати, коли до кінця офлайн-періоду (36 год) лишається:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="376" />
+        <location filename="../pos/ui/settings.py" line="387" />
         <source>Warn when the month's offline time (168 h) has left:</source>
         <translation>Попереджати, коли з місячного офлайн-ліміту (168 год) лишається:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="378" />
+        <location filename="../pos/ui/settings.py" line="389" />
         <source>Warn when the shift (24 h) has left:</source>
         <translation>Попереджати, коли до кінця зміни (24 год) лишається:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="379" />
+        <location filename="../pos/ui/settings.py" line="390" />
         <source>Warn when offline codes fall to:</source>
         <translation>Попереджати, коли офлайн-кодів лишається:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="380" />
+        <location filename="../pos/ui/settings.py" line="391" />
         <source>Keep at least this many offline codes:</source>
         <translation>Тримати щонайменше стільки офлайн-кодів:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="397" />
+        <location filename="../pos/ui/settings.py" line="408" />
         <source>Leave empty to keep the PIN. A new PIN has 4 to 8 digits.</source>
         <translation>Залиште порожнім, щоб не змінювати PIN. Новий PIN — від 4 до 8 цифр.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="400" />
+        <location filename="../pos/ui/settings.py" line="411" />
         <source>Current PIN:</source>
         <translation>Поточний PIN:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="401" />
+        <location filename="../pos/ui/settings.py" line="412" />
         <source>New PIN:</source>
         <translation>Новий PIN:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="402" />
+        <location filename="../pos/ui/settings.py" line="413" />
         <source>New PIN again:</source>
         <translation>Новий PIN ще раз:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="409" />
+        <location filename="../pos/ui/settings.py" line="420" />
         <source>Refresh</source>
         <translation>Оновити</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="418" />
+        <location filename="../pos/ui/settings.py" line="429" />
         <source>This version cannot keep this setting yet.</source>
         <translation>Ця версія ще не вміє зберігати це налаштування.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="429" />
+        <location filename="../pos/ui/settings.py" line="440" />
         <source>Switching between training and real work takes effect after a restart.</source>
         <translation>Перемикання між навчальним і робочим режимом діятиме після перезапуску.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="440" />
+        <location filename="../pos/ui/settings.py" line="451" />
         <source>Enter the API address, e.g. https://api.checkbox.ua</source>
         <translation>Введіть адресу API, наприклад https://api.checkbox.ua</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="443" />
+        <location filename="../pos/ui/settings.py" line="454" />
         <source>The API address must not contain spaces.</source>
         <translation>Адреса API не може містити пробілів.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="446" />
+        <location filename="../pos/ui/settings.py" line="457" />
         <source>The API address must start with https://</source>
         <translation>Адреса API має починатися з https://</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="448" />
+        <location filename="../pos/ui/settings.py" line="459" />
         <source>The API address has no server name.</source>
         <translation>В адресі API немає імені сервера.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="450" />
+        <location filename="../pos/ui/settings.py" line="461" />
         <source>Use https://: the license key must not travel unencrypted.</source>
         <translation>Використовуйте https://: ключ ліцензії не можна передавати без шифрування.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="452" />
+        <location filename="../pos/ui/settings.py" line="463" />
         <source>The API address must not contain ? or #.</source>
         <translation>Адреса API не може містити ? або #.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="459" />
+        <location filename="../pos/ui/settings.py" line="470" />
         <source>Enter the register's license key (from the Checkbox cabinet).</source>
         <translation>Введіть ключ ліцензії каси (з кабінету Checkbox).</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="463" />
+        <location filename="../pos/ui/settings.py" line="474" />
         <source>A license key is 16 to 64 Latin letters and digits, without spaces. Copy it again from the Checkbox cabinet.</source>
         <translation>Ключ ліцензії — це від 16 до 64 латинських літер і цифр без пробілів. Скопіюйте його ще раз із кабінету Checkbox.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="473" />
+        <location filename="../pos/ui/settings.py" line="484" />
         <source>The current manager PIN is not right.</source>
         <translation>Поточний PIN менеджера неправильний.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="475" />
+        <location filename="../pos/ui/settings.py" line="486" />
         <source>The new PIN must have 4 to 8 digits.</source>
         <translation>Новий PIN має складатися з 4–8 цифр.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="477" />
+        <location filename="../pos/ui/settings.py" line="488" />
         <source>The new PIN and its repetition differ.</source>
         <translation>Новий PIN і його повтор не збігаються.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="571" />
+        <location filename="../pos/ui/settings.py" line="529" />
+        <source>The back-office database must be a postgresql:// address.</source>
+        <translation>Адреса бази бек-офісу має бути postgresql://…</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/settings.py" line="595" />
         <source>The settings could not be written: {reason}</source>
         <translation>Не вдалося записати налаштування: {reason}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="587" />
+        <location filename="../pos/ui/settings.py" line="612" />
         <source>Close</source>
         <translation>Закрити</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="589" />
+        <location filename="../pos/ui/settings.py" line="614" />
         <source>Saved. Restart the program for the new connection and limits to apply.</source>
         <translation>Збережено. Перезапустіть програму, щоб нове підключення й ліміти набули чинності.</translation>
     </message>
@@ -2953,22 +3126,27 @@
 <context>
     <name>ShiftOpenPage</name>
     <message>
-        <location filename="../pos/ui/shift_open.py" line="72" />
+        <location filename="../pos/ui/shift_open.py" line="80" />
         <source>Open the shift</source>
         <translation>Відкриття зміни</translation>
     </message>
     <message>
-        <location filename="../pos/ui/shift_open.py" line="74" />
-        <source>Opening float: the change in the cash drawer (0 if none), then Enter</source>
-        <translation>Розмінна монета: готівка в скриньці (0, якщо немає), потім Enter</translation>
+        <location filename="../pos/ui/shift_open.py" line="82" />
+        <source>Opening float: the cash the drawer should hold (empty: as carried), Enter</source>
+        <translation>Розмінна сума: скільки готівки має бути в касі (порожньо — як перенесено), Enter</translation>
     </message>
     <message>
-        <location filename="../pos/ui/shift_open.py" line="77" />
+        <location filename="../pos/ui/shift_open.py" line="86" />
         <source>Open shift (Enter)</source>
         <translation>Відкрити зміну (Enter)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/shift_open.py" line="100" />
+        <location filename="../pos/ui/shift_open.py" line="93" />
+        <source>Carried from the last shift: {amount}. Only the difference to the float is booked (in or out).</source>
+        <translation>Перенесено з минулої зміни: {amount}. Проводиться лише різниця до розмінної суми (внесення або винесення).</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/shift_open.py" line="124" />
         <source>Opening the shift…</source>
         <translation>Відкриття зміни…</translation>
     </message>
@@ -2999,137 +3177,157 @@
 <context>
     <name>StatusBar</name>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="26" />
+        <location filename="../pos/ui/status_bar.py" line="28" />
         <source>Online</source>
         <translation>Онлайн</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="28" />
+        <location filename="../pos/ui/status_bar.py" line="30" />
         <source>Tax service offline</source>
         <translation>Податкова недоступна</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="31" />
+        <location filename="../pos/ui/status_bar.py" line="33" />
         <source>Offline (by the manager)</source>
         <translation>Офлайн (за рішенням менеджера)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="33" />
+        <location filename="../pos/ui/status_bar.py" line="35" />
         <source>Offline</source>
         <translation>Офлайн</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="36" />
+        <location filename="../pos/ui/status_bar.py" line="38" />
         <source>Uploading offline receipts…</source>
         <translation>Передавання офлайн-чеків…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="37" />
+        <location filename="../pos/ui/status_bar.py" line="39" />
         <source>Going online…</source>
         <translation>Перехід в онлайн…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="42" />
+        <location filename="../pos/ui/status_bar.py" line="44" />
         <source>Receipts are fiscalised online through Checkbox.</source>
         <translation>Чеки фіскалізуються онлайн через Checkbox.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="45" />
+        <location filename="../pos/ui/status_bar.py" line="47" />
         <source>Checkbox is reachable but the tax service is not: Checkbox issues receipts with its offline codes. Selling goes on.</source>
         <translation>Checkbox доступний, а податкова — ні: Checkbox видає чеки зі своїми офлайн-номерами. Продаж триває.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="50" />
+        <location filename="../pos/ui/status_bar.py" line="52" />
         <source>Checkbox cannot be reached: receipts are fiscalised here with offline codes and uploaded later. Selling goes on.</source>
         <translation>Немає зв'язку з Checkbox: чеки фіскалізуються тут з офлайн-номерами й будуть передані пізніше. Продаж триває.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="55" />
+        <location filename="../pos/ui/status_bar.py" line="57" />
         <source>Offline receipts are being sent, in order.</source>
         <translation>Офлайн-чеки передаються по черзі.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="58" />
+        <location filename="../pos/ui/status_bar.py" line="60" />
         <source>All sent; waiting for the register to be online.</source>
         <translation>Усе передано; очікуємо, поки каса стане онлайн.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="71" />
+        <location filename="../pos/ui/status_bar.py" line="73" />
         <source>The 36 h offline limit is reached: selling offline is stopped. Restore the connection so the receipts can be uploaded.</source>
         <translation>Досягнуто межі 36 год офлайн: продаж офлайн зупинено. Відновіть зв'язок, щоб передати чеки.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="76" />
+        <location filename="../pos/ui/status_bar.py" line="78" />
         <source>Offline for a long time: {left} left of the 36 h limit. Restore the connection.</source>
         <translation>Тривала робота офлайн: до межі 36 год залишилось {left}. Відновіть зв'язок.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="82" />
+        <location filename="../pos/ui/status_bar.py" line="84" />
         <source>The 168 h monthly offline limit is reached: selling offline is stopped.</source>
         <translation>Досягнуто місячної межі 168 год офлайн: продаж офлайн зупинено.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="86" />
+        <location filename="../pos/ui/status_bar.py" line="88" />
         <source>Offline time this month: {left} left of 168 h.</source>
         <translation>Офлайн цього місяця: залишилось {left} із 168 год.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="91" />
-        <source>The shift is 24 h old: make the Z-report (F10) now.</source>
-        <translation>Зміна триває 24 год: зробіть Z-звіт (F10) зараз.</translation>
+        <location filename="../pos/ui/status_bar.py" line="93" />
+        <source>The shift's day is over: make the Z-report (F10) now.</source>
+        <translation>День зміни закінчився: зробіть Z-звіт (F10) зараз.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="94" />
-        <source>The shift reaches 24 h in {left}: make the Z-report (F10) soon.</source>
-        <translation>Зміна досягне 24 год через {left}: найближчим часом зробіть Z-звіт (F10).</translation>
+        <location filename="../pos/ui/status_bar.py" line="96" />
+        <source>The shift must close in {left}: make the Z-report (F10) soon.</source>
+        <translation>Зміну треба закрити через {left}: найближчим часом зробіть Z-звіт (F10).</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="98" />
+        <location filename="../pos/ui/status_bar.py" line="100" />
         <source>Offline codes are used up ({count} left): the register cannot work offline. Restore the connection.</source>
         <translation>Офлайн-номери вичерпано (залишилось {count}): каса не може працювати офлайн. Відновіть зв'язок.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="103" />
+        <location filename="../pos/ui/status_bar.py" line="105" />
         <source>Only {count} offline codes left: restore the connection to get more.</source>
         <translation>Залишилось лише {count} офлайн-номерів: відновіть зв'язок, щоб отримати нові.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="120" />
+        <location filename="../pos/ui/status_bar.py" line="122" />
         <source>Recovering {count} unfinished operation(s) from the last run…</source>
         <translation>Відновлення незавершених операцій з минулого запуску: {count}…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="129" />
+        <location filename="../pos/ui/status_bar.py" line="131" />
         <source>{count} offline transaction(s) were refused by the server: call the manager.</source>
         <translation>Сервер відхилив офлайн-операцій: {count}. Зверніться до менеджера.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="221" />
+        <location filename="../pos/ui/status_bar.py" line="226" />
+        <source>Back office: connecting…</source>
+        <translation>Бек-офіс: з’єднання…</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/status_bar.py" line="228" />
+        <source>Back office: up to date</source>
+        <translation>Бек-офіс: усе передано</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/status_bar.py" line="230" />
+        <source>Back office: sending {count}</source>
+        <translation>Бек-офіс: передається {count}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/status_bar.py" line="232" />
+        <source>Back office: unreachable, {count} waiting</source>
+        <translation>Бек-офіс: недоступний, чекають {count}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/status_bar.py" line="249" />
         <source>Offline left: {left}</source>
         <translation>Офлайн залишилось: {left}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="226" />
+        <location filename="../pos/ui/status_bar.py" line="254" />
         <source>This month: {left} of 168 h left</source>
         <translation>Цього місяця: залишилось {left} із 168 год</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="231" />
+        <location filename="../pos/ui/status_bar.py" line="259" />
         <source>Codes: {count}</source>
         <translation>Номерів: {count}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="236" />
+        <location filename="../pos/ui/status_bar.py" line="264" />
         <source>Queue: {count}</source>
         <translation>Черга: {count}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="239" />
+        <location filename="../pos/ui/status_bar.py" line="267" />
         <source>Shift: closed</source>
         <translation>Зміна: закрита</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="242" />
+        <location filename="../pos/ui/status_bar.py" line="270" />
         <source>Shift: {left} left</source>
         <translation>Зміна: залишилось {left}</translation>
     </message>

@@ -53,6 +53,11 @@ def register(subparsers: SubParsers) -> None:
     login.add_argument("--pin", metavar="PIN", help="cashier PIN")
     login.add_argument("--login", metavar="LOGIN", help="cashier login (with --password)")
     login.add_argument("--password", metavar="PASSWORD")
+    login.add_argument(
+        "--backoffice",
+        metavar="URL",
+        help="the shop's back-office database (postgresql://…), kept with the secrets",
+    )
     action("open-shift", "open a shift", _open_shift).add_argument(
         "--float", dest="opening_float", default="0", metavar="AMOUNT", help="opening cash"
     )
@@ -163,7 +168,14 @@ async def _with_register(
     data, _ = _dirs(args)
     async with open_register(config, worker=False, token_dir=data) as running:
         await running.service.resume_session(**credentials)
-        return await work(running)
+        result = await work(running)
+    if config.backoffice_url is not None:
+        from pos.backoffice.push import push_journal
+
+        url = config.backoffice_url.get_secret_value()
+        path = running.journal.path
+        result["backoffice"] = await asyncio.to_thread(push_journal, path, url, config.shop_name)
+    return result
 
 
 # --- commands ----------------------------------------------------------------------------------
@@ -177,6 +189,14 @@ async def _login(args: argparse.Namespace) -> dict[str, Any]:
     config.training = False
     config.api_url = args.api
     config.license_key = SecretStr(args.license_key)
+    if args.backoffice:
+        from pos.backoffice.database import BackofficeUrlError, check_url
+
+        try:
+            check_url(args.backoffice)
+        except BackofficeUrlError as error:
+            raise UsageError(str(error)) from None
+        config.backoffice_url = SecretStr(args.backoffice)
     config.data = data
     credentials: dict[str, Any] = (
         {"pin": args.pin}

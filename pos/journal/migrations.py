@@ -314,6 +314,55 @@ _V4_REPORTS: tuple[str, ...] = (
 )
 
 
+# ---- version 6: the back office's durable outbox (pos.backoffice) -----------------------------
+# Every committed change of a document the shop database copies (a receipt of any type, a shift,
+# an offline queue entry: offline periods and set-aside uploads) leaves a row here in the same
+# transaction, by trigger, so no code path that commits a document can forget it. The push reads
+# rows in seq order, copies each subject's current state and deletes the rows it copied (by seq,
+# so a change made meanwhile, which re-inserts its row with a higher seq, waits for the next round).
+_V6_BACKOFFICE_OUTBOX: tuple[str, ...] = (
+    """CREATE TABLE backoffice_outbox (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        kind TEXT NOT NULL CHECK (kind IN ('receipt', 'shift', 'offline_queue')),
+        subject_id TEXT NOT NULL
+    )""",
+    # One row per document: a later change moves it to the end instead of adding a row, so the
+    # outbox stays as small as the number of documents not yet copied.
+    "CREATE INDEX backoffice_outbox_subject ON backoffice_outbox(kind, subject_id)",
+    """CREATE TRIGGER backoffice_outbox_receipt_ai AFTER INSERT ON receipt BEGIN
+        DELETE FROM backoffice_outbox WHERE kind = 'receipt' AND subject_id = new.id;
+        INSERT INTO backoffice_outbox(kind, subject_id) VALUES ('receipt', new.id);
+    END""",
+    """CREATE TRIGGER backoffice_outbox_receipt_au AFTER UPDATE ON receipt BEGIN
+        DELETE FROM backoffice_outbox WHERE kind = 'receipt' AND subject_id = new.id;
+        INSERT INTO backoffice_outbox(kind, subject_id) VALUES ('receipt', new.id);
+    END""",
+    """CREATE TRIGGER backoffice_outbox_shift_ai AFTER INSERT ON shift BEGIN
+        DELETE FROM backoffice_outbox WHERE kind = 'shift' AND subject_id = new.id;
+        INSERT INTO backoffice_outbox(kind, subject_id) VALUES ('shift', new.id);
+    END""",
+    """CREATE TRIGGER backoffice_outbox_shift_au AFTER UPDATE ON shift BEGIN
+        DELETE FROM backoffice_outbox WHERE kind = 'shift' AND subject_id = new.id;
+        INSERT INTO backoffice_outbox(kind, subject_id) VALUES ('shift', new.id);
+    END""",
+    """CREATE TRIGGER backoffice_outbox_queue_ai AFTER INSERT ON offline_queue BEGIN
+        DELETE FROM backoffice_outbox WHERE kind = 'offline_queue' AND subject_id = new.seq;
+        INSERT INTO backoffice_outbox(kind, subject_id) VALUES ('offline_queue', new.seq);
+    END""",
+    """CREATE TRIGGER backoffice_outbox_queue_au AFTER UPDATE ON offline_queue BEGIN
+        DELETE FROM backoffice_outbox WHERE kind = 'offline_queue' AND subject_id = new.seq;
+        INSERT INTO backoffice_outbox(kind, subject_id) VALUES ('offline_queue', new.seq);
+    END""",
+    # Documents committed before this version: copied once, in commit order.
+    """INSERT INTO backoffice_outbox(kind, subject_id)
+        SELECT 'shift', id FROM shift ORDER BY rowid""",
+    """INSERT INTO backoffice_outbox(kind, subject_id)
+        SELECT 'receipt', id FROM receipt ORDER BY rowid""",
+    """INSERT INTO backoffice_outbox(kind, subject_id)
+        SELECT 'offline_queue', seq FROM offline_queue ORDER BY seq""",
+)
+
+
 def _statements(statements: Sequence[str]) -> Migration:
     def migrate(connection: sqlite3.Connection) -> None:
         for statement in statements:
@@ -390,6 +439,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     _v3,
     _statements(_V4_REPORTS),
     _statements(_V5_ORDERS),
+    _statements(_V6_BACKOFFICE_OUTBOX),
 )
 LATEST_VERSION = len(MIGRATIONS)
 

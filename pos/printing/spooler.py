@@ -107,6 +107,25 @@ class ReceiptSpooler:
         data = render_document(job.rows, settings, open_drawer=job.open_drawer)
         self.sender(settings, data)
 
+    async def run(self, document: str, work: Callable[[], None]) -> bool:
+        """Any other blocking print (the system printer's) in the worker thread, in turn with
+        the ESC/POS jobs; ``work`` raises PrinterProblem when it fails. The failed document is
+        kept by name (the window prints it again from the journal)."""
+        if self._lock is None:
+            self._lock = asyncio.Lock()
+        async with self._lock:
+            self._set(PrinterState.PRINTING)
+            try:
+                await asyncio.to_thread(work)
+            except PrinterProblem as problem:
+                self._failed[document] = PrintJob(document, ())
+                log.warning("not printed: %s (%s)", document, problem.reason)
+                self._set(PrinterState.FAILED, problem.reason, problem.trouble)
+                return False
+            self._failed.pop(document, None)
+            self._set(PrinterState.READY)
+            return True
+
     async def open_drawer(self, settings: EscposSettings) -> bool:
         """Kick the cash drawer on the printer's port, printing nothing."""
         if self._lock is None:

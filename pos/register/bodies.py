@@ -113,7 +113,13 @@ def new_receipt(
 
 
 def service_receipt(
-    kind: ReceiptType, amount: int, *, now: datetime, shift_id: str | None, label: str
+    kind: ReceiptType,
+    amount: int,
+    *,
+    now: datetime,
+    shift_id: str | None,
+    label: str,
+    details: dict[str, Any] | None = None,
 ) -> NewReceipt:
     """Service cash in/out (always cash) or a cash withdrawal (paid out against a card)."""
     ptype = PaymentType.CASHLESS if kind is ReceiptType.CASH_WITHDRAWAL else PaymentType.CASH
@@ -122,7 +128,7 @@ def service_receipt(
         type=kind.value,
         total_sum=amount,
         created_at=now,
-        payments=(ReceiptPayment(ptype.value, amount, label),),
+        payments=(ReceiptPayment(ptype.value, amount, label, details or None),),
         total_payment=amount,
         shift_id=shift_id,
     )
@@ -198,6 +204,8 @@ def report_fields(report: ShiftReport) -> dict[str, Any]:
         "taxes": [
             {
                 "code": t.tax.code,
+                "label": t.tax.label,
+                "symbol": t.tax.symbol,
                 "rate": _rate(t.tax.rate),
                 **({"extra_rate": _rate(t.tax.extra_rate)} if t.tax.extra_rate is not None else {}),
                 "sell_sum": t.sell_sum,
@@ -231,12 +239,9 @@ def _rate(value: Decimal) -> int | float:
 
 
 def _api_discount(d: ReceiptDiscount) -> dict[str, Any]:
-    body: dict[str, Any] = {"type": d.type, "mode": d.mode}
-    if d.mode == DiscountMode.VALUE:
-        body["value"] = d.value
-    else:
-        percent = Decimal(d.value) / PERCENT_SCALE
-        body["value"] = int(percent) if percent == percent.to_integral_value() else float(percent)
+    # Always the absolute amount it made (the guide recommends VALUE): the server then cannot
+    # round a percent differently from us, so its sums equal the journal's.
+    body: dict[str, Any] = {"type": d.type, "mode": DiscountMode.VALUE.value, "value": d.sum}
     if d.name:
         body["name"] = d.name
     if d.tax_codes:

@@ -84,6 +84,8 @@ UNSETTLED = recovery.UNSETTLED
 SHIFT_WAIT_SECONDS = 30.0
 CASH_LABEL = "Готівка"
 CARD_LABEL = "Картка"
+TERMINAL_FIELDS = ("card_mask", "auth_code", "rrn", "terminal")
+"""What a cash withdrawal must carry of the card terminal's slip (the guide's required data)."""
 
 
 @dataclass(frozen=True)
@@ -340,15 +342,27 @@ class RegisterService:
 
     async def open_shift(self, opening_float: int = 0) -> Shift:
         """Open a shift (online, or offline when Checkbox is unreachable and it is not the
-        register's first); the opening float goes in as a service cash-in receipt."""
+        register's first). ``opening_float`` is the cash the drawer should hold: the difference
+        to the balance Checkbox carried over goes in (or out) as a service receipt."""
         self._require(signed_in=True, shift=False)
         if opening_float < 0:
             raise RegisterError(Refusal.BAD_INPUT, "opening float", field="amount")
         async with self.ctx.lock:
             shift = await self._open_shift()
         if opening_float:
-            await self.service_in(opening_float, "Розмінна монета")
+            # Checkbox carries the drawer's cash from the last shift (balance.initial): only the
+            # difference to the agreed float is booked, in or out, so the Z shows no false gap.
+            carried = self._shift_initial(self.journal.shifts.get(shift.id) or shift)
+            if opening_float > carried:
+                await self.service_in(opening_float - carried, "Розмінна монета")
+            elif opening_float < carried:
+                await self.service_out(carried - opening_float, "Інкасація до розмінної суми")
         return self.journal.shifts.get(shift.id) or shift
+
+    def carried_balance(self) -> int:
+        """The cash Checkbox carries into the next shift (the last Z's balance), for the opening
+        screen to show next to the float the cashier types."""
+        return self._carried_balance()
 
     async def _open_shift(self) -> Shift:
         now = self.ctx.now()
@@ -490,13 +504,26 @@ class RegisterService:
         self.ctx.changed()
         return ShiftReportView(local, server, True, closed, counted_cash)
 
+    def _last_receipt_id(self, shift: Shift) -> str | None:
+        fiscal = [
+            r
+            for r in self.journal.receipts.list()
+            if r.shift_id == shift.id
+            and r.state in (ReceiptState.DONE, ReceiptState.UPLOADED, ReceiptState.OFFLINE_ISSUED)
+        ]
+        return fiscal[-1].id if fiscal else None
+
     def _close_offline(self, shift: Shift, local: dict[str, Any]) -> Shift:
         if self.journal.codes.free_count() < 1:
             raise RegisterError(Refusal.NO_OFFLINE_CODES, left=0)
         ensure_go_offline(self.ctx)
         body = dict(local)
+        body["id"] = bodies.new_id()  # the guide's template: the report's own UUID
         if shift.serial is not None:
             body["serial"] = shift.serial
+        last = self._last_receipt_id(shift)
+        if last is not None:
+            body["last_receipt_id"] = last
         closed = self._offline(
             lambda: self.journal.shifts.close_offline(shift.id, self.ctx.now(), body)
         )
@@ -646,25 +673,43 @@ class RegisterService:
         return await self._service(ReceiptType.SERVICE_IN, amount, reason or CASH_LABEL)
 
     async def service_out(self, amount: int, reason: str = "") -> Receipt:
-        shift = self._require_selling()
-        local, _ = self.local_report(shift)
-        if amount > int(local.get("balance", 0)):
-            raise RegisterError(
-                Refusal.FISCAL_RULE,
-                "Сума службової видачі більша за залишок готівки в касі",
-                balance=int(local.get("balance", 0)),
-            )
+        self._check_drawer(amount)
         return await self._service(ReceiptType.SERVICE_OUT, amount, reason or CASH_LABEL)
 
-    async def cash_withdrawal(self, amount: int, label: str = CARD_LABEL) -> Receipt:
-        return await self._service(ReceiptType.CASH_WITHDRAWAL, amount, label)
+    async def cash_withdrawal(
+        self, amount: int, label: str = CARD_LABEL, terminal: Mapping[str, str] | None = None
+    ) -> Receipt:
+        """Cash paid out against a card (ФКЧ-4): the guide requires the terminal's data
+        (``card_mask``, ``auth_code``, ``rrn``, ``terminal``) and the drawer must hold the cash."""
+        details = {k: v for k, v in (terminal or {}).items() if v}
+        missing = [name for name in TERMINAL_FIELDS if not details.get(name)]
+        if missing:
+            raise RegisterError(Refusal.BAD_INPUT, ", ".join(missing), field="terminal")
+        self._check_drawer(amount)
+        return await self._service(ReceiptType.CASH_WITHDRAWAL, amount, label, details)
 
-    async def _service(self, kind: ReceiptType, amount: int, label: str) -> Receipt:
+    def _check_drawer(self, amount: int) -> None:
+        """Before sending, online or offline: never more cash out than the drawer holds (the
+        guide's own text, as Checkbox would answer)."""
+        shift = self._require_selling()
+        local, _ = self.local_report(shift)
+        balance = int(local.get("balance", 0))
+        if amount > balance:
+            raise RegisterError(
+                Refusal.FISCAL_RULE,
+                "Неможливо виконати операцію, оскільки в касі недостатньо коштів "
+                f"({amount / 100:.2f} > {balance / 100:.2f})",
+                balance=balance,
+            )
+
+    async def _service(
+        self, kind: ReceiptType, amount: int, label: str, details: dict[str, Any] | None = None
+    ) -> Receipt:
         shift = self._require_selling()
         if amount <= 0:
             raise RegisterError(Refusal.BAD_INPUT, "amount", field="amount")
         new = bodies.service_receipt(
-            kind, amount, now=self.ctx.now(), shift_id=shift.id, label=label
+            kind, amount, now=self.ctx.now(), shift_id=shift.id, label=label, details=details
         )
         return await self._fiscalise(new)
 

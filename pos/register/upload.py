@@ -144,7 +144,10 @@ async def _send(ctx: RegisterContext, entry: QueueEntry) -> None:
         if shift.serial is not None and _open(ctx, entry.subject_id):
             ctx.journal.shifts.update(entry.subject_id, now(), serial=shift.serial)
     elif entry.kind is QueueKind.SHIFT_CLOSE:
-        report = ReportBody.model_validate(_report_body(entry.payload))
+        fields = _report_body(entry.payload)
+        if entry.fiscal_date is not None:
+            fields.setdefault("created_at", entry.fiscal_date.isoformat())
+        report = ReportBody.model_validate(fields)
         shift = await client.close_shift(
             entry.subject_id,
             CloseShift(report=report, fiscal_code=entry.fiscal_code, fiscal_date=entry.fiscal_date),

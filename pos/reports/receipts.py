@@ -28,7 +28,8 @@ seed's float roubles; a return's sums are positive, its ``operation`` says it is
   not integers).
 
 Our own fields: ``fiscal_code``, ``offline``, ``sync`` (``online``, ``pending`` upload,
-``uploaded``), ``id`` and ``register`` (the fiscal number of the register the row comes from).
+``uploaded``), ``id``, ``register`` (the fiscal number of the register the row comes from) and
+``shop`` (its shop in the back-office database; "" on a journal).
 """
 
 from __future__ import annotations
@@ -637,6 +638,7 @@ def _row(key: _Key, details: Mapping[str, Any]) -> dict[str, Any]:
             "sync": details["sync"],
             "id": key.id,
             "register": register.fiscal_number,
+            "shop": register.shop,
         }
     state = details["state"]
     operation = {"SELL": "income", "RETURN": "income_return"}.get(details["type"], "")
@@ -662,6 +664,7 @@ def _row(key: _Key, details: Mapping[str, Any]) -> dict[str, Any]:
         "sync": {"offline_issued": "pending", "uploaded": "uploaded"}.get(state, "online"),
         "id": details["id"],
         "register": register.fiscal_number,
+        "shop": register.shop,
     }
 
 

@@ -3,7 +3,8 @@ that depend on how the journal stores things.
 
 The DDL lives, frozen, in ``pos.journal.migrations``; these declare only the columns the reports
 read. A back office holding the same tables (plus a register column) can reuse every query built
-on them. Instants are integer UTC microseconds, as the journal stores them; ``doc_number``,
+on them. Instants are integer UTC microseconds, as the journal stores them (``BigInteger``: they
+do not fit the PostgreSQL ``integer`` the back office would bind them as); ``doc_number``,
 ``report_at``, ``cash_paid`` and ``cashless_paid`` are kept by the journal's triggers (migration 4).
 """
 
@@ -11,7 +12,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Column, ColumnElement, Integer, MetaData, Table, Text, func, literal
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    ColumnElement,
+    Integer,
+    MetaData,
+    Table,
+    Text,
+    func,
+    literal,
+)
 
 metadata = MetaData()
 
@@ -24,7 +35,7 @@ receipt = Table(
     Column("state", Text),
     Column("is_offline", Integer),
     Column("fiscal_code", Text),
-    Column("fiscal_date", Integer),
+    Column("fiscal_date", BigInteger),
     Column("total_sum", Integer),
     Column("discounts_sum", Integer),
     Column("extra_charge_sum", Integer),
@@ -32,11 +43,11 @@ receipt = Table(
     Column("total_payment", Integer),
     Column("rest", Integer),
     Column("related_receipt_id", Text),
-    Column("created_at", Integer),
+    Column("created_at", BigInteger),
     # Kept by the journal's triggers (migration 4): the journal's document number, the report
     # date and the payments by type.
     Column("doc_number", Integer),
-    Column("report_at", Integer),
+    Column("report_at", BigInteger),
     Column("cash_paid", Integer),
     Column("cashless_paid", Integer),
 )
@@ -84,14 +95,14 @@ shift = Table(
     Column("serial", Integer),
     Column("is_offline", Integer),
     Column("initial_balance", Integer),
-    Column("opened_at", Integer),
-    Column("closed_at", Integer),
+    Column("opened_at", BigInteger),
+    Column("closed_at", BigInteger),
     Column("open_fiscal_code", Text),
-    Column("open_fiscal_date", Integer),
+    Column("open_fiscal_date", BigInteger),
     Column("close_fiscal_code", Text),
-    Column("close_fiscal_date", Integer),
+    Column("close_fiscal_date", BigInteger),
     Column("z_report", Text),
-    Column("created_at", Integer),
+    Column("created_at", BigInteger),
 )
 
 catalogue_item = Table(
@@ -107,7 +118,7 @@ connectivity_transition = Table(
     "connectivity_transition",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("at", Integer),
+    Column("at", BigInteger),
     Column("from_state", Text),
     Column("to_state", Text),
     Column("cause", Text),

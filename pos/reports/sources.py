@@ -27,6 +27,7 @@ class Register:
 
     fiscal_number: str
     register_id: str
+    shop: str = ""  # the shop it belongs to in a back-office database ("" for a journal file)
 
 
 REPORTS_SCHEMA = 4  # the journal version that keeps the report columns (pos.journal.migrations)

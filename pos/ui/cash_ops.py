@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QVBoxLa
 from pos.domain.money import MoneyFormatError, format_money, parse_money
 from pos.journal.records import Receipt
 from pos.register.errors import RegisterError
+from pos.register.service import CARD_LABEL
 from pos.ui.asyncio_qt import async_slot
 from pos.ui.messages import show_error
 from pos.ui.receipt_dialog import ERROR_STYLE, KeyDialog, buttons_row
@@ -86,6 +87,20 @@ class CashDialog(KeyDialog):
             self.tr("Card (printed):") if kind == "withdrawal" else self.tr("Reason:"),
             self.reason,
         )
+        # A withdrawal must carry the card terminal's slip data (the Checkbox guide requires it).
+        self.terminal: dict[str, QLineEdit] = {}
+        if kind == "withdrawal":
+            for name, label in (
+                ("card_mask", self.tr("Card number (masked):")),
+                ("auth_code", self.tr("Authorisation code:")),
+                ("rrn", self.tr("RRN:")),
+                ("terminal", self.tr("Terminal ID:")),
+            ):
+                edit = QLineEdit()
+                edit.setObjectName(f"terminal_{name}")
+                edit.setMaxLength(19 if name == "card_mask" else 64)
+                self.terminal[name] = edit
+                form.addRow(label, edit)
 
         self.confirm_button = self.key_button(self.tr("Confirm"), Qt.Key.Key_Return, self.confirm)
         self.cancel_button = self.key_button(self.tr("Cancel"), Qt.Key.Key_Escape, self.reject)
@@ -189,7 +204,8 @@ class CashDialog(KeyDialog):
             elif self.kind == "out":
                 receipt = await service.service_out(amount, reason)
             else:
-                receipt = await service.cash_withdrawal(amount, *([reason] if reason else []))
+                slip = {name: edit.text().strip() for name, edit in self.terminal.items()}
+                receipt = await service.cash_withdrawal(amount, reason or CARD_LABEL, slip)
         except RegisterError as error:
             self.set_busy(False)
             self.show_notice("")

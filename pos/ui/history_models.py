@@ -56,6 +56,10 @@ class JournalReader(QObject):
         self._slow = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reports-totals")
         self._tokens = itertools.count(1)
         self._callbacks: dict[int, tuple[Callable[[Any], None], Callable[[str], None] | None]] = {}
+        # The shop's back-office database and this register's shop in it, when there is one;
+        # ``whole_shop`` reads every register of that shop from it instead of the journal.
+        self.shop: tuple[Engine, str] | None = None
+        self.whole_shop = False
         self.done.connect(self._deliver)
         self.failed.connect(self._fail)
 
@@ -78,8 +82,14 @@ class JournalReader(QObject):
         result: Any = None
         error_text: str | None = None
         try:
-            with self.engine.connect() as connection:
-                result = work([(connection, register_of(connection))])
+            if self.whole_shop and self.shop is not None:
+                from pos.backoffice.sources import shop_sources
+
+                with shop_sources(self.shop[0], [self.shop[1]]) as sources:
+                    result = work(sources)
+            else:
+                with self.engine.connect() as connection:
+                    result = work([(connection, register_of(connection))])
         except Exception as error:  # reported to the window, in the user's language there
             log.exception("report query failed")
             error_text = str(error)

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from typing_extensions import override
 
 from pos.domain.money import format_money
@@ -86,6 +86,7 @@ class HistoryWindow(KeyDialog):
         shift_id: str | None = None,
         today: Callable[[], date] | None = None,
         parent: QWidget | None = None,
+        shop: tuple[Engine, str] | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("historyWindow")
@@ -93,6 +94,7 @@ class HistoryWindow(KeyDialog):
         self._shift_id = shift_id
         self._today = today or today_in_kyiv
         self.reader = JournalReader(engine, self)
+        self.reader.shop = shop if shop is not None else _shop_of(running, shift_id)
         self.model = ReceiptsModel(self.reader, self)
         self.model.loaded.connect(self._loaded)
         self.model.totals_arrived.connect(self._show_totals)
@@ -114,6 +116,8 @@ class HistoryWindow(KeyDialog):
         self.shift_filter.setMaximumWidth(80)
         self.search = QLineEdit()
         self.search.setClearButtonEnabled(True)
+        self.source = QComboBox()  # this register's journal, or the whole shop's database
+        self.source.setObjectName("reportSource")
         bar = QHBoxLayout()
         self.labels: dict[str, QLabel] = {}
         for name, widget in (
@@ -179,6 +183,15 @@ class HistoryWindow(KeyDialog):
         self.tabs.addTab(split, "")
         self.tabs.addTab(shift_split, "")
         self.tabs.addTab(self.charts, "")
+        # The source switch sits beside the tabs, not in the (already wide) filter bar.
+        source_box = QWidget()
+        source_row = QHBoxLayout(source_box)
+        source_row.setContentsMargins(0, 0, 0, 2)
+        self.labels["source"] = QLabel()
+        self.labels["source"].setBuddy(self.source)
+        source_row.addWidget(self.labels["source"])
+        source_row.addWidget(self.source)
+        self.tabs.setCornerWidget(source_box, Qt.Corner.TopRightCorner)
         self.tabs.currentChanged.connect(lambda _i: self._tab_changed())
 
         self.open_button = self.key_button("", Qt.Key.Key_F2, self.open_receipt)
@@ -209,6 +222,10 @@ class HistoryWindow(KeyDialog):
         for edit in (self.date_from, self.date_to):
             edit.dateChanged.connect(lambda _d: self._custom_dates())
         self.search.returnPressed.connect(self.apply_filters)
+        self.source.currentIndexChanged.connect(lambda _i: self._source_changed())
+        if self.reader.shop is None:
+            self.labels["source"].hide()
+            self.source.hide()
         self.shift_filter.returnPressed.connect(self.apply_filters)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         if shift_id is not None:
@@ -228,6 +245,7 @@ class HistoryWindow(KeyDialog):
         cashier = self._shift_id is not None
         self.setWindowTitle(self.tr("Receipts of this shift") if cashier else self.tr("Reports"))
         captions = {
+            "source": self.tr("Sou&rce:"),
             "period": self.tr("&Period:"),
             "from": self.tr("From:"),
             "to": self.tr("To:"),
@@ -246,6 +264,10 @@ class HistoryWindow(KeyDialog):
             "custom": self.tr("Custom"),
         }
         _fill(self.preset, preset_names)
+        _fill(
+            self.source,
+            {"register": self.tr("This register"), "shop": self.tr("The whole shop")},
+        )
         _fill(
             self.type_filter,
             {
@@ -368,6 +390,10 @@ class HistoryWindow(KeyDialog):
             query = query.with_shift_ids((self._shift_id,))
         return query
 
+    def _source_changed(self) -> None:
+        self.reader.whole_shop = self.source.currentData() == "shop"
+        self.apply_filters()
+
     def apply_filters(self) -> None:
         self.show_notice("")
         self.totals_label.setText(self.tr("Counting…"))
@@ -428,7 +454,7 @@ class HistoryWindow(KeyDialog):
             return
         receipt_id = row["id"]
         self.reader.run(
-            lambda sources: receipt_detail(sources[0][0], receipt_id),
+            lambda sources: receipt_detail(_source_of(sources, row), receipt_id),
             lambda detail: self._show_detail(row, detail),
             self._failed,
         )
@@ -651,3 +677,26 @@ def today_in_kyiv() -> date:
     from datetime import datetime
 
     return datetime.now(KYIV).date()
+
+
+def _source_of(sources: Sources, row: dict[str, Any]) -> Connection:
+    """The connection of the register a row comes from (the whole shop has several)."""
+    for connection, register in sources:
+        if register.fiscal_number == row.get("register"):
+            return connection
+    return sources[0][0]
+
+
+def _shop_of(running: RunningRegister | None, shift_id: str | None) -> tuple[Engine, str] | None:
+    """The back-office database, when the register has one (not for a cashier's own shift).
+    Making the engine opens no connection: the reader connects on its worker thread."""
+    config = running.config if running is not None else None
+    if config is None or config.backoffice_url is None or shift_id is not None:
+        return None
+    from pos.backoffice.database import BackofficeUrlError, open_database
+
+    try:
+        engine = open_database(config.backoffice_url.get_secret_value())
+    except BackofficeUrlError:
+        return None
+    return engine, config.shop_name or "shop"

@@ -42,6 +42,7 @@ from pos.journal.records import Receipt, ShiftState
 from pos.register.cart import Cart
 from pos.register.status import RegisterStatus
 from pos.ui.asyncio_qt import async_slot
+from pos.ui.drill_faults import DRILL_FAULTS, drill_fault_label
 from pos.ui.i18n import LANGUAGES, Translations
 from pos.ui.manager_pin import ManagerPinDialog
 from pos.ui.messages import show_error, show_info
@@ -207,6 +208,19 @@ class MainWindow(QMainWindow):
             self.a_net_back = self._action(
                 self.drill_menu, lambda: self.drill(cut=False), "netRestore"
             )
+            self.drill_menu.addSeparator()
+            self.fault_menu = self.drill_menu.addMenu("")
+            self.fault_actions: dict[str | None, QAction] = {}
+            faults = QActionGroup(self)
+            for fault in DRILL_FAULTS:
+                action = QAction(self)
+                action.setObjectName(f"fault_{fault or 'none'}")
+                action.setCheckable(True)
+                action.setChecked(fault is None)
+                action.triggered.connect(lambda _c=False, f=fault: self.drill_fault(f))
+                faults.addAction(action)
+                self.fault_menu.addAction(action)
+                self.fault_actions[fault] = action
 
         self.language_menu = bar.addMenu("")
         group = QActionGroup(self)
@@ -274,6 +288,9 @@ class MainWindow(QMainWindow):
             self.a_tax_up.setText(self.tr("Tax service up"))
             self.a_net_cut.setText(self.tr("Network cut"))
             self.a_net_back.setText(self.tr("Network restore"))
+            self.fault_menu.setTitle(self.tr("Checkbox fault"))
+            for fault, action in self.fault_actions.items():
+                action.setText(drill_fault_label(fault))
         self.language_menu.setTitle(self.tr("&Language"))
         self.help_menu.setTitle(self.tr("&Help"))
         self.a_help.setText(self.tr("Keys") + "\tF1")
@@ -312,6 +329,8 @@ class MainWindow(QMainWindow):
         self._refresh_pending = False
         self.status = self.service.status()
         self.status_bar.show_status(self.status)
+        if self.running.backoffice is not None:  # set by the push thread; read, never waited on
+            self.status_bar.show_backoffice(self.running.backoffice.status)
         self.banners.show_status(self.status)
         self.a_offline.setChecked(self.status.forced_offline)
         self._route()
@@ -734,6 +753,16 @@ class MainWindow(QMainWindow):
             await asyncio.wait_for(self.service.sync(), DRILL_STEP_TIMEOUT)
         except TimeoutError:
             log.info("drill: the register is still looking")
+        self.refresh_status()
+
+    @async_slot(exclusive=False)
+    async def drill_fault(self, fault: str | None) -> None:
+        """Training: schedule one of Checkbox's failures (or none); the menu shows which is on."""
+        if not self.running.training:
+            return
+        await self.running.checkbox_fault(fault)
+        for kind, action in self.fault_actions.items():
+            action.setChecked(kind == fault)
         self.refresh_status()
 
     # --- closing -------------------------------------------------------------------------------

@@ -98,7 +98,8 @@ def _texts(error: RegisterError) -> dict[Refusal, str]:
         ),
         Refusal.SHIFT_EXPIRED: QCoreApplication.translate(
             "Messages",
-            "The shift is 24 h old: make the Z-report (F10) now, then open a new shift (F2).",
+            "The shift must close by midnight of its day (and within 24 h): make the Z-report "
+            "(F10) now, then open a new shift (F2).",
         ),
         Refusal.OFFLINE_PERIOD_LIMIT: QCoreApplication.translate(
             "Messages",
@@ -155,14 +156,88 @@ _SHOW_DETAIL = frozenset({Refusal.FISCAL_RULE, Refusal.SERVER_REJECTED})
 
 def refusal_text(error: RegisterError) -> str:
     """The translated sentence for ``error`` and what to do next, followed by the server's (or
-    the fiscal rule's) own text when it has one."""
+    the fiscal rule's) own text when it has one, and advice when Checkbox's text is a known one."""
     detail = error.detail.strip()
     text = _texts(error).get(error.refusal) or QCoreApplication.translate(
         "Messages", "The operation was refused ({reason})."
     ).format(reason=error.refusal.value)
     if detail and (error.refusal in _SHOW_DETAIL or is_human_text(detail)):
         text = f"{text}\n\n{detail}"
+        advice = server_advice(detail)
+        if advice:
+            text = f"{text}\n\n{advice}"
     return text
+
+
+def server_advice(text: str) -> str:
+    """What the cashier should do about one of Checkbox's failures (the guide's error table)."""
+    starts = (
+        (
+            "CheckBox Підпис неактивний",
+            QCoreApplication.translate(
+                "Messages",
+                "The cashier's electronic signature (CheckBox Підпис) is not running. Start it, "
+                "or ask the manager to start it in the Checkbox cabinet, then try again.",
+            ),
+        ),
+        (
+            "Касира заблоковано",
+            QCoreApplication.translate(
+                "Messages",
+                "Checkbox has blocked this cashier. Call the manager: only Checkbox support can "
+                "unblock the cashier.",
+            ),
+        ),
+        (
+            "Термін дії ключа закінчився",
+            QCoreApplication.translate(
+                "Messages",
+                "The cashier's signing key has expired. The manager must get a new key and "
+                "register the cashier again.",
+            ),
+        ),
+        (
+            "Доступ заборонено, оскільки касу заблоковано",
+            QCoreApplication.translate(
+                "Messages", "Checkbox has blocked this register. Call the manager."
+            ),
+        ),
+        (
+            "Для видачі чеків, будь ласка, оплатіть",
+            QCoreApplication.translate(
+                "Messages",
+                "Checkbox services are not paid, so every register is blocked. Call the manager.",
+            ),
+        ),
+        (
+            "Зміну відкрито за допомогою CheckBox Kasa",
+            QCoreApplication.translate(
+                "Messages",
+                "The shift was opened in another program (Checkbox Kasa). Finish there, or ask "
+                "the manager: both at once would corrupt the register's reports.",
+            ),
+        ),
+        (
+            "Знайдено ще неопрацьовані транзакції",
+            QCoreApplication.translate(
+                "Messages",
+                "Checkbox is still processing transactions. Wait a minute and try again; if it "
+                "goes on for ten minutes, call the manager.",
+            ),
+        ),
+        (
+            "SMS шлюз не активовано",
+            QCoreApplication.translate(
+                "Messages",
+                "Sending receipts by SMS is not enabled for this shop. Send it by e-mail, or ask "
+                "the manager to enable SMS in the Checkbox cabinet.",
+            ),
+        ),
+    )
+    for start, advice in starts:
+        if text.startswith(start):
+            return advice
+    return ""
 
 
 def error_text(error: BaseException) -> str:

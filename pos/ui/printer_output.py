@@ -11,12 +11,13 @@ before anything is printed, and "Reprint" prints it again from the journal.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
 from pos.journal.records import Receipt
-from pos.printing.escpos_output import EscposSettings, Trouble, settings_from
+from pos.printing.escpos_output import EscposSettings, PrinterProblem, Trouble, settings_from
 from pos.printing.layout import Row, receipt_rows
 from pos.printing.spooler import PrinterState, PrinterStatus, PrintJob, ReceiptSpooler
 from pos.ui.asyncio_qt import spawn
@@ -39,7 +40,6 @@ class ReceiptPrinting(QObject):
     def __init__(self, running: RunningRegister, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._running = running
-        self._system_status: PrinterStatus | None = None
         running.spooler.subscribe(self._relay)
         self.destroyed.connect(lambda _obj=None: running.spooler.unsubscribe(self._relay))
 
@@ -83,8 +83,6 @@ class ReceiptPrinting(QObject):
 
     @property
     def status(self) -> PrinterStatus:
-        if self.escpos is None and self._system_status is not None:
-            return self._system_status
         return self._running.spooler.status
 
     def state_text(self) -> str:
@@ -152,23 +150,27 @@ class ReceiptPrinting(QObject):
             self.printed.emit(job.document)
 
     def _print_on_system(self, receipt: Receipt) -> None:
+        """The named system printer, through Qt's print support in the spooler's worker
+        thread (Qt paints on a QPrinter off the GUI thread), in turn with the other jobs."""
         from pos.printing.html import receipt_html
         from pos.printing.qt_output import PrintError, print_html
         from pos.ui.receipt_dialog import paper_width_mm, receipt_header
 
         html = receipt_html(receipt, receipt_header(self._running))
-        try:
-            print_html(
-                html, self.system_printer, paper_width_mm=paper_width_mm(self._running.config)
-            )
-        except PrintError as error:
-            self._system_status = PrinterStatus(
-                PrinterState.FAILED, str(error), (receipt.id,), Trouble.OTHER
-            )
-        else:
-            self._system_status = PrinterStatus(PrinterState.READY)
-            self.printed.emit(receipt.id)
-        self.state_changed.emit(self._system_status)
+        name = self.system_printer
+        width = paper_width_mm(self._running.config)
+
+        def work() -> None:
+            try:
+                print_html(html, name, paper_width_mm=width)
+            except PrintError as error:
+                raise PrinterProblem(str(error), Trouble.OTHER) from error
+
+        spawn(self._run_system(receipt.id, work))
+
+    async def _run_system(self, document: str, work: Callable[[], None]) -> None:
+        if await self._running.spooler.run(document, work):
+            self.printed.emit(document)
 
     def reprint_waiting(self) -> bool:
         """Print again, from the journal, the receipts that did not print; False when none."""

@@ -123,6 +123,16 @@ class SettingsDialog(KeyDialog):
             if config.license_key is not None
             else self.tr("not set")
         )
+        # The shop's back-office database: its URL may hold a password, so it is shown masked
+        # and kept with the secrets; empty keeps what is stored.
+        self.backoffice_url = QLineEdit()
+        self.backoffice_url.setObjectName("backofficeUrl")
+        self.backoffice_url.setEchoMode(QLineEdit.EchoMode.Password)
+        self.backoffice_url.setPlaceholderText(
+            self.tr("stored; type a new address to replace it")
+            if getattr(config, "backoffice_url", None) is not None
+            else self.tr("optional: postgresql://user:password@host/shop")
+        )
         self.sign_in_pin = QRadioButton(self.tr("Cashier's PIN"))
         self.sign_in_login = QRadioButton(self.tr("Login and password"))
         self.sign_in_group = QButtonGroup(page)
@@ -145,6 +155,7 @@ class SettingsDialog(KeyDialog):
         form.addRow(self.tr("API address:"), self.api_url)
         form.addRow(self.tr("License key:"), self.license_key)
         form.addRow(self.tr("Cashier signs in with:"), method_box)
+        form.addRow(self.tr("Back-office database:"), self.backoffice_url)
         form.addRow(self.mode_note)
         self._show_mode_note()
         return page
@@ -508,11 +519,23 @@ class SettingsDialog(KeyDialog):
         if problem:
             self._refuse(1, self.address, problem)
             return None
+        backoffice = self.backoffice_url.text().strip()
+        if backoffice:
+            from pos.backoffice.database import BackofficeUrlError, check_url
+
+            try:
+                check_url(backoffice)
+            except BackofficeUrlError:
+                message = self.tr("The back-office database must be a postgresql:// address.")
+                self._refuse(0, self.backoffice_url, message)
+                return None
         config = copy.deepcopy(self._config)
         config.training = self.training.isChecked()
         config.api_url = url.rstrip("/")
         if key:
             config.license_key = SecretStr(key)
+        if backoffice:
+            config.backoffice_url = SecretStr(backoffice)
         config.printer = str(self.printer.currentData() or "")
         for name, value in (
             ("receipt_printer", str(self.connection.currentData() or "")),
@@ -553,6 +576,7 @@ class SettingsDialog(KeyDialog):
             new.training != old.training
             or new.api_url != old.api_url
             or key_changed
+            or _secret(new.backoffice_url) != _secret(old.backoffice_url)
             or new.thresholds != old.thresholds
             or getattr(new, SIGN_IN_FIELD, None) != getattr(old, SIGN_IN_FIELD, None)
         )
@@ -577,7 +601,8 @@ class SettingsDialog(KeyDialog):
         restart = self._needs_restart(new)
         for name, value in vars(new).items():
             setattr(self._config, name, value)
-        for field in (self.pin_current, self.pin_new, self.pin_repeat, self.license_key):
+        fields = (self.pin_current, self.pin_new, self.pin_repeat, self.license_key)
+        for field in (*fields, self.backoffice_url):
             field.clear()
         self.settings_saved.emit(self._config)
         if not restart:
@@ -589,3 +614,7 @@ class SettingsDialog(KeyDialog):
             self.tr("Saved. Restart the program for the new connection and limits to apply."),
             OK_STYLE,
         )
+
+
+def _secret(value: SecretStr | None) -> str | None:
+    return None if value is None else value.get_secret_value()

@@ -1,12 +1,15 @@
-"""Opening the shift: the opening float (change in the drawer) goes in as a service cash-in.
+"""Opening the shift: the cash the drawer should hold (the agreed float).
 
-The cashier types the float or touches a quick amount and presses Enter; the shift opens online
-or, when Checkbox cannot be reached and this is not the register's first shift, offline.
+Checkbox carries the register's cash over from the last shift (``balance.initial``); the page
+shows it, and only the difference to the float typed is booked (a service cash-in, or a cash-out
+when the drawer holds more). Empty keeps the carried balance as it is. The shift opens online or,
+when Checkbox cannot be reached and this is not the register's first shift, offline.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 from typing_extensions import override
 
@@ -33,6 +36,10 @@ class ShiftOpenPage(QWidget):
         self.prompt = QLabel(self)
         self.prompt.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.prompt.setWordWrap(True)
+        self.carried = QLabel(self)
+        self.carried.setObjectName("carriedBalance")
+        self.carried.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.carried.setWordWrap(True)
         self.amount = MoneyEdit(self)
         self.amount.setObjectName("floatEdit")
         self.amount.setMaximumWidth(360)
@@ -60,6 +67,7 @@ class ShiftOpenPage(QWidget):
         column.addStretch(1)
         column.addWidget(self.title)
         column.addWidget(self.prompt)
+        column.addWidget(self.carried)
         column.addWidget(self.amount, 0, Qt.AlignmentFlag.AlignHCenter)
         column.addLayout(quick)
         column.addWidget(self.open_button, 0, Qt.AlignmentFlag.AlignHCenter)
@@ -71,10 +79,26 @@ class ShiftOpenPage(QWidget):
     def retranslate_ui(self) -> None:
         self.title.setText(self.tr("Open the shift"))
         self.prompt.setText(
-            self.tr("Opening float: the change in the cash drawer (0 if none), then Enter")
+            self.tr("Opening float: the cash the drawer should hold (empty: as carried), Enter")
         )
+        self.show_carried()
         self.amount.setPlaceholderText("0.00")
         self.open_button.setText(self.tr("Open shift (Enter)"))
+
+    def show_carried(self) -> None:
+        """The balance Checkbox carries from the last shift; only the difference is booked."""
+        carried = self._running.service.carried_balance()
+        self.carried.setText(
+            self.tr(
+                "Carried from the last shift: {amount}. Only the difference to the float is "
+                "booked (in or out)."
+            ).format(amount=format_money(carried))
+        )
+
+    @override
+    def showEvent(self, event: QShowEvent) -> None:
+        self.show_carried()
+        super().showEvent(event)
 
     @override
     def changeEvent(self, event: QEvent) -> None:

@@ -9,6 +9,8 @@ cannot miss. Both only read ``RegisterStatus``; nothing here asks the register a
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 from typing_extensions import override
@@ -89,10 +91,10 @@ def warning_text(warning: LimitWarning) -> str:
     if warning.limit is Limit.SHIFT_AGE:
         if stop:
             return QCoreApplication.translate(
-                "StatusBar", "The shift is 24 h old: make the Z-report (F10) now."
+                "StatusBar", "The shift's day is over: make the Z-report (F10) now."
             )
         return QCoreApplication.translate(
-            "StatusBar", "The shift reaches 24 h in {left}: make the Z-report (F10) soon."
+            "StatusBar", "The shift must close in {left}: make the Z-report (F10) soon."
         ).format(left=left)
     if stop:
         return QCoreApplication.translate(
@@ -199,14 +201,40 @@ class RegisterStatusBar(QWidget):
         self.shift.setObjectName("shiftLeft")
         self.cashier = QLabel(self)
         self.cashier.setObjectName("cashier")
+        self.backoffice = QLabel(self)
+        self.backoffice.setObjectName("backoffice")
+        self.backoffice.hide()  # shown when the register pushes to a shop database
+        self._backoffice: Any = None
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 3, 8, 3)
         layout.setSpacing(18)
         for label in (self.connectivity, self.offline_left, self.codes, self.queue, self.shift):
             layout.addWidget(label)
         layout.addStretch(1)
+        layout.addWidget(self.backoffice)
         layout.addWidget(self.cashier)
         self._status: RegisterStatus | None = None
+
+    def show_backoffice(self, status: Any) -> None:
+        """The push to the shop database (a ``PushStatus``, or None when there is none): only a
+        note; the register sells the same whether the database answers or not."""
+        self._backoffice = status
+        if status is None:
+            self.backoffice.hide()
+            return
+        if not status.connected and not status.error:
+            text = QCoreApplication.translate("StatusBar", "Back office: connecting…")
+        elif status.connected:
+            text = QCoreApplication.translate("StatusBar", "Back office: up to date")
+            if status.pending:
+                text = QCoreApplication.translate("StatusBar", "Back office: sending {count}")
+        else:
+            text = QCoreApplication.translate(
+                "StatusBar", "Back office: unreachable, {count} waiting"
+            )
+        self.backoffice.setText(text.format(count=status.pending))
+        self.backoffice.setProperty("connected", bool(status.connected))
+        self.backoffice.show()
 
     def show_status(self, status: RegisterStatus) -> None:
         self._status = status
@@ -255,4 +283,5 @@ class RegisterStatusBar(QWidget):
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange and self._status is not None:
             self.show_status(self._status)
+            self.show_backoffice(self._backoffice)
         super().changeEvent(event)

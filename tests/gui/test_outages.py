@@ -84,3 +84,24 @@ def test_network_cut_offline_sale_and_upload(
     uploaded = running_shift.service.receipt(receipt.id)
     assert uploaded is not None
     assert uploaded.state is ReceiptState.UPLOADED
+
+
+def test_checkbox_fault_drill_schedules_and_clears_and_shows_which_is_on(
+    qtbot: QtBot, running_shift: RunningRegister, sandbox: RunningSandbox
+) -> None:
+    window = open_window(qtbot, running_shift)
+    qtbot.waitUntil(lambda: window.page_name == "selling")
+    assert window.fault_actions[None].isChecked()
+    assert window.fault_actions["maintenance"].text() == "Maintenance work (503)"
+
+    def active() -> list[str]:
+        return [f["fault"] for f in sandbox.control("GET", "/sandbox/faults")["faults"]]
+
+    window.fault_actions["maintenance"].trigger()
+    qtbot.waitUntil(lambda: active() == ["maintenance"], timeout=TIMEOUT)
+    assert window.fault_actions["maintenance"].isChecked()
+    assert not window.fault_actions[None].isChecked()
+    window.fault_actions[None].trigger()
+    qtbot.waitUntil(lambda: active() == [], timeout=TIMEOUT)
+    qtbot.waitUntil(window.fault_actions[None].isChecked, timeout=TIMEOUT)
+    assert not window.fault_actions["maintenance"].isChecked()

@@ -233,3 +233,20 @@ def test_x_report_goes_to_the_thermal_printer(
     assert "X-ЗВІТ".encode("cp1125") in data
     assert data.endswith(CUT)
     assert DRAWER not in data
+
+
+def test_system_printer_prints_off_the_gui_thread_and_keeps_what_failed(
+    qtbot: QtBot, aw: Callable[..., Any], running_shift: RunningRegister
+) -> None:
+    window = _window(qtbot, running_shift)
+    running_shift.config.printer = "Counter printer (gone)"  # a system printer that went away
+    receipt = sell(aw, running_shift, cash=None)
+    window.selling._paid(receipt)
+    spooler = running_shift.spooler
+    qtbot.waitUntil(lambda: spooler.status.state is PrinterState.FAILED, timeout=10_000)
+    assert spooler.status.waiting == (receipt.id,)
+    assert not visible_of(ReceiptDialog), "auto-print: no dialog"
+    assert window.printer_state.isVisible()
+    stored = running_shift.service.receipt(receipt.id)
+    assert stored is not None
+    assert stored.state is ReceiptState.DONE

@@ -82,6 +82,8 @@ class ReportTaxBody(RequestModel):
     """One tax line of the report sent with an offline shift close."""
 
     code: int
+    label: str | None = None
+    symbol: str | None = None
     rate: Rate
     extra_rate: Rate | None = None
     sell_sum: int = 0
@@ -95,6 +97,7 @@ class ReportTaxBody(RequestModel):
 class ReportBody(RequestModel):
     """The ``report`` of POST /shifts/close when the shift is closed offline (seed's fields)."""
 
+    id: str | None = None
     serial: int | None = None
     payments: list[ReportPaymentBody] = Field(default_factory=list)
     taxes: list[ReportTaxBody] = Field(default_factory=list)
@@ -107,5 +110,5 @@ class ReportBody(RequestModel):
     sales_round_down: int = 0
     returns_round_up: int = 0
     returns_round_down: int = 0
-    discounts_sum: int | None = None
-    extra_charge_sum: int | None = None
+    last_receipt_id: str | None = None
+    created_at: str | None = None  # the close's fiscal date, filled in when it is uploaded
