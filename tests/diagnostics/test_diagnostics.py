@@ -119,7 +119,9 @@ async def test_diagnostics_zip_after_a_session(
         logging.getLogger("pos.test").error(
             "customer %s (%s) complained, key %s", EMAIL, PHONE, seeded.license_key
         )
-        token = (tmp_path / "tokens" / "token.json").read_text(encoding="utf-8")
+        session_token = running.client.session.token  # kept in the keyring, not a file
+        assert session_token is not None
+        token = session_token.get_secret_value()
     target = export(
         tmp_path / "out" / "diag.zip", config.data, config=config, log_directory=log_dir
     )
@@ -143,7 +145,7 @@ async def test_diagnostics_zip_after_a_session(
     assert summary["settings"]["license_key"] in {"<set>", "***"}
     assert "complained" in texts["last-errors.txt"]
     secrets = [seeded.license_key, seeded.cashier_pin, "2468", config.manager_pin_hash]
-    secrets += [value for value in json.loads(token).values() if isinstance(value, str)]
+    secrets.append(token)
     for private in [*secrets, EMAIL, PHONE, "123 45 67"]:
         assert private not in everything, private
 
