@@ -61,6 +61,9 @@ async def refill(ctx: RegisterContext, *, force_reconcile: bool = False) -> None
         return
     log.info("asked the tax service for offline codes: %s", asked.status)
     # The guide: after an ask, offline transactions may only be dated at or after the ask itself
-    # (an ask may return the same unused codes, whose own created_at is older).
-    ctx.journal.clock.raise_floor(ctx.now())
+    # (an ask may return the same unused codes, whose own created_at is older). Only a "now"
+    # anchored on Checkbox's clock may raise the floor: a PC clock that is hours ahead before
+    # the first server reading would otherwise date every later offline document in the future.
+    if ctx.trusted is None or ctx.trusted.anchored_on_server:
+        ctx.journal.clock.raise_floor(ctx.now())
     await reconcile(ctx)

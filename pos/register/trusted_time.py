@@ -44,6 +44,7 @@ class TrustedClock:
         self.tolerance = tolerance
         self._anchor = wall()
         self._anchor_mono = self._mono()
+        self.anchored_on_server = False  # until Checkbox's clock was read, "now" is the PC's
 
     def now(self) -> datetime:
         """The last trusted instant plus monotonic elapsed time."""
@@ -57,6 +58,7 @@ class TrustedClock:
         """Re-anchor on an instant Checkbox confirmed (it is "now" at this moment)."""
         self._anchor = moment
         self._anchor_mono = self._mono()
+        self.anchored_on_server = True
 
     def server_says(self, server_now: datetime) -> timedelta | None:
         """Checkbox's clock read ``server_now`` just now. Re-anchor on it; return the PC wall

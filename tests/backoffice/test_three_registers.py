@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from scenarios.harness import SimClock, Till, no_rate_limits, open_till, random_sale
+from scenarios.harness import Till, morning_clock, no_rate_limits, open_till, random_sale
 from sqlalchemy import Engine, func, select
 
 from pos.backoffice import schema
@@ -108,7 +108,7 @@ async def test_three_registers_one_losing_the_database_one_killed_mid_push(
     box.control("POST", "/sandbox/config", {"signing_delay": 0})
     box.control("POST", "/sandbox/seed", {"count": 1})
     no_rate_limits(box)
-    clock = SimClock(box)
+    clock = morning_clock(box)  # the shifts must not cross Kyiv's midnight
     tills: list[Till] = []
     workers: list[PushWorker] = []
     cut_url = shop_url.replace(f":{postgres.port}/", f":{proxy.port}/")

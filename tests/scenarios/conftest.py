@@ -9,16 +9,14 @@ hundreds of receipts or several go-online switch them off, on both sides.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
-from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from pos.domain.offline_limits import KYIV
 from pos.sandbox.server import RunningSandbox
 
-from .harness import SimClock, Till, open_till
+from .harness import SimClock, Till, morning_clock, open_till
 
 TillFactory = Callable[..., Awaitable[Till]]
 
@@ -31,19 +29,8 @@ def box(sandbox: RunningSandbox) -> RunningSandbox:
 
 @pytest.fixture
 def clock(box: RunningSandbox) -> SimClock:
-    """Both sides start at the next 08:00 in Kyiv: a shift must close before Kyiv's midnight, so
-    a story of hours must not depend on the hour the suite happens to run."""
-    sim = SimClock(box)
-    sim.set_offset(seconds_to_kyiv_morning(datetime.now(UTC)))
-    return sim
-
-
-def seconds_to_kyiv_morning(now: datetime, hour: int = 8) -> float:
-    local = now.astimezone(KYIV)
-    morning = datetime.combine(local.date(), time(hour), KYIV)
-    if morning <= local:
-        morning += timedelta(days=1)
-    return (morning - now).total_seconds()
+    """Both sides start at the next 08:00 in Kyiv (see ``morning_clock``)."""
+    return morning_clock(box)
 
 
 @pytest.fixture

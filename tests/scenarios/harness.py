@@ -15,10 +15,11 @@ import json
 import random
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 
@@ -35,6 +36,8 @@ from pos.register.limits import Level, Limit, Thresholds
 from pos.register.service import Intervals, RegisterService
 from pos.sandbox.server import RunningSandbox, SeededRegister
 from pos.sandbox.world import World
+
+KYIV_ZONE = ZoneInfo("Europe/Kyiv")
 
 API = "/api/v1"
 
@@ -522,3 +525,20 @@ def assert_transitions(
 
 def strictly_increasing(values: Sequence[datetime]) -> bool:
     return all(a < b for a, b in itertools.pairwise(values))
+
+
+def seconds_to_kyiv_morning(now: datetime, hour: int = 8) -> float:
+    """Seconds from ``now`` to the next ``hour``:00 in Kyiv."""
+    local = now.astimezone(KYIV_ZONE)
+    morning = datetime.combine(local.date(), time(hour), KYIV_ZONE)
+    if morning <= local:
+        morning += timedelta(days=1)
+    return (morning - now).total_seconds()
+
+
+def morning_clock(box: RunningSandbox) -> SimClock:
+    """A SimClock for till and sandbox set to the next 08:00 in Kyiv: a shift must close before
+    Kyiv's midnight, so a story of hours must not depend on the hour the suite happens to run."""
+    sim = SimClock(box)
+    sim.set_offset(seconds_to_kyiv_morning(datetime.now(UTC)))
+    return sim
