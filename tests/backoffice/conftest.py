@@ -3,7 +3,6 @@ empty database on it (``shop_database`` also has the schema created by Alembic).
 
 from __future__ import annotations
 
-import gc
 import itertools
 from collections.abc import Iterator
 
@@ -36,16 +35,3 @@ def shop_database(shop_url: str) -> Iterator[Engine]:
     upgrade(engine)
     yield engine
     engine.dispose()
-
-
-@pytest.fixture(autouse=True)
-def _garbage_on_the_main_thread() -> Iterator[None]:
-    """As in tests/dialogs: no cyclic garbage collection during a test (the push, sandbox and
-    API threads allocate too, and a Qt object collected on one of them crashes the GUI thread
-    later), one collection on the main thread afterwards."""
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.collect()
-        gc.enable()

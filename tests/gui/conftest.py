@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import gc
 import io
 from collections.abc import Callable, Coroutine, Iterator
 from pathlib import Path
@@ -44,20 +43,6 @@ guard_singleton_refcounts()
 
 T = TypeVar("T")
 Await = Callable[..., Any]
-
-
-@pytest.fixture(autouse=True)
-def _garbage_on_the_gui_thread() -> Iterator[None]:
-    """No automatic cyclic collection during a GUI test, one on this (the GUI) thread after:
-    the sandbox serves from a Python thread, and a Qt object collected there is destroyed on
-    the wrong thread and crashes Qt later (pos/ui/qt_compat.py; the app collects from a
-    timer on the GUI thread instead)."""
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.collect()
-        gc.enable()
 
 
 @pytest.fixture
