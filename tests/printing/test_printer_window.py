@@ -14,7 +14,6 @@ from typing import Any
 import pytest
 from dialogs.conftest import sell
 from gui.conftest import (
-    _garbage_on_the_gui_thread,
     aw,
     gui_config,
     qloop,
@@ -36,7 +35,6 @@ from pos.ui.receipt_dialog import ReceiptDialog
 from pos.ui.settings import SettingsDialog
 
 __all__ = [
-    "_garbage_on_the_gui_thread",
     "aw",
     "gui_config",
     "qloop",

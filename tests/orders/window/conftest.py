@@ -1,10 +1,9 @@
 """The order screen's tests reuse the GUI fixtures: a training register on the shared sandbox,
-the qasync loop inside pytest-qt, and garbage collected on the GUI thread only."""
+the qasync loop inside pytest-qt (garbage is collected on the GUI thread by tests/conftest.py)."""
 
 from __future__ import annotations
 
 from gui.conftest import (
-    _garbage_on_the_gui_thread,
     aw,
     gui_config,
     qloop,
@@ -14,7 +13,6 @@ from gui.conftest import (
 )
 
 __all__ = [
-    "_garbage_on_the_gui_thread",
     "aw",
     "gui_config",
     "qloop",
