@@ -3,6 +3,7 @@ offline sales, a return, cash in and out, a Z; the report agrees with Checkbox's
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import contextlib
 import csv
@@ -17,11 +18,11 @@ import pytest
 from headless.test_register_commands import import_demo, login, pos
 from pydantic import SecretStr
 
-from pos import config as app_config
 from pos.app import open_register
 from pos.checkbox import CheckboxClient, PinSignIn, Session
 from pos.cli import main
 from pos.domain.offline_limits import KYIV
+from pos.headless.commands import _settings as headless_settings
 from pos.journal.journal import default_journal_path
 from pos.sandbox.server import RunningSandbox
 
@@ -46,9 +47,8 @@ def cash_moves(data: Path) -> None:
     """Service cash in and out through the register (`pos register` has no command for them)."""
 
     async def run() -> None:
-        config = app_config.load(data)
-        config.data = data
-        credentials = app_config.read_private(data / "credentials.json")
+        # The headless commands' own way to the stored settings and secrets (keyring).
+        config, credentials = headless_settings(argparse.Namespace(data=data))
         async with open_register(config, worker=False, token_dir=data) as running:
             await running.service.resume_session(**credentials)
             await running.service.service_in(20000, "Розмінна монета")
