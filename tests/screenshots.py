@@ -31,8 +31,9 @@ import os
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -315,11 +316,15 @@ async def scenario(window: object, out: Path, size: str, language: str) -> None:
     window.close()
 
 
-def run_one(out: Path, size: str, language: str) -> int:
+def run_in_window(
+    scenario: Callable[[object], Coroutine[Any, Any, None]], language: str, name: str
+) -> int:
+    """Start the window in training mode on a throw-away data folder and run ``scenario(window)``
+    on its loop; a failure of the scenario closes the window and is raised here."""
     from PySide6.QtCore import QTimer
 
     from pos.config import AppConfig
-    from pos.ui.app import main
+    from pos.ui.app import main as run_window
     from pos.ui.asyncio_qt import spawn
     from pos.ui.main_window import MainWindow
 
@@ -330,20 +335,24 @@ def run_one(out: Path, size: str, language: str) -> int:
             failures.append(error)
             QTimer.singleShot(0, window.close)
 
-        spawn(scenario(window, out, size, language), on_error=failed)
+        spawn(scenario(window), on_error=failed)
 
     with tempfile.TemporaryDirectory() as data:
         config = AppConfig(training=True, data=Path(data), language=language)
-        code = main(["screenshots"], config=config, ready=ready)
+        code = run_window([name], config=config, ready=ready)
     if failures:
         raise failures[0]
     return code
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def command_line(
+    script: str, doc: str, default_sizes: str, run_one: Callable[[Path, str, str], int]
+) -> int:
+    """``script [OUT] [--sizes WxH,…] [--lang uk|en]``: each size in its own process (the UI
+    scale follows the screen height), or ``--one SIZE`` inside that process."""
+    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
     parser.add_argument("out", nargs="?", default=str(ROOT / "docs" / "screenshots"))
-    parser.add_argument("--sizes", default="1024x768,1366x768,1920x1080")
+    parser.add_argument("--sizes", default=default_sizes)
     parser.add_argument("--lang", default="uk", choices=("uk", "en"))
     parser.add_argument("--one", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -355,9 +364,19 @@ def main() -> int:
     for size in args.sizes.split(","):
         height = int(size.split("x")[1])
         env = dict(os.environ, POS_UI_SCALE=str(max(0.85, min(1.5, height / 900))))
-        command = [sys.executable, __file__, str(out), "--one", size, "--lang", args.lang]
+        command = [sys.executable, script, str(out), "--one", size, "--lang", args.lang]
         status |= subprocess.call(command, env=env)
     return status
+
+
+def run_one(out: Path, size: str, language: str) -> int:
+    return run_in_window(
+        lambda window: scenario(window, out, size, language), language, "screenshots"
+    )
+
+
+def main() -> int:
+    return command_line(__file__, __doc__ or "", "1024x768,1366x768,1920x1080", run_one)
 
 
 if __name__ == "__main__":

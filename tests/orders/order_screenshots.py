@@ -12,18 +12,21 @@ advance dialog)::
 
 from __future__ import annotations
 
-import argparse
-import os
-import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from screenshots import key, shoot, type_text, wait_until  # noqa: E402
+from screenshots import (  # noqa: E402
+    command_line,
+    key,
+    run_in_window,
+    shoot,
+    type_text,
+    wait_until,
+)
 
 GOODS = ("4820001000016", "4820101000190", "4820003000038")
 
@@ -82,48 +85,11 @@ async def scenario(window: object, out: Path, size: str) -> None:
 
 
 def run_one(out: Path, size: str, language: str) -> int:
-    from PySide6.QtCore import QTimer
-
-    from pos.config import AppConfig
-    from pos.ui.app import main
-    from pos.ui.asyncio_qt import spawn
-    from pos.ui.main_window import MainWindow
-
-    failures: list[BaseException] = []
-
-    def ready(window: MainWindow) -> None:
-        def failed(error: BaseException) -> None:
-            failures.append(error)
-            QTimer.singleShot(0, window.close)
-
-        spawn(scenario(window, out, size), on_error=failed)
-
-    with tempfile.TemporaryDirectory() as data:
-        config = AppConfig(training=True, data=Path(data), language=language)
-        code = main(["order-screenshots"], config=config, ready=ready)
-    if failures:
-        raise failures[0]
-    return code
+    return run_in_window(lambda window: scenario(window, out, size), language, "order-screenshots")
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("out", nargs="?", default=str(ROOT / "docs" / "screenshots"))
-    parser.add_argument("--sizes", default="1024x768,1366x768")
-    parser.add_argument("--lang", default="uk", choices=("uk", "en"))
-    parser.add_argument("--one", help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    if args.one:
-        return run_one(out, args.one, args.lang)
-    status = 0
-    for size in args.sizes.split(","):
-        height = int(size.split("x")[1])
-        env = dict(os.environ, POS_UI_SCALE=str(max(0.85, min(1.5, height / 900))))
-        command = [sys.executable, __file__, str(out), "--one", size, "--lang", args.lang]
-        status |= subprocess.call(command, env=env)
-    return status
+    return command_line(__file__, __doc__ or "", "1024x768,1366x768", run_one)
 
 
 if __name__ == "__main__":
