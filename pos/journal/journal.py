@@ -70,6 +70,7 @@ class Journal:
         self.engine = engine
         self._lock = lock
         store = Store(engine)
+        self._store = store
         self.catalogue = Catalogue(store)
         self.receipts = Receipts(store)
         self.shifts = Shifts(store)
@@ -79,6 +80,11 @@ class Journal:
         self.clock = FiscalClock(store)
         self.settings = Settings(store)
         self.uploads = Uploads(store)
+
+    @property
+    def generation(self) -> int:
+        """Bumped by every committed write (see ``Store.generation``)."""
+        return self._store.generation
 
     @classmethod
     def open(cls, path: Path, *, exclusive: bool = False) -> Journal:

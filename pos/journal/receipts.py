@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from pos.journal import offline_queue
 from pos.journal.errors import NotFoundError, ReceiptStateError
@@ -303,6 +303,13 @@ class Receipts:
             query = query.limit(limit)
         with self._store.read() as session:
             return [_to_record(session, row) for row in session.exec(query).all()]
+
+    def count(self, *, states: tuple[ReceiptState, ...]) -> int:
+        """How many receipts are in ``states`` (the status line's queue), without loading them."""
+        query = select(func.count()).select_from(ReceiptRow)
+        query = query.where(col(ReceiptRow.state).in_([s.value for s in states]))
+        with self._store.read() as session:
+            return int(session.exec(query).one())
 
     # ---- internals ----------------------------------------------------------------------------
 
