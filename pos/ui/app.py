@@ -24,13 +24,13 @@ from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QLabel
 
 import pos.config
-from pos.app import open_register
 from pos.config import AppConfig
 from pos.ui import theme
 from pos.ui.asyncio_qt import drain
 from pos.ui.i18n import Translations
 from pos.ui.main_window import MainWindow
 from pos.ui.qt_compat import GuiThreadCollector, guard_singleton_refcounts
+from pos.ui.register_thread import open_threaded_register
 
 log = logging.getLogger(__name__)
 
@@ -93,7 +93,7 @@ async def run_window(
     splash = _starting_splash()
     closed = asyncio.Event()
     async with contextlib.AsyncExitStack() as stack:
-        running = await stack.enter_async_context(open_register(config))
+        running = await stack.enter_async_context(open_threaded_register(config))
         window = MainWindow(
             running, translations=translations, save_config=pos.config.save if save else None
         )

@@ -49,6 +49,7 @@ from pos.ui.i18n import LANGUAGES, Translations
 from pos.ui.manager_pin import ManagerPinDialog
 from pos.ui.messages import show_error, show_info
 from pos.ui.printer_output import ReceiptPrinting
+from pos.ui.register_thread import ServiceFront
 from pos.ui.selling import SellingPage
 from pos.ui.shift_open import ShiftOpenPage
 from pos.ui.sign_in import SignInPage
@@ -78,7 +79,7 @@ class MainWindow(QMainWindow):
         self.service = running.service
         self._translations = translations
         self._save_config = save_config
-        self.status: RegisterStatus = self.service.status()
+        self.status: RegisterStatus = self._current_status()
 
         self.training_band = QLabel(self)
         self.training_band.setObjectName("trainingBand")
@@ -341,9 +342,17 @@ class MainWindow(QMainWindow):
             self._refresh_pending = True
             QTimer.singleShot(0, self.refresh_status)
 
+    def _current_status(self) -> RegisterStatus:
+        """On the register's thread (the window's register), the snapshot it pushed after its
+        last change, and a fresh one asked for: the window never waits for the journal."""
+        if isinstance(self.service, ServiceFront):
+            self.service.refresh_status_soon()
+            return self.service.latest_status()
+        return self.service.status()
+
     def refresh_status(self) -> None:
         self._refresh_pending = False
-        self.status = self.service.status()
+        self.status = self._current_status()
         self.status_bar.show_status(self.status)
         if self.running.backoffice is not None:  # set by the push thread; read, never waited on
             self.status_bar.show_backoffice(self.running.backoffice.status)
