@@ -65,9 +65,12 @@ def ready(window):
     print("PEAK-KIB", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, flush=True)
     QTimer.singleShot(0, window.close)
 
+def painted(screen):
+    print("FIRST-PAINT", flush=True)
+
 training = sys.argv[2] == "training"
 config = AppConfig(training=training, data=Path(sys.argv[1]))
-sys.exit(main(["bench"], config=config, ready=ready))
+sys.exit(main(["bench"], config=config, ready=ready, painted=painted))
 """
 
 BARE_WINDOW = """
@@ -78,6 +81,7 @@ label = QLabel("PIN")
 label.resize(1024, 700)
 label.show()
 label.repaint()
+print("FIRST-PAINT", flush=True)
 print("SIGN-IN-SHOWN bare", flush=True)
 print("PEAK-KIB", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, flush=True)
 """
@@ -96,8 +100,9 @@ def report(label: str, samples: list[float]) -> None:
 # --- 1. cold start ---------------------------------------------------------------------------
 
 
-def _start(script: str, *args: str) -> tuple[float, float]:
-    """Seconds to the sign-in screen painted and the process's peak memory then (MiB)."""
+def _start(script: str, *args: str) -> tuple[float, float, float]:
+    """Seconds to the sign-in screen's first paint, to the whole window on it, and the
+    process's peak memory then (MiB)."""
     start = time.perf_counter()
     process = subprocess.Popen(
         [sys.executable, "-c", script, *args],
@@ -107,43 +112,52 @@ def _start(script: str, *args: str) -> tuple[float, float]:
         cwd=ROOT,
     )
     assert process.stdout is not None
-    shown, peak = None, 0.0
+    first, shown, peak = None, None, 0.0
     for line in process.stdout:
+        if line.startswith("FIRST-PAINT"):
+            first = time.perf_counter() - start
         if line.startswith("SIGN-IN-SHOWN"):
             shown = time.perf_counter() - start
             assert line.split()[1] in ("sign_in", "bare"), line
         if line.startswith("PEAK-KIB"):
             peak = int(line.split()[1]) / 1024
     process.wait(timeout=120)
-    if shown is None:
+    if shown is None or first is None:
         raise RuntimeError("the window never showed the sign-in screen")
-    return shown, peak
+    return first, shown, peak
 
 
 def bench_cold_start() -> None:
     bare = min(_start(BARE_WINDOW)[0] for _ in range(3))
     with tempfile.TemporaryDirectory() as data:
-        first = _start(COLD_START, data, "training")[0]
-        second = min(_start(COLD_START, data, "training")[0] for _ in range(2))
+        first_run = _start(COLD_START, data, "training")
+        runs = [_start(COLD_START, data, "training") for _ in range(3)]
+    painted = min(r[0] for r in runs)
+    whole = min(r[1] for r in runs)
     print(f"bare PySide6 window painted (fresh process)          {bare:6.2f} s")
     print(
-        f"cold start to sign-in, first run (empty data dir)   {first:6.2f} s = {first / bare:4.1f}×"
+        f"cold start, first run (empty data dir): sign-in painted {first_run[0]:5.2f} s, "
+        f"register up {first_run[1]:5.2f} s"
     )
     print(
-        f"cold start to sign-in, next runs (training)          {second:6.2f} s = "
-        f"{second / bare:4.1f}× bare   (goal ≤ 5×)"
+        f"cold start to the sign-in screen painted            {painted:6.2f} s = "
+        f"{painted / bare:4.1f}× bare   (goal ≤ 5×)"
+    )
+    print(
+        f"cold start to the register up behind it (training)  {whole:6.2f} s = "
+        f"{whole / bare:4.1f}× bare"
     )
 
 
-def bench_memory(catalogue: Path) -> None:
+def bench_memory(catalogue: Path, goods: int) -> None:
     from pos.journal.journal import default_journal_path
 
     with tempfile.TemporaryDirectory() as data:
         shutil.copyfile(catalogue, default_journal_path(Path(data)))
-        took, peak = _start(COLD_START, data, "real")
-    _bare, bare_peak = _start(BARE_WINDOW)
+        _first, took, peak = _start(COLD_START, data, "real")
+    bare_peak = _start(BARE_WINDOW)[2]
     print(
-        f"peak memory at sign-in, real mode, 1M-good journal  {peak:6.0f} MiB "
+        f"peak memory at sign-in, real mode, {goods:,}-good journal  {peak:6.0f} MiB "
         f"(bare window {bare_peak:.0f} MiB; goal ≤ 150 MiB); started in {took:.2f} s"
     )
 
@@ -597,7 +611,7 @@ def main() -> None:
         if "start" not in skip:
             bench_cold_start()
         if "memory" not in skip:
-            bench_memory(catalogue)
+            bench_memory(catalogue, args.items)
         if "commit" not in skip:
             bench_commit(catalogue)
         if "status" not in skip:
