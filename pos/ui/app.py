@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import os
 import signal
@@ -106,6 +107,7 @@ async def run_window(
         else:
             window.show()
         log.info(READY_LINE)
+        gc.freeze()  # what start-up made lives on: later collections on this thread skip it
         if ready is not None:
             ready(window)
         await closed.wait()

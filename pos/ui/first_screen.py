@@ -24,7 +24,8 @@ if TYPE_CHECKING:
 class FirstScreen(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setObjectName("mainWindow")  # the main window's look (theme.qss)
+        self.setObjectName("firstScreen")  # the main window's background (theme.qss)
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.setWindowTitle("POS")
         self.submitted: str | None = None
         title = QLabel(QCoreApplication.translate("SignInPage", "Cashier sign-in"), self)

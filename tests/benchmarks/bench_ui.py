@@ -53,8 +53,14 @@ sys.path.insert(0, str(ROOT))
 TICK_MS = 5
 
 COLD_START = """
-import resource, sys, time
+import sys, time
 from pathlib import Path
+
+def peak_kib():  # VmHWM: this process's own peak (ru_maxrss keeps the forking parent's)
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+
 from PySide6.QtCore import QTimer
 from pos.config import AppConfig
 from pos.ui.app import main
@@ -62,7 +68,7 @@ from pos.ui.app import main
 def ready(window):
     window.repaint()
     print("SIGN-IN-SHOWN", window.page_name, flush=True)
-    print("PEAK-KIB", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, flush=True)
+    print("PEAK-KIB", peak_kib(), flush=True)
     QTimer.singleShot(0, window.close)
 
 def painted(screen):
@@ -74,7 +80,6 @@ sys.exit(main(["bench"], config=config, ready=ready, painted=painted))
 """
 
 BARE_WINDOW = """
-import resource
 from PySide6.QtWidgets import QApplication, QLabel
 app = QApplication(["bare"])
 label = QLabel("PIN")
@@ -83,7 +88,8 @@ label.show()
 label.repaint()
 print("FIRST-PAINT", flush=True)
 print("SIGN-IN-SHOWN bare", flush=True)
-print("PEAK-KIB", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, flush=True)
+peak = next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM:"))
+print("PEAK-KIB", peak, flush=True)
 """
 
 
