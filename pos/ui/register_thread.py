@@ -104,6 +104,8 @@ class RegisterThread:
 
 def _fronted(value: Any) -> bool:
     kind = type(value)
+    if kind.__name__ == "RegisterContext":  # a dataclass, but the register's live state
+        return True
     if dataclasses.is_dataclass(value) or isinstance(value, enum.Enum | type):
         return False
     return kind.__module__.startswith(_FRONTED)
