@@ -102,6 +102,12 @@ class RegisterThread:
             self._thread.join(timeout=10)
 
 
+def _log_failure(future: concurrent.futures.Future[Any]) -> None:
+    """A status refresh nobody waits for must not fail unseen."""
+    if not future.cancelled() and future.exception() is not None:
+        log.error("status refresh failed", exc_info=future.exception())
+
+
 def _fronted(value: Any) -> bool:
     kind = type(value)
     if kind.__name__ == "RegisterContext":  # a dataclass, but the register's live state
@@ -186,7 +192,7 @@ class ServiceFront(ThreadFront):
 
     def refresh_status_soon(self) -> None:
         """Ask the register's thread for a fresh snapshot (time-based figures move on)."""
-        self._thread.submit(self._push_status, True)
+        self._thread.submit(self._push_status, True).add_done_callback(_log_failure)
 
     def subscribe(self, callback: Callable[[], None]) -> None:
         gui = self._gui
