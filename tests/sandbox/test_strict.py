@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
+import pytest
 
 from pos.sandbox.clock import KYIV
 from pos.sandbox.server import RunningSandbox
@@ -68,6 +69,7 @@ def test_go_offline_refused_in_automatic_offline(cashier: Cashier, sandbox: Runn
 # ---- 2. any request, more than 2 a second -------------------------------------------------------
 
 
+@pytest.mark.usefixtures("still_clock")
 def test_any_request_more_than_two_a_second_429_blocks_the_register(cashier: Cashier) -> None:
     cashier.pace = 0
     cashier.advance(1)
