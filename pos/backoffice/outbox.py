@@ -53,7 +53,11 @@ SUBJECTS: tuple[tuple[str, str], ...] = (
     ("offline_queue", "seq"),
     ("customer_order", "id"),
     ("order_receipt", "id"),
+    ("catalogue_item", "id"),
+    ("connectivity_transition", "id"),
 )
+CATALOGUE_COLUMNS = "id, code, name, category"
+TRANSITION_COLUMNS = "id, at, from_state, to_state, cause"
 QUEUE_COLUMNS = (
     "seq, kind, subject_id, fiscal_code, fiscal_date, state, attempts, error, enqueued_at, "
     "finished_at"
@@ -71,6 +75,10 @@ class Batch:
     queue: list[dict[str, Any]] = field(default_factory=list)
     orders: list[dict[str, Any]] = field(default_factory=list)
     order_receipts: list[dict[str, Any]] = field(default_factory=list)
+    # Goods entered (their copies are replaced: a good deleted has an id and no row).
+    catalogue_ids: list[int] = field(default_factory=list)
+    catalogue: list[dict[str, Any]] = field(default_factory=list)
+    transitions: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def documents(self) -> int:
@@ -80,6 +88,8 @@ class Batch:
             + len(self.queue)
             + len(self.orders)
             + len(self.order_receipts)
+            + len(self.catalogue_ids)
+            + len(self.transitions)
         )
 
 
@@ -143,6 +153,14 @@ class JournalOutbox:
                 ", ".join(("rowid AS journal_rowid", *ORDER_RECEIPT_COLUMNS)),
                 "id",
                 ids["order_receipt"],
+            )
+            batch.catalogue_ids = [int(i) for i in ids["catalogue_item"]]
+            batch.catalogue = self._select(
+                "catalogue_item", CATALOGUE_COLUMNS, "id", batch.catalogue_ids
+            )
+            transition_ids = [int(i) for i in ids["connectivity_transition"]]
+            batch.transitions = self._select(
+                "connectivity_transition", TRANSITION_COLUMNS, "id", transition_ids
             )
             return batch
         finally:

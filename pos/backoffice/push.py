@@ -52,6 +52,8 @@ def copy_batch(connection: Connection, register_id: int, batch: Batch) -> None:
         batch.queue,
         batch.orders,
         batch.order_receipts,
+        batch.catalogue,
+        batch.transitions,
         *batch.children.values(),
     )
     for rows in every:
@@ -71,6 +73,16 @@ def copy_batch(connection: Connection, register_id: int, batch: Batch) -> None:
     _upsert(connection, schema.offline_event, batch.queue)
     _upsert(connection, schema.customer_order, batch.orders)
     _upsert(connection, schema.order_receipt, batch.order_receipts)
+    _upsert(connection, schema.connectivity_transition, batch.transitions)
+    goods = schema.catalogue_item
+    if batch.catalogue_ids:  # replaced as a whole: a deleted good's copy goes
+        connection.execute(
+            delete(goods).where(
+                goods.c.register_id == register_id, goods.c.id.in_(batch.catalogue_ids)
+            )
+        )
+    if batch.catalogue:
+        connection.execute(insert(goods), batch.catalogue)
     connection.execute(
         update(schema.register)
         .where(schema.register.c.id == register_id)

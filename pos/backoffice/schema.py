@@ -204,6 +204,29 @@ order_receipt = Table(
     Column("updated_at", Text, nullable=False),
 )
 
+# The catalogue's goods (their shelves, for sales by category) and the connectivity log (offline
+# periods), revision 0003; column types as the report views expose them.
+catalogue_item = Table(
+    "catalogue_item",
+    metadata,
+    _register_column(),
+    Column("id", Integer, primary_key=True),
+    Column("code", Text, nullable=False),
+    Column("name", Text, nullable=False),
+    Column("category", Text, nullable=False),
+)
+
+connectivity_transition = Table(
+    "connectivity_transition",
+    metadata,
+    _register_column(),
+    Column("id", Integer, primary_key=True),
+    Column("at", BigInteger, nullable=False),
+    Column("from_state", Text, nullable=False),
+    Column("to_state", Text, nullable=False),
+    Column("cause", Text, nullable=False),
+)
+
 api_key = Table(
     "api_key",
     metadata,

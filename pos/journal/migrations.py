@@ -441,7 +441,9 @@ _V7_REPORTS_DOC_NUMBER: tuple[str, ...] = (
 
 # ---- version 8: orders in the back office's outbox, and no outbox without a back office -------
 # Customer orders and their chain receipts are copied to the shop database like receipts (the
-# back office's MoySklad prepayments read them). The outbox's kinds are checked by the table, so
+# back office's MoySklad prepayments read them), and so are the catalogue (the shop's sales by
+# shelf; a deleted good is entered too, so that its copy goes) and the connectivity log (the
+# shop's offline periods). The outbox's kinds are checked by the table, so
 # it is rebuilt (its rows and its AUTOINCREMENT counter kept). Every trigger now stands still
 # while the setting `backoffice_outbox` is 'paused': a register with no back office configured
 # (pos.backoffice.outbox.pause_outbox) keeps no outbox at all, and configuring one refills it with
@@ -452,17 +454,20 @@ _OUTBOX_SUBJECTS_V8: tuple[tuple[str, str], ...] = (
     ("offline_queue", "seq"),
     ("customer_order", "id"),
     ("order_receipt", "id"),
+    ("catalogue_item", "id"),
+    ("connectivity_transition", "id"),
 )
 
 
 def _outbox_trigger_v8(table: str, key: str, event: str) -> str:
-    suffix = "ai" if event == "INSERT" else "au"
+    suffix = {"INSERT": "ai", "UPDATE": "au", "DELETE": "ad"}[event]
+    row = "old" if event == "DELETE" else "new"
     return f"""CREATE TRIGGER backoffice_outbox_{table}_{suffix} AFTER {event} ON {table}
         WHEN NOT EXISTS (
             SELECT 1 FROM setting WHERE key = 'backoffice_outbox' AND value = 'paused')
         BEGIN
-        DELETE FROM backoffice_outbox WHERE kind = '{table}' AND subject_id = new.{key};
-        INSERT INTO backoffice_outbox(kind, subject_id) VALUES ('{table}', new.{key});
+        DELETE FROM backoffice_outbox WHERE kind = '{table}' AND subject_id = {row}.{key};
+        INSERT INTO backoffice_outbox(kind, subject_id) VALUES ('{table}', {row}.{key});
     END"""
 
 
@@ -474,8 +479,8 @@ _V8_BACKOFFICE_ORDERS: tuple[str, ...] = (
     ),
     """CREATE TABLE backoffice_outbox_v8 (
         seq INTEGER PRIMARY KEY AUTOINCREMENT,
-        kind TEXT NOT NULL CHECK (kind IN
-            ('receipt', 'shift', 'offline_queue', 'customer_order', 'order_receipt')),
+        kind TEXT NOT NULL CHECK (kind IN ('receipt', 'shift', 'offline_queue',
+            'customer_order', 'order_receipt', 'catalogue_item', 'connectivity_transition')),
         subject_id TEXT NOT NULL
     )""",
     """INSERT INTO backoffice_outbox_v8(seq, kind, subject_id)
@@ -495,11 +500,13 @@ _V8_BACKOFFICE_ORDERS: tuple[str, ...] = (
         for table, key in _OUTBOX_SUBJECTS_V8
         for event in ("INSERT", "UPDATE")
     ),
-    # Orders committed before this version: copied once, in commit order.
-    """INSERT INTO backoffice_outbox(kind, subject_id)
-        SELECT 'customer_order', id FROM customer_order ORDER BY rowid""",
-    """INSERT INTO backoffice_outbox(kind, subject_id)
-        SELECT 'order_receipt', id FROM order_receipt ORDER BY rowid""",
+    _outbox_trigger_v8("catalogue_item", "id", "DELETE"),
+    # What was committed before this version: copied once, in commit order.
+    *(
+        f"""INSERT INTO backoffice_outbox(kind, subject_id)
+        SELECT '{table}', {key} FROM {table} ORDER BY rowid"""
+        for table, key in _OUTBOX_SUBJECTS_V8[3:]
+    ),
 )
 
 

@@ -32,6 +32,7 @@ from pos.backoffice.outbox import (
 )
 from pos.backoffice.push import Pusher
 from pos.config import AppConfig
+from pos.journal.migrations import migrate
 
 ROUNDS = Path(__file__).with_name("push_rounds.py")
 FISCAL_NUMBER = "4000000001"
@@ -159,3 +160,33 @@ def test_a_push_killed_at_any_instant_never_loses_an_unacknowledged_document(
         pusher.close()
     assert _outbox(path) == set()
     assert _shop_rows(shop_database) == _journal_rows(path)
+
+
+def test_journal_version_8_keeps_the_outbox_and_enters_orders_goods_and_the_log(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "v7.sqlite3"
+    connection = sqlite3.connect(path, isolation_level=None)
+    migrate(connection, path, target=7)
+    connection.execute(
+        "INSERT INTO customer_order (id, number, state, lines, total_sum, created_at, updated_at)"
+        " VALUES ('o1', 1, 'open', '[]', 100, '2026-12-01T08:00:00+00:00', "
+        "'2026-12-01T08:00:00+00:00')"
+    )
+    connection.execute(
+        "INSERT INTO connectivity_transition (at, from_state, to_state) VALUES (1, 'A', 'B')"
+    )
+    for subject in ("r1", "r2", "r3"):
+        connection.execute(
+            "INSERT INTO backoffice_outbox(kind, subject_id) VALUES ('receipt', ?)", (subject,)
+        )
+    connection.execute("DELETE FROM backoffice_outbox WHERE subject_id = 'r3'")
+    migrate(connection, path)
+    rows = connection.execute("SELECT seq, kind, subject_id FROM backoffice_outbox ORDER BY seq")
+    assert [tuple(r) for r in rows] == [
+        (1, "receipt", "r1"),
+        (2, "receipt", "r2"),
+        (4, "customer_order", "o1"),  # after every seq ever used: none goes back
+        (5, "connectivity_transition", "1"),
+    ]
+    connection.close()

@@ -1,5 +1,6 @@
 """Customer orders and the receipts of their prepayment chains, for the MoySklad prepayments;
-and the register's cashier, whom a prepayment names as its owner.
+the register's cashier, whom a prepayment names as its owner; the catalogue's goods (sales by
+shelf) and the connectivity log (offline periods), which the report views now read.
 
 Rows are the journal's as they are (JSON as text, instants as ISO 8601 UTC text), so that the
 back office turns them into orders with the same code as the till (``pos.orders.records``).
@@ -78,9 +79,36 @@ def upgrade() -> None:
     op.create_index(
         "order_receipt_order", "order_receipt", ["register_id", "order_id", "created_at"], schema=S
     )
+    op.create_table(
+        "catalogue_item",
+        _register(),
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("code", sa.Text, nullable=False),
+        sa.Column("name", sa.Text, nullable=False),
+        sa.Column("category", sa.Text, nullable=False),
+        schema=S,
+    )
+    op.create_index("catalogue_item_code", "catalogue_item", ["register_id", "code"], schema=S)
+    op.create_table(
+        "connectivity_transition",
+        _register(),
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("at", sa.BigInteger, nullable=False),
+        sa.Column("from_state", sa.Text, nullable=False),
+        sa.Column("to_state", sa.Text, nullable=False),
+        sa.Column("cause", sa.Text, nullable=False),
+        schema=S,
+    )
+    # The report views of each register read these tables now: dropped, made again on next read.
+    bind = op.get_bind()
+    for (register_id,) in bind.execute(sa.text(f"SELECT id FROM {S}.register")):
+        op.execute(f"DROP SCHEMA IF EXISTS {S}_register_{int(register_id)} CASCADE")
 
 
 def downgrade() -> None:
+    op.drop_table("connectivity_transition", schema=S)
+    op.drop_index("catalogue_item_code", table_name="catalogue_item", schema=S)
+    op.drop_table("catalogue_item", schema=S)
     op.drop_index("order_receipt_order", table_name="order_receipt", schema=S)
     op.drop_table("order_receipt", schema=S)
     op.drop_table("customer_order", schema=S)
