@@ -169,11 +169,12 @@ def order_rows(connection: Connection, period: Period) -> list[OrderRow]:
         ).all()
     )
     shift_ids = sorted({r.shift_id for r, _, _ in chosen if r.shift_id})
-    serials = dict(
-        connection.execute(select(shift.c.id, shift.c.serial).where(shift.c.id.in_(shift_ids)))
-        .tuples()
-        .all()
-    )
+    serials: dict[str, int | None] = {
+        sid: serial
+        for sid, serial in connection.execute(
+            select(shift.c.id, shift.c.serial).where(shift.c.id.in_(shift_ids))
+        )
+    }
     rows = [
         OrderRow(
             id=receipt.id,
