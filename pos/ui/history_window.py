@@ -116,6 +116,10 @@ class HistoryWindow(KeyDialog):
         self.shift_filter.setMaximumWidth(80)
         self.search = QLineEdit()
         self.search.setClearButtonEnabled(True)
+        self.cashier_filter = QLineEdit()  # the cashier's full name, as Checkbox knows it
+        self.cashier_filter.setObjectName("cashierFilter")
+        self.cashier_filter.setClearButtonEnabled(True)
+        self.cashier_filter.setMaximumWidth(200)
         self.source = QComboBox()  # this register's journal, or the whole shop's database
         self.source.setObjectName("reportSource")
         # Two rows, so the bar fits a 1024-pixel screen: when, then what.
@@ -128,6 +132,7 @@ class HistoryWindow(KeyDialog):
             (0, "shift", self.shift_filter),
             (1, "type", self.type_filter),
             (1, "payment", self.payment_filter),
+            (1, "cashier", self.cashier_filter),
             (1, "search", self.search),
         ):
             label = QLabel()
@@ -235,6 +240,7 @@ class HistoryWindow(KeyDialog):
             self.labels["source"].hide()
             self.source.hide()
         self.shift_filter.returnPressed.connect(self.apply_filters)
+        self.cashier_filter.returnPressed.connect(self.apply_filters)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         if shift_id is not None:
             for name in ("period", "from", "to", "shift"):
@@ -261,6 +267,7 @@ class HistoryWindow(KeyDialog):
             "payment": self.tr("Pa&yment:"),
             "shift": self.tr("S&hift:"),
             "search": self.tr("&Search:"),
+            "cashier": self.tr("&Cashier:"),
         }
         for name, text in captions.items():
             self.labels[name].setText(text)
@@ -294,6 +301,7 @@ class HistoryWindow(KeyDialog):
         )
         self.search.setPlaceholderText(self.tr("fiscal code or document number (Ctrl+F)"))
         self.shift_filter.setPlaceholderText(self.tr("all"))
+        self.cashier_filter.setPlaceholderText(self.tr("any cashier"))
         self.model.titles = {
             "real_date": self.tr("Date"),
             "shift": self.tr("Shift"),
@@ -304,7 +312,9 @@ class HistoryWindow(KeyDialog):
             "totalSum": self.tr("Total"),
             "cashTotalSum": self.tr("Cash"),
             "ecashTotalSum": self.tr("Card"),
+            "prepaidSum": self.tr("Prepaid"),
             "fiscal_code": self.tr("Fiscal code"),
+            "cashier": self.tr("Cashier"),
             "sync": self.tr("Upload"),
         }
         self.model.operation_names = {
@@ -386,6 +396,8 @@ class HistoryWindow(KeyDialog):
             body["shifts"] = [int(shift_text)]
         if self.search.text().strip():
             body["search"] = self.search.text().strip()
+        if self.cashier_filter.text().strip():
+            body["cashiers"] = [self.cashier_filter.text().strip()]
         header = self.table.horizontalHeader()
         key = (
             COLUMNS[header.sortIndicatorSection()][1] if header.sortIndicatorSection() >= 0 else ""
