@@ -183,7 +183,7 @@ def order_rows(connection: Connection, period: Period) -> list[OrderRow]:
             kind=receipt.kind,
             instant=instant,
             shift_id=receipt.shift_id,
-            serial=int(serials.get(receipt.shift_id) or 0),
+            serial=int(serials.get(receipt.shift_id or "") or 0),
             fiscal_code=receipt.fiscal_code or "",
             cashier=(row.cashier or "") if found.order_cashier else "",
             sums=report_sums(receipt, chains.get(row.order_id, [receipt])),
