@@ -291,7 +291,9 @@ class OrdersDialog(KeyDialog):
         self._cancel_armed = None
         money = self.online()
         self.advance_button.setEnabled(
-            money and order is not None and order.state is OrderState.OPEN
+            money
+            and order is not None
+            and order.state in (OrderState.OPEN, OrderState.PARTLY_PAID)  # one more advance
         )
         takes_rest = order is not None and order.state in (OrderState.PARTLY_PAID, OrderState.PAID)
         self.rest_button.setEnabled(money and takes_rest)
