@@ -570,27 +570,27 @@
 <context>
     <name>HistoryWindow</name>
     <message>
-        <location filename="../pos/ui/history_window.py" line="583"/>
+        <location filename="../pos/ui/history_window.py" line="590"/>
         <source>Service cash out and withdrawals</source>
         <translation>Service cash out and withdrawals</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="594"/>
+        <location filename="../pos/ui/history_window.py" line="601"/>
         <source>Sales receipts</source>
         <translation>Sales receipts</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="595"/>
+        <location filename="../pos/ui/history_window.py" line="602"/>
         <source>Return receipts</source>
         <translation>Return receipts</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="596"/>
+        <location filename="../pos/ui/history_window.py" line="603"/>
         <source>Discounts</source>
         <translation>Discounts</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="597"/>
+        <location filename="../pos/ui/history_window.py" line="604"/>
         <source>Opening float</source>
         <translation>Opening float</translation>
     </message>
@@ -693,7 +693,7 @@
         <location filename="../pos/ui/history_window.py" line="290"/>
         <location filename="../pos/ui/history_window.py" line="344"/>
         <location filename="../pos/ui/history_window.py" line="358"/>
-        <location filename="../pos/ui/history_window.py" line="580"/>
+        <location filename="../pos/ui/history_window.py" line="587"/>
         <source>Sales</source>
         <translation>Sales</translation>
     </message>
@@ -701,13 +701,13 @@
         <location filename="../pos/ui/history_window.py" line="291"/>
         <location filename="../pos/ui/history_window.py" line="345"/>
         <location filename="../pos/ui/history_window.py" line="359"/>
-        <location filename="../pos/ui/history_window.py" line="581"/>
+        <location filename="../pos/ui/history_window.py" line="588"/>
         <source>Returns</source>
         <translation>Returns</translation>
     </message>
     <message>
         <location filename="../pos/ui/history_window.py" line="292"/>
-        <location filename="../pos/ui/history_window.py" line="582"/>
+        <location filename="../pos/ui/history_window.py" line="589"/>
         <source>Service cash in</source>
         <translation>Service cash in</translation>
     </message>
@@ -734,14 +734,14 @@
     <message>
         <location filename="../pos/ui/history_window.py" line="300"/>
         <location filename="../pos/ui/history_window.py" line="313"/>
-        <location filename="../pos/ui/history_window.py" line="627"/>
+        <location filename="../pos/ui/history_window.py" line="634"/>
         <source>Cash</source>
         <translation>Cash</translation>
     </message>
     <message>
         <location filename="../pos/ui/history_window.py" line="300"/>
         <location filename="../pos/ui/history_window.py" line="314"/>
-        <location filename="../pos/ui/history_window.py" line="627"/>
+        <location filename="../pos/ui/history_window.py" line="634"/>
         <source>Card</source>
         <translation>Card</translation>
     </message>
@@ -843,7 +843,7 @@
     </message>
     <message>
         <location filename="../pos/ui/history_window.py" line="330"/>
-        <location filename="../pos/ui/history_window.py" line="649"/>
+        <location filename="../pos/ui/history_window.py" line="656"/>
         <source>Receipts</source>
         <translation>Receipts</translation>
     </message>
@@ -899,19 +899,19 @@
     </message>
     <message>
         <location filename="../pos/ui/history_window.py" line="346"/>
-        <location filename="../pos/ui/history_window.py" line="598"/>
+        <location filename="../pos/ui/history_window.py" line="605"/>
         <source>Expected cash</source>
         <translation>Expected cash</translation>
     </message>
     <message>
         <location filename="../pos/ui/history_window.py" line="347"/>
-        <location filename="../pos/ui/history_window.py" line="601"/>
+        <location filename="../pos/ui/history_window.py" line="608"/>
         <source>Counted</source>
         <translation>Counted</translation>
     </message>
     <message>
         <location filename="../pos/ui/history_window.py" line="348"/>
-        <location filename="../pos/ui/history_window.py" line="602"/>
+        <location filename="../pos/ui/history_window.py" line="609"/>
         <source>Difference</source>
         <translation>Difference</translation>
     </message>
@@ -976,32 +976,37 @@
         <translation>Enter or F2: the receipt with its QR, to reprint or save as PDF</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="519"/>
+        <location filename="../pos/ui/history_window.py" line="521"/>
+        <source>Order {number}: its receipts print from the order screen (Shift+F6).</source>
+        <translation>Order {number}: its receipts print from the order screen (Shift+F6).</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="526"/>
         <source>Receipts open from the register&apos;s window.</source>
         <translation>Receipts open from the register&apos;s window.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="577"/>
+        <location filename="../pos/ui/history_window.py" line="584"/>
         <source>Z-report</source>
         <translation>Z-report</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="577"/>
+        <location filename="../pos/ui/history_window.py" line="584"/>
         <source>X-report</source>
         <translation>X-report</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="578"/>
+        <location filename="../pos/ui/history_window.py" line="585"/>
         <source>{report} · shift {serial}</source>
         <translation>{report} · shift {serial}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="633"/>
+        <location filename="../pos/ui/history_window.py" line="640"/>
         <source>Export</source>
         <translation>Export</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="675"/>
+        <location filename="../pos/ui/history_window.py" line="682"/>
         <source>Saved {count} rows to {path}</source>
         <translation>Saved {count} rows to {path}</translation>
     </message>
@@ -1814,270 +1819,269 @@
 <context>
     <name>OrdersDialog</name>
     <message>
-        <location filename="../pos/ui/orders.py" line="76"/>
-        <location filename="../pos/ui/orders.py" line="79"/>
+        <location filename="../pos/ui/orders.py" line="75"/>
+        <location filename="../pos/ui/orders.py" line="78"/>
         <source>Customer orders</source>
         <translation>Customer orders</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="90"/>
+        <location filename="../pos/ui/orders.py" line="89"/>
         <source>New order from the cart</source>
         <translation>New order from the cart</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="92"/>
+        <location filename="../pos/ui/orders.py" line="91"/>
         <source>Customer&apos;s name</source>
         <translation>Customer&apos;s name</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="103"/>
+        <location filename="../pos/ui/orders.py" line="102"/>
         <source>Note (what, when, how)</source>
         <translation>Note (what, when, how)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="110"/>
+        <location filename="../pos/ui/orders.py" line="109"/>
         <source>Create order</source>
         <translation>Create order</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="113"/>
+        <location filename="../pos/ui/orders.py" line="112"/>
         <source>Customer:</source>
         <translation>Customer:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="114"/>
+        <location filename="../pos/ui/orders.py" line="113"/>
         <source>Phone:</source>
         <translation>Phone:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="115"/>
+        <location filename="../pos/ui/orders.py" line="114"/>
         <source>E-mail:</source>
         <translation>E-mail:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="116"/>
+        <location filename="../pos/ui/orders.py" line="115"/>
         <source>Due:</source>
         <translation>Due:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="117"/>
+        <location filename="../pos/ui/orders.py" line="116"/>
         <source>Note:</source>
         <translation>Note:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="128"/>
+        <location filename="../pos/ui/orders.py" line="127"/>
         <source>Find: order number, phone or name</source>
         <translation>Find: order number, phone or name</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="155"/>
-        <location filename="../pos/ui/orders.py" line="323"/>
+        <location filename="../pos/ui/orders.py" line="154"/>
+        <location filename="../pos/ui/orders.py" line="324"/>
         <source>Advance</source>
         <translation>Advance</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="156"/>
+        <location filename="../pos/ui/orders.py" line="155"/>
         <source>Rest and hand over</source>
         <translation>Rest and hand over</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="157"/>
+        <location filename="../pos/ui/orders.py" line="156"/>
         <source>Payment link</source>
         <translation>Payment link</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="159"/>
+        <location filename="../pos/ui/orders.py" line="158"/>
         <source>Cancel order</source>
         <translation>Cancel order</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="161"/>
+        <location filename="../pos/ui/orders.py" line="160"/>
         <source>Print</source>
         <translation>Print</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="162"/>
+        <location filename="../pos/ui/orders.py" line="161"/>
         <source>Close</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="193"/>
+        <location filename="../pos/ui/orders.py" line="192"/>
         <source>The cart is empty: ring up the goods first, then press Shift+F6.</source>
         <translation>The cart is empty: ring up the goods first, then press Shift+F6.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="197"/>
+        <location filename="../pos/ui/orders.py" line="196"/>
         <source>{count} lines, total {total}</source>
         <translation>{count} lines, total {total}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="232"/>
+        <location filename="../pos/ui/orders.py" line="231"/>
         <source>No.</source>
         <translation>No.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="233"/>
+        <location filename="../pos/ui/orders.py" line="232"/>
         <source>Customer</source>
         <translation>Customer</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="234"/>
+        <location filename="../pos/ui/orders.py" line="233"/>
         <source>Phone</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="235"/>
+        <location filename="../pos/ui/orders.py" line="234"/>
         <source>Total</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="236"/>
+        <location filename="../pos/ui/orders.py" line="235"/>
         <source>Left</source>
         <translation>Left</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="237"/>
+        <location filename="../pos/ui/orders.py" line="236"/>
         <source>State</source>
         <translation>State</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="260"/>
+        <location filename="../pos/ui/orders.py" line="259"/>
         <source>Checkbox is online: advances and payments can be taken.</source>
         <translation>Checkbox is online: advances and payments can be taken.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="265"/>
+        <location filename="../pos/ui/orders.py" line="264"/>
         <source>Checkbox is not reachable: prepayment receipts cannot be issued offline. Take NO money for orders now; orders can still be created and found.</source>
         <translation>Checkbox is not reachable: prepayment receipts cannot be issued offline. Take NO money for orders now; orders can still be created and found.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="272"/>
+        <location filename="../pos/ui/orders.py" line="271"/>
         <source>open</source>
         <translation>open</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="273"/>
+        <location filename="../pos/ui/orders.py" line="272"/>
         <source>partly paid</source>
         <translation>partly paid</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="274"/>
+        <location filename="../pos/ui/orders.py" line="273"/>
         <source>paid</source>
         <translation>paid</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="275"/>
+        <location filename="../pos/ui/orders.py" line="274"/>
         <source>handed over</source>
         <translation>handed over</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="276"/>
+        <location filename="../pos/ui/orders.py" line="275"/>
         <source>cancelled</source>
         <translation>cancelled</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="280"/>
-        <location filename="../pos/ui/orders.py" line="331"/>
+        <location filename="../pos/ui/orders.py" line="279"/>
+        <location filename="../pos/ui/orders.py" line="332"/>
         <source>not confirmed</source>
         <translation>not confirmed</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="308"/>
+        <location filename="../pos/ui/orders.py" line="309"/>
         <source>Order {number} · {customer} · {phone} · {email}</source>
         <translation>Order {number} · {customer} · {phone} · {email}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="316"/>
+        <location filename="../pos/ui/orders.py" line="317"/>
         <source>Due: {date}</source>
         <translation>Due: {date}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="324"/>
+        <location filename="../pos/ui/orders.py" line="325"/>
         <source>After-payment</source>
         <translation>After-payment</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="325"/>
+        <location filename="../pos/ui/orders.py" line="326"/>
         <source>Refund</source>
         <translation>Refund</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="333"/>
+        <location filename="../pos/ui/orders.py" line="334"/>
         <source>{kind}: {sum} (cash {cash}, card {card}, QR {qr}) {code}</source>
         <translation>{kind}: {sum} (cash {cash}, card {card}, QR {qr}) {code}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="343"/>
+        <location filename="../pos/ui/orders.py" line="344"/>
         <source>Total {total}, paid {paid}, left to pay {left}</source>
         <translation>Total {total}, paid {paid}, left to pay {left}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="362"/>
+        <location filename="../pos/ui/orders.py" line="363"/>
         <source>Enter the customer&apos;s name or phone.</source>
         <translation>Enter the customer&apos;s name or phone.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="384"/>
+        <location filename="../pos/ui/orders.py" line="385"/>
         <source>Order {number} is created. Take an advance with F4.</source>
         <translation>Order {number} is created. Take an advance with F4.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="400"/>
+        <location filename="../pos/ui/orders.py" line="401"/>
         <source>Checkbox is not reachable, and prepayment receipts cannot be issued offline. Take NO money for this order now; try again when the register is online.</source>
         <translation>Checkbox is not reachable, and prepayment receipts cannot be issued offline. Take NO money for this order now; try again when the register is online.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="404"/>
+        <location filename="../pos/ui/orders.py" line="405"/>
         <source>No advances offline</source>
         <translation>No advances offline</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="432"/>
+        <location filename="../pos/ui/orders.py" line="433"/>
         <source>Sending to Checkbox…</source>
         <translation>Sending to Checkbox…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="448"/>
+        <location filename="../pos/ui/orders.py" line="449"/>
         <source>Advance taken for order {number}: fiscal code {code}. Print it with F9.</source>
         <translation>Advance taken for order {number}: fiscal code {code}. Print it with F9.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="450"/>
+        <location filename="../pos/ui/orders.py" line="451"/>
         <source>Order {number} is paid and handed over: fiscal code {code}.</source>
         <translation>Order {number} is paid and handed over: fiscal code {code}.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="466"/>
+        <location filename="../pos/ui/orders.py" line="467"/>
         <source>Press F8 again to cancel order {number} and refund {amount}: cash {cash}, to the card {card}, QR {qr}.</source>
         <translation>Press F8 again to cancel order {number} and refund {amount}: cash {cash}, to the card {card}, QR {qr}.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="481"/>
+        <location filename="../pos/ui/orders.py" line="482"/>
         <source>Cancelling…</source>
         <translation>Cancelling…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="491"/>
+        <location filename="../pos/ui/orders.py" line="492"/>
         <source>Order {number} is cancelled.</source>
         <translation>Order {number} is cancelled.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="502"/>
+        <location filename="../pos/ui/orders.py" line="503"/>
         <source>No payment link: {reason}</source>
         <translation>No payment link: {reason}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="511"/>
+        <location filename="../pos/ui/orders.py" line="512"/>
         <source>Payment link data for {amount} copied (cashItems, customer&apos;s contacts).</source>
         <translation>Payment link data for {amount} copied (cashItems, customer&apos;s contacts).</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="536"/>
         <source>The receipt cannot be fetched now: {error}</source>
-        <translation>The receipt cannot be fetched now: {error}</translation>
+        <translation type="vanished">The receipt cannot be fetched now: {error}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="542"/>
+        <location filename="../pos/ui/orders.py" line="540"/>
         <source>Receipt</source>
         <translation>Receipt</translation>
     </message>

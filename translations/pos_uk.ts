@@ -570,27 +570,27 @@
 <context>
     <name>HistoryWindow</name>
     <message>
-        <location filename="../pos/ui/history_window.py" line="583"/>
+        <location filename="../pos/ui/history_window.py" line="590"/>
         <source>Service cash out and withdrawals</source>
         <translation>Службова видача і видача готівки</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="594"/>
+        <location filename="../pos/ui/history_window.py" line="601"/>
         <source>Sales receipts</source>
         <translation>Чеків продажу</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="595"/>
+        <location filename="../pos/ui/history_window.py" line="602"/>
         <source>Return receipts</source>
         <translation>Чеків повернення</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="596"/>
+        <location filename="../pos/ui/history_window.py" line="603"/>
         <source>Discounts</source>
         <translation>Знижки</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="597"/>
+        <location filename="../pos/ui/history_window.py" line="604"/>
         <source>Opening float</source>
         <translation>Розмінна монета на початок</translation>
     </message>
@@ -693,7 +693,7 @@
         <location filename="../pos/ui/history_window.py" line="290"/>
         <location filename="../pos/ui/history_window.py" line="344"/>
         <location filename="../pos/ui/history_window.py" line="358"/>
-        <location filename="../pos/ui/history_window.py" line="580"/>
+        <location filename="../pos/ui/history_window.py" line="587"/>
         <source>Sales</source>
         <translation>Продажі</translation>
     </message>
@@ -701,13 +701,13 @@
         <location filename="../pos/ui/history_window.py" line="291"/>
         <location filename="../pos/ui/history_window.py" line="345"/>
         <location filename="../pos/ui/history_window.py" line="359"/>
-        <location filename="../pos/ui/history_window.py" line="581"/>
+        <location filename="../pos/ui/history_window.py" line="588"/>
         <source>Returns</source>
         <translation>Повернення</translation>
     </message>
     <message>
         <location filename="../pos/ui/history_window.py" line="292"/>
-        <location filename="../pos/ui/history_window.py" line="582"/>
+        <location filename="../pos/ui/history_window.py" line="589"/>
         <source>Service cash in</source>
         <translation>Службове внесення</translation>
     </message>
@@ -734,14 +734,14 @@
     <message>
         <location filename="../pos/ui/history_window.py" line="300"/>
         <location filename="../pos/ui/history_window.py" line="313"/>
-        <location filename="../pos/ui/history_window.py" line="627"/>
+        <location filename="../pos/ui/history_window.py" line="634"/>
         <source>Cash</source>
         <translation>Готівка</translation>
     </message>
     <message>
         <location filename="../pos/ui/history_window.py" line="300"/>
         <location filename="../pos/ui/history_window.py" line="314"/>
-        <location filename="../pos/ui/history_window.py" line="627"/>
+        <location filename="../pos/ui/history_window.py" line="634"/>
         <source>Card</source>
         <translation>Картка</translation>
     </message>
@@ -843,7 +843,7 @@
     </message>
     <message>
         <location filename="../pos/ui/history_window.py" line="330"/>
-        <location filename="../pos/ui/history_window.py" line="649"/>
+        <location filename="../pos/ui/history_window.py" line="656"/>
         <source>Receipts</source>
         <translation>Чеки</translation>
     </message>
@@ -899,19 +899,19 @@
     </message>
     <message>
         <location filename="../pos/ui/history_window.py" line="346"/>
-        <location filename="../pos/ui/history_window.py" line="598"/>
+        <location filename="../pos/ui/history_window.py" line="605"/>
         <source>Expected cash</source>
         <translation>Очікувана готівка</translation>
     </message>
     <message>
         <location filename="../pos/ui/history_window.py" line="347"/>
-        <location filename="../pos/ui/history_window.py" line="601"/>
+        <location filename="../pos/ui/history_window.py" line="608"/>
         <source>Counted</source>
         <translation>Пораховано</translation>
     </message>
     <message>
         <location filename="../pos/ui/history_window.py" line="348"/>
-        <location filename="../pos/ui/history_window.py" line="602"/>
+        <location filename="../pos/ui/history_window.py" line="609"/>
         <source>Difference</source>
         <translation>Різниця</translation>
     </message>
@@ -976,32 +976,37 @@
         <translation>Enter або F2: чек з QR-кодом, щоб надрукувати копію або зберегти PDF</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="519"/>
+        <location filename="../pos/ui/history_window.py" line="521"/>
+        <source>Order {number}: its receipts print from the order screen (Shift+F6).</source>
+        <translation>Замовлення {number}: його чеки друкуються з екрана замовлень (Shift+F6).</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="526"/>
         <source>Receipts open from the register&apos;s window.</source>
         <translation>Чеки відкриваються з вікна каси.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="577"/>
+        <location filename="../pos/ui/history_window.py" line="584"/>
         <source>Z-report</source>
         <translation>Z-звіт</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="577"/>
+        <location filename="../pos/ui/history_window.py" line="584"/>
         <source>X-report</source>
         <translation>X-звіт</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="578"/>
+        <location filename="../pos/ui/history_window.py" line="585"/>
         <source>{report} · shift {serial}</source>
         <translation>{report} · зміна {serial}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="633"/>
+        <location filename="../pos/ui/history_window.py" line="640"/>
         <source>Export</source>
         <translation>Експорт</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="675"/>
+        <location filename="../pos/ui/history_window.py" line="682"/>
         <source>Saved {count} rows to {path}</source>
         <translation>Збережено рядків: {count}, файл {path}</translation>
     </message>
@@ -1814,270 +1819,269 @@
 <context>
     <name>OrdersDialog</name>
     <message>
-        <location filename="../pos/ui/orders.py" line="76"/>
-        <location filename="../pos/ui/orders.py" line="79"/>
+        <location filename="../pos/ui/orders.py" line="75"/>
+        <location filename="../pos/ui/orders.py" line="78"/>
         <source>Customer orders</source>
         <translation>Замовлення покупців</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="90"/>
+        <location filename="../pos/ui/orders.py" line="89"/>
         <source>New order from the cart</source>
         <translation>Нове замовлення з кошика</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="92"/>
+        <location filename="../pos/ui/orders.py" line="91"/>
         <source>Customer&apos;s name</source>
         <translation>Ім&apos;я покупця</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="103"/>
+        <location filename="../pos/ui/orders.py" line="102"/>
         <source>Note (what, when, how)</source>
         <translation>Примітка (що, коли, як)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="110"/>
+        <location filename="../pos/ui/orders.py" line="109"/>
         <source>Create order</source>
         <translation>Створити замовлення</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="113"/>
+        <location filename="../pos/ui/orders.py" line="112"/>
         <source>Customer:</source>
         <translation>Покупець:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="114"/>
+        <location filename="../pos/ui/orders.py" line="113"/>
         <source>Phone:</source>
         <translation>Телефон:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="115"/>
+        <location filename="../pos/ui/orders.py" line="114"/>
         <source>E-mail:</source>
         <translation>E-mail:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="116"/>
+        <location filename="../pos/ui/orders.py" line="115"/>
         <source>Due:</source>
         <translation>До дати:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="117"/>
+        <location filename="../pos/ui/orders.py" line="116"/>
         <source>Note:</source>
         <translation>Примітка:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="128"/>
+        <location filename="../pos/ui/orders.py" line="127"/>
         <source>Find: order number, phone or name</source>
         <translation>Пошук: номер замовлення, телефон або ім’я</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="155"/>
-        <location filename="../pos/ui/orders.py" line="323"/>
+        <location filename="../pos/ui/orders.py" line="154"/>
+        <location filename="../pos/ui/orders.py" line="324"/>
         <source>Advance</source>
         <translation>Передоплата</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="156"/>
+        <location filename="../pos/ui/orders.py" line="155"/>
         <source>Rest and hand over</source>
         <translation>Доплата і видача</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="157"/>
+        <location filename="../pos/ui/orders.py" line="156"/>
         <source>Payment link</source>
         <translation>Посилання на оплату</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="159"/>
+        <location filename="../pos/ui/orders.py" line="158"/>
         <source>Cancel order</source>
         <translation>Скасувати замовлення</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="161"/>
+        <location filename="../pos/ui/orders.py" line="160"/>
         <source>Print</source>
         <translation>Друк</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="162"/>
+        <location filename="../pos/ui/orders.py" line="161"/>
         <source>Close</source>
         <translation>Закрити</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="193"/>
+        <location filename="../pos/ui/orders.py" line="192"/>
         <source>The cart is empty: ring up the goods first, then press Shift+F6.</source>
         <translation>Кошик порожній: спершу додайте товари, потім натисніть Shift+F6.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="197"/>
+        <location filename="../pos/ui/orders.py" line="196"/>
         <source>{count} lines, total {total}</source>
         <translation>Рядків: {count}, сума {total}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="232"/>
+        <location filename="../pos/ui/orders.py" line="231"/>
         <source>No.</source>
         <translation>№</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="233"/>
+        <location filename="../pos/ui/orders.py" line="232"/>
         <source>Customer</source>
         <translation>Покупець</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="234"/>
+        <location filename="../pos/ui/orders.py" line="233"/>
         <source>Phone</source>
         <translation>Телефон</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="235"/>
+        <location filename="../pos/ui/orders.py" line="234"/>
         <source>Total</source>
         <translation>Сума</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="236"/>
+        <location filename="../pos/ui/orders.py" line="235"/>
         <source>Left</source>
         <translation>Залишок</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="237"/>
+        <location filename="../pos/ui/orders.py" line="236"/>
         <source>State</source>
         <translation>Стан</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="260"/>
+        <location filename="../pos/ui/orders.py" line="259"/>
         <source>Checkbox is online: advances and payments can be taken.</source>
         <translation>Checkbox на зв’язку: передоплати й оплати можна приймати.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="265"/>
+        <location filename="../pos/ui/orders.py" line="264"/>
         <source>Checkbox is not reachable: prepayment receipts cannot be issued offline. Take NO money for orders now; orders can still be created and found.</source>
         <translation>Checkbox недоступний: чеки передоплати не можна створити офлайн. НЕ приймайте зараз гроші за замовлення; створювати й шукати замовлення можна.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="272"/>
+        <location filename="../pos/ui/orders.py" line="271"/>
         <source>open</source>
         <translation>відкрите</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="273"/>
+        <location filename="../pos/ui/orders.py" line="272"/>
         <source>partly paid</source>
         <translation>частково сплачене</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="274"/>
+        <location filename="../pos/ui/orders.py" line="273"/>
         <source>paid</source>
         <translation>сплачене</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="275"/>
+        <location filename="../pos/ui/orders.py" line="274"/>
         <source>handed over</source>
         <translation>видане</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="276"/>
+        <location filename="../pos/ui/orders.py" line="275"/>
         <source>cancelled</source>
         <translation>скасоване</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="280"/>
-        <location filename="../pos/ui/orders.py" line="331"/>
+        <location filename="../pos/ui/orders.py" line="279"/>
+        <location filename="../pos/ui/orders.py" line="332"/>
         <source>not confirmed</source>
         <translation>не підтверджено</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="308"/>
+        <location filename="../pos/ui/orders.py" line="309"/>
         <source>Order {number} · {customer} · {phone} · {email}</source>
         <translation>Замовлення {number} · {customer} · {phone} · {email}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="316"/>
+        <location filename="../pos/ui/orders.py" line="317"/>
         <source>Due: {date}</source>
         <translation>До дати: {date}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="324"/>
+        <location filename="../pos/ui/orders.py" line="325"/>
         <source>After-payment</source>
         <translation>Доплата</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="325"/>
+        <location filename="../pos/ui/orders.py" line="326"/>
         <source>Refund</source>
         <translation>Повернення</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="333"/>
+        <location filename="../pos/ui/orders.py" line="334"/>
         <source>{kind}: {sum} (cash {cash}, card {card}, QR {qr}) {code}</source>
         <translation>{kind}: {sum} (готівка {cash}, картка {card}, QR {qr}) {code}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="343"/>
+        <location filename="../pos/ui/orders.py" line="344"/>
         <source>Total {total}, paid {paid}, left to pay {left}</source>
         <translation>Сума {total}, сплачено {paid}, до сплати {left}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="362"/>
+        <location filename="../pos/ui/orders.py" line="363"/>
         <source>Enter the customer&apos;s name or phone.</source>
         <translation>Введіть ім&apos;я або телефон покупця.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="384"/>
+        <location filename="../pos/ui/orders.py" line="385"/>
         <source>Order {number} is created. Take an advance with F4.</source>
         <translation>Замовлення {number} створено. Передоплата — F4.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="400"/>
+        <location filename="../pos/ui/orders.py" line="401"/>
         <source>Checkbox is not reachable, and prepayment receipts cannot be issued offline. Take NO money for this order now; try again when the register is online.</source>
         <translation>Checkbox недоступний, а чеки передоплати не можна створити офлайн. НЕ приймайте зараз гроші за це замовлення; спробуйте, коли каса буде на зв’язку.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="404"/>
+        <location filename="../pos/ui/orders.py" line="405"/>
         <source>No advances offline</source>
         <translation>Передоплата офлайн неможлива</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="432"/>
+        <location filename="../pos/ui/orders.py" line="433"/>
         <source>Sending to Checkbox…</source>
         <translation>Надсилання до Checkbox…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="448"/>
+        <location filename="../pos/ui/orders.py" line="449"/>
         <source>Advance taken for order {number}: fiscal code {code}. Print it with F9.</source>
         <translation>Передоплату за замовлення {number} прийнято: фіскальний код {code}. Друк — F9.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="450"/>
+        <location filename="../pos/ui/orders.py" line="451"/>
         <source>Order {number} is paid and handed over: fiscal code {code}.</source>
         <translation>Замовлення {number} сплачено й видано: фіскальний код {code}.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="466"/>
+        <location filename="../pos/ui/orders.py" line="467"/>
         <source>Press F8 again to cancel order {number} and refund {amount}: cash {cash}, to the card {card}, QR {qr}.</source>
         <translation>Натисніть F8 ще раз, щоб скасувати замовлення {number} і повернути {amount}: готівкою {cash}, на картку {card}, QR {qr}.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="481"/>
+        <location filename="../pos/ui/orders.py" line="482"/>
         <source>Cancelling…</source>
         <translation>Скасування…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="491"/>
+        <location filename="../pos/ui/orders.py" line="492"/>
         <source>Order {number} is cancelled.</source>
         <translation>Замовлення {number} скасовано.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="502"/>
+        <location filename="../pos/ui/orders.py" line="503"/>
         <source>No payment link: {reason}</source>
         <translation>Посилання на оплату неможливе: {reason}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="511"/>
+        <location filename="../pos/ui/orders.py" line="512"/>
         <source>Payment link data for {amount} copied (cashItems, customer&apos;s contacts).</source>
         <translation>Дані посилання на оплату {amount} скопійовано (cashItems, контакти покупця).</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="536"/>
         <source>The receipt cannot be fetched now: {error}</source>
-        <translation>Чек зараз не вдається отримати: {error}</translation>
+        <translation type="vanished">Чек зараз не вдається отримати: {error}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="542"/>
+        <location filename="../pos/ui/orders.py" line="540"/>
         <source>Receipt</source>
         <translation>Чек</translation>
     </message>

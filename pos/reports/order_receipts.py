@@ -40,8 +40,11 @@ class Capabilities:
 
 
 def capabilities(connection: Connection) -> Capabilities:
-    """Read once per database connection (cached in its ``info``)."""
-    cached = connection.info.get("pos_report_capabilities")
+    """Read once per journal connection (cached in its ``info``: a journal is migrated before
+    anything reads it). Another database's are read each time: a pooled connection serves
+    several registers' views, which a back-office upgrade may change under it."""
+    cache = connection.dialect.name == "sqlite"
+    cached = connection.info.get("pos_report_capabilities") if cache else None
     if isinstance(cached, Capabilities):
         return cached
     inspector = inspect(connection)
@@ -58,7 +61,8 @@ def capabilities(connection: Connection) -> Capabilities:
         shift_cashier="cashier" in columns("shift"),
         order_cashier="cashier" in orders,
     )
-    connection.info["pos_report_capabilities"] = found
+    if cache:
+        connection.info["pos_report_capabilities"] = found
     return found
 
 

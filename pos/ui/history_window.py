@@ -515,6 +515,13 @@ class HistoryWindow(KeyDialog):
         row = self.selected_row()
         if row is None or row["document_type"] in ("openShift", "closeShift"):
             return
+        if row.get("chain_role"):  # a customer order's receipt: printed from its order
+            self.show_notice(
+                self.tr(
+                    "Order {number}: its receipts print from the order screen (Shift+F6)."
+                ).format(number=f"{int(row.get('order') or 0):05d}")
+            )
+            return
         if self._running is None:
             self.show_notice(self.tr("Receipts open from the register's window."))
             return
