@@ -570,27 +570,27 @@
 <context>
     <name>HistoryWindow</name>
     <message>
-        <location filename="../pos/ui/history_window.py" line="590"/>
+        <location filename="../pos/ui/history_window.py" line="594"/>
         <source>Service cash out and withdrawals</source>
         <translation>Service cash out and withdrawals</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="601"/>
+        <location filename="../pos/ui/history_window.py" line="605"/>
         <source>Sales receipts</source>
         <translation>Sales receipts</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="602"/>
+        <location filename="../pos/ui/history_window.py" line="606"/>
         <source>Return receipts</source>
         <translation>Return receipts</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="603"/>
+        <location filename="../pos/ui/history_window.py" line="607"/>
         <source>Discounts</source>
         <translation>Discounts</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="604"/>
+        <location filename="../pos/ui/history_window.py" line="608"/>
         <source>Opening float</source>
         <translation>Opening float</translation>
     </message>
@@ -693,7 +693,7 @@
         <location filename="../pos/ui/history_window.py" line="290"/>
         <location filename="../pos/ui/history_window.py" line="344"/>
         <location filename="../pos/ui/history_window.py" line="358"/>
-        <location filename="../pos/ui/history_window.py" line="587"/>
+        <location filename="../pos/ui/history_window.py" line="591"/>
         <source>Sales</source>
         <translation>Sales</translation>
     </message>
@@ -701,13 +701,13 @@
         <location filename="../pos/ui/history_window.py" line="291"/>
         <location filename="../pos/ui/history_window.py" line="345"/>
         <location filename="../pos/ui/history_window.py" line="359"/>
-        <location filename="../pos/ui/history_window.py" line="588"/>
+        <location filename="../pos/ui/history_window.py" line="592"/>
         <source>Returns</source>
         <translation>Returns</translation>
     </message>
     <message>
         <location filename="../pos/ui/history_window.py" line="292"/>
-        <location filename="../pos/ui/history_window.py" line="589"/>
+        <location filename="../pos/ui/history_window.py" line="593"/>
         <source>Service cash in</source>
         <translation>Service cash in</translation>
     </message>
@@ -734,14 +734,14 @@
     <message>
         <location filename="../pos/ui/history_window.py" line="300"/>
         <location filename="../pos/ui/history_window.py" line="313"/>
-        <location filename="../pos/ui/history_window.py" line="634"/>
+        <location filename="../pos/ui/history_window.py" line="638"/>
         <source>Cash</source>
         <translation>Cash</translation>
     </message>
     <message>
         <location filename="../pos/ui/history_window.py" line="300"/>
         <location filename="../pos/ui/history_window.py" line="314"/>
-        <location filename="../pos/ui/history_window.py" line="634"/>
+        <location filename="../pos/ui/history_window.py" line="638"/>
         <source>Card</source>
         <translation>Card</translation>
     </message>
@@ -843,7 +843,7 @@
     </message>
     <message>
         <location filename="../pos/ui/history_window.py" line="330"/>
-        <location filename="../pos/ui/history_window.py" line="656"/>
+        <location filename="../pos/ui/history_window.py" line="660"/>
         <source>Receipts</source>
         <translation>Receipts</translation>
     </message>
@@ -899,19 +899,19 @@
     </message>
     <message>
         <location filename="../pos/ui/history_window.py" line="346"/>
-        <location filename="../pos/ui/history_window.py" line="605"/>
+        <location filename="../pos/ui/history_window.py" line="609"/>
         <source>Expected cash</source>
         <translation>Expected cash</translation>
     </message>
     <message>
         <location filename="../pos/ui/history_window.py" line="347"/>
-        <location filename="../pos/ui/history_window.py" line="608"/>
+        <location filename="../pos/ui/history_window.py" line="612"/>
         <source>Counted</source>
         <translation>Counted</translation>
     </message>
     <message>
         <location filename="../pos/ui/history_window.py" line="348"/>
-        <location filename="../pos/ui/history_window.py" line="609"/>
+        <location filename="../pos/ui/history_window.py" line="613"/>
         <source>Difference</source>
         <translation>Difference</translation>
     </message>
@@ -946,67 +946,72 @@
         <translation>No documents in this period.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="453"/>
+        <location filename="../pos/ui/history_window.py" line="454"/>
         <source>{count} documents · sales {sales} · returns {returns} · cash {cash} · card {card}</source>
         <translation>{count} documents · sales {sales} · returns {returns} · cash {cash} · card {card}</translation>
     </message>
     <message>
         <location filename="../pos/ui/history_window.py" line="464"/>
+        <source> · advances set off {prepaid}</source>
+        <translation> · advances set off {prepaid}</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/history_window.py" line="468"/>
         <source>The journal could not be read: {error}</source>
         <translation>The journal could not be read: {error}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="498"/>
+        <location filename="../pos/ui/history_window.py" line="502"/>
         <source>Lines</source>
         <translation>Lines</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="498"/>
+        <location filename="../pos/ui/history_window.py" line="502"/>
         <source>Payments</source>
         <translation>Payments</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="502"/>
+        <location filename="../pos/ui/history_window.py" line="506"/>
         <source>Change: {sum}</source>
         <translation>Change: {sum}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="504"/>
+        <location filename="../pos/ui/history_window.py" line="508"/>
         <source>Enter or F2: the receipt with its QR, to reprint or save as PDF</source>
         <translation>Enter or F2: the receipt with its QR, to reprint or save as PDF</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="521"/>
+        <location filename="../pos/ui/history_window.py" line="525"/>
         <source>Order {number}: its receipts print from the order screen (Shift+F6).</source>
         <translation>Order {number}: its receipts print from the order screen (Shift+F6).</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="526"/>
+        <location filename="../pos/ui/history_window.py" line="530"/>
         <source>Receipts open from the register&apos;s window.</source>
         <translation>Receipts open from the register&apos;s window.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="584"/>
+        <location filename="../pos/ui/history_window.py" line="588"/>
         <source>Z-report</source>
         <translation>Z-report</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="584"/>
+        <location filename="../pos/ui/history_window.py" line="588"/>
         <source>X-report</source>
         <translation>X-report</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="585"/>
+        <location filename="../pos/ui/history_window.py" line="589"/>
         <source>{report} · shift {serial}</source>
         <translation>{report} · shift {serial}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="640"/>
+        <location filename="../pos/ui/history_window.py" line="644"/>
         <source>Export</source>
         <translation>Export</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="682"/>
+        <location filename="../pos/ui/history_window.py" line="686"/>
         <source>Saved {count} rows to {path}</source>
         <translation>Saved {count} rows to {path}</translation>
     </message>

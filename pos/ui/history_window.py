@@ -444,21 +444,25 @@ class HistoryWindow(KeyDialog):
     def _show_totals(self, totals: dict[str, Any]) -> None:
         sales = returns = 0
         for group in totals.get("by_type", []):
+            # An after-payment's total is the whole order; its advances were counted as sales
+            # when taken (as Checkbox's X/Z counts them), so only the rest is counted again.
             if group["operation"] == "income":
-                sales += int(group["totalSum"])
+                sales += int(group["totalSum"]) - int(group.get("prepaidSum", 0))
             elif group["operation"] == "income_return":
                 returns += int(group["totalSum"])
-        self.totals_label.setText(
-            self.tr(
-                "{count} documents · sales {sales} · returns {returns} · cash {cash} · card {card}"
-            ).format(
-                count=totals.get("count", 0),
-                sales=format_money(sales),
-                returns=format_money(returns),
-                cash=format_money(int(totals.get("cashTotalSum", 0))),
-                card=format_money(int(totals.get("ecashTotalSum", 0))),
-            )
+        text = self.tr(
+            "{count} documents · sales {sales} · returns {returns} · cash {cash} · card {card}"
+        ).format(
+            count=totals.get("count", 0),
+            sales=format_money(sales),
+            returns=format_money(returns),
+            cash=format_money(int(totals.get("cashTotalSum", 0))),
+            card=format_money(int(totals.get("ecashTotalSum", 0))),
         )
+        prepaid = int(totals.get("prepaidSum", 0))
+        if prepaid:
+            text += self.tr(" · advances set off {prepaid}").format(prepaid=format_money(prepaid))
+        self.totals_label.setText(text)
 
     def _failed(self, message: str) -> None:
         self.show_notice(self.tr("The journal could not be read: {error}").format(error=message))
