@@ -510,6 +510,43 @@ _V8_BACKOFFICE_ORDERS: tuple[str, ...] = (
 )
 
 
+# ---- version 9: who made each document (issue 12's cashier filter) -----------------------------
+# The cashier signed in when a document is committed is the one in the `cashier_name` setting (the
+# register writes it at every sign-in), so triggers record it on every new shift, receipt and
+# order receipt without any code path having to remember. Existing rows: a shift gets the cashier
+# of Checkbox's answer to it, where kept; a receipt or order receipt the cashier of its shift.
+_V9_CASHIERS: tuple[str, ...] = (
+    "ALTER TABLE shift ADD COLUMN cashier TEXT",
+    "ALTER TABLE receipt ADD COLUMN cashier TEXT",
+    "ALTER TABLE order_receipt ADD COLUMN cashier TEXT",
+    """UPDATE shift SET cashier = nullif(json_extract(server_response, '$.cashier.full_name'), '')
+        WHERE json_valid(server_response)""",
+    "UPDATE receipt SET cashier = (SELECT cashier FROM shift WHERE shift.id = receipt.shift_id)",
+    """UPDATE order_receipt SET cashier =
+        (SELECT cashier FROM shift WHERE shift.id = order_receipt.shift_id)""",
+    """CREATE TRIGGER shift_cashier_ai AFTER INSERT ON shift WHEN new.cashier IS NULL BEGIN
+        UPDATE shift SET cashier = (SELECT nullif(value, '') FROM setting
+                                    WHERE key = 'cashier_name')
+        WHERE rowid = new.rowid;
+    END""",
+    """CREATE TRIGGER receipt_cashier_ai AFTER INSERT ON receipt WHEN new.cashier IS NULL BEGIN
+        UPDATE receipt SET cashier = coalesce(
+            (SELECT nullif(value, '') FROM setting WHERE key = 'cashier_name'),
+            (SELECT cashier FROM shift WHERE shift.id = new.shift_id))
+        WHERE rowid = new.rowid;
+    END""",
+    """CREATE TRIGGER order_receipt_cashier_ai AFTER INSERT ON order_receipt
+    WHEN new.cashier IS NULL BEGIN
+        UPDATE order_receipt SET cashier = coalesce(
+            (SELECT nullif(value, '') FROM setting WHERE key = 'cashier_name'),
+            (SELECT cashier FROM shift WHERE shift.id = new.shift_id))
+        WHERE rowid = new.rowid;
+    END""",
+    # The reports filter by cashier within a period.
+    "CREATE INDEX receipt_cashier_report ON receipt(cashier, report_at)",
+)
+
+
 # MIGRATIONS[n] brings a journal from user_version n to n + 1.
 MIGRATIONS: tuple[Migration, ...] = (
     _statements(_V1),
@@ -520,6 +557,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     _statements(_V6_BACKOFFICE_OUTBOX),
     _statements(_V7_REPORTS_DOC_NUMBER),
     _statements(_V8_BACKOFFICE_ORDERS),
+    _statements(_V9_CASHIERS),
 )
 LATEST_VERSION = len(MIGRATIONS)
 
