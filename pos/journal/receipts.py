@@ -35,6 +35,9 @@ from pos.journal.tables import (
 )
 
 S = ReceiptState
+NON_FISCAL_TYPES = frozenset({"SERVICE_IN", "SERVICE_OUT"})
+"""Service cash in/out: non-fiscal (the guide: ``fiscal_code``/``fiscal_date`` null, never sent
+to the tax service), so issued offline they spend no offline code and take no fiscal instant."""
 # Which state may follow which. DONE may follow OFFLINE_ISSUED: the ambiguous receipt whose online
 # attempt had arrived after all takes the server's fiscal code.
 ALLOWED: dict[ReceiptState, frozenset[ReceiptState]] = {
@@ -327,9 +330,15 @@ class Receipts:
         payload: Mapping[str, Any] | None,
     ) -> None:
         self._check_move(row, S.OFFLINE_ISSUED)
-        issue = offline_queue.issue_offline(session, QueueKind.RECEIPT, row.id, now, payload)
         row.state = S.OFFLINE_ISSUED.value
         row.is_offline = True
+        row.updated_at = now
+        if row.type in NON_FISCAL_TYPES:
+            offline_queue.queue_non_fiscal(session, QueueKind.RECEIPT, row.id, now, payload)
+            session.add(row)
+            session.flush()
+            return
+        issue = offline_queue.issue_offline(session, QueueKind.RECEIPT, row.id, now, payload)
         row.fiscal_code = issue.fiscal_code
         row.fiscal_date = issue.fiscal_date
         row.updated_at = now

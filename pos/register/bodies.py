@@ -350,6 +350,14 @@ def with_fiscal(body: dict[str, Any], fiscal_code: str, fiscal_date: datetime) -
     return {**body, "fiscal_code": fiscal_code, "fiscal_date": fiscal_date.isoformat()}
 
 
+FISCAL_FIELDS = ("fiscal_code", "fiscal_date")
+
+
+def without_fiscal(body: dict[str, Any]) -> dict[str, Any]:
+    """A service receipt's body as ``/receipts/service`` takes it: no fiscal fields."""
+    return {k: v for k, v in body.items() if k not in FISCAL_FIELDS}
+
+
 def quantities_by_code(receipts: Iterable[Receipt]) -> dict[str, int]:
     """Quantity per good code over ``receipts`` (a sale, or the returns made against it)."""
     totals: dict[str, int] = {}

@@ -31,6 +31,7 @@ from pos.checkbox.errors import (
     TaxServiceUnavailable,
 )
 from pos.checkbox.models import CloseShift, GoOffline, OpenShift, ReportBody
+from pos.domain.receipt import ReceiptType
 from pos.journal.errors import NoFreeOfflineCodeError
 from pos.journal.records import QueueEntry, QueueKind, ShiftState
 from pos.register import bodies
@@ -192,8 +193,13 @@ async def _send(ctx: RegisterContext, entry: QueueEntry) -> None:
         )
     elif entry.kind is QueueKind.RECEIPT:
         payload = entry.payload or {}
-        assert entry.fiscal_code is not None
-        body = bodies.with_fiscal(payload["body"], entry.fiscal_code, entry.fiscal_date)
+        if payload["path"] == bodies.ENDPOINTS[ReceiptType.SERVICE_IN]:
+            # Non-fiscal: sent as it is, never with fiscal fields (a journal of an older version
+            # may have spent a code on it; that code stays unused on the server, never reused).
+            body = bodies.without_fiscal(payload["body"])
+        else:
+            assert entry.fiscal_code is not None
+            body = bodies.with_fiscal(payload["body"], entry.fiscal_code, entry.fiscal_date)
         answer = await exactly_once.create_receipt(client, payload["path"], entry.subject_id, body)
         response = answer.model_dump(mode="json", exclude_none=True)
         if answer.fiscal_code in (None, entry.fiscal_code):
