@@ -98,6 +98,8 @@ CASH_LABEL = "Готівка"
 MIN_FREE_BYTES = 20 * 1024 * 1024
 """Below this much free space on the journal's disk no receipt is committed (case 3)."""
 CARD_LABEL = "Картка"
+COLLECTION_LABEL = "Інкасація перед Z-звітом"
+"""The service out of the cash collection made with the Z (how ``collected`` finds it)."""
 TERMINAL_FIELDS = ("card_mask", "auth_code", "rrn", "terminal")
 """What a cash withdrawal must carry of the card terminal's slip (the guide's required data)."""
 
@@ -526,9 +528,21 @@ class RegisterService:
                     log.warning("server X-report refused: %s", error.message)
         return ShiftReportView(local, server, z=False, shift=shift, pending=pending)
 
-    async def close_shift(self, counted_cash: int | None = None) -> ShiftReportView:
-        """Z-report: close the shift online, or offline with the report body from the journal."""
+    async def close_shift(
+        self, counted_cash: int | None = None, *, collect: int = 0
+    ) -> ShiftReportView:
+        """Z-report: close the shift online, or offline with the report body from the journal.
+
+        ``collect`` is the cash collection (інкасація) taken out of the drawer before the Z, as
+        a service out (checked against the drawer like any): what is left is the balance
+        Checkbox carries into the next shift, where the opening float starts from it."""
         shift = self._require(signed_in=False, shift=True)
+        if collect < 0:
+            raise RegisterError(Refusal.BAD_INPUT, "cash collection", field="amount")
+        if collect:
+            taken = self.collected(shift) or await self.service_out(collect, COLLECTION_LABEL)
+            if counted_cash is not None:  # counted before the collection: what is left now
+                counted_cash -= taken.total_sum
         if counted_cash is not None:  # for the manager's shift reports (pos.reports.shifts)
             self.ctx.set_setting(f"counted_cash:{shift.id}", str(counted_cash))
         await recovery.settle_receipts(self.ctx)
@@ -568,6 +582,17 @@ class RegisterService:
             )
         self.ctx.changed()
         return ShiftReportView(local, server, True, closed, counted_cash)
+
+    def collected(self, shift: Shift) -> Receipt | None:
+        """The cash collection already taken out for this shift's Z, if any: a Z retried after a
+        refused close never takes the cash out twice."""
+        states = (*FISCALISED, *UNSETTLED)
+        for receipt in self.journal.receipts.list(shift_id=shift.id, states=states):
+            if receipt.type == ReceiptType.SERVICE_OUT.value and any(
+                p.label == COLLECTION_LABEL for p in receipt.payments
+            ):
+                return receipt
+        return None
 
     def _last_receipt_id(self, shift: Shift) -> str | None:
         fiscal = [
