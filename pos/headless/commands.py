@@ -82,7 +82,10 @@ def register(subparsers: SubParsers) -> None:
     sell = action("sell", "sell goods", _sell)
     sell.add_argument("--item", action="append", required=True, metavar="CODE[:QTY]")
     sell.add_argument("--pay", action="append", required=True, metavar="cash|card[:AMOUNT]")
-    sell.add_argument("--email", metavar="ADDRESS", help="send the receipt by e-mail")
+    sell.add_argument(
+        "--email", metavar="ADDRESS", help="send the receipt by e-mail (several: comma-separated)"
+    )
+    sell.add_argument("--phone", metavar="380XXXXXXXXX", help="send the receipt by SMS/Viber")
     sell.add_argument(
         "--id",
         dest="receipt_id",
@@ -398,7 +401,9 @@ async def _sell(args: argparse.Namespace) -> dict[str, Any]:
                 raise UsageError(f"'{code}' is sold in whole pieces, not {qty}")
             cart.add(item, quantity)
         tenders = _tenders(args.pay, cart.total)
-        sold = await service.sell(cart, tenders, email=args.email, receipt_id=receipt_id)
+        sold = await service.sell(
+            cart, tenders, email=args.email, phone=args.phone, receipt_id=receipt_id
+        )
         return receipt_json(sold)
 
     return await _with_register(args, work)

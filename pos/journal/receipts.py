@@ -150,6 +150,7 @@ def _to_record(session: Session, row: ReceiptRow) -> Receipt:
         fiscal_date=row.fiscal_date,
         server_response=json_value(row.server_response),
         error=row.error,
+        delivery=json_value(row.delivery),
     )
 
 
@@ -184,6 +185,7 @@ class Receipts:
                 related_receipt_id=receipt.related_receipt_id,
                 created_at=receipt.created_at,
                 updated_at=receipt.created_at,
+                delivery=json_text(receipt.delivery),
             )
             session.add(row)
             session.flush()  # the receipt row first: lines refer to it

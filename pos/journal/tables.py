@@ -86,6 +86,7 @@ class ReceiptRow(SQLModel, table=True):
     report_at: int | None = None
     cash_paid: int = 0
     cashless_paid: int = 0
+    delivery: str | None = None  # migration 8: JSON {"emails": [...], "phone": "380…"}
 
 
 class ReceiptLineRow(SQLModel, table=True):

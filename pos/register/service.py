@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -629,11 +630,15 @@ class RegisterService:
         *,
         email: str | None = None,
         receipt_id: str | None = None,
+        phone: str | None = None,
     ) -> Receipt:
         """Commit the cart as a receipt and fiscalise it; the journal has it before anything is
         sent or printed. Raises RegisterError with nothing committed when a rule refuses it.
         With ``receipt_id`` (a kiosk's idempotency key) a receipt the journal already has under
-        that id is returned as it is: the same id twice fiscalises once."""
+        that id is returned as it is: the same id twice fiscalises once. ``email`` may list
+        several addresses (and a phone number); with ``phone`` they are the guide's
+        ``delivery``, kept in the journal with the receipt so every resend and the offline
+        upload still carry it."""
         if receipt_id is not None:
             existing = self.journal.receipts.get(receipt_id)
             if existing is not None:
@@ -641,6 +646,10 @@ class RegisterService:
         shift = self._require_selling()
         if cart.is_empty:
             raise RegisterError(Refusal.BAD_INPUT, "empty cart", field="cart")
+        try:
+            delivery = bodies.delivery(email, phone) or None
+        except ValueError as error:
+            raise RegisterError(Refusal.BAD_INPUT, str(error), field="delivery") from error
         payments = [_payment(t) for t in tenders]
         has_cash = any(t.type is PaymentType.CASH for t in tenders)
         try:
@@ -658,7 +667,9 @@ class RegisterService:
             payment_details=[t.details for t in tenders],
             receipt_id=receipt_id,
         )
-        return await self._fiscalise(new, email)
+        if delivery is not None:
+            new = dataclasses.replace(new, delivery=delivery)
+        return await self._fiscalise(new)
 
     async def _fiscalise(self, new: Any, email: str | None = None) -> Receipt:
         free = self.journal.free_bytes()

@@ -19,6 +19,7 @@ and the rest go on; only "unreachable" stops the drain.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 from typing import Any
 
@@ -28,6 +29,7 @@ from pos.checkbox.errors import (
     CheckboxError,
     OfflineCodeUsed,
     RateLimited,
+    SmsGatewayInactive,
     TaxServiceUnavailable,
 )
 from pos.checkbox.models import CloseShift, GoOffline, OpenShift, ReportBody
@@ -89,6 +91,15 @@ async def upload_entry(ctx: RegisterContext, entry: QueueEntry) -> None:
                 return
             if refusals > LEAVE_AUTOMATIC_TRIES:
                 raise CheckboxStillOffline("go-offline refused, register online") from None
+        except SmsGatewayInactive as error:
+            undelivered = _without_phone(entry)
+            if undelivered is None:
+                _set_aside(ctx, entry, error.message)
+                return
+            # The receipt is printed and fiscal: it must reach Checkbox; only its SMS copy
+            # cannot go (SMS not enabled for the shop), so it goes without the phone.
+            log.warning("receipt %s uploaded without its SMS copy: %s", entry.subject_id, error)
+            entry = undelivered
         except (RateLimited, CheckboxStillOffline):
             raise
         except CheckboxError as error:
@@ -215,6 +226,18 @@ async def _send(ctx: RegisterContext, entry: QueueEntry) -> None:
             )
     else:  # GO_ONLINE entries are not queued by this version; finish them harmlessly
         ctx.journal.queue.mark_done(entry.seq, now())
+
+
+def _without_phone(entry: QueueEntry) -> QueueEntry | None:
+    """The entry with its receipt's ``delivery.phone`` dropped, or None when it has none."""
+    payload = entry.payload or {}
+    body = payload.get("body") or {}
+    delivery = body.get("delivery") or {}
+    if entry.kind is not QueueKind.RECEIPT or "phone" not in delivery:
+        return None
+    kept = {k: v for k, v in delivery.items() if k != "phone"}
+    body = {k: v for k, v in body.items() if k != "delivery"} | ({"delivery": kept} if kept else {})
+    return dataclasses.replace(entry, payload={**payload, "body": body})
 
 
 def _open(ctx: RegisterContext, shift_id: str) -> bool:
