@@ -1653,67 +1653,139 @@
         <translation>Годинник цього комп’ютера розходиться з годинником Checkbox. Перевірте час і підтвердьте його, перш ніж продавати офлайн.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="182"/>
+        <location filename="../pos/ui/messages.py" line="179"/>
+        <source>The cashier&apos;s electronic signature (CheckBox Підпис) is not running, so Checkbox cannot sign anything: nothing was fiscalised. Start it, or ask the manager to start it in the Checkbox cabinet, then try again.</source>
+        <translation>Електронний підпис касира (CheckBox Підпис) не запущено, тож Checkbox нічого не може підписати: нічого не фіскалізовано. Запустіть його або попросіть менеджера запустити його в кабінеті Checkbox, потім спробуйте ще раз.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="185"/>
+        <source>Checkbox has blocked this cashier (the reason is below): nothing was fiscalised. Call the manager: only Checkbox support can unblock the cashier.</source>
+        <translation>Checkbox заблокував цього касира (причина нижче): нічого не фіскалізовано. Викличте менеджера: розблокувати касира може лише підтримка Checkbox.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="190"/>
+        <source>The cashier&apos;s signing key has expired: nothing can be fiscalised with it. The manager must get a new key and register the cashier again.</source>
+        <translation>Термін дії ключа підпису касира закінчився: ним нічого не можна фіскалізувати. Менеджер має отримати новий ключ і зареєструвати касира знову.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="195"/>
+        <source>This cashier is deactivated in Checkbox. The manager must register the cashier again.</source>
+        <translation>Цього касира деактивовано в Checkbox. Менеджер має зареєструвати касира знову.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="199"/>
+        <source>Checkbox has blocked this register: nothing can be fiscalised on it. Call the manager.</source>
+        <translation>Checkbox заблокував цю касу: на ній нічого не можна фіскалізувати. Викличте менеджера.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="204"/>
+        <source>Checkbox has frozen this register (no receipts for a long time). The manager must pay the invoice and ask Checkbox support to unfreeze it.</source>
+        <translation>Checkbox заморозив цю касу (давно не було чеків). Менеджер має сплатити рахунок і звернутися до підтримки Checkbox, щоб її розморозили.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="209"/>
+        <source>Checkbox services are not paid, so every register of the shop is blocked. Call the manager to pay the invoice.</source>
+        <translation>Послуги Checkbox не сплачено, тому всі каси магазину заблоковано. Викличте менеджера, щоб сплатити рахунок.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="219"/>
+        <source>This register is used by another device (a duplicate of the register?). Call the manager or Checkbox support.</source>
+        <translation>Цю касу використовує інший пристрій (дублікат каси?). Викличте менеджера або підтримку Checkbox.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="224"/>
+        <source>Checkbox is still processing earlier transactions, so this cannot be done yet. Wait a minute and try again; if it goes on for ten minutes, call the manager.</source>
+        <translation>Checkbox ще обробляє попередні транзакції, тому це поки неможливо. Зачекайте хвилину і спробуйте ще раз; якщо це триває десять хвилин, викличте менеджера.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="234"/>
+        <source>The tax service did not accept this receipt (the reason is below): it is NOT sold and nothing fiscal was printed. The goods are still in the receipt: try again, or call the manager if it is refused again.</source>
+        <translation>Податкова не прийняла цей чек (причина нижче): його НЕ продано, фіскальний чек не надруковано. Товари залишилися в чеку: спробуйте ще раз або викличте менеджера, якщо його знову не приймуть.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="240"/>
+        <source>The shift was not opened: the tax service refused its opening (the reason is below). Open it again; if it is refused again, call the manager.</source>
+        <translation>Зміну не відкрито: податкова не прийняла її відкриття (причина нижче). Відкрийте її ще раз; якщо знову не приймуть, викличте менеджера.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="245"/>
+        <source>Checkbox is under maintenance (until the time below). Sales go on offline; what needs Checkbox must wait until the work is over.</source>
+        <translation>На Checkbox технічні роботи (до часу, вказаного нижче). Продаж триває офлайн; те, що потребує Checkbox, зачекає до завершення робіт.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="250"/>
+        <source>Checkbox is temporarily unavailable. Try again in 2 minutes; sales go on offline meanwhile.</source>
+        <translation>Checkbox тимчасово недоступний. Спробуйте ще раз за 2 хвилини; тим часом продаж триває офлайн.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="255"/>
+        <source>Checkbox did not answer in time (524). Try again in 2 minutes; sales go on offline meanwhile.</source>
+        <translation>Checkbox не відповів вчасно (524). Спробуйте ще раз за 2 хвилини; тим часом продаж триває офлайн.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="275"/>
         <source>The operation was refused ({reason}).</source>
         <translation>Операцію відхилено ({reason}).</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="198"/>
+        <location filename="../pos/ui/messages.py" line="292"/>
         <source>The cashier&apos;s electronic signature (CheckBox Підпис) is not running. Start it, or ask the manager to start it in the Checkbox cabinet, then try again.</source>
         <translation>Електронний підпис касира (CheckBox Підпис) не запущено. Запустіть його або попросіть менеджера запустити його в кабінеті Checkbox, потім спробуйте ще раз.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="206"/>
+        <location filename="../pos/ui/messages.py" line="300"/>
         <source>Checkbox has blocked this cashier. Call the manager: only Checkbox support can unblock the cashier.</source>
         <translation>Checkbox заблокував цього касира. Зверніться до менеджера: розблокувати касира може лише підтримка Checkbox.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="214"/>
+        <location filename="../pos/ui/messages.py" line="308"/>
         <source>The cashier&apos;s signing key has expired. The manager must get a new key and register the cashier again.</source>
         <translation>Термін дії ключа підпису касира закінчився. Менеджер має отримати новий ключ і зареєструвати касира знову.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="222"/>
+        <location filename="../pos/ui/messages.py" line="316"/>
         <source>Checkbox has blocked this register. Call the manager.</source>
         <translation>Checkbox заблокував цю касу. Зверніться до менеджера.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="228"/>
+        <location filename="../pos/ui/messages.py" line="322"/>
         <source>Checkbox services are not paid, so every register is blocked. Call the manager.</source>
         <translation>Послуги Checkbox не оплачено, тому всі каси заблоковано. Зверніться до менеджера.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="235"/>
+        <location filename="../pos/ui/messages.py" line="214"/>
+        <location filename="../pos/ui/messages.py" line="329"/>
         <source>The shift was opened in another program (Checkbox Kasa). Finish there, or ask the manager: both at once would corrupt the register&apos;s reports.</source>
         <translation>Зміну відкрито в іншій програмі (Checkbox Kasa). Завершіть роботу там або зверніться до менеджера: робота в обох одночасно зіпсує звіти каси.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="243"/>
+        <location filename="../pos/ui/messages.py" line="337"/>
         <source>Checkbox is still processing transactions. Wait a minute and try again; if it goes on for ten minutes, call the manager.</source>
         <translation>Checkbox ще обробляє транзакції. Зачекайте хвилину й спробуйте ще раз; якщо це триває десять хвилин, зверніться до менеджера.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="251"/>
+        <location filename="../pos/ui/messages.py" line="229"/>
+        <location filename="../pos/ui/messages.py" line="345"/>
         <source>Sending receipts by SMS is not enabled for this shop. Send it by e-mail, or ask the manager to enable SMS in the Checkbox cabinet.</source>
         <translation>Надсилання чеків SMS для цього магазину не ввімкнено. Надішліть чек електронною поштою або попросіть менеджера ввімкнути SMS у кабінеті Checkbox.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="269"/>
+        <location filename="../pos/ui/messages.py" line="363"/>
         <source>This is not a valid number. Type it again, e.g. 125.50 or 1.250.</source>
         <translation>Це не число. Введіть ще раз, напр. 125.50 або 1.250.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="272"/>
+        <location filename="../pos/ui/messages.py" line="366"/>
         <source>Something went wrong: {error}. The operation may not have finished.</source>
         <translation>Сталася помилка: {error}. Операція могла не завершитися.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="292"/>
+        <location filename="../pos/ui/messages.py" line="386"/>
         <source>Cannot do this</source>
         <translation>Неможливо виконати</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="311"/>
+        <location filename="../pos/ui/messages.py" line="405"/>
         <source>Information</source>
         <translation>Інформація</translation>
     </message>

@@ -27,7 +27,7 @@ from pos.register import bodies
 from pos.register.code_pool import reconcile
 from pos.register.connectivity import ConnectivityEvent, ConnectivityState
 from pos.register.context import CLOCK_SKEW, RegisterContext, is_unreachable
-from pos.register.errors import Refusal, RegisterError
+from pos.register.errors import RECEIPT_ENDED_ERROR, Refusal, RegisterError, kind_of
 from pos.register.limits import Limit, LimitState, limit_state
 
 log = logging.getLogger(__name__)
@@ -167,11 +167,16 @@ async def send(ctx: RegisterContext, record: Receipt) -> Receipt:
     except Exception as error:
         if not is_unreachable(error):
             if isinstance(error, AuthError):  # not the receipt's fault: it stays to be resent
-                raise RegisterError(Refusal.NOT_SIGNED_IN, error.message) from error
+                raise RegisterError(
+                    Refusal.NOT_SIGNED_IN, error.message, kind=kind_of(error)
+                ) from error
             if isinstance(error, CheckboxError):
                 ctx.journal.receipts.mark_failed(record.id, ctx.now(), error.message)
                 raise RegisterError(
-                    Refusal.SERVER_REJECTED, error.message, receipt_id=record.id
+                    Refusal.SERVER_REJECTED,
+                    error.message,
+                    receipt_id=record.id,
+                    kind=kind_of(error),
                 ) from error
             raise
         ctx.move(ConnectivityEvent.NETWORK_LOST, _cause(error))
@@ -201,7 +206,9 @@ def settle(ctx: RegisterContext, receipt_id: str, answer: ApiReceipt) -> Receipt
     if answer.status != RECEIPT_DONE:
         text = _answer_error(answer)
         ctx.journal.receipts.mark_failed(receipt_id, now, text)
-        raise RegisterError(Refusal.SERVER_REJECTED, text, receipt_id=receipt_id)
+        raise RegisterError(
+            Refusal.SERVER_REJECTED, text, receipt_id=receipt_id, kind=RECEIPT_ENDED_ERROR
+        )
     fiscal_date: datetime | None = answer.fiscal_date
     try:
         done = ctx.journal.receipts.mark_done(

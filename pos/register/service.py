@@ -71,7 +71,7 @@ from pos.register.context import (
     is_unreachable,
     utc_now,
 )
-from pos.register.errors import Refusal, RegisterError
+from pos.register.errors import SHIFT_OPEN_REFUSED, Refusal, RegisterError, kind_of
 from pos.register.fiscalise import (
     LOCAL_STATES,
     check_clock,
@@ -301,12 +301,18 @@ class RegisterService:
                 await self.client.sign_in()
             await self._after_sign_in()
         except AuthError as error:
-            raise RegisterError(Refusal.SIGN_IN_FAILED, error.message) from error
+            raise RegisterError(
+                Refusal.SIGN_IN_FAILED, error.message, kind=kind_of(error)
+            ) from error
         except CheckboxError as error:
             if not is_unreachable(error):
-                raise RegisterError(Refusal.SIGN_IN_FAILED, error.message) from error
+                raise RegisterError(
+                    Refusal.SIGN_IN_FAILED, error.message, kind=kind_of(error)
+                ) from error
             if not self._known_secret(secret):
-                raise RegisterError(Refusal.UNREACHABLE, error.message) from error
+                raise RegisterError(
+                    Refusal.UNREACHABLE, error.message, kind=kind_of(error)
+                ) from error
             self.ctx.move(ConnectivityEvent.NETWORK_LOST, "sign-in: Checkbox unreachable")
         else:
             self._remember_secret(secret)
@@ -450,7 +456,7 @@ class RegisterService:
             if not is_unreachable(error):
                 self.journal.shifts.update(shift_id, self.ctx.now(), state=ShiftState.FAILED)
                 text = error.message if isinstance(error, CheckboxError) else str(error)
-                raise RegisterError(Refusal.SERVER_REJECTED, text) from error
+                raise RegisterError(Refusal.SERVER_REJECTED, text, kind=kind_of(error)) from error
             self.ctx.move(ConnectivityEvent.NETWORK_LOST, "shift open: Checkbox unreachable")
             self._check_offline_open()
             ensure_go_offline(self.ctx)
@@ -464,7 +470,7 @@ class RegisterService:
                 state=ShiftState.FAILED,
                 server_response=opened.model_dump(mode="json", exclude_none=True),
             )
-            raise RegisterError(Refusal.SERVER_REJECTED, text)
+            raise RegisterError(Refusal.SERVER_REJECTED, text, kind=SHIFT_OPEN_REFUSED)
         if opened.opened_at is not None:
             check_clock(self.ctx, opened.opened_at)  # Checkbox's time: trusted from here on
         return self.journal.shifts.update(
@@ -566,7 +572,9 @@ class RegisterService:
             except Exception as error:
                 if not is_unreachable(error):
                     text = error.message if isinstance(error, CheckboxError) else str(error)
-                    raise RegisterError(Refusal.SERVER_REJECTED, text) from error
+                    raise RegisterError(
+                        Refusal.SERVER_REJECTED, text, kind=kind_of(error)
+                    ) from error
                 self.ctx.move(ConnectivityEvent.NETWORK_LOST, "Z-report: Checkbox unreachable")
                 closed = self._close_offline(shift, local)
                 return ShiftReportView(local, None, True, closed, counted_cash)
