@@ -27,6 +27,7 @@ from pos.checkbox import exactly_once
 from pos.checkbox.errors import (
     AlreadyOffline,
     CheckboxError,
+    NotManualOffline,
     OfflineCodeUsed,
     RateLimited,
     SmsGatewayInactive,
@@ -105,7 +106,7 @@ async def upload_entry(ctx: RegisterContext, entry: QueueEntry) -> None:
         except CheckboxError as error:
             if is_unreachable(error):
                 raise
-            _set_aside(ctx, entry, error.message)
+            _set_aside(ctx, entry, _refusal_text(ctx, entry, error))
             return
 
 
@@ -154,6 +155,30 @@ async def leave_automatic_offline(ctx: RegisterContext) -> None:
             return
         await asyncio.sleep(ONLINE_POLL_SECONDS)
     raise CheckboxStillOffline("Checkbox is still leaving automatic offline")
+
+
+def _refusal_text(ctx: RegisterContext, entry: QueueEntry, error: CheckboxError) -> str:
+    """The manager's note for a refused entry. A document of an offline period whose go-offline
+    Checkbox refused (e.g. it dated the end of its own automatic period after this till's
+    receipts) is refused "should be in manual offline mode": say that it is the period that
+    could not be opened, and what was printed, so support can be asked with the facts."""
+    if not isinstance(error, NotManualOffline) or ctx.setting(SERVER_MANUAL_OFFLINE) == "1":
+        return error.message
+    refused = [
+        e
+        for e in ctx.journal.queue.set_aside_entries()
+        if e.kind is QueueKind.GO_OFFLINE and e.seq < entry.seq
+    ]
+    if not refused:
+        return error.message
+    printed = f"printed {entry.kind.value} {entry.subject_id}, code {entry.fiscal_code}"
+    if entry.fiscal_date is not None:
+        printed += f", dated {entry.fiscal_date.isoformat()}"
+    return (
+        f"{CONFLICT}: the offline period of this document could not be opened on Checkbox "
+        f"(go-offline refused: {refused[-1].error}) — {printed}; kept as printed, never "
+        f"re-coded: ask Checkbox support to register it ({error.message})"
+    )
 
 
 def _set_aside(ctx: RegisterContext, entry: QueueEntry, text: str) -> None:
