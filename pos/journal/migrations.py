@@ -547,6 +547,12 @@ _V9_CASHIERS: tuple[str, ...] = (
 )
 
 
+# ---- version 10: where the electronic copy of a receipt goes (the guide's ``delivery``) ----------
+# JSON {"emails": [...], "phone": "380…"} or NULL: kept with the receipt, so a resend after a
+# restart or an offline upload still delivers it.
+_V10_RECEIPT_DELIVERY: tuple[str, ...] = ("ALTER TABLE receipt ADD COLUMN delivery TEXT",)
+
+
 # MIGRATIONS[n] brings a journal from user_version n to n + 1.
 MIGRATIONS: tuple[Migration, ...] = (
     _statements(_V1),
@@ -558,6 +564,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     _statements(_V7_REPORTS_DOC_NUMBER),
     _statements(_V8_BACKOFFICE_ORDERS),
     _statements(_V9_CASHIERS),
+    _statements(_V10_RECEIPT_DELIVERY),
 )
 LATEST_VERSION = len(MIGRATIONS)
 

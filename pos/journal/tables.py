@@ -90,6 +90,7 @@ class ReceiptRow(SQLModel, table=True):
     cashless_paid: int = 0
     # The signed-in cashier, set by the journal's trigger at insert (migration 9).
     cashier: str | None = None
+    delivery: str | None = None  # migration 10: JSON {"emails": [...], "phone": "380…"}
 
 
 class ReceiptLineRow(SQLModel, table=True):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -70,7 +71,7 @@ from pos.register.context import (
     is_unreachable,
     utc_now,
 )
-from pos.register.errors import Refusal, RegisterError
+from pos.register.errors import SHIFT_OPEN_REFUSED, Refusal, RegisterError, kind_of
 from pos.register.fiscalise import (
     LOCAL_STATES,
     check_clock,
@@ -98,6 +99,8 @@ CASH_LABEL = "Готівка"
 MIN_FREE_BYTES = 20 * 1024 * 1024
 """Below this much free space on the journal's disk no receipt is committed (case 3)."""
 CARD_LABEL = "Картка"
+COLLECTION_LABEL = "Інкасація перед Z-звітом"
+"""The service out of the cash collection made with the Z (how ``collected`` finds it)."""
 TERMINAL_FIELDS = ("card_mask", "auth_code", "rrn", "terminal")
 """What a cash withdrawal must carry of the card terminal's slip (the guide's required data)."""
 
@@ -298,12 +301,18 @@ class RegisterService:
                 await self.client.sign_in()
             await self._after_sign_in()
         except AuthError as error:
-            raise RegisterError(Refusal.SIGN_IN_FAILED, error.message) from error
+            raise RegisterError(
+                Refusal.SIGN_IN_FAILED, error.message, kind=kind_of(error)
+            ) from error
         except CheckboxError as error:
             if not is_unreachable(error):
-                raise RegisterError(Refusal.SIGN_IN_FAILED, error.message) from error
+                raise RegisterError(
+                    Refusal.SIGN_IN_FAILED, error.message, kind=kind_of(error)
+                ) from error
             if not self._known_secret(secret):
-                raise RegisterError(Refusal.UNREACHABLE, error.message) from error
+                raise RegisterError(
+                    Refusal.UNREACHABLE, error.message, kind=kind_of(error)
+                ) from error
             self.ctx.move(ConnectivityEvent.NETWORK_LOST, "sign-in: Checkbox unreachable")
         else:
             self._remember_secret(secret)
@@ -447,7 +456,7 @@ class RegisterService:
             if not is_unreachable(error):
                 self.journal.shifts.update(shift_id, self.ctx.now(), state=ShiftState.FAILED)
                 text = error.message if isinstance(error, CheckboxError) else str(error)
-                raise RegisterError(Refusal.SERVER_REJECTED, text) from error
+                raise RegisterError(Refusal.SERVER_REJECTED, text, kind=kind_of(error)) from error
             self.ctx.move(ConnectivityEvent.NETWORK_LOST, "shift open: Checkbox unreachable")
             self._check_offline_open()
             ensure_go_offline(self.ctx)
@@ -461,7 +470,7 @@ class RegisterService:
                 state=ShiftState.FAILED,
                 server_response=opened.model_dump(mode="json", exclude_none=True),
             )
-            raise RegisterError(Refusal.SERVER_REJECTED, text)
+            raise RegisterError(Refusal.SERVER_REJECTED, text, kind=SHIFT_OPEN_REFUSED)
         if opened.opened_at is not None:
             check_clock(self.ctx, opened.opened_at)  # Checkbox's time: trusted from here on
         return self.journal.shifts.update(
@@ -526,9 +535,21 @@ class RegisterService:
                     log.warning("server X-report refused: %s", error.message)
         return ShiftReportView(local, server, z=False, shift=shift, pending=pending)
 
-    async def close_shift(self, counted_cash: int | None = None) -> ShiftReportView:
-        """Z-report: close the shift online, or offline with the report body from the journal."""
+    async def close_shift(
+        self, counted_cash: int | None = None, *, collect: int = 0
+    ) -> ShiftReportView:
+        """Z-report: close the shift online, or offline with the report body from the journal.
+
+        ``collect`` is the cash collection (інкасація) taken out of the drawer before the Z, as
+        a service out (checked against the drawer like any): what is left is the balance
+        Checkbox carries into the next shift, where the opening float starts from it."""
         shift = self._require(signed_in=False, shift=True)
+        if collect < 0:
+            raise RegisterError(Refusal.BAD_INPUT, "cash collection", field="amount")
+        if collect:
+            taken = self.collected(shift) or await self.service_out(collect, COLLECTION_LABEL)
+            if counted_cash is not None:  # counted before the collection: what is left now
+                counted_cash -= taken.total_sum
         if counted_cash is not None:  # for the manager's shift reports (pos.reports.shifts)
             self.ctx.set_setting(f"counted_cash:{shift.id}", str(counted_cash))
         await recovery.settle_receipts(self.ctx)
@@ -551,7 +572,9 @@ class RegisterService:
             except Exception as error:
                 if not is_unreachable(error):
                     text = error.message if isinstance(error, CheckboxError) else str(error)
-                    raise RegisterError(Refusal.SERVER_REJECTED, text) from error
+                    raise RegisterError(
+                        Refusal.SERVER_REJECTED, text, kind=kind_of(error)
+                    ) from error
                 self.ctx.move(ConnectivityEvent.NETWORK_LOST, "Z-report: Checkbox unreachable")
                 closed = self._close_offline(shift, local)
                 return ShiftReportView(local, None, True, closed, counted_cash)
@@ -568,6 +591,17 @@ class RegisterService:
             )
         self.ctx.changed()
         return ShiftReportView(local, server, True, closed, counted_cash)
+
+    def collected(self, shift: Shift) -> Receipt | None:
+        """The cash collection already taken out for this shift's Z, if any: a Z retried after a
+        refused close never takes the cash out twice."""
+        states = (*FISCALISED, *UNSETTLED)
+        for receipt in self.journal.receipts.list(shift_id=shift.id, states=states):
+            if receipt.type == ReceiptType.SERVICE_OUT.value and any(
+                p.label == COLLECTION_LABEL for p in receipt.payments
+            ):
+                return receipt
+        return None
 
     def _last_receipt_id(self, shift: Shift) -> str | None:
         fiscal = [
@@ -604,11 +638,15 @@ class RegisterService:
         *,
         email: str | None = None,
         receipt_id: str | None = None,
+        phone: str | None = None,
     ) -> Receipt:
         """Commit the cart as a receipt and fiscalise it; the journal has it before anything is
         sent or printed. Raises RegisterError with nothing committed when a rule refuses it.
         With ``receipt_id`` (a kiosk's idempotency key) a receipt the journal already has under
-        that id is returned as it is: the same id twice fiscalises once."""
+        that id is returned as it is: the same id twice fiscalises once. ``email`` may list
+        several addresses (and a phone number); with ``phone`` they are the guide's
+        ``delivery``, kept in the journal with the receipt so every resend and the offline
+        upload still carry it."""
         if receipt_id is not None:
             existing = self.journal.receipts.get(receipt_id)
             if existing is not None:
@@ -616,6 +654,10 @@ class RegisterService:
         shift = self._require_selling()
         if cart.is_empty:
             raise RegisterError(Refusal.BAD_INPUT, "empty cart", field="cart")
+        try:
+            delivery = bodies.delivery(email, phone) or None
+        except ValueError as error:
+            raise RegisterError(Refusal.BAD_INPUT, str(error), field="delivery") from error
         payments = [_payment(t) for t in tenders]
         has_cash = any(t.type is PaymentType.CASH for t in tenders)
         try:
@@ -633,7 +675,9 @@ class RegisterService:
             payment_details=[t.details for t in tenders],
             receipt_id=receipt_id,
         )
-        return await self._fiscalise(new, email)
+        if delivery is not None:
+            new = dataclasses.replace(new, delivery=delivery)
+        return await self._fiscalise(new)
 
     async def _fiscalise(self, new: Any, email: str | None = None) -> Receipt:
         free = self.journal.free_bytes()

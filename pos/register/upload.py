@@ -19,6 +19,7 @@ and the rest go on; only "unreachable" stops the drain.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 from typing import Any
 
@@ -26,11 +27,14 @@ from pos.checkbox import exactly_once
 from pos.checkbox.errors import (
     AlreadyOffline,
     CheckboxError,
+    NotManualOffline,
     OfflineCodeUsed,
     RateLimited,
+    SmsGatewayInactive,
     TaxServiceUnavailable,
 )
 from pos.checkbox.models import CloseShift, GoOffline, OpenShift, ReportBody
+from pos.domain.receipt import ReceiptType
 from pos.journal.errors import NoFreeOfflineCodeError
 from pos.journal.records import QueueEntry, QueueKind, ShiftState
 from pos.register import bodies
@@ -88,12 +92,21 @@ async def upload_entry(ctx: RegisterContext, entry: QueueEntry) -> None:
                 return
             if refusals > LEAVE_AUTOMATIC_TRIES:
                 raise CheckboxStillOffline("go-offline refused, register online") from None
+        except SmsGatewayInactive as error:
+            undelivered = _without_phone(entry)
+            if undelivered is None:
+                _set_aside(ctx, entry, error.message)
+                return
+            # The receipt is printed and fiscal: it must reach Checkbox; only its SMS copy
+            # cannot go (SMS not enabled for the shop), so it goes without the phone.
+            log.warning("receipt %s uploaded without its SMS copy: %s", entry.subject_id, error)
+            entry = undelivered
         except (RateLimited, CheckboxStillOffline):
             raise
         except CheckboxError as error:
             if is_unreachable(error):
                 raise
-            _set_aside(ctx, entry, error.message)
+            _set_aside(ctx, entry, _refusal_text(ctx, entry, error))
             return
 
 
@@ -144,6 +157,30 @@ async def leave_automatic_offline(ctx: RegisterContext) -> None:
     raise CheckboxStillOffline("Checkbox is still leaving automatic offline")
 
 
+def _refusal_text(ctx: RegisterContext, entry: QueueEntry, error: CheckboxError) -> str:
+    """The manager's note for a refused entry. A document of an offline period whose go-offline
+    Checkbox refused (e.g. it dated the end of its own automatic period after this till's
+    receipts) is refused "should be in manual offline mode": say that it is the period that
+    could not be opened, and what was printed, so support can be asked with the facts."""
+    if not isinstance(error, NotManualOffline) or ctx.setting(SERVER_MANUAL_OFFLINE) == "1":
+        return error.message
+    refused = [
+        e
+        for e in ctx.journal.queue.set_aside_entries()
+        if e.kind is QueueKind.GO_OFFLINE and e.seq < entry.seq
+    ]
+    if not refused:
+        return error.message
+    printed = f"printed {entry.kind.value} {entry.subject_id}, code {entry.fiscal_code}"
+    if entry.fiscal_date is not None:
+        printed += f", dated {entry.fiscal_date.isoformat()}"
+    return (
+        f"{CONFLICT}: the offline period of this document could not be opened on Checkbox "
+        f"(go-offline refused: {refused[-1].error}) — {printed}; kept as printed, never "
+        f"re-coded: ask Checkbox support to register it ({error.message})"
+    )
+
+
 def _set_aside(ctx: RegisterContext, entry: QueueEntry, text: str) -> None:
     now = ctx.now()
     log.warning("upload of %s %s set aside: %s", entry.kind, entry.subject_id, text)
@@ -192,8 +229,13 @@ async def _send(ctx: RegisterContext, entry: QueueEntry) -> None:
         )
     elif entry.kind is QueueKind.RECEIPT:
         payload = entry.payload or {}
-        assert entry.fiscal_code is not None
-        body = bodies.with_fiscal(payload["body"], entry.fiscal_code, entry.fiscal_date)
+        if payload["path"] == bodies.ENDPOINTS[ReceiptType.SERVICE_IN]:
+            # Non-fiscal: sent as it is, never with fiscal fields (a journal of an older version
+            # may have spent a code on it; that code stays unused on the server, never reused).
+            body = bodies.without_fiscal(payload["body"])
+        else:
+            assert entry.fiscal_code is not None
+            body = bodies.with_fiscal(payload["body"], entry.fiscal_code, entry.fiscal_date)
         answer = await exactly_once.create_receipt(client, payload["path"], entry.subject_id, body)
         response = answer.model_dump(mode="json", exclude_none=True)
         if answer.fiscal_code in (None, entry.fiscal_code):
@@ -209,6 +251,18 @@ async def _send(ctx: RegisterContext, entry: QueueEntry) -> None:
             )
     else:  # GO_ONLINE entries are not queued by this version; finish them harmlessly
         ctx.journal.queue.mark_done(entry.seq, now())
+
+
+def _without_phone(entry: QueueEntry) -> QueueEntry | None:
+    """The entry with its receipt's ``delivery.phone`` dropped, or None when it has none."""
+    payload = entry.payload or {}
+    body = payload.get("body") or {}
+    delivery = body.get("delivery") or {}
+    if entry.kind is not QueueKind.RECEIPT or "phone" not in delivery:
+        return None
+    kept = {k: v for k, v in delivery.items() if k != "phone"}
+    body = {k: v for k, v in body.items() if k != "delivery"} | ({"delivery": kept} if kept else {})
+    return dataclasses.replace(entry, payload={**payload, "body": body})
 
 
 def _open(ctx: RegisterContext, shift_id: str) -> bool:
