@@ -664,7 +664,11 @@ class RegisterService:
         return result
 
     def _returned_before(self, sale_id: str) -> dict[str, int]:
-        returns = self.journal.receipts.list(related_to=sale_id, states=FISCALISED)
+        """What earlier returns of the sale take back: the fiscalised ones and those committed
+        but not yet settled (a crash, Checkbox unreachable and offline refused), which will
+        reach Checkbox under their own ids and count there (the sandbox's "більше, ніж у чеку
+        продажу" otherwise, for a printed return)."""
+        returns = self.journal.receipts.list(related_to=sale_id, states=FISCALISED + UNSETTLED)
         return bodies.quantities_by_code(returns)
 
     def quote_refund(

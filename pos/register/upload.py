@@ -145,17 +145,8 @@ async def leave_automatic_offline(ctx: RegisterContext) -> None:
 
 
 def _set_aside(ctx: RegisterContext, entry: QueueEntry, text: str) -> None:
-    now = ctx.now()
     log.warning("upload of %s %s set aside: %s", entry.kind, entry.subject_id, text)
-    ctx.journal.queue.set_aside(entry.seq, text, now)
-    if entry.kind is QueueKind.RECEIPT:
-        receipt = ctx.journal.receipts.get(entry.subject_id)
-        if receipt is not None and receipt.state.value == "offline_issued":
-            ctx.journal.receipts.mark_failed(entry.subject_id, now, text)
-    if entry.fiscal_code:
-        code = ctx.journal.codes.get(entry.fiscal_code)
-        if code is not None and code.state.value == "used":
-            ctx.journal.codes.burn(entry.fiscal_code, now)  # printed: never reused
+    ctx.journal.uploads.refused(entry.seq, ctx.now(), text)  # entry, receipt, code at once
 
 
 async def _send(ctx: RegisterContext, entry: QueueEntry) -> None:
