@@ -438,6 +438,16 @@ _V7_REPORTS_DOC_NUMBER: tuple[str, ...] = (
     "CREATE UNIQUE INDEX receipt_doc_number ON receipt(doc_number)",
 )
 
+_V8_HELD_CARTS: tuple[str, ...] = (
+    # Carts not yet sold (slot 0 the open one, 1… parked), as JSON: they survive a restart.
+    """CREATE TABLE held_cart (
+        slot INTEGER PRIMARY KEY CHECK (slot >= 0),
+        body TEXT NOT NULL,
+        parked_at INTEGER,
+        saved_at INTEGER NOT NULL
+    )""",
+)
+
 
 # MIGRATIONS[n] brings a journal from user_version n to n + 1.
 MIGRATIONS: tuple[Migration, ...] = (
@@ -448,6 +458,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     _statements(_V5_ORDERS),
     _statements(_V6_BACKOFFICE_OUTBOX),
     _statements(_V7_REPORTS_DOC_NUMBER),
+    _statements(_V8_HELD_CARTS),
 )
 LATEST_VERSION = len(MIGRATIONS)
 
