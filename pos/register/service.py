@@ -339,6 +339,7 @@ class RegisterService:
         self.ctx.set_setting("fiscal_number", info.fiscal_number or "")
         self.ctx.set_setting("cash_register_id", info.id)
         server_shift = await self.client.cashier_shift()
+        await self._check_history(server_shift is not None or info.offline_mode)
         local = self.journal.shifts.current()
         # A shift the journal already has (e.g. closed offline, not yet uploaded) is not adopted.
         known = server_shift is not None and self.journal.shifts.get(server_shift.id) is not None
@@ -357,6 +358,26 @@ class RegisterService:
             self.ctx.move(ConnectivityEvent.TAX_SERVICE_LOST, "register offline on Checkbox")
         with contextlib.suppress(CheckboxError):
             await refill(self.ctx)
+
+    async def _check_history(self, server_knows: bool) -> None:
+        """A journal with no history of its own on a register Checkbox already has history of
+        (deleted, recreated, or a new PC, with no backup and no mark to tell): an earlier
+        journal's offline documents may be unsent, so nothing is issued offline until this
+        one has reconciled online, and status and the screen say why (case 5)."""
+        if self.ctx.behind or self.journal.shifts.list(limit=1):
+            return
+        if self.journal.receipts.list(limit=1):
+            return
+        if not server_knows:
+            with contextlib.suppress(CheckboxError):
+                server_knows = bool(await self.client.shifts(limit=1))
+        if server_knows:
+            reason = (
+                f"the journal {self.journal.path} is new, but Checkbox already has this "
+                "register's history (an earlier journal lost or left on another PC?)"
+            )
+            log.warning("journal behind Checkbox: %s", reason)
+            self.ctx.set_setting(JOURNAL_BEHIND, reason)
 
     def _known_secret(self, secret: str) -> bool:
         stored = self.ctx.setting("cashier_secret_hash")

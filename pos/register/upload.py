@@ -26,11 +26,13 @@ from pos.checkbox import exactly_once
 from pos.checkbox.errors import (
     AlreadyOffline,
     CheckboxError,
+    NotFound,
     OfflineCodeUsed,
     RateLimited,
     TaxServiceUnavailable,
 )
 from pos.checkbox.models import CloseShift, GoOffline, OpenShift, ReportBody
+from pos.checkbox.models.receipt import RECEIPT_DONE
 from pos.journal.errors import NoFreeOfflineCodeError
 from pos.journal.records import QueueEntry, QueueKind, ShiftState
 from pos.register import bodies
@@ -82,6 +84,11 @@ async def upload_entry(ctx: RegisterContext, entry: QueueEntry) -> None:
                     raise CheckboxStillOffline("Checkbox stays in automatic offline") from None
                 await leave_automatic_offline(ctx)
                 continue  # the same go-offline again: same code, dated at our period's start
+            if register.offline_mode and ctx.setting(SERVER_MANUAL_OFFLINE) == LEAVING:
+                # The previous period's manual mode, its go-online sent (the tax service is
+                # down, so it has not taken effect): not ours to upload into. Ask again, wait.
+                await _ask_go_online(ctx)
+                raise CheckboxStillOffline("still leaving the previous period") from None
             if register.offline_mode:  # manual: our own go-offline whose answer was lost
                 ctx.journal.uploads.accepted(entry.seq, ctx.now())
                 ctx.set_setting(SERVER_MANUAL_OFFLINE, "1")
@@ -93,8 +100,46 @@ async def upload_entry(ctx: RegisterContext, entry: QueueEntry) -> None:
         except CheckboxError as error:
             if is_unreachable(error):
                 raise
+            if entry.kind is QueueKind.RECEIPT and await _server_has_it(ctx, entry):
+                return
             _set_aside(ctx, entry, error.message)
             return
+
+
+async def _ask_go_online(ctx: RegisterContext) -> None:
+    if ctx.go_online_sent:
+        return
+    try:
+        await ctx.client.go_online()
+    except CheckboxError as error:
+        if is_unreachable(error) or isinstance(error, RateLimited):
+            raise  # not asked: the next round asks again
+        log.warning("go-online refused: %s", error.message)
+    ctx.go_online_sent = True
+
+
+async def _server_has_it(ctx: RegisterContext, entry: QueueEntry) -> bool:
+    """Before a receipt is set aside: its online attempt may have arrived (the ambiguous
+    receipt), and Checkbox may refuse the offline copy for another reason first (e.g. not in
+    manual offline mode). Then the server's receipt is recorded, never a failure."""
+    try:
+        answer = await ctx.client.receipt(entry.subject_id)
+    except NotFound:
+        return False
+    if answer.status != RECEIPT_DONE or not answer.fiscal_code:
+        return False
+    response = answer.model_dump(mode="json", exclude_none=True)
+    if answer.fiscal_code == entry.fiscal_code:
+        ctx.journal.uploads.accepted(entry.seq, ctx.now(), response)
+    else:
+        ctx.journal.uploads.server_had_it(
+            entry.seq,
+            ctx.now(),
+            answer.fiscal_code,
+            answer.fiscal_date or entry.fiscal_date,
+            response,
+        )
+    return True
 
 
 RECODABLE = frozenset({QueueKind.GO_OFFLINE, QueueKind.SHIFT_OPEN})

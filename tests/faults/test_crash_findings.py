@@ -5,6 +5,8 @@
   the till, not printed and then refused at upload ("… більше, ніж у чеку продажу").
 - A refusal at upload sets the entry aside, marks the receipt failed and burns its code in one
   transaction: a kill between them never leaves a set-aside receipt "offline issued".
+- Nothing is issued offline while the previous period's go-online may still be taking effect
+  (its end is dated later than anything issued now).
 """
 
 from __future__ import annotations
@@ -12,12 +14,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from scenarios.harness import SimClock, sandbox_receipts
+from scenarios.harness import SimClock, register_state, sandbox_receipts
 
 from pos.journal.records import QueueKind, ReceiptState
 from pos.register.connectivity import ConnectivityState as S
 from pos.register.context import CLOCK_SKEW
 from pos.register.errors import Refusal, RegisterError
+from pos.register.fiscalise import LEAVING, SERVER_MANUAL_OFFLINE
 from pos.sandbox.server import RunningSandbox
 
 from .conftest import TillFactory
@@ -77,3 +80,56 @@ async def test_a_refused_upload_fails_its_receipt_and_burns_its_code_at_once(
     code = till.journal.codes.get(receipt.fiscal_code)
     assert code is not None
     assert code.state.value == "burned"
+
+
+async def test_nothing_is_issued_offline_while_the_previous_period_may_still_be_leaving(
+    box: RunningSandbox,
+    clock: SimClock,
+    tills: TillFactory,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The previous period's go-online was sent while the tax service is down (so Checkbox stays
+    in manual offline until it answers) and the till is killed, the line down. Checkbox will end
+    that period when the go-online takes effect, later than anything the till could date now:
+    a receipt issued offline now could never be uploaded ("should be in manual offline mode!",
+    then "earlier than the last transaction"). So nothing is issued offline until Checkbox has
+    confirmed the end; after that the next period starts with its own go-offline."""
+    monkeypatch.setattr("pos.register.upload.ONLINE_POLL_TRIES", 1)
+    path = tmp_path / "journal.sqlite"
+    till = await tills(path, marks=tmp_path / "m")
+    await till.sign_in()
+    await till.service.open_shift()
+    till.cut()
+    first = await till.sell_bread()
+    box.control("POST", "/sandbox/tax-service", {"state": "down"})
+    till.reconnect()
+    await till.service.sync()  # uploaded, go-online sent, Checkbox still in manual offline
+    assert till.service.ctx.setting(SERVER_MANUAL_OFFLINE) == LEAVING
+    assert register_state(box, till.register)["stay_offline"]
+    await till.close()  # killed
+
+    till = await tills(path, marks=tmp_path / "m")
+    till.cut()
+    await till.sign_in()
+    with pytest.raises(RegisterError) as refused:
+        await till.sell_bread()
+    assert refused.value.refusal is Refusal.UNREACHABLE
+    till.reconnect()
+    await till.service.sync()  # the tax service still down: Checkbox still leaving
+    assert till.service.ctx.setting(SERVER_MANUAL_OFFLINE) == LEAVING
+    box.control("POST", "/sandbox/tax-service", {"state": "up"})
+    status = await till.service.sync(wait=True, give_up_after=60)
+    assert status.state is S.ONLINE
+    till.cut()
+    second = await till.sell_bread()
+    assert second.state is ReceiptState.OFFLINE_ISSUED
+    till.reconnect()
+    status = await till.service.sync(wait=True, give_up_after=60)
+    assert (status.state, status.queued, status.set_aside) == (S.ONLINE, 0, 0)
+    for receipt in (first, second):
+        uploaded = till.journal.receipts.get(receipt.id)
+        assert uploaded is not None
+        assert uploaded.state is ReceiptState.UPLOADED
+    on_server = {r["id"] for r in sandbox_receipts(box, till.register) if r["type"] == "SELL"}
+    assert {first.id, second.id} <= on_server
