@@ -564,18 +564,33 @@ class RegisterService:
             if self.ctx.state in LOCAL_STATES:
                 closed = self._close_offline(shift, local)
                 return ShiftReportView(local, None, True, closed, counted_cash)
+            # Journal first: a kill after Checkbox took the Z-report must not leave the shift
+            # "opened" here (the next life sold into a closed shift: "Зміну не відкрито");
+            # recovery asks Checkbox what became of a shift left closing.
+            self.journal.shifts.update(shift.id, self.ctx.now(), state=ShiftState.CLOSING)
             try:
                 await self.client.close_shift(shift.id)
-                done = await self.client.wait_shift(
-                    shift.id, frozenset({SHIFT_CLOSED}), give_up_after=SHIFT_WAIT_SECONDS
-                )
             except Exception as error:
                 if not is_unreachable(error):
+                    self.journal.shifts.update(shift.id, self.ctx.now(), state=ShiftState.OPENED)
                     text = error.message if isinstance(error, CheckboxError) else str(error)
                     raise RegisterError(Refusal.SERVER_REJECTED, text) from error
                 self.ctx.move(ConnectivityEvent.NETWORK_LOST, "Z-report: Checkbox unreachable")
                 closed = self._close_offline(shift, local)
                 return ShiftReportView(local, None, True, closed, counted_cash)
+            try:
+                done = await self.client.wait_shift(
+                    shift.id, frozenset({SHIFT_CLOSED}), give_up_after=SHIFT_WAIT_SECONDS
+                )
+            except Exception as error:
+                if not is_unreachable(error):
+                    raise
+                # Checkbox took the Z-report and is still closing (the tax service slow or
+                # down): never a second, offline Z ("Зміну не відкрито" at its upload). The
+                # shift stays closing here; the worker records it closed when Checkbox is.
+                log.warning("Z-report taken, Checkbox still closing the shift: %s", error)
+                closing = self.journal.shifts.get(shift.id) or shift
+                return ShiftReportView(local, None, True, closing, counted_cash)
             server = (
                 done.z_report.model_dump(mode="json", exclude_none=True) if done.z_report else None
             )
@@ -907,6 +922,7 @@ class RegisterService:
                 return
             if ctx.needs_reconcile or ctx.behind:
                 await reconcile_quietly(ctx)
+            await recovery.resolve_shift(self.ctx)  # e.g. a Z-report Checkbox was still closing
             await recovery.settle_receipts(self.ctx)
             await self.orders.settle()  # customer orders' chain receipts left unconfirmed
             await self._watch_server(force)

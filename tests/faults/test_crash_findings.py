@@ -7,6 +7,7 @@
   transaction: a kill between them never leaves a set-aside receipt "offline issued".
 - Nothing is issued offline while the previous period's go-online may still be taking effect
   (its end is dated later than anything issued now).
+- A Z-report Checkbox took but is still closing is never closed a second time offline.
 """
 
 from __future__ import annotations
@@ -14,9 +15,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from scenarios.harness import SimClock, register_state, sandbox_receipts
+from scenarios.harness import SimClock, register_state, sandbox_receipts, sandbox_shift
 
-from pos.journal.records import QueueKind, ReceiptState
+from pos.journal.records import QueueKind, ReceiptState, ShiftState
 from pos.register.connectivity import ConnectivityState as S
 from pos.register.context import CLOCK_SKEW
 from pos.register.errors import Refusal, RegisterError
@@ -133,3 +134,34 @@ async def test_nothing_is_issued_offline_while_the_previous_period_may_still_be_
         assert uploaded.state is ReceiptState.UPLOADED
     on_server = {r["id"] for r in sandbox_receipts(box, till.register) if r["type"] == "SELL"}
     assert {first.id, second.id} <= on_server
+
+
+async def test_a_z_report_checkbox_is_still_closing_is_never_closed_twice(
+    box: RunningSandbox,
+    clock: SimClock,
+    tills: TillFactory,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The tax service is slow: Checkbox takes the Z-report and keeps the shift closing. The
+    till used to give up waiting, call it unreachable and close the shift a second time offline,
+    a printed Z refused "Зміну не відкрито" at upload. Now the shift stays closing in the
+    journal (written before the request, so a kill cannot leave it "opened") and the worker
+    records it closed when Checkbox is."""
+    monkeypatch.setattr("pos.register.service.SHIFT_WAIT_SECONDS", 0.5)
+    till = await tills(tmp_path / "journal.sqlite", marks=tmp_path / "m")
+    await till.sign_in()
+    shift = await till.service.open_shift()
+    await till.sell_bread()
+    box.control("POST", "/sandbox/config", {"signing_delay": 3})  # the tax service is slow
+    view = await till.service.close_shift()
+    assert view.shift is not None
+    assert view.shift.state is ShiftState.CLOSING
+    assert till.journal.queue.pending() == []
+    status = await till.service.sync(wait=True, give_up_after=60)
+    assert (status.state, status.queued, status.set_aside) == (S.ONLINE, 0, 0)
+    closed = till.journal.shifts.get(shift.id)
+    assert closed is not None
+    assert closed.state is ShiftState.CLOSED
+    assert sandbox_shift(box, shift.id)["status"] in ("CLOSING", "CLOSED")  # one Z, Checkbox's
+    assert not [e for e in till.queue_entries() if e.kind is QueueKind.SHIFT_CLOSE]
