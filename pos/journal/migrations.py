@@ -438,7 +438,6 @@ _V7_REPORTS_DOC_NUMBER: tuple[str, ...] = (
     "CREATE UNIQUE INDEX receipt_doc_number ON receipt(doc_number)",
 )
 
-
 # ---- version 8: orders in the back office's outbox, and no outbox without a back office -------
 # Customer orders and their chain receipts are copied to the shop database like receipts (the
 # back office's MoySklad prepayments read them), and so are the catalogue (the shop's sales by
@@ -553,6 +552,18 @@ _V9_CASHIERS: tuple[str, ...] = (
 _V10_RECEIPT_DELIVERY: tuple[str, ...] = ("ALTER TABLE receipt ADD COLUMN delivery TEXT",)
 
 
+# ---- version 11: the open and parked carts, so that they survive a restart ---------------------
+_V11_HELD_CARTS: tuple[str, ...] = (
+    # Carts not yet sold (slot 0 the open one, 1… parked), as JSON: they survive a restart.
+    """CREATE TABLE held_cart (
+        slot INTEGER PRIMARY KEY CHECK (slot >= 0),
+        body TEXT NOT NULL,
+        parked_at INTEGER,
+        saved_at INTEGER NOT NULL
+    )""",
+)
+
+
 # MIGRATIONS[n] brings a journal from user_version n to n + 1.
 MIGRATIONS: tuple[Migration, ...] = (
     _statements(_V1),
@@ -565,6 +576,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     _statements(_V8_BACKOFFICE_ORDERS),
     _statements(_V9_CASHIERS),
     _statements(_V10_RECEIPT_DELIVERY),
+    _statements(_V11_HELD_CARTS),
 )
 LATEST_VERSION = len(MIGRATIONS)
 

@@ -95,9 +95,19 @@ def limits_now(ctx: RegisterContext) -> LimitState:
 
 
 def ensure_go_offline(ctx: RegisterContext) -> None:
-    """The first local transaction of an offline period is preceded by its go-offline."""
-    if ctx.setting(SERVER_MANUAL_OFFLINE) == "1":
+    """The first local transaction of an offline period is preceded by its go-offline.
+
+    Not while the previous period's go-online may still be taking effect (LEAVING: sent, not
+    confirmed, then the line dropped or the program died): Checkbox ends that period at the
+    moment it takes effect, later than anything issued now, and a document dated before that
+    end could never be uploaded. Checkbox must be reached (and confirm) first."""
+    mark = ctx.setting(SERVER_MANUAL_OFFLINE)
+    if mark == "1":
         return
+    if mark == LEAVING:
+        raise RegisterError(
+            Refusal.UNREACHABLE, "Checkbox has not confirmed the end of the last offline period"
+        )
     if ctx.go_offline_queued is None:
         pending = ctx.journal.queue.pending()
         ctx.go_offline_queued = any(e.kind is QueueKind.GO_OFFLINE for e in pending)

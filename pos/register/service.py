@@ -348,6 +348,7 @@ class RegisterService:
         self.ctx.set_setting("fiscal_number", info.fiscal_number or "")
         self.ctx.set_setting("cash_register_id", info.id)
         server_shift = await self.client.cashier_shift()
+        await self._check_history(server_shift is not None or info.offline_mode)
         local = self.journal.shifts.current()
         # A shift the journal already has (e.g. closed offline, not yet uploaded) is not adopted.
         known = server_shift is not None and self.journal.shifts.get(server_shift.id) is not None
@@ -366,6 +367,26 @@ class RegisterService:
             self.ctx.move(ConnectivityEvent.TAX_SERVICE_LOST, "register offline on Checkbox")
         with contextlib.suppress(CheckboxError):
             await refill(self.ctx)
+
+    async def _check_history(self, server_knows: bool) -> None:
+        """A journal with no history of its own on a register Checkbox already has history of
+        (deleted, recreated, or a new PC, with no backup and no mark to tell): an earlier
+        journal's offline documents may be unsent, so nothing is issued offline until this
+        one has reconciled online, and status and the screen say why (case 5)."""
+        if self.ctx.behind or self.journal.shifts.list(limit=1):
+            return
+        if self.journal.receipts.list(limit=1):
+            return
+        if not server_knows:
+            with contextlib.suppress(CheckboxError):
+                server_knows = bool(await self.client.shifts(limit=1))
+        if server_knows:
+            reason = (
+                f"the journal {self.journal.path} is new, but Checkbox already has this "
+                "register's history (an earlier journal lost or left on another PC?)"
+            )
+            log.warning("journal behind Checkbox: %s", reason)
+            self.ctx.set_setting(JOURNAL_BEHIND, reason)
 
     def _known_secret(self, secret: str) -> bool:
         stored = self.ctx.setting("cashier_secret_hash")
@@ -564,13 +585,15 @@ class RegisterService:
             if self.ctx.state in LOCAL_STATES:
                 closed = self._close_offline(shift, local)
                 return ShiftReportView(local, None, True, closed, counted_cash)
+            # Journal first: a kill after Checkbox took the Z-report must not leave the shift
+            # "opened" here (the next life sold into a closed shift: "Зміну не відкрито");
+            # recovery asks Checkbox what became of a shift left closing.
+            self.journal.shifts.update(shift.id, self.ctx.now(), state=ShiftState.CLOSING)
             try:
                 await self.client.close_shift(shift.id)
-                done = await self.client.wait_shift(
-                    shift.id, frozenset({SHIFT_CLOSED}), give_up_after=SHIFT_WAIT_SECONDS
-                )
             except Exception as error:
                 if not is_unreachable(error):
+                    self.journal.shifts.update(shift.id, self.ctx.now(), state=ShiftState.OPENED)
                     text = error.message if isinstance(error, CheckboxError) else str(error)
                     raise RegisterError(
                         Refusal.SERVER_REJECTED, text, kind=kind_of(error)
@@ -578,6 +601,19 @@ class RegisterService:
                 self.ctx.move(ConnectivityEvent.NETWORK_LOST, "Z-report: Checkbox unreachable")
                 closed = self._close_offline(shift, local)
                 return ShiftReportView(local, None, True, closed, counted_cash)
+            try:
+                done = await self.client.wait_shift(
+                    shift.id, frozenset({SHIFT_CLOSED}), give_up_after=SHIFT_WAIT_SECONDS
+                )
+            except Exception as error:
+                if not is_unreachable(error):
+                    raise
+                # Checkbox took the Z-report and is still closing (the tax service slow or
+                # down): never a second, offline Z ("Зміну не відкрито" at its upload). The
+                # shift stays closing here; the worker records it closed when Checkbox is.
+                log.warning("Z-report taken, Checkbox still closing the shift: %s", error)
+                closing = self.journal.shifts.get(shift.id) or shift
+                return ShiftReportView(local, None, True, closing, counted_cash)
             server = (
                 done.z_report.model_dump(mode="json", exclude_none=True) if done.z_report else None
             )
@@ -708,7 +744,11 @@ class RegisterService:
         return result
 
     def _returned_before(self, sale_id: str) -> dict[str, int]:
-        returns = self.journal.receipts.list(related_to=sale_id, states=FISCALISED)
+        """What earlier returns of the sale take back: the fiscalised ones and those committed
+        but not yet settled (a crash, Checkbox unreachable and offline refused), which will
+        reach Checkbox under their own ids and count there (the sandbox's "більше, ніж у чеку
+        продажу" otherwise, for a printed return)."""
+        returns = self.journal.receipts.list(related_to=sale_id, states=FISCALISED + UNSETTLED)
         return bodies.quantities_by_code(returns)
 
     def quote_refund(
@@ -926,6 +966,7 @@ class RegisterService:
                 return
             if ctx.needs_reconcile or ctx.behind:
                 await reconcile_quietly(ctx)
+            await recovery.resolve_shift(self.ctx)  # e.g. a Z-report Checkbox was still closing
             await recovery.settle_receipts(self.ctx)
             await self.orders.settle()  # customer orders' chain receipts left unconfirmed
             await self._watch_server(force)

@@ -27,6 +27,7 @@ from pos.checkbox import exactly_once
 from pos.checkbox.errors import (
     AlreadyOffline,
     CheckboxError,
+    NotFound,
     NotManualOffline,
     OfflineCodeUsed,
     RateLimited,
@@ -34,6 +35,7 @@ from pos.checkbox.errors import (
     TaxServiceUnavailable,
 )
 from pos.checkbox.models import CloseShift, GoOffline, OpenShift, ReportBody
+from pos.checkbox.models.receipt import RECEIPT_DONE
 from pos.domain.receipt import ReceiptType
 from pos.journal.errors import NoFreeOfflineCodeError
 from pos.journal.records import QueueEntry, QueueKind, ShiftState
@@ -86,6 +88,11 @@ async def upload_entry(ctx: RegisterContext, entry: QueueEntry) -> None:
                     raise CheckboxStillOffline("Checkbox stays in automatic offline") from None
                 await leave_automatic_offline(ctx)
                 continue  # the same go-offline again: same code, dated at our period's start
+            if register.offline_mode and ctx.setting(SERVER_MANUAL_OFFLINE) == LEAVING:
+                # The previous period's manual mode, its go-online sent (the tax service is
+                # down, so it has not taken effect): not ours to upload into. Ask again, wait.
+                await _ask_go_online(ctx)
+                raise CheckboxStillOffline("still leaving the previous period") from None
             if register.offline_mode:  # manual: our own go-offline whose answer was lost
                 ctx.journal.uploads.accepted(entry.seq, ctx.now())
                 ctx.set_setting(SERVER_MANUAL_OFFLINE, "1")
@@ -106,8 +113,46 @@ async def upload_entry(ctx: RegisterContext, entry: QueueEntry) -> None:
         except CheckboxError as error:
             if is_unreachable(error):
                 raise
+            if entry.kind is QueueKind.RECEIPT and await _server_has_it(ctx, entry):
+                return
             _set_aside(ctx, entry, _refusal_text(ctx, entry, error))
             return
+
+
+async def _ask_go_online(ctx: RegisterContext) -> None:
+    if ctx.go_online_sent:
+        return
+    try:
+        await ctx.client.go_online()
+    except CheckboxError as error:
+        if is_unreachable(error) or isinstance(error, RateLimited):
+            raise  # not asked: the next round asks again
+        log.warning("go-online refused: %s", error.message)
+    ctx.go_online_sent = True
+
+
+async def _server_has_it(ctx: RegisterContext, entry: QueueEntry) -> bool:
+    """Before a receipt is set aside: its online attempt may have arrived (the ambiguous
+    receipt), and Checkbox may refuse the offline copy for another reason first (e.g. not in
+    manual offline mode). Then the server's receipt is recorded, never a failure."""
+    try:
+        answer = await ctx.client.receipt(entry.subject_id)
+    except NotFound:
+        return False
+    if answer.status != RECEIPT_DONE or not answer.fiscal_code:
+        return False
+    response = answer.model_dump(mode="json", exclude_none=True)
+    if answer.fiscal_code == entry.fiscal_code:
+        ctx.journal.uploads.accepted(entry.seq, ctx.now(), response)
+    else:
+        ctx.journal.uploads.server_had_it(
+            entry.seq,
+            ctx.now(),
+            answer.fiscal_code,
+            answer.fiscal_date or entry.fiscal_date,
+            response,
+        )
+    return True
 
 
 RECODABLE = frozenset({QueueKind.GO_OFFLINE, QueueKind.SHIFT_OPEN})
@@ -182,17 +227,8 @@ def _refusal_text(ctx: RegisterContext, entry: QueueEntry, error: CheckboxError)
 
 
 def _set_aside(ctx: RegisterContext, entry: QueueEntry, text: str) -> None:
-    now = ctx.now()
     log.warning("upload of %s %s set aside: %s", entry.kind, entry.subject_id, text)
-    ctx.journal.queue.set_aside(entry.seq, text, now)
-    if entry.kind is QueueKind.RECEIPT:
-        receipt = ctx.journal.receipts.get(entry.subject_id)
-        if receipt is not None and receipt.state.value == "offline_issued":
-            ctx.journal.receipts.mark_failed(entry.subject_id, now, text)
-    if entry.fiscal_code:
-        code = ctx.journal.codes.get(entry.fiscal_code)
-        if code is not None and code.state.value == "used":
-            ctx.journal.codes.burn(entry.fiscal_code, now)  # printed: never reused
+    ctx.journal.uploads.refused(entry.seq, ctx.now(), text)  # entry, receipt, code at once
 
 
 async def _send(ctx: RegisterContext, entry: QueueEntry) -> None:
