@@ -57,7 +57,7 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../pos/ui/app.py" line="74" />
+        <location filename="../pos/ui/first_screen.py" line="42" />
         <source>Starting the register…</source>
         <translation>Starting the register…</translation>
     </message>
@@ -1068,446 +1068,446 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../pos/ui/main_window.py" line="264" />
+        <location filename="../pos/ui/main_window.py" line="256" />
         <source>TRAINING MODE — receipts are not fiscal</source>
         <translation>TRAINING MODE — receipts are not fiscal</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="265" />
+        <location filename="../pos/ui/main_window.py" line="257" />
         <source>POS — training</source>
         <translation>POS — training</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="265" />
+        <location filename="../pos/ui/main_window.py" line="257" />
         <source>POS</source>
         <translation>POS</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="268" />
+        <location filename="../pos/ui/window_keys.py" line="53" />
         <source>Help</source>
         <translation>Help</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="269" />
+        <location filename="../pos/ui/window_keys.py" line="61" />
         <source>Shift</source>
         <translation>Shift</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="270" />
+        <location filename="../pos/ui/window_keys.py" line="78" />
         <source>Quantity</source>
         <translation>Quantity</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="271" />
+        <location filename="../pos/ui/window_keys.py" line="85" />
         <source>Discount</source>
         <translation>Discount</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="272" />
+        <location filename="../pos/ui/window_keys.py" line="92" />
         <source>Remove</source>
         <translation>Remove</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="273" />
+        <location filename="../pos/ui/window_keys.py" line="100" />
         <source>Park</source>
         <translation>Park</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="274" />
-        <location filename="../pos/ui/main_window.py" line="561" />
+        <location filename="../pos/ui/main_window.py" line="503" />
+        <location filename="../pos/ui/window_keys.py" line="108" />
         <source>Return</source>
         <translation>Return</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="275" />
-        <location filename="../pos/ui/main_window.py" line="549" />
+        <location filename="../pos/ui/main_window.py" line="491" />
+        <location filename="../pos/ui/window_keys.py" line="115" />
         <source>Cash in/out</source>
         <translation>Cash in/out</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="276" />
-        <location filename="../pos/ui/main_window.py" line="289" />
-        <location filename="../pos/ui/main_window.py" line="520" />
+        <location filename="../pos/ui/main_window.py" line="268" />
+        <location filename="../pos/ui/main_window.py" line="462" />
+        <location filename="../pos/ui/window_keys.py" line="122" />
         <source>X-report</source>
         <translation>X-report</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="277" />
+        <location filename="../pos/ui/window_keys.py" line="130" />
         <source>Z-report</source>
         <translation>Z-report</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="278" />
+        <location filename="../pos/ui/window_keys.py" line="177" />
         <source>PAY</source>
         <translation>PAY</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="282" />
+        <location filename="../pos/ui/main_window.py" line="261" />
         <source>&amp;Register</source>
         <translation>&amp;Register</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="283" />
+        <location filename="../pos/ui/main_window.py" line="262" />
         <source>Shift…</source>
         <translation>Shift…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="284" />
-        <location filename="../pos/ui/main_window.py" line="525" />
+        <location filename="../pos/ui/main_window.py" line="263" />
+        <location filename="../pos/ui/main_window.py" line="467" />
         <source>Return…</source>
         <translation>Return…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="285" />
+        <location filename="../pos/ui/main_window.py" line="264" />
         <source>Customer orders…</source>
         <translation>Customer orders…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="286" />
+        <location filename="../pos/ui/main_window.py" line="265" />
         <source>Cash in…</source>
         <translation>Cash in…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="287" />
+        <location filename="../pos/ui/main_window.py" line="266" />
         <source>Cash out…</source>
         <translation>Cash out…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="288" />
-        <location filename="../pos/ui/main_window.py" line="539" />
+        <location filename="../pos/ui/main_window.py" line="267" />
+        <location filename="../pos/ui/main_window.py" line="481" />
         <source>Cash withdrawal by card…</source>
         <translation>Cash withdrawal by card…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="290" />
-        <location filename="../pos/ui/main_window.py" line="522" />
+        <location filename="../pos/ui/main_window.py" line="269" />
+        <location filename="../pos/ui/main_window.py" line="464" />
         <source>Z-report (close the shift)</source>
         <translation>Z-report (close the shift)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="291" />
+        <location filename="../pos/ui/main_window.py" line="270" />
         <source>Reprint the last receipt</source>
         <translation>Reprint the last receipt</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="292" />
-        <location filename="../pos/ui/main_window.py" line="527" />
+        <location filename="../pos/ui/main_window.py" line="271" />
+        <location filename="../pos/ui/main_window.py" line="469" />
         <source>Sign out</source>
         <translation>Sign out</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="293" />
-        <location filename="../pos/ui/main_window.py" line="863" />
+        <location filename="../pos/ui/main_window.py" line="272" />
+        <location filename="../pos/ui/main_window.py" line="805" />
         <source>Quit</source>
         <translation>Quit</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="294" />
+        <location filename="../pos/ui/main_window.py" line="273" />
         <source>&amp;Manager</source>
         <translation>&amp;Manager</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="295" />
-        <location filename="../pos/ui/main_window.py" line="709" />
+        <location filename="../pos/ui/main_window.py" line="274" />
+        <location filename="../pos/ui/main_window.py" line="651" />
         <source>Work offline</source>
         <translation>Work offline</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="296" />
+        <location filename="../pos/ui/main_window.py" line="275" />
         <source>Open the cash drawer…</source>
         <translation>Open the cash drawer…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="297" />
+        <location filename="../pos/ui/main_window.py" line="276" />
         <source>Settings…</source>
         <translation>Settings…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="299" />
+        <location filename="../pos/ui/main_window.py" line="278" />
         <source>Reports…</source>
         <translation>Reports…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="300" />
+        <location filename="../pos/ui/main_window.py" line="279" />
         <source>Receipts of this shift…</source>
         <translation>Receipts of this shift…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="757" />
+        <location filename="../pos/ui/main_window.py" line="699" />
         <source>Goods</source>
         <translation>Goods</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="781" />
+        <location filename="../pos/ui/main_window.py" line="723" />
         <source>&amp;Training drill</source>
         <translation>&amp;Training drill</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="303" />
+        <location filename="../pos/ui/main_window.py" line="282" />
         <source>Tax service down</source>
         <translation>Tax service down</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="298" />
+        <location filename="../pos/ui/main_window.py" line="277" />
         <source>Goods…</source>
         <translation>Goods…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="304" />
+        <location filename="../pos/ui/main_window.py" line="283" />
         <source>Tax service up</source>
         <translation>Tax service up</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="305" />
+        <location filename="../pos/ui/main_window.py" line="284" />
         <source>Network cut</source>
         <translation>Network cut</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="306" />
+        <location filename="../pos/ui/main_window.py" line="285" />
         <source>Network restore</source>
         <translation>Network restore</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="307" />
+        <location filename="../pos/ui/main_window.py" line="286" />
         <source>Checkbox fault</source>
         <translation>Checkbox fault</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="310" />
+        <location filename="../pos/ui/main_window.py" line="289" />
         <source>&amp;Language</source>
         <translation>&amp;Language</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="311" />
+        <location filename="../pos/ui/main_window.py" line="290" />
         <source>&amp;Help</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="312" />
-        <location filename="../pos/ui/main_window.py" line="505" />
+        <location filename="../pos/ui/main_window.py" line="291" />
+        <location filename="../pos/ui/main_window.py" line="447" />
         <source>Keys</source>
         <translation>Keys</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="313" />
+        <location filename="../pos/ui/main_window.py" line="292" />
         <source>Export diagnostics…</source>
         <translation>Export diagnostics…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="314" />
+        <location filename="../pos/ui/main_window.py" line="293" />
         <source>About POS</source>
         <translation>About POS</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="363" />
+        <location filename="../pos/ui/main_window.py" line="350" />
         <source>The shift is being closed: finish the Z-report (F10).</source>
         <translation>The shift is being closed: finish the Z-report (F10).</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="485" />
+        <location filename="../pos/ui/window_keys.py" line="52" />
         <source>F1 — this help</source>
         <translation>F1 — this help</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="486" />
+        <location filename="../pos/ui/window_keys.py" line="60" />
         <source>F2 — open the shift / shift menu</source>
         <translation>F2 — open the shift / shift menu</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="487" />
+        <location filename="../pos/ui/window_keys.py" line="70" />
         <source>F3 — search (scan or type a name, code or barcode)</source>
         <translation>F3 — search (scan or type a name, code or barcode)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="488" />
+        <location filename="../pos/ui/window_keys.py" line="77" />
         <source>F4 — quantity or weight of the selected line</source>
         <translation>F4 — quantity or weight of the selected line</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="489" />
+        <location filename="../pos/ui/window_keys.py" line="84" />
         <source>F5 — discount or extra charge (manager's PIN)</source>
         <translation>F5 — discount or extra charge (manager's PIN)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="490" />
+        <location filename="../pos/ui/window_keys.py" line="99" />
         <source>F6 — park the receipt / resume a parked one</source>
         <translation>F6 — park the receipt / resume a parked one</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="491" />
+        <location filename="../pos/ui/window_keys.py" line="107" />
         <source>F7 — return</source>
         <translation>F7 — return</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="492" />
+        <location filename="../pos/ui/window_keys.py" line="114" />
         <source>F8 — cash in / cash out</source>
         <translation>F8 — cash in / cash out</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="493" />
+        <location filename="../pos/ui/window_keys.py" line="121" />
         <source>F9 — X-report</source>
         <translation>F9 — X-report</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="494" />
+        <location filename="../pos/ui/window_keys.py" line="129" />
         <source>F10 — Z-report (closes the shift)</source>
         <translation>F10 — Z-report (closes the shift)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="495" />
+        <location filename="../pos/ui/window_keys.py" line="139" />
         <source>F11 — receipts of this shift (list, receipt, reprint)</source>
         <translation>F11 — receipts of this shift (list, receipt, reprint)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="496" />
+        <location filename="../pos/ui/window_keys.py" line="152" />
         <source>Shift+F11 — reports: receipts history, shifts, charts (manager's PIN)</source>
         <translation>Shift+F11 — reports: receipts history, shifts, charts (manager's PIN)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="497" />
+        <location filename="../pos/ui/window_keys.py" line="166" />
         <source>Shift+F6 — customer orders: from the cart, advances, hand-over</source>
         <translation>Shift+F6 — customer orders: from the cart, advances, hand-over</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="498" />
+        <location filename="../pos/ui/window_keys.py" line="176" />
         <source>F12 — pay</source>
         <translation>F12 — pay</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="499" />
+        <location filename="../pos/ui/window_keys.py" line="184" />
         <source>Enter — add the highlighted good / confirm</source>
         <translation>Enter — add the highlighted good / confirm</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="500" />
+        <location filename="../pos/ui/window_keys.py" line="192" />
         <source>Esc — clear the search / cancel the receipt / close a dialog</source>
         <translation>Esc — clear the search / cancel the receipt / close a dialog</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="501" />
+        <location filename="../pos/ui/window_keys.py" line="203" />
         <source>+ / − — one piece more / less;  Del — remove the line</source>
         <translation>+ / − — one piece more / less;  Del — remove the line</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="502" />
+        <location filename="../pos/ui/window_keys.py" line="212" />
         <source>Ctrl+Z — undo the last change of the receipt</source>
         <translation>Ctrl+Z — undo the last change of the receipt</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="503" />
+        <location filename="../pos/ui/window_keys.py" line="218" />
         <source>↑ ↓ — move in the results or in the cart</source>
         <translation>↑ ↓ — move in the results or in the cart</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="524" />
+        <location filename="../pos/ui/main_window.py" line="466" />
         <source>Cash in / cash out…</source>
         <translation>Cash in / cash out…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="537" />
+        <location filename="../pos/ui/main_window.py" line="479" />
         <source>Cash in (service deposit)…</source>
         <translation>Cash in (service deposit)…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="538" />
+        <location filename="../pos/ui/main_window.py" line="480" />
         <source>Cash out (service withdrawal)…</source>
         <translation>Cash out (service withdrawal)…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="543" />
+        <location filename="../pos/ui/main_window.py" line="485" />
         <source>{what} is not available in this version.</source>
         <translation>{what} is not available in this version.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="580" />
-        <location filename="../pos/ui/main_window.py" line="737" />
+        <location filename="../pos/ui/main_window.py" line="522" />
+        <location filename="../pos/ui/main_window.py" line="679" />
         <source>No shift is open.</source>
         <translation>No shift is open.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="585" />
-        <location filename="../pos/ui/main_window.py" line="723" />
+        <location filename="../pos/ui/main_window.py" line="527" />
+        <location filename="../pos/ui/main_window.py" line="665" />
         <source>Reports</source>
         <translation>Reports</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="629" />
+        <location filename="../pos/ui/main_window.py" line="571" />
         <source>No receipt has been made since the program started.</source>
         <translation>No receipt has been made since the program started.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="637" />
+        <location filename="../pos/ui/main_window.py" line="579" />
         <source>Open the cash drawer</source>
         <translation>Open the cash drawer</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="644" />
+        <location filename="../pos/ui/main_window.py" line="586" />
         <source>The cash drawer opens through an ESC/POS receipt printer. Set one up in Settings → Printer.</source>
         <translation>The cash drawer opens through an ESC/POS receipt printer. Set one up in Settings → Printer.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="656" />
+        <location filename="../pos/ui/main_window.py" line="598" />
         <source>Zip (*.zip)</source>
         <translation>Zip (*.zip)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="658" />
+        <location filename="../pos/ui/main_window.py" line="600" />
         <source>Export diagnostics</source>
         <translation>Export diagnostics</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="679" />
+        <location filename="../pos/ui/main_window.py" line="621" />
         <source>Diagnostics saved to {path}. It holds no secrets and no customer data.</source>
         <translation>Diagnostics saved to {path}. It holds no secrets and no customer data.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="692" />
+        <location filename="../pos/ui/main_window.py" line="634" />
         <source>Finish or cancel the receipts in progress first.</source>
         <translation>Finish or cancel the receipts in progress first.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="709" />
+        <location filename="../pos/ui/main_window.py" line="651" />
         <source>End offline work</source>
         <translation>End offline work</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="742" />
-        <location filename="../pos/ui/main_window.py" line="748" />
+        <location filename="../pos/ui/main_window.py" line="684" />
+        <location filename="../pos/ui/main_window.py" line="690" />
         <source>Settings</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="826" />
+        <location filename="../pos/ui/main_window.py" line="768" />
         <source>The open receipt ({lines} line(s), {total}) has not been paid.</source>
         <translation>The open receipt ({lines} line(s), {total}) has not been paid.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="832" />
+        <location filename="../pos/ui/main_window.py" line="774" />
         <source>{count} parked receipt(s) have not been paid.</source>
         <translation>{count} parked receipt(s) have not been paid.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="839" />
+        <location filename="../pos/ui/main_window.py" line="781" />
         <source>An unpaid receipt is not a sale: nothing of it has been fiscalised, and no money is owed for it. If the customer is still here, finish it first.</source>
         <translation>An unpaid receipt is not a sale: nothing of it has been fiscalised, and no money is owed for it. If the customer is still here, finish it first.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="847" />
+        <location filename="../pos/ui/main_window.py" line="789" />
         <source>{count} document(s) made while offline wait to be uploaded. They are kept safely in the journal and are uploaded by themselves at the next start, as soon as there is a connection.</source>
         <translation>{count} document(s) made while offline wait to be uploaded. They are kept safely in the journal and are uploaded by themselves at the next start, as soon as there is a connection.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="864" />
+        <location filename="../pos/ui/main_window.py" line="806" />
         <source>Quit the program now?</source>
         <translation>Quit the program now?</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="866" />
+        <location filename="../pos/ui/main_window.py" line="808" />
         <source>Quit anyway</source>
         <translation>Quit anyway</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="867" />
+        <location filename="../pos/ui/main_window.py" line="809" />
         <source>Stay (Esc)</source>
         <translation>Stay (Esc)</translation>
     </message>
@@ -2937,104 +2937,104 @@
 <context>
     <name>SellingPage</name>
     <message>
-        <location filename="../pos/ui/selling.py" line="171" />
-        <location filename="../pos/ui/selling.py" line="202" />
+        <location filename="../pos/ui/selling.py" line="184" />
+        <location filename="../pos/ui/selling.py" line="215" />
         <source>Nothing found for “{text}”</source>
         <translation>Nothing found for “{text}”</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="227" />
+        <location filename="../pos/ui/selling.py" line="240" />
         <source>No good with the barcode {code}</source>
         <translation>No good with the barcode {code}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="234" />
+        <location filename="../pos/ui/selling.py" line="247" />
         <source>That was a barcode, not a quantity: {code} is scanned.</source>
         <translation>That was a barcode, not a quantity: {code} is scanned.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="270" />
+        <location filename="../pos/ui/selling.py" line="283" />
         <source>Added: {name} — {quantity}</source>
         <translation>Added: {name} — {quantity}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="293" />
+        <location filename="../pos/ui/selling.py" line="306" />
         <source>Remove a line after a discount: {name}</source>
         <translation>Remove a line after a discount: {name}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="312" />
+        <location filename="../pos/ui/selling.py" line="325" />
         <source>Removed: {name}</source>
         <translation>Removed: {name}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="325" />
+        <location filename="../pos/ui/selling.py" line="338" />
         <source>To take the line off, press Del.</source>
         <translation>To take the line off, press Del.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="344" />
-        <location filename="../pos/ui/selling.py" line="362" />
+        <location filename="../pos/ui/selling.py" line="357" />
+        <location filename="../pos/ui/selling.py" line="375" />
         <source>The receipt is empty.</source>
         <translation>The receipt is empty.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="365" />
+        <location filename="../pos/ui/selling.py" line="378" />
         <source>Discount or extra charge</source>
         <translation>Discount or extra charge</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="404" />
+        <location filename="../pos/ui/selling.py" line="417" />
         <source>Nothing to park: the receipt is empty.</source>
         <translation>Nothing to park: the receipt is empty.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="422" />
+        <location filename="../pos/ui/selling.py" line="435" />
         <source>Receipt parked as #{number}. F6 brings it back.</source>
         <translation>Receipt parked as #{number}. F6 brings it back.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="436" />
+        <location filename="../pos/ui/selling.py" line="449" />
         <source>Receipt #{number} resumed.</source>
         <translation>Receipt #{number} resumed.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="447" />
+        <location filename="../pos/ui/selling.py" line="460" />
         <source>Nothing to undo.</source>
         <translation>Nothing to undo.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="454" />
+        <location filename="../pos/ui/selling.py" line="467" />
         <source>Undone: the receipt is as it was before the last change.</source>
         <translation>Undone: the receipt is as it was before the last change.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="476" />
+        <location filename="../pos/ui/selling.py" line="489" />
         <source>Cancel the receipt</source>
         <translation>Cancel the receipt</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="477" />
+        <location filename="../pos/ui/selling.py" line="490" />
         <source>Remove every line of this receipt?</source>
         <translation>Remove every line of this receipt?</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="491" />
+        <location filename="../pos/ui/selling.py" line="504" />
         <source>The receipt was cancelled. Ctrl+Z brings it back.</source>
         <translation>The receipt was cancelled. Ctrl+Z brings it back.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="496" />
+        <location filename="../pos/ui/selling.py" line="509" />
         <source>The receipt is empty: scan or choose goods first.</source>
         <translation>The receipt is empty: scan or choose goods first.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="517" />
+        <location filename="../pos/ui/selling.py" line="530" />
         <source>Sold: {sum}. Receipt {code}.</source>
         <translation>Sold: {sum}. Receipt {code}.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="534" />
+        <location filename="../pos/ui/selling.py" line="547" />
         <source>Receipt {code}: {sum}</source>
         <translation>Receipt {code}: {sum}</translation>
     </message>
@@ -3556,11 +3556,13 @@
 <context>
     <name>SignInPage</name>
     <message>
+        <location filename="../pos/ui/first_screen.py" line="31" />
         <location filename="../pos/ui/sign_in.py" line="56" />
         <source>Cashier sign-in</source>
         <translation>Cashier sign-in</translation>
     </message>
     <message>
+        <location filename="../pos/ui/first_screen.py" line="35" />
         <location filename="../pos/ui/sign_in.py" line="57" />
         <source>Type your PIN and press Enter</source>
         <translation>Type your PIN and press Enter</translation>

@@ -71,6 +71,7 @@ class Journal:
         self.engine = engine
         self._lock = lock
         store = Store(engine)
+        self._store = store
         self.catalogue = Catalogue(store)
         self.receipts = Receipts(store)
         self.shifts = Shifts(store)
@@ -81,6 +82,11 @@ class Journal:
         self.settings = Settings(store)
         self.uploads = Uploads(store)
         self.carts = HeldCarts(store)
+
+    @property
+    def generation(self) -> int:
+        """Bumped by every committed write (see ``Store.generation``)."""
+        return self._store.generation
 
     @classmethod
     def open(cls, path: Path, *, exclusive: bool = False) -> Journal:

@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session
 
+from pos.journal import thread_guard
 from pos.journal.engine import writer
 
 
@@ -22,14 +23,20 @@ class Store:
         self.engine = engine
         self._reader = sessionmaker(engine, class_=Session, expire_on_commit=False)
         self._writer = sessionmaker(writer(engine), class_=Session, expire_on_commit=False)
+        self.generation = 0
+        """Bumped after every committed write: a reader that cached something (the register's
+        status counters) knows whether the journal changed since, without reading it."""
 
     @contextmanager
     def write(self) -> Iterator[Session]:
+        thread_guard.check()
         with self._writer() as session, session.begin():
             yield session
+        self.generation += 1
 
     @contextmanager
     def read(self) -> Iterator[Session]:
+        thread_guard.check()
         with self._reader() as session:
             yield session
 

@@ -45,6 +45,27 @@ class Transitions:
                 for r in rows
             ]
 
+    def for_month(self, month_start: datetime) -> tuple[ConnectivityTransition, ...]:
+        """What the offline limits need of the log: this month's transitions, from the last time
+        the register left ONLINE before ``month_start`` (a period still open, or one that spans
+        the month's start); a year of history is not read every second."""
+        with self._store.read() as session:
+            first = session.exec(
+                select(col(ConnectivityTransitionRow.id))
+                .where(col(ConnectivityTransitionRow.at) < month_start)
+                .where(col(ConnectivityTransitionRow.from_state) == "ONLINE")
+                .order_by(col(ConnectivityTransitionRow.id).desc())
+                .limit(1)
+            ).first()
+            query = select(ConnectivityTransitionRow)
+            if first is not None:
+                query = query.where(col(ConnectivityTransitionRow.id) >= first)
+            rows = session.exec(query.order_by(col(ConnectivityTransitionRow.id))).all()
+            return tuple(
+                ConnectivityTransition(r.at, r.from_state, r.to_state, r.cause, r.id or 0)
+                for r in rows
+            )
+
     def last(self) -> ConnectivityTransition | None:
         with self._store.read() as session:
             row = session.exec(

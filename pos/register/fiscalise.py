@@ -20,6 +20,7 @@ from pos.checkbox import exactly_once
 from pos.checkbox.errors import AuthError, CheckboxError, ServiceUnavailable
 from pos.checkbox.models import Receipt as ApiReceipt
 from pos.checkbox.models.receipt import RECEIPT_DONE
+from pos.domain.offline_limits import month_start
 from pos.domain.receipt import ReceiptType
 from pos.journal.errors import NoFreeOfflineCodeError
 from pos.journal.records import NewReceipt, QueueKind, Receipt, ReceiptState
@@ -87,7 +88,7 @@ def limits_now(ctx: RegisterContext) -> LimitState:
     return limit_state(
         now=max(now, last) if last is not None else now,
         state=ctx.state,
-        transitions=ctx.journal.transitions.list(),
+        transitions=ctx.journal.transitions.for_month(month_start(now)),
         shift_opened_at=None if shift is None else (shift.opened_at or shift.created_at),
         free_codes=ctx.journal.codes.free_count(),
         thresholds=ctx.thresholds,

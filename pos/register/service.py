@@ -81,9 +81,10 @@ from pos.register.fiscalise import (
     limits_now,
     reconcile_quietly,
 )
-from pos.register.limits import Limit, Thresholds
+from pos.register.limits import Limit, Thresholds, limit_state
 from pos.register.pin_digest import make_digest, matches
 from pos.register.status import RegisterStatus, ShiftReportView
+from pos.register.status_counters import StatusCounters
 from pos.register.trusted_time import Monotonic, TrustedClock, system_monotonic
 from pos.register.upload import upload_and_go_online
 
@@ -155,6 +156,7 @@ class RegisterService:
         self._last_ping = 0.0
         self._last_poll = 0.0
         self._orders: OrderDesk | None = None
+        self._counters = StatusCounters(journal, UNSETTLED)
         self._restore_state()
 
     @property
@@ -252,27 +254,39 @@ class RegisterService:
         return self.ctx.state
 
     def status(self) -> RegisterStatus:
-        limits = limits_now(self.ctx)
-        unsettled = len(self.journal.receipts.list(states=UNSETTLED))
+        """From counters kept until the journal's next write (``status_counters``): the window
+        asks every second, and must not read the journal each time."""
+        now = self.ctx.now()
+        figures = self._counters.figures(now)
+        last = figures.last_instant
+        shift = figures.shift
+        limits = limit_state(
+            now=max(now, last) if last is not None else now,
+            state=self.ctx.state,
+            transitions=figures.transitions,
+            shift_opened_at=None if shift is None else (shift.opened_at or shift.created_at),
+            free_codes=figures.free_codes,
+            thresholds=self.ctx.thresholds,
+        )
         return RegisterStatus(
             state=self.ctx.state,
-            queued=self.journal.queue.pending_count() + unsettled,
+            queued=figures.queued,
             codes_left=limits.codes_left,
             offline_seconds_left=limits.offline_seconds_left,
             month_offline_seconds_left=limits.month_offline_seconds_left,
             shift_seconds_left=limits.shift_seconds_left,
-            shift=self.journal.shifts.current(),
+            shift=shift,
             signed_in=self._signed_in,
             cashier_name=self.ctx.info.cashier_name,
             warnings=limits.warnings,
-            set_aside=len(self.journal.queue.set_aside_entries()),
+            set_aside=figures.set_aside,
             recovering=self._recovering,
             forced_offline=self.ctx.forced_offline,
             training=self.training,
             fiscal_number=self.ctx.info.fiscal_number,
-            journal_behind=self.ctx.behind or None,
+            journal_behind=figures.journal_behind or None,
             codes_unreconciled=self.ctx.needs_reconcile,
-            clock_skew_seconds=_int_or_none(self.ctx.setting(CLOCK_SKEW)),
+            clock_skew_seconds=_int_or_none(figures.clock_skew),
         )
 
     def set_aside(self) -> list[QueueEntry]:

@@ -2,7 +2,9 @@
 main window.
 
 Why this order: the language and the look are installed before any widget exists (so nothing
-shows up in the wrong language); the asyncio loop is qasync's, so the register's coroutines and
+shows up in the wrong language); the sign-in screen (``pos.ui.first_screen``) is painted next,
+before the heavy imports, the journal's opening and (training mode) the sandbox's start, which
+all happen behind it; the asyncio loop is qasync's, so the register's coroutines and
 Qt's events share one thread and the window never waits on the network; ``open_register`` starts
 the register (and, in training mode, the embedded sandbox) and stops it when the window closes,
 after operations still running (a sale being fiscalised) have had time to finish: the journal
@@ -13,24 +15,27 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
+import os
 import signal
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from types import TracebackType
+from typing import TYPE_CHECKING
 
-import qasync
-from PySide6.QtCore import QCoreApplication, Qt, QTimer
-from PySide6.QtWidgets import QApplication, QLabel
+from PySide6.QtCore import QCoreApplication, QTimer
+from PySide6.QtWidgets import QApplication, QWidget
 
-import pos.config
-from pos.app import open_register
-from pos.config import AppConfig
 from pos.ui import theme
-from pos.ui.asyncio_qt import drain
+from pos.ui.first_screen import FirstScreen
 from pos.ui.i18n import Translations
-from pos.ui.main_window import MainWindow
 from pos.ui.qt_compat import GuiThreadCollector, guard_singleton_refcounts
+
+if TYPE_CHECKING:  # imported behind the first screen
+    from pos.config import AppConfig
+    from pos.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 
@@ -70,17 +75,6 @@ def _close_on_signals(window: MainWindow) -> None:
             log.debug("no handler for signal %s", number)
 
 
-def _starting_splash() -> QLabel:
-    splash = QLabel(QCoreApplication.translate("App", "Starting the register…"))
-    splash.setWindowFlag(Qt.WindowType.SplashScreen)
-    splash.setAlignment(Qt.AlignmentFlag.AlignCenter)
-    splash.setMinimumSize(420, 120)
-    splash.setObjectName("splash")
-    splash.show()
-    QCoreApplication.processEvents()
-    return splash
-
-
 async def run_window(
     app: QApplication,
     config: AppConfig,
@@ -88,20 +82,32 @@ async def run_window(
     *,
     save: bool,
     ready: Callable[[MainWindow], None] | None = None,
+    first: FirstScreen | None = None,
 ) -> int:
     """Open the register, show the window, wait until it closes, stop everything cleanly."""
-    splash = _starting_splash()
+    import pos.config
+    from pos.ui.asyncio_qt import drain
+    from pos.ui.main_window import MainWindow
+    from pos.ui.register_thread import open_threaded_register
+
+    if os.environ.get("POS_DEBUG_THREADS") == "1":  # every journal session checks its thread
+        from pos.journal import thread_guard
+
+        thread_guard.forbid(threading.current_thread())
     closed = asyncio.Event()
     async with contextlib.AsyncExitStack() as stack:
-        running = await stack.enter_async_context(open_register(config))
+        running = await stack.enter_async_context(open_threaded_register(config))
         window = MainWindow(
             running, translations=translations, save_config=pos.config.save if save else None
         )
         window.closed.connect(closed.set)
         _close_on_signals(window)
-        splash.close()
-        window.show()
+        if first is not None:
+            first.hand_over(window)
+        else:
+            window.show()
         log.info(READY_LINE)
+        gc.freeze()  # what start-up made lives on: later collections on this thread skip it
         if ready is not None:
             ready(window)
         await closed.wait()
@@ -115,6 +121,7 @@ def main(
     *,
     config: AppConfig | None = None,
     ready: Callable[[MainWindow], None] | None = None,
+    painted: Callable[[QWidget], None] | None = None,
 ) -> int:
     """``pos`` with no command. With no settings the register runs in training mode on the
     embedded sandbox with the demo catalogue. ``config`` (tests, screenshots) is not saved."""
@@ -125,6 +132,8 @@ def main(
     app.setApplicationName("POS")
     app.setApplicationDisplayName("POS")
     app.setQuitOnLastWindowClosed(False)  # the loop ends when run_window returns
+    import pos.config
+
     save = config is None
     if config is None:
         config = pos.config.load()
@@ -133,6 +142,13 @@ def main(
     translations = Translations(app)
     translations.install(config.language)
     theme.apply(app)
+    first = FirstScreen()
+    first.show()
+    first.repaint()  # painted now, before the register's imports and its journal
+    if painted is not None:
+        painted(first)
+    import qasync  # behind the first screen, like everything the register needs
+
     collector = GuiThreadCollector(parent=app)  # never destroy Qt objects off the GUI thread
     previous_hook = sys.excepthook
     sys.excepthook = _excepthook
@@ -144,7 +160,7 @@ def main(
     wake.timeout.connect(lambda: None)
     try:
         result: int = loop.run_until_complete(
-            run_window(app, config, translations, save=save, ready=ready)
+            run_window(app, config, translations, save=save, ready=ready, first=first)
         )
         return result
     finally:

@@ -43,12 +43,14 @@ from pos.domain.money import format_money
 from pos.journal.records import Receipt, ShiftState
 from pos.register.cart import Cart
 from pos.register.status import RegisterStatus
+from pos.ui import window_keys
 from pos.ui.asyncio_qt import async_slot
 from pos.ui.drill_faults import DRILL_FAULTS, drill_fault_label
 from pos.ui.i18n import LANGUAGES, Translations
 from pos.ui.manager_pin import ManagerPinDialog
 from pos.ui.messages import show_error, show_info
 from pos.ui.printer_output import ReceiptPrinting
+from pos.ui.register_thread import ServiceFront
 from pos.ui.selling import SellingPage
 from pos.ui.shift_open import ShiftOpenPage
 from pos.ui.sign_in import SignInPage
@@ -78,7 +80,7 @@ class MainWindow(QMainWindow):
         self.service = running.service
         self._translations = translations
         self._save_config = save_config
-        self.status: RegisterStatus = self.service.status()
+        self.status: RegisterStatus = self._current_status()
 
         self.training_band = QLabel(self)
         self.training_band.setObjectName("trainingBand")
@@ -88,7 +90,7 @@ class MainWindow(QMainWindow):
         self.sign_in_page.signed_in.connect(lambda _name: self.refresh_status())
         self.shift_page = ShiftOpenPage(running, self)
         self.shift_page.shift_opened.connect(lambda _shift: self.refresh_status())
-        self.selling = SellingPage(running, self)
+        self.selling: SellingPage = SellingPage(running, self)
         self.selling.sold.connect(lambda _receipt: self.refresh_status())
         self.pages = QStackedWidget(self)
         for page in (self.sign_in_page, self.shift_page, self.selling):
@@ -109,24 +111,14 @@ class MainWindow(QMainWindow):
         bar = QHBoxLayout(self.action_bar)
         bar.setContentsMargins(8, 4, 8, 4)
         bar.setSpacing(5)
-        for key, handler in (
-            ("F1", self.show_help),
-            ("F2", self.shift_menu),
-            ("F4", self.selling.change_quantity),
-            ("F5", self.selling.ask_discount),
-            ("Del", self.selling.remove_line),
-            ("F6", self.selling.park_or_resume),
-            ("F7", self.open_return),
-            ("F8", self.cash_menu),
-            ("F9", lambda: self.open_report(z=False)),
-            ("F10", lambda: self.open_report(z=True)),
-            ("F12", self.selling.pay),
-        ):
-            button = KeyButton(key, parent=self.action_bar)
-            button.setObjectName(f"key{key}")
-            button.clicked.connect(lambda _checked=False, h=handler: h())
-            bar.addWidget(button, 2 if key == "F12" else 1)
-            self.buttons[key] = button
+        for entry in window_keys.buttons():  # one table: buttons, captions, help, dispatch
+            button = KeyButton(entry.name, parent=self.action_bar)
+            button.setObjectName(f"key{entry.name}")
+            action = entry.action
+            assert action is not None
+            button.clicked.connect(lambda _checked=False, act=action: act(self))
+            bar.addWidget(button, entry.stretch)
+            self.buttons[entry.name] = button
         self.buttons["F12"].setProperty("role", "primary")
 
         central = QWidget(self)
@@ -264,21 +256,8 @@ class MainWindow(QMainWindow):
         training = self.tr("TRAINING MODE — receipts are not fiscal")
         self.setWindowTitle(self.tr("POS — training") if self.running.training else self.tr("POS"))
         self.training_band.setText(training)
-        captions = {
-            "F1": self.tr("Help"),
-            "F2": self.tr("Shift"),
-            "F4": self.tr("Quantity"),
-            "F5": self.tr("Discount"),
-            "Del": self.tr("Remove"),
-            "F6": self.tr("Park"),
-            "F7": self.tr("Return"),
-            "F8": self.tr("Cash in/out"),
-            "F9": self.tr("X-report"),
-            "F10": self.tr("Z-report"),
-            "F12": self.tr("PAY"),
-        }
-        for key, text in captions.items():
-            self.buttons[key].set_caption(text)
+        for entry in window_keys.buttons():
+            self.buttons[entry.name].set_caption(entry.caption_text())
         self.register_menu.setTitle(self.tr("&Register"))
         self.a_open_shift.setText(self.tr("Shift…") + "\tF2")
         self.a_return.setText(self.tr("Return…") + "\tF7")
@@ -341,9 +320,17 @@ class MainWindow(QMainWindow):
             self._refresh_pending = True
             QTimer.singleShot(0, self.refresh_status)
 
+    def _current_status(self) -> RegisterStatus:
+        """On the register's thread (the window's register), the snapshot it pushed after its
+        last change, and a fresh one asked for: the window never waits for the journal."""
+        if isinstance(self.service, ServiceFront):
+            self.service.refresh_status_soon()
+            return self.service.latest_status()
+        return self.service.status()
+
     def refresh_status(self) -> None:
         self._refresh_pending = False
-        self.status = self.service.status()
+        self.status = self._current_status()
         self.status_bar.show_status(self.status)
         if self.running.backoffice is not None:  # set by the push thread; read, never waited on
             self.status_bar.show_backoffice(self.running.backoffice.status)
@@ -413,39 +400,14 @@ class MainWindow(QMainWindow):
         if modifiers not in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.ShiftModifier):
             return False
         page = self.page_name
-        if key == Qt.Key.Key_F1:
-            self.show_help()
-            return True
-        if key == Qt.Key.Key_F2 and page != "sign_in":
-            self.shift_menu()
-            return True
-        if key in (Qt.Key.Key_F9, Qt.Key.Key_F10) and page != "sign_in":
-            self.open_report(z=key == Qt.Key.Key_F10)
-            return True
-        if key == Qt.Key.Key_F11 and page != "sign_in":  # Shift+F11: the manager's reports
-            if modifiers == Qt.KeyboardModifier.ShiftModifier:
-                self.open_reports()
-            else:
-                self.open_shift_receipts()
+        shift = modifiers == Qt.KeyboardModifier.ShiftModifier
+        entry = window_keys.dispatched(key, shift, page)
+        if entry is not None and entry.action is not None:
+            entry.action(self)
             return True
         if page != "selling":
             return False
         selling = self.selling
-        if key == Qt.Key.Key_F6 and modifiers == Qt.KeyboardModifier.ShiftModifier:
-            self.open_orders()  # Shift+F6: the cart becomes a customer order, or find one
-            return True
-        function_keys: dict[int, Callable[[], Any]] = {
-            Qt.Key.Key_F3: self.focus_search,
-            Qt.Key.Key_F4: selling.change_quantity,
-            Qt.Key.Key_F5: selling.ask_discount,
-            Qt.Key.Key_F6: selling.park_or_resume,
-            Qt.Key.Key_F7: self.open_return,
-            Qt.Key.Key_F8: self.cash_menu,
-            Qt.Key.Key_F12: selling.pay,
-        }
-        if key in function_keys:
-            function_keys[key]()
-            return True
         target = target or QApplication.focusWidget()
         if isinstance(target, QLineEdit) and target is not selling.search:
             return False  # an editor (the quantity in the cart): its keys are its own
@@ -481,27 +443,7 @@ class MainWindow(QMainWindow):
         self.selling.search.selectAll()
 
     def show_help(self) -> None:
-        lines = [
-            self.tr("F1 — this help"),
-            self.tr("F2 — open the shift / shift menu"),
-            self.tr("F3 — search (scan or type a name, code or barcode)"),
-            self.tr("F4 — quantity or weight of the selected line"),
-            self.tr("F5 — discount or extra charge (manager's PIN)"),
-            self.tr("F6 — park the receipt / resume a parked one"),
-            self.tr("F7 — return"),
-            self.tr("F8 — cash in / cash out"),
-            self.tr("F9 — X-report"),
-            self.tr("F10 — Z-report (closes the shift)"),
-            self.tr("F11 — receipts of this shift (list, receipt, reprint)"),
-            self.tr("Shift+F11 — reports: receipts history, shifts, charts (manager's PIN)"),
-            self.tr("Shift+F6 — customer orders: from the cart, advances, hand-over"),
-            self.tr("F12 — pay"),
-            self.tr("Enter — add the highlighted good / confirm"),
-            self.tr("Esc — clear the search / cancel the receipt / close a dialog"),
-            self.tr("+ / − — one piece more / less;  Del — remove the line"),
-            self.tr("Ctrl+Z — undo the last change of the receipt"),
-            self.tr("↑ ↓ — move in the results or in the cart"),
-        ]
+        lines = window_keys.help_lines()
         show_info(self, "\n".join(lines), self.tr("Keys"))
 
     # --- shift, cash, reports, returns ----------------------------------------------------------

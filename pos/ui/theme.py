@@ -15,10 +15,9 @@ from string import Template
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
-from pos.app import RESOURCES
-
 log = logging.getLogger(__name__)
 
+RESOURCES = Path(__file__).resolve().parents[2] / "resources"  # as pos.app has it: light
 THEME = RESOURCES / "theme.qss"
 REFERENCE_HEIGHT = 900  # px of screen height the base sizes are designed for
 SCALE_VARIABLE = "POS_UI_SCALE"

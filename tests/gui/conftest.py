@@ -31,11 +31,12 @@ import pytest
 import qasync
 from pytestqt.qtbot import QtBot
 
-from pos.app import RunningRegister, open_register
+from pos.app import RunningRegister
 from pos.config import AppConfig
 from pos.sandbox.server import RunningSandbox
 from pos.ui.asyncio_qt import pending_tasks
 from pos.ui.qt_compat import guard_singleton_refcounts
+from pos.ui.register_thread import open_threaded_register
 
 # PySide6 6.12 on Python 3.11 loses a reference to None per void call; a test session makes
 # enough calls to abort the interpreter (see pos/ui/qt_compat.py).
@@ -108,7 +109,10 @@ def running_unsigned(
     sandbox: RunningSandbox,
 ) -> Iterator[RunningRegister]:
     stack = contextlib.AsyncExitStack()
-    run: RunningRegister = aw(stack.enter_async_context(open_register(gui_config, sandbox=sandbox)))
+    # As the window runs it: the register (and its journal) on a thread of its own.
+    run: RunningRegister = aw(
+        stack.enter_async_context(open_threaded_register(gui_config, sandbox=sandbox))
+    )
     try:
         yield run
     finally:

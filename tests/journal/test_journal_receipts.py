@@ -154,3 +154,34 @@ def test_list_filters_by_shift_and_state(journal: Journal) -> None:
     assert [r.id for r in journal.receipts.list(shift_id=shift.id)] == [a.id]
     assert len(journal.receipts.list(states=(ReceiptState.COMMITTED,))) == 2
     assert journal.receipts.list(states=(ReceiptState.DONE,)) == []
+
+
+def test_the_fast_commit_gives_what_the_journal_reads_back(journal: Journal) -> None:
+    """The sale's hot path writes with prepared statements and builds its record itself: it
+    must be exactly what a read gives (lines, payments with details, discounts, instants)."""
+    from datetime import timedelta, timezone
+
+    from pos.journal.records import NewReceipt, ReceiptDiscount, ReceiptLine, ReceiptPayment
+
+    kyiv_time = datetime(2026, 12, 1, 10, 0, 0, 123456, tzinfo=timezone(timedelta(hours=2)))
+    new = NewReceipt(
+        id="fast-1",
+        type="SELL",
+        total_sum=16060,
+        created_at=kyiv_time,
+        lines=(
+            ReceiptLine("1", "Молоко", 4690, 2000, 9380, (5, 1), "4820000000014"),
+            ReceiptLine("2", "Пиво", 3690, 1000, 3690, (1,), None, False, ("ABC123",), "2203"),
+        ),
+        payments=(
+            ReceiptPayment("CASH", 10000, "Готівка"),
+            ReceiptPayment("CASHLESS", 6100, "Картка", {"rrn": "1", "card_mask": "4***1"}),
+        ),
+        discounts=(ReceiptDiscount("DISCOUNT", "VALUE", 500, 500, "Знижка", 1, (5,)),),
+        discounts_sum=500,
+        total_payment=16100,
+        rest=40,
+    )
+    made = journal.receipts.commit(new)
+    assert made == journal.receipts.get("fast-1")
+    assert made.created_at == kyiv_time
