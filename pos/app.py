@@ -175,6 +175,10 @@ async def open_register(
             pin_pepper=pepper,
         )
         backoffice = _backoffice_push(config, journal_path) if worker else None
+        if config.training or config.backoffice_url is None:  # no server: keep no outbox
+            from pos.backoffice.outbox import pause_outbox
+
+            await asyncio.to_thread(pause_outbox, journal_path)
         try:
             await service.start(worker=worker)
             if backoffice is not None:

@@ -10,7 +10,8 @@ os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
 # This PC's journal marks (pos.journal.chain_marker) go to a throw-away folder, not ~/.local/state.
 # No desktop keyring on a CI box: keyring's own configuration selects keyrings.alt's file
 # backend (its file under XDG_DATA_HOME, a throw-away folder), for the tests and their children.
-if "POS_STATE_DIR" not in os.environ:
+# Each pytest-xdist worker gets folders of its own (it inherits the controller's environment).
+if "POS_STATE_DIR" not in os.environ or "PYTEST_XDIST_WORKER" in os.environ:
     import tempfile
 
     os.environ["POS_STATE_DIR"] = tempfile.mkdtemp(prefix="pos-state-")
@@ -18,18 +19,48 @@ if "POS_STATE_DIR" not in os.environ:
     os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="pos-keyring-")
 
 
-# --- sandbox fixtures ---
-# One sandbox server (uvicorn on 127.0.0.1, state in a tmp dir) for the whole session; every test
-# that asks for `sandbox` gets it reset to the seeded state: rate limits on, tax service up, clock
-# offset 0, signing delay 0 (receipts are DONE on the next request after the POST).
 import gc
 from collections.abc import Iterator
+from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 from pos.sandbox.server import RunningSandbox, serve_in_thread
 
 
+# --- the suite's clock ---
+# No test depends on the hour it runs at: a shift must close before Kyiv's midnight, an offline
+# month ends on the 1st, so the whole suite (this process, its threads, and through
+# tests/clock_travel/sitecustomize.py every Python process it starts) runs at the next 08:00 in
+# Kyiv on a day between the 3rd and the 26th of its month, ticking at the real rate
+# (time-machine moves time.time and datetime.now; monotonic clocks stay true). Qt's, SQLite's and
+# PostgreSQL's own clocks are not moved: the product never mixes them with Python's.
+def _fictional_morning(real: datetime) -> datetime:
+    kyiv = ZoneInfo("Europe/Kyiv")
+    day = real.astimezone(kyiv).date() + timedelta(days=1)
+    while not 3 <= day.day <= 26:
+        day += timedelta(days=1)
+    return datetime.combine(day, time(8), kyiv)
+
+
+if "POS_TEST_CLOCK_OFFSET" not in os.environ:
+    _real = datetime.now(UTC)
+    _start = _fictional_morning(_real)
+    os.environ["POS_TEST_CLOCK_OFFSET"] = repr((_start - _real).total_seconds())
+    _travel_dir = str(Path(__file__).resolve().parent / "clock_travel")
+    os.environ["PYTHONPATH"] = os.pathsep.join(
+        p for p in (_travel_dir, os.environ.get("PYTHONPATH")) if p
+    )
+    time_machine.travel(_start, tick=True).start()
+
+
+# --- sandbox fixtures ---
+# One sandbox server (uvicorn on 127.0.0.1, state in a tmp dir) for the whole session; every test
+# that asks for `sandbox` gets it reset to the seeded state: rate limits on, tax service up, clock
+# offset 0, signing delay 0 (receipts are DONE on the next request after the POST).
 @pytest.fixture(scope="session")
 def sandbox_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSandbox]:
     with serve_in_thread(tmp_path_factory.mktemp("sandbox"), signing_delay=0.0) as running:

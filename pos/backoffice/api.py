@@ -1,5 +1,7 @@
 """The read-only back-office API: the receipts report as the OFD seed's
-``POST /v1/docs/aggregations/receipts``, for the tools accountants already connect.
+``POST /v1/docs/aggregations/receipts``, and the prepayments as MoySklad's ``prepayment`` entity
+(seed 002: ``GET /api/remap/1.2/entity/prepayment`` with ``limit``/``offset``/``search``/
+``filter``/``order``, one by id, its positions), for the tools accountants already connect.
 
 Every request needs a key (``X-OFD-Key: …`` as in the seed, or ``Authorization: Bearer …``);
 the key names one shop, and the report's sources are that shop's registers only: no filter in
@@ -19,6 +21,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 
+from pos.backoffice import prepayments
 from pos.backoffice.keys import KeyOwner, owner_of
 from pos.backoffice.sources import shop_sources
 from pos.reports.periods import ReportInputError
@@ -33,6 +36,11 @@ MONEY_FIELDS = (
     "provisionSum",
 )
 _SHOP_FILTERS = ("company_ids", "retail_point_ids")
+PREPAYMENT = "/api/remap/1.2/entity/prepayment"
+# MoySklad's list parameters this endpoint answers; `expand` is accepted and changes nothing
+# (positions are always expanded). Any other parameter is refused, naming it.
+_LIST_PARAMETERS = ("limit", "offset", "search", "filter", "order", "expand")
+_POSITION_PARAMETERS = ("limit", "offset", "expand")
 
 
 class _Refused(Exception):
@@ -106,6 +114,75 @@ def create_app(engine: Engine) -> FastAPI:
     @app.exception_handler(RequestValidationError)
     async def bad_body(request: Request, error: RequestValidationError) -> JSONResponse:
         return JSONResponse({"error": "the body must be a JSON object"}, status_code=400)
+
+    @app.exception_handler(prepayments.PrepaymentQueryError)
+    async def bad_prepayment_query(
+        request: Request, error: prepayments.PrepaymentQueryError
+    ) -> JSONResponse:
+        return JSONResponse({"error": str(error)}, status_code=400)
+
+    def parameters(request: Request, allowed: tuple[str, ...]) -> dict[str, str]:
+        for name in request.query_params:
+            if name not in allowed:
+                raise prepayments.PrepaymentQueryError(f"{name}: not a parameter of this list")
+        return dict(request.query_params)
+
+    def read(work: Any, *args: Any, **kwargs: Any) -> Any:
+        with engine.connect() as connection:
+            return work(connection, *args, **kwargs)
+
+    def not_found(what: str) -> JSONResponse:
+        return JSONResponse({"error": f"{what} is not known"}, status_code=404)
+
+    @app.get(PREPAYMENT)
+    async def prepayment_list(request: Request) -> JSONResponse:
+        owner = await run_in_threadpool(authenticate, request)
+        given = parameters(request, _LIST_PARAMETERS)
+        answer = await run_in_threadpool(
+            read,
+            prepayments.prepayment_list,
+            owner.shop_id,
+            search=given.get("search"),
+            filter_expression=given.get("filter"),
+            order=given.get("order"),
+            limit=given.get("limit"),
+            offset=given.get("offset"),
+        )
+        return JSONResponse(answer)
+
+    @app.get(PREPAYMENT + "/{receipt_id}")
+    async def prepayment(request: Request, receipt_id: str) -> JSONResponse:
+        owner = await run_in_threadpool(authenticate, request)
+        parameters(request, ("expand",))
+        found = await run_in_threadpool(read, prepayments.one_prepayment, owner.shop_id, receipt_id)
+        return not_found(f"prepayment {receipt_id}") if found is None else JSONResponse(found)
+
+    @app.get(PREPAYMENT + "/{receipt_id}/positions")
+    async def prepayment_positions(request: Request, receipt_id: str) -> JSONResponse:
+        owner = await run_in_threadpool(authenticate, request)
+        given = parameters(request, _POSITION_PARAMETERS)
+        found = await run_in_threadpool(
+            read,
+            prepayments.positions,
+            owner.shop_id,
+            receipt_id,
+            limit=given.get("limit"),
+            offset=given.get("offset"),
+        )
+        return not_found(f"prepayment {receipt_id}") if found is None else JSONResponse(found)
+
+    @app.get(PREPAYMENT + "/{receipt_id}/positions/{position_id}")
+    async def prepayment_position(
+        request: Request, receipt_id: str, position_id: str
+    ) -> JSONResponse:
+        owner = await run_in_threadpool(authenticate, request)
+        parameters(request, ("expand",))
+        found = await run_in_threadpool(
+            read, prepayments.one_position, owner.shop_id, receipt_id, position_id
+        )
+        if found is None:
+            return not_found(f"position {position_id} of prepayment {receipt_id}")
+        return JSONResponse(found)
 
     @app.post("/v1/docs/aggregations/receipts")
     async def receipts(request: Request) -> JSONResponse:

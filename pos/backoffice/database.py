@@ -88,16 +88,22 @@ def ensure_shop(connection: Connection, name: str) -> int:
 
 
 def ensure_register(
-    connection: Connection, shop_name: str, fiscal_number: str, cash_register_id: str
+    connection: Connection,
+    shop_name: str,
+    fiscal_number: str,
+    cash_register_id: str,
+    *,
+    cashier_name: str | None = None,
 ) -> int:
-    """The shop database's id of a register, adding it (and its shop) the first time."""
+    """The shop database's id of a register, adding it (and its shop) the first time; its
+    cashier (a prepayment's owner) is updated when given."""
     shop_id = ensure_shop(connection, shop_name)
-    statement = insert(register).values(
-        shop_id=shop_id, fiscal_number=fiscal_number, cash_register_id=cash_register_id
-    )
+    values: dict[str, str] = {"cash_register_id": cash_register_id}
+    if cashier_name is not None:
+        values["cashier_name"] = cashier_name
+    statement = insert(register).values(shop_id=shop_id, fiscal_number=fiscal_number, **values)
     statement = statement.on_conflict_do_update(
-        index_elements=[register.c.fiscal_number],
-        set_={"cash_register_id": cash_register_id},
+        index_elements=[register.c.fiscal_number], set_=values
     )
     connection.execute(statement)
     row = connection.execute(

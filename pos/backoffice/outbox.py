@@ -1,10 +1,16 @@
 """The journal's side of the push: reading the outbox and the current state of its documents,
 and forgetting what the shop database has confirmed.
 
-The outbox is filled by the journal's own triggers (schema version 5) in the transaction that
-commits each document, so a document the journal has is a document the outbox knows about. Rows
-are deleted only after the shop database committed their copies, and by ``seq``: a document
+The outbox is filled by the journal's own triggers (schema versions 6 and 8) in the transaction
+that commits each document, so a document the journal has is a document the outbox knows about.
+Rows are deleted only after the shop database committed their copies, and by ``seq``: a document
 changed meanwhile has a new row with a higher ``seq`` and is copied again next time.
+
+A register with no back office configured keeps no outbox (:func:`pause_outbox`: the triggers
+stand still and the rows go, since no server is there to acknowledge them); configuring one
+refills it with every document the journal holds (:func:`resume_outbox`) before the first push,
+so a document committed while paused is copied too. Each is one transaction: a kill leaves the
+outbox as it was or as it is meant to be, never half-emptied.
 """
 
 from __future__ import annotations
@@ -15,6 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from pos.journal.engine import apply_pragmas
+from pos.journal.orders import ORDER_COLUMNS
+from pos.journal.orders import RECEIPT_COLUMNS as ORDER_RECEIPT_COLUMNS
 
 RECEIPT_COLUMNS = (
     "doc_number, report_at, cash_paid, cashless_paid, id, shift_id, type, state, is_offline, "
@@ -34,6 +42,22 @@ CHILD_COLUMNS: dict[str, str] = {
     "receipt_discount": "receipt_id, position, line_position, type, mode, value, sum, name, "
     "tax_codes",
 }
+# The setting that stops the outbox's triggers (schema version 8).
+PAUSED_KEY = "backoffice_outbox"
+PAUSED = "paused"
+# Every document kind, its table and key, in the order a refill enters them (a shift before its
+# receipts, an order before its chain receipts).
+SUBJECTS: tuple[tuple[str, str], ...] = (
+    ("shift", "id"),
+    ("receipt", "id"),
+    ("offline_queue", "seq"),
+    ("customer_order", "id"),
+    ("order_receipt", "id"),
+    ("catalogue_item", "id"),
+    ("connectivity_transition", "id"),
+)
+CATALOGUE_COLUMNS = "id, code, name, category"
+TRANSITION_COLUMNS = "id, at, from_state, to_state, cause"
 QUEUE_COLUMNS = (
     "seq, kind, subject_id, fiscal_code, fiscal_date, state, attempts, error, enqueued_at, "
     "finished_at"
@@ -49,10 +73,24 @@ class Batch:
     children: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     shifts: list[dict[str, Any]] = field(default_factory=list)
     queue: list[dict[str, Any]] = field(default_factory=list)
+    orders: list[dict[str, Any]] = field(default_factory=list)
+    order_receipts: list[dict[str, Any]] = field(default_factory=list)
+    # Goods entered (their copies are replaced: a good deleted has an id and no row).
+    catalogue_ids: list[int] = field(default_factory=list)
+    catalogue: list[dict[str, Any]] = field(default_factory=list)
+    transitions: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def documents(self) -> int:
-        return len(self.receipts) + len(self.shifts) + len(self.queue)
+        return (
+            len(self.receipts)
+            + len(self.shifts)
+            + len(self.queue)
+            + len(self.orders)
+            + len(self.order_receipts)
+            + len(self.catalogue_ids)
+            + len(self.transitions)
+        )
 
 
 class JournalOutbox:
@@ -75,6 +113,13 @@ class JournalOutbox:
         )
         return rows.get("fiscal_number") or "", rows.get("cash_register_id") or ""
 
+    def cashier_name(self) -> str:
+        """The cashier last signed in (a prepayment's owner in MoySklad's shape)."""
+        row = self._connection.execute(
+            "SELECT value FROM setting WHERE key = 'cashier_name'"
+        ).fetchone()
+        return str(row[0]) if row else ""
+
     def pending(self) -> int:
         row = self._connection.execute("SELECT count(*) FROM backoffice_outbox").fetchone()
         return int(row[0])
@@ -91,7 +136,7 @@ class JournalOutbox:
             if not rows:
                 return None
             batch = Batch(last_seq=int(rows[-1]["seq"]))
-            ids: dict[str, list[str]] = {"receipt": [], "shift": [], "offline_queue": []}
+            ids: dict[str, list[str]] = {kind: [] for kind, _ in SUBJECTS}
             for row in rows:
                 ids[row["kind"]].append(row["subject_id"])
             batch.shifts = self._select("shift", SHIFT_COLUMNS, "id", ids["shift"])
@@ -100,6 +145,23 @@ class JournalOutbox:
                 batch.children[table] = self._select(table, columns, "receipt_id", ids["receipt"])
             queue_ids = [int(i) for i in ids["offline_queue"]]
             batch.queue = self._select("offline_queue", QUEUE_COLUMNS, "seq", queue_ids)
+            batch.orders = self._select(
+                "customer_order", ", ".join(ORDER_COLUMNS), "id", ids["customer_order"]
+            )
+            batch.order_receipts = self._select(
+                "order_receipt",
+                ", ".join(("rowid AS journal_rowid", *ORDER_RECEIPT_COLUMNS)),
+                "id",
+                ids["order_receipt"],
+            )
+            batch.catalogue_ids = [int(i) for i in ids["catalogue_item"]]
+            batch.catalogue = self._select(
+                "catalogue_item", CATALOGUE_COLUMNS, "id", batch.catalogue_ids
+            )
+            transition_ids = [int(i) for i in ids["connectivity_transition"]]
+            batch.transitions = self._select(
+                "connectivity_transition", TRANSITION_COLUMNS, "id", transition_ids
+            )
             return batch
         finally:
             c.execute("COMMIT")
@@ -125,3 +187,69 @@ class JournalOutbox:
             c.execute("ROLLBACK")
             raise
         c.execute("COMMIT")
+
+
+def _paused(connection: sqlite3.Connection) -> bool:
+    row = connection.execute("SELECT value FROM setting WHERE key = ?", (PAUSED_KEY,)).fetchone()
+    return row is not None and row[0] == PAUSED
+
+
+def _write(path: Path, work: Any) -> Any:
+    connection = sqlite3.connect(path, isolation_level=None)
+    try:
+        apply_pragmas(connection)
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            result = work(connection)
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+        connection.execute("COMMIT")
+        return result
+    finally:
+        connection.close()
+
+
+def pause_outbox(path: Path) -> int:
+    """No back office is configured: stop filling the outbox and empty it (one transaction).
+    The number of rows dropped; a later :func:`resume_outbox` enters every document again."""
+
+    def pause(connection: sqlite3.Connection) -> int:
+        connection.execute(
+            "INSERT INTO setting(key, value) VALUES (?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (PAUSED_KEY, PAUSED),
+        )
+        return int(connection.execute("DELETE FROM backoffice_outbox").rowcount)
+
+    return int(_write(path, pause))
+
+
+def resume_outbox(path: Path) -> int:
+    """A back office is configured: if the outbox was paused, enter every document the journal
+    holds (the copies are upserts, so one the server has already changes nothing) and start the
+    triggers again, in one transaction. The number of rows entered (0: it was not paused)."""
+
+    def resume(connection: sqlite3.Connection) -> int:
+        if not _paused(connection):
+            return 0
+        connection.execute("DELETE FROM setting WHERE key = ?", (PAUSED_KEY,))
+        connection.execute("DELETE FROM backoffice_outbox")
+        entered = 0
+        for kind, key in SUBJECTS:
+            cursor = connection.execute(
+                f"INSERT INTO backoffice_outbox(kind, subject_id) "
+                f"SELECT '{kind}', {key} FROM {kind} ORDER BY rowid"
+            )
+            entered += int(cursor.rowcount)
+        return entered
+
+    return int(_write(path, resume))
+
+
+def is_paused(path: Path) -> bool:
+    connection = sqlite3.connect(path)
+    try:
+        return _paused(connection)
+    finally:
+        connection.close()

@@ -28,7 +28,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from pos.backoffice import schema
 from pos.backoffice.database import DEFAULT_SHOP, ensure_register, open_database
-from pos.backoffice.outbox import Batch, JournalOutbox
+from pos.backoffice.outbox import Batch, JournalOutbox, resume_outbox
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +46,17 @@ def _upsert(connection: Connection, table: Any, rows: list[dict[str, Any]]) -> N
 
 def copy_batch(connection: Connection, register_id: int, batch: Batch) -> None:
     """Upsert one batch's documents as they are now (inside the caller's transaction)."""
-    for rows in (batch.shifts, batch.receipts, batch.queue, *batch.children.values()):
+    every = (
+        batch.shifts,
+        batch.receipts,
+        batch.queue,
+        batch.orders,
+        batch.order_receipts,
+        batch.catalogue,
+        batch.transitions,
+        *batch.children.values(),
+    )
+    for rows in every:
         for row in rows:
             row["register_id"] = register_id
     _upsert(connection, schema.shift, batch.shifts)
@@ -61,6 +71,18 @@ def copy_batch(connection: Connection, register_id: int, batch: Batch) -> None:
         if rows:
             connection.execute(insert(table), rows)
     _upsert(connection, schema.offline_event, batch.queue)
+    _upsert(connection, schema.customer_order, batch.orders)
+    _upsert(connection, schema.order_receipt, batch.order_receipts)
+    _upsert(connection, schema.connectivity_transition, batch.transitions)
+    goods = schema.catalogue_item
+    if batch.catalogue_ids:  # replaced as a whole: a deleted good's copy goes
+        connection.execute(
+            delete(goods).where(
+                goods.c.register_id == register_id, goods.c.id.in_(batch.catalogue_ids)
+            )
+        )
+    if batch.catalogue:
+        connection.execute(insert(goods), batch.catalogue)
     connection.execute(
         update(schema.register)
         .where(schema.register.c.id == register_id)
@@ -72,10 +94,13 @@ class Pusher:
     """The push of one journal to one shop database, one round at a time."""
 
     def __init__(self, journal: Path, engine: Engine, shop: str = DEFAULT_SHOP) -> None:
+        self._journal = journal
         self._outbox = JournalOutbox(journal)
         self._engine = engine
         self._shop = shop
         self._register_id: int | None = None
+        self._cashier: str | None = None
+        self._resumed = False
 
     def close(self) -> None:
         self._outbox.close()
@@ -86,18 +111,23 @@ class Pusher:
     def push_once(self, limit: int = BATCH_SIZE) -> int:
         """Copy up to ``limit`` outbox rows; the number of documents copied (0: nothing to do,
         or the register has no fiscal number yet)."""
+        if not self._resumed:  # a back office is configured now: the outbox fills again
+            resume_outbox(self._journal)
+            self._resumed = True
         fiscal_number, cash_register_id = self._outbox.register()
         if not fiscal_number:
             return 0
         batch = self._outbox.read(limit)
         if batch is None:
             return 0
+        cashier = self._outbox.cashier_name()
         with self._engine.begin() as connection:
-            if self._register_id is None:
+            if self._register_id is None or cashier != self._cashier:
                 self._register_id = ensure_register(
-                    connection, self._shop, fiscal_number, cash_register_id
+                    connection, self._shop, fiscal_number, cash_register_id, cashier_name=cashier
                 )
             copy_batch(connection, self._register_id, batch)
+        self._cashier = cashier
         self._outbox.forget(batch.last_seq)
         return batch.documents
 

@@ -40,6 +40,7 @@ register = Table(
     Column("fiscal_number", Text, nullable=False, unique=True),
     Column("cash_register_id", Text, nullable=False, server_default=""),
     Column("pushed_at", DateTime(timezone=True)),
+    Column("cashier_name", Text, nullable=False, server_default=""),  # revision 0003
 )
 
 
@@ -155,6 +156,75 @@ offline_event = Table(
     Column("error", Text),
     Column("enqueued_at", BigInteger, nullable=False),
     Column("finished_at", BigInteger),
+)
+
+# Customer orders and their chain receipts (revision 0003): the journal's rows as they are, JSON
+# and ISO 8601 instants as text, read back into orders by pos.orders.records.
+customer_order = Table(
+    "customer_order",
+    metadata,
+    _register_column(),
+    Column("id", Text, primary_key=True),
+    Column("number", Integer, nullable=False),
+    Column("state", Text, nullable=False),
+    Column("customer_name", Text, nullable=False),
+    Column("phone", Text, nullable=False),
+    Column("email", Text, nullable=False),
+    Column("due_date", Text),
+    Column("note", Text, nullable=False),
+    Column("lines", Text, nullable=False),
+    Column("discount", Text),
+    Column("total_sum", BigInteger, nullable=False),
+    Column("relation_id", Text),
+    Column("pending_action", Text),
+    Column("created_at", Text, nullable=False),
+    Column("updated_at", Text, nullable=False),
+)
+
+order_receipt = Table(
+    "order_receipt",
+    metadata,
+    _register_column(),
+    Column("id", Text, primary_key=True),
+    Column("journal_rowid", BigInteger, nullable=False),
+    Column("order_id", Text, nullable=False),
+    Column("kind", Text, nullable=False),
+    Column("state", Text, nullable=False),
+    Column("shift_id", Text),
+    Column("body", Text, nullable=False),
+    Column("fiscal", Text, nullable=False),
+    Column("cash_sum", BigInteger, nullable=False),
+    Column("card_sum", BigInteger, nullable=False),
+    Column("qr_sum", BigInteger, nullable=False),
+    Column("fiscal_code", Text),
+    Column("fiscal_date", Text),
+    Column("error", Text),
+    Column("server_response", Text),
+    Column("created_at", Text, nullable=False),
+    Column("updated_at", Text, nullable=False),
+)
+
+# The catalogue's goods (their shelves, for sales by category) and the connectivity log (offline
+# periods), revision 0003; column types as the report views expose them.
+catalogue_item = Table(
+    "catalogue_item",
+    metadata,
+    _register_column(),
+    Column("id", Integer, primary_key=True),
+    Column("code", Text, nullable=False),
+    Column("name", Text, nullable=False),
+    Column("category", Text, nullable=False),
+)
+
+connectivity_transition = Table(
+    "connectivity_transition",
+    metadata,
+    _register_column(),
+    Column("id", Integer, primary_key=True),
+    Column("at", BigInteger, nullable=False),
+    Column("from_state", Text, nullable=False),
+    Column("to_state", Text, nullable=False),
+    Column("cause", Text, nullable=False),
 )
 
 api_key = Table(

@@ -83,14 +83,11 @@ def _create_views(connection: Connection, register_id: int) -> None:
             f"WHERE id = {n} UNION ALL SELECT 'cash_register_id', cash_register_id "
             f"FROM {SCHEMA}.register WHERE id = {n}"
         ),
-        # Not copied to the shop database: the catalogue (categories) and connectivity log.
-        "catalogue_item": (
-            "SELECT NULL::integer AS id, NULL::text AS code, NULL::text AS name, "
-            "NULL::text AS category WHERE false"
-        ),
+        # Copied since revision 0003 (journal version 8).
+        "catalogue_item": f"SELECT id, code, name, category FROM {SCHEMA}.catalogue_item {where}",
         "connectivity_transition": (
-            "SELECT NULL::integer AS id, NULL::bigint AS at, NULL::text AS from_state, "
-            "NULL::text AS to_state, NULL::text AS cause WHERE false"
+            f"SELECT id, at, from_state, to_state, cause FROM {SCHEMA}.connectivity_transition "
+            f"{where}"
         ),
     }
     name = view_schema(n)

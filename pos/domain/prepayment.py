@@ -33,6 +33,7 @@ from pos.domain.receipt import (
     ReceiptTax,
     ReceiptType,
 )
+from pos.domain.rounding import RoundingMode, round_cash
 from pos.domain.taxes import DEFAULT_TAXES, Tax, resolve_tax, tax_of_amount
 
 
@@ -97,6 +98,54 @@ def prepayment_fiscal(
         tuple(payments),
         taxes=advance_taxes(priced, paid, taxes),
     )
+
+
+def further_advance_fiscal(
+    priced: PricedReceipt,
+    advances: Sequence[FiscalReceipt],
+    payments: Sequence[Payment],
+    taxes: Sequence[Tax] = DEFAULT_TAXES,
+) -> FiscalReceipt:
+    """Another advance on an open chain (sent to the relation like the after-payment: Checkbox
+    tells them apart by the sum, less than what is left is one more advance). Its share of the
+    taxes as for the first; the after-payment takes whatever the advances did not count."""
+    due = priced.total_sum - sum(a.total_sum for a in advances)
+    paid = sum(p.value for p in payments)
+    if paid <= 0:
+        raise InvalidReceipt("Сума передоплати має бути більшою нуля")
+    if paid >= due:
+        raise InvalidReceipt(
+            f"Наступна передоплата має бути меншою за залишок до сплати ({due}): "
+            "увесь залишок сплачується чеком післяплати"
+        )
+    return FiscalReceipt(
+        ReceiptType.SELL, paid, tuple(payments), taxes=advance_taxes(priced, paid, taxes)
+    )
+
+
+def _hryvnias(kopecks: int) -> str:
+    return f"{kopecks // 100},{kopecks % 100:02d}"
+
+
+def check_cash_in_coins(
+    payments: Sequence[Payment], change: int, mode: RoundingMode = RoundingMode.ROUND_50
+) -> None:
+    """Cash of a chain receipt is paid (and change given) only in amounts the NBU rounding
+    leaves payable: no public source shows a `rounding` flag on prepayment receipts, so a chain
+    receipt is never rounded and its cash must already be round (the odd kopecks by card)."""
+    step = 10 if mode is RoundingMode.ROUND_10 else 50
+    for p in payments:
+        if p.type is PaymentType.CASH and round_cash(p.value, mode) != p.value:
+            down = p.value - p.value % step
+            raise InvalidReceipt(
+                f"Готівкою не можна сплатити {_hryvnias(p.value)} грн (заокруглення НБУ): "
+                f"{_hryvnias(down)} або {_hryvnias(down + step)} грн готівкою, решту карткою"
+            )
+    if change and round_cash(change, mode) != change:
+        raise InvalidReceipt(
+            f"Решту {_hryvnias(change)} грн не можна видати готівкою (заокруглення НБУ): "
+            "сплатіть копійки карткою"
+        )
 
 
 def after_payment_fiscal(

@@ -72,11 +72,20 @@ def register(subparsers: SubParsers) -> None:
     )
     closing = action("close-shift", "close the shift with the Z-report", _close_shift)
     closing.add_argument("--counted", metavar="AMOUNT", help="cash counted in the drawer")
+    closing.add_argument(
+        "--collect",
+        metavar="AMOUNT|all|counted",
+        help="cash collection (інкасація) taken out before the Z: an amount, the whole balance "
+        "('all') or what was counted ('counted'); the rest is the next shift's float",
+    )
     action("x-report", "the X-report of the open shift", _x_report)
     sell = action("sell", "sell goods", _sell)
     sell.add_argument("--item", action="append", required=True, metavar="CODE[:QTY]")
     sell.add_argument("--pay", action="append", required=True, metavar="cash|card[:AMOUNT]")
-    sell.add_argument("--email", metavar="ADDRESS", help="send the receipt by e-mail")
+    sell.add_argument(
+        "--email", metavar="ADDRESS", help="send the receipt by e-mail (several: comma-separated)"
+    )
+    sell.add_argument("--phone", metavar="380XXXXXXXXX", help="send the receipt by SMS/Viber")
     sell.add_argument(
         "--id",
         dest="receipt_id",
@@ -318,9 +327,27 @@ async def _x_report(args: argparse.Namespace) -> dict[str, Any]:
 async def _close_shift(args: argparse.Namespace) -> dict[str, Any]:
     counted = None if args.counted is None else parse_money(args.counted)
 
+    collect_text = (args.collect or "").strip().lower()
+    if collect_text == "counted" and counted is None:
+        raise UsageError("--collect counted needs --counted AMOUNT")
+
     async def work(running: RunningRegister) -> dict[str, Any]:
-        view = await running.service.close_shift(counted)
-        return {**_report(view), "offline": view.shift is not None and view.shift.is_offline}
+        service = running.service
+        collect = 0
+        shift = service.current_shift()
+        if collect_text == "all" and shift is not None:
+            collect = max(int(service.local_report(shift)[0].get("balance", 0)), 0)
+        elif collect_text == "counted":
+            collect = counted or 0
+        elif collect_text:
+            collect = parse_money(collect_text)
+        view = await service.close_shift(counted, collect=collect)
+        return {
+            **_report(view),
+            "collected": collect,
+            "left_for_next_shift": view.expected_cash,
+            "offline": view.shift is not None and view.shift.is_offline,
+        }
 
     return await _with_register(args, work)
 
@@ -374,7 +401,9 @@ async def _sell(args: argparse.Namespace) -> dict[str, Any]:
                 raise UsageError(f"'{code}' is sold in whole pieces, not {qty}")
             cart.add(item, quantity)
         tenders = _tenders(args.pay, cart.total)
-        sold = await service.sell(cart, tenders, email=args.email, receipt_id=receipt_id)
+        sold = await service.sell(
+            cart, tenders, email=args.email, phone=args.phone, receipt_id=receipt_id
+        )
         return receipt_json(sold)
 
     return await _with_register(args, work)

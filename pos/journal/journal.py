@@ -21,6 +21,7 @@ from pos.journal import integrity
 from pos.journal.catalogue import Catalogue
 from pos.journal.engine import create_journal_engine
 from pos.journal.fiscal_clock import FiscalClock
+from pos.journal.held_carts import HeldCarts
 from pos.journal.migrations import LATEST_VERSION, migrate, schema_version
 from pos.journal.offline_codes import OfflineCodes
 from pos.journal.offline_queue import OfflineQueue
@@ -80,6 +81,7 @@ class Journal:
         self.clock = FiscalClock(store)
         self.settings = Settings(store)
         self.uploads = Uploads(store)
+        self.carts = HeldCarts(store)
 
     @property
     def generation(self) -> int:

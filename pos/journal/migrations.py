@@ -438,6 +438,131 @@ _V7_REPORTS_DOC_NUMBER: tuple[str, ...] = (
     "CREATE UNIQUE INDEX receipt_doc_number ON receipt(doc_number)",
 )
 
+# ---- version 8: orders in the back office's outbox, and no outbox without a back office -------
+# Customer orders and their chain receipts are copied to the shop database like receipts (the
+# back office's MoySklad prepayments read them), and so are the catalogue (the shop's sales by
+# shelf; a deleted good is entered too, so that its copy goes) and the connectivity log (the
+# shop's offline periods). The outbox's kinds are checked by the table, so
+# it is rebuilt (its rows and its AUTOINCREMENT counter kept). Every trigger now stands still
+# while the setting `backoffice_outbox` is 'paused': a register with no back office configured
+# (pos.backoffice.outbox.pause_outbox) keeps no outbox at all, and configuring one refills it with
+# every document (resume_outbox) before the first push, so nothing is missed.
+_OUTBOX_SUBJECTS_V8: tuple[tuple[str, str], ...] = (
+    ("receipt", "id"),
+    ("shift", "id"),
+    ("offline_queue", "seq"),
+    ("customer_order", "id"),
+    ("order_receipt", "id"),
+    ("catalogue_item", "id"),
+    ("connectivity_transition", "id"),
+)
+
+
+def _outbox_trigger_v8(table: str, key: str, event: str) -> str:
+    suffix = {"INSERT": "ai", "UPDATE": "au", "DELETE": "ad"}[event]
+    row = "old" if event == "DELETE" else "new"
+    return f"""CREATE TRIGGER backoffice_outbox_{table}_{suffix} AFTER {event} ON {table}
+        WHEN NOT EXISTS (
+            SELECT 1 FROM setting WHERE key = 'backoffice_outbox' AND value = 'paused')
+        BEGIN
+        DELETE FROM backoffice_outbox WHERE kind = '{table}' AND subject_id = {row}.{key};
+        INSERT INTO backoffice_outbox(kind, subject_id) VALUES ('{table}', {row}.{key});
+    END"""
+
+
+_V8_BACKOFFICE_ORDERS: tuple[str, ...] = (
+    *(
+        f"DROP TRIGGER backoffice_outbox_{name}_{event}"
+        for name in ("receipt", "shift", "queue")
+        for event in ("ai", "au")
+    ),
+    """CREATE TABLE backoffice_outbox_v8 (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        kind TEXT NOT NULL CHECK (kind IN ('receipt', 'shift', 'offline_queue',
+            'customer_order', 'order_receipt', 'catalogue_item', 'connectivity_transition')),
+        subject_id TEXT NOT NULL
+    )""",
+    """INSERT INTO backoffice_outbox_v8(seq, kind, subject_id)
+        SELECT seq, kind, subject_id FROM backoffice_outbox ORDER BY seq""",
+    # seq never goes back, even when the outbox was empty (a push in flight compares seqs).
+    "DELETE FROM sqlite_sequence WHERE name = 'backoffice_outbox_v8'",
+    """INSERT INTO sqlite_sequence(name, seq)
+        SELECT 'backoffice_outbox_v8', MAX(seq) FROM (
+            SELECT seq FROM sqlite_sequence WHERE name = 'backoffice_outbox'
+            UNION ALL SELECT seq FROM backoffice_outbox_v8)
+        HAVING MAX(seq) IS NOT NULL""",
+    "DROP TABLE backoffice_outbox",
+    "ALTER TABLE backoffice_outbox_v8 RENAME TO backoffice_outbox",
+    "CREATE INDEX backoffice_outbox_subject ON backoffice_outbox(kind, subject_id)",
+    *(
+        _outbox_trigger_v8(table, key, event)
+        for table, key in _OUTBOX_SUBJECTS_V8
+        for event in ("INSERT", "UPDATE")
+    ),
+    _outbox_trigger_v8("catalogue_item", "id", "DELETE"),
+    # What was committed before this version: copied once, in commit order.
+    *(
+        f"""INSERT INTO backoffice_outbox(kind, subject_id)
+        SELECT '{table}', {key} FROM {table} ORDER BY rowid"""
+        for table, key in _OUTBOX_SUBJECTS_V8[3:]
+    ),
+)
+
+
+# ---- version 9: who made each document (issue 12's cashier filter) -----------------------------
+# The cashier signed in when a document is committed is the one in the `cashier_name` setting (the
+# register writes it at every sign-in), so triggers record it on every new shift, receipt and
+# order receipt without any code path having to remember. Existing rows: a shift gets the cashier
+# of Checkbox's answer to it, where kept; a receipt or order receipt the cashier of its shift.
+_V9_CASHIERS: tuple[str, ...] = (
+    "ALTER TABLE shift ADD COLUMN cashier TEXT",
+    "ALTER TABLE receipt ADD COLUMN cashier TEXT",
+    "ALTER TABLE order_receipt ADD COLUMN cashier TEXT",
+    """UPDATE shift SET cashier = nullif(json_extract(server_response, '$.cashier.full_name'), '')
+        WHERE json_valid(server_response)""",
+    "UPDATE receipt SET cashier = (SELECT cashier FROM shift WHERE shift.id = receipt.shift_id)",
+    """UPDATE order_receipt SET cashier =
+        (SELECT cashier FROM shift WHERE shift.id = order_receipt.shift_id)""",
+    """CREATE TRIGGER shift_cashier_ai AFTER INSERT ON shift WHEN new.cashier IS NULL BEGIN
+        UPDATE shift SET cashier = (SELECT nullif(value, '') FROM setting
+                                    WHERE key = 'cashier_name')
+        WHERE rowid = new.rowid;
+    END""",
+    """CREATE TRIGGER receipt_cashier_ai AFTER INSERT ON receipt WHEN new.cashier IS NULL BEGIN
+        UPDATE receipt SET cashier = coalesce(
+            (SELECT nullif(value, '') FROM setting WHERE key = 'cashier_name'),
+            (SELECT cashier FROM shift WHERE shift.id = new.shift_id))
+        WHERE rowid = new.rowid;
+    END""",
+    """CREATE TRIGGER order_receipt_cashier_ai AFTER INSERT ON order_receipt
+    WHEN new.cashier IS NULL BEGIN
+        UPDATE order_receipt SET cashier = coalesce(
+            (SELECT nullif(value, '') FROM setting WHERE key = 'cashier_name'),
+            (SELECT cashier FROM shift WHERE shift.id = new.shift_id))
+        WHERE rowid = new.rowid;
+    END""",
+    # The reports filter by cashier within a period.
+    "CREATE INDEX receipt_cashier_report ON receipt(cashier, report_at)",
+)
+
+
+# ---- version 10: where the electronic copy of a receipt goes (the guide's ``delivery``) ----------
+# JSON {"emails": [...], "phone": "380…"} or NULL: kept with the receipt, so a resend after a
+# restart or an offline upload still delivers it.
+_V10_RECEIPT_DELIVERY: tuple[str, ...] = ("ALTER TABLE receipt ADD COLUMN delivery TEXT",)
+
+
+# ---- version 11: the open and parked carts, so that they survive a restart ---------------------
+_V11_HELD_CARTS: tuple[str, ...] = (
+    # Carts not yet sold (slot 0 the open one, 1… parked), as JSON: they survive a restart.
+    """CREATE TABLE held_cart (
+        slot INTEGER PRIMARY KEY CHECK (slot >= 0),
+        body TEXT NOT NULL,
+        parked_at INTEGER,
+        saved_at INTEGER NOT NULL
+    )""",
+)
+
 
 # MIGRATIONS[n] brings a journal from user_version n to n + 1.
 MIGRATIONS: tuple[Migration, ...] = (
@@ -448,6 +573,10 @@ MIGRATIONS: tuple[Migration, ...] = (
     _statements(_V5_ORDERS),
     _statements(_V6_BACKOFFICE_OUTBOX),
     _statements(_V7_REPORTS_DOC_NUMBER),
+    _statements(_V8_BACKOFFICE_ORDERS),
+    _statements(_V9_CASHIERS),
+    _statements(_V10_RECEIPT_DELIVERY),
+    _statements(_V11_HELD_CARTS),
 )
 LATEST_VERSION = len(MIGRATIONS)
 

@@ -75,6 +75,20 @@ def issue_offline(
     return OfflineIssue(fiscal_code=code, fiscal_date=instant, queue_seq=seq)
 
 
+def queue_non_fiscal(
+    session: Session,
+    kind: QueueKind,
+    subject_id: str,
+    now: datetime,
+    payload: Mapping[str, Any] | None = None,
+) -> int:
+    """Inside a write transaction: queue a non-fiscal document (a service cash in/out, which the
+    guide says never goes to the tax service: ``fiscal_code`` null) in its place among the offline
+    transactions. It spends no code and takes no fiscal instant; its entry is dated ``now``, the
+    moment it was made, for the manager's list only."""
+    return enqueue(session, kind, subject_id, now, now, None, payload)
+
+
 class OfflineQueue:
     def __init__(self, store: Store) -> None:
         self._store = store

@@ -37,6 +37,9 @@ from pos.journal.tables import (
 )
 
 S = ReceiptState
+NON_FISCAL_TYPES = frozenset({"SERVICE_IN", "SERVICE_OUT"})
+"""Service cash in/out: non-fiscal (the guide: ``fiscal_code``/``fiscal_date`` null, never sent
+to the tax service), so issued offline they spend no offline code and take no fiscal instant."""
 # Which state may follow which. DONE may follow OFFLINE_ISSUED: the ambiguous receipt whose online
 # attempt had arrived after all takes the server's fiscal code.
 ALLOWED: dict[ReceiptState, frozenset[ReceiptState]] = {
@@ -149,6 +152,7 @@ def _to_record(session: Session, row: ReceiptRow) -> Receipt:
         fiscal_date=row.fiscal_date,
         server_response=json_value(row.server_response),
         error=row.error,
+        delivery=json_value(row.delivery),
     )
 
 
@@ -204,6 +208,7 @@ class Receipts:
                 related_receipt_id=receipt.related_receipt_id,
                 created_at=receipt.created_at,
                 updated_at=receipt.created_at,
+                delivery=json_text(receipt.delivery),
             )
             session.add(row)
             session.flush()  # the receipt row first: lines refer to it
@@ -466,9 +471,15 @@ class Receipts:
         payload: Mapping[str, Any] | None,
     ) -> None:
         self._check_move(row, S.OFFLINE_ISSUED)
-        issue = offline_queue.issue_offline(session, QueueKind.RECEIPT, row.id, now, payload)
         row.state = S.OFFLINE_ISSUED.value
         row.is_offline = True
+        row.updated_at = now
+        if row.type in NON_FISCAL_TYPES:
+            offline_queue.queue_non_fiscal(session, QueueKind.RECEIPT, row.id, now, payload)
+            session.add(row)
+            session.flush()
+            return
+        issue = offline_queue.issue_offline(session, QueueKind.RECEIPT, row.id, now, payload)
         row.fiscal_code = issue.fiscal_code
         row.fiscal_date = issue.fiscal_date
         row.updated_at = now

@@ -119,6 +119,7 @@ class NewReceipt:
     rest: int = 0
     shift_id: str | None = None
     related_receipt_id: str | None = None
+    delivery: dict[str, Any] | None = None  # the guide's delivery: {"emails": [...], "phone"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +145,7 @@ class Receipt:
     fiscal_date: datetime | None = None
     server_response: dict[str, Any] | None = None
     error: str | None = None
+    delivery: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -58,6 +58,8 @@ class ShiftRow(SQLModel, table=True):
     server_response: str | None = None
     created_at: datetime = Field(sa_type=UtcInstant)
     updated_at: datetime = Field(sa_type=UtcInstant)
+    # The signed-in cashier, set by the journal's trigger at insert (migration 9).
+    cashier: str | None = None
 
 
 class ReceiptRow(SQLModel, table=True):
@@ -86,6 +88,9 @@ class ReceiptRow(SQLModel, table=True):
     report_at: int | None = None
     cash_paid: int = 0
     cashless_paid: int = 0
+    # The signed-in cashier, set by the journal's trigger at insert (migration 9).
+    cashier: str | None = None
+    delivery: str | None = None  # migration 10: JSON {"emails": [...], "phone": "380…"}
 
 
 class ReceiptLineRow(SQLModel, table=True):

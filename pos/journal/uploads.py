@@ -24,7 +24,7 @@ from pos.journal.records import (
     ReceiptState,
 )
 from pos.journal.store import Store, json_text
-from pos.journal.tables import OfflineQueueRow, ReceiptRow, ShiftRow
+from pos.journal.tables import OfflineCodeRow, OfflineQueueRow, ReceiptRow, ShiftRow
 
 
 def _pending(session: Session, seq: int) -> OfflineQueueRow:
@@ -83,6 +83,31 @@ class Uploads:
                     shift.server_response = json_text(dict(server_response))
                     shift.updated_at = now
                     session.add(shift)
+
+    def refused(self, seq: int, now: datetime, error: str) -> None:
+        """The server refused the entry for good: the entry set aside for the manager, a
+        receipt issued offline marked failed and its code burned (printed, so never reused),
+        all in one transaction, so a crash never leaves a set-aside receipt "offline issued"."""
+        with self._store.write() as session:
+            entry = _pending(session, seq)
+            entry.state = QueueState.SET_ASIDE.value
+            entry.attempts += 1
+            entry.error = error
+            entry.finished_at = now
+            session.add(entry)
+            if entry.kind == QueueKind.RECEIPT.value:
+                receipt = session.get(ReceiptRow, entry.subject_id)
+                if receipt is not None and receipt.state == ReceiptState.OFFLINE_ISSUED.value:
+                    receipt.state = ReceiptState.FAILED.value
+                    receipt.error = error
+                    receipt.updated_at = now
+                    session.add(receipt)
+            if entry.fiscal_code is not None:
+                code = session.get(OfflineCodeRow, entry.fiscal_code)
+                if code is not None and code.state == OfflineCodeState.USED.value:
+                    offline_codes.set_state(
+                        session, entry.fiscal_code, OfflineCodeState.BURNED, now
+                    )
 
     def server_had_it(
         self,

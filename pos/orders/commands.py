@@ -213,7 +213,10 @@ async def _pay(args: argparse.Namespace) -> dict[str, Any]:
         desk = running.service.orders
         order = desk.lookup(args.order)
         payments = _payments(args.pay, order.left_to_pay)
-        if order.state is OrderState.OPEN:
+        further = order.state is OrderState.PARTLY_PAID and (
+            sum(p.value for p in payments) < order.left_to_pay
+        )  # less than is left: one more advance; the goods stay until the rest is paid
+        if order.state is OrderState.OPEN or further:
             done = await desk.take_advance(order.id, payments)
         else:
             done = await desk.pay_rest(order.id, payments)

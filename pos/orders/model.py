@@ -123,6 +123,7 @@ class OrderReceipt:
     fiscal_date: datetime | None = None
     error: str | None = None
     body: dict[str, Any] = field(default_factory=dict)
+    server_response: dict[str, Any] | None = None  # Checkbox's answer (number, check link)
 
     @property
     def counts(self) -> bool:

@@ -18,6 +18,7 @@ Shift and revenue totals are `cashTotalSum + ecashTotalSum` (what Checkbox's X/Z
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -40,24 +41,35 @@ def _money(kopecks: int) -> float:
     return float(Decimal(kopecks) / 100)
 
 
-def money_fields(order: Order, receipt: OrderReceipt) -> dict[str, Any]:
-    """The receipts report's sum fields of one chain receipt (currency units, as the seed)."""
+def report_sums(receipt: OrderReceipt, chain: Sequence[OrderReceipt]) -> dict[str, Any]:
+    """The receipts report's fields of one chain receipt, in kopecks as the report keeps them.
+    ``chain`` is every receipt of its order (the advances set off by an after-payment are those
+    that count and were made before it)."""
     cashless = receipt.card_sum + receipt.qr_sum
     total, prepaid = receipt.fiscal.total_sum, 0
     if receipt.kind is ChainRole.AFTER_PAYMENT:
         prepaid = sum(
             r.fiscal.total_sum
-            for r in order.receipts
+            for r in chain
             if r.kind is ChainRole.PREPAYMENT and r.counts and r.created_at <= receipt.created_at
         )
         total = receipt.fiscal.total_sum + prepaid
     return {
-        "totalSum": _money(total),
-        "cashTotalSum": _money(receipt.cash_sum),
-        "ecashTotalSum": _money(cashless),
-        "prepaidSum": _money(prepaid),
-        "creditSum": 0.0,
-        "provisionSum": 0.0,
+        "totalSum": total,
+        "cashTotalSum": receipt.cash_sum,
+        "ecashTotalSum": cashless,
+        "prepaidSum": prepaid,
+        "creditSum": 0,
+        "provisionSum": 0,
         "code_name": CODE_NAMES[receipt.kind],
         "operation": OPERATIONS[receipt.kind],
     }
+
+
+def money_fields(order: Order, receipt: OrderReceipt) -> dict[str, Any]:
+    """The receipts report's sum fields of one chain receipt (currency units, as the seed)."""
+    fields = report_sums(receipt, order.receipts)
+    for key in ("totalSum", "cashTotalSum", "ecashTotalSum", "prepaidSum", "creditSum"):
+        fields[key] = _money(fields[key])
+    fields["provisionSum"] = _money(fields["provisionSum"])
+    return fields

@@ -39,6 +39,7 @@ def receipt_of(row: dict[str, Any]) -> OrderReceipt:
         fiscal_date=_when(row["fiscal_date"]),
         error=row["error"],
         body=row["body"] or {},
+        server_response=row.get("server_response"),
     )
 
 

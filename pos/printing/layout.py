@@ -283,6 +283,13 @@ def _tax_rows(receipt_tax: ReceiptTax, taxes: Sequence[Tax]) -> list[Row]:
     return rows
 
 
+def tax_rows(
+    receipt_taxes: Sequence[ReceiptTax], taxes: Sequence[Tax] = DEFAULT_TAXES
+) -> list[Row]:
+    """The tax rows of given tax sums (an advance's share, say), as on a sale."""
+    return [row for receipt_tax in receipt_taxes for row in _tax_rows(receipt_tax, taxes)]
+
+
 # --- the receipt -------------------------------------------------------------------------------
 
 

@@ -7,6 +7,7 @@ four views of one receipt from drifting apart.
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Iterable, Sequence
 from datetime import datetime
@@ -132,6 +133,70 @@ def service_receipt(
         total_payment=amount,
         shift_id=shift_id,
     )
+
+
+MAX_EMAILS = 20
+_EMAIL = re.compile(r"^[^@\s,;]+@[^@\s,;]+\.[^@\s,;]+$")
+_PHONE = re.compile(r"^380\d{9}$")
+
+
+def _phone(text: str) -> str | None:
+    """ "+380 50 052-11-11", "(050) 052 11 11", "380500521111" → "380500521111"."""
+    digits = re.sub(r"[\s()+\-]", "", text)
+    if digits.startswith("0") and len(digits) == 10:
+        digits = "38" + digits
+    return digits if _PHONE.match(digits) else None
+
+
+def delivery(addresses: str | Sequence[str] | None, phone: str | None = None) -> dict[str, Any]:
+    """Where the electronic copy goes, as the journal keeps it: ``{"emails": [...], "phone":
+    "380…"}`` (empty when nowhere). ``addresses`` may hold several e-mails (and a phone number)
+    separated by commas, semicolons or spaces. ValueError names what is not an address."""
+    tokens: list[str] = []
+    if isinstance(addresses, str):
+        tokens = re.split(r"[,;\s]+", addresses)
+    elif addresses:
+        tokens = [t for a in addresses for t in re.split(r"[,;\s]+", a)]
+    emails: list[str] = []
+    phones: list[str] = [phone] if phone and phone.strip() else []
+    for token in (t.strip() for t in tokens):
+        if not token:
+            continue
+        if "@" in token:
+            if not _EMAIL.match(token):
+                raise ValueError(f"not an e-mail address: {token}")
+            if token.lower() not in (e.lower() for e in emails):
+                emails.append(token)
+        else:
+            phones.append(token)
+    found: dict[str, Any] = {}
+    if len(emails) > MAX_EMAILS:
+        raise ValueError(f"at most {MAX_EMAILS} e-mail addresses")
+    if emails:
+        found["emails"] = emails
+    normalised = {p: _phone(p) for p in phones}
+    for text, number in normalised.items():
+        if number is None:
+            raise ValueError(f"not a phone number (380XXXXXXXXX): {text}")
+    numbers = sorted(set(n for n in normalised.values() if n))
+    if len(numbers) > 1:
+        raise ValueError("one phone number per receipt")
+    if numbers:
+        found["phone"] = numbers[0]
+    return found
+
+
+def delivery_body(kept: dict[str, Any]) -> dict[str, Any]:
+    """The guide's ``delivery`` object: one ``email``, or ``emails`` for several; ``phone``."""
+    body: dict[str, Any] = {}
+    emails = list(kept.get("emails") or [])
+    if len(emails) == 1:
+        body["email"] = emails[0]
+    elif emails:
+        body["emails"] = emails
+    if kept.get("phone"):
+        body["phone"] = kept["phone"]
+    return body
 
 
 # --- journal → domain (the local X/Z report) ---------------------------------------------------
@@ -299,8 +364,9 @@ def sell_body(
         body["rounding"] = True  # the seed has no rounding_mode: NBU rules are implied
     if receipt.related_receipt_id:
         body["related_receipt_id"] = receipt.related_receipt_id
-    if email:
-        body["delivery"] = {"email": email}
+    kept = receipt.delivery or ({"emails": [email]} if email else {})
+    if kept:
+        body["delivery"] = delivery_body(kept)
     if header:
         body["header"] = header
     return body
@@ -348,6 +414,14 @@ def offline_path(kind: ReceiptType) -> str:
 
 def with_fiscal(body: dict[str, Any], fiscal_code: str, fiscal_date: datetime) -> dict[str, Any]:
     return {**body, "fiscal_code": fiscal_code, "fiscal_date": fiscal_date.isoformat()}
+
+
+FISCAL_FIELDS = ("fiscal_code", "fiscal_date")
+
+
+def without_fiscal(body: dict[str, Any]) -> dict[str, Any]:
+    """A service receipt's body as ``/receipts/service`` takes it: no fiscal fields."""
+    return {k: v for k, v in body.items() if k not in FISCAL_FIELDS}
 
 
 def quantities_by_code(receipts: Iterable[Receipt]) -> dict[str, int]:

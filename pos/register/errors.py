@@ -34,8 +34,21 @@ class Refusal(StrEnum):
     CLOCK_UNTRUSTED = "clock_untrusted"  # the PC's clock disagrees with Checkbox's: confirm it
 
 
+RECEIPT_ENDED_ERROR = "ReceiptEndedError"
+"""``kind`` of a receipt whose transaction ended ERROR (the tax service did not accept it)."""
+SHIFT_OPEN_REFUSED = "ShiftOpenRefused"
+"""``kind`` of a shift open that ended CLOSED (refused, the reason in its transaction)."""
+
+
+def kind_of(error: BaseException) -> str:
+    """The ``kind`` param of a refusal caused by Checkbox: the class of ``pos.checkbox.errors``
+    that the error table mapped its answer to (the window picks the cashier's words by it)."""
+    return type(error).__name__
+
+
 class RegisterError(Exception):
-    """An operation the register refused or could not complete; nothing half-done is left."""
+    """An operation the register refused or could not complete; nothing half-done is left.
+    ``params["kind"]``, when Checkbox caused it, names the error (``kind_of``)."""
 
     def __init__(self, refusal: Refusal, detail: str = "", **params: Any) -> None:
         super().__init__(f"{refusal.value}: {detail}" if detail else refusal.value)

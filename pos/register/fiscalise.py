@@ -28,7 +28,7 @@ from pos.register import bodies
 from pos.register.code_pool import reconcile
 from pos.register.connectivity import ConnectivityEvent, ConnectivityState
 from pos.register.context import CLOCK_SKEW, RegisterContext, is_unreachable
-from pos.register.errors import Refusal, RegisterError
+from pos.register.errors import RECEIPT_ENDED_ERROR, Refusal, RegisterError, kind_of
 from pos.register.limits import Limit, LimitState, limit_state
 
 log = logging.getLogger(__name__)
@@ -46,10 +46,21 @@ SETTLE_SECONDS = 20.0
 """How long a sale waits for the server to finish a receipt before treating it as ambiguous."""
 
 
-def check_offline_allowed(ctx: RegisterContext) -> None:
+def check_offline_allowed(ctx: RegisterContext, *, fiscal: bool = True) -> None:
     """Refuse an offline transaction before a limit would be crossed (invariants 3, 5), while
     the journal may be behind Checkbox or Checkbox spent codes we have not reconciled (3, 9),
-    and while the PC's clock disagrees with Checkbox's and nobody confirmed it (11)."""
+    and while the PC's clock disagrees with Checkbox's and nobody confirmed it (11). A
+    non-fiscal one (``fiscal=False``: no code, no fiscal date) only keeps the time limits."""
+    state = limits_now(ctx)
+    if not fiscal:
+        for limit, refusal in (
+            (Limit.OFFLINE_PERIOD, Refusal.OFFLINE_PERIOD_LIMIT),
+            (Limit.OFFLINE_MONTH, Refusal.OFFLINE_MONTH_LIMIT),
+        ):
+            stop = state.stop(limit)
+            if stop is not None:
+                raise RegisterError(refusal, left=stop.left)
+        return
     behind = ctx.behind
     if behind:
         raise RegisterError(Refusal.JOURNAL_BEHIND, behind)
@@ -58,7 +69,6 @@ def check_offline_allowed(ctx: RegisterContext) -> None:
     skew = ctx.setting(CLOCK_SKEW)
     if skew:
         raise RegisterError(Refusal.CLOCK_UNTRUSTED, skew, seconds=int(float(skew)))
-    state = limits_now(ctx)
     for limit, refusal in (
         (Limit.OFFLINE_PERIOD, Refusal.OFFLINE_PERIOD_LIMIT),
         (Limit.OFFLINE_MONTH, Refusal.OFFLINE_MONTH_LIMIT),
@@ -86,9 +96,19 @@ def limits_now(ctx: RegisterContext) -> LimitState:
 
 
 def ensure_go_offline(ctx: RegisterContext) -> None:
-    """The first local transaction of an offline period is preceded by its go-offline."""
-    if ctx.setting(SERVER_MANUAL_OFFLINE) == "1":
+    """The first local transaction of an offline period is preceded by its go-offline.
+
+    Not while the previous period's go-online may still be taking effect (LEAVING: sent, not
+    confirmed, then the line dropped or the program died): Checkbox ends that period at the
+    moment it takes effect, later than anything issued now, and a document dated before that
+    end could never be uploaded. Checkbox must be reached (and confirm) first."""
+    mark = ctx.setting(SERVER_MANUAL_OFFLINE)
+    if mark == "1":
         return
+    if mark == LEAVING:
+        raise RegisterError(
+            Refusal.UNREACHABLE, "Checkbox has not confirmed the end of the last offline period"
+        )
     if ctx.go_offline_queued is None:
         pending = ctx.journal.queue.pending()
         ctx.go_offline_queued = any(e.kind is QueueKind.GO_OFFLINE for e in pending)
@@ -112,10 +132,20 @@ def body_options(ctx: RegisterContext, receipt: Receipt | NewReceipt) -> dict[st
     return {"email": ctx.emails.get(receipt.id)}
 
 
+NON_FISCAL = frozenset({ReceiptType.SERVICE_IN, ReceiptType.SERVICE_OUT})
+"""Service cash in/out: the guide's service receipt has ``fiscal_code``, ``fiscal_date`` and
+``transaction`` null and is never sent to the tax service, so offline it spends no code, needs no
+go-offline of its own and is uploaded to ``/receipts/service`` as it is, in its queue place."""
+
+
 def issue_locally(ctx: RegisterContext, receipt: NewReceipt | Receipt) -> Receipt:
-    """Fiscalise with the next local code and fiscal instant, queued, in one transaction."""
-    check_offline_allowed(ctx)
-    ensure_go_offline(ctx)
+    """Fiscalise with the next local code and fiscal instant, queued, in one transaction (a
+    non-fiscal service receipt is only queued, in its place, with no code and no date)."""
+    if ReceiptType(receipt.type) in NON_FISCAL:
+        check_offline_allowed(ctx, fiscal=False)
+    else:
+        check_offline_allowed(ctx)
+        ensure_go_offline(ctx)
     payload = offline_payload(receipt, ctx)
     try:
         if isinstance(receipt, NewReceipt):
@@ -148,11 +178,16 @@ async def send(ctx: RegisterContext, record: Receipt) -> Receipt:
     except Exception as error:
         if not is_unreachable(error):
             if isinstance(error, AuthError):  # not the receipt's fault: it stays to be resent
-                raise RegisterError(Refusal.NOT_SIGNED_IN, error.message) from error
+                raise RegisterError(
+                    Refusal.NOT_SIGNED_IN, error.message, kind=kind_of(error)
+                ) from error
             if isinstance(error, CheckboxError):
                 ctx.journal.receipts.mark_failed(record.id, ctx.now(), error.message)
                 raise RegisterError(
-                    Refusal.SERVER_REJECTED, error.message, receipt_id=record.id
+                    Refusal.SERVER_REJECTED,
+                    error.message,
+                    receipt_id=record.id,
+                    kind=kind_of(error),
                 ) from error
             raise
         ctx.move(ConnectivityEvent.NETWORK_LOST, _cause(error))
@@ -182,7 +217,9 @@ def settle(ctx: RegisterContext, receipt_id: str, answer: ApiReceipt) -> Receipt
     if answer.status != RECEIPT_DONE:
         text = _answer_error(answer)
         ctx.journal.receipts.mark_failed(receipt_id, now, text)
-        raise RegisterError(Refusal.SERVER_REJECTED, text, receipt_id=receipt_id)
+        raise RegisterError(
+            Refusal.SERVER_REJECTED, text, receipt_id=receipt_id, kind=RECEIPT_ENDED_ERROR
+        )
     fiscal_date: datetime | None = answer.fiscal_date
     try:
         done = ctx.journal.receipts.mark_done(

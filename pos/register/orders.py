@@ -34,7 +34,9 @@ from pos.domain.errors import FiscalRuleError
 from pos.domain.prepayment import (
     after_payment_fiscal,
     chain_return_fiscal,
+    check_cash_in_coins,
     check_order_taxes,
+    further_advance_fiscal,
     prepayment_fiscal,
 )
 from pos.domain.receipt import FiscalReceipt
@@ -201,9 +203,12 @@ class OrderDesk:
             )
 
     async def take_advance(self, order_id: str, payments: Sequence[OrderPayment]) -> Order:
-        """An advance (the prepayment receipt that opens the order's chain)."""
+        """An advance: the prepayment receipt that opens the order's chain, or one more
+        advance on a partly paid order (less than is left, sent to the chain's relation)."""
         await self.settle(order_id)
         order = self.get(order_id)
+        if order.state is OrderState.PARTLY_PAID:
+            return await self._further_advance(order, payments)
         if order.state is not OrderState.OPEN:
             raise RegisterError(Refusal.FISCAL_RULE, f"order {order.label} is {order.state.value}")
         self.check_online()
@@ -211,6 +216,7 @@ class OrderDesk:
         priced = order.priced()
         try:
             fiscal = prepayment_fiscal(priced, [p.payment() for p in payments])
+            check_cash_in_coins([p.payment() for p in payments], 0, self.service.rounding_mode)
         except FiscalRuleError as error:
             raise RegisterError(Refusal.FISCAL_RULE, error.message) from error
         receipt_id = str(uuid.uuid4())
@@ -221,6 +227,25 @@ class OrderDesk:
                 "payments": [_payment_json(p) for p in payments],
                 **({"discounts": [_discount(order)]} if order.discount else {}),
             }
+        )
+        return await self._send(order, ChainRole.PREPAYMENT, fiscal, payments, body.to_api())
+
+    async def _further_advance(self, order: Order, payments: Sequence[OrderPayment]) -> Order:
+        if order.unsettled:
+            raise RegisterError(Refusal.UNREACHABLE, NOT_CONFIRMED)
+        self.check_online()
+        payments = [p for p in payments if p.value]
+        try:
+            fiscal = further_advance_fiscal(
+                order.priced(),
+                [r.fiscal for r in order.advances()],
+                [p.payment() for p in payments],
+            )
+            check_cash_in_coins([p.payment() for p in payments], 0, self.service.rounding_mode)
+        except FiscalRuleError as error:
+            raise RegisterError(Refusal.FISCAL_RULE, error.message) from error
+        body = prepayments.AfterPaymentBody.model_validate(
+            {"id": str(uuid.uuid4()), "payments": [_payment_json(p) for p in payments]}
         )
         return await self._send(order, ChainRole.PREPAYMENT, fiscal, payments, body.to_api())
 
@@ -240,6 +265,9 @@ class OrderDesk:
                 order.priced(),
                 [r.fiscal for r in order.advances()],
                 [p.payment() for p in payments],
+            )
+            check_cash_in_coins(
+                [p.payment() for p in payments], fiscal.rest, self.service.rounding_mode
             )
         except FiscalRuleError as error:
             raise RegisterError(Refusal.FISCAL_RULE, error.message) from error
@@ -287,7 +315,7 @@ class OrderDesk:
         receipt_id = str(body["id"])
         client = self.service.client
         try:
-            if role is ChainRole.PREPAYMENT:
+            if role is ChainRole.PREPAYMENT and "goods" in body:  # the chain's opening
                 answer = await prepayments.create_prepayment(
                     client, prepayments.PrepaymentReceiptBody.model_validate(body)
                 )

@@ -38,6 +38,13 @@ async def resolve(ctx: RegisterContext) -> None:
     await settle_receipts(ctx)
 
 
+async def resolve_shift(ctx: RegisterContext) -> None:
+    """The worker's round: a shift left opening or closing (a Z-report Checkbox took but was
+    still closing) is asked about, under the lock so no close or open is half-way meanwhile."""
+    async with ctx.lock:
+        await _resolve_shift(ctx)
+
+
 async def settle_receipts(ctx: RegisterContext) -> None:
     """Receipts committed but not settled (a crash, a slow server) are sent again under their
     own ids, or issued offline under them when Checkbox cannot be reached."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -70,7 +71,7 @@ from pos.register.context import (
     is_unreachable,
     utc_now,
 )
-from pos.register.errors import Refusal, RegisterError
+from pos.register.errors import SHIFT_OPEN_REFUSED, Refusal, RegisterError, kind_of
 from pos.register.fiscalise import (
     LOCAL_STATES,
     check_clock,
@@ -99,6 +100,8 @@ CASH_LABEL = "Готівка"
 MIN_FREE_BYTES = 20 * 1024 * 1024
 """Below this much free space on the journal's disk no receipt is committed (case 3)."""
 CARD_LABEL = "Картка"
+COLLECTION_LABEL = "Інкасація перед Z-звітом"
+"""The service out of the cash collection made with the Z (how ``collected`` finds it)."""
 TERMINAL_FIELDS = ("card_mask", "auth_code", "rrn", "terminal")
 """What a cash withdrawal must carry of the card terminal's slip (the guide's required data)."""
 
@@ -312,12 +315,18 @@ class RegisterService:
                 await self.client.sign_in()
             await self._after_sign_in()
         except AuthError as error:
-            raise RegisterError(Refusal.SIGN_IN_FAILED, error.message) from error
+            raise RegisterError(
+                Refusal.SIGN_IN_FAILED, error.message, kind=kind_of(error)
+            ) from error
         except CheckboxError as error:
             if not is_unreachable(error):
-                raise RegisterError(Refusal.SIGN_IN_FAILED, error.message) from error
+                raise RegisterError(
+                    Refusal.SIGN_IN_FAILED, error.message, kind=kind_of(error)
+                ) from error
             if not self._known_secret(secret):
-                raise RegisterError(Refusal.UNREACHABLE, error.message) from error
+                raise RegisterError(
+                    Refusal.UNREACHABLE, error.message, kind=kind_of(error)
+                ) from error
             self.ctx.move(ConnectivityEvent.NETWORK_LOST, "sign-in: Checkbox unreachable")
         else:
             self._remember_secret(secret)
@@ -353,6 +362,7 @@ class RegisterService:
         self.ctx.set_setting("fiscal_number", info.fiscal_number or "")
         self.ctx.set_setting("cash_register_id", info.id)
         server_shift = await self.client.cashier_shift()
+        await self._check_history(server_shift is not None or info.offline_mode)
         local = self.journal.shifts.current()
         # A shift the journal already has (e.g. closed offline, not yet uploaded) is not adopted.
         known = server_shift is not None and self.journal.shifts.get(server_shift.id) is not None
@@ -371,6 +381,26 @@ class RegisterService:
             self.ctx.move(ConnectivityEvent.TAX_SERVICE_LOST, "register offline on Checkbox")
         with contextlib.suppress(CheckboxError):
             await refill(self.ctx)
+
+    async def _check_history(self, server_knows: bool) -> None:
+        """A journal with no history of its own on a register Checkbox already has history of
+        (deleted, recreated, or a new PC, with no backup and no mark to tell): an earlier
+        journal's offline documents may be unsent, so nothing is issued offline until this
+        one has reconciled online, and status and the screen say why (case 5)."""
+        if self.ctx.behind or self.journal.shifts.list(limit=1):
+            return
+        if self.journal.receipts.list(limit=1):
+            return
+        if not server_knows:
+            with contextlib.suppress(CheckboxError):
+                server_knows = bool(await self.client.shifts(limit=1))
+        if server_knows:
+            reason = (
+                f"the journal {self.journal.path} is new, but Checkbox already has this "
+                "register's history (an earlier journal lost or left on another PC?)"
+            )
+            log.warning("journal behind Checkbox: %s", reason)
+            self.ctx.set_setting(JOURNAL_BEHIND, reason)
 
     def _known_secret(self, secret: str) -> bool:
         stored = self.ctx.setting("cashier_secret_hash")
@@ -461,7 +491,7 @@ class RegisterService:
             if not is_unreachable(error):
                 self.journal.shifts.update(shift_id, self.ctx.now(), state=ShiftState.FAILED)
                 text = error.message if isinstance(error, CheckboxError) else str(error)
-                raise RegisterError(Refusal.SERVER_REJECTED, text) from error
+                raise RegisterError(Refusal.SERVER_REJECTED, text, kind=kind_of(error)) from error
             self.ctx.move(ConnectivityEvent.NETWORK_LOST, "shift open: Checkbox unreachable")
             self._check_offline_open()
             ensure_go_offline(self.ctx)
@@ -475,7 +505,7 @@ class RegisterService:
                 state=ShiftState.FAILED,
                 server_response=opened.model_dump(mode="json", exclude_none=True),
             )
-            raise RegisterError(Refusal.SERVER_REJECTED, text)
+            raise RegisterError(Refusal.SERVER_REJECTED, text, kind=SHIFT_OPEN_REFUSED)
         if opened.opened_at is not None:
             check_clock(self.ctx, opened.opened_at)  # Checkbox's time: trusted from here on
         return self.journal.shifts.update(
@@ -540,9 +570,21 @@ class RegisterService:
                     log.warning("server X-report refused: %s", error.message)
         return ShiftReportView(local, server, z=False, shift=shift, pending=pending)
 
-    async def close_shift(self, counted_cash: int | None = None) -> ShiftReportView:
-        """Z-report: close the shift online, or offline with the report body from the journal."""
+    async def close_shift(
+        self, counted_cash: int | None = None, *, collect: int = 0
+    ) -> ShiftReportView:
+        """Z-report: close the shift online, or offline with the report body from the journal.
+
+        ``collect`` is the cash collection (інкасація) taken out of the drawer before the Z, as
+        a service out (checked against the drawer like any): what is left is the balance
+        Checkbox carries into the next shift, where the opening float starts from it."""
         shift = self._require(signed_in=False, shift=True)
+        if collect < 0:
+            raise RegisterError(Refusal.BAD_INPUT, "cash collection", field="amount")
+        if collect:
+            taken = self.collected(shift) or await self.service_out(collect, COLLECTION_LABEL)
+            if counted_cash is not None:  # counted before the collection: what is left now
+                counted_cash -= taken.total_sum
         if counted_cash is not None:  # for the manager's shift reports (pos.reports.shifts)
             self.ctx.set_setting(f"counted_cash:{shift.id}", str(counted_cash))
         await recovery.settle_receipts(self.ctx)
@@ -557,18 +599,35 @@ class RegisterService:
             if self.ctx.state in LOCAL_STATES:
                 closed = self._close_offline(shift, local)
                 return ShiftReportView(local, None, True, closed, counted_cash)
+            # Journal first: a kill after Checkbox took the Z-report must not leave the shift
+            # "opened" here (the next life sold into a closed shift: "Зміну не відкрито");
+            # recovery asks Checkbox what became of a shift left closing.
+            self.journal.shifts.update(shift.id, self.ctx.now(), state=ShiftState.CLOSING)
             try:
                 await self.client.close_shift(shift.id)
+            except Exception as error:
+                if not is_unreachable(error):
+                    self.journal.shifts.update(shift.id, self.ctx.now(), state=ShiftState.OPENED)
+                    text = error.message if isinstance(error, CheckboxError) else str(error)
+                    raise RegisterError(
+                        Refusal.SERVER_REJECTED, text, kind=kind_of(error)
+                    ) from error
+                self.ctx.move(ConnectivityEvent.NETWORK_LOST, "Z-report: Checkbox unreachable")
+                closed = self._close_offline(shift, local)
+                return ShiftReportView(local, None, True, closed, counted_cash)
+            try:
                 done = await self.client.wait_shift(
                     shift.id, frozenset({SHIFT_CLOSED}), give_up_after=SHIFT_WAIT_SECONDS
                 )
             except Exception as error:
                 if not is_unreachable(error):
-                    text = error.message if isinstance(error, CheckboxError) else str(error)
-                    raise RegisterError(Refusal.SERVER_REJECTED, text) from error
-                self.ctx.move(ConnectivityEvent.NETWORK_LOST, "Z-report: Checkbox unreachable")
-                closed = self._close_offline(shift, local)
-                return ShiftReportView(local, None, True, closed, counted_cash)
+                    raise
+                # Checkbox took the Z-report and is still closing (the tax service slow or
+                # down): never a second, offline Z ("Зміну не відкрито" at its upload). The
+                # shift stays closing here; the worker records it closed when Checkbox is.
+                log.warning("Z-report taken, Checkbox still closing the shift: %s", error)
+                closing = self.journal.shifts.get(shift.id) or shift
+                return ShiftReportView(local, None, True, closing, counted_cash)
             server = (
                 done.z_report.model_dump(mode="json", exclude_none=True) if done.z_report else None
             )
@@ -582,6 +641,17 @@ class RegisterService:
             )
         self.ctx.changed()
         return ShiftReportView(local, server, True, closed, counted_cash)
+
+    def collected(self, shift: Shift) -> Receipt | None:
+        """The cash collection already taken out for this shift's Z, if any: a Z retried after a
+        refused close never takes the cash out twice."""
+        states = (*FISCALISED, *UNSETTLED)
+        for receipt in self.journal.receipts.list(shift_id=shift.id, states=states):
+            if receipt.type == ReceiptType.SERVICE_OUT.value and any(
+                p.label == COLLECTION_LABEL for p in receipt.payments
+            ):
+                return receipt
+        return None
 
     def _last_receipt_id(self, shift: Shift) -> str | None:
         fiscal = [
@@ -618,11 +688,15 @@ class RegisterService:
         *,
         email: str | None = None,
         receipt_id: str | None = None,
+        phone: str | None = None,
     ) -> Receipt:
         """Commit the cart as a receipt and fiscalise it; the journal has it before anything is
         sent or printed. Raises RegisterError with nothing committed when a rule refuses it.
         With ``receipt_id`` (a kiosk's idempotency key) a receipt the journal already has under
-        that id is returned as it is: the same id twice fiscalises once."""
+        that id is returned as it is: the same id twice fiscalises once. ``email`` may list
+        several addresses (and a phone number); with ``phone`` they are the guide's
+        ``delivery``, kept in the journal with the receipt so every resend and the offline
+        upload still carry it."""
         if receipt_id is not None:
             existing = self.journal.receipts.get(receipt_id)
             if existing is not None:
@@ -630,6 +704,10 @@ class RegisterService:
         shift = self._require_selling()
         if cart.is_empty:
             raise RegisterError(Refusal.BAD_INPUT, "empty cart", field="cart")
+        try:
+            delivery = bodies.delivery(email, phone) or None
+        except ValueError as error:
+            raise RegisterError(Refusal.BAD_INPUT, str(error), field="delivery") from error
         payments = [_payment(t) for t in tenders]
         has_cash = any(t.type is PaymentType.CASH for t in tenders)
         try:
@@ -647,7 +725,9 @@ class RegisterService:
             payment_details=[t.details for t in tenders],
             receipt_id=receipt_id,
         )
-        return await self._fiscalise(new, email)
+        if delivery is not None:
+            new = dataclasses.replace(new, delivery=delivery)
+        return await self._fiscalise(new)
 
     async def _fiscalise(self, new: Any, email: str | None = None) -> Receipt:
         free = self.journal.free_bytes()
@@ -678,7 +758,11 @@ class RegisterService:
         return result
 
     def _returned_before(self, sale_id: str) -> dict[str, int]:
-        returns = self.journal.receipts.list(related_to=sale_id, states=FISCALISED)
+        """What earlier returns of the sale take back: the fiscalised ones and those committed
+        but not yet settled (a crash, Checkbox unreachable and offline refused), which will
+        reach Checkbox under their own ids and count there (the sandbox's "більше, ніж у чеку
+        продажу" otherwise, for a printed return)."""
+        returns = self.journal.receipts.list(related_to=sale_id, states=FISCALISED + UNSETTLED)
         return bodies.quantities_by_code(returns)
 
     def quote_refund(
@@ -896,6 +980,7 @@ class RegisterService:
                 return
             if ctx.needs_reconcile or ctx.behind:
                 await reconcile_quietly(ctx)
+            await recovery.resolve_shift(self.ctx)  # e.g. a Z-report Checkbox was still closing
             await recovery.settle_receipts(self.ctx)
             await self.orders.settle()  # customer orders' chain receipts left unconfirmed
             await self._watch_server(force)

@@ -19,6 +19,7 @@ and the rest go on; only "unreachable" stops the drain.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 from typing import Any
 
@@ -26,11 +27,16 @@ from pos.checkbox import exactly_once
 from pos.checkbox.errors import (
     AlreadyOffline,
     CheckboxError,
+    NotFound,
+    NotManualOffline,
     OfflineCodeUsed,
     RateLimited,
+    SmsGatewayInactive,
     TaxServiceUnavailable,
 )
 from pos.checkbox.models import CloseShift, GoOffline, OpenShift, ReportBody
+from pos.checkbox.models.receipt import RECEIPT_DONE
+from pos.domain.receipt import ReceiptType
 from pos.journal.errors import NoFreeOfflineCodeError
 from pos.journal.records import QueueEntry, QueueKind, ShiftState
 from pos.register import bodies
@@ -82,19 +88,71 @@ async def upload_entry(ctx: RegisterContext, entry: QueueEntry) -> None:
                     raise CheckboxStillOffline("Checkbox stays in automatic offline") from None
                 await leave_automatic_offline(ctx)
                 continue  # the same go-offline again: same code, dated at our period's start
+            if register.offline_mode and ctx.setting(SERVER_MANUAL_OFFLINE) == LEAVING:
+                # The previous period's manual mode, its go-online sent (the tax service is
+                # down, so it has not taken effect): not ours to upload into. Ask again, wait.
+                await _ask_go_online(ctx)
+                raise CheckboxStillOffline("still leaving the previous period") from None
             if register.offline_mode:  # manual: our own go-offline whose answer was lost
                 ctx.journal.uploads.accepted(entry.seq, ctx.now())
                 ctx.set_setting(SERVER_MANUAL_OFFLINE, "1")
                 return
             if refusals > LEAVE_AUTOMATIC_TRIES:
                 raise CheckboxStillOffline("go-offline refused, register online") from None
+        except SmsGatewayInactive as error:
+            undelivered = _without_phone(entry)
+            if undelivered is None:
+                _set_aside(ctx, entry, error.message)
+                return
+            # The receipt is printed and fiscal: it must reach Checkbox; only its SMS copy
+            # cannot go (SMS not enabled for the shop), so it goes without the phone.
+            log.warning("receipt %s uploaded without its SMS copy: %s", entry.subject_id, error)
+            entry = undelivered
         except (RateLimited, CheckboxStillOffline):
             raise
         except CheckboxError as error:
             if is_unreachable(error):
                 raise
-            _set_aside(ctx, entry, error.message)
+            if entry.kind is QueueKind.RECEIPT and await _server_has_it(ctx, entry):
+                return
+            _set_aside(ctx, entry, _refusal_text(ctx, entry, error))
             return
+
+
+async def _ask_go_online(ctx: RegisterContext) -> None:
+    if ctx.go_online_sent:
+        return
+    try:
+        await ctx.client.go_online()
+    except CheckboxError as error:
+        if is_unreachable(error) or isinstance(error, RateLimited):
+            raise  # not asked: the next round asks again
+        log.warning("go-online refused: %s", error.message)
+    ctx.go_online_sent = True
+
+
+async def _server_has_it(ctx: RegisterContext, entry: QueueEntry) -> bool:
+    """Before a receipt is set aside: its online attempt may have arrived (the ambiguous
+    receipt), and Checkbox may refuse the offline copy for another reason first (e.g. not in
+    manual offline mode). Then the server's receipt is recorded, never a failure."""
+    try:
+        answer = await ctx.client.receipt(entry.subject_id)
+    except NotFound:
+        return False
+    if answer.status != RECEIPT_DONE or not answer.fiscal_code:
+        return False
+    response = answer.model_dump(mode="json", exclude_none=True)
+    if answer.fiscal_code == entry.fiscal_code:
+        ctx.journal.uploads.accepted(entry.seq, ctx.now(), response)
+    else:
+        ctx.journal.uploads.server_had_it(
+            entry.seq,
+            ctx.now(),
+            answer.fiscal_code,
+            answer.fiscal_date or entry.fiscal_date,
+            response,
+        )
+    return True
 
 
 RECODABLE = frozenset({QueueKind.GO_OFFLINE, QueueKind.SHIFT_OPEN})
@@ -144,18 +202,33 @@ async def leave_automatic_offline(ctx: RegisterContext) -> None:
     raise CheckboxStillOffline("Checkbox is still leaving automatic offline")
 
 
+def _refusal_text(ctx: RegisterContext, entry: QueueEntry, error: CheckboxError) -> str:
+    """The manager's note for a refused entry. A document of an offline period whose go-offline
+    Checkbox refused (e.g. it dated the end of its own automatic period after this till's
+    receipts) is refused "should be in manual offline mode": say that it is the period that
+    could not be opened, and what was printed, so support can be asked with the facts."""
+    if not isinstance(error, NotManualOffline) or ctx.setting(SERVER_MANUAL_OFFLINE) == "1":
+        return error.message
+    refused = [
+        e
+        for e in ctx.journal.queue.set_aside_entries()
+        if e.kind is QueueKind.GO_OFFLINE and e.seq < entry.seq
+    ]
+    if not refused:
+        return error.message
+    printed = f"printed {entry.kind.value} {entry.subject_id}, code {entry.fiscal_code}"
+    if entry.fiscal_date is not None:
+        printed += f", dated {entry.fiscal_date.isoformat()}"
+    return (
+        f"{CONFLICT}: the offline period of this document could not be opened on Checkbox "
+        f"(go-offline refused: {refused[-1].error}) — {printed}; kept as printed, never "
+        f"re-coded: ask Checkbox support to register it ({error.message})"
+    )
+
+
 def _set_aside(ctx: RegisterContext, entry: QueueEntry, text: str) -> None:
-    now = ctx.now()
     log.warning("upload of %s %s set aside: %s", entry.kind, entry.subject_id, text)
-    ctx.journal.queue.set_aside(entry.seq, text, now)
-    if entry.kind is QueueKind.RECEIPT:
-        receipt = ctx.journal.receipts.get(entry.subject_id)
-        if receipt is not None and receipt.state.value == "offline_issued":
-            ctx.journal.receipts.mark_failed(entry.subject_id, now, text)
-    if entry.fiscal_code:
-        code = ctx.journal.codes.get(entry.fiscal_code)
-        if code is not None and code.state.value == "used":
-            ctx.journal.codes.burn(entry.fiscal_code, now)  # printed: never reused
+    ctx.journal.uploads.refused(entry.seq, ctx.now(), text)  # entry, receipt, code at once
 
 
 async def _send(ctx: RegisterContext, entry: QueueEntry) -> None:
@@ -192,8 +265,13 @@ async def _send(ctx: RegisterContext, entry: QueueEntry) -> None:
         )
     elif entry.kind is QueueKind.RECEIPT:
         payload = entry.payload or {}
-        assert entry.fiscal_code is not None
-        body = bodies.with_fiscal(payload["body"], entry.fiscal_code, entry.fiscal_date)
+        if payload["path"] == bodies.ENDPOINTS[ReceiptType.SERVICE_IN]:
+            # Non-fiscal: sent as it is, never with fiscal fields (a journal of an older version
+            # may have spent a code on it; that code stays unused on the server, never reused).
+            body = bodies.without_fiscal(payload["body"])
+        else:
+            assert entry.fiscal_code is not None
+            body = bodies.with_fiscal(payload["body"], entry.fiscal_code, entry.fiscal_date)
         answer = await exactly_once.create_receipt(client, payload["path"], entry.subject_id, body)
         response = answer.model_dump(mode="json", exclude_none=True)
         if answer.fiscal_code in (None, entry.fiscal_code):
@@ -209,6 +287,18 @@ async def _send(ctx: RegisterContext, entry: QueueEntry) -> None:
             )
     else:  # GO_ONLINE entries are not queued by this version; finish them harmlessly
         ctx.journal.queue.mark_done(entry.seq, now())
+
+
+def _without_phone(entry: QueueEntry) -> QueueEntry | None:
+    """The entry with its receipt's ``delivery.phone`` dropped, or None when it has none."""
+    payload = entry.payload or {}
+    body = payload.get("body") or {}
+    delivery = body.get("delivery") or {}
+    if entry.kind is not QueueKind.RECEIPT or "phone" not in delivery:
+        return None
+    kept = {k: v for k, v in delivery.items() if k != "phone"}
+    body = {k: v for k, v in body.items() if k != "delivery"} | ({"delivery": kept} if kept else {})
+    return dataclasses.replace(entry, payload={**payload, "body": body})
 
 
 def _open(ctx: RegisterContext, shift_id: str) -> bool:

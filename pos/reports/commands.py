@@ -57,7 +57,9 @@ RECEIPT_FIELDS = (
     "totalSum",
     "cashTotalSum",
     "ecashTotalSum",
+    "prepaidSum",
     "fiscal_code",
+    "cashier",
     "offline",
     "sync",
 )
@@ -141,6 +143,9 @@ def register(subparsers: SubParsers) -> None:
         "--sync", dest="sync_states", action="append", help="online, pending or uploaded"
     )
     receipts.add_argument("--search", help="fiscal code prefix or document number")
+    receipts.add_argument(
+        "--cashier", dest="cashiers", action="append", help="the cashier's full name; repeat"
+    )
     receipts.add_argument(
         "--order",
         dest="orders",
@@ -278,6 +283,7 @@ def run_receipts(args: argparse.Namespace) -> int:
             "cashbox_ids",
             "sync_states",
             "search",
+            "cashiers",
             "orders",
         ):
             value = getattr(args, name)
@@ -292,7 +298,8 @@ def run_receipts(args: argparse.Namespace) -> int:
             print(
                 f"total {answer.total}: totalSum {export.hryvnias(t['totalSum'])}, cash "
                 f"{export.hryvnias(t['cashTotalSum'])}, card "
-                f"{export.hryvnias(t['ecashTotalSum'])}"
+                f"{export.hryvnias(t['ecashTotalSum'])}, prepaid "
+                f"{export.hryvnias(t['prepaidSum'])}"
             )
         return 0
 

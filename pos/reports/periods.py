@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import ColumnElement, Integer, case, literal
+from sqlalchemy import BigInteger, ColumnElement, case, literal
 
 from pos.domain.offline_limits import KYIV
 from pos.journal.instants import from_micros, to_micros
@@ -111,9 +111,9 @@ def local_micros(column: ColumnElement[int], period: Period) -> ColumnElement[in
     """The instant as Kyiv wall-clock microseconds since 1970-01-01 00:00 Kyiv-local."""
     stretches = list(_offset_stretches(period))
     if len(stretches) == 1:
-        return column + literal(stretches[0][2], Integer)
-    whens = [(column < end, literal(offset, Integer)) for _, end, offset in stretches[:-1]]
-    return column + case(*whens, else_=literal(stretches[-1][2], Integer))
+        return column + literal(stretches[0][2], BigInteger)
+    whens = [(column < end, literal(offset, BigInteger)) for _, end, offset in stretches[:-1]]
+    return column + case(*whens, else_=literal(stretches[-1][2], BigInteger))
 
 
 def bucket_key(column: ColumnElement[int], period: Period, bucket: Bucket) -> ColumnElement[int]:

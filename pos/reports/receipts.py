@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import heapq
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -54,6 +55,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.sql.elements import ColumnElement
 
+from pos.reports.order_receipts import (
+    OrderRow,
+    capabilities,
+    order_instants_by_shift,
+    order_rows,
+)
 from pos.reports.periods import Period, ReportInputError, kyiv_text
 from pos.reports.schema import (
     card_of_receipt,
@@ -113,6 +120,7 @@ _KEYS = (
     "offline",
     "sync_states",
     "search",
+    "cashiers",
     "orders",
 )
 MAX_LIMIT = 100_000
@@ -163,6 +171,7 @@ class ReceiptsQuery:
     offline: bool | None = None
     sync_states: tuple[str, ...] = ()
     search: str | None = None
+    cashiers: tuple[str, ...] = ()
     orders: tuple[str, ...] = ()
     shift_ids: tuple[str, ...] = ()  # set by the program (a cashier's own shift), not a filter
 
@@ -222,6 +231,7 @@ class ReceiptsQuery:
             offline=offline,
             sync_states=_strings(body, "sync_states", SYNC_STATES),
             search=(search or "").strip() or None,
+            cashiers=_strings(body, "cashiers", None),
             orders=orders,
         )
 
@@ -334,6 +344,8 @@ def _receipt_where(q: ReceiptsQuery, types: Sequence[str]) -> list[Any]:
         where.append(_receipt_sync().in_(q.sync_states))
     if q.search:
         where.append(_search_clause(q.search, receipt.c.fiscal_code, receipt.c.doc_number))
+    if q.cashiers:
+        where.append(receipt.c.cashier.in_(q.cashiers))
     return where
 
 
@@ -383,6 +395,8 @@ def _shift_where(q: ReceiptsQuery, kind: str) -> list[Any] | None:
         where.append(_shift_sync().in_(q.sync_states))
     if q.search:
         where.append(_search_clause(q.search, code, None))
+    if q.cashiers:
+        where.append(shift.c.cashier.in_(q.cashiers))
     return where
 
 
@@ -468,11 +482,115 @@ class _Key:
         return self.kind in _SHIFT_KINDS
 
     @property
+    def is_order(self) -> bool:
+        return self.kind == _ORDER_KIND
+
+    @property
     def ref(self) -> Any:
-        return self.id if self.is_shift else self.values["doc_number"]
+        return self.id if self.is_shift or self.is_order else self.values["doc_number"]
+
+
+_ORDER_KIND = "orderReceipt"  # a chain receipt of a customer order (document type "receipt")
+
+
+def _order_matches(q: ReceiptsQuery, row: OrderRow) -> bool:
+    """The query's filters on a chain receipt (always online, with no journal number)."""
+    sums = row.sums
+    checks = (
+        not q.document_types or "receipt" in q.document_types,
+        not q.operation_types or sums["operation"] in q.operation_types,
+        not q.payment_types
+        or ("cash" in q.payment_types and sums["cashTotalSum"] > 0)
+        or ("cashless" in q.payment_types and sums["ecashTotalSum"] > 0),
+        not q.shifts or (row.shift_id is not None and row.serial in q.shifts),
+        not q.shift_ids or row.shift_id in q.shift_ids,
+        q.fiscal_sign is None or row.fiscal_code == q.fiscal_sign,
+        q.fiscal_doc is None,
+        not q.offline,
+        not q.sync_states or "online" in q.sync_states,
+        not q.search or row.fiscal_code.startswith(q.search),
+        not q.cashiers or row.cashier in q.cashiers,
+    )
+    return all(checks)
+
+
+def _order_rows(connection: Connection, q: ReceiptsQuery) -> list[OrderRow]:
+    return [r for r in order_rows(connection, q.period) if _order_matches(q, r)]
+
+
+def _receipts_before(connection: Connection, shift_id: str, instant: int) -> int:
+    """Fiscal receipts of the shift up to this instant (for a chain receipt's position)."""
+    statement = select(func.count()).where(
+        receipt.c.shift_id == shift_id, receipt.c.report_at <= instant, is_fiscal()
+    )
+    return int(connection.execute(statement).scalar_one())
+
+
+def _order_numbers(connection: Connection, rows: Sequence[OrderRow]) -> dict[str, int]:
+    """Each chain receipt's position among its shift's fiscal documents (receipts and chain
+    receipts, by report date)."""
+    shift_ids = sorted({r.shift_id for r in rows if r.shift_id})
+    chains = order_instants_by_shift(connection, shift_ids)
+    numbers: dict[str, int] = {}
+    for r in rows:
+        if r.shift_id is None:
+            numbers[r.id] = 0
+            continue
+        before = bisect.bisect_right(chains.get(r.shift_id, []), r.instant)
+        numbers[r.id] = _receipts_before(connection, r.shift_id, r.instant) + before
+    return numbers
+
+
+def _order_keys(
+    connection: Connection, register: Register, q: ReceiptsQuery, rows: Sequence[OrderRow]
+) -> list[_Key]:
+    numbers = _order_numbers(connection, rows) if "number" in _needs(q) else {}
+    return [
+        _Key(
+            _ORDER_KIND,
+            r.id,
+            {
+                "kind": _ORDER_KIND,
+                "id": r.id,
+                "type": r.type,
+                "doc_number": 0,
+                "instant": r.instant,
+                "total_sum": r.sums["totalSum"],
+                "cash": r.sums["cashTotalSum"],
+                "ecash": r.sums["ecashTotalSum"],
+                "serial": r.serial,
+                "number": numbers.get(r.id, 0),
+                "order_row": r,
+            },
+            register,
+        )
+        for r in rows
+    ]
 
 
 def _page_keys(
+    connection: Connection, register: Register, q: ReceiptsQuery, limit: int | None, offset: int
+) -> list[_Key]:
+    """A page of one source: its receipts and shift documents, cut by SQLite, merged with its
+    chain receipts. With K chain receipts in the query, the page's receipts are among those from
+    ``offset - K`` to ``offset + limit``; each merged row's place is the receipts and chain
+    receipts before it, so the cut is exact."""
+    orders = _order_rows(connection, q)
+    if not orders:
+        return _receipt_keys(connection, register, q, limit, offset)
+    start = max(0, offset - len(orders))
+    window = None if limit is None else offset + limit - start
+    fetched = _receipt_keys(connection, register, q, window, start)
+    chains = sorted(_order_keys(connection, register, q, orders), key=_compare(q.orders))
+    merged = heapq.merge(fetched, chains, key=_compare(q.orders))
+    page = []
+    for place, key in enumerate(merged, start=start):
+        if place >= offset and (limit is None or place < offset + limit):
+            page.append(key)
+    return page
+
+
+def _receipt_keys(
     connection: Connection, register: Register, q: ReceiptsQuery, limit: int | None, offset: int
 ) -> list[_Key]:
     arms = _arms(q, _needs(q))
@@ -491,7 +609,8 @@ def _page_keys(
 
 
 def _totals(connection: Connection, q: ReceiptsQuery) -> dict[tuple[str, str], list[int]]:
-    """(kind, receipt type) → [count, total, cash, card] over every row of the query."""
+    """(kind, receipt type) → [count, total, cash, card, prepaid] over every row of the query
+    (chain receipts by their role: PREPAYMENT, AFTER_PAYMENT, CHAIN_RETURN)."""
     found: dict[tuple[str, str], list[int]] = {}
     types = _receipt_types(q)
     if types:
@@ -507,14 +626,27 @@ def _totals(connection: Connection, q: ReceiptsQuery) -> dict[tuple[str, str], l
             .group_by(receipt.c.type)
         )
         for rtype, n, total, cash, card in rows:
-            found[(_TYPE_OF_RECEIPT[rtype], rtype)] = [int(n), int(total), int(cash), int(card)]
+            found[(_TYPE_OF_RECEIPT[rtype], rtype)] = [
+                int(n),
+                int(total),
+                int(cash),
+                int(card),
+                0,
+            ]
     for kind in _SHIFT_KINDS:
         where = _shift_where(q, kind)
         if where is None:
             continue
         n = int(connection.execute(select(func.count()).where(*where)).scalar_one())
         if n:
-            found[(kind, "")] = [n, 0, 0, 0]
+            found[(kind, "")] = [n, 0, 0, 0, 0]
+    for row in _order_rows(connection, q):
+        acc = found.setdefault(("receipt", row.type), [0, 0, 0, 0, 0])
+        acc[0] += 1
+        acc[1] += row.sums["totalSum"]
+        acc[2] += row.sums["cashTotalSum"]
+        acc[3] += row.sums["ecashTotalSum"]
+        acc[4] += row.sums["prepaidSum"]
     return found
 
 
@@ -528,7 +660,7 @@ def _count(connection: Connection, q: ReceiptsQuery) -> int:
         where = _shift_where(q, kind)
         if where is not None:
             total += int(connection.execute(select(func.count()).where(*where)).scalar_one())
-    return total
+    return total + len(_order_rows(connection, q))
 
 
 # --- page details ----------------------------------------------------------------------------
@@ -537,7 +669,9 @@ def _count(connection: Connection, q: ReceiptsQuery) -> int:
 def _receipt_details(connection: Connection, numbers: Sequence[int]) -> dict[int, dict[str, Any]]:
     if not numbers:
         return {}
+    cashier = receipt.c.cashier if capabilities(connection).receipt_cashier else literal(None)
     statement = select(
+        cashier.label("cashier"),
         receipt.c.id,
         receipt.c.shift_id,
         receipt.c.type,
@@ -554,7 +688,18 @@ def _receipt_details(connection: Connection, numbers: Sequence[int]) -> dict[int
     ).where(receipt.c.doc_number.in_(numbers))
     found = {row.doc_number: dict(row._mapping) for row in connection.execute(statement)}
     _number_in_shift(connection, list(found.values()))
+    _count_chain_receipts(connection, list(found.values()))
     return found
+
+
+def _count_chain_receipts(connection: Connection, details: list[dict[str, Any]]) -> None:
+    """A receipt's position in its shift counts the shift's chain receipts before it too."""
+    shift_ids = sorted({d["shift_id"] for d in details if d["shift_id"] is not None})
+    chains = order_instants_by_shift(connection, shift_ids)
+    for d in details:
+        instants = chains.get(d["shift_id"]) if d["shift_id"] is not None else None
+        if instants and d["number"]:
+            d["number"] += bisect.bisect_left(instants, int(d["instant"]))
 
 
 _WALK_FROM = 10  # rows of one shift on a page from which one walk beats a count per row
@@ -597,7 +742,9 @@ def _number_in_shift(connection: Connection, details: list[dict[str, Any]]) -> N
 def _shift_details(connection: Connection, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
     if not ids:
         return {}
+    cashier = shift.c.cashier if capabilities(connection).shift_cashier else literal(None)
     statement = select(
+        cashier.label("cashier"),
         shift.c.id,
         shift.c.serial,
         shift.c.is_offline,
@@ -637,9 +784,12 @@ def _row(key: _Key, details: Mapping[str, Any]) -> dict[str, Any]:
             "offline": bool(details["is_offline"]),
             "sync": details["sync"],
             "id": key.id,
+            "cashier": details["cashier"] or "",
             "register": register.fiscal_number,
             "shop": register.shop,
         }
+    if key.is_order:
+        return _order_row(key, details)
     state = details["state"]
     operation = {"SELL": "income", "RETURN": "income_return"}.get(details["type"], "")
     return {
@@ -663,17 +813,58 @@ def _row(key: _Key, details: Mapping[str, Any]) -> dict[str, Any]:
         "offline": bool(details["is_offline"]),
         "sync": {"offline_issued": "pending", "uploaded": "uploaded"}.get(state, "online"),
         "id": details["id"],
+        "cashier": details["cashier"] or "",
         "register": register.fiscal_number,
         "shop": register.shop,
     }
 
 
+def _order_row(key: _Key, details: Mapping[str, Any]) -> dict[str, Any]:
+    register = key.register
+    row: OrderRow = key.values["order_row"]
+    sums = row.sums
+    return {
+        "real_date": kyiv_text(row.instant),
+        "shift": row.serial,
+        "number": int(details["number"]),
+        "doc_number": 0,
+        "operation": sums["operation"],
+        "code_name": sums["code_name"],
+        "document_type": "receipt",
+        "totalSum": sums["totalSum"],
+        "cashTotalSum": sums["cashTotalSum"],
+        "ecashTotalSum": sums["ecashTotalSum"],
+        "prepaidSum": sums["prepaidSum"],
+        "creditSum": sums["creditSum"],
+        "provisionSum": sums["provisionSum"],
+        "fn": register.register_id,
+        "rn": register.fiscal_number,
+        "fiscalSign": row.fiscal_code,
+        "fiscal_code": row.fiscal_code,
+        "offline": False,
+        "sync": "online",
+        "id": row.id,
+        "cashier": row.cashier,
+        "register": register.fiscal_number,
+        "shop": register.shop,
+        "order": row.order_number,
+        "chain_role": row.kind.value,
+    }
+
+
 def _rows(connection: Connection, keys: Sequence[_Key]) -> list[dict[str, Any]]:
-    receipts = _receipt_details(connection, [k.ref for k in keys if not k.is_shift])
+    receipts = _receipt_details(
+        connection, [k.ref for k in keys if not k.is_shift and not k.is_order]
+    )
     shifts = _shift_details(connection, [k.ref for k in keys if k.is_shift])
+    chains = [k.values["order_row"] for k in keys if k.is_order]
+    numbers = _order_numbers(connection, chains) if chains else {}
     rows = []
     for key in keys:
-        details = shifts[key.ref] if key.is_shift else receipts[key.ref]
+        if key.is_order:
+            details: Mapping[str, Any] = {"number": numbers[key.ref]}
+        else:
+            details = shifts[key.ref] if key.is_shift else receipts[key.ref]
         rows.append(_row(key, details))
     return rows
 
@@ -709,12 +900,12 @@ def _sum_totals(parts: Sequence[dict[tuple[str, str], list[int]]]) -> dict[str, 
     merged: dict[tuple[str, str], list[int]] = {}
     for part in parts:
         for key, values in part.items():
-            acc = merged.setdefault(key, [0, 0, 0, 0])
+            acc = merged.setdefault(key, [0, 0, 0, 0, 0])
             for i, v in enumerate(values):
                 acc[i] += v
     groups = []
-    for (kind, rtype), (count, total, cash, card) in sorted(merged.items()):
-        operation = {"SELL": "income", "RETURN": "income_return"}.get(rtype, "")
+    for (kind, rtype), (count, total, cash, card, prepaid) in sorted(merged.items()):
+        operation = _OPERATION_OF_TYPE.get(rtype, "")
         groups.append(
             {
                 "document_type": kind,
@@ -723,6 +914,7 @@ def _sum_totals(parts: Sequence[dict[tuple[str, str], list[int]]]) -> dict[str, 
                 "totalSum": total,
                 "cashTotalSum": cash,
                 "ecashTotalSum": card,
+                "prepaidSum": prepaid,
             }
         )
     return {
@@ -730,9 +922,18 @@ def _sum_totals(parts: Sequence[dict[tuple[str, str], list[int]]]) -> dict[str, 
         "totalSum": sum(g["totalSum"] for g in groups),
         "cashTotalSum": sum(g["cashTotalSum"] for g in groups),
         "ecashTotalSum": sum(g["ecashTotalSum"] for g in groups),
+        "prepaidSum": sum(g["prepaidSum"] for g in groups),
         "by_type": groups,
     }
 
+
+_OPERATION_OF_TYPE = {
+    "SELL": "income",
+    "RETURN": "income_return",
+    "PREPAYMENT": "income",
+    "AFTER_PAYMENT": "income",
+    "CHAIN_RETURN": "income_return",
+}
 
 Source = tuple[Connection, Register]
 
@@ -759,9 +960,19 @@ def receipts_page(sources: Sequence[Source], query: ReceiptsQuery) -> list[dict[
 
 
 def _chosen(sources: Sequence[Source], query: ReceiptsQuery) -> list[Source]:
-    return [
+    chosen = [
         (c, r) for c, r in sources if not query.cashbox_ids or r.fiscal_number in query.cashbox_ids
     ]
+    if query.cashiers:
+        for connection, register in chosen:
+            found = capabilities(connection)
+            if not (found.receipt_cashier and found.shift_cashier):
+                raise ReportInputError(
+                    f"the records of register {register.fiscal_number or '?'} do not say which "
+                    "cashier made each receipt (journal version 9 does): filter cashiers "
+                    "is not available there"
+                )
+    return chosen
 
 
 def _data(chosen: Sequence[Source], query: ReceiptsQuery) -> list[dict[str, Any]]:
@@ -789,18 +1000,8 @@ def _data(chosen: Sequence[Source], query: ReceiptsQuery) -> list[dict[str, Any]
 
 def count(sources: Sequence[Source], query: ReceiptsQuery) -> int:
     """How many rows the query has (without reading any)."""
-    return sum(
-        _count(c, query)
-        for c, r in sources
-        if not query.cashbox_ids or r.fiscal_number in query.cashbox_ids
-    )
+    return sum(_count(c, query) for c, _ in _chosen(sources, query))
 
 
 def totals(sources: Sequence[Source], query: ReceiptsQuery) -> dict[str, Any]:
-    return _sum_totals(
-        [
-            _totals(c, query)
-            for c, r in sources
-            if not query.cashbox_ids or r.fiscal_number in query.cashbox_ids
-        ]
-    )
+    return _sum_totals([_totals(c, query) for c, _ in _chosen(sources, query)])

@@ -50,6 +50,9 @@ receipt = Table(
     Column("report_at", BigInteger),
     Column("cash_paid", Integer),
     Column("cashless_paid", Integer),
+    # Migration 8: the cashier signed in when it was committed (read only where it exists:
+    # see ``pos.reports.capabilities``).
+    Column("cashier", Text),
 )
 
 receipt_line = Table(
@@ -103,6 +106,33 @@ shift = Table(
     Column("close_fiscal_date", BigInteger),
     Column("z_report", Text),
     Column("created_at", BigInteger),
+    Column("cashier", Text),  # migration 9
+)
+
+# Customer orders' chain receipts (migration 5); times are ISO 8601 UTC text, sums in kopecks.
+order_receipt = Table(
+    "order_receipt",
+    metadata,
+    Column("id", Text, primary_key=True),
+    Column("order_id", Text),
+    Column("kind", Text),
+    Column("state", Text),
+    Column("shift_id", Text),
+    Column("fiscal", Text),
+    Column("cash_sum", Integer),
+    Column("card_sum", Integer),
+    Column("qr_sum", Integer),
+    Column("fiscal_code", Text),
+    Column("fiscal_date", Text),
+    Column("created_at", Text),
+    Column("cashier", Text),  # migration 9
+)
+
+customer_order = Table(
+    "customer_order",
+    metadata,
+    Column("id", Text, primary_key=True),
+    Column("number", Integer),
 )
 
 catalogue_item = Table(

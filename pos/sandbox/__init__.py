@@ -24,7 +24,10 @@ Where the seed is silent the sandbox chooses, and says so here:
   does not date it, and a client that lost Checkbox meanwhile can then go offline dated at the
   start of its own period (its receipts are dated after the server's last one). A manual period
   ends when go-online is taken. Risk, stated for the integrator: a real server dating it "now"
-  would refuse such an upload; the register then sets the entries aside for the manager.
+  would refuse such an upload; `POST /sandbox/config {"auto_offline_end": "now"}` dates it so,
+  and the register then keeps every printed receipt as printed and sets the period aside for the
+  manager with a CONFLICT note naming the refused go-offline, each code and date
+  (tests/scenarios/test_auto_offline_end_dated_now.py).
 - Any request of a register (license key, else the cashier token's register): more than 2 in a
   second → 429 "Занадто часто…"; the register is blocked 1 s (5 s when the request creates a
   receipt, like the receipt limit). The seed names no block length. Requests with neither header

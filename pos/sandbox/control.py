@@ -56,6 +56,7 @@ class ConfigBody(BaseModel):
     signing_delay: float | None = Field(default=None, ge=0, le=60, allow_inf_nan=False)
     creating_window_ms: int | None = Field(default=None, ge=0, le=60_000)
     sms_enabled: bool | None = None
+    auto_offline_end: Literal["last", "now"] | None = None
 
 
 class SeedBody(BaseModel):
@@ -74,6 +75,7 @@ def reset_world(world: World, limits: RateLimits, defaults: dict[str, Any]) -> N
     world.config.signing_delay = defaults["signing_delay"]
     world.config.creating_window = defaults["creating_window"]
     world.config.rate_limits = True
+    world.config.auto_offline_end = "last"
     limits.enabled = True
     limits.reset()
     if hasattr(world.clock, "offset_seconds"):
@@ -130,7 +132,10 @@ async def config(body: ConfigBody, request: Request) -> dict[str, Any]:
         world.config.creating_window = body.creating_window_ms / 1000
     if body.sms_enabled is not None:
         request.app.state.sms_enabled = body.sms_enabled
+    if body.auto_offline_end is not None:
+        world.config.auto_offline_end = body.auto_offline_end
     return {
+        "auto_offline_end": world.config.auto_offline_end,
         "sms_enabled": request.app.state.sms_enabled,
         "signing_delay": world.config.signing_delay,
         "creating_window_ms": round(world.config.creating_window * 1000),

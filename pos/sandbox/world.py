@@ -47,6 +47,10 @@ class SandboxConfig:
     signing_delay: float = 0.2
     creating_window: float = 0.05
     rate_limits: bool = True
+    auto_offline_end: str = "last"
+    """How the end of an automatic offline period is dated (the guide does not say): "last",
+    just after its last transaction (the default, what the register's upload relies on), or
+    "now", when the tax service is found back (to try the register against that reading)."""
 
 
 @dataclass
@@ -367,7 +371,7 @@ class World:
             register.update(offline_mode=False, stay_offline=False, go_online_requested_at=None)
             # The end of an automatic period is dated just after its last transaction (the
             # server was offline until then); a manual one ends when go-online is taken.
-            end = last if automatic else max(now, last)
+            end = last if automatic and self.config.auto_offline_end == "last" else max(now, last)
             periods = register["offline_periods"]
             if register["offline_since"]:
                 periods.append([register["offline_since"], iso(end)])

@@ -133,10 +133,12 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("totalSum", "totalSum"),
     ("cashTotalSum", "cashTotalSum"),
     ("ecashTotalSum", "ecashTotalSum"),
+    ("prepaidSum", ""),
     ("fiscal_code", ""),
+    ("cashier", ""),
     ("sync", ""),
 )
-MONEY = frozenset({"totalSum", "cashTotalSum", "ecashTotalSum"})
+MONEY = frozenset({"totalSum", "cashTotalSum", "ecashTotalSum", "prepaidSum"})
 
 
 class ReceiptsModel(QAbstractTableModel):

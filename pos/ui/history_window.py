@@ -116,6 +116,10 @@ class HistoryWindow(KeyDialog):
         self.shift_filter.setMaximumWidth(80)
         self.search = QLineEdit()
         self.search.setClearButtonEnabled(True)
+        self.cashier_filter = QLineEdit()  # the cashier's full name, as Checkbox knows it
+        self.cashier_filter.setObjectName("cashierFilter")
+        self.cashier_filter.setClearButtonEnabled(True)
+        self.cashier_filter.setMaximumWidth(200)
         self.source = QComboBox()  # this register's journal, or the whole shop's database
         self.source.setObjectName("reportSource")
         # Two rows, so the bar fits a 1024-pixel screen: when, then what.
@@ -128,6 +132,7 @@ class HistoryWindow(KeyDialog):
             (0, "shift", self.shift_filter),
             (1, "type", self.type_filter),
             (1, "payment", self.payment_filter),
+            (1, "cashier", self.cashier_filter),
             (1, "search", self.search),
         ):
             label = QLabel()
@@ -235,6 +240,7 @@ class HistoryWindow(KeyDialog):
             self.labels["source"].hide()
             self.source.hide()
         self.shift_filter.returnPressed.connect(self.apply_filters)
+        self.cashier_filter.returnPressed.connect(self.apply_filters)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         if shift_id is not None:
             for name in ("period", "from", "to", "shift"):
@@ -261,6 +267,7 @@ class HistoryWindow(KeyDialog):
             "payment": self.tr("Pa&yment:"),
             "shift": self.tr("S&hift:"),
             "search": self.tr("&Search:"),
+            "cashier": self.tr("&Cashier:"),
         }
         for name, text in captions.items():
             self.labels[name].setText(text)
@@ -294,6 +301,7 @@ class HistoryWindow(KeyDialog):
         )
         self.search.setPlaceholderText(self.tr("fiscal code or document number (Ctrl+F)"))
         self.shift_filter.setPlaceholderText(self.tr("all"))
+        self.cashier_filter.setPlaceholderText(self.tr("any cashier"))
         self.model.titles = {
             "real_date": self.tr("Date"),
             "shift": self.tr("Shift"),
@@ -304,7 +312,9 @@ class HistoryWindow(KeyDialog):
             "totalSum": self.tr("Total"),
             "cashTotalSum": self.tr("Cash"),
             "ecashTotalSum": self.tr("Card"),
+            "prepaidSum": self.tr("Prepaid"),
             "fiscal_code": self.tr("Fiscal code"),
+            "cashier": self.tr("Cashier"),
             "sync": self.tr("Upload"),
         }
         self.model.operation_names = {
@@ -386,6 +396,8 @@ class HistoryWindow(KeyDialog):
             body["shifts"] = [int(shift_text)]
         if self.search.text().strip():
             body["search"] = self.search.text().strip()
+        if self.cashier_filter.text().strip():
+            body["cashiers"] = [self.cashier_filter.text().strip()]
         header = self.table.horizontalHeader()
         key = (
             COLUMNS[header.sortIndicatorSection()][1] if header.sortIndicatorSection() >= 0 else ""
@@ -432,21 +444,25 @@ class HistoryWindow(KeyDialog):
     def _show_totals(self, totals: dict[str, Any]) -> None:
         sales = returns = 0
         for group in totals.get("by_type", []):
+            # An after-payment's total is the whole order; its advances were counted as sales
+            # when taken (as Checkbox's X/Z counts them), so only the rest is counted again.
             if group["operation"] == "income":
-                sales += int(group["totalSum"])
+                sales += int(group["totalSum"]) - int(group.get("prepaidSum", 0))
             elif group["operation"] == "income_return":
                 returns += int(group["totalSum"])
-        self.totals_label.setText(
-            self.tr(
-                "{count} documents · sales {sales} · returns {returns} · cash {cash} · card {card}"
-            ).format(
-                count=totals.get("count", 0),
-                sales=format_money(sales),
-                returns=format_money(returns),
-                cash=format_money(int(totals.get("cashTotalSum", 0))),
-                card=format_money(int(totals.get("ecashTotalSum", 0))),
-            )
+        text = self.tr(
+            "{count} documents · sales {sales} · returns {returns} · cash {cash} · card {card}"
+        ).format(
+            count=totals.get("count", 0),
+            sales=format_money(sales),
+            returns=format_money(returns),
+            cash=format_money(int(totals.get("cashTotalSum", 0))),
+            card=format_money(int(totals.get("ecashTotalSum", 0))),
         )
+        prepaid = int(totals.get("prepaidSum", 0))
+        if prepaid:
+            text += self.tr(" · advances set off {prepaid}").format(prepaid=format_money(prepaid))
+        self.totals_label.setText(text)
 
     def _failed(self, message: str) -> None:
         self.show_notice(self.tr("The journal could not be read: {error}").format(error=message))
@@ -502,6 +518,13 @@ class HistoryWindow(KeyDialog):
         """The receipt dialog (QR, reprint, PDF) for the selected receipt."""
         row = self.selected_row()
         if row is None or row["document_type"] in ("openShift", "closeShift"):
+            return
+        if row.get("chain_role"):  # a customer order's receipt: printed from its order
+            self.show_notice(
+                self.tr(
+                    "Order {number}: its receipts print from the order screen (Shift+F6)."
+                ).format(number=f"{int(row.get('order') or 0):05d}")
+            )
             return
         if self._running is None:
             self.show_notice(self.tr("Receipts open from the register's window."))

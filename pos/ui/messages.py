@@ -171,6 +171,95 @@ def _texts(error: RegisterError) -> dict[Refusal, str]:
     }
 
 
+def _kind_texts() -> dict[str, str]:
+    """What the cashier needs to know and do for each of Checkbox's failures, by the class the
+    register's error table (``pos.checkbox.errors``) mapped the answer to (``params["kind"]``);
+    these replace the refusal's general sentence."""
+    return {
+        "SignatureInactive": QCoreApplication.translate(
+            "Messages",
+            "The cashier's electronic signature (CheckBox Підпис) is not running, so Checkbox "
+            "cannot sign anything: nothing was fiscalised. Start it, or ask the manager to "
+            "start it in the Checkbox cabinet, then try again.",
+        ),
+        "CashierBlocked": QCoreApplication.translate(
+            "Messages",
+            "Checkbox has blocked this cashier (the reason is below): nothing was fiscalised. "
+            "Call the manager: only Checkbox support can unblock the cashier.",
+        ),
+        "CashierKeyExpired": QCoreApplication.translate(
+            "Messages",
+            "The cashier's signing key has expired: nothing can be fiscalised with it. The "
+            "manager must get a new key and register the cashier again.",
+        ),
+        "CashierDeactivated": QCoreApplication.translate(
+            "Messages",
+            "This cashier is deactivated in Checkbox. The manager must register the cashier again.",
+        ),
+        "RegisterBlocked": QCoreApplication.translate(
+            "Messages",
+            "Checkbox has blocked this register: nothing can be fiscalised on it. "
+            "Call the manager.",
+        ),
+        "RegisterFrozen": QCoreApplication.translate(
+            "Messages",
+            "Checkbox has frozen this register (no receipts for a long time). The manager must "
+            "pay the invoice and ask Checkbox support to unfreeze it.",
+        ),
+        "InvoiceUnpaid": QCoreApplication.translate(
+            "Messages",
+            "Checkbox services are not paid, so every register of the shop is blocked. Call "
+            "the manager to pay the invoice.",
+        ),
+        "ShiftOpenedElsewhere": QCoreApplication.translate(
+            "Messages",
+            "The shift was opened in another program (Checkbox Kasa). Finish there, or ask the "
+            "manager: both at once would corrupt the register's reports.",
+        ),
+        "DeviceConflict": QCoreApplication.translate(
+            "Messages",
+            "This register is used by another device (a duplicate of the register?). Call the "
+            "manager or Checkbox support.",
+        ),
+        "UnfinishedTransactions": QCoreApplication.translate(
+            "Messages",
+            "Checkbox is still processing earlier transactions, so this cannot be done yet. "
+            "Wait a minute and try again; if it goes on for ten minutes, call the manager.",
+        ),
+        "SmsGatewayInactive": QCoreApplication.translate(
+            "Messages",
+            "Sending receipts by SMS is not enabled for this shop. Send it by e-mail, or ask "
+            "the manager to enable SMS in the Checkbox cabinet.",
+        ),
+        "ReceiptEndedError": QCoreApplication.translate(
+            "Messages",
+            "The tax service did not accept this receipt (the reason is below): it is NOT "
+            "sold and nothing fiscal was printed. The goods are still in the receipt: try "
+            "again, or call the manager if it is refused again.",
+        ),
+        "ShiftOpenRefused": QCoreApplication.translate(
+            "Messages",
+            "The shift was not opened: the tax service refused its opening (the reason is "
+            "below). Open it again; if it is refused again, call the manager.",
+        ),
+        "Maintenance": QCoreApplication.translate(
+            "Messages",
+            "Checkbox is under maintenance (until the time below). Sales go on offline; what "
+            "needs Checkbox must wait until the work is over.",
+        ),
+        "ServiceUnavailable": QCoreApplication.translate(
+            "Messages",
+            "Checkbox is temporarily unavailable. Try again in 2 minutes; sales go on offline "
+            "meanwhile.",
+        ),
+        "GatewayTimeout": QCoreApplication.translate(
+            "Messages",
+            "Checkbox did not answer in time (524). Try again in 2 minutes; sales go on "
+            "offline meanwhile.",
+        ),
+    }
+
+
 # Refusals whose detail is always the server's or the seed's own sentence, shown in full.
 _SHOW_DETAIL = frozenset({Refusal.FISCAL_RULE, Refusal.SERVER_REJECTED})
 
@@ -179,12 +268,17 @@ def refusal_text(error: RegisterError) -> str:
     """The translated sentence for ``error`` and what to do next, followed by the server's (or
     the fiscal rule's) own text when it has one, and advice when Checkbox's text is a known one."""
     detail = error.detail.strip()
-    text = _texts(error).get(error.refusal) or QCoreApplication.translate(
-        "Messages", "The operation was refused ({reason})."
-    ).format(reason=error.refusal.value)
+    specific = _kind_texts().get(str(error.params.get("kind", "")))
+    text = (
+        specific
+        or _texts(error).get(error.refusal)
+        or QCoreApplication.translate("Messages", "The operation was refused ({reason}).").format(
+            reason=error.refusal.value
+        )
+    )
     if detail and (error.refusal in _SHOW_DETAIL or is_human_text(detail)):
         text = f"{text}\n\n{detail}"
-        advice = server_advice(detail)
+        advice = "" if specific else server_advice(detail)
         if advice:
             text = f"{text}\n\n{advice}"
     return text

@@ -8,7 +8,6 @@ The widgets only show and collect; every rule is `pos.register.orders`'.
 
 from __future__ import annotations
 
-import html
 import json
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
@@ -291,7 +290,9 @@ class OrdersDialog(KeyDialog):
         self._cancel_armed = None
         money = self.online()
         self.advance_button.setEnabled(
-            money and order is not None and order.state is OrderState.OPEN
+            money
+            and order is not None
+            and order.state in (OrderState.OPEN, OrderState.PARTLY_PAID)  # one more advance
         )
         takes_rest = order is not None and order.state in (OrderState.PARTLY_PAID, OrderState.PAID)
         self.rest_button.setEnabled(money and takes_rest)
@@ -521,22 +522,19 @@ class OrdersDialog(KeyDialog):
         ]
         return done[-1] if done else None
 
-    @async_slot()
-    async def print_last(self) -> None:
-        """Print the order's latest receipt as Checkbox renders it."""
+    def print_last(self) -> None:
+        """Print the order's latest receipt in our receipt layout (the ESC/POS roll when one is
+        set, else the system printer), from what the journal holds: no network needed."""
+        from pos.printing.html import rows_html
+        from pos.printing.order_receipt import order_receipt_rows
+        from pos.ui.receipt_dialog import receipt_header
+
         order = self.selected()
         last = None if order is None else self._last_done(order)
         if order is None or last is None:
             return
-        receipt_id = last.id
-        try:
-            text = await self._running.client.receipt_text(receipt_id)
-        except Exception as error:  # the printed copy can wait; the receipt itself is fiscal
-            self.show_notice(
-                self.tr("The receipt cannot be fetched now: {error}").format(
-                    error=type(error).__name__
-                )
-            )
-            return
-        page = f"<pre style='font-family: monospace'>{html.escape(text)}</pre>"
-        self.print_document(page, self._running.config, self.tr("Receipt"))
+        rows = order_receipt_rows(
+            order, last, receipt_header(self._running), server_response=last.server_response
+        )
+        page = rows_html(rows, title=f"Чек {last.fiscal_code or last.id}")
+        self.print_document(page, self._running.config, self.tr("Receipt"), rows=rows)

@@ -72,7 +72,7 @@ class OrderPaymentDialog(KeyDialog):
             form.addRow(labels[method], field)
             self.fields[method] = field
         if advance:
-            hint = left * ADVANCE_SHARE // 100
+            hint = left * ADVANCE_SHARE // 100 // 50 * 50  # payable in cash (NBU rounding)
             self.fields[PayMethod.CASH].setPlaceholderText(format_money(hint))
             self.hint = QLabel(
                 self.tr("{share} % of the order is {amount}.").format(

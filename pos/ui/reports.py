@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QPushButton,
     QStackedWidget,
     QTextBrowser,
     QVBoxLayout,
@@ -43,6 +44,7 @@ from pos.ui.receipt_dialog import (
     buttons_row,
     receipt_header,
 )
+from pos.ui.widgets import MoneyEdit
 
 if TYPE_CHECKING:
     from pos.app import RunningRegister
@@ -184,8 +186,28 @@ class ReportDialog(KeyDialog):
         figures.addRow(self.tr("Expected:"), self.expected_label)
         figures.addRow(self.tr("Counted:"), self.counted_label)
         figures.addRow(self.tr("Difference:"), self.difference_label)
+        # The cash collection (інкасація): taken out as a service out before the Z; what is left
+        # is the balance Checkbox carries into the next shift's float.
+        self.collect_edit = MoneyEdit()
+        self.collect_edit.textChanged.connect(lambda _text: self._show_difference())
+        self.collect_all_button = QPushButton(self.tr("All"))
+        self.collect_all_button.setAutoDefault(False)
+        self.collect_all_button.clicked.connect(self.collect_all)
+        self.collect_counted_button = QPushButton(self.tr("Counted"))
+        self.collect_counted_button.setAutoDefault(False)
+        self.collect_counted_button.clicked.connect(self.collect_counted)
+        self.collect_edit.setMinimumWidth(90)
+        collect_buttons = QHBoxLayout()
+        collect_buttons.addWidget(self.collect_all_button)
+        collect_buttons.addWidget(self.collect_counted_button)
+        self.left_label = _big(QLabel(), 2)
+        collection = QFormLayout()
+        collection.addRow(self.tr("Cash collection:"), self.collect_edit)
+        collection.addRow(self.tr("Left for the next shift:"), self.left_label)
         side = QVBoxLayout()
         side.addLayout(figures)
+        side.addLayout(collection)
+        side.addLayout(collect_buttons)
         side.addWidget(self.difference_text)
         side.addWidget(self.count_pending)
         side.addStretch(1)
@@ -394,7 +416,21 @@ class ReportDialog(KeyDialog):
         text = self.tr("Over by {amount}: count again before closing.")
         return amount, text.format(amount=format_money(diff)), WARN_STYLE
 
+    def collection(self) -> int:
+        """The cash collection typed (kopecks; 0 when none)."""
+        return self.collect_edit.value() or 0
+
+    def collect_all(self) -> None:
+        """Take the whole balance the register expects in the drawer."""
+        self.collect_edit.set_value(max(self.expected, 0))
+
+    def collect_counted(self) -> None:
+        """Take what was counted (never more than the register's balance: Checkbox refuses)."""
+        self.collect_edit.set_value(max(min(self.counter.total(), self.expected), 0))
+
     def _show_difference(self) -> None:
+        self.left_label.setText(format_money(self.expected - self.collection()))
+        self.left_label.setStyleSheet(ERROR_STYLE if self.collection() > self.expected else "")
         amount, text, style = self._difference_texts()
         self.expected_label.setText(format_money(self.expected))
         self.counted_label.setText(format_money(self.counter.total()))
@@ -404,6 +440,16 @@ class ReportDialog(KeyDialog):
         self.difference_text.setStyleSheet(style)
 
     def to_confirm(self) -> None:
+        if self.collection() > self.expected:
+            self.show_notice(
+                self.tr(
+                    "The cash collection ({amount}) is more than the drawer holds ({balance})."
+                ).format(
+                    amount=format_money(self.collection()), balance=format_money(self.expected)
+                ),
+                ERROR_STYLE,
+            )
+            return
         shift = self._running.service.current_shift()
         serial = shift.serial if shift is not None and shift.serial is not None else "—"
         self.question.setText(
@@ -418,10 +464,22 @@ class ReportDialog(KeyDialog):
             )
             + "\n"
             + text
+            + self._collection_text()
         )
         self.summary.setStyleSheet(style)
         self.pages.setCurrentWidget(self.confirm_page)
         self.show_notice("")
+
+    def _collection_text(self) -> str:
+        if not self.collection():
+            return ""
+        return "\n" + self.tr(
+            "Cash collection {amount} goes out before the Z-report; {left} stays for the next "
+            "shift."
+        ).format(
+            amount=format_money(self.collection()),
+            left=format_money(self.expected - self.collection()),
+        )
 
     def back(self) -> None:
         self.pages.setCurrentWidget(self.count_page)
@@ -432,7 +490,7 @@ class ReportDialog(KeyDialog):
         counted = self.counter.total()
         self.set_busy(True, self.tr("Closing the shift… (what is still queued is sent first)"))
         try:
-            view = await self._running.service.close_shift(counted)
+            view = await self._running.service.close_shift(counted, collect=self.collection())
         except RegisterError as error:
             self.set_busy(False)
             self.show_notice(self.tr("The shift is still open."), ERROR_STYLE)

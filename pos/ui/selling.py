@@ -36,6 +36,7 @@ from pos.app import RunningRegister
 from pos.domain.discounts import Discount
 from pos.domain.money import format_money
 from pos.journal.records import CatalogueItem, Receipt
+from pos.register import held_carts
 from pos.register.cart import PIECE, Cart, CartLine
 from pos.register.errors import Refusal, RegisterError
 from pos.ui.cart_dialogs import DiscountDialog, ParkedCart, ParkedCartsDialog, QuantityDialog
@@ -61,9 +62,12 @@ class SellingPage(QWidget):
         self.setObjectName("sellingPage")
         self._running = running
         self._service = running.service
-        self.cart = Cart()
-        self.parked: list[ParkedCart] = []
-        self._parked_number = 0
+        # The open and parked carts as the journal kept them (they survive a restart).
+        self.cart, held = held_carts.restore(self._service.journal)
+        self.parked: list[ParkedCart] = [
+            ParkedCart(p.cart, p.parked_at, p.number, p.cart.total) for p in held
+        ]
+        self._parked_number = max((p.number for p in self.parked), default=0)
         self.last_receipt: Receipt | None = None
         self.payment: PaymentDialog | None = None
         self.preview: QDialog | None = None
@@ -144,6 +148,15 @@ class SellingPage(QWidget):
 
     def _cart_changed(self) -> None:
         self.totals.show_cart(self.cart)
+        self._save_carts()
+
+    def _save_carts(self) -> None:
+        """Every change of the open or parked carts goes to the journal at once."""
+        parked = [held_carts.ParkedCartRecord(p.number, p.parked_at, p.cart) for p in self.parked]
+        try:
+            held_carts.save(self._service.journal, self.cart, parked, datetime.now(UTC))
+        except Exception:  # a cart is not fiscal: a full disk must not stop the selling
+            log.exception("saving the open and parked carts failed")
 
     # --- search, scan, categories -------------------------------------------------------------
 
@@ -457,7 +470,7 @@ class SellingPage(QWidget):
     def _replace_cart(self, cart: Cart) -> None:
         self._undo = []
         self.cart = cart
-        self.model.set_cart(cart)
+        self.model.set_cart(cart)  # its "changed" saves the carts
         self.table.select_row(len(cart.lines) - 1)
         self.search.reset()
         self.search.setFocus()

@@ -169,7 +169,7 @@ def _run(sandbox: RunningSandbox, tmp_path: Path, kills: int, *, mix: bool) -> N
     zygote.stdin.write("setup\n")  # signed in, first shift open: the next command waits for it
     zygote.stdin.flush()
     zygote.stdout.readline()
-    rng = random.Random(20261121)
+    rng = random.Random(int(os.environ.get("POS_CRASH_SEED", "20261121")))
     cli_lives = 0
     limited = False
     try:

@@ -110,3 +110,42 @@ def test_z_report_without_a_shift_cannot_start(
     assert not dialog.next_button.isEnabled()
     press(dialog, Qt.Key.Key_Return)
     assert dialog.pages.currentWidget() is dialog.count_page
+
+
+def test_z_report_takes_the_cash_collection_and_leaves_the_float(
+    qtbot: QtBot,
+    aw: Callable[..., Any],
+    running_shift: RunningRegister,
+    sale: Receipt,
+    press: Callable[..., None],
+) -> None:
+    service = running_shift.service
+    dialog = ReportDialog(running_shift, True, None)
+    qtbot.addWidget(dialog)
+    dialog.open()
+    expected = dialog.expected
+    assert expected > 50000
+    dialog.collect_edit.set_value(expected + 100)  # more than the drawer holds: refused here
+    assert dialog.left_label.styleSheet() == ERROR_STYLE
+    press(dialog, Qt.Key.Key_Return)
+    assert dialog.pages.currentWidget() is dialog.count_page
+    assert "more than the drawer holds" in dialog.notice.text()
+    dialog.collect_all_button.click()
+    assert dialog.collection() == expected
+    assert dialog.left_label.text() == "0.00"
+    dialog.collect_edit.set_value(expected - 50000)  # leave the agreed float of 500.00
+    assert dialog.left_label.text() == "500.00"
+    press(dialog, Qt.Key.Key_Return)
+    assert dialog.pages.currentWidget() is dialog.confirm_page
+    assert "Cash collection" in dialog.summary.text()
+    assert "500.00 stays for the next shift" in dialog.summary.text()
+    with qtbot.waitSignal(dialog.shift_closed, timeout=30000) as closed:
+        press(dialog, Qt.Key.Key_Return)
+    view = closed.args[0]
+    assert view.local["balance"] == 50000
+    assert view.server is not None
+    assert view.server["balance"] == 50000
+    cash = next(p for p in view.server["payments"] if p["type"] == "CASH")
+    assert cash["service_out"] == expected - 50000
+    assert service.carried_balance() == 50000  # the next shift's float starts from it
+    press(dialog, Qt.Key.Key_Escape)

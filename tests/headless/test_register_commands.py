@@ -130,3 +130,42 @@ def test_clear_failures(kiosk: Path, tmp_path: Path) -> None:
     short = pos(kiosk, "register", "sell", "--item", "1001", "--pay", "card:1", expect=1)
     assert short["reason"] == "fiscal_rule"
     assert "Сума платежів" in short["error"]
+
+
+def test_close_shift_with_cash_collection_leaves_the_float_for_the_next_shift(
+    kiosk: Path, sandbox: RunningSandbox
+) -> None:
+    pos(kiosk, "register", "open-shift", "--float", "500")
+    pos(kiosk, "register", "sell", "--item", "1001", "--pay", "cash")
+    x = pos(kiosk, "register", "x-report")
+    expected = x["expected_cash"]
+    assert expected > 50000
+    refused = pos(
+        kiosk, "register", "close-shift", "--collect", f"{(expected + 100) / 100:.2f}", expect=1
+    )
+    assert "недостатньо коштів" in refused["error"]  # more than the drawer holds: still open
+    closed = pos(
+        kiosk,
+        "register",
+        "close-shift",
+        "--counted",
+        f"{expected / 100:.2f}",
+        "--collect",
+        f"{(expected - 50000) / 100:.2f}",
+    )
+    assert closed["collected"] == expected - 50000
+    assert closed["left_for_next_shift"] == 50000
+    assert closed["difference"] == 0  # counted before the collection, compared after it
+    cash = next(p for p in closed["server"]["payments"] if p["type"] == "CASH")
+    assert cash["service_out"] == expected - 50000
+    assert closed["server"]["balance"] == 50000
+    opened = pos(kiosk, "register", "open-shift", "--float", "500")
+    assert opened["state"] == "opened"
+    x = pos(kiosk, "register", "x-report")  # the float is what was left: nothing booked again
+    assert x["local"]["initial"] == 50000
+    assert x["server"]["initial"] == 50000
+    cash = next((p for p in x["server"]["payments"] if p["type"] == "CASH"), {})
+    assert cash.get("service_in", 0) == cash.get("service_out", 0) == 0
+    everything = pos(kiosk, "register", "close-shift", "--collect", "all")
+    assert everything["left_for_next_shift"] == 0
+    assert everything["server"]["balance"] == 0

@@ -19,7 +19,23 @@ T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 
 
 def receipt() -> NewReceipt:
-    return NewReceipt(id=str(uuid.uuid4()), type="SERVICE_IN", total_sum=100, created_at=T0)
+    return NewReceipt(id=str(uuid.uuid4()), type="SELL", total_sum=100, created_at=T0)
+
+
+def test_an_offline_service_receipt_is_queued_in_place_without_a_code(journal: Journal) -> None:
+    """Service cash in/out is non-fiscal (the guide: fiscal_code null): no code, no instant."""
+    journal.codes.add([("A", 1), ("B", 2)], T0)
+    sold = journal.receipts.commit(receipt(), offline_at=T0)
+    service = NewReceipt(id=str(uuid.uuid4()), type="SERVICE_OUT", total_sum=50, created_at=T0)
+    out = journal.receipts.commit(service, offline_at=T0)
+    assert (out.fiscal_code, out.fiscal_date, out.is_offline) == (None, None, True)
+    assert journal.codes.free_count() == 1
+    entries = journal.queue.pending()
+    assert [(e.subject_id, e.fiscal_code) for e in entries] == [
+        (sold.id, sold.fiscal_code),
+        (out.id, None),
+    ]
+    assert journal.clock.last_instant() == sold.fiscal_date  # no fiscal instant taken
 
 
 def test_used_or_burned_codes_never_go_back_to_free(journal: Journal) -> None:

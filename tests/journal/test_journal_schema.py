@@ -93,7 +93,7 @@ def test_upgrade_of_a_real_version_1_journal_keeps_every_row(tmp_path: Path) -> 
         assert journal.transitions.list()[0].cause == "connect timeout"
         assert journal.settings.get("register_name") == "Каса 1"
         # And it keeps working at the new version.
-        fresh = journal.receipts.commit(NewReceipt(str(uuid.uuid4()), "SERVICE_IN", 100, T))
+        fresh = journal.receipts.commit(NewReceipt(str(uuid.uuid4()), "SELL", 100, T))
         offline = journal.receipts.issue_offline(fresh.id, T)
         assert offline.fiscal_code == "TEST-aQ-V-c"
         assert offline.state is ReceiptState.OFFLINE_ISSUED

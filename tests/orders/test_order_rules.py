@@ -69,18 +69,39 @@ async def test_refusals_leave_the_order_as_it_was(clock: SimClock, tills: TillFa
     with pytest.raises(RegisterError) as short:
         await desk.pay_rest(order.id, [OrderPayment(PayMethod.CARD, 1000)])
     assert short.value.refusal is Refusal.FISCAL_RULE
+    # One more advance is less than what is left; the whole rest is the after-payment's.
+    whole = desk.get(order.id).left_to_pay
     with pytest.raises(RegisterError) as second_advance:
-        await desk.take_advance(order.id, [OrderPayment(PayMethod.CASH, 1000)])
+        await desk.take_advance(order.id, [OrderPayment(PayMethod.CARD, whole)])
     assert second_advance.value.refusal is Refusal.FISCAL_RULE
+    assert "чеком післяплати" in second_advance.value.detail
+    # Cash only in amounts the NBU rounding leaves payable (ROUND_50: whole 50 kopecks).
+    with pytest.raises(RegisterError) as odd:
+        await desk.take_advance(order.id, [OrderPayment(PayMethod.CASH, 1020)])
+    assert "10,00 або 10,50" in odd.value.detail
+    assert desk.get(order.id).paid == 1000
+    second = await desk.take_advance(order.id, [OrderPayment(PayMethod.CASH, 1000)])
+    assert [r.kind for r in second.receipts] == [ChainRole.PREPAYMENT, ChainRole.PREPAYMENT]
+    assert second.receipts[-1].fiscal_code
     kept = desk.get(order.id)
-    assert (kept.state, kept.paid) == (OrderState.PARTLY_PAID, 1000)
+    assert (kept.state, kept.paid) == (OrderState.PARTLY_PAID, 2000)
+    clock.advance(1)
     # Change from cash when the rest is paid with a larger note.
     left = kept.left_to_pay
     clock.advance(1)
-    done = await desk.pay_rest(order.id, [OrderPayment(PayMethod.CASH, left + 5000)])
+    odd = left % 50  # kopecks no coin pays (NBU rounding): by card, never rounded away
+    assert odd
+    with pytest.raises(RegisterError) as no_coins:
+        await desk.pay_rest(order.id, [OrderPayment(PayMethod.CASH, left + 5000)])
+    assert "заокруглення НБУ" in no_coins.value.detail
+    clock.advance(1)
+    done = await desk.pay_rest(
+        order.id,
+        [OrderPayment(PayMethod.CARD, odd), OrderPayment(PayMethod.CASH, left - odd + 5000)],
+    )
     assert done.state is OrderState.HANDED_OVER
     assert done.receipts[-1].fiscal.rest == 5000
-    assert done.receipts[-1].cash_sum == left
+    assert done.receipts[-1].cash_sum == left - odd
     # An open order without money is cancelled at once, with no receipt.
     other = desk.create(cart(), Customer("Іван"))
     cancelled = await desk.cancel(other.id)
@@ -91,4 +112,4 @@ async def test_refusals_leave_the_order_as_it_was(clock: SimClock, tills: TillFa
     assert x.server is not None
     cash = next(p for p in x.local["payments"] if p["type"] == "CASH")
     server_cash = next(p for p in x.server["payments"] if p["type"] == "CASH")
-    assert cash["sell_sum"] == server_cash["sell_sum"] == 1000 + left
+    assert cash["sell_sum"] == server_cash["sell_sum"] == 2000 + left - odd

@@ -20,7 +20,7 @@ from pathlib import Path
 from pos.domain.offline_limits import KYIV
 from pos.journal import Journal
 from pos.journal.instants import to_micros
-from pos.journal.migrations import _V4_REPORTS
+from pos.journal.migrations import _V4_REPORTS, _V8_CASHIERS
 
 GOODS: tuple[tuple[str, str, int, str, str], ...] = tuple(
     (f"{1000 + i}", f"Товар {i:02d}", 500 + 137 * i, "1" if i % 3 else "2", f"Полиця {i % 5}")
@@ -28,6 +28,8 @@ GOODS: tuple[tuple[str, str, int, str, str], ...] = tuple(
 )
 FISCAL_NUMBER = "4000123456"
 REGISTER_ID = "c13876dd-e51e-433f-a61c-f2c426311111"
+CASHIERS = ("Олена Коваль", "Петро Шевченко")
+"""Who works which day: CASHIERS[day number % 2] (the filter's test data)."""
 
 
 def _receipt_rows(
@@ -153,7 +155,9 @@ def _z_report(connection: sqlite3.Connection, shift_id: str, initial: int) -> di
     }
 
 
-_TRIGGERS = tuple(ddl for ddl in _V4_REPORTS if ddl.startswith("CREATE TRIGGER"))
+_TRIGGERS = tuple(ddl for ddl in _V4_REPORTS if ddl.startswith("CREATE TRIGGER")) + tuple(
+    ddl for ddl in _V8_CASHIERS if ddl.startswith("CREATE TRIGGER receipt_")
+)
 
 
 def generate(
@@ -190,6 +194,9 @@ def generate(
         opened = to_micros(datetime.combine(day, datetime.min.time(), KYIV).replace(hour=8))
         closed = opened + 13 * 3600 * 1_000_000
         serial = number + 1
+        cashier = CASHIERS[number % 2]
+        # The register keeps the signed-in cashier in its settings; the triggers copy it.
+        connection.execute("INSERT OR REPLACE INTO setting VALUES ('cashier_name', ?)", (cashier,))
         connection.execute(
             "INSERT INTO shift (id, state, serial, is_offline, initial_balance, opened_at, "
             "closed_at, open_fiscal_code, close_fiscal_code, created_at, updated_at) "
@@ -216,12 +223,12 @@ def generate(
         if bulk:  # rowid and doc_number as the trigger would set them: the commit order
             first = connection.execute("SELECT coalesce(max(rowid), 0) + 1 FROM receipt")
             number = int(first.fetchone()[0])
-            numbered = [(number + i, number + i, *r) for i, r in enumerate(receipts)]
+            numbered = [(number + i, number + i, *r, cashier) for i, r in enumerate(receipts)]
             connection.executemany(
                 "INSERT INTO receipt (rowid, doc_number, id, shift_id, type, state, is_offline, "
                 "fiscal_code, fiscal_date, total_sum, total_payment, rest, created_at, updated_at,"
-                " report_at, cash_paid, cashless_paid) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " report_at, cash_paid, cashless_paid, cashier) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 numbered,
             )
         else:

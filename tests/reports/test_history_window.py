@@ -18,6 +18,7 @@ from pytestqt.qtbot import QtBot
 
 from pos.app import RunningRegister
 from pos.reports.sources import open_read_only
+from pos.ui.history_models import COLUMNS
 from pos.ui.history_window import HistoryWindow
 from pos.ui.receipt_dialog import ReceiptDialog
 
@@ -178,3 +179,23 @@ def test_the_main_window_opens_both(qtbot: QtBot, running_shift: RunningRegister
     assert reports.csv_button.isVisibleTo(reports)
     reports.reject()
     qtbot.waitUntil(lambda: gone(reports))
+
+
+def test_the_cashier_filter(qtbot: QtBot, window: HistoryWindow) -> None:
+    from .generated import CASHIERS
+
+    choose(window.preset, "month")
+    settle(qtbot, window)
+    month = window.model.total
+    window.cashier_filter.setText(CASHIERS[0])  # QTest types ASCII only
+    qtbot.keyClick(window.cashier_filter, Qt.Key.Key_Return)
+    settle(qtbot, window)
+    mine = window.model.total
+    assert 0 < mine < month
+    assert {window.model.row(i)["cashier"] for i in range(min(mine, 50))} == {CASHIERS[0]}
+    column = [name for name, _ in COLUMNS]
+    assert window.model.headerData(column.index("cashier"), Qt.Orientation.Horizontal) == "Cashier"
+    window.cashier_filter.clear()
+    qtbot.keyClick(window.cashier_filter, Qt.Key.Key_Return)
+    settle(qtbot, window)
+    assert window.model.total == month

@@ -56,7 +56,7 @@ def test_the_benchmark_generator_writes_what_the_triggers_would(tmp_path: Path) 
     from .generated import generate
 
     columns = (
-        "SELECT rowid, doc_number, id, report_at, cash_paid, cashless_paid FROM receipt "
+        "SELECT rowid, doc_number, id, report_at, cash_paid, cashless_paid, cashier FROM receipt "
         "ORDER BY rowid"
     )
     found = []
@@ -68,7 +68,7 @@ def test_the_benchmark_generator_writes_what_the_triggers_would(tmp_path: Path) 
         triggers = connection.execute(
             "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'receipt_%'"
         ).fetchone()[0]
-        assert triggers == 5
+        assert triggers == 6
         connection.close()
     assert found[0] == found[1]
 

@@ -4,15 +4,26 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 import pytest
+import time_machine
 
 from pos.sandbox.server import RunningSandbox, SeededRegister
 
 HEADERS = {"X-Client-Name": "pos-tests", "X-Client-Version": "1.0"}
 PACE = 0.5
+
+
+@pytest.fixture
+def still_clock() -> Iterator[None]:
+    """Time stands still in this process (the sandbox's thread included) while a test sends a
+    burst that must land within one of the rate limits' seconds: on a loaded machine real time
+    would pass between the requests. Only ``Cashier.advance`` (the sandbox's offset) moves it."""
+    with time_machine.travel(datetime.now(UTC), tick=False):
+        yield
 
 
 def paced(sandbox: RunningSandbox, pace: float = 0.5, **options: Any) -> httpx.Client:

@@ -304,6 +304,7 @@ def test_return_of_fully_returned(cashier: Cashier, sold: dict[str, object]) -> 
     expect(cashier.post("/receipts/sell", again), 400, "Товари чеку вже були повністю повернені")
 
 
+@pytest.mark.usefixtures("still_clock")
 def test_receipt_rate_limit(cashier: Cashier) -> None:
     cashier.open_shift()
     cashier.pace = 0
@@ -338,6 +339,7 @@ def test_receipt_being_created_429(cashier: Cashier, sandbox: RunningSandbox) ->
         sandbox.control("POST", "/sandbox/config", {"creating_window_ms": 50})
 
 
+@pytest.mark.usefixtures("still_clock")
 def test_visualisation_rate_limit(cashier: Cashier) -> None:
     cashier.open_shift()
     body = sale([good()], [card(19500)])

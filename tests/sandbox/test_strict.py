@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
+import pytest
 
 from pos.sandbox.clock import KYIV
 from pos.sandbox.server import RunningSandbox
@@ -68,6 +69,7 @@ def test_go_offline_refused_in_automatic_offline(cashier: Cashier, sandbox: Runn
 # ---- 2. any request, more than 2 a second -------------------------------------------------------
 
 
+@pytest.mark.usefixtures("still_clock")
 def test_any_request_more_than_two_a_second_429_blocks_the_register(cashier: Cashier) -> None:
     cashier.pace = 0
     cashier.advance(1)
@@ -203,7 +205,8 @@ def test_36_hours_hold_in_automatic_offline(cashier: Cashier, sandbox: RunningSa
 
 def test_service_receipt_refuses_fiscal_fields(cashier: Cashier) -> None:
     cashier.open_shift()
-    for extra in ({"fiscal_code": "TEST-x"}, {"goods": []}, {"discounts": []}):
+    fiscal = ({"fiscal_code": "TEST-x"}, {"fiscal_date": "2026-12-01T10:00:00+02:00"})
+    for extra in (*fiscal, {"goods": []}, {"discounts": []}):
         body = {"id": str(uuid.uuid4()), "payment": {"type": "CASH", "value": 100}, **extra}
         assert cashier.post("/receipts/service", body).status_code == 422
     card_data = {"id": str(uuid.uuid4()), "payment": {"type": "CASH", "value": 100, "rrn": "1"}}
