@@ -291,10 +291,10 @@ def test_sigkill_at_random_instants_loses_and_duplicates_nothing(
 @pytest.mark.timeout(1500)
 @pytest.mark.xfail(
     strict=False,
-    reason="issue 11: passed 1,000 kills (shifts in the mix) before the merge of issue 10 and the "
-    "suite's travelling clock; with offline service receipts in the mix (POS_CRASH_OFFLINE_SERVICE"
-    "=1) a go-offline is refused as dated before Checkbox's last transaction and its receipts are "
-    "set aside as CONFLICT (unconfirmed on the merged code)",
+    reason="issue 11: passed 1,000 kills (shifts in the mix) on the branch before merging issues "
+    "10 and 13 and the suite's travelling clock; on the merged code a go-offline is refused as "
+    "dated before Checkbox's last transaction and its period's receipts are set aside as CONFLICT "
+    "(cause not found yet)",
 )
 def test_thousand_kills_with_outages_rate_limits_returns_shifts_and_the_cli(
     sandbox: RunningSandbox, tmp_path: Path
