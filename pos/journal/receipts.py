@@ -159,7 +159,7 @@ def _to_record(session: Session, row: ReceiptRow) -> Receipt:
 _INSERT_RECEIPT = (
     "INSERT INTO receipt (id, shift_id, type, state, is_offline, total_sum, discounts_sum, "
     "extra_charge_sum, round_sum, total_payment, rest, related_receipt_id, created_at, "
-    "updated_at) VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "updated_at, delivery) VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 _INSERT_LINE = (
     "INSERT INTO receipt_line (receipt_id, position, code, name, barcode, price, quantity, sum, "
@@ -398,6 +398,7 @@ class Receipts:
                     receipt.related_receipt_id,
                     stamp,
                     stamp,
+                    json_text(receipt.delivery),
                 ),
             )
             for statement, rows in (
@@ -446,6 +447,7 @@ class Receipts:
             rest=receipt.rest,
             shift_id=receipt.shift_id,
             related_receipt_id=receipt.related_receipt_id,
+            delivery=json_value(json_text(receipt.delivery)),
         )
 
     # ---- internals ----------------------------------------------------------------------------
