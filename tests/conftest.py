@@ -47,14 +47,15 @@ def _fictional_morning(real: datetime) -> datetime:
 
 
 if "POS_TEST_CLOCK_OFFSET" not in os.environ:
+    _start = _fictional_morning(datetime.now(UTC))
     _real = datetime.now(UTC)
-    _start = _fictional_morning(_real)
     os.environ["POS_TEST_CLOCK_OFFSET"] = repr((_start - _real).total_seconds())
     _travel_dir = str(Path(__file__).resolve().parent / "clock_travel")
     os.environ["PYTHONPATH"] = os.pathsep.join(
         p for p in (_travel_dir, os.environ.get("PYTHONPATH")) if p
     )
     time_machine.travel(_start, tick=True).start()
+    datetime.now(UTC)  # the clock ticks from its first reading (time-machine): start it now
 
 
 # --- sandbox fixtures ---

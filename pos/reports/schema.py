@@ -50,7 +50,7 @@ receipt = Table(
     Column("report_at", BigInteger),
     Column("cash_paid", Integer),
     Column("cashless_paid", Integer),
-    # Migration 8: the cashier signed in when it was committed (read only where it exists:
+    # Migration 9: the cashier signed in when it was committed (read only where it exists:
     # see ``pos.reports.capabilities``).
     Column("cashier", Text),
 )

@@ -186,7 +186,7 @@ async def test_three_registers_one_losing_the_database_one_killed_mid_push(
             assert copied.total == journals.total > 0
             assert {row.pop("shop") for row in copied.data} == {"shop"}  # rows say their shop
             assert {row.pop("shop") for row in journals.data} == {""}
-            # Journal v8 records each document's cashier; the shop database does not copy it yet.
+            # Journal v9 records each document's cashier; the shop database does not copy it yet.
             assert {row.pop("cashier") for row in copied.data} == {""}
             assert "" not in {row.pop("cashier") for row in journals.data}
             assert copied.data == journals.data

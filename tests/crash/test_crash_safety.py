@@ -8,8 +8,10 @@ twice, no code used twice, offline fiscal dates strictly increasing, no printed 
 
 The default suite runs a short variant (``POS_CRASH_KILLS``, 100 kills, selling only). The slow
 tier runs 1,000 kills with rate limits on, the tax service switched down and slow between lives,
-returns and service cash in and out in the mix (shift close/open too with POS_CRASH_SHIFTS=1),
-and every 25th life a headless ``pos register sell`` process killed instead of a forked one.
+returns, service cash in and out, and the Z-report with a new shift in the mix (POS_CRASH_SHIFTS,
+on unless set to 0; offline service receipts with POS_CRASH_OFFLINE_SERVICE=1), and every 25th
+life a headless ``pos register sell`` process killed instead of a forked one. POS_CRASH_SEED
+varies the kill schedule.
 """
 
 from __future__ import annotations
@@ -145,6 +147,8 @@ def _run(sandbox: RunningSandbox, tmp_path: Path, kills: int, *, mix: bool) -> N
     data = tmp_path / "data"
     env = {**os.environ, "POS_STATE_DIR": str(tmp_path / "marks")}
     if mix:
+        env.setdefault("POS_CRASH_SHIFTS", "1")  # the Z-report and a new shift in the mix
+    if mix:
         _login(sandbox, data, env)
     path = default_journal_path(data)
     _catalogue(path)
@@ -231,7 +235,8 @@ def _run(sandbox: RunningSandbox, tmp_path: Path, kills: int, *, mix: bool) -> N
         if on_server is None and receipt.type in SERVICE_TYPES:
             continue  # offline service in/out without a code on the server: issue 10's fix
         assert on_server == receipt.fiscal_code
-    codes = [r.fiscal_code for r in fiscal]
+    # (an online service in/out during Checkbox's automatic offline has no code: issue 10)
+    codes = [r.fiscal_code for r in fiscal if r.fiscal_code or r.type not in SERVICE_TYPES]
     assert len(codes) == len(set(codes))
     # No printed receipt re-coded: the code on the paper is the code in the journal and on Checkbox.
     recoded = [
@@ -286,10 +291,10 @@ def test_sigkill_at_random_instants_loses_and_duplicates_nothing(
 @pytest.mark.timeout(1500)
 @pytest.mark.xfail(
     strict=False,
-    reason="open (issue 11): in the mixed workload a few printed receipts are still refused at "
-    "upload and set aside — a return counted against more than its sale had left ('Товарів з "
-    "кодами: N більше, ніж у чеку продажу') and a transaction sent before its go-offline ('Cash "
-    "register should be in manual offline mode!'); every other invariant is checked first",
+    reason="issue 11: passed 1,000 kills (shifts in the mix) on the branch before merging issues "
+    "10 and 13 and the suite's travelling clock; on the merged code a go-offline is refused as "
+    "dated before Checkbox's last transaction and its period's receipts are set aside as CONFLICT "
+    "(cause not found yet)",
 )
 def test_thousand_kills_with_outages_rate_limits_returns_shifts_and_the_cli(
     sandbox: RunningSandbox, tmp_path: Path

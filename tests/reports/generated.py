@@ -20,7 +20,7 @@ from pathlib import Path
 from pos.domain.offline_limits import KYIV
 from pos.journal import Journal
 from pos.journal.instants import to_micros
-from pos.journal.migrations import _V4_REPORTS, _V8_CASHIERS
+from pos.journal.migrations import _V4_REPORTS, _V9_CASHIERS
 
 GOODS: tuple[tuple[str, str, int, str, str], ...] = tuple(
     (f"{1000 + i}", f"Товар {i:02d}", 500 + 137 * i, "1" if i % 3 else "2", f"Полиця {i % 5}")
@@ -156,7 +156,7 @@ def _z_report(connection: sqlite3.Connection, shift_id: str, initial: int) -> di
 
 
 _TRIGGERS = tuple(ddl for ddl in _V4_REPORTS if ddl.startswith("CREATE TRIGGER")) + tuple(
-    ddl for ddl in _V8_CASHIERS if ddl.startswith("CREATE TRIGGER receipt_")
+    ddl for ddl in _V9_CASHIERS if ddl.startswith("CREATE TRIGGER receipt_")
 )
 
 

@@ -239,7 +239,7 @@ def test_a_bad_cashiers_value_is_refused(sources: Sources) -> None:
         report(sources, cashiers=[1])
 
 
-def test_migration_8_gives_old_rows_their_shifts_cashier(tmp_path: Path) -> None:
+def test_migration_9_gives_old_rows_their_shifts_cashier(tmp_path: Path) -> None:
     path = tmp_path / "v7.sqlite"
     connection = sqlite3.connect(path, isolation_level=None)
     migrate(connection, None, target=7)
