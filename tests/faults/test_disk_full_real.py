@@ -53,10 +53,11 @@ def fill(disk: Path, leave: int) -> Path:
     """A filler file taking all the free space of ``disk`` but ``leave`` bytes."""
     filler = disk / "filler.bin"
     chunk = b"\0" * (1 << 16)
-    with filler.open("ab") as out, contextlib.suppress(OSError):
+    # Unbuffered: the write that finds the disk full raises inside the suppress, and closing
+    # has nothing left to flush (a buffered file raised "No space left" again at close).
+    with filler.open("ab", buffering=0) as out, contextlib.suppress(OSError):
         while True:
             out.write(chunk)
-            out.flush()
     free = os.statvfs(disk).f_bavail * os.statvfs(disk).f_frsize
     os.truncate(filler, max(filler.stat().st_size - max(leave - free, 0), 0))
     return filler
