@@ -202,6 +202,9 @@ class ReportDialog(KeyDialog):
         collect_buttons.addWidget(self.collect_counted_button)
         self.left_label = _big(QLabel(), 2)
         collection = QFormLayout()
+        # Labels above their fields: the Ukrainian "Залишиться на наступну зміну:" beside a field
+        # pushed the dialog past a 1024 px screen.
+        collection.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
         collection.addRow(self.tr("Cash collection:"), self.collect_edit)
         collection.addRow(self.tr("Left for the next shift:"), self.left_label)
         side = QVBoxLayout()
