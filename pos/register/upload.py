@@ -26,11 +26,13 @@ from typing import Any
 from pos.checkbox import exactly_once
 from pos.checkbox.errors import (
     AlreadyOffline,
+    AmbiguousOutcome,
     CheckboxError,
     NotFound,
     NotManualOffline,
     OfflineCodeUsed,
     RateLimited,
+    ReceiptError,
     SmsGatewayInactive,
     TaxServiceUnavailable,
 )
@@ -265,7 +267,8 @@ async def _send(ctx: RegisterContext, entry: QueueEntry) -> None:
         )
     elif entry.kind is QueueKind.RECEIPT:
         payload = entry.payload or {}
-        if payload["path"] == bodies.ENDPOINTS[ReceiptType.SERVICE_IN]:
+        service = payload["path"] == bodies.ENDPOINTS[ReceiptType.SERVICE_IN]
+        if service:
             # Non-fiscal: sent as it is, never with fiscal fields (a journal of an older version
             # may have spent a code on it; that code stays unused on the server, never reused).
             body = bodies.without_fiscal(payload["body"])
@@ -273,6 +276,18 @@ async def _send(ctx: RegisterContext, entry: QueueEntry) -> None:
             assert entry.fiscal_code is not None
             body = bodies.with_fiscal(payload["body"], entry.fiscal_code, entry.fiscal_date)
         answer = await exactly_once.create_receipt(client, payload["path"], entry.subject_id, body)
+        if answer.fiscal_code is None and not service:
+            # "Вказаний id чеку вже існує" and the server's copy (our lost online attempt, which
+            # Checkbox may be signing in its own automatic offline) has no code yet: whose code
+            # the tax office keeps is unknown until it is final, so nothing is settled now and
+            # the queue waits in order (accepting here recorded our code while Checkbox went on
+            # to fiscalise the receipt under another: found by the 1,000-kill crash tier).
+            if answer.is_final:  # Checkbox's copy ended without a code: ours can't go under it
+                raise ReceiptError(
+                    f"{CONFLICT}: Checkbox holds this receipt's id as {answer.status} without a "
+                    f"fiscal code; the printed offline copy ({entry.fiscal_code}) was not taken"
+                )
+            raise AmbiguousOutcome(entry.subject_id)
         response = answer.model_dump(mode="json", exclude_none=True)
         if answer.fiscal_code in (None, entry.fiscal_code):
             ctx.journal.uploads.accepted(entry.seq, now(), response)

@@ -156,3 +156,44 @@ async def test_ambiguous_receipt_is_issued_offline_then_the_servers_copy_wins(
         ],
         since=start,
     )
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(600)
+async def test_ambiguous_receipt_still_signing_on_checkbox_is_settled_only_when_final(
+    box: RunningSandbox, clock: SimClock, tills: TillFactory
+) -> None:
+    """The 1,000-kill tier's finding: the lost online attempt is still being signed on Checkbox
+    (its own automatic offline) when the offline copy is uploaded, so "id already exists" finds a
+    copy without a fiscal code. The register must not take that as its offline copy accepted (the
+    journal would keep its code while Checkbox fiscalises the receipt under another): the queue
+    waits, in order, and settles for the server's copy once it is final."""
+    till = await tills(lose_answer=lambda switch: LoseAnswer(switch, then_cut=switch))
+    await till.sign_in()
+    await till.service.open_shift()
+    box.control("POST", "/sandbox/config", {"signing_delay": 60})  # PENDING for a minute
+
+    ambiguous = await till.sell_bread()
+    assert ambiguous.state is ReceiptState.OFFLINE_ISSUED
+    offline_code = ambiguous.fiscal_code
+    clock.advance(20)
+    till.reconnect()
+    status = await till.service.sync()  # one round: the upload finds the copy still signing
+    assert status.queued >= 1
+    waiting = till.journal.receipts.get(ambiguous.id)
+    assert waiting is not None
+    assert waiting.state is ReceiptState.OFFLINE_ISSUED, "settled before Checkbox's copy was final"
+    assert waiting.fiscal_code == offline_code
+
+    clock.advance(61)  # Checkbox finishes signing its copy
+    status = await till.service.sync(wait=True, give_up_after=60)
+    assert status.state is S.ONLINE
+    assert status.set_aside == 0, [(e.kind, e.error) for e in till.service.set_aside()]
+    on_server = [r for r in sandbox_receipts(box, till.register) if r["id"] == ambiguous.id]
+    assert len(on_server) == 1
+    assert on_server[0]["fiscal_code"]
+    settled = till.journal.receipts.get(ambiguous.id)
+    assert settled is not None
+    assert settled.state in (ReceiptState.DONE, ReceiptState.UPLOADED)
+    assert settled.fiscal_code == on_server[0]["fiscal_code"]  # the tax office's code, kept
+    assert receipt_transactions(box, till.register, ambiguous.id) == 1
