@@ -289,13 +289,6 @@ def test_sigkill_at_random_instants_loses_and_duplicates_nothing(
 
 @pytest.mark.slow
 @pytest.mark.timeout(1500)
-@pytest.mark.xfail(
-    strict=False,
-    reason="issue 11: passed 1,000 kills (shifts in the mix) on its branch; on the merged code "
-    "(offline cash in/out without codes, the register on its own thread) one run of 1,000 ended "
-    "with one receipt whose journal code differs from the code Checkbox holds for it (cause not "
-    "found yet; the go-offline dating failure seen earlier was the suite's clock lag, fixed)",
-)
 def test_thousand_kills_with_outages_rate_limits_returns_shifts_and_the_cli(
     sandbox: RunningSandbox, tmp_path: Path
 ) -> None:
