@@ -645,8 +645,10 @@ class MainWindow(QMainWindow):
         return gate
 
     def _offline_toggled(self) -> None:
-        wanted = not self.status.forced_offline
-        self.a_offline.setChecked(self.status.forced_offline)  # until the PIN is given
+        # What the manager asked for is the item's new check state (Qt toggles it on trigger),
+        # not the negation of a status snapshot that may not yet show the last change.
+        wanted = self.a_offline.isChecked()
+        self.a_offline.setChecked(not wanted)  # until the PIN is given
         self._manager(
             self.tr("Work offline") if wanted else self.tr("End offline work"),
             lambda: self.set_forced_offline(wanted),
