@@ -654,7 +654,10 @@ class MainWindow(QMainWindow):
             lambda: self.set_forced_offline(wanted),
         )
 
-    @async_slot()
+    # Not exclusive: the status the register pushes can show the change before this call's
+    # answer is back, and a manager's next click then must not be dropped; the register runs
+    # the calls in the order they were made.
+    @async_slot(exclusive=False)
     async def set_forced_offline(self, offline: bool) -> None:
         if offline:
             await self.service.force_offline()
