@@ -274,12 +274,12 @@ def keeps_report_figures(connection: Connection) -> bool:
     has none of them and counts."""
     if connection.dialect.name != "sqlite":
         return False
-    cached = connection.info.get("pos_report_positions")
+    cached = connection.info.get("pos_report_figures")
     if isinstance(cached, bool):
         return cached
     columns = connection.exec_driver_sql("SELECT name FROM pragma_table_info('receipt')")
     found = "shift_position" in set(columns.scalars())
-    connection.info["pos_report_positions"] = found
+    connection.info["pos_report_figures"] = found
     return found
 
 
@@ -745,9 +745,7 @@ def _figures_of_rows(
         .where(*_receipt_where(q, types))
         .group_by(receipt.c.type)
     )
-    return {
-        rtype: [int(n), int(total), int(cash), int(card)] for rtype, n, total, cash, card in rows
-    }
+    return _figures(rows)
 
 
 _HOUR_US = 3_600_000_000
