@@ -572,9 +572,7 @@ _V11_HELD_CARTS: tuple[str, ...] = (
 # report dates (at a sale, only itself: one index range count). NULL for a receipt that is not a
 # fiscal document or has no shift. Existing rows are numbered once, with the outbox's update
 # trigger set aside meanwhile (numbering is not a change the back office copies). The index
-# serves the report sorted by amount: a page is read in index order, not sorted from the period;
-# the narrow one, sales by time and the period counts (report date, type, state and total only:
-# about a fifth fewer pages to read than the wide report index).
+# serves the report sorted by amount: a page is read in index order, not sorted from the period.
 # receipt_hour_total: the fiscal receipts' count and sums per UTC hour of report date, type, state
 # and offline flag, kept by triggers as each receipt moves (the old row's figures out, the new
 # row's in), so a month's totals add up a few thousand rows instead of a hundred thousand (a Kyiv
@@ -647,7 +645,6 @@ _V12_REPORT_SPEED: tuple[str, ...] = (
     END""",
     """CREATE INDEX receipt_report_total ON receipt(total_sum DESC, report_at, doc_number, state,
         type, rest, cash_paid, cashless_paid)""",
-    "CREATE INDEX receipt_report_sales ON receipt(report_at, type, state, total_sum)",
     """CREATE TABLE receipt_hour_total (
         hour INTEGER NOT NULL,
         type TEXT NOT NULL,
