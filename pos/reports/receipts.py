@@ -628,16 +628,22 @@ _AMOUNT_INDEX_FIRST = "totalSum"  # the order key migration 12's amount index se
 
 def _walks_amount_index(connection: Connection, q: ReceiptsQuery, rows: int) -> bool:
     """Whether a page sorted by amount is cheaper read in the amount index's order, filtering by
-    date, than sorted from the period's rows: when the rows to step through to fill it
-    (``rows`` times the journal's receipts over the period's) are fewer than the period has."""
+    date, than sorted from the query's receipts: when the index entries to step through to fill
+    it (``rows`` times the journal's receipts over the query's) are fewer than the query has.
+    Never for a search, a code, a number, shifts or cashiers: they choose few receipts, which
+    sort fast, and would walk most of the index (or SQLite would read the cashier's whole year
+    by the cashier index). The receipts are counted from the hour totals, or (a payment type)
+    from the report index: without reading a row."""
     if not q.orders or q.orders[0].removeprefix("-") != _AMOUNT_INDEX_FIRST:
         return False
-    instant = receipt_instant()
-    in_period = connection.execute(
-        select(func.count()).where(instant >= q.period.start, instant <= q.period.end)
-    ).scalar_one()
+    if q.search or q.shifts or q.shift_ids or q.cashiers:
+        return False
+    types = _receipt_types(q)
+    if q.fiscal_sign is not None or q.fiscal_doc is not None or not types:
+        return False
+    matching = sum(f[0] for f in _receipt_figures(connection, q, types).values())
     journal = connection.execute(select(func.max(receipt.c.doc_number))).scalar_one()
-    return bool(in_period) and rows * int(journal or 0) <= int(in_period) ** 2
+    return bool(matching) and rows * int(journal or 0) <= matching**2
 
 
 def _receipt_keys(

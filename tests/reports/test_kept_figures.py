@@ -217,3 +217,9 @@ def test_a_page_by_amount_walks_the_amount_index_over_a_long_period(sources: Sou
     assert receipts._walks_amount_index(connection, query, 20)
     assert not receipts._walks_amount_index(connection, query, 100_000)
     assert not receipts._walks_amount_index(connection, query.with_orders(["-date"]), 20)
+    for selective in ({"search": "TEST"}, {"cashiers": [CASHIERS[0]]}, {"shifts": [2]}):
+        narrow = receipts.ReceiptsQuery.from_mapping(
+            {"date_from": "2026-01-01", "date_to": "2026-01-06", "orders": ["-totalSum"]}
+            | selective
+        )
+        assert not receipts._walks_amount_index(connection, narrow, 20), selective
