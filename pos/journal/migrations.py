@@ -568,9 +568,10 @@ _V11_HELD_CARTS: tuple[str, ...] = (
 # shift_position, a fiscal receipt's position among its shift's fiscal receipts by report date (the
 # receipts report's ``number``, less the chain receipts before it, which the report adds), is kept
 # by triggers instead of being counted for every row shown: any change of a receipt's fiscal
-# state, report date or shift renumbers that shift's receipts from the earlier of its old and new
-# report dates (at a sale, only itself: one index range count). NULL for a receipt that is not a
-# fiscal document or has no shift. Existing rows are numbered once, with the outbox's update
+# state, report date or shift recounts that shift's other receipts from the earlier of its old and
+# new report dates (at a sale: none) and gives it the position after the receipt before it (one
+# index step, not a count of the shift: 0.8 ms in a shift of 2,700). NULL for a receipt that is
+# not a fiscal document or has no shift. Existing rows are numbered once, with the outbox's update
 # trigger set aside meanwhile (numbering is not a change the back office copies). The index
 # serves the report sorted by amount: a page is read in index order, not sorted from the period.
 # receipt_hour_total: the fiscal receipts' count and sums per UTC hour of report date, type, state
@@ -583,6 +584,14 @@ _POSITION_V12 = f"""UPDATE receipt SET shift_position = (
             SELECT count(*) FROM receipt AS earlier
             WHERE earlier.shift_id = receipt.shift_id AND earlier.report_at <= receipt.report_at
               AND earlier.state NOT IN {_NOT_FISCAL_V12})"""
+# The changed receipt's own position, without counting its shift: the position of the fiscal
+# receipt just before it (the others are right by then), plus one unless their dates are equal.
+_OWN_POSITION_V12 = f"""UPDATE receipt SET shift_position = coalesce((
+            SELECT earlier.shift_position + (earlier.report_at < receipt.report_at)
+            FROM receipt AS earlier
+            WHERE earlier.shift_id = receipt.shift_id AND earlier.report_at <= receipt.report_at
+              AND earlier.state NOT IN {_NOT_FISCAL_V12} AND earlier.rowid <> receipt.rowid
+            ORDER BY earlier.report_at DESC LIMIT 1), 1)"""
 
 
 def _hour_v12(row: str) -> str:
@@ -628,7 +637,9 @@ _V12_REPORT_SPEED: tuple[str, ...] = (
         {_POSITION_V12}
         WHERE shift_id = new.shift_id
           AND report_at >= coalesce(new.report_at, new.fiscal_date, new.created_at)
-          AND state NOT IN {_NOT_FISCAL_V12};
+          AND state NOT IN {_NOT_FISCAL_V12} AND rowid <> new.rowid;
+        {_OWN_POSITION_V12}
+        WHERE rowid = new.rowid;
     END""",
     f"""CREATE TRIGGER receipt_shift_position_au AFTER UPDATE ON receipt
     WHEN (old.state NOT IN {_NOT_FISCAL_V12} OR new.state NOT IN {_NOT_FISCAL_V12})
@@ -638,7 +649,9 @@ _V12_REPORT_SPEED: tuple[str, ...] = (
         WHERE shift_id IN (old.shift_id, new.shift_id)
           AND report_at >= min(coalesce(old.report_at, new.report_at),
                                coalesce(new.report_at, old.report_at))
-          AND state NOT IN {_NOT_FISCAL_V12};
+          AND state NOT IN {_NOT_FISCAL_V12} AND rowid <> new.rowid;
+        {_OWN_POSITION_V12}
+        WHERE rowid = new.rowid AND shift_id IS NOT NULL AND state NOT IN {_NOT_FISCAL_V12};
         UPDATE receipt SET shift_position = NULL
         WHERE rowid = new.rowid AND shift_position IS NOT NULL
           AND (new.shift_id IS NULL OR new.state IN {_NOT_FISCAL_V12});
