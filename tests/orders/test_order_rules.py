@@ -125,3 +125,56 @@ async def test_refusals_leave_the_order_as_it_was(clock: SimClock, tills: TillFa
     server_cash = next(p for p in x.server["payments"] if p["type"] == "CASH")
     assert cash["sell_sum"] == server_cash["sell_sum"] == 1000 + left - odd
     assert x.local["sell_receipts_count"] == x.server["sell_receipts_count"] == 2
+
+
+async def test_a_second_advance_left_by_an_earlier_version_is_not_sent(
+    clock: SimClock, tills: TillFactory
+) -> None:
+    """A journal may hold a second advance an earlier version committed (sent to the relation)
+    and never got an answer for. Checkbox does not have it, and no documented call would take
+    it: settling marks it failed (the money is not counted as paid) and the order goes on."""
+    till = await tills()
+    await till.sign_in()
+    await till.service.open_shift(0)
+    desk = till.service.orders
+    order = desk.create(cart(), Customer("Олена"))
+    await desk.take_advance(order.id, [OrderPayment(PayMethod.CASH, 1000)])
+    shift = till.service.current_shift()
+    assert shift is not None
+    now = clock.now()
+    desk.store.commit_receipt(
+        {
+            "id": "0c0c0c0c-0000-4000-8000-000000000002",
+            "order_id": order.id,
+            "kind": ChainRole.PREPAYMENT.value,
+            "state": OrderReceiptState.SENDING.value,
+            "shift_id": shift.id,
+            "body": {
+                "id": "0c0c0c0c-0000-4000-8000-000000000002",
+                "payments": [{"type": "CASH", "value": 500, "label": "Готівка"}],
+            },
+            "fiscal": {
+                "type": "SELL",
+                "total_sum": 500,
+                "payments": [{"type": "CASH", "value": 500, "label": "Готівка"}],
+                "rest": 0,
+                "round_sum": 0,
+                "taxes": [],
+                "discounts_sum": 0,
+                "extra_charge_sum": 0,
+            },
+            "cash_sum": 500,
+            "card_sum": 0,
+            "qr_sum": 0,
+            "created_at": now,
+            "updated_at": now,
+        }
+    )
+    assert desk.get(order.id).paid == 1500  # counted while unsettled
+    clock.advance(1)
+    await desk.settle(order.id)
+    kept = desk.get(order.id)
+    assert [r.state for r in kept.receipts] == [OrderReceiptState.DONE, OrderReceiptState.FAILED]
+    assert (kept.state, kept.paid) == (OrderState.PARTLY_PAID, 1000)
+    done = await desk.pay_rest(order.id, [OrderPayment(PayMethod.CARD, kept.left_to_pay)])
+    assert done.state is OrderState.HANDED_OVER
