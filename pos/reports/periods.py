@@ -79,6 +79,33 @@ class Period:
         return cls.parse(first.isoformat(), last.isoformat())
 
 
+@dataclass(frozen=True)
+class WholeHours:
+    """A period cut for the journal's hour totals (migration 12): its whole UTC hours ``first``
+    to ``last`` (hour numbers since 1970), which the totals answer, and its partial ``edges``
+    at either end, which only the receipts themselves can."""
+
+    first: int
+    last: int
+    edges: tuple[Period, ...]
+
+
+def whole_hours(period: Period) -> WholeHours | None:
+    """The period's whole UTC hours and its partial ends; None when it holds no whole hour.
+    Kyiv is always a whole number of hours from UTC, so each Kyiv hour, day, week and month is
+    made of whole UTC hours and can be added up from the hour totals."""
+    start, end = period.start, period.end
+    first, last = -(-start // HOUR_US), (end + 1) // HOUR_US - 1
+    if first > last:
+        return None
+    edges = []
+    if start < first * HOUR_US:
+        edges.append(Period(start, first * HOUR_US - 1))
+    if (last + 1) * HOUR_US <= end:
+        edges.append(Period((last + 1) * HOUR_US, end))
+    return WholeHours(first, last, tuple(edges))
+
+
 def kyiv_text(micros: int | None) -> str:
     """An instant as the report shows it: ``YYYY-MM-DD hh:mm:ss`` in Kyiv."""
     if micros is None:
@@ -87,8 +114,11 @@ def kyiv_text(micros: int | None) -> str:
 
 
 def _offset_stretches(period: Period) -> Iterator[tuple[int, int, int]]:
-    """(start, end, offset) in UTC µs covering the period, one per Kyiv UTC offset stretch."""
-    start = from_micros(period.start) - timedelta(days=1)
+    """(start, end, offset) in UTC µs covering the period, one per Kyiv UTC offset stretch.
+    Stepped from a whole UTC hour: Kyiv's clocks change on one, so a stretch ends exactly there
+    (from a period starting at hh:30, an instant in the first half hour of summer time was
+    counted in the hour the clocks skip)."""
+    start = from_micros(period.start // HOUR_US * HOUR_US) - timedelta(days=1)
     end = from_micros(period.end) + timedelta(days=1)
     moment = start
     offset = _offset(moment)

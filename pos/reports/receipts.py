@@ -60,7 +60,7 @@ from pos.reports.order_receipts import (
     order_instants_by_shift,
     order_rows,
 )
-from pos.reports.periods import Period, ReportInputError, kyiv_text
+from pos.reports.periods import Period, ReportInputError, kyiv_text, whole_hours
 from pos.reports.schema import (
     NOT_FISCAL_STATES,
     card_of_receipt,
@@ -754,9 +754,6 @@ def _figures_of_rows(
     return _figures(rows)
 
 
-_HOUR_US = 3_600_000_000
-
-
 def _hour_split(
     connection: Connection, q: ReceiptsQuery
 ) -> tuple[int, int, list[ReceiptsQuery]] | None:
@@ -769,16 +766,10 @@ def _hour_split(
         return None
     if q.fiscal_sign is not None or q.fiscal_doc is not None:
         return None
-    start, end = q.period.start, q.period.end
-    first, last = -(-start // _HOUR_US), (end + 1) // _HOUR_US - 1
-    if first > last:
+    split = whole_hours(q.period)
+    if split is None:
         return None
-    edges = []
-    if start < first * _HOUR_US:
-        edges.append(replace(q, period=Period(start, first * _HOUR_US - 1)))
-    if (last + 1) * _HOUR_US <= end:
-        edges.append(replace(q, period=Period((last + 1) * _HOUR_US, end)))
-    return first, last, edges
+    return split.first, split.last, [replace(q, period=edge) for edge in split.edges]
 
 
 def _count(connection: Connection, q: ReceiptsQuery) -> int:

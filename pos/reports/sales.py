@@ -8,6 +8,10 @@ are line sums, before receipt-level discounts, as the lines were printed.
 Customer orders' chain receipts count too (`pos.reports.chain_sales` says how): money when it is
 taken (the advance on its day and payment types, the after-payment for the rest), each receipt's
 own tax turnover, and the goods on the day they are handed over (the after-payment).
+
+Sales by time and by payment add up a journal's hour totals (migration 12) for the period's
+whole UTC hours and count the receipts only in the partial hours at either end; a source
+without them (a back-office database, an older journal read-only) counts every receipt.
 """
 
 from __future__ import annotations
@@ -26,18 +30,23 @@ from pos.reports.periods import (
     HOUR_US,
     Bucket,
     Period,
+    WholeHours,
     bucket_key,
     bucket_label,
     kyiv_text,
     month_key,
+    whole_hours,
 )
+from pos.reports.receipts import keeps_report_figures
 from pos.reports.schema import (
+    NOT_FISCAL_STATES,
     card_of_receipt,
     cash_of_receipt,
     catalogue_item,
     connectivity_transition,
     is_fiscal,
     receipt,
+    receipt_hour_total,
     receipt_instant,
     receipt_line,
 )
@@ -70,13 +79,38 @@ def _chains(connection: Connection, period: Period) -> list[ChainSale]:
     return chain_sales(connection, period)
 
 
-def by_time(sources: Sources, period: Period, bucket: Bucket) -> list[dict[str, Any]]:
-    """Sales and returns per Kyiv hour, day, week or month: count and sums."""
-    sql_bucket = Bucket.DAY if bucket is Bucket.MONTH else bucket
-    merged: dict[str, list[int]] = {}
-    for connection, _ in sources:
-        key = bucket_key(receipt_instant(), period, sql_bucket).label("bucket")
-        rows = connection.execute(
+def _split(connection: Connection, period: Period) -> tuple[WholeHours | None, list[Period]]:
+    """The period's whole hours, if the source keeps hour totals, and the periods whose
+    receipts are counted: the partial ends, or the whole period."""
+    split = whole_hours(period) if keeps_report_figures(connection) else None
+    return split, [period] if split is None else list(split.edges)
+
+
+def _kept(column: Any, kind: str) -> Any:
+    hours = receipt_hour_total
+    return func.coalesce(func.sum(case((hours.c.type == kind, column), else_=0)), 0)
+
+
+def _kept_where(split: WholeHours) -> list[Any]:
+    hours = receipt_hour_total
+    return [
+        hours.c.hour >= split.first,
+        hours.c.hour <= split.last,
+        hours.c.state.not_in(NOT_FISCAL_STATES),
+        hours.c.type.in_(_SALES),
+        hours.c.receipts != 0,
+    ]
+
+
+def _time_rows(
+    connection: Connection, period: Period, bucket: Bucket
+) -> list[tuple[int, list[int]]]:
+    """(bucket key, [sales, sales sum, returns, returns sum]) of the period's receipts."""
+    split, counted = _split(connection, period)
+    rows: list[Any] = []
+    for part in counted:
+        key = bucket_key(receipt_instant(), part, bucket).label("bucket")
+        rows += connection.execute(
             select(
                 key,
                 _signed(1, "SELL"),
@@ -84,10 +118,32 @@ def by_time(sources: Sources, period: Period, bucket: Bucket) -> list[dict[str, 
                 _signed(1, "RETURN"),
                 _signed(receipt.c.total_sum, "RETURN"),
             )
-            .where(*_in_period(period), receipt.c.type.in_(_SALES))
+            .where(*_in_period(part), receipt.c.type.in_(_SALES))
             .group_by(key)
         ).all()
-        keyed = [(int(row[0]), [int(v) for v in row[1:]]) for row in rows]
+    if split is not None:
+        hours = receipt_hour_total
+        key = bucket_key(hours.c.hour * HOUR_US, period, bucket).label("bucket")
+        rows += connection.execute(
+            select(
+                key,
+                _kept(hours.c.receipts, "SELL"),
+                _kept(hours.c.total_sum, "SELL"),
+                _kept(hours.c.receipts, "RETURN"),
+                _kept(hours.c.total_sum, "RETURN"),
+            )
+            .where(*_kept_where(split))
+            .group_by(key)
+        ).all()
+    return [(int(row[0]), [int(v) for v in row[1:]]) for row in rows]
+
+
+def by_time(sources: Sources, period: Period, bucket: Bucket) -> list[dict[str, Any]]:
+    """Sales and returns per Kyiv hour, day, week or month: count and sums."""
+    sql_bucket = Bucket.DAY if bucket is Bucket.MONTH else bucket
+    merged: dict[str, list[int]] = {}
+    for connection, _ in sources:
+        keyed = _time_rows(connection, period, sql_bucket)
         for chain in _chains(connection, period):
             total = chain.fiscal.total_sum
             counted = [0, 0, 1, total] if chain.is_return else [1, total, 0, 0]
@@ -109,25 +165,52 @@ def by_time(sources: Sources, period: Period, bucket: Bucket) -> list[dict[str, 
             "net_sum": v[1] - v[3],
         }
         for label, v in sorted(merged.items())
+        if v[0] or v[2]  # hours whose receipts all left (none do: fiscal is for good)
     ]
+
+
+def _payment_sums(connection: Connection, period: Period) -> list[int]:
+    """[cash of sales, of returns, card of sales, of returns] of the period's receipts."""
+    split, counted = _split(connection, period)
+    sums = [0, 0, 0, 0]
+    rows = [
+        connection.execute(
+            select(
+                _signed(cash_of_receipt(), "SELL"),
+                _signed(cash_of_receipt(), "RETURN"),
+                _signed(card_of_receipt(), "SELL"),
+                _signed(card_of_receipt(), "RETURN"),
+            ).where(*_in_period(part), receipt.c.type.in_(_SALES))
+        ).one()
+        for part in counted
+    ]
+    if split is not None:
+        hours = receipt_hour_total  # its cash is the receipts' cash_paid - rest, as here
+        rows.append(
+            connection.execute(
+                select(
+                    _kept(hours.c.cash, "SELL"),
+                    _kept(hours.c.cash, "RETURN"),
+                    _kept(hours.c.cashless, "SELL"),
+                    _kept(hours.c.cashless, "RETURN"),
+                ).where(*_kept_where(split))
+            ).one()
+        )
+    for row in rows:
+        for i in range(4):
+            sums[i] += int(row[i])
+    return sums
 
 
 def by_payment(sources: Sources, period: Period) -> list[dict[str, Any]]:
     """Sales and returns per payment type (cash net of change)."""
     merged: dict[str, list[int]] = {}
     for connection, _ in sources:
-        row = connection.execute(
-            select(
-                _signed(cash_of_receipt(), "SELL"),
-                _signed(cash_of_receipt(), "RETURN"),
-                _signed(card_of_receipt(), "SELL"),
-                _signed(card_of_receipt(), "RETURN"),
-            ).where(*_in_period(period), receipt.c.type.in_(_SALES))
-        ).one()
-        for ptype, sales, returns in (("CASH", row[0], row[1]), ("CASHLESS", row[2], row[3])):
+        cash_in, cash_out, card_in, card_out = _payment_sums(connection, period)
+        for ptype, sales, returns in (("CASH", cash_in, cash_out), ("CASHLESS", card_in, card_out)):
             acc = merged.setdefault(ptype, [0, 0])
-            acc[0] += int(sales)
-            acc[1] += int(returns)
+            acc[0] += sales
+            acc[1] += returns
         for chain in _chains(connection, period):
             for ptype, value in chain.net_by_type().items():
                 merged.setdefault(ptype, [0, 0])[1 if chain.is_return else 0] += value
