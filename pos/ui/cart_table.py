@@ -39,6 +39,8 @@ Index = QModelIndex | QPersistentModelIndex
 NAME, PRICE, QUANTITY, DISCOUNT, SUM, REMOVE = range(6)
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _CENTER = int(Qt.AlignmentFlag.AlignCenter)
+_SHOWN = Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemNeverHasChildren
+_EDITABLE = _SHOWN | Qt.ItemFlag.ItemIsEditable
 _WIDEST = {PRICE: "99999.99", QUANTITY: "9999.999 кг", DISCOUNT: "−9999.99", SUM: "999999.99"}
 """The widest text each figure column shows in a shop's day (a wider one is elided, not lost:
 the totals panel shows the receipt's sum in full)."""
@@ -197,10 +199,9 @@ class CartModel(QAbstractTableModel):
 
     @override
     def flags(self, index: Index) -> Qt.ItemFlag:
-        base = super().flags(index)
-        if index.isValid() and index.column() == QUANTITY:
-            return base | Qt.ItemFlag.ItemIsEditable
-        return base
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return _EDITABLE if index.column() == QUANTITY else _SHOWN
 
     @override
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:

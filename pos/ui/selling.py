@@ -45,7 +45,7 @@ from pos.ui.cart_table import CartModel, CartTable
 from pos.ui.categories import CategoryPanel
 from pos.ui.lookups import CatalogueSource, InOrder, Pending, ScanResult, resolve_scan
 from pos.ui.manager_pin import ManagerPinDialog
-from pos.ui.messages import error_text, show_error, show_info
+from pos.ui.messages import error_text, show_error
 from pos.ui.payment import PaymentDialog
 from pos.ui.register_thread import lookups_for
 from pos.ui.search_input import ScanSearchInput
@@ -611,18 +611,9 @@ class SellingPage(QWidget):
             self.show_receipt(receipt)
 
     def show_receipt(self, receipt: Receipt) -> None:
-        """UI-B's receipt preview (print, PDF, e-mail); a plain note if it is not there."""
-        try:
-            from pos.ui.receipt_dialog import ReceiptDialog
-        except ImportError:
-            log.warning("receipt dialog missing; showing a note instead")
-            show_info(
-                self,
-                self.tr("Receipt {code}: {sum}").format(
-                    code=receipt.fiscal_code or "…", sum=format_money(receipt.total_sum)
-                ),
-            )
-            return
+        """The receipt preview (print, PDF, e-mail), not taking the scanner's keys."""
+        from pos.ui.receipt_dialog import ReceiptDialog
+
         self.close_receipt_preview()
         dialog = ReceiptDialog(self._running, receipt, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

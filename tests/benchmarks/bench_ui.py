@@ -219,19 +219,19 @@ def _front(journal: Any) -> tuple[Any, Any, Any]:
     return thread, service, ServiceFront(service, thread, asyncio.new_event_loop())
 
 
-def paint_counter() -> Any:
-    """An event filter counting the paint events a widget receives."""
+def paint_watch(probe: Callable[[], int]) -> Any:
+    """An event filter that notes ``probe()`` (the rows shown) at each paint of a widget."""
     from PySide6.QtCore import QEvent, QObject
 
-    class Counter(QObject):
-        count = 0
+    class Watch(QObject):
+        seen = -1
 
         def eventFilter(self, watched: QObject, event: QEvent) -> bool:
             if event.type() == QEvent.Type.Paint:
-                self.count += 1
+                self.seen = probe()
             return False
 
-    return Counter()
+    return Watch()
 
 
 def bench_scanning(catalogue: Path, barcodes: list[str]) -> None:
@@ -257,7 +257,7 @@ def bench_scanning(catalogue: Path, barcodes: list[str]) -> None:
     page.show()
     app.processEvents()
     rng = random.Random(11)
-    paints = paint_counter()
+    paints = paint_watch(page.model.rowCount)
     page.table.viewport().installEventFilter(paints)
 
     def scans(count: int, *, whole_cart: bool = False) -> tuple[list[float], list[float]]:
@@ -274,9 +274,8 @@ def bench_scanning(catalogue: Path, barcodes: list[str]) -> None:
                 app.processEvents()
             if whole_cart:  # every row painted again, as if the whole cart had changed
                 page.table.viewport().repaint()
-            else:  # what Qt paints by itself for the change: until the viewport was painted
-                painted = paints.count
-                while paints.count == painted:
+            else:  # what Qt paints by itself for the change: until it painted the new row
+                while paints.seen != len(page.cart.lines):
                     app.processEvents()
             done = time.perf_counter()
             enter.append((done - typed) * 1000)
