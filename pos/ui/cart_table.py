@@ -41,7 +41,7 @@ _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _CENTER = int(Qt.AlignmentFlag.AlignCenter)
 _SHOWN = Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemNeverHasChildren
 _EDITABLE = _SHOWN | Qt.ItemFlag.ItemIsEditable
-_WIDEST = {PRICE: "99999.99", QUANTITY: "9999.999 кг", DISCOUNT: "−9999.99", SUM: "999999.99"}
+_WIDEST = {PRICE: "9999.99", QUANTITY: "99.999 кг", DISCOUNT: "−999.99", SUM: "99999.99"}
 """The widest text each figure column shows in a shop's day (a wider one is elided, not lost:
 the totals panel shows the receipt's sum in full)."""
 
@@ -283,7 +283,7 @@ class CartTable(QTableView):
         model = self.model()
         titles = model.titles() if isinstance(model, CartModel) else {}
         title_metrics = header.fontMetrics()
-        padding = 2 * metrics.horizontalAdvance("M")
+        padding = metrics.horizontalAdvance("M") + 8
         for column, widest in _WIDEST.items():
             title = title_metrics.horizontalAdvance(titles.get(column, "")) + padding
             header.resizeSection(column, max(metrics.horizontalAdvance(widest) + padding, title))
