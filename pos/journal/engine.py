@@ -17,6 +17,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Connection
 from sqlalchemy.pool import ConnectionPoolEntry
 
+from pos.journal import thread_guard
+
 BUSY_TIMEOUT_MS = 5000
 PRAGMAS: tuple[str, ...] = (
     "PRAGMA journal_mode=WAL",
@@ -48,6 +50,8 @@ def create_journal_engine(path: Path) -> Engine:
     engine = create_engine(f"sqlite:///{path}", pool_pre_ping=False)
     event.listen(engine, "connect", _on_connect)
     event.listen(engine, "begin", _on_begin)
+    # Every use of a connection, sessions and the catalogue's plain reads alike (debug guard).
+    event.listen(engine, "engine_connect", lambda _connection: thread_guard.check())
     return engine
 
 

@@ -49,6 +49,11 @@ class Cart:
     lines: list[CartLine] = field(default_factory=list)
     receipt_discount: Discount | None = None
     type: ReceiptType = ReceiptType.SELL
+    _priced: tuple[tuple[CartLine, ...], Discount | None, ReceiptType, PricedReceipt] | None = (
+        field(default=None, init=False, repr=False, compare=False)
+    )
+    """The last pricing and what it priced: the window's table, totals and the total check
+    all ask after one change; the lines are frozen, so the same line objects price the same."""
 
     def add(
         self,
@@ -133,8 +138,20 @@ class Cart:
         ]
 
     def priced(self) -> PricedReceipt:
+        """The cart priced by ``pos.domain``; computed once per change of the cart."""
+        memo = self._priced
+        if (
+            memo is not None
+            and memo[1] is self.receipt_discount
+            and memo[2] is self.type
+            and len(memo[0]) == len(self.lines)
+            and all(a is b for a, b in zip(memo[0], self.lines, strict=True))
+        ):
+            return memo[3]
         discounts = (self.receipt_discount,) if self.receipt_discount else ()
-        return price_receipt(self.domain_lines(), discounts)
+        priced = price_receipt(self.domain_lines(), discounts)
+        self._priced = (tuple(self.lines), self.receipt_discount, self.type, priced)
+        return priced
 
     @property
     def total(self) -> int:

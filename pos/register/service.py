@@ -654,13 +654,14 @@ class RegisterService:
         return None
 
     def _last_receipt_id(self, shift: Shift) -> str | None:
-        fiscal = [
-            r
-            for r in self.journal.receipts.list()
-            if r.shift_id == shift.id
-            and r.state in (ReceiptState.DONE, ReceiptState.UPLOADED, ReceiptState.OFFLINE_ISSUED)
-        ]
-        return fiscal[-1].id if fiscal else None
+        """The shift's last fiscal receipt: one query on the shift's index, newest first."""
+        fiscal = self.journal.receipts.list(
+            shift_id=shift.id,
+            states=(ReceiptState.DONE, ReceiptState.UPLOADED, ReceiptState.OFFLINE_ISSUED),
+            newest_first=True,
+            limit=1,
+        )
+        return fiscal[0].id if fiscal else None
 
     def _close_offline(self, shift: Shift, local: dict[str, Any]) -> Shift:
         if self.journal.codes.free_count() < 1:

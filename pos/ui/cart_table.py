@@ -39,6 +39,11 @@ Index = QModelIndex | QPersistentModelIndex
 NAME, PRICE, QUANTITY, DISCOUNT, SUM, REMOVE = range(6)
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _CENTER = int(Qt.AlignmentFlag.AlignCenter)
+_SHOWN = Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemNeverHasChildren
+_EDITABLE = _SHOWN | Qt.ItemFlag.ItemIsEditable
+_WIDEST = {PRICE: "9999.99", QUANTITY: "99.999 кг", DISCOUNT: "−999.99", SUM: "99999.99"}
+"""The widest text each figure column shows in a shop's day (a wider one is elided, not lost:
+the totals panel shows the receipt's sum in full)."""
 
 
 def quantity_text(line: CartLine) -> str:
@@ -63,7 +68,12 @@ def discount_text(value: Discount | None) -> str:
 
 
 class CartModel(QAbstractTableModel):
-    """Rows are cart lines; ``error`` carries a refused edit (for ``show_error``)."""
+    """Rows are cart lines; ``error`` carries a refused edit (for ``show_error``).
+
+    Every row's texts are formatted once, when the cart changes (``refresh``), and the view is
+    told only what changed: a scan that appends a line inserts one row, one more piece of the
+    last good changes one row; the view then repaints that row alone (a reset would make it ask
+    for every cell of every row again, on the cashier's Enter)."""
 
     error = Signal(object)
     problem = Signal(str)  # a typed quantity that is not one, said in the interface language
@@ -74,33 +84,75 @@ class CartModel(QAbstractTableModel):
     def __init__(self, cart: Cart, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.cart = cart
-        self._sums: list[int] = []
-        self._recompute()
+        self._lines: list[CartLine] = []
+        self._rows: list[tuple[str, ...]] = []
+        self._lines, self._rows = self._formatted()
 
     def set_cart(self, cart: Cart) -> None:
         self.beginResetModel()
         self.cart = cart
-        self._recompute()
+        self._lines, self._rows = self._formatted()
         self.endResetModel()
         self.changed.emit()
 
     def refresh(self) -> None:
-        """The cart changed (added, removed, discounted): show it again."""
-        self.beginResetModel()
-        self._recompute()
-        self.endResetModel()
+        """The cart changed (added, removed, discounted): show what changed."""
+        lines, rows = self._formatted()
+        old_lines, old_rows = self._lines, self._rows
+        grown = len(lines) - len(old_lines)
+        start = 0  # where lines were added or taken off: after the lines that are still there
+        limit = min(len(lines), len(old_lines))
+        while start < limit and lines[start] is old_lines[start]:
+            start += 1
+        if grown > 0:
+            self.beginInsertRows(QModelIndex(), start, start + grown - 1)
+            self._lines, self._rows = lines, rows
+            self.endInsertRows()
+            before = old_rows[:start] + [()] * grown + old_rows[start:]
+        elif grown < 0:
+            self.beginRemoveRows(QModelIndex(), start, start - grown - 1)
+            self._lines, self._rows = lines, rows
+            self.endRemoveRows()
+            before = old_rows[:start] + old_rows[start - grown :]
+        else:
+            self._lines, self._rows = lines, rows
+            before = old_rows
+        changed = [
+            row
+            for row, texts in enumerate(rows)
+            if texts != before[row] and not (grown > 0 and start <= row < start + grown)
+        ]
+        if changed:
+            self.dataChanged.emit(
+                self.index(changed[0], NAME),
+                self.index(changed[-1], REMOVE),
+                [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole],
+            )
         self.changed.emit()
 
-    def _recompute(self) -> None:
-        if self.cart.is_empty:
-            self._sums = []
-            return
-        priced = self.cart.priced()
-        self._sums = [line.net for line in priced.lines]
+    def _formatted(self) -> tuple[list[CartLine], list[tuple[str, ...]]]:
+        """The cart's lines and each one's texts (name, price, quantity, discount, sum, ✕,
+        the quantity as edited), priced once."""
+        lines = list(self.cart.lines)
+        if not lines:
+            return lines, []
+        sums = [line.net for line in self.cart.priced().lines]
+        return lines, [
+            (
+                line.item.name,
+                format_money(line.price),
+                quantity_text(line),
+                discount_text(line.discount),
+                format_money(net),
+                "✕",
+                quantity_input(line),
+            )
+            for line, net in zip(lines, sums, strict=True)
+        ]
 
     @override
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
-        return 0 if parent.isValid() else len(self.cart.lines)
+        return 0 if parent.isValid() else len(self._rows)
 
     @override
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
@@ -113,54 +165,43 @@ class CartModel(QAbstractTableModel):
         if orientation is not Qt.Orientation.Horizontal:
             return str(section + 1) if role == Qt.ItemDataRole.DisplayRole else None
         if role == Qt.ItemDataRole.DisplayRole:
-            titles = {
-                NAME: self.tr("Goods"),
-                PRICE: self.tr("Price"),
-                QUANTITY: self.tr("Quantity"),
-                DISCOUNT: self.tr("Discount"),
-                SUM: self.tr("Sum"),
-                REMOVE: "",
-            }
-            return titles.get(section)
+            return self.titles().get(section)
         if role == Qt.ItemDataRole.TextAlignmentRole and section in (PRICE, QUANTITY, SUM):
             return _RIGHT
         return None
 
+    def titles(self) -> dict[int, str]:
+        return {
+            NAME: self.tr("Goods"),
+            PRICE: self.tr("Price"),
+            QUANTITY: self.tr("Quantity"),
+            DISCOUNT: self.tr("Discount"),
+            SUM: self.tr("Sum"),
+            REMOVE: "",
+        }
+
     @override
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self.cart.lines):
-            return None
-        line = self.cart.lines[index.row()]
-        column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            if column == NAME:
-                return line.item.name
-            if column == PRICE:
-                return format_money(line.price)
-            if column == QUANTITY:
-                return quantity_text(line)
-            if column == DISCOUNT:
-                return discount_text(line.discount)
-            if column == SUM:
-                return format_money(self._sums[index.row()]) if self._sums else ""
-            return "✕"
-        if role == Qt.ItemDataRole.EditRole and column == QUANTITY:
-            return quantity_input(line)
+            row = index.row()
+            return self._rows[row][index.column()] if 0 <= row < len(self._rows) else None
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            if column in (PRICE, QUANTITY, SUM, DISCOUNT):
-                return _RIGHT
-            if column == REMOVE:
-                return _CENTER
-        if role == Qt.ItemDataRole.ToolTipRole and column == REMOVE:
+            column = index.column()
+            if column == NAME:
+                return None
+            return _CENTER if column == REMOVE else _RIGHT
+        if role == Qt.ItemDataRole.EditRole and index.column() == QUANTITY:
+            row = index.row()
+            return self._rows[row][6] if 0 <= row < len(self._rows) else None
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == REMOVE:
             return self.tr("Remove the line (Del)")
         return None
 
     @override
     def flags(self, index: Index) -> Qt.ItemFlag:
-        base = super().flags(index)
-        if index.isValid() and index.column() == QUANTITY:
-            return base | Qt.ItemFlag.ItemIsEditable
-        return base
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return _EDITABLE if index.column() == QUANTITY else _SHOWN
 
     @override
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
@@ -222,24 +263,39 @@ class CartTable(QTableView):
         self.verticalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
         header = self.horizontalHeader()
         header.setSectionResizeMode(NAME, QHeaderView.ResizeMode.Stretch)
-        for column in (PRICE, QUANTITY, DISCOUNT, SUM):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(REMOVE, QHeaderView.ResizeMode.Fixed)
+        # Fixed widths that fit the widest figure a column can show, not ResizeToContents: that
+        # measures every cell of the column again on every change, at each of the cashier's scans.
+        for column in (PRICE, QUANTITY, DISCOUNT, SUM, REMOVE):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
         header.setHighlightSections(False)
         self.clicked.connect(self._clicked)
         self._fit_to_font()
 
     def _fit_to_font(self) -> None:
-        """Touch-sized rows for the font the theme gives (known only once polished)."""
+        """Touch-sized rows for the font the theme gives (known only once polished), and
+        columns as wide as their widest figure or their title."""
         self.ensurePolished()
-        height = self.fontMetrics().height()
+        metrics = self.fontMetrics()
+        height = metrics.height()
         self.verticalHeader().setDefaultSectionSize(int(height * 2.2))
-        self.horizontalHeader().resizeSection(REMOVE, height * 3)
+        header = self.horizontalHeader()
+        header.resizeSection(REMOVE, height * 3)
+        model = self.model()
+        titles = model.titles() if isinstance(model, CartModel) else {}
+        title_metrics = header.fontMetrics()
+        padding = metrics.horizontalAdvance("M") + 8
+        for column, widest in _WIDEST.items():
+            title = title_metrics.horizontalAdvance(titles.get(column, "")) + padding
+            header.resizeSection(column, max(metrics.horizontalAdvance(widest) + padding, title))
 
     @override
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
-        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+        if event.type() in (
+            QEvent.Type.FontChange,
+            QEvent.Type.StyleChange,
+            QEvent.Type.LanguageChange,
+        ):
             self._fit_to_font()
 
     def _clicked(self, index: QModelIndex) -> None:

@@ -1,11 +1,14 @@
 """Goods by category: a grid of category buttons, then that category's goods as buttons.
 
 For goods without a barcode (bakery, fruit, coffee by the cup) a touch is faster than a search.
-The categories come from the catalogue through the register service; a catalogue without
-categories gives none, and the panel reports itself empty so the selling screen can hide it.
+The categories come from the catalogue through the window's look-ups (``pos.ui.lookups``: they
+never wait on the register); a catalogue without categories gives none, and the panel reports
+itself empty (``loaded(False)``) so the selling screen can hide it.
 """
 
 from __future__ import annotations
+
+import logging
 
 from PySide6.QtCore import QEvent, QSize, Qt, Signal
 from PySide6.QtGui import QResizeEvent
@@ -22,7 +25,9 @@ from typing_extensions import override
 
 from pos.domain.money import format_money
 from pos.journal.records import CatalogueItem
-from pos.register.service import RegisterService
+from pos.ui.lookups import CatalogueSource, Lookups, Pending
+
+log = logging.getLogger(__name__)
 
 COLUMNS = 3
 PAGE = 120  # goods shown per category (the catalogue's order: alphabetical)
@@ -30,11 +35,12 @@ PAGE = 120  # goods shown per category (the catalogue's order: alphabetical)
 
 class CategoryPanel(QWidget):
     item_chosen = Signal(object)  # CatalogueItem
+    loaded = Signal(bool)  # the categories are read again: whether there are any
 
-    def __init__(self, service: RegisterService, parent: QWidget | None = None) -> None:
+    def __init__(self, lookups: Lookups, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("categoryPanel")
-        self._service = service
+        self._lookups = lookups
         self._categories: list[tuple[str, int]] = []
         self.current: str | None = None
         self.title = QLabel(self)
@@ -70,11 +76,19 @@ class CategoryPanel(QWidget):
             self.retranslate_ui()
         super().changeEvent(event)
 
-    def reload(self) -> bool:
-        """Read the categories again; False when the catalogue has none."""
-        self._categories = self._service.categories()
-        self.show_categories()
-        return bool(self._categories)
+    def reload(self) -> None:
+        """Read the categories again; ``loaded`` says whether the catalogue has any."""
+        self._lookups.ask(_categories).then(self._categories_answered)
+
+    def _categories_answered(self, answer: Pending[list[tuple[str, int]]]) -> None:
+        try:
+            self._categories = answer.result()
+        except Exception:
+            log.exception("the categories could not be read")
+            self._categories = []
+        if self.current is None:
+            self.show_categories()
+        self.loaded.emit(bool(self._categories))
 
     @property
     def is_empty(self) -> bool:
@@ -112,13 +126,34 @@ class CategoryPanel(QWidget):
         self._grid.setRowStretch(self._grid.rowCount(), 1)
 
     def show_category(self, name: str) -> None:
-        self._clear()
+        """The category's goods, once the look-up answers (the touch is not waited on)."""
         self.current = name
+        self._lookups.ask(_in_category, name).then(
+            lambda answer: self._category_answered(name, answer)
+        )
+
+    def _category_answered(self, name: str, answer: Pending[list[CatalogueItem]]) -> None:
+        if self.current != name:  # "back" or another category touched since
+            return
+        try:
+            items = answer.result()
+        except Exception:
+            log.exception("the goods of category %s could not be read", name)
+            items = []
+        self._clear()
         self.back.show()
         self.title.setText(name)
-        for item in self._service.in_category(name, PAGE):
+        for item in items:
             button = self._place(_GoodButton(item, self._grid_host), "good", item.name)
             button.clicked.connect(lambda _checked=False, i=item: self.item_chosen.emit(i))
+
+
+def _categories(source: CatalogueSource) -> list[tuple[str, int]]:
+    return source.categories()
+
+
+def _in_category(source: CatalogueSource, name: str) -> list[CatalogueItem]:
+    return source.in_category(name, PAGE)
 
 
 class _GoodButton(QPushButton):

@@ -31,7 +31,9 @@ from PySide6.QtWidgets import (
 from pos.domain.money import format_money
 from pos.journal.catalogue_import import WEIGHED_UNITS, RowError, check_good, tax_letters
 from pos.journal.records import CatalogueItem
+from pos.ui.lookups import CatalogueSource, InOrder, Pending
 from pos.ui.receipt_dialog import ERROR_STYLE, OK_STYLE, KeyDialog, buttons_row
+from pos.ui.register_thread import lookups_for
 
 if TYPE_CHECKING:
     from pos.app import RunningRegister
@@ -49,6 +51,11 @@ class GoodsEditorDialog(KeyDialog):
         super().__init__(parent)
         self.setObjectName("goodsEditor")
         self._running = running
+        # Finding goods never waits on the register: the window's look-up thread answers, in
+        # the order the keys asked (pos.ui.lookups).
+        self._lookups = lookups_for(running.service)
+        self._in_order = InOrder()
+        self._asked_for = ""
         self.item: CatalogueItem | None = None  # the good being edited; None: a new one
         self.errors: list[RowError] = []
         self.setWindowTitle(self.tr("Goods"))
@@ -173,14 +180,28 @@ class GoodsEditorDialog(KeyDialog):
 
     # --- finding ---------------------------------------------------------------------------
 
-    def find_goods(self) -> None:
+    def find_goods(self) -> Pending[list[CatalogueItem]] | None:
+        """Ask for the goods the search names; the list shows them when the answer comes."""
         text = self.search.text().strip()
-        self.found.clear()
+        self._asked_for = text
         if not text:
+            self.found.clear()
+            return None
+        pending = self._lookups.ask(_search, text)
+        pending.then(lambda answer: self._found_answered(text, answer))
+        return pending
+
+    def _found_answered(self, text: str, answer: Pending[list[CatalogueItem]]) -> None:
+        if text != self._asked_for:  # typed over since
             return
-        items = self._running.service.search(text, FOUND)
+        try:
+            items = answer.result()
+        except Exception as error:
+            self.show_notice(str(error), ERROR_STYLE)
+            return
+        self.found.clear()
         for item in items:
-            entry = QListWidgetItem(f"{item.code}  {item.name}  —  {format_money(item.price)}")
+            entry = QListWidgetItem(_entry_text(item))
             entry.setData(Qt.ItemDataRole.UserRole, item)
             self.found.addItem(entry)
         if not items:
@@ -191,19 +212,21 @@ class GoodsEditorDialog(KeyDialog):
     def enter_pressed(self) -> None:
         """Enter in the search: the first good found; elsewhere: save."""
         if self.focusWidget() in (self.search, self.found):
-            self.find_goods()
-            if self.found.count():
-                self.found.setCurrentRow(max(0, self.found.currentRow()))
-                self._chosen(self.found.currentItem())
-                self.name.setFocus()
+            pending = self.find_goods() if self.focusWidget() is self.search else None
+            self._in_order.add(pending, lambda _answer: self._take_first())
             return
         self.save()
 
+    def _take_first(self) -> None:
+        if self.found.count():
+            self.found.setCurrentRow(max(0, self.found.currentRow()))
+            self._chosen(self.found.currentItem())
+            self.name.setFocus()
+
     def _chosen(self, entry: QListWidgetItem | None) -> None:
         item = entry.data(Qt.ItemDataRole.UserRole) if entry is not None else None
-        if isinstance(item, CatalogueItem):
-            fresh = self._running.service.item(item.code)
-            self.show_good(fresh or item)
+        if isinstance(item, CatalogueItem):  # as just found (a saved good is updated below)
+            self.show_good(item)
 
     # --- the form --------------------------------------------------------------------------
 
@@ -274,6 +297,12 @@ class GoodsEditorDialog(KeyDialog):
         catalogue.upsert([item], datetime.now(UTC))
         self._show_errors([])
         self.show_good(item)
+        for row in range(self.found.count()):  # the list shows the good as saved
+            entry = self.found.item(row)
+            listed = entry.data(Qt.ItemDataRole.UserRole)
+            if isinstance(listed, CatalogueItem) and listed.code == item.code:
+                entry.setData(Qt.ItemDataRole.UserRole, item)
+                entry.setText(_entry_text(item))
         self.show_notice(self.tr("Saved: {name}").format(name=item.name), OK_STYLE)
         self.saved.emit(item)
 
@@ -302,3 +331,11 @@ class GoodsEditorDialog(KeyDialog):
             label.setStyleSheet(ERROR_STYLE if wrong else "")
         if errors:
             self.show_notice(self.tr("Not saved: correct what is marked."), ERROR_STYLE)
+
+
+def _search(source: CatalogueSource, text: str) -> list[CatalogueItem]:
+    return source.search(text, FOUND)
+
+
+def _entry_text(item: CatalogueItem) -> str:
+    return f"{item.code}  {item.name}  —  {format_money(item.price)}"

@@ -481,15 +481,9 @@ class MainWindow(QMainWindow):
         menu.addAction(self.tr("Cash withdrawal by card…"), lambda: self.open_cash("withdrawal"))
         menu.popup(self.buttons["F8"].mapToGlobal(self.buttons["F8"].rect().topLeft()))
 
-    def _missing(self, what: str) -> None:
-        show_info(self, self.tr("{what} is not available in this version.").format(what=what))
-
     def open_cash(self, kind: str) -> None:
-        try:
-            from pos.ui.cash_ops import CashDialog
-        except ImportError:
-            self._missing(self.tr("Cash in/out"))
-            return
+        from pos.ui.cash_ops import CashDialog
+
         dialog = CashDialog(self.running, kind, self)
         dialog.receipt_made.connect(self._receipt_made)
         self._open(dialog)
@@ -497,11 +491,8 @@ class MainWindow(QMainWindow):
     def open_return(self) -> None:
         if self.page_name != "selling":
             return
-        try:
-            from pos.ui.returns import ReturnDialog
-        except ImportError:
-            self._missing(self.tr("Return"))
-            return
+        from pos.ui.returns import ReturnDialog
+
         dialog = ReturnDialog(self.running, self)
         dialog.receipt_made.connect(self._receipt_made)
         self._open(dialog)
@@ -521,11 +512,8 @@ class MainWindow(QMainWindow):
         if self.status.shift is None:
             show_info(self, self.tr("No shift is open."))
             return
-        try:
-            from pos.ui.reports import ReportDialog
-        except ImportError:
-            self._missing(self.tr("Reports"))
-            return
+        from pos.ui.reports import ReportDialog
+
         dialog = ReportDialog(self.running, z, self)
         dialog.shift_closed.connect(lambda _view: self.refresh_status())
         self._open(dialog)
@@ -689,15 +677,10 @@ class MainWindow(QMainWindow):
         self._manager(self.tr("Settings"), self._show_settings)
 
     def _show_settings(self) -> None:
-        try:
-            from pos.ui.settings import SettingsDialog
-        except ImportError:
-            self._missing(self.tr("Settings"))
-            return
+        from pos.ui.settings import SettingsDialog
+
         dialog = SettingsDialog(self.running, self)
-        saved = getattr(dialog, "settings_saved", None)
-        if saved is not None:
-            saved.connect(self._settings_saved)
+        dialog.settings_saved.connect(self._settings_saved)
         self._open(dialog)
 
     def open_goods(self) -> None:
@@ -710,8 +693,8 @@ class MainWindow(QMainWindow):
         dialog.saved.connect(lambda _item: self.selling.catalogue_changed())
         self._open(dialog)
 
-    def _settings_saved(self, config: Any) -> None:
-        language = getattr(config, "language", None)
+    def _settings_saved(self, config: AppConfig) -> None:
+        language = config.language
         if self._translations is not None and language and language != self._translations.language:
             self._translations.install(language)
             for code, action in self.language_actions.items():

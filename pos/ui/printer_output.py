@@ -60,19 +60,19 @@ class ReceiptPrinting(QObject):
 
     @property
     def system_printer(self) -> str:
-        return str(getattr(self._running.config, "printer", "") or "")
+        return self._running.config.printer
 
     def has_printer(self) -> bool:
         return self.escpos is not None or bool(self.system_printer)
 
     def auto_prints(self) -> bool:
-        return self.has_printer() and bool(getattr(self._running.config, "auto_print", True))
+        return self.has_printer() and self._running.config.auto_print
 
     def kicks_drawer(self, receipt: Receipt) -> bool:
         """A cash payment on a receipt that moves cash, and a drawer on the ESC/POS printer."""
         return (
             self.escpos is not None
-            and bool(getattr(self._running.config, "cash_drawer", True))
+            and self._running.config.cash_drawer
             and receipt.type in _DRAWER_TYPES
             and any(p.type == "CASH" for p in receipt.payments)
         )

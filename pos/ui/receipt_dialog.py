@@ -88,8 +88,7 @@ def config_has(config: AppConfig, name: str) -> bool:
 
 def paper_width_mm(config: AppConfig) -> float:
     """The receipt roll's width from the settings; 80 mm when the settings do not say."""
-    value = getattr(config, "paper_width_mm", None)
-    return float(value) if value else RECEIPT_PAPER_WIDTH_MM
+    return float(config.paper_width_mm or RECEIPT_PAPER_WIDTH_MM)
 
 
 def receipt_header(running: RunningRegister) -> ReceiptHeader:

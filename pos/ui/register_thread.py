@@ -10,10 +10,11 @@ journal's writes keep their order, and nothing else ever touches the journal's c
 The window talks to it through :class:`ThreadFront`, a stand-in with the same methods: a
 coroutine method runs on the register's loop and its result comes back to the window's
 (qasync) loop through an asyncio future, so the window awaits it without blocking; a plain
-method (a catalogue look-up, a receipt) runs on the register's thread too, the caller waiting
-for it (they are short reads; the hot ones, the scan and the status line, have non-blocking
-forms: ``ServiceFront.scan_soon`` and the status pushed to ``ServiceFront.latest_status``).
-Status listeners run on the window's loop.
+method (a receipt, a setting) runs on the register's thread too, the caller waiting for it
+(short reads). The hot reads never wait: catalogue look-ups (scan, search, categories, the goods
+editor's) go to a look-up thread of their own (``ServiceFront.lookups``, see
+``pos.ui.lookups``), and the status line reads the snapshot the register pushes after every
+change (``ServiceFront.latest_status``). Status listeners run on the window's loop.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from typing import Any, TypeVar, cast
 from pos.app import RunningRegister, open_register
 from pos.config import AppConfig
 from pos.register.status import RegisterStatus
+from pos.ui.lookups import InlineLookups, Lookups, ThreadLookups
 
 log = logging.getLogger(__name__)
 
@@ -164,9 +166,21 @@ class ServiceFront(ThreadFront):
     """The register service's front: listeners called on the window's loop, the status line's
     snapshot pushed to the window after every change (never waited for)."""
 
-    def __init__(self, target: Any, thread: RegisterThread, gui: asyncio.AbstractEventLoop) -> None:
+    lookups: Lookups
+    """The catalogue look-ups (a thread of their own; see ``pos.ui.lookups``)."""
+
+    def __init__(
+        self,
+        target: Any,
+        thread: RegisterThread,
+        gui: asyncio.AbstractEventLoop,
+        lookups: Lookups | None = None,
+    ) -> None:
         super().__init__(target, thread)
         object.__setattr__(self, "_gui", gui)
+        if lookups is None:
+            lookups = ThreadLookups(thread.call(lambda: target.journal.path))
+        object.__setattr__(self, "lookups", lookups)
         object.__setattr__(self, "_listeners", {})
         object.__setattr__(self, "_latest", None)
         object.__setattr__(self, "_key", None)
@@ -217,6 +231,14 @@ class ServiceFront(ThreadFront):
         self._thread.submit(self._target.look_now)
 
 
+def lookups_for(service: Any) -> Lookups:
+    """The window's catalogue look-ups: the look-up thread of a threaded register, else the
+    service itself answering at once."""
+    if isinstance(service, ServiceFront):
+        return service.lookups
+    return InlineLookups(service)
+
+
 @contextlib.asynccontextmanager
 async def open_threaded_register(
     config: AppConfig, *, worker: bool = True, sandbox: Any = None
@@ -238,6 +260,9 @@ async def open_threaded_register(
         try:
             yield front
         finally:
+            lookups = cast(ServiceFront, front.service).lookups
+            if isinstance(lookups, ThreadLookups):
+                await asyncio.to_thread(lookups.close)
             await thread.run(stack.aclose())
     finally:
         thread.stop()

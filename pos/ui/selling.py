@@ -13,6 +13,7 @@ Esc clear the search (then: cancel the receipt, after a question), Up/Down the r
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 import shiboken6
@@ -42,9 +43,11 @@ from pos.register.errors import Refusal, RegisterError
 from pos.ui.cart_dialogs import DiscountDialog, ParkedCart, ParkedCartsDialog, QuantityDialog
 from pos.ui.cart_table import CartModel, CartTable
 from pos.ui.categories import CategoryPanel
+from pos.ui.lookups import CatalogueSource, InOrder, Pending, ScanResult, resolve_scan
 from pos.ui.manager_pin import ManagerPinDialog
-from pos.ui.messages import error_text, show_error, show_info
+from pos.ui.messages import error_text, show_error
 from pos.ui.payment import PaymentDialog
+from pos.ui.register_thread import lookups_for
 from pos.ui.search_input import ScanSearchInput
 from pos.ui.totals import TotalsPanel
 
@@ -56,12 +59,16 @@ NOTICE_MS = 6000
 
 class SellingPage(QWidget):
     sold = Signal(object)  # the journal's Receipt of a finished sale
+    results_shown = Signal(str)  # the live results for this text are on screen
 
     def __init__(self, running: RunningRegister, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("sellingPage")
         self._running = running
         self._service = running.service
+        self._lookups = lookups_for(self._service)
+        self._in_order = InOrder()  # the cashier's keys, applied in the order they came
+        self._shown_for: str | None = None  # the text the results list shows the goods of
         # The open and parked carts as the journal kept them (they survive a restart).
         self.cart, held = held_carts.restore(self._service.journal)
         self.parked: list[ParkedCart] = [
@@ -99,8 +106,10 @@ class SellingPage(QWidget):
         self.results.setObjectName("searchResults")
         self.results.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.results.itemClicked.connect(self._result_clicked)
-        self.categories = CategoryPanel(self._service, self)
+        self.categories = CategoryPanel(self._lookups, self)
         self.categories.item_chosen.connect(self.add_item)
+        self.categories.loaded.connect(self._categories_loaded)
+        self.has_categories = False
         self.side = QStackedWidget(self)
         self.side.addWidget(self.categories)
         self.side.addWidget(self.results)
@@ -122,7 +131,7 @@ class SellingPage(QWidget):
         layout.addWidget(self.notice)
         layout.addLayout(middle, 1)
 
-        self.has_categories = self.categories.reload()
+        self.categories.reload()
         self._update_side()
         self._cart_changed()
         self.setFocusProxy(self.search)
@@ -166,13 +175,24 @@ class SellingPage(QWidget):
         self.side.setVisible(searching or self.has_categories)
 
     def show_results(self, text: str, force: bool = False) -> None:
-        """Live results for what is typed (the search is an indexed query: fast)."""
+        """Live results for what is typed, shown when the look-up thread answers (an indexed
+        query; the list shows the previous results until then)."""
         if text == self._results_for and not force:
             return
         self._results_for = text
+        if not text:
+            self._fill_results("", [])
+            return
+        self._lookups.ask(_search, text).then(lambda answer: self._results_answered(text, answer))
+
+    def _results_answered(self, text: str, answer: Pending[list[CatalogueItem]]) -> None:
+        if text == self._results_for:  # not typed over since
+            self._fill_results(text, _found(answer))
+
+    def _fill_results(self, text: str, items: list[CatalogueItem]) -> None:
         self.results.clear()
+        self._shown_for = text
         if text:
-            items = self._service.search(text, RESULTS)
             for item in items:
                 entry = QListWidgetItem(_result_text(item))
                 entry.setData(Qt.ItemDataRole.UserRole, item)
@@ -185,10 +205,15 @@ class SellingPage(QWidget):
                 empty.setFlags(Qt.ItemFlag.NoItemFlags)
                 self.results.addItem(empty)
         self._update_side()
+        self.results_shown.emit(text)
+
+    def _categories_loaded(self, has_categories: bool) -> None:
+        self.has_categories = has_categories
+        self._update_side()
 
     def catalogue_changed(self) -> None:
         """A good was added or changed (the goods editor): the shelves and results again."""
-        self.has_categories = self.categories.reload()
+        self.categories.reload()
         self.show_results(self.search.text().strip(), force=True)
 
     def on_navigate(self, step: int) -> None:
@@ -202,14 +227,27 @@ class SellingPage(QWidget):
             self.table.select_row(max(0, min(len(self.cart.lines) - 1, start + step)))
 
     def on_activated(self, text: str) -> None:
-        """Enter on typed text: the highlighted result goes into the cart."""
+        """Enter on typed text: the highlighted result goes into the cart (the results of
+        this text are asked for first when the list does not show them yet)."""
         if not text:
             return
-        self.show_results(text)
-        entry = self.results.currentItem()
+        if self._shown_for == text:
+            self._in_order.add(None, lambda _answer: self._take_highlighted(text))
+            return
+        self._results_for = text
+
+        def answered(answer: Pending[list[CatalogueItem]]) -> None:
+            self._fill_results(text, _found(answer))
+            self._take_highlighted(text)
+
+        self._in_order.add(self._lookups.ask(_search, text), answered)
+
+    def _take_highlighted(self, text: str) -> None:
+        entry = self.results.currentItem() if self._shown_for == text else None
         item = entry.data(Qt.ItemDataRole.UserRole) if entry is not None else None
         if isinstance(item, CatalogueItem):
-            self.search.reset()
+            if self.search.text().strip() == text:
+                self.search.reset()
             self.add_item(item)
         else:
             self.say(self.tr("Nothing found for “{text}”").format(text=text), error=True)
@@ -223,23 +261,40 @@ class SellingPage(QWidget):
             self.search.setFocus()
 
     def on_scanned(self, code: str) -> None:
-        """A barcode: a catalogue good, or a scale label with the weight or price in it."""
+        """A barcode: a catalogue good, or a scale label with the weight or price in it. The
+        look-up answers later; scans and keys that follow wait for it, in their order."""
+        self._in_order.add(self._lookups.ask(resolve_scan, code), self._scan_answered)
+
+    def _scan_answered(self, answer: Pending[ScanResult]) -> None:
         try:
-            found = self._service.scan(code)
-        except RegisterError as error:
-            if error.refusal is not Refusal.BAD_INPUT:
-                show_error(self, error)
-                return
-            exact = [i for i in self._service.search(code, 5) if i.code == code]
-            if exact:
-                self.add_item(exact[0])
-                return
-            self.say(error_text(error) + f" ({code})", error=True)
+            result = answer.result()
+        except Exception as error:  # the catalogue could not be read: say so, keep selling
+            show_error(self, error)
+            return
+        code, found = result.code, result.found
+        if result.error is not None:
+            if result.error.refusal is not Refusal.BAD_INPUT:
+                show_error(self, result.error)
+            else:
+                self.say(error_text(result.error) + f" ({code})", error=True)
             return
         if found is None:
             self.say(self.tr("No good with the barcode {code}").format(code=code), error=True)
             return
         self.add_item(found.item, found.quantity, price=found.price, barcode=code)
+
+    @property
+    def settled(self) -> bool:
+        """Every scan and key so far is applied (their look-ups answered)."""
+        return self._in_order.idle
+
+    def _after_lookups(self, action: Callable[[], None]) -> bool:
+        """Queue ``action`` behind scans whose look-up has not answered yet (F12 right after
+        a scan pays for the scanned good too); True when it was queued."""
+        if self._in_order.idle or self._in_order.running:
+            return False
+        self._in_order.add(None, lambda _answer: action())
+        return True
 
     def _scanned_elsewhere(self, code: str) -> None:
         """A barcode that went into a quantity box: it is the next good, not a quantity."""
@@ -295,6 +350,8 @@ class SellingPage(QWidget):
     def remove_line(self, row: int | None = None) -> None:
         """Del: take the line off; once the cart has a discount, only with the manager's PIN
         (a discounted line must not vanish from a receipt unseen)."""
+        if self._after_lookups(lambda: self.remove_line(row)):
+            return
         row = self.current_row() if row is None else row
         if not 0 <= row < len(self.cart.lines):
             return
@@ -326,6 +383,8 @@ class SellingPage(QWidget):
 
     def step_quantity(self, step: int) -> None:
         """+/-: one piece more or less; a weighed good asks for its weight instead."""
+        if self._after_lookups(lambda: self.step_quantity(step)):
+            return
         row = self.current_row()
         if row < 0:
             return
@@ -352,6 +411,8 @@ class SellingPage(QWidget):
 
     def change_quantity(self) -> None:
         """F4: the quantity (or weight) of the selected line."""
+        if self._after_lookups(self.change_quantity):
+            return
         row = self.current_row()
         if row < 0:
             self.say(self.tr("The receipt is empty."), error=True)
@@ -371,6 +432,8 @@ class SellingPage(QWidget):
 
     def ask_discount(self) -> None:
         """F5: a discount or extra charge on the line or the receipt, after the manager's PIN."""
+        if self._after_lookups(self.ask_discount):
+            return
         if self.cart.is_empty:
             self.say(self.tr("The receipt is empty."), error=True)
             return
@@ -412,6 +475,8 @@ class SellingPage(QWidget):
 
     def park_or_resume(self) -> None:
         """F6: with nothing parked, park the receipt at once; otherwise choose."""
+        if self._after_lookups(self.park_or_resume):
+            return
         if not self.parked:
             if self.cart.is_empty:
                 self.say(self.tr("Nothing to park: the receipt is empty."), error=True)
@@ -456,6 +521,8 @@ class SellingPage(QWidget):
     def undo(self) -> None:
         """Ctrl+Z: the cart as it was before its last change (add, quantity, discount, removal,
         cancel). A new, parked or resumed cart starts with nothing to undo."""
+        if self._after_lookups(self.undo):
+            return
         if not self._undo:
             self.say(self.tr("Nothing to undo."), error=True)
             return
@@ -482,6 +549,11 @@ class SellingPage(QWidget):
         if self.search.text():
             self.search.reset()
             return
+        if self._after_lookups(self._ask_cancel):
+            return
+        self._ask_cancel()
+
+    def _ask_cancel(self) -> None:
         if self.cart.is_empty:
             return
         box = QMessageBox(self)
@@ -505,6 +577,8 @@ class SellingPage(QWidget):
 
     def pay(self) -> None:
         """F12: the payment dialog for the cart; the sale happens there."""
+        if self._after_lookups(self.pay):
+            return
         if self.cart.is_empty:
             self.say(self.tr("The receipt is empty: scan or choose goods first."), error=True)
             return
@@ -537,18 +611,9 @@ class SellingPage(QWidget):
             self.show_receipt(receipt)
 
     def show_receipt(self, receipt: Receipt) -> None:
-        """UI-B's receipt preview (print, PDF, e-mail); a plain note if it is not there."""
-        try:
-            from pos.ui.receipt_dialog import ReceiptDialog
-        except ImportError:
-            log.warning("receipt dialog missing; showing a note instead")
-            show_info(
-                self,
-                self.tr("Receipt {code}: {sum}").format(
-                    code=receipt.fiscal_code or "…", sum=format_money(receipt.total_sum)
-                ),
-            )
-            return
+        """The receipt preview (print, PDF, e-mail), not taking the scanner's keys."""
+        from pos.ui.receipt_dialog import ReceiptDialog
+
         self.close_receipt_preview()
         dialog = ReceiptDialog(self._running, receipt, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -594,6 +659,19 @@ CartState = tuple[list[CartLine], Discount | None]
 
 def _state(cart: Cart) -> CartState:
     return list(cart.lines), cart.receipt_discount
+
+
+def _search(source: CatalogueSource, text: str) -> list[CatalogueItem]:
+    return source.search(text, RESULTS)
+
+
+def _found(answer: Pending[list[CatalogueItem]]) -> list[CatalogueItem]:
+    """A search's goods; none when the catalogue could not be read (said in the log)."""
+    try:
+        return answer.result()
+    except Exception:
+        log.exception("the live search failed")
+        return []
 
 
 def _result_text(item: CatalogueItem) -> str:

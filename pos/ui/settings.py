@@ -130,7 +130,7 @@ class SettingsDialog(KeyDialog):
         self.backoffice_url.setEchoMode(QLineEdit.EchoMode.Password)
         self.backoffice_url.setPlaceholderText(
             self.tr("stored; type a new address to replace it")
-            if getattr(config, "backoffice_url", None) is not None
+            if config.backoffice_url is not None
             else self.tr("optional: postgresql://user:password@host/shop")
         )
         self.sign_in_pin = QRadioButton(self.tr("Cashier's PIN"))
@@ -209,30 +209,30 @@ class SettingsDialog(KeyDialog):
             (self.tr("Device or file (/dev/usb/lp0)"), "file"),
         ):
             self.connection.addItem(text, value)
-        current = str(getattr(config, "receipt_printer", "") or "")
+        current = config.receipt_printer
         self.connection.setCurrentIndex(max(self.connection.findData(current), 0))
-        self.address = QLineEdit(str(getattr(config, "receipt_printer_address", "") or ""))
+        self.address = QLineEdit(config.receipt_printer_address)
         self.address.setObjectName("printerAddress")
         self.profile = QComboBox()
         self.profile.setObjectName("printerProfile")
         for name in profile_names():
             self.profile.addItem(name, name)
-        profile = str(getattr(config, "printer_profile", "") or "default")
+        profile = config.printer_profile or "default"
         self.profile.setCurrentIndex(max(self.profile.findData(profile), 0))
         self.code_page = QComboBox()
         self.code_page.setObjectName("printerCodePage")
         self.code_page.addItem(self.tr("Automatic (best Ukrainian code page)"), "auto")
         for name in CYRILLIC_CODE_PAGES:
             self.code_page.addItem(name, name)
-        wanted = str(getattr(config, "printer_code_page", "") or "auto")
+        wanted = config.printer_code_page or "auto"
         self.code_page.setCurrentIndex(max(self.code_page.findData(wanted), 0))
         self.code_page_note = QLabel()
         self.code_page_note.setObjectName("codePageNote")
         self.code_page_note.setWordWrap(True)
         self.auto_print = QCheckBox(self.tr("Print every receipt at once after the sale"))
-        self.auto_print.setChecked(bool(getattr(config, "auto_print", True)))
+        self.auto_print.setChecked(config.auto_print)
         self.cash_drawer = QCheckBox(self.tr("Open the cash drawer on cash payments"))
-        self.cash_drawer.setChecked(bool(getattr(config, "cash_drawer", True)))
+        self.cash_drawer.setChecked(config.cash_drawer)
         self.test_page_button = self.key_button(
             self.tr("Print test page"), Qt.Key.Key_F6, self.print_test_page
         )

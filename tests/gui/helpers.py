@@ -90,7 +90,8 @@ def sign_in_and_open_shift(qtbot: QtBot, window: MainWindow, pin: str, opening: 
 
 
 def scan(qtbot: QtBot, window: MainWindow, code: str) -> None:
-    """A scanner: the digits in a burst, then Enter."""
+    """A scanner: the digits in a burst, then Enter; until the look-up's answer is applied."""
     search = window.selling.search
     qtbot.keyClicks(search, code)
     qtbot.keyClick(search, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.selling.settled)

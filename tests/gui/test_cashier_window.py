@@ -51,6 +51,7 @@ def keyboard(qtbot: QtBot, window: MainWindow, text: str) -> None:
     for char in text:
         qtbot.keyClick(focus_of(window), char)
     qtbot.keyClick(focus_of(window), Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.selling.settled)
 
 
 def test_a_scan_right_after_a_sale_lands_in_the_new_cart(
@@ -75,6 +76,7 @@ def test_a_scan_right_after_a_sale_lands_in_the_new_cart(
     for char in BREAD[1:]:
         qtbot.keyClick(focus_of(window), char)
     qtbot.keyClick(focus_of(window), Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: selling.settled)
     assert gone(preview)
     assert [line.barcode for line in selling.cart.lines] == [BREAD]
 

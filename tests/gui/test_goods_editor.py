@@ -30,6 +30,7 @@ def test_edit_a_price_and_a_barcode_then_add_a_good(
     # find by code, Enter takes the first
     qtbot.keyClicks(editor.search, BREAD_CODE)
     qtbot.keyClick(editor.search, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: editor.item is not None)  # the look-up thread answered
     assert editor.item is not None
     assert editor.item.code == BREAD_CODE
     assert editor.code.isReadOnly()

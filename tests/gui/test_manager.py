@@ -39,10 +39,8 @@ def test_work_offline_behind_the_manager_pin(qtbot: QtBot, running_shift: Runnin
 
 
 def test_settings_open_after_the_manager_pin(qtbot: QtBot, running: RunningRegister) -> None:
-    try:
-        from pos.ui.settings import SettingsDialog
-    except ImportError:
-        return  # UI-B's dialog is not there yet
+    from pos.ui.settings import SettingsDialog
+
     window = open_window(qtbot, running)
     window.a_settings.trigger()
     gate = modal(qtbot, ManagerPinDialog)

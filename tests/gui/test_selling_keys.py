@@ -69,6 +69,7 @@ def test_the_scanner_types_into_the_search_wherever_the_focus_is(
     selling.table.setFocus()
     qtbot.keyClicks(selling.table, LOAF)
     qtbot.keyClick(selling.table, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: selling.settled)
     assert len(selling.cart.lines) == 2
 
 
@@ -103,12 +104,15 @@ def test_categories_when_the_catalogue_has_them(
     window = selling_window(qtbot, running_shift)
     selling = window.selling
     categories = running_shift.service.categories()
-    assert selling.side.isVisible() is bool(categories)
+    # The shelves come from the look-up thread: shown once it answered.
+    qtbot.waitUntil(lambda: selling.side.isVisible() is bool(categories))
     if not categories:
         return
+    qtbot.waitUntil(lambda: len(selling.categories.buttons) == len(categories))
     first = selling.categories.buttons[0]
     qtbot.mouseClick(first, Qt.MouseButton.LeftButton)
     assert selling.categories.current == categories[0][0]
+    qtbot.waitUntil(lambda: selling.categories.buttons[0].property("role") == "good")
     good = selling.categories.buttons[0]
     qtbot.mouseClick(good, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: len(selling.cart.lines) == 1 or modal_is(QuantityDialog))
@@ -159,13 +163,11 @@ def test_f1_shows_the_keys(qtbot: QtBot, running_unsigned: RunningRegister) -> N
 
 def test_function_keys_open_the_shift_dialogs(qtbot: QtBot, running_shift: RunningRegister) -> None:
     """F7 return, F8 cash in/out (a menu), F9 X-report: UI-B's dialogs, opened by key."""
-    try:
-        from pos.ui.cash_ops import CashDialog
-        from pos.ui.reports import ReportDialog
-        from pos.ui.returns import ReturnDialog
-    except ImportError:
-        return  # the dialogs are not there yet
     from PySide6.QtWidgets import QMenu
+
+    from pos.ui.cash_ops import CashDialog
+    from pos.ui.reports import ReportDialog
+    from pos.ui.returns import ReturnDialog
 
     window = selling_window(qtbot, running_shift)
     search = window.selling.search
