@@ -9,9 +9,9 @@ twice, no code used twice, offline fiscal dates strictly increasing, no printed 
 The default suite runs a short variant (``POS_CRASH_KILLS``, 100 kills, selling only). The slow
 tier runs 1,000 kills with rate limits on, the tax service switched down and slow between lives,
 returns, service cash in and out, and the Z-report with a new shift in the mix (POS_CRASH_SHIFTS,
-on unless set to 0; offline service receipts with POS_CRASH_OFFLINE_SERVICE=1), and every 25th
-life a headless ``pos register sell`` process killed instead of a forked one. POS_CRASH_SEED
-varies the kill schedule.
+on unless set to 0; service cash in/out while offline too, unless POS_CRASH_OFFLINE_SERVICE=0),
+and every 25th life a headless ``pos register sell`` process killed instead of a forked one.
+POS_CRASH_SEED varies the kill schedule.
 """
 
 from __future__ import annotations
