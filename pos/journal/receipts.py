@@ -18,6 +18,7 @@ from sqlmodel import Session, col, func, select
 
 from pos.journal import offline_queue
 from pos.journal.errors import NotFoundError, ReceiptStateError
+from pos.journal.held_carts import CLEAR_SOLD
 from pos.journal.instants import from_micros, to_micros
 from pos.journal.records import (
     NewReceipt,
@@ -239,6 +240,8 @@ class Receipts:
                 for position, d in enumerate(receipt.discounts, start=1)
             )
             session.flush()
+            if receipt.sold_cart is not None:
+                session.connection().exec_driver_sql(CLEAR_SOLD, (receipt.sold_cart,))
             if offline_at is not None:
                 self._issue_offline(session, row, offline_at, payload)
             return _to_record(session, row)
@@ -408,6 +411,8 @@ class Receipts:
             ):
                 if rows:
                     connection.exec_driver_sql(statement, rows)
+            if receipt.sold_cart is not None:
+                connection.exec_driver_sql(CLEAR_SOLD, (receipt.sold_cart,))
         return Receipt(
             id=receipt.id,
             type=str(receipt.type),

@@ -49,6 +49,7 @@ from pos.journal import Journal
 from pos.journal.catalogue import ScannedItem
 from pos.journal.chain_marker import ChainMarker
 from pos.journal.errors import NoFreeOfflineCodeError
+from pos.journal.held_carts import cart_text
 from pos.journal.instants import to_micros
 from pos.journal.records import (
     CatalogueItem,
@@ -81,6 +82,7 @@ from pos.register.fiscalise import (
     limits_now,
     reconcile_quietly,
 )
+from pos.register.held_carts import cart_body
 from pos.register.limits import Limit, Thresholds, limit_state
 from pos.register.pin_digest import make_digest, matches
 from pos.register.status import RegisterStatus, ShiftReportView
@@ -727,6 +729,8 @@ class RegisterService:
         )
         if delivery is not None:
             new = dataclasses.replace(new, delivery=delivery)
+        # The window's open cart, if it is this one, is cleared by the sale's own commit.
+        new = dataclasses.replace(new, sold_cart=cart_text(cart_body(cart)))
         return await self._fiscalise(new)
 
     async def _fiscalise(self, new: Any, email: str | None = None) -> Receipt:
