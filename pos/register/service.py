@@ -23,6 +23,7 @@ from pos.checkbox import CheckboxClient, PasswordSignIn, PinSignIn, Session, Tok
 from pos.checkbox.errors import (
     AuthError,
     CheckboxError,
+    ConnectionFailed,
     RateLimited,
     TaxServiceUnavailable,
 )
@@ -615,6 +616,14 @@ class RegisterService:
                         Refusal.SERVER_REJECTED, text, kind=kind_of(error)
                     ) from error
                 self.ctx.move(ConnectivityEvent.NETWORK_LOST, "Z-report: Checkbox unreachable")
+                if not _surely_not_sent(error):
+                    # Its answer was lost and Checkbox cannot be asked: it may hold this Z.
+                    # Never a second, offline Z: the shift stays closing until Checkbox can
+                    # be asked (the worker's shift recovery records it closed, or opened
+                    # again when the close never arrived).
+                    log.warning("Z-report sent, its outcome unknown: %s", error)
+                    closing = self.journal.shifts.get(shift.id) or shift
+                    return ShiftReportView(local, None, True, closing, counted_cash)
                 closed = self._close_offline(shift, local)
                 return ShiftReportView(local, None, True, closed, counted_cash)
             try:
@@ -1053,6 +1062,11 @@ class RegisterService:
         if stop is not None:
             raise RegisterError(Refusal.SHIFT_EXPIRED, left=stop.left)
         return shift
+
+
+def _surely_not_sent(error: BaseException) -> bool:
+    """True only when the request never left this PC (the connection was refused)."""
+    return isinstance(error, ConnectionFailed) and not error.maybe_sent
 
 
 def _int_or_none(text: str | None) -> int | None:
