@@ -50,7 +50,7 @@ from pos.journal import Journal
 from pos.journal.catalogue import ScannedItem
 from pos.journal.chain_marker import ChainMarker
 from pos.journal.errors import NoFreeOfflineCodeError
-from pos.journal.held_carts import cart_text
+from pos.journal.held_carts import HeldCart, cart_text
 from pos.journal.instants import to_micros
 from pos.journal.records import (
     CatalogueItem,
@@ -652,6 +652,15 @@ class RegisterService:
             )
         self.ctx.changed()
         return ShiftReportView(local, server, True, closed, counted_cash)
+
+    def save_carts_soon(self, carts: list[HeldCart]) -> None:
+        """Keep the window's open and parked carts (``held_carts.held``); the window's front
+        runs this on the register's thread without waiting. A cart is not fiscal: a failure
+        (a full disk) is logged and must not stop the selling."""
+        try:
+            self.journal.carts.replace(carts, self.ctx.now())
+        except Exception:
+            log.exception("saving the open and parked carts failed")
 
     def collected(self, shift: Shift) -> Receipt | None:
         """The cash collection already taken out for this shift's Z, if any: a Z retried after a
