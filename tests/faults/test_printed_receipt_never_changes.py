@@ -25,6 +25,7 @@ from scenarios.harness import (
     sandbox_transactions,
 )
 
+from pos.headless.commands import _receipt_state as receipt_state
 from pos.journal.records import ReceiptState
 from pos.register.connectivity import ConnectivityState as S
 from pos.register.errors import Refusal, RegisterError
@@ -191,6 +192,11 @@ async def test_an_ambiguous_receipt_checkbox_coded_itself_keeps_its_printed_code
         assert on_server[0]["fiscal_code"] != printed.fiscal_code
         assert after.server_response is not None
         assert after.server_response["fiscal_code"] == on_server[0]["fiscal_code"]
+        shown = receipt_state(after)  # what `pos register receipt ID` prints
+        assert (shown["fiscal_code"], shown["checkbox_fiscal_code"]) == (
+            printed.fiscal_code,
+            on_server[0]["fiscal_code"],
+        )
         (entry,) = till.service.set_aside()
         assert entry.subject_id == printed.id
         assert entry.error is not None
