@@ -1019,48 +1019,48 @@
 <context>
     <name>KeyDialog</name>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="206" />
+        <location filename="../pos/ui/receipt_dialog.py" line="207" />
         <source>Print {what}</source>
         <translation>Print {what}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="225" />
+        <location filename="../pos/ui/receipt_dialog.py" line="226" />
         <source>Printing…</source>
         <translation>Printing…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="229" />
+        <location filename="../pos/ui/receipt_dialog.py" line="230" />
         <source>{what} was printed.</source>
         <translation>{what} was printed.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="236" />
-        <location filename="../pos/ui/receipt_dialog.py" line="253" />
+        <location filename="../pos/ui/receipt_dialog.py" line="237" />
+        <location filename="../pos/ui/receipt_dialog.py" line="254" />
         <source>Printing failed: {reason}</source>
         <translation>Printing failed: {reason}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="260" />
+        <location filename="../pos/ui/receipt_dialog.py" line="261" />
         <source>{what} sent to the printer {name}.</source>
         <translation>{what} sent to the printer {name}.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="273" />
+        <location filename="../pos/ui/receipt_dialog.py" line="274" />
         <source>Save as PDF</source>
         <translation>Save as PDF</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="271" />
+        <location filename="../pos/ui/receipt_dialog.py" line="272" />
         <source>PDF (*.pdf)</source>
         <translation>PDF (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="282" />
+        <location filename="../pos/ui/receipt_dialog.py" line="283" />
         <source>Could not save the PDF: {reason}</source>
         <translation>Could not save the PDF: {reason}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="289" />
+        <location filename="../pos/ui/receipt_dialog.py" line="290" />
         <source>Saved to {path}</source>
         <translation>Saved to {path}</translation>
     </message>
@@ -1197,7 +1197,7 @@
     </message>
     <message>
         <location filename="../pos/ui/main_window.py" line="272" />
-        <location filename="../pos/ui/main_window.py" line="805" />
+        <location filename="../pos/ui/main_window.py" line="810" />
         <source>Quit</source>
         <translation>Quit</translation>
     </message>
@@ -1208,7 +1208,7 @@
     </message>
     <message>
         <location filename="../pos/ui/main_window.py" line="274" />
-        <location filename="../pos/ui/main_window.py" line="651" />
+        <location filename="../pos/ui/main_window.py" line="653" />
         <source>Work offline</source>
         <translation>Work offline</translation>
     </message>
@@ -1233,12 +1233,12 @@
         <translation>Receipts of this shift…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="699" />
+        <location filename="../pos/ui/main_window.py" line="704" />
         <source>Goods</source>
         <translation>Goods</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="723" />
+        <location filename="../pos/ui/main_window.py" line="728" />
         <source>&amp;Training drill</source>
         <translation>&amp;Training drill</translation>
     </message>
@@ -1420,13 +1420,13 @@
     </message>
     <message>
         <location filename="../pos/ui/main_window.py" line="522" />
-        <location filename="../pos/ui/main_window.py" line="679" />
+        <location filename="../pos/ui/main_window.py" line="684" />
         <source>No shift is open.</source>
         <translation>No shift is open.</translation>
     </message>
     <message>
         <location filename="../pos/ui/main_window.py" line="527" />
-        <location filename="../pos/ui/main_window.py" line="665" />
+        <location filename="../pos/ui/main_window.py" line="670" />
         <source>Reports</source>
         <translation>Reports</translation>
     </message>
@@ -1466,48 +1466,48 @@
         <translation>Finish or cancel the receipts in progress first.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="651" />
+        <location filename="../pos/ui/main_window.py" line="653" />
         <source>End offline work</source>
         <translation>End offline work</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="684" />
-        <location filename="../pos/ui/main_window.py" line="690" />
+        <location filename="../pos/ui/main_window.py" line="689" />
+        <location filename="../pos/ui/main_window.py" line="695" />
         <source>Settings</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="768" />
+        <location filename="../pos/ui/main_window.py" line="773" />
         <source>The open receipt ({lines} line(s), {total}) has not been paid.</source>
         <translation>The open receipt ({lines} line(s), {total}) has not been paid.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="774" />
+        <location filename="../pos/ui/main_window.py" line="779" />
         <source>{count} parked receipt(s) have not been paid.</source>
         <translation>{count} parked receipt(s) have not been paid.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="781" />
+        <location filename="../pos/ui/main_window.py" line="786" />
         <source>An unpaid receipt is not a sale: nothing of it has been fiscalised, and no money is owed for it. If the customer is still here, finish it first.</source>
         <translation>An unpaid receipt is not a sale: nothing of it has been fiscalised, and no money is owed for it. If the customer is still here, finish it first.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="789" />
+        <location filename="../pos/ui/main_window.py" line="794" />
         <source>{count} document(s) made while offline wait to be uploaded. They are kept safely in the journal and are uploaded by themselves at the next start, as soon as there is a connection.</source>
         <translation>{count} document(s) made while offline wait to be uploaded. They are kept safely in the journal and are uploaded by themselves at the next start, as soon as there is a connection.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="806" />
+        <location filename="../pos/ui/main_window.py" line="811" />
         <source>Quit the program now?</source>
         <translation>Quit the program now?</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="808" />
+        <location filename="../pos/ui/main_window.py" line="813" />
         <source>Quit anyway</source>
         <translation>Quit anyway</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="809" />
+        <location filename="../pos/ui/main_window.py" line="814" />
         <source>Stay (Esc)</source>
         <translation>Stay (Esc)</translation>
     </message>
@@ -2395,127 +2395,132 @@
 <context>
     <name>ReceiptDialog</name>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="356" />
+        <location filename="../pos/ui/receipt_dialog.py" line="357" />
         <source>Receipt</source>
         <translation>Receipt</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="367" />
+        <location filename="../pos/ui/receipt_dialog.py" line="368" />
         <source>none given</source>
         <translation>none given</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="371" />
+        <location filename="../pos/ui/receipt_dialog.py" line="372" />
         <source>E-mail:</source>
         <translation>E-mail:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="374" />
+        <location filename="../pos/ui/receipt_dialog.py" line="375" />
         <source>Print</source>
         <translation>Print</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="375" />
+        <location filename="../pos/ui/receipt_dialog.py" line="376" />
         <source>Save PDF</source>
         <translation>Save PDF</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="376" />
+        <location filename="../pos/ui/receipt_dialog.py" line="377" />
         <source>Reprint</source>
         <translation>Reprint</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="378" />
+        <location filename="../pos/ui/receipt_dialog.py" line="379" />
         <source>Reads the receipt again (it may have been uploaded since) and prints a copy</source>
         <translation>Reads the receipt again (it may have been uploaded since) and prints a copy</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="380" />
+        <location filename="../pos/ui/receipt_dialog.py" line="381" />
         <source>Close</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="420" />
+        <location filename="../pos/ui/receipt_dialog.py" line="421" />
         <source>The copy was e-mailed to this address when the receipt was made. This register cannot send it again.</source>
         <translation>The copy was e-mailed to this address when the receipt was made. This register cannot send it again.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="427" />
+        <location filename="../pos/ui/receipt_dialog.py" line="428" />
         <source>No e-mail was recorded for this receipt. This register cannot e-mail a receipt afterwards: print it or save a PDF instead.</source>
         <translation>No e-mail was recorded for this receipt. This register cannot e-mail a receipt afterwards: print it or save a PDF instead.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="434" />
+        <location filename="../pos/ui/receipt_dialog.py" line="435" />
         <source>Sale</source>
         <translation>Sale</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="435" />
+        <location filename="../pos/ui/receipt_dialog.py" line="436" />
         <source>Return</source>
         <translation>Return</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="436" />
+        <location filename="../pos/ui/receipt_dialog.py" line="437" />
         <source>Cash in</source>
         <translation>Cash in</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="437" />
+        <location filename="../pos/ui/receipt_dialog.py" line="438" />
         <source>Cash out</source>
         <translation>Cash out</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="438" />
+        <location filename="../pos/ui/receipt_dialog.py" line="439" />
         <source>Cash withdrawal</source>
         <translation>Cash withdrawal</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="445" />
+        <location filename="../pos/ui/receipt_dialog.py" line="449" />
+        <source>fiscalised by Checkbox under its own code {code}: set aside for the manager</source>
+        <translation>fiscalised by Checkbox under its own code {code}: set aside for the manager</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/receipt_dialog.py" line="452" />
         <source>fiscalised</source>
         <translation>fiscalised</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="447" />
+        <location filename="../pos/ui/receipt_dialog.py" line="454" />
         <source>fiscalised offline, waiting to be uploaded</source>
         <translation>fiscalised offline, waiting to be uploaded</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="449" />
+        <location filename="../pos/ui/receipt_dialog.py" line="456" />
         <source>fiscalised offline, uploaded</source>
         <translation>fiscalised offline, uploaded</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="451" />
+        <location filename="../pos/ui/receipt_dialog.py" line="458" />
         <source>void: the server's receipt replaces this copy</source>
         <translation>void: the server's receipt replaces this copy</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="453" />
+        <location filename="../pos/ui/receipt_dialog.py" line="460" />
         <source>rejected: {reason}</source>
         <translation>rejected: {reason}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="454" />
+        <location filename="../pos/ui/receipt_dialog.py" line="461" />
         <source>not fiscalised yet</source>
         <translation>not fiscalised yet</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="459" />
+        <location filename="../pos/ui/receipt_dialog.py" line="466" />
         <source>fiscal code {code}</source>
         <translation>fiscal code {code}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="461" />
+        <location filename="../pos/ui/receipt_dialog.py" line="468" />
         <source>TRAINING</source>
         <translation>TRAINING</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="497" />
+        <location filename="../pos/ui/receipt_dialog.py" line="504" />
         <source>The receipt was printed.</source>
         <translation>The receipt was printed.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="503" />
+        <location filename="../pos/ui/receipt_dialog.py" line="510" />
         <source>The receipt</source>
         <translation>The receipt</translation>
     </message>
@@ -2631,137 +2636,137 @@
         <translation>Counted</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="205" />
+        <location filename="../pos/ui/reports.py" line="208" />
         <source>Cash collection:</source>
         <translation>Cash collection:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="206" />
+        <location filename="../pos/ui/reports.py" line="209" />
         <source>Left for the next shift:</source>
         <translation>Left for the next shift:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="218" />
+        <location filename="../pos/ui/reports.py" line="221" />
         <source>Close the shift…</source>
         <translation>Close the shift…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="220" />
+        <location filename="../pos/ui/reports.py" line="223" />
         <source>Cancel</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="236" />
+        <location filename="../pos/ui/reports.py" line="239" />
         <source>After the Z-report no more receipts can be made in this shift. This cannot be undone.</source>
         <translation>After the Z-report no more receipts can be made in this shift. This cannot be undone.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="242" />
+        <location filename="../pos/ui/reports.py" line="245" />
         <source>Close the shift</source>
         <translation>Close the shift</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="244" />
+        <location filename="../pos/ui/reports.py" line="247" />
         <source>Back</source>
         <translation>Back</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="275" />
+        <location filename="../pos/ui/reports.py" line="278" />
         <source>Making the X-report…</source>
         <translation>Making the X-report…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="282" />
+        <location filename="../pos/ui/reports.py" line="285" />
         <source>The X-report could not be made.</source>
         <translation>The X-report could not be made.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="297" />
+        <location filename="../pos/ui/reports.py" line="300" />
         <source>The server's report is not available (the register works offline): these are the register's own totals.</source>
         <translation>The server's report is not available (the register works offline): these are the register's own totals.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="306" />
+        <location filename="../pos/ui/reports.py" line="309" />
         <source>The register's totals and the server's agree to the kopeck.</source>
         <translation>The register's totals and the server's agree to the kopeck.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="311" />
+        <location filename="../pos/ui/reports.py" line="314" />
         <source>{field}: register {local}, server {server}</source>
         <translation>{field}: register {local}, server {server}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="317" />
+        <location filename="../pos/ui/reports.py" line="320" />
         <source>The register's totals differ from the server's: {items}</source>
         <translation>The register's totals differ from the server's: {items}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="324" />
+        <location filename="../pos/ui/reports.py" line="327" />
         <source>{count} receipt(s) are not settled yet and are not in these totals.</source>
         <translation>{count} receipt(s) are not settled yet and are not in these totals.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="372" />
+        <location filename="../pos/ui/reports.py" line="375" />
         <source>The Z-report</source>
         <translation>The Z-report</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="372" />
+        <location filename="../pos/ui/reports.py" line="375" />
         <source>The X-report</source>
         <translation>The X-report</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="392" />
+        <location filename="../pos/ui/reports.py" line="395" />
         <source>No shift is open.</source>
         <translation>No shift is open.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="399" />
+        <location filename="../pos/ui/reports.py" line="402" />
         <source>{count} receipt(s) are not settled yet: the register sends them before closing.</source>
         <translation>{count} receipt(s) are not settled yet: the register sends them before closing.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="412" />
+        <location filename="../pos/ui/reports.py" line="415" />
         <source>The cash matches.</source>
         <translation>The cash matches.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="414" />
+        <location filename="../pos/ui/reports.py" line="417" />
         <source>Short by {amount}: count again before closing.</source>
         <translation>Short by {amount}: count again before closing.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="416" />
+        <location filename="../pos/ui/reports.py" line="419" />
         <source>Over by {amount}: count again before closing.</source>
         <translation>Over by {amount}: count again before closing.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="446" />
+        <location filename="../pos/ui/reports.py" line="449" />
         <source>The cash collection ({amount}) is more than the drawer holds ({balance}).</source>
         <translation>The cash collection ({amount}) is more than the drawer holds ({balance}).</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="456" />
+        <location filename="../pos/ui/reports.py" line="459" />
         <source>Close shift No. {serial} and make the Z-report?</source>
         <translation>Close shift No. {serial} and make the Z-report?</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="460" />
+        <location filename="../pos/ui/reports.py" line="463" />
         <source>Expected {expected}, counted {counted}, difference {difference}.</source>
         <translation>Expected {expected}, counted {counted}, difference {difference}.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="477" />
+        <location filename="../pos/ui/reports.py" line="480" />
         <source>Cash collection {amount} goes out before the Z-report; {left} stays for the next shift.</source>
         <translation>Cash collection {amount} goes out before the Z-report; {left} stays for the next shift.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="491" />
+        <location filename="../pos/ui/reports.py" line="494" />
         <source>Closing the shift… (what is still queued is sent first)</source>
         <translation>Closing the shift… (what is still queued is sent first)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="496" />
+        <location filename="../pos/ui/reports.py" line="499" />
         <source>The shift is still open.</source>
         <translation>The shift is still open.</translation>
     </message>
@@ -2937,104 +2942,104 @@
 <context>
     <name>SellingPage</name>
     <message>
-        <location filename="../pos/ui/selling.py" line="184" />
-        <location filename="../pos/ui/selling.py" line="215" />
+        <location filename="../pos/ui/selling.py" line="182" />
+        <location filename="../pos/ui/selling.py" line="213" />
         <source>Nothing found for “{text}”</source>
         <translation>Nothing found for “{text}”</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="240" />
+        <location filename="../pos/ui/selling.py" line="238" />
         <source>No good with the barcode {code}</source>
         <translation>No good with the barcode {code}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="247" />
+        <location filename="../pos/ui/selling.py" line="245" />
         <source>That was a barcode, not a quantity: {code} is scanned.</source>
         <translation>That was a barcode, not a quantity: {code} is scanned.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="283" />
+        <location filename="../pos/ui/selling.py" line="281" />
         <source>Added: {name} — {quantity}</source>
         <translation>Added: {name} — {quantity}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="306" />
+        <location filename="../pos/ui/selling.py" line="304" />
         <source>Remove a line after a discount: {name}</source>
         <translation>Remove a line after a discount: {name}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="325" />
+        <location filename="../pos/ui/selling.py" line="323" />
         <source>Removed: {name}</source>
         <translation>Removed: {name}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="338" />
+        <location filename="../pos/ui/selling.py" line="336" />
         <source>To take the line off, press Del.</source>
         <translation>To take the line off, press Del.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="357" />
-        <location filename="../pos/ui/selling.py" line="375" />
+        <location filename="../pos/ui/selling.py" line="355" />
+        <location filename="../pos/ui/selling.py" line="373" />
         <source>The receipt is empty.</source>
         <translation>The receipt is empty.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="378" />
+        <location filename="../pos/ui/selling.py" line="376" />
         <source>Discount or extra charge</source>
         <translation>Discount or extra charge</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="417" />
+        <location filename="../pos/ui/selling.py" line="415" />
         <source>Nothing to park: the receipt is empty.</source>
         <translation>Nothing to park: the receipt is empty.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="435" />
+        <location filename="../pos/ui/selling.py" line="433" />
         <source>Receipt parked as #{number}. F6 brings it back.</source>
         <translation>Receipt parked as #{number}. F6 brings it back.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="449" />
+        <location filename="../pos/ui/selling.py" line="447" />
         <source>Receipt #{number} resumed.</source>
         <translation>Receipt #{number} resumed.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="460" />
+        <location filename="../pos/ui/selling.py" line="458" />
         <source>Nothing to undo.</source>
         <translation>Nothing to undo.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="467" />
+        <location filename="../pos/ui/selling.py" line="465" />
         <source>Undone: the receipt is as it was before the last change.</source>
         <translation>Undone: the receipt is as it was before the last change.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="489" />
+        <location filename="../pos/ui/selling.py" line="487" />
         <source>Cancel the receipt</source>
         <translation>Cancel the receipt</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="490" />
+        <location filename="../pos/ui/selling.py" line="488" />
         <source>Remove every line of this receipt?</source>
         <translation>Remove every line of this receipt?</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="504" />
+        <location filename="../pos/ui/selling.py" line="502" />
         <source>The receipt was cancelled. Ctrl+Z brings it back.</source>
         <translation>The receipt was cancelled. Ctrl+Z brings it back.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="509" />
+        <location filename="../pos/ui/selling.py" line="507" />
         <source>The receipt is empty: scan or choose goods first.</source>
         <translation>The receipt is empty: scan or choose goods first.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="530" />
+        <location filename="../pos/ui/selling.py" line="528" />
         <source>Sold: {sum}. Receipt {code}.</source>
         <translation>Sold: {sum}. Receipt {code}.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="547" />
+        <location filename="../pos/ui/selling.py" line="545" />
         <source>Receipt {code}: {sum}</source>
         <translation>Receipt {code}: {sum}</translation>
     </message>

@@ -1019,48 +1019,48 @@
 <context>
     <name>KeyDialog</name>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="206" />
+        <location filename="../pos/ui/receipt_dialog.py" line="207" />
         <source>Print {what}</source>
         <translation>Друк: {what}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="225" />
+        <location filename="../pos/ui/receipt_dialog.py" line="226" />
         <source>Printing…</source>
         <translation>Друк…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="229" />
+        <location filename="../pos/ui/receipt_dialog.py" line="230" />
         <source>{what} was printed.</source>
         <translation>{what} — надруковано.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="236" />
-        <location filename="../pos/ui/receipt_dialog.py" line="253" />
+        <location filename="../pos/ui/receipt_dialog.py" line="237" />
+        <location filename="../pos/ui/receipt_dialog.py" line="254" />
         <source>Printing failed: {reason}</source>
         <translation>Не вдалося надрукувати: {reason}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="260" />
+        <location filename="../pos/ui/receipt_dialog.py" line="261" />
         <source>{what} sent to the printer {name}.</source>
         <translation>{what} — надіслано на принтер {name}.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="273" />
+        <location filename="../pos/ui/receipt_dialog.py" line="274" />
         <source>Save as PDF</source>
         <translation>Зберегти як PDF</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="271" />
+        <location filename="../pos/ui/receipt_dialog.py" line="272" />
         <source>PDF (*.pdf)</source>
         <translation>PDF (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="282" />
+        <location filename="../pos/ui/receipt_dialog.py" line="283" />
         <source>Could not save the PDF: {reason}</source>
         <translation>Не вдалося зберегти PDF: {reason}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="289" />
+        <location filename="../pos/ui/receipt_dialog.py" line="290" />
         <source>Saved to {path}</source>
         <translation>Збережено: {path}</translation>
     </message>
@@ -1197,7 +1197,7 @@
     </message>
     <message>
         <location filename="../pos/ui/main_window.py" line="272" />
-        <location filename="../pos/ui/main_window.py" line="805" />
+        <location filename="../pos/ui/main_window.py" line="810" />
         <source>Quit</source>
         <translation>Завершити роботу</translation>
     </message>
@@ -1208,7 +1208,7 @@
     </message>
     <message>
         <location filename="../pos/ui/main_window.py" line="274" />
-        <location filename="../pos/ui/main_window.py" line="651" />
+        <location filename="../pos/ui/main_window.py" line="653" />
         <source>Work offline</source>
         <translation>Працювати офлайн</translation>
     </message>
@@ -1233,12 +1233,12 @@
         <translation>Чеки цієї зміни…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="699" />
+        <location filename="../pos/ui/main_window.py" line="704" />
         <source>Goods</source>
         <translation>Товари</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="723" />
+        <location filename="../pos/ui/main_window.py" line="728" />
         <source>&amp;Training drill</source>
         <translation>&amp;Навчання: збої</translation>
     </message>
@@ -1420,13 +1420,13 @@
     </message>
     <message>
         <location filename="../pos/ui/main_window.py" line="522" />
-        <location filename="../pos/ui/main_window.py" line="679" />
+        <location filename="../pos/ui/main_window.py" line="684" />
         <source>No shift is open.</source>
         <translation>Зміну не відкрито.</translation>
     </message>
     <message>
         <location filename="../pos/ui/main_window.py" line="527" />
-        <location filename="../pos/ui/main_window.py" line="665" />
+        <location filename="../pos/ui/main_window.py" line="670" />
         <source>Reports</source>
         <translation>Звіти</translation>
     </message>
@@ -1466,48 +1466,48 @@
         <translation>Спершу завершіть або скасуйте незакриті чеки.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="651" />
+        <location filename="../pos/ui/main_window.py" line="653" />
         <source>End offline work</source>
         <translation>Завершити роботу офлайн</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="684" />
-        <location filename="../pos/ui/main_window.py" line="690" />
+        <location filename="../pos/ui/main_window.py" line="689" />
+        <location filename="../pos/ui/main_window.py" line="695" />
         <source>Settings</source>
         <translation>Налаштування</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="768" />
+        <location filename="../pos/ui/main_window.py" line="773" />
         <source>The open receipt ({lines} line(s), {total}) has not been paid.</source>
         <translation>Відкритий чек ({lines} рядк., {total}) не оплачено.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="774" />
+        <location filename="../pos/ui/main_window.py" line="779" />
         <source>{count} parked receipt(s) have not been paid.</source>
         <translation>Відкладених чеків не оплачено: {count}.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="781" />
+        <location filename="../pos/ui/main_window.py" line="786" />
         <source>An unpaid receipt is not a sale: nothing of it has been fiscalised, and no money is owed for it. If the customer is still here, finish it first.</source>
         <translation>Неоплачений чек — це не продаж: нічого з нього не фіскалізовано, і грошей за нього ніхто не винен. Якщо покупець ще тут, спершу завершіть чек.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="789" />
+        <location filename="../pos/ui/main_window.py" line="794" />
         <source>{count} document(s) made while offline wait to be uploaded. They are kept safely in the journal and are uploaded by themselves at the next start, as soon as there is a connection.</source>
         <translation>Документів, зроблених офлайн, чекають передавання: {count}. Вони надійно збережені в журналі й передадуться самі під час наступного запуску, щойно буде зв’язок.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="806" />
+        <location filename="../pos/ui/main_window.py" line="811" />
         <source>Quit the program now?</source>
         <translation>Вийти з програми зараз?</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="808" />
+        <location filename="../pos/ui/main_window.py" line="813" />
         <source>Quit anyway</source>
         <translation>Усе одно вийти</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="809" />
+        <location filename="../pos/ui/main_window.py" line="814" />
         <source>Stay (Esc)</source>
         <translation>Залишитися (Esc)</translation>
     </message>
@@ -2395,127 +2395,132 @@
 <context>
     <name>ReceiptDialog</name>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="356" />
+        <location filename="../pos/ui/receipt_dialog.py" line="357" />
         <source>Receipt</source>
         <translation>Чек</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="367" />
+        <location filename="../pos/ui/receipt_dialog.py" line="368" />
         <source>none given</source>
         <translation>не вказано</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="371" />
+        <location filename="../pos/ui/receipt_dialog.py" line="372" />
         <source>E-mail:</source>
         <translation>E-mail:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="374" />
+        <location filename="../pos/ui/receipt_dialog.py" line="375" />
         <source>Print</source>
         <translation>Друк</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="375" />
+        <location filename="../pos/ui/receipt_dialog.py" line="376" />
         <source>Save PDF</source>
         <translation>Зберегти PDF</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="376" />
+        <location filename="../pos/ui/receipt_dialog.py" line="377" />
         <source>Reprint</source>
         <translation>Друк копії</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="378" />
+        <location filename="../pos/ui/receipt_dialog.py" line="379" />
         <source>Reads the receipt again (it may have been uploaded since) and prints a copy</source>
         <translation>Перечитує чек (його могли вже вивантажити) і друкує копію</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="380" />
+        <location filename="../pos/ui/receipt_dialog.py" line="381" />
         <source>Close</source>
         <translation>Закрити</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="420" />
+        <location filename="../pos/ui/receipt_dialog.py" line="421" />
         <source>The copy was e-mailed to this address when the receipt was made. This register cannot send it again.</source>
         <translation>Копію чека надіслано на цю адресу під час продажу. Повторно надіслати її ця каса не може.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="427" />
+        <location filename="../pos/ui/receipt_dialog.py" line="428" />
         <source>No e-mail was recorded for this receipt. This register cannot e-mail a receipt afterwards: print it or save a PDF instead.</source>
         <translation>Для цього чека e-mail не вказували. Надіслати чек поштою згодом ця каса не може: надрукуйте його або збережіть PDF.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="434" />
+        <location filename="../pos/ui/receipt_dialog.py" line="435" />
         <source>Sale</source>
         <translation>Продаж</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="435" />
+        <location filename="../pos/ui/receipt_dialog.py" line="436" />
         <source>Return</source>
         <translation>Повернення</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="436" />
+        <location filename="../pos/ui/receipt_dialog.py" line="437" />
         <source>Cash in</source>
         <translation>Службове внесення</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="437" />
+        <location filename="../pos/ui/receipt_dialog.py" line="438" />
         <source>Cash out</source>
         <translation>Службова видача</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="438" />
+        <location filename="../pos/ui/receipt_dialog.py" line="439" />
         <source>Cash withdrawal</source>
         <translation>Видача готівки</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="445" />
+        <location filename="../pos/ui/receipt_dialog.py" line="449" />
+        <source>fiscalised by Checkbox under its own code {code}: set aside for the manager</source>
+        <translation>фіскалізовано Checkbox під його власним кодом {code}: відкладено для менеджера</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/receipt_dialog.py" line="452" />
         <source>fiscalised</source>
         <translation>фіскалізовано</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="447" />
+        <location filename="../pos/ui/receipt_dialog.py" line="454" />
         <source>fiscalised offline, waiting to be uploaded</source>
         <translation>фіскалізовано офлайн, чекає на вивантаження</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="449" />
+        <location filename="../pos/ui/receipt_dialog.py" line="456" />
         <source>fiscalised offline, uploaded</source>
         <translation>фіскалізовано офлайн, вивантажено</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="451" />
+        <location filename="../pos/ui/receipt_dialog.py" line="458" />
         <source>void: the server's receipt replaces this copy</source>
         <translation>анульовано: замість цієї копії діє чек сервера</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="453" />
+        <location filename="../pos/ui/receipt_dialog.py" line="460" />
         <source>rejected: {reason}</source>
         <translation>відхилено: {reason}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="454" />
+        <location filename="../pos/ui/receipt_dialog.py" line="461" />
         <source>not fiscalised yet</source>
         <translation>ще не фіскалізовано</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="459" />
+        <location filename="../pos/ui/receipt_dialog.py" line="466" />
         <source>fiscal code {code}</source>
         <translation>фіскальний номер {code}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="461" />
+        <location filename="../pos/ui/receipt_dialog.py" line="468" />
         <source>TRAINING</source>
         <translation>НАВЧАЛЬНИЙ РЕЖИМ</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="497" />
+        <location filename="../pos/ui/receipt_dialog.py" line="504" />
         <source>The receipt was printed.</source>
         <translation>Чек надруковано.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="503" />
+        <location filename="../pos/ui/receipt_dialog.py" line="510" />
         <source>The receipt</source>
         <translation>Чек</translation>
     </message>
@@ -2631,137 +2636,137 @@
         <translation>Пораховане</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="205" />
+        <location filename="../pos/ui/reports.py" line="208" />
         <source>Cash collection:</source>
         <translation>Інкасація:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="206" />
+        <location filename="../pos/ui/reports.py" line="209" />
         <source>Left for the next shift:</source>
         <translation>Залишиться на наступну зміну:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="218" />
+        <location filename="../pos/ui/reports.py" line="221" />
         <source>Close the shift…</source>
         <translation>Закрити зміну…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="220" />
+        <location filename="../pos/ui/reports.py" line="223" />
         <source>Cancel</source>
         <translation>Скасувати</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="236" />
+        <location filename="../pos/ui/reports.py" line="239" />
         <source>After the Z-report no more receipts can be made in this shift. This cannot be undone.</source>
         <translation>Після Z-звіту в цій зміні чеків більше не буде. Скасувати це неможливо.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="242" />
+        <location filename="../pos/ui/reports.py" line="245" />
         <source>Close the shift</source>
         <translation>Закрити зміну</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="244" />
+        <location filename="../pos/ui/reports.py" line="247" />
         <source>Back</source>
         <translation>Назад</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="275" />
+        <location filename="../pos/ui/reports.py" line="278" />
         <source>Making the X-report…</source>
         <translation>Формуємо X-звіт…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="282" />
+        <location filename="../pos/ui/reports.py" line="285" />
         <source>The X-report could not be made.</source>
         <translation>X-звіт сформувати не вдалося.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="297" />
+        <location filename="../pos/ui/reports.py" line="300" />
         <source>The server's report is not available (the register works offline): these are the register's own totals.</source>
         <translation>Звіт сервера недоступний (каса працює офлайн): це власні підсумки каси.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="306" />
+        <location filename="../pos/ui/reports.py" line="309" />
         <source>The register's totals and the server's agree to the kopeck.</source>
         <translation>Підсумки каси і сервера збігаються до копійки.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="311" />
+        <location filename="../pos/ui/reports.py" line="314" />
         <source>{field}: register {local}, server {server}</source>
         <translation>{field}: каса {local}, сервер {server}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="317" />
+        <location filename="../pos/ui/reports.py" line="320" />
         <source>The register's totals differ from the server's: {items}</source>
         <translation>Підсумки каси відрізняються від серверних: {items}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="324" />
+        <location filename="../pos/ui/reports.py" line="327" />
         <source>{count} receipt(s) are not settled yet and are not in these totals.</source>
         <translation>Чеків, ще не підтверджених сервером: {count}; у ці підсумки вони не входять.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="372" />
+        <location filename="../pos/ui/reports.py" line="375" />
         <source>The Z-report</source>
         <translation>Z-звіт</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="372" />
+        <location filename="../pos/ui/reports.py" line="375" />
         <source>The X-report</source>
         <translation>X-звіт</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="392" />
+        <location filename="../pos/ui/reports.py" line="395" />
         <source>No shift is open.</source>
         <translation>Зміну не відкрито.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="399" />
+        <location filename="../pos/ui/reports.py" line="402" />
         <source>{count} receipt(s) are not settled yet: the register sends them before closing.</source>
         <translation>Чеків, ще не підтверджених сервером: {count}; каса надішле їх перед закриттям.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="412" />
+        <location filename="../pos/ui/reports.py" line="415" />
         <source>The cash matches.</source>
         <translation>Готівка збігається.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="414" />
+        <location filename="../pos/ui/reports.py" line="417" />
         <source>Short by {amount}: count again before closing.</source>
         <translation>Нестача {amount}: перерахуйте ще раз перед закриттям.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="416" />
+        <location filename="../pos/ui/reports.py" line="419" />
         <source>Over by {amount}: count again before closing.</source>
         <translation>Надлишок {amount}: перерахуйте ще раз перед закриттям.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="446" />
+        <location filename="../pos/ui/reports.py" line="449" />
         <source>The cash collection ({amount}) is more than the drawer holds ({balance}).</source>
         <translation>Інкасація ({amount}) більша, ніж є в касі ({balance}).</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="456" />
+        <location filename="../pos/ui/reports.py" line="459" />
         <source>Close shift No. {serial} and make the Z-report?</source>
         <translation>Закрити зміну № {serial} і сформувати Z-звіт?</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="460" />
+        <location filename="../pos/ui/reports.py" line="463" />
         <source>Expected {expected}, counted {counted}, difference {difference}.</source>
         <translation>Має бути {expected}, пораховано {counted}, різниця {difference}.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="477" />
+        <location filename="../pos/ui/reports.py" line="480" />
         <source>Cash collection {amount} goes out before the Z-report; {left} stays for the next shift.</source>
         <translation>Інкасація {amount} вилучається перед Z-звітом; {left} залишається на наступну зміну.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="491" />
+        <location filename="../pos/ui/reports.py" line="494" />
         <source>Closing the shift… (what is still queued is sent first)</source>
         <translation>Закриваємо зміну… (спершу надсилаємо те, що в черзі)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="496" />
+        <location filename="../pos/ui/reports.py" line="499" />
         <source>The shift is still open.</source>
         <translation>Зміна досі відкрита.</translation>
     </message>
@@ -2937,104 +2942,104 @@
 <context>
     <name>SellingPage</name>
     <message>
-        <location filename="../pos/ui/selling.py" line="184" />
-        <location filename="../pos/ui/selling.py" line="215" />
+        <location filename="../pos/ui/selling.py" line="182" />
+        <location filename="../pos/ui/selling.py" line="213" />
         <source>Nothing found for “{text}”</source>
         <translation>Нічого не знайдено за «{text}»</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="240" />
+        <location filename="../pos/ui/selling.py" line="238" />
         <source>No good with the barcode {code}</source>
         <translation>Немає товару зі штрихкодом {code}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="247" />
+        <location filename="../pos/ui/selling.py" line="245" />
         <source>That was a barcode, not a quantity: {code} is scanned.</source>
         <translation>Це штрихкод, а не кількість: {code} відскановано.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="283" />
+        <location filename="../pos/ui/selling.py" line="281" />
         <source>Added: {name} — {quantity}</source>
         <translation>Додано: {name} — {quantity}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="306" />
+        <location filename="../pos/ui/selling.py" line="304" />
         <source>Remove a line after a discount: {name}</source>
         <translation>Вилучити рядок після знижки: {name}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="325" />
+        <location filename="../pos/ui/selling.py" line="323" />
         <source>Removed: {name}</source>
         <translation>Вилучено: {name}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="338" />
+        <location filename="../pos/ui/selling.py" line="336" />
         <source>To take the line off, press Del.</source>
         <translation>Щоб вилучити рядок, натисніть Del.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="357" />
-        <location filename="../pos/ui/selling.py" line="375" />
+        <location filename="../pos/ui/selling.py" line="355" />
+        <location filename="../pos/ui/selling.py" line="373" />
         <source>The receipt is empty.</source>
         <translation>Чек порожній.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="378" />
+        <location filename="../pos/ui/selling.py" line="376" />
         <source>Discount or extra charge</source>
         <translation>Знижка або надбавка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="417" />
+        <location filename="../pos/ui/selling.py" line="415" />
         <source>Nothing to park: the receipt is empty.</source>
         <translation>Нічого відкладати: чек порожній.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="435" />
+        <location filename="../pos/ui/selling.py" line="433" />
         <source>Receipt parked as #{number}. F6 brings it back.</source>
         <translation>Чек відкладено як №{number}. F6 — повернутися до нього.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="449" />
+        <location filename="../pos/ui/selling.py" line="447" />
         <source>Receipt #{number} resumed.</source>
         <translation>Чек №{number} повернуто.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="460" />
+        <location filename="../pos/ui/selling.py" line="458" />
         <source>Nothing to undo.</source>
         <translation>Нема чого скасовувати.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="467" />
+        <location filename="../pos/ui/selling.py" line="465" />
         <source>Undone: the receipt is as it was before the last change.</source>
         <translation>Скасовано: чек такий, як до останньої зміни.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="489" />
+        <location filename="../pos/ui/selling.py" line="487" />
         <source>Cancel the receipt</source>
         <translation>Скасувати чек</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="490" />
+        <location filename="../pos/ui/selling.py" line="488" />
         <source>Remove every line of this receipt?</source>
         <translation>Вилучити всі рядки цього чека?</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="504" />
+        <location filename="../pos/ui/selling.py" line="502" />
         <source>The receipt was cancelled. Ctrl+Z brings it back.</source>
         <translation>Чек скасовано. Ctrl+Z поверне його.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="509" />
+        <location filename="../pos/ui/selling.py" line="507" />
         <source>The receipt is empty: scan or choose goods first.</source>
         <translation>Чек порожній: спершу проскануйте або виберіть товари.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="530" />
+        <location filename="../pos/ui/selling.py" line="528" />
         <source>Sold: {sum}. Receipt {code}.</source>
         <translation>Продано: {sum}. Чек {code}.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="547" />
+        <location filename="../pos/ui/selling.py" line="545" />
         <source>Receipt {code}: {sum}</source>
         <translation>Чек {code}: {sum}</translation>
     </message>
