@@ -45,7 +45,7 @@ from pos.register import bodies
 from pos.register.code_pool import reconcile, refill
 from pos.register.connectivity import ConnectivityEvent, ConnectivityState
 from pos.register.context import RegisterContext, is_unreachable
-from pos.register.fiscalise import LEAVING, SERVER_MANUAL_OFFLINE
+from pos.register.fiscalise import LEAVING, SERVER_MANUAL_OFFLINE, burn_if_known
 
 log = logging.getLogger(__name__)
 
@@ -170,6 +170,8 @@ def _server_coded_it(ctx: RegisterContext, entry: QueueEntry, response: dict[str
     )
     log.warning("receipt %s: %s", entry.subject_id, note)
     ctx.journal.uploads.server_had_it(entry.seq, ctx.now(), note, response)
+    if response.get("fiscal_code"):  # Checkbox's own offline mode may have spent one of ours
+        burn_if_known(ctx, str(response["fiscal_code"]))
 
 
 RECODABLE = frozenset({QueueKind.GO_OFFLINE, QueueKind.SHIFT_OPEN})
