@@ -89,6 +89,16 @@ def _create_views(connection: Connection, register_id: int) -> None:
             f"SELECT id, at, from_state, to_state, cause FROM {SCHEMA}.connectivity_transition "
             f"{where}"
         ),
+        # Customer orders' chain receipts, for the sales analyses and shift summaries
+        # (pos.reports.chain_sales) and the receipts report's chain rows.
+        "order_receipt": (
+            f"SELECT id, order_id, kind, state, shift_id, fiscal, cash_sum, card_sum, qr_sum, "
+            f"fiscal_code, fiscal_date, created_at FROM {SCHEMA}.order_receipt {where}"
+        ),
+        "customer_order": (
+            f"SELECT id, number, state, lines, discount, total_sum, created_at "
+            f"FROM {SCHEMA}.customer_order {where}"
+        ),
     }
     name = view_schema(n)
     # Two report readers meeting a new register at once must not race on the same views.

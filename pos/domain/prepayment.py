@@ -2,8 +2,9 @@
 
 A customer order is fiscalised as a Checkbox prepayment chain: a prepayment receipt carries the
 order's goods but only the advance as its payments; the after-payment receipt closes the chain
-with the rest. Checkbox's X/Z reports have no prepayment rows (the public report schema of the
-`checkbox-sdk` package has only `sell_sum`/`return_sum` per payment type and per tax), and both
+with the whole rest (one advance per chain: nothing public documents a second one). Checkbox's
+X/Z reports have no prepayment rows (the public report schema of the `checkbox-sdk` package has
+only `sell_sum`/`return_sum` per payment type and per tax), and both
 receipts come back with type SELL, so a prepayment is revenue when it is taken and the
 after-payment only for the rest:
 
@@ -97,29 +98,6 @@ def prepayment_fiscal(
         paid,
         tuple(payments),
         taxes=advance_taxes(priced, paid, taxes),
-    )
-
-
-def further_advance_fiscal(
-    priced: PricedReceipt,
-    advances: Sequence[FiscalReceipt],
-    payments: Sequence[Payment],
-    taxes: Sequence[Tax] = DEFAULT_TAXES,
-) -> FiscalReceipt:
-    """Another advance on an open chain (sent to the relation like the after-payment: Checkbox
-    tells them apart by the sum, less than what is left is one more advance). Its share of the
-    taxes as for the first; the after-payment takes whatever the advances did not count."""
-    due = priced.total_sum - sum(a.total_sum for a in advances)
-    paid = sum(p.value for p in payments)
-    if paid <= 0:
-        raise InvalidReceipt("Сума передоплати має бути більшою нуля")
-    if paid >= due:
-        raise InvalidReceipt(
-            f"Наступна передоплата має бути меншою за залишок до сплати ({due}): "
-            "увесь залишок сплачується чеком післяплати"
-        )
-    return FiscalReceipt(
-        ReceiptType.SELL, paid, tuple(payments), taxes=advance_taxes(priced, paid, taxes)
     )
 
 

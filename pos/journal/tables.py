@@ -91,6 +91,7 @@ class ReceiptRow(SQLModel, table=True):
     # The signed-in cashier, set by the journal's trigger at insert (migration 9).
     cashier: str | None = None
     delivery: str | None = None  # migration 10: JSON {"emails": [...], "phone": "380…"}
+    shift_position: int | None = None  # kept by triggers for the reports (migration 12)
 
 
 class ReceiptLineRow(SQLModel, table=True):

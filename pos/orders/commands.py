@@ -14,8 +14,10 @@ with ``--json``), 2 bad arguments or not set up.
     pos order prepayments [--search TEXT] [--filter EXPR] [--limit N] [--offset N]
 
 `pay` on an open order takes an advance (a prepayment receipt); on a paid or partly paid one it
-takes the rest and hands the goods over (the after-payment receipt). A payment without an amount
-takes what is left to pay.
+takes the whole rest and hands the goods over (the after-payment receipt): one advance per order,
+since nothing public documents a second one in a Checkbox chain, so paying less than the rest is
+refused ("pay the whole rest: N грн") before anything is sent. A payment without an amount takes
+what is left to pay.
 """
 
 from __future__ import annotations
@@ -93,6 +95,10 @@ def _main(args: argparse.Namespace, run: Callable[[argparse.Namespace], Any]) ->
     except UsageError as error:
         return _fail(args, str(error), 2)
     except RegisterError as error:
+        if "whole_rest" in error.params:  # said in English too, with the sum to pay
+            left = format_money(int(error.params["whole_rest"]))
+            text = f"pay the whole rest: {left} грн (one advance per order) — {error.detail}"
+            return _fail(args, text, 1, error.refusal.value)
         return _fail(args, _refusal_text(error), 1, error.refusal.value)
     except (CashItemsError, FilterError) as error:
         return _fail(args, str(error), 1, "refused")
@@ -213,12 +219,9 @@ async def _pay(args: argparse.Namespace) -> dict[str, Any]:
         desk = running.service.orders
         order = desk.lookup(args.order)
         payments = _payments(args.pay, order.left_to_pay)
-        further = order.state is OrderState.PARTLY_PAID and (
-            sum(p.value for p in payments) < order.left_to_pay
-        )  # less than is left: one more advance; the goods stay until the rest is paid
-        if order.state is OrderState.OPEN or further:
+        if order.state is OrderState.OPEN:
             done = await desk.take_advance(order.id, payments)
-        else:
+        else:  # the whole rest (less is refused before anything is sent)
             done = await desk.pay_rest(order.id, payments)
         return order_json(done)
 

@@ -36,7 +36,6 @@ from pos.domain.prepayment import (
     chain_return_fiscal,
     check_cash_in_coins,
     check_order_taxes,
-    further_advance_fiscal,
     prepayment_fiscal,
 )
 from pos.domain.receipt import FiscalReceipt
@@ -203,13 +202,14 @@ class OrderDesk:
             )
 
     async def take_advance(self, order_id: str, payments: Sequence[OrderPayment]) -> Order:
-        """An advance: the prepayment receipt that opens the order's chain, or one more
-        advance on a partly paid order (less than is left, sent to the chain's relation)."""
+        """The advance: the prepayment receipt that opens the order's chain. One per order:
+        nothing public documents a second advance in a Checkbox chain, so a partly paid order
+        takes only its whole rest (`pay_rest`) or is cancelled with a refund."""
         await self.settle(order_id)
         order = self.get(order_id)
-        if order.state is OrderState.PARTLY_PAID:
-            return await self._further_advance(order, payments)
         if order.state is not OrderState.OPEN:
+            if order.state is OrderState.PARTLY_PAID:
+                raise self._whole_rest(order)
             raise RegisterError(Refusal.FISCAL_RULE, f"order {order.label} is {order.state.value}")
         self.check_online()
         payments = [p for p in payments if p.value]  # "card" with nothing left adds nothing
@@ -230,36 +230,32 @@ class OrderDesk:
         )
         return await self._send(order, ChainRole.PREPAYMENT, fiscal, payments, body.to_api())
 
-    async def _further_advance(self, order: Order, payments: Sequence[OrderPayment]) -> Order:
-        if order.unsettled:
-            raise RegisterError(Refusal.UNREACHABLE, NOT_CONFIRMED)
-        self.check_online()
-        payments = [p for p in payments if p.value]
-        try:
-            fiscal = further_advance_fiscal(
-                order.priced(),
-                [r.fiscal for r in order.advances()],
-                [p.payment() for p in payments],
-            )
-            check_cash_in_coins([p.payment() for p in payments], 0, self.service.rounding_mode)
-        except FiscalRuleError as error:
-            raise RegisterError(Refusal.FISCAL_RULE, error.message) from error
-        body = prepayments.AfterPaymentBody.model_validate(
-            {"id": str(uuid.uuid4()), "payments": [_payment_json(p) for p in payments]}
+    @staticmethod
+    def _whole_rest(order: Order) -> RegisterError:
+        """The refusal of paying a partly paid order less than its rest (before anything is
+        committed or sent): Checkbox's after-payment closes the chain with the whole rest."""
+        left = order.left_to_pay
+        return RegisterError(
+            Refusal.FISCAL_RULE,
+            f"Сплатіть увесь залишок: {_hryvnias(left)} грн (друга передоплата за "
+            "замовленням неможлива: чек післяплати закриває його всім залишком)",
+            whole_rest=left,
         )
-        return await self._send(order, ChainRole.PREPAYMENT, fiscal, payments, body.to_api())
 
     async def pay_rest(self, order_id: str, payments: Sequence[OrderPayment]) -> Order:
         """The rest (the after-payment receipt that closes the chain): the goods are handed
-        over. Change only from cash."""
+        over. The whole rest at once (less is refused before anything is committed or sent);
+        change only from cash."""
         await self.settle(order_id)
         order = self.get(order_id)
         if order.state not in (OrderState.PARTLY_PAID, OrderState.PAID):
             raise RegisterError(Refusal.FISCAL_RULE, f"order {order.label} is {order.state.value}")
         if order.unsettled:
             raise RegisterError(Refusal.UNREACHABLE, NOT_CONFIRMED)
-        self.check_online()
         payments = [p for p in payments if p.value]
+        if sum(p.value for p in payments) < order.left_to_pay:
+            raise self._whole_rest(order)
+        self.check_online()
         try:
             fiscal = after_payment_fiscal(
                 order.priced(),
@@ -315,7 +311,7 @@ class OrderDesk:
         receipt_id = str(body["id"])
         client = self.service.client
         try:
-            if role is ChainRole.PREPAYMENT and "goods" in body:  # the chain's opening
+            if role is ChainRole.PREPAYMENT:  # the chain's opening
                 answer = await prepayments.create_prepayment(
                     client, prepayments.PrepaymentReceiptBody.model_validate(body)
                 )
@@ -499,6 +495,18 @@ class OrderDesk:
             try:
                 answer = await prepayments.chain_receipt(client, receipt_id)
             except NotFound:
+                if role is ChainRole.PREPAYMENT and "goods" not in body:
+                    # A second advance journaled by an earlier version: Checkbox never took
+                    # it and no documented call would, so it is not sent (the cashier is told
+                    # by the order's receipts: failed, the money is not counted as paid).
+                    log.warning("order %s: second advance %s not sent", order.label, receipt_id)
+                    self.store.update_receipt(
+                        receipt_id,
+                        self.ctx.now(),
+                        state=OrderReceiptState.FAILED.value,
+                        error="a second advance is not a Checkbox receipt: give the money back",
+                    )
+                    return
                 await self._deliver(order, role, body)
                 return
             if not answer.is_final:
@@ -550,6 +558,10 @@ def _discount_body(d: Any) -> dict[str, Any]:
 def _discount(order: Order) -> dict[str, Any]:
     assert order.discount is not None
     return _discount_body(order.discount)
+
+
+def _hryvnias(kopecks: int) -> str:
+    return f"{kopecks // 100},{kopecks % 100:02d}"
 
 
 def _payment_json(p: OrderPayment) -> dict[str, Any]:

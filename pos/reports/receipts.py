@@ -51,7 +51,6 @@ from sqlalchemy import (
     literal_column,
     or_,
     select,
-    union_all,
 )
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -63,11 +62,13 @@ from pos.reports.order_receipts import (
 )
 from pos.reports.periods import Period, ReportInputError, kyiv_text
 from pos.reports.schema import (
+    NOT_FISCAL_STATES,
     card_of_receipt,
     cash_of_receipt,
     is_fiscal,
     prepaid_sum,
     receipt,
+    receipt_hour_total,
     receipt_instant,
     shift,
     shift_close_instant,
@@ -261,14 +262,32 @@ class ReceiptsAnswer:
 
 # --- SQL ----------------------------------------------------------------------------------------
 #
-# Each kind of document is one arm (receipts, shift openings, shift closings); a page is one
-# compound SELECT ordered and cut by SQLite itself, each arm walking its own index (MERGE UNION
-# ALL), so a page of a million-receipt journal reads about a page of index entries. Counts and
-# totals are per arm, from the covering report index, and added up here.
+# Each kind of document is one arm (receipts, shift openings, shift closings). A page is the
+# receipts' SELECT ordered and cut by SQLite itself, walking the covering report index (or, by
+# amount, migration 12's amount index), merged here with the period's few shift documents and
+# chain receipts. Counts and totals are per arm, from the covering report index, added up here.
 
 
-def _number() -> ColumnElement[int]:
-    """The receipt's position among its shift's fiscal documents, by report date."""
+def keeps_report_figures(connection: Connection) -> bool:
+    """The journal keeps each receipt's position in its shift, the hour totals and the index for
+    the amount order (migration 12). Read once per journal connection; a back-office database
+    has none of them and counts."""
+    if connection.dialect.name != "sqlite":
+        return False
+    cached = connection.info.get("pos_report_figures")
+    if isinstance(cached, bool):
+        return cached
+    columns = connection.exec_driver_sql("SELECT name FROM pragma_table_info('receipt')")
+    found = "shift_position" in set(columns.scalars())
+    connection.info["pos_report_figures"] = found
+    return found
+
+
+def _number(stored: bool = False) -> ColumnElement[int]:
+    """The receipt's position among its shift's fiscal documents, by report date (kept by the
+    journal's triggers where ``stored``, else counted)."""
+    if stored:
+        return func.coalesce(receipt.c.shift_position, 0)
     earlier = receipt.alias("earlier")
     return (
         select(func.count())
@@ -291,10 +310,10 @@ def _shift_ids(serials: Sequence[int]) -> Select[tuple[str]]:
     return select(shift.c.id).where(shift.c.serial.in_(serials))
 
 
-def _receipt_sync() -> ColumnElement[str]:
+def _receipt_sync(state: ColumnElement[str] = receipt.c.state) -> ColumnElement[str]:
     return case(
-        (receipt.c.state == "offline_issued", "pending"),
-        (receipt.c.state == "uploaded", "uploaded"),
+        (state == "offline_issued", "pending"),
+        (state == "uploaded", "uploaded"),
         else_="online",
     )
 
@@ -322,8 +341,10 @@ def _receipt_types(q: ReceiptsQuery) -> list[str]:
     return types
 
 
-def _receipt_where(q: ReceiptsQuery, types: Sequence[str]) -> list[Any]:
-    instant = receipt_instant()
+def _receipt_where(q: ReceiptsQuery, types: Sequence[str], *, walk: bool = False) -> list[Any]:
+    """``walk``: the period is not to be read from the report-date index (``report_at + 0`` is
+    no index term for SQLite), so that the amount index is walked in the page's order."""
+    instant = receipt_instant() + 0 if walk else receipt_instant()
     where: list[Any] = [instant >= q.period.start, instant <= q.period.end, is_fiscal()]
     if len(types) < len(_TYPE_OF_RECEIPT):
         where.append(receipt.c.type.in_(types))
@@ -349,7 +370,9 @@ def _receipt_where(q: ReceiptsQuery, types: Sequence[str]) -> list[Any]:
     return where
 
 
-def _receipt_arm(q: ReceiptsQuery, needs: frozenset[str]) -> Select[Any] | None:
+def _receipt_arm(
+    q: ReceiptsQuery, needs: frozenset[str], stored: bool = False, *, walk: bool = False
+) -> Select[Any] | None:
     types = _receipt_types(q)
     if not types:
         return None
@@ -366,8 +389,8 @@ def _receipt_arm(q: ReceiptsQuery, needs: frozenset[str]) -> Select[Any] | None:
         cash_of_receipt().label("cash"),
         card_of_receipt().label("ecash"),
         (_serial_of_receipt() if "shift" in needs else zero).label("serial"),
-        (_number() if "number" in needs else zero).label("number"),
-    ).where(*_receipt_where(q, types))
+        (_number(stored) if "number" in needs else zero).label("number"),
+    ).where(*_receipt_where(q, types, walk=walk))
 
 
 _SALE_TYPES = ("SELL", "RETURN")
@@ -430,12 +453,6 @@ _ORDER_COLUMN = {
     "ecashTotalSum": "ecash",
 }
 _NEEDS = {"shift": "shift", "number": "number"}
-
-
-def _arms(q: ReceiptsQuery, needs: frozenset[str]) -> list[Select[Any]]:
-    arms = [_receipt_arm(q, needs), _shift_arm(q, "openShift", needs)]
-    arms.append(_shift_arm(q, "closeShift", needs))
-    return [arm for arm in arms if arm is not None]
 
 
 def _ordering(orders: Sequence[str]) -> list[tuple[str, bool]]:
@@ -571,33 +588,73 @@ def _order_keys(
 def _page_keys(
     connection: Connection, register: Register, q: ReceiptsQuery, limit: int | None, offset: int
 ) -> list[_Key]:
-    """A page of one source: its receipts and shift documents, cut by SQLite, merged with its
-    chain receipts. With K chain receipts in the query, the page's receipts are among those from
-    ``offset - K`` to ``offset + limit``; each merged row's place is the receipts and chain
-    receipts before it, so the cut is exact."""
-    orders = _order_rows(connection, q)
-    if not orders:
+    """A page of one source: its receipts, cut by SQLite, merged with its shift documents and
+    chain receipts, which are few (two a shift; tens a day) and read whole for the period. With K
+    of those in the query, the page's receipts are among those from ``offset - K`` to ``offset +
+    limit``; each merged row's place is the rows before it, so the cut is exact. (A deep page thus
+    costs one walk of the report index to the offset: no compound SELECT to step through.)"""
+    others = _shift_keys(connection, register, q)
+    others += _order_keys(connection, register, q, _order_rows(connection, q))
+    if not others:
         return _receipt_keys(connection, register, q, limit, offset)
-    start = max(0, offset - len(orders))
+    start = max(0, offset - len(others))
     window = None if limit is None else offset + limit - start
     fetched = _receipt_keys(connection, register, q, window, start)
-    chains = sorted(_order_keys(connection, register, q, orders), key=_compare(q.orders))
-    merged = heapq.merge(fetched, chains, key=_compare(q.orders))
+    others.sort(key=_compare(q.orders))
+    merged = heapq.merge(fetched, others, key=_compare(q.orders))
     page = []
     for place, key in enumerate(merged, start=start):
         if place >= offset and (limit is None or place < offset + limit):
             page.append(key)
+        elif limit is not None and place >= offset + limit:
+            break
     return page
+
+
+def _shift_keys(connection: Connection, register: Register, q: ReceiptsQuery) -> list[_Key]:
+    keys = []
+    for kind in _SHIFT_KINDS:
+        arm = _shift_arm(q, kind, _needs(q))
+        if arm is not None:
+            keys += [
+                _Key(row.kind, row.id, dict(row._mapping), register)
+                for row in connection.execute(arm)
+            ]
+    return keys
+
+
+_AMOUNT_INDEX_FIRST = "totalSum"  # the order key migration 12's amount index serves
+
+
+def _walks_amount_index(connection: Connection, q: ReceiptsQuery, rows: int) -> bool:
+    """Whether a page sorted by amount is cheaper read in the amount index's order, filtering by
+    date, than sorted from the query's receipts: when the index entries to step through to fill
+    it (``rows`` times the journal's receipts over the query's) are fewer than the query has.
+    Never for a search, a code, a number, shifts or cashiers: they choose few receipts, which
+    sort fast, and would walk most of the index (or SQLite would read the cashier's whole year
+    by the cashier index). The receipts are counted from the hour totals, or (a payment type)
+    from the report index: without reading a row."""
+    if not q.orders or q.orders[0].removeprefix("-") != _AMOUNT_INDEX_FIRST:
+        return False
+    if q.search or q.shifts or q.shift_ids or q.cashiers:
+        return False
+    types = _receipt_types(q)
+    if q.fiscal_sign is not None or q.fiscal_doc is not None or not types:
+        return False
+    matching = sum(f[0] for f in _receipt_figures(connection, q, types).values())
+    journal = connection.execute(select(func.max(receipt.c.doc_number))).scalar_one()
+    return bool(matching) and rows * int(journal or 0) <= matching**2
 
 
 def _receipt_keys(
     connection: Connection, register: Register, q: ReceiptsQuery, limit: int | None, offset: int
 ) -> list[_Key]:
-    arms = _arms(q, _needs(q))
-    if not arms:
+    stored = keeps_report_figures(connection)
+    walk = stored and limit is not None and _walks_amount_index(connection, q, limit + offset)
+    arm = _receipt_arm(q, _needs(q), stored, walk=walk)
+    if arm is None:
         return []
-    statement: Any = arms[0] if len(arms) == 1 else union_all(*arms)
-    statement = statement.order_by(*_order_by(q.orders))
+    statement = arm.order_by(*_order_by(q.orders))
     if limit is not None:
         statement = statement.limit(limit)
     if offset:
@@ -614,25 +671,8 @@ def _totals(connection: Connection, q: ReceiptsQuery) -> dict[tuple[str, str], l
     found: dict[tuple[str, str], list[int]] = {}
     types = _receipt_types(q)
     if types:
-        rows = connection.execute(
-            select(
-                receipt.c.type,
-                func.count(),
-                func.coalesce(func.sum(receipt.c.total_sum), 0),
-                func.coalesce(func.sum(cash_of_receipt()), 0),
-                func.coalesce(func.sum(card_of_receipt()), 0),
-            )
-            .where(*_receipt_where(q, types))
-            .group_by(receipt.c.type)
-        )
-        for rtype, n, total, cash, card in rows:
-            found[(_TYPE_OF_RECEIPT[rtype], rtype)] = [
-                int(n),
-                int(total),
-                int(cash),
-                int(card),
-                0,
-            ]
+        for rtype, figures in _receipt_figures(connection, q, types).items():
+            found[(_TYPE_OF_RECEIPT[rtype], rtype)] = [*figures, 0]
     for kind in _SHIFT_KINDS:
         where = _shift_where(q, kind)
         if where is None:
@@ -650,12 +690,106 @@ def _totals(connection: Connection, q: ReceiptsQuery) -> dict[tuple[str, str], l
     return found
 
 
+def _receipt_figures(
+    connection: Connection, q: ReceiptsQuery, types: Sequence[str]
+) -> dict[str, list[int]]:
+    """Receipt type → [count, total, cash, card] of the query's receipts: from the journal's hour
+    totals for the period's whole hours, when the query filters nothing they do not keep, and
+    from the receipts themselves for the rest."""
+    split = _hour_split(connection, q)
+    if split is None:
+        return _figures_of_rows(connection, q, types)
+    first, last, edges = split
+    hours = receipt_hour_total
+    where: list[Any] = [hours.c.hour >= first, hours.c.hour <= last]
+    where.append(hours.c.state.not_in(NOT_FISCAL_STATES))
+    if len(types) < len(_TYPE_OF_RECEIPT):
+        where.append(hours.c.type.in_(types))
+    if q.offline is not None:
+        where.append(hours.c.is_offline == int(q.offline))
+    if q.sync_states:
+        where.append(_receipt_sync(hours.c.state).in_(q.sync_states))
+    statement = (
+        select(
+            hours.c.type,
+            func.sum(hours.c.receipts),
+            func.sum(hours.c.total_sum),
+            func.sum(hours.c.cash),
+            func.sum(hours.c.cashless),
+        )
+        .where(*where)
+        .group_by(hours.c.type)
+    )
+    parts = [_figures(connection.execute(statement))]
+    parts += [_figures_of_rows(connection, edge, types) for edge in edges]
+    found: dict[str, list[int]] = {}
+    for part in parts:
+        for rtype, figures in part.items():
+            acc = found.setdefault(rtype, [0, 0, 0, 0])
+            for i, value in enumerate(figures):
+                acc[i] += value
+    return {rtype: figures for rtype, figures in found.items() if figures[0]}
+
+
+def _figures(rows: Any) -> dict[str, list[int]]:
+    return {
+        rtype: [int(n), int(total), int(cash), int(card)] for rtype, n, total, cash, card in rows
+    }
+
+
+def _figures_of_rows(
+    connection: Connection, q: ReceiptsQuery, types: Sequence[str]
+) -> dict[str, list[int]]:
+    rows = connection.execute(
+        select(
+            receipt.c.type,
+            func.count(),
+            func.coalesce(func.sum(receipt.c.total_sum), 0),
+            func.coalesce(func.sum(cash_of_receipt()), 0),
+            func.coalesce(func.sum(card_of_receipt()), 0),
+        )
+        .where(*_receipt_where(q, types))
+        .group_by(receipt.c.type)
+    )
+    return _figures(rows)
+
+
+_HOUR_US = 3_600_000_000
+
+
+def _hour_split(
+    connection: Connection, q: ReceiptsQuery
+) -> tuple[int, int, list[ReceiptsQuery]] | None:
+    """The period's whole UTC hours (first, last) and its partial ends as queries, when the
+    journal keeps hour totals and the query filters only by what they are kept by (type,
+    offline, sync state); None otherwise."""
+    if not keeps_report_figures(connection):
+        return None
+    if q.payment_types or q.shifts or q.shift_ids or q.search or q.cashiers:
+        return None
+    if q.fiscal_sign is not None or q.fiscal_doc is not None:
+        return None
+    start, end = q.period.start, q.period.end
+    first, last = -(-start // _HOUR_US), (end + 1) // _HOUR_US - 1
+    if first > last:
+        return None
+    edges = []
+    if start < first * _HOUR_US:
+        edges.append(replace(q, period=Period(start, first * _HOUR_US - 1)))
+    if (last + 1) * _HOUR_US <= end:
+        edges.append(replace(q, period=Period((last + 1) * _HOUR_US, end)))
+    return first, last, edges
+
+
 def _count(connection: Connection, q: ReceiptsQuery) -> int:
     total = 0
     types = _receipt_types(q)
     if types:
-        statement = select(func.count()).where(*_receipt_where(q, types))
-        total += int(connection.execute(statement).scalar_one())
+        if _hour_split(connection, q) is None:
+            statement = select(func.count()).where(*_receipt_where(q, types))
+            total += int(connection.execute(statement).scalar_one())
+        else:
+            total += sum(f[0] for f in _receipt_figures(connection, q, types).values())
     for kind in _SHIFT_KINDS:
         where = _shift_where(q, kind)
         if where is not None:
@@ -670,6 +804,7 @@ def _receipt_details(connection: Connection, numbers: Sequence[int]) -> dict[int
     if not numbers:
         return {}
     cashier = receipt.c.cashier if capabilities(connection).receipt_cashier else literal(None)
+    stored = keeps_report_figures(connection)
     statement = select(
         cashier.label("cashier"),
         receipt.c.id,
@@ -685,9 +820,11 @@ def _receipt_details(connection: Connection, numbers: Sequence[int]) -> dict[int
         card_of_receipt().label("ecash"),
         _serial_of_receipt().label("serial"),
         prepaid_sum().label("prepaid"),
+        (_number(True) if stored else literal(0, Integer)).label("number"),
     ).where(receipt.c.doc_number.in_(numbers))
     found = {row.doc_number: dict(row._mapping) for row in connection.execute(statement)}
-    _number_in_shift(connection, list(found.values()))
+    if not stored:
+        _number_in_shift(connection, list(found.values()))
     _count_chain_receipts(connection, list(found.values()))
     return found
 

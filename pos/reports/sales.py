@@ -4,6 +4,10 @@ returns and discounts; cash movements; offline periods against the legal limits.
 Sums are integer kopecks of fiscalised receipts (sales and returns apart, never netted silently);
 a payment's cash is what stayed in the drawer (cash taken less the change). Good and tax figures
 are line sums, before receipt-level discounts, as the lines were printed.
+
+Customer orders' chain receipts count too (`pos.reports.chain_sales` says how): money when it is
+taken (the advance on its day and payment types, the after-payment for the rest), each receipt's
+own tax turnover, and the goods on the day they are handed over (the after-payment).
 """
 
 from __future__ import annotations
@@ -16,7 +20,17 @@ from sqlalchemy import Connection, case, func, select
 
 from pos.domain.offline_limits import KYIV, OFFLINE_MONTH_LIMIT, OFFLINE_PERIOD_LIMIT
 from pos.journal.instants import from_micros
-from pos.reports.periods import Bucket, Period, bucket_key, bucket_label, kyiv_text, month_key
+from pos.reports.chain_sales import ChainSale, chain_sales
+from pos.reports.periods import (
+    DAY_US,
+    HOUR_US,
+    Bucket,
+    Period,
+    bucket_key,
+    bucket_label,
+    kyiv_text,
+    month_key,
+)
 from pos.reports.schema import (
     card_of_receipt,
     cash_of_receipt,
@@ -42,6 +56,20 @@ def _signed(column: Any, kind: str) -> Any:
     return func.coalesce(func.sum(case((receipt.c.type == kind, column), else_=0)), 0)
 
 
+def _local_key(instant: int, bucket: Bucket) -> int:
+    """`bucket_key` of one instant, in Python (for the chain receipts read apart)."""
+    offset = from_micros(instant).astimezone(KYIV).utcoffset() or timedelta(0)
+    local = instant + int(offset.total_seconds()) * 1_000_000
+    if bucket is Bucket.HOUR:
+        return local // HOUR_US
+    day = local // DAY_US
+    return (day + 3) // 7 if bucket is Bucket.WEEK else day
+
+
+def _chains(connection: Connection, period: Period) -> list[ChainSale]:
+    return chain_sales(connection, period)
+
+
 def by_time(sources: Sources, period: Period, bucket: Bucket) -> list[dict[str, Any]]:
     """Sales and returns per Kyiv hour, day, week or month: count and sums."""
     sql_bucket = Bucket.DAY if bucket is Bucket.MONTH else bucket
@@ -59,15 +87,18 @@ def by_time(sources: Sources, period: Period, bucket: Bucket) -> list[dict[str, 
             .where(*_in_period(period), receipt.c.type.in_(_SALES))
             .group_by(key)
         ).all()
-        for row in rows:
+        keyed = [(int(row[0]), [int(v) for v in row[1:]]) for row in rows]
+        for chain in _chains(connection, period):
+            total = chain.fiscal.total_sum
+            counted = [0, 0, 1, total] if chain.is_return else [1, total, 0, 0]
+            keyed.append((_local_key(chain.instant, sql_bucket), counted))
+        for key_value, values in keyed:
             label = (
-                month_key(int(row[0]))
-                if bucket is Bucket.MONTH
-                else bucket_label(int(row[0]), bucket)
+                month_key(key_value) if bucket is Bucket.MONTH else bucket_label(key_value, bucket)
             )
             acc = merged.setdefault(label, [0, 0, 0, 0])
             for i in range(4):
-                acc[i] += int(row[i + 1])
+                acc[i] += values[i]
     return [
         {
             "period": label,
@@ -97,6 +128,9 @@ def by_payment(sources: Sources, period: Period) -> list[dict[str, Any]]:
             acc = merged.setdefault(ptype, [0, 0])
             acc[0] += int(sales)
             acc[1] += int(returns)
+        for chain in _chains(connection, period):
+            for ptype, value in chain.net_by_type().items():
+                merged.setdefault(ptype, [0, 0])[1 if chain.is_return else 0] += value
     return [
         {"type": t, "sales_sum": v[0], "returns_sum": v[1], "net_sum": v[0] - v[1]}
         for t, v in sorted(merged.items())
@@ -122,6 +156,9 @@ def by_tax(sources: Sources, period: Period) -> list[dict[str, Any]]:
             acc = merged.setdefault(str(codes or ""), [0, 0])
             acc[0] += int(sales)
             acc[1] += int(returns)
+        for chain in _chains(connection, period):
+            for codes, turnover in chain.turnover.items():
+                merged.setdefault(codes, [0, 0])[1 if chain.is_return else 0] += turnover
     return [
         {"tax_codes": k, "sales_turnover": v[0], "returns_turnover": v[1]}
         for k, v in sorted(merged.items())
@@ -165,6 +202,26 @@ def top_goods(
             acc = merged.setdefault(ident, [0, 0, 0, 0])
             for i in range(4):
                 acc[i] += int(numbers[i])
+        moved = [(c, g) for c in _chains(connection, period) for g in c.goods]
+        shelves: dict[str, str] = {}
+        if by_category and moved:
+            codes = sorted({g.code for _, g in moved})
+            shelves = {
+                str(code): str(shelf or "")
+                for code, shelf in connection.execute(
+                    select(catalogue_item.c.code, catalogue_item.c.category).where(
+                        catalogue_item.c.code.in_(codes)
+                    )
+                )
+            }
+        for chain, good in moved:
+            ident = (shelves.get(good.code, ""), "") if by_category else (good.code, good.name)
+            if not by_category:  # the name the receipts' lines gave the code, if any
+                ident = next((k for k in merged if k[0] == good.code), ident)
+            acc = merged.setdefault(ident, [0, 0, 0, 0])
+            first = 2 if chain.is_return else 0
+            acc[first] += good.quantity
+            acc[first + 1] += good.sum
     ranked = sorted(merged.items(), key=lambda kv: (-(kv[1][1] - kv[1][3]), kv[0]))[:top]
     result = []
     for (key, name), v in ranked:
@@ -190,6 +247,14 @@ def returns_and_discounts(sources: Sources, period: Period) -> dict[str, int]:
         ).one()
         for name, value in zip(totals, row, strict=True):
             totals[name] += int(value)
+        for chain in _chains(connection, period):
+            if chain.is_return:
+                totals["returns_count"] += 1
+                totals["returns_sum"] += chain.fiscal.total_sum
+            else:
+                totals["sales_count"] += 1
+                totals["discounts_sum"] += chain.fiscal.discounts_sum
+                totals["extra_charge_sum"] += chain.fiscal.extra_charge_sum
     return totals
 
 

@@ -53,6 +53,23 @@ receipt = Table(
     # Migration 9: the cashier signed in when it was committed (read only where it exists:
     # see ``pos.reports.capabilities``).
     Column("cashier", Text),
+    # Migration 12: the position among the shift's fiscal receipts, kept by triggers (read only
+    # where it exists: see ``pos.reports.receipts.stored_positions``).
+    Column("shift_position", Integer),
+)
+
+# Migration 12: fiscal receipts' count and sums per UTC hour of report date, kept by triggers.
+receipt_hour_total = Table(
+    "receipt_hour_total",
+    metadata,
+    Column("hour", BigInteger, primary_key=True),
+    Column("type", Text, primary_key=True),
+    Column("state", Text, primary_key=True),
+    Column("is_offline", Integer, primary_key=True),
+    Column("receipts", Integer),
+    Column("total_sum", Integer),
+    Column("cash", Integer),
+    Column("cashless", Integer),
 )
 
 receipt_line = Table(

@@ -1,7 +1,9 @@
 """Shift reports (each shift with its X/Z contents) and the periodical report built from Z-reports.
 
 A closed shift's contents are its journalled Z-report (the server's, or the register's own when it
-closed offline); an open shift's are an X computed here from its receipts. The periodical report
+closed offline); an open shift's are an X computed here from its receipts, customer orders' chain
+receipts included as Checkbox's X counts them (`pos.reports.chain_sales`: an advance is a sale of
+what it took, the after-payment of the rest, a chain's return a return). The periodical report
 adds up the Z-reports of the shifts closed in the period, as Checkbox's ``/reports/periodical``
 does. Counted cash is what the cashier counted at closing, when the register recorded it.
 """
@@ -15,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import Connection, case, func, select
 
+from pos.reports.chain_sales import chain_sales
 from pos.reports.periods import Period, kyiv_text
 from pos.reports.schema import (
     is_fiscal,
@@ -90,6 +93,16 @@ def x_contents(connection: Connection, shift_id: str, initial: int) -> dict[str,
             func.coalesce(func.sum(_if_sale(receipt.c.extra_charge_sum)), 0),
         ).where(receipt.c.shift_id == shift_id, is_fiscal())
     ).one()
+    discounts, charges = int(sums[0]), int(sums[1])
+    for chain in chain_sales(connection, shift_id=shift_id):  # customer orders' advances
+        field = "return_sum" if chain.is_return else "sell_sum"
+        for ptype, value in chain.net_by_type().items():
+            pay[ptype][field] += value
+        name = "RETURN" if chain.is_return else "SELL"
+        counts[name] = int(counts.get(name, 0)) + 1
+        if not chain.is_return:
+            discounts += chain.fiscal.discounts_sum
+            charges += chain.fiscal.extra_charge_sum
     cash, card = pay["CASH"], pay["CASHLESS"]
     balance = (
         initial
@@ -108,8 +121,8 @@ def x_contents(connection: Connection, shift_id: str, initial: int) -> dict[str,
         "cash_withdrawal_receipts_count": int(counts.get("CASH_WITHDRAWAL", 0)),
         "initial": initial,
         "balance": balance,
-        "discounts_sum": int(sums[0]),
-        "extra_charge_sum": int(sums[1]),
+        "discounts_sum": discounts,
+        "extra_charge_sum": charges,
     }
 
 

@@ -59,4 +59,10 @@ Where the seed is silent the sandbox chooses, and says so here:
 - The world is touched only by the event loop's thread: every route and dependency is `async`, so
   requests are served one at a time between awaits (no thread shares the SQLite connection).
 - The receipt's `/png` is the QR code of its check link (no image library draws text here).
+- Prepayment receipts (`/prepayment-receipts…`) are not in the guide at all; what the sandbox
+  took from public sources and what it refuses is listed in `prepayment_routes.py`. In short: no
+  chain receipt in offline mode; one prepayment receipt per chain; the after-payment
+  (`POST /prepayment-receipts/{relation_id}`) must pay at least what is left, else 400 "Сума
+  оплати менша за залишок до сплати (<left, kopecks>)" (our text): nothing public documents a
+  second advance in a chain, so none is accepted.
 """

@@ -29,13 +29,15 @@ Where nothing public says, the sandbox refuses rather than accepts (our texts, i
   of their bodies), so the POS must not take an advance it cannot fiscalise;
 * one prepayment receipt opens a chain; it has no return lines (`is_return`); its payments
   are > 0 and at most the goods' total;
-* `POST /prepayment-receipts/{relation_id}` paying less than is left is one more prepayment
-  receipt of the chain (a public shop integration, `createAfterPaymentReceipt`: "Checkbox
-  decides by the sum whether it is still an advance or already the closing", and
-  `receipt_chain.pre_payment_receipts` is a list); paying at least what is left is the
-  after-payment (change only from cash; with nothing left its payments may be empty), which
-  closes the chain once; a closed or returned chain takes no more
-  receipts; a chain is returned whole and once, only when all its receipts are fiscalised;
+* `POST /prepayment-receipts/{relation_id}` is the after-payment only: it pays at least what is
+  left (change only from cash; with nothing left its payments may be empty) and closes the chain
+  once. Paying less is refused with 400 "Сума оплати менша за залишок до сплати (<left, in
+  kopecks>)" (our text: the guide has no prepayment receipts at all). Neither the guide nor
+  `checkbox-sdk` documents a second advance in a chain (the SDK's own test pays the whole rest;
+  `receipt_chain.pre_payment_receipts` being a list documents no route), and one third-party shop
+  integration's guess that "Checkbox tells advance from closing by the sum" is not evidence, so
+  the sandbox does not accept one. A closed or returned chain takes no more receipts; a chain is
+  returned whole and once, only when all its receipts are fiscalised;
 * an after-payment or return while a receipt of the chain is still being fiscalised is refused;
 * receipt ids are used once across all receipt kinds ("Вказаний id чеку вже існує");
   a `custom_relation_id` is used once.
@@ -60,7 +62,6 @@ from pos.domain.prepayment import (
     after_payment_fiscal,
     chain_return_fiscal,
     check_order_taxes,
-    further_advance_fiscal,
     prepayment_fiscal,
 )
 from pos.domain.receipt import FiscalReceipt, Payment, PaymentType, PricedReceipt, price_receipt
@@ -371,20 +372,13 @@ async def create_after_payment(
     opening = chain[0]
     priced = _order_priced(opening)
     payments = _payments(body.payments)
-    counted = [fiscal_receipt(r) for r in chain]
-    due = priced.total_sum - sum(f.total_sum for f in counted)
-    further = 0 < sum(p.value for p in payments) < due  # less than is left: one more advance
     try:
-        if further:
-            fiscal = further_advance_fiscal(priced, counted, payments)
-        else:
-            fiscal = after_payment_fiscal(priced, counted, payments)
-    except InvalidReceipt as error:
+        fiscal = after_payment_fiscal(priced, [fiscal_receipt(r) for r in chain], payments)
+    except InvalidReceipt as error:  # less than is left included: no second advance
         raise _rule(error) from error
     goods = [GoodItemBody.model_validate(g) for g in opening["lines"]["chain"]["order"]["goods"]]
     sell = _as_sell(body, goods)
-    role = "prepayment" if further else "after_payment"
-    chain_info = {"role": role, "total": opening["lines"]["chain"]["total"]}
+    chain_info = {"role": "after_payment", "total": opening["lines"]["chain"]["total"]}
     fields = _fields(fiscal, opening["goods"], body.payments, relation_id, chain_info, body)
     return _store(world, shift, register, cashier, str(body.id), fields, sell, moment, None)
 

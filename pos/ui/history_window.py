@@ -48,6 +48,7 @@ from pos.ui.history_charts import ChartPane
 from pos.ui.history_export import report_table_html, write_pdf
 from pos.ui.history_models import COLUMNS, JournalReader, ReceiptsModel, Sources
 from pos.ui.receipt_dialog import KeyDialog, buttons_row
+from pos.ui.sort_arrow import SortArrowStyle
 
 if TYPE_CHECKING:
     from pos.app import RunningRegister
@@ -151,7 +152,11 @@ class HistoryWindow(KeyDialog):
         self.table.setObjectName("receiptsTable")
         self.table.setModel(self.model)
         self.table.setSortingEnabled(True)
-        # newest first, as a manager looks for the receipt just sold or asked about
+        # newest first, as a manager looks for the receipt just sold or asked about; the arrow
+        # then points down on every platform (pos.ui.sort_arrow)
+        self.sort_arrow_style = SortArrowStyle()
+        self.sort_arrow_style.setParent(self.table.horizontalHeader())
+        self.table.horizontalHeader().setStyle(self.sort_arrow_style)
         self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.DescendingOrder)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)

@@ -45,7 +45,7 @@ from pos.register.connectivity import ConnectivityState
 from pos.register.errors import Refusal, RegisterError
 from pos.ui.asyncio_qt import async_slot
 from pos.ui.messages import show_error, show_info
-from pos.ui.orders_pay import OrderPaymentDialog
+from pos.ui.orders_pay import OrderPaymentDialog, whole_rest_text
 from pos.ui.receipt_dialog import ERROR_STYLE, OK_STYLE, WARN_STYLE, KeyDialog, buttons_row
 
 if TYPE_CHECKING:
@@ -289,10 +289,9 @@ class OrdersDialog(KeyDialog):
         order = self.selected()
         self._cancel_armed = None
         money = self.online()
+        # One advance per order (Checkbox documents no second one): then the whole rest.
         self.advance_button.setEnabled(
-            money
-            and order is not None
-            and order.state in (OrderState.OPEN, OrderState.PARTLY_PAID)  # one more advance
+            money and order is not None and order.state is OrderState.OPEN
         )
         takes_rest = order is not None and order.state in (OrderState.PARTLY_PAID, OrderState.PAID)
         self.rest_button.setEnabled(money and takes_rest)
@@ -439,7 +438,10 @@ class OrdersDialog(KeyDialog):
         except RegisterError as error:
             self.set_busy(False)
             self.show_notice("")
-            show_error(self, error)
+            if "whole_rest" in error.params:
+                show_info(self, whole_rest_text(int(error.params["whole_rest"])))
+            else:
+                show_error(self, error)
             self.refresh(select=order_id)
             return
         self.set_busy(False)

@@ -2,13 +2,14 @@
 cashSum / noCashSum / qrSum), any mix of them.
 
 Why its own dialog: the amounts are typed and checked here (``parse_money`` says what is wrong);
-the register decides the rest (an advance at most the order's total, the rest at least what is
-left, change only from cash).
+the register decides the rest (an advance at most the order's total, change only from cash). The
+rest is paid whole (one advance per order: Checkbox documents no second one), so less than what
+is left is refused here before anything reaches the register.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
@@ -17,6 +18,15 @@ from pos.orders.model import Order, OrderPayment, PayMethod
 from pos.ui.receipt_dialog import ERROR_STYLE, KeyDialog, buttons_row
 
 ADVANCE_SHARE = 30  # the hint: a usual advance of 30 %
+
+
+def whole_rest_text(left: int) -> str:
+    """Why less than the rest is refused: one advance per order, then the whole rest at once."""
+    return QCoreApplication.translate(
+        "OrderPaymentDialog",
+        "Pay the whole rest: {amount} UAH. An order takes one advance; the rest is paid in "
+        "full when the goods are handed over (or cancel the order to refund the advance).",
+    ).format(amount=format_money(left))
 
 
 class OrderPaymentDialog(KeyDialog):
@@ -133,8 +143,12 @@ class OrderPaymentDialog(KeyDialog):
                 return None
             if value:
                 out.append(OrderPayment(method, value))
-        if not out:
+        if not out and (self.advance or self.order.left_to_pay):
             self.error.setText(self.tr("Enter how much the customer pays."))
+            return None
+        if not self.advance and sum(p.value for p in out) < self.order.left_to_pay:
+            self.error.setText(whole_rest_text(self.order.left_to_pay))
+            self.fields[PayMethod.CARD].setFocus()
             return None
         return out
 

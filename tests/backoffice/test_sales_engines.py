@@ -2,25 +2,22 @@
 SQLite journal, and the shop's PostgreSQL database the same journal was pushed into.
 
 The test functions are the originals (imported); only their ``sources`` fixture is parametrised
-here, over the module's own generated journal. (Before this test ran there, sales by time on
-PostgreSQL overflowed an INTEGER with the Kyiv offset in microseconds, and sales by shelf found
-no shelves: the catalogue was not copied.)
+(``tests/backoffice/conftest.py``), over the module's own generated journal. (Before this test
+ran there, sales by time on PostgreSQL overflowed an INTEGER with the Kyiv offset in
+microseconds, and sales by shelf found no shelves: the catalogue was not copied.)
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 
-import pytest
 from reports.test_sales import Sources, _sources
 from reports.test_sales import journal_file as journal_file  # the module's generated journal
 from reports.test_sales import test_sales_agree_with_the_receipts_report as _agree
 from sqlalchemy import Engine
 
-from pos.backoffice.database import open_database, upgrade
 from pos.backoffice.push import Pusher
 from pos.backoffice.sources import shop_sources
 from pos.domain.offline_limits import KYIV
@@ -28,31 +25,6 @@ from pos.journal import Journal
 from pos.journal.instants import to_micros
 from pos.reports.periods import Period
 from pos.reports.sales import offline_periods
-
-from .pgserver import PostgresServer
-
-
-@pytest.fixture(scope="module")
-def pushed_shop(journal_file: Path, postgres: PostgresServer) -> Iterator[Engine]:
-    engine = open_database(postgres.create_database("sales_engines"))
-    upgrade(engine)
-    pusher = Pusher(journal_file, engine, "Крамниця")
-    try:
-        pusher.push_all()
-    finally:
-        pusher.close()
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def sources(request: pytest.FixtureRequest, journal_file: Path) -> Iterator[Sources]:
-    if request.param == "postgresql":
-        shop: Engine = request.getfixturevalue("pushed_shop")
-        with shop_sources(shop, ["Крамниця"]) as found:
-            yield found
-        return
-    yield from _sources(journal_file)
 
 
 def test_sales_agree_with_the_receipts_report(sources: Sources) -> None:

@@ -4,21 +4,25 @@ Generates the journal with bulk inserts (tests/reports/generated.py: 365 shifts 
 receipts), then prints p50/p95 of: a one-month filtered, sorted, paged receipts query with its
 total; the periodical report for the year; sales by day for a month; and the reports window
 showing its first page and then paging (offscreen). Targets: p95 ≤ 100 ms per query, first page
-≤ 300 ms.
+≤ 300 ms. Then what migration 12's triggers (positions in the shift, hour totals) cost a sale:
+commit, and the move to done, in an open shift of 2,700 receipts, with and without them.
 
     python tests/benchmarks/bench_reports.py [--receipts 1000000] [--runs 20] [--journal PATH]
+        [--sales-only]
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import sqlite3
 import statistics
 import sys
 import tempfile
 import time
+import uuid
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -52,12 +56,80 @@ def _measure(name: str, runs: int, work: Callable[[], Any]) -> None:
     _print(name, times)
 
 
+_V12_TRIGGERS = (
+    "receipt_shift_position_ai",
+    "receipt_shift_position_au",
+    "receipt_hour_total_ai",
+    "receipt_hour_total_au",
+    "receipt_hour_total_ad",
+)
+
+
+def bench_sale(sales: int) -> None:
+    """Commit and done of ``sales`` sales in an open shift of 2,700, with and without the
+    triggers of migration 12 (the same journal, copied, the triggers dropped in one copy)."""
+    from pos.journal import Journal
+    from pos.journal.records import NewReceipt, ReceiptLine, ReceiptPayment
+
+    folder = Path(tempfile.mkdtemp(prefix="bench-sale-"))
+    base = folder / "base.sqlite"
+    generate(base, first_day=date(2026, 6, 1), days=1, per_day=2_700, bulk=True)
+    figures: dict[bool, tuple[list[float], list[float]]] = {False: ([], []), True: ([], [])}
+    for kept in (False, True, False, True):  # interleaved: the machine's load hits both
+        path = folder / f"journal-{kept}.sqlite"
+        path.unlink(missing_ok=True)
+        path.write_bytes(base.read_bytes())
+        if not kept:
+            raw = sqlite3.connect(path)
+            for name in _V12_TRIGGERS:
+                raw.execute(f"DROP TRIGGER {name}")
+            raw.commit()
+            raw.close()
+        commits, dones = figures[kept]
+        with Journal.open(path) as journal:
+            current = journal.shifts.current()
+            assert current is not None
+            at = datetime(2026, 6, 1, 19, 0, tzinfo=UTC)
+            line = ReceiptLine(code="1000", name="Товар 00", price=500, quantity=1000, sum=500)
+            for n in range(sales):
+                at += timedelta(seconds=5)
+                rid = str(uuid.uuid4())
+                sale = NewReceipt(
+                    id=rid,
+                    type="SELL",
+                    total_sum=500,
+                    created_at=at,
+                    lines=(line,),
+                    payments=(ReceiptPayment("CASH", 500, "Готівка"),),
+                    total_payment=500,
+                    shift_id=current.id,
+                )
+                start = time.perf_counter()
+                journal.receipts.commit(sale)
+                commits.append((time.perf_counter() - start) * 1000)
+                journal.receipts.mark_sending(rid, at)
+                start = time.perf_counter()
+                journal.receipts.mark_done(rid, at, f"FC{n}", at + timedelta(seconds=1))
+                dones.append((time.perf_counter() - start) * 1000)
+    commit_0, done_0 = (statistics.median(times) for times in figures[False])
+    commit_1, done_1 = (statistics.median(times) for times in figures[True])
+    print(
+        f"sale in a shift of 2,700: commit p50 {commit_0:5.2f} → {commit_1:5.2f} ms "
+        f"({commit_1 / commit_0:4.2f}×), done p50 {done_0:5.2f} → {done_1:5.2f} ms "
+        f"({done_1 / done_0:4.2f}×) without → with migration 12's triggers"
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--receipts", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--journal", type=Path)
+    parser.add_argument("--sales-only", action="store_true", help="only the sale's cost")
     args = parser.parse_args()
+    if args.sales_only:
+        bench_sale(100)
+        return 0
     folder = Path(tempfile.mkdtemp(prefix="bench-reports-"))
     path = args.journal or folder / "journal.sqlite"
     if not path.exists():
@@ -146,6 +218,7 @@ def main() -> int:
     _print("window: first page shown (today, ~2,700 documents)", firsts)
     _print("window: a page far down a month (~83,000 documents)", pages)
     engine.dispose()
+    bench_sale(100)
     return 0
 
 

@@ -3,8 +3,8 @@
 Not a test: a script for looking at the layout at the till's sizes. For each size it starts the
 app in training mode (embedded sandbox, demo catalogue), signs in, opens the shift, rings up three
 goods, opens Shift+F6, types the customer, creates the order, takes an advance and saves
-``orders_<size>.png`` (the screen with the order selected) and ``order_advance_<size>.png`` (the
-advance dialog)::
+``orders_<size>.png`` (the screen with the order selected), ``order_advance_<size>.png`` (the
+advance dialog) and ``order_rest_refused_<size>.png`` (less than the rest, refused)::
 
     xvfb-run -s "-screen 0 1920x1080x24" python tests/orders/order_screenshots.py OUT \
         [--sizes 1024x768,1366x768] [--lang uk|en]
@@ -80,6 +80,17 @@ async def scenario(window: object, out: Path, size: str) -> None:
         lambda: (o := dialog.selected()) is not None and o.state is OrderState.PARTLY_PAID, 60
     )
     shoot(window, out / f"orders_{size}.png")
+    # F5 with less than the rest: refused in the dialog (one advance per order).
+    key(dialog, Qt.Key.Key_F5)
+    await wait_until(lambda: isinstance(QApplication.activeModalWidget(), OrderPaymentDialog))
+    rest = QApplication.activeModalWidget()
+    assert isinstance(rest, OrderPaymentDialog)
+    rest.fields[PayMethod.CARD].clear()
+    type_text(rest.fields[PayMethod.CARD], "5")
+    key(rest, Qt.Key.Key_Return)
+    await wait_until(lambda: bool(rest.error.text()))
+    shoot(window, out / f"order_rest_refused_{size}.png")
+    key(rest, Qt.Key.Key_Escape)
     key(dialog, Qt.Key.Key_Escape)
     window.close()
 

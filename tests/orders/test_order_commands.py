@@ -105,20 +105,23 @@ def test_create_pay_advance_show_links_rest_and_export(kiosk: Path) -> None:
     bad = pos(kiosk, "order", "prepayments", "--filter", "cashSum=1", expect=1)
     assert "cannot be filtered" in bad["error"]
 
-    # Less than is left: one more advance of the same chain; the goods stay.
-    second = pos(kiosk, "order", "pay", "1", "--pay", "card:10.00")
-    assert (second["state"], second["paid"]) == ("partly_paid", 6000)
-    assert [r["kind"] for r in second["receipts"]] == ["prepayment", "prepayment"]
+    # Less than the rest is refused before anything is sent: one advance per order.
+    short = pos(kiosk, "order", "pay", "1", "--pay", "card:10.00", expect=1)
+    assert short["reason"] == "fiscal_rule"
+    assert short["error"].startswith("pay the whole rest: 66.70 грн")
+    assert "Сплатіть увесь залишок: 66,70 грн" in short["error"]
+    kept = pos(kiosk, "order", "show", "1")
+    assert (kept["state"], kept["paid"]) == ("partly_paid", 5000)
+    assert [r["kind"] for r in kept["receipts"]] == ["prepayment"]
     handed = pos(kiosk, "order", "pay", "00001", "--pay", "card")
     assert handed["state"] == "handed_over"
     assert handed["left_to_pay"] == 0
     shown = pos(kiosk, "order", "show", "1")
-    kinds = [r["kind"] for r in shown["receipts"]]
-    assert kinds == ["prepayment", "prepayment", "after_payment"]
+    assert [r["kind"] for r in shown["receipts"]] == ["prepayment", "after_payment"]
     found = pos(kiosk, "order", "list", "петренко")
     assert [o["number"] for o in found["orders"]] == ["00001"]
     x = pos(kiosk, "register", "x-report")
-    assert x["local"]["sell_receipts_count"] == 3
+    assert x["local"]["sell_receipts_count"] == 2
     again = pos(kiosk, "order", "pay", "1", "--pay", "card:1", expect=1)
     assert again["reason"] == "fiscal_rule"
 

@@ -9,6 +9,7 @@ register's field names, so the periodical report has something true to add up.
 
 from __future__ import annotations
 
+import bisect
 import json
 import random
 import sqlite3
@@ -20,7 +21,7 @@ from pathlib import Path
 from pos.domain.offline_limits import KYIV
 from pos.journal import Journal
 from pos.journal.instants import to_micros
-from pos.journal.migrations import _V4_REPORTS, _V9_CASHIERS
+from pos.journal.migrations import _V4_REPORTS, _V9_CASHIERS, _V12_REPORT_SPEED, HOUR_TOTALS_V12
 
 GOODS: tuple[tuple[str, str, int, str, str], ...] = tuple(
     (f"{1000 + i}", f"Товар {i:02d}", 500 + 137 * i, "1" if i % 3 else "2", f"Полиця {i % 5}")
@@ -155,8 +156,10 @@ def _z_report(connection: sqlite3.Connection, shift_id: str, initial: int) -> di
     }
 
 
-_TRIGGERS = tuple(ddl for ddl in _V4_REPORTS if ddl.startswith("CREATE TRIGGER")) + tuple(
-    ddl for ddl in _V9_CASHIERS if ddl.startswith("CREATE TRIGGER receipt_")
+_TRIGGERS = (
+    tuple(ddl for ddl in _V4_REPORTS if ddl.startswith("CREATE TRIGGER"))
+    + tuple(ddl for ddl in _V9_CASHIERS if ddl.startswith("CREATE TRIGGER receipt_"))
+    + tuple(ddl for ddl in _V12_REPORT_SPEED if ddl.startswith("CREATE TRIGGER receipt_"))
 )
 
 
@@ -223,12 +226,18 @@ def generate(
         if bulk:  # rowid and doc_number as the trigger would set them: the commit order
             first = connection.execute("SELECT coalesce(max(rowid), 0) + 1 FROM receipt")
             number = int(first.fetchone()[0])
-            numbered = [(number + i, number + i, *r, cashier) for i, r in enumerate(receipts)]
+            # Every generated receipt is fiscal: its position is the shift's report dates up to
+            # its own (equal dates share the higher one, as the count does).
+            dates = [int(r[6]) for r in receipts]  # type: ignore[call-overload]
+            numbered = [
+                (number + i, number + i, *r, cashier, bisect.bisect_right(dates, dates[i]))
+                for i, r in enumerate(receipts)
+            ]
             connection.executemany(
                 "INSERT INTO receipt (rowid, doc_number, id, shift_id, type, state, is_offline, "
                 "fiscal_code, fiscal_date, total_sum, total_payment, rest, created_at, updated_at,"
-                " report_at, cash_paid, cashless_paid, cashier) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " report_at, cash_paid, cashless_paid, cashier, shift_position) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 numbered,
             )
         else:
@@ -255,6 +264,7 @@ def generate(
                 (json.dumps(report, ensure_ascii=False), shift_id),
             )
     if bulk:
+        connection.execute(HOUR_TOTALS_V12)
         for ddl in _TRIGGERS:
             connection.execute(ddl)
     connection.execute("COMMIT")

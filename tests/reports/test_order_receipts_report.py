@@ -21,25 +21,21 @@ from __future__ import annotations
 import itertools
 import json
 import sqlite3
-from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Connection
 
 from pos.domain.offline_limits import KYIV
 from pos.domain.receipt import FiscalReceipt, Payment, PaymentType, ReceiptType
 from pos.journal.migrations import MIGRATIONS, migrate
 from pos.orders.model import fiscal_json
 from pos.reports.periods import ReportInputError
-from pos.reports.receipts import ReceiptsQuery, receipts_report
-from pos.reports.sources import Register, open_read_only, register_of
 
-from .generated import CASHIERS, generate
+from .conftest import Sources, generated_journal, report
+from .generated import CASHIERS
 
-Sources = list[tuple[Connection, Register]]
 ADVANCE_1 = "a0000000-0000-4000-8000-000000000001"
 AFTER_1 = "a0000000-0000-4000-8000-000000000002"
 ADVANCE_2 = "a0000000-0000-4000-8000-000000000003"
@@ -117,23 +113,9 @@ def _add_orders(path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def journal_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("order-report") / "journal.sqlite"
-    generate(path, first_day=date(2026, 1, 1), days=6, per_day=30)
+    path = generated_journal(tmp_path_factory, "order-report", per_day=30)
     _add_orders(path)
     return path
-
-
-@pytest.fixture
-def sources(journal_file: Path) -> Iterator[Sources]:
-    engine = open_read_only(journal_file)
-    with engine.connect() as connection:
-        yield [(connection, register_of(connection))]
-    engine.dispose()
-
-
-def report(sources: Sources, **body: Any) -> Any:
-    query = {"date_from": "2026-01-01", "date_to": "2026-01-06", **body}
-    return receipts_report(sources, ReceiptsQuery.from_mapping(query))
 
 
 def _chain(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:

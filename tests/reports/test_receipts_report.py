@@ -6,24 +6,21 @@ from __future__ import annotations
 import itertools
 import json
 import sqlite3
-from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Connection
 
 from pos.domain.offline_limits import KYIV
 from pos.journal.instants import to_micros
 from pos.reports.periods import ReportInputError
-from pos.reports.receipts import ORDER_KEYS, ReceiptsQuery, receipts_report
+from pos.reports.receipts import ORDER_KEYS
 from pos.reports.shifts import periodical, shift_summaries
-from pos.reports.sources import Register, open_read_only, register_of
+from pos.reports.sources import open_read_only, register_of
 
+from .conftest import Sources, generated_journal, report
 from .generated import FISCAL_NUMBER, generate
-
-Sources = list[tuple[Connection, Register]]
 
 
 def _edge_receipts(path: Path) -> None:
@@ -50,23 +47,9 @@ def _edge_receipts(path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def journal_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("reports") / "journal.sqlite"
-    generate(path, first_day=date(2026, 1, 1), days=6, per_day=40)
+    path = generated_journal(tmp_path_factory, "reports", per_day=40)
     _edge_receipts(path)
     return path
-
-
-@pytest.fixture
-def sources(journal_file: Path) -> Iterator[Sources]:
-    engine = open_read_only(journal_file)
-    with engine.connect() as connection:
-        yield [(connection, register_of(connection))]
-    engine.dispose()
-
-
-def report(sources: Sources, **body: Any) -> Any:
-    query = {"date_from": "2026-01-01", "date_to": "2026-01-06", **body}
-    return receipts_report(sources, ReceiptsQuery.from_mapping(query))
 
 
 def test_the_answer_has_the_seed_shape_and_the_register(sources: Sources) -> None:

@@ -56,8 +56,8 @@ def test_the_benchmark_generator_writes_what_the_triggers_would(tmp_path: Path) 
     from .generated import generate
 
     columns = (
-        "SELECT rowid, doc_number, id, report_at, cash_paid, cashless_paid, cashier FROM receipt "
-        "ORDER BY rowid"
+        "SELECT rowid, doc_number, id, report_at, cash_paid, cashless_paid, cashier, "
+        "shift_position FROM receipt ORDER BY rowid"
     )
     found = []
     for bulk in (False, True):
@@ -65,12 +65,13 @@ def test_the_benchmark_generator_writes_what_the_triggers_would(tmp_path: Path) 
         generate(path, first_day=date(2026, 2, 1), days=2, per_day=30, bulk=bulk)
         connection = sqlite3.connect(path)
         found.append(connection.execute(columns).fetchall())
+        found.append(connection.execute("SELECT * FROM receipt_hour_total").fetchall())
         triggers = connection.execute(
             "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'receipt_%'"
         ).fetchone()[0]
-        assert triggers == 6
+        assert triggers == 11
         connection.close()
-    assert found[0] == found[1]
+    assert found[:2] == found[2:]
 
 
 def test_a_journal_from_before_the_reports_is_refused_clearly(

@@ -178,8 +178,11 @@ def test_after_payment_refusals(opened: Cashier) -> None:
     assert refused(c, f"{path}/return", {}) == CHAIN_NOT_FISCALISED
     c.sandbox.control("POST", "/sandbox/config", {"signing_delay": 0.2})
     c.advance(5)
+    assert refused(c, path, after([card(19999)])) == (
+        "Сума оплати менша за залишок до сплати (20000)"
+    )
     assert refused(c, path, after([card(20001)])) == "Решта можлива лише з готівки"
-    assert refused(c, path, after([])).startswith("Сума оплати менша")
+    assert refused(c, path, after([])) == "Сума оплати менша за залишок до сплати (20000)"
     assert refused(c, path, {"payments": []}, 422)
     done = made(c, path, after([card(20000)]))
     settle(c)
@@ -193,39 +196,45 @@ def test_after_payment_refusals(opened: Cashier) -> None:
     assert [r["total_sum"] for r in returned] == [1000, 20000]
 
 
-def test_a_second_advance_on_the_relation_then_the_rest(opened: Cashier) -> None:
-    """Less than is left, sent to the relation, is one more prepayment receipt of the chain."""
+def test_less_than_is_left_is_refused_and_changes_nothing(opened: Cashier) -> None:
+    """No public source documents a second advance in a chain: paying less than is left to the
+    relation is refused (400, our text), the chain stays as it was and still takes the rest."""
     c = opened
     first = made(c, "/prepayment-receipts", prepayment([card(5000)]))
     path = f"/prepayment-receipts/{first['pre_payment_relation_id']}"
     settle(c)
-    second = made(c, path, after([cash(6000)]))
-    assert (second["type"], second["total_sum"], second["rest"]) == ("SELL", 6000, 0)
-    settle(c)
+    before = c.ok("POST", "/reports", status=201)
+    short = "Сума оплати менша за залишок до сплати (16000)"
+    assert refused(c, path, after([cash(6000)])) == short
+    assert refused(c, path, after([card(15999)])) == short
+    assert refused(c, path, after([cash(10000), card(5999)])) == short
     rel = c.ok("GET", path)
     assert (rel["pre_payment_status"], rel["paid_sum"], rel["left_to_pay"]) == (
         "PARTIAL_PAID",
-        11000,
-        TOTAL - 11000,
+        5000,
+        TOTAL - 5000,
     )
-    assert rel["receipt_chain"]["pre_payment_receipts"] == [first["id"], second["id"]]
-    assert rel["receipt_chain"]["after_payment_receipt"] is None
-    assert rel["paid_by_cash_sum"] == 6000
-    rest = made(c, path, after([card(TOTAL - 11000)]))
+    assert rel["receipt_chain"] == {
+        "pre_payment_receipts": [first["id"]],
+        "after_payment_receipt": None,
+        "returned_receipts": [],
+    }
+    x = c.ok("POST", "/reports", status=201)
+    assert x["sell_receipts_count"] == before["sell_receipts_count"] == 1
+    sums = [{p["type"]: p["sell_sum"] for p in r["payments"]} for r in (before, x)]
+    assert sums[0] == sums[1] == {"CASH": 0, "CASHLESS": 5000}
+    rest = made(c, path, after([cash(6000), card(TOTAL - 11000)]))
     settle(c)
     rel = c.ok("GET", path)
     assert rel["pre_payment_status"] == "FULL_PAID"
     assert rel["receipt_chain"]["after_payment_receipt"] == rest["id"]
     x = c.ok("POST", "/reports", status=201)
-    assert x["sell_receipts_count"] == 3
+    assert x["sell_receipts_count"] == 2
     pay = {p["type"]: p["sell_sum"] for p in x["payments"]}
     assert pay == {"CASH": 6000, "CASHLESS": 5000 + TOTAL - 11000}
     taxes = {t["code"]: (t["sell_sum"], t["sales_turnover"]) for t in x["taxes"]}
-    assert taxes[5] == (1667, 10000)  # three receipts, the order's taxes exactly
+    assert taxes[5] == (1667, 10000)  # two receipts, the order's taxes exactly
     assert taxes[8] == (0, 11000)
-    assert refused(c, path, after([card(1)])) == CHAIN_CLOSED
-    returned = made(c, f"{path}/return", {})
-    assert [r["total_sum"] for r in returned] == [5000, 6000, TOTAL - 11000]
 
 
 def test_full_prepayment_then_empty_after_payment(opened: Cashier) -> None:

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from pos.app import RunningRegister
+from pos.domain.money import format_money
 from pos.orders.cash_items import decode
 from pos.orders.model import OrderState, PayMethod
 from pos.register.connectivity import ConnectivityEvent
@@ -76,10 +77,23 @@ def test_order_flow_in_the_window(qtbot: QtBot, running_unsigned: RunningRegiste
     clipboard = QGuiApplication.clipboard()
     assert clipboard is None or clipboard.text() in ("", dialog.link_text)
 
-    # F5: the rest by card (pre-filled), the goods are handed over.
+    # One advance per order: F4 is off now; F5 takes only the whole rest.
+    assert not dialog.advance_button.isEnabled()
     qtbot.keyClick(dialog, Qt.Key.Key_F5)
     rest = modal(qtbot, OrderPaymentDialog)
-    assert rest.fields[PayMethod.CARD].text()
+    prefilled = rest.fields[PayMethod.CARD].text()
+    assert prefilled == format_money(total - 3050)
+    rest.fields[PayMethod.CARD].clear()
+    qtbot.keyClicks(rest.fields[PayMethod.CARD], "5")
+    qtbot.keyClick(rest, Qt.Key.Key_Return)
+    assert rest.isVisible()  # refused in the dialog: nothing reached the register
+    assert f"Pay the whole rest: {format_money(total - 3050)} UAH" in rest.error.text()
+    assert running.service.orders.get(advanced.id).paid == 3050
+    assert len(running.service.orders.get(advanced.id).receipts) == 1
+
+    # F5: the rest by card (pre-filled), the goods are handed over.
+    rest.fields[PayMethod.CARD].clear()
+    qtbot.keyClicks(rest.fields[PayMethod.CARD], prefilled)
     qtbot.keyClick(rest, Qt.Key.Key_Return)
     qtbot.waitUntil(
         lambda: dialog.selected() is not None and dialog.selected().state is OrderState.HANDED_OVER,  # type: ignore[union-attr]
