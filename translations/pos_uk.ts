@@ -570,448 +570,448 @@
 <context>
     <name>HistoryWindow</name>
     <message>
-        <location filename="../pos/ui/history_window.py" line="594"/>
+        <location filename="../pos/ui/history_window.py" line="599"/>
         <source>Service cash out and withdrawals</source>
         <translation>Службова видача і видача готівки</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="605"/>
+        <location filename="../pos/ui/history_window.py" line="610"/>
         <source>Sales receipts</source>
         <translation>Чеків продажу</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="606"/>
+        <location filename="../pos/ui/history_window.py" line="611"/>
         <source>Return receipts</source>
         <translation>Чеків повернення</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="607"/>
+        <location filename="../pos/ui/history_window.py" line="612"/>
         <source>Discounts</source>
         <translation>Знижки</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="608"/>
+        <location filename="../pos/ui/history_window.py" line="613"/>
         <source>Opening float</source>
         <translation>Розмінна монета на початок</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="260"/>
+        <location filename="../pos/ui/history_window.py" line="265"/>
         <source>Receipts of this shift</source>
         <translation>Чеки цієї зміни</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="260"/>
+        <location filename="../pos/ui/history_window.py" line="265"/>
         <source>Reports</source>
         <translation>Звіти</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="262"/>
+        <location filename="../pos/ui/history_window.py" line="267"/>
         <source>Sou&amp;rce:</source>
         <translation>&amp;Джерело:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="263"/>
+        <location filename="../pos/ui/history_window.py" line="268"/>
         <source>&amp;Period:</source>
         <translation>&amp;Період:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="264"/>
+        <location filename="../pos/ui/history_window.py" line="269"/>
         <source>From:</source>
         <translation>З:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="265"/>
+        <location filename="../pos/ui/history_window.py" line="270"/>
         <source>To:</source>
         <translation>По:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="266"/>
+        <location filename="../pos/ui/history_window.py" line="271"/>
         <source>&amp;Type:</source>
         <translation>&amp;Тип:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="267"/>
+        <location filename="../pos/ui/history_window.py" line="272"/>
         <source>Pa&amp;yment:</source>
         <translation>О&amp;плата:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="268"/>
+        <location filename="../pos/ui/history_window.py" line="273"/>
         <source>S&amp;hift:</source>
         <translation>З&amp;міна:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="269"/>
+        <location filename="../pos/ui/history_window.py" line="274"/>
         <source>&amp;Search:</source>
         <translation>По&amp;шук:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="270"/>
+        <location filename="../pos/ui/history_window.py" line="275"/>
         <source>&amp;Cashier:</source>
         <translation>&amp;Касир:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="275"/>
+        <location filename="../pos/ui/history_window.py" line="280"/>
         <source>Today</source>
         <translation>Сьогодні</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="276"/>
+        <location filename="../pos/ui/history_window.py" line="281"/>
         <source>Yesterday</source>
         <translation>Вчора</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="277"/>
+        <location filename="../pos/ui/history_window.py" line="282"/>
         <source>This week</source>
         <translation>Цей тиждень</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="278"/>
+        <location filename="../pos/ui/history_window.py" line="283"/>
         <source>This month</source>
         <translation>Цей місяць</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="279"/>
+        <location filename="../pos/ui/history_window.py" line="284"/>
         <source>Custom</source>
         <translation>Довільний</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="284"/>
+        <location filename="../pos/ui/history_window.py" line="289"/>
         <source>This register</source>
         <translation>Ця каса</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="284"/>
+        <location filename="../pos/ui/history_window.py" line="289"/>
         <source>The whole shop</source>
         <translation>Увесь магазин</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="289"/>
+        <location filename="../pos/ui/history_window.py" line="294"/>
         <source>All documents</source>
         <translation>Усі документи</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="290"/>
-        <location filename="../pos/ui/history_window.py" line="344"/>
-        <location filename="../pos/ui/history_window.py" line="358"/>
-        <location filename="../pos/ui/history_window.py" line="591"/>
+        <location filename="../pos/ui/history_window.py" line="295"/>
+        <location filename="../pos/ui/history_window.py" line="349"/>
+        <location filename="../pos/ui/history_window.py" line="363"/>
+        <location filename="../pos/ui/history_window.py" line="596"/>
         <source>Sales</source>
         <translation>Продажі</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="291"/>
-        <location filename="../pos/ui/history_window.py" line="345"/>
-        <location filename="../pos/ui/history_window.py" line="359"/>
-        <location filename="../pos/ui/history_window.py" line="592"/>
+        <location filename="../pos/ui/history_window.py" line="296"/>
+        <location filename="../pos/ui/history_window.py" line="350"/>
+        <location filename="../pos/ui/history_window.py" line="364"/>
+        <location filename="../pos/ui/history_window.py" line="597"/>
         <source>Returns</source>
         <translation>Повернення</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="292"/>
-        <location filename="../pos/ui/history_window.py" line="593"/>
+        <location filename="../pos/ui/history_window.py" line="297"/>
+        <location filename="../pos/ui/history_window.py" line="598"/>
         <source>Service cash in</source>
         <translation>Службове внесення</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="293"/>
+        <location filename="../pos/ui/history_window.py" line="298"/>
         <source>Service cash out</source>
         <translation>Службова видача</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="294"/>
+        <location filename="../pos/ui/history_window.py" line="299"/>
         <source>Cash withdrawals</source>
         <translation>Видача готівки</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="295"/>
+        <location filename="../pos/ui/history_window.py" line="300"/>
         <source>Shift open/close</source>
         <translation>Відкриття/закриття змін</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="300"/>
+        <location filename="../pos/ui/history_window.py" line="305"/>
         <source>Any payment</source>
         <translation>Будь-яка оплата</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="300"/>
-        <location filename="../pos/ui/history_window.py" line="313"/>
-        <location filename="../pos/ui/history_window.py" line="638"/>
+        <location filename="../pos/ui/history_window.py" line="305"/>
+        <location filename="../pos/ui/history_window.py" line="318"/>
+        <location filename="../pos/ui/history_window.py" line="643"/>
         <source>Cash</source>
         <translation>Готівка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="300"/>
-        <location filename="../pos/ui/history_window.py" line="314"/>
-        <location filename="../pos/ui/history_window.py" line="638"/>
+        <location filename="../pos/ui/history_window.py" line="305"/>
+        <location filename="../pos/ui/history_window.py" line="319"/>
+        <location filename="../pos/ui/history_window.py" line="643"/>
         <source>Card</source>
         <translation>Картка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="302"/>
+        <location filename="../pos/ui/history_window.py" line="307"/>
         <source>fiscal code or document number (Ctrl+F)</source>
         <translation>фіскальний номер або номер документа (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="303"/>
+        <location filename="../pos/ui/history_window.py" line="308"/>
         <source>all</source>
         <translation>усі</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="304"/>
+        <location filename="../pos/ui/history_window.py" line="309"/>
         <source>any cashier</source>
         <translation>будь-який касир</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="306"/>
+        <location filename="../pos/ui/history_window.py" line="311"/>
         <source>Date</source>
         <translation>Дата</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="307"/>
-        <location filename="../pos/ui/history_window.py" line="340"/>
+        <location filename="../pos/ui/history_window.py" line="312"/>
+        <location filename="../pos/ui/history_window.py" line="345"/>
         <source>Shift</source>
         <translation>Зміна</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="308"/>
+        <location filename="../pos/ui/history_window.py" line="313"/>
         <source>No. in shift</source>
         <translation>№ у зміні</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="309"/>
+        <location filename="../pos/ui/history_window.py" line="314"/>
         <source>Doc. no.</source>
         <translation>№ док.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="310"/>
+        <location filename="../pos/ui/history_window.py" line="315"/>
         <source>Document</source>
         <translation>Документ</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="311"/>
+        <location filename="../pos/ui/history_window.py" line="316"/>
         <source>Operation</source>
         <translation>Операція</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="312"/>
+        <location filename="../pos/ui/history_window.py" line="317"/>
         <source>Total</source>
         <translation>Сума</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="315"/>
+        <location filename="../pos/ui/history_window.py" line="320"/>
         <source>Prepaid</source>
         <translation>Передоплата</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="316"/>
+        <location filename="../pos/ui/history_window.py" line="321"/>
         <source>Fiscal code</source>
         <translation>Фіскальний номер</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="317"/>
+        <location filename="../pos/ui/history_window.py" line="322"/>
         <source>Cashier</source>
         <translation>Касир</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="318"/>
+        <location filename="../pos/ui/history_window.py" line="323"/>
         <source>Upload</source>
         <translation>Відправлення</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="321"/>
+        <location filename="../pos/ui/history_window.py" line="326"/>
         <source>sale</source>
         <translation>продаж</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="322"/>
+        <location filename="../pos/ui/history_window.py" line="327"/>
         <source>return</source>
         <translation>повернення</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="326"/>
+        <location filename="../pos/ui/history_window.py" line="331"/>
         <source>online</source>
         <translation>онлайн</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="327"/>
+        <location filename="../pos/ui/history_window.py" line="332"/>
         <source>offline, not sent</source>
         <translation>офлайн, не відправлено</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="328"/>
+        <location filename="../pos/ui/history_window.py" line="333"/>
         <source>offline, sent</source>
         <translation>офлайн, відправлено</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="330"/>
-        <location filename="../pos/ui/history_window.py" line="660"/>
+        <location filename="../pos/ui/history_window.py" line="335"/>
+        <location filename="../pos/ui/history_window.py" line="665"/>
         <source>Receipts</source>
         <translation>Чеки</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="331"/>
+        <location filename="../pos/ui/history_window.py" line="336"/>
         <source>Shifts</source>
         <translation>Зміни</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="332"/>
+        <location filename="../pos/ui/history_window.py" line="337"/>
         <source>Charts</source>
         <translation>Графіки</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="333"/>
+        <location filename="../pos/ui/history_window.py" line="338"/>
         <source>Open receipt</source>
         <translation>Відкрити чек</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="334"/>
+        <location filename="../pos/ui/history_window.py" line="339"/>
         <source>CSV</source>
         <translation>CSV</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="335"/>
+        <location filename="../pos/ui/history_window.py" line="340"/>
         <source>XLSX</source>
         <translation>XLSX</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="336"/>
+        <location filename="../pos/ui/history_window.py" line="341"/>
         <source>PDF</source>
         <translation>PDF</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="337"/>
+        <location filename="../pos/ui/history_window.py" line="342"/>
         <source>Close</source>
         <translation>Закрити</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="341"/>
+        <location filename="../pos/ui/history_window.py" line="346"/>
         <source>Opened</source>
         <translation>Відкрито</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="342"/>
+        <location filename="../pos/ui/history_window.py" line="347"/>
         <source>Closed</source>
         <translation>Закрито</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="343"/>
+        <location filename="../pos/ui/history_window.py" line="348"/>
         <source>Report</source>
         <translation>Звіт</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="346"/>
-        <location filename="../pos/ui/history_window.py" line="609"/>
+        <location filename="../pos/ui/history_window.py" line="351"/>
+        <location filename="../pos/ui/history_window.py" line="614"/>
         <source>Expected cash</source>
         <translation>Очікувана готівка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="347"/>
-        <location filename="../pos/ui/history_window.py" line="612"/>
+        <location filename="../pos/ui/history_window.py" line="352"/>
+        <location filename="../pos/ui/history_window.py" line="617"/>
         <source>Counted</source>
         <translation>Пораховано</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="348"/>
-        <location filename="../pos/ui/history_window.py" line="613"/>
+        <location filename="../pos/ui/history_window.py" line="353"/>
+        <location filename="../pos/ui/history_window.py" line="618"/>
         <source>Difference</source>
         <translation>Різниця</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="353"/>
+        <location filename="../pos/ui/history_window.py" line="358"/>
         <source>Sales by day</source>
         <translation>Продажі по днях</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="354"/>
+        <location filename="../pos/ui/history_window.py" line="359"/>
         <source>Sales by hour</source>
         <translation>Продажі по годинах</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="355"/>
+        <location filename="../pos/ui/history_window.py" line="360"/>
         <source>Payment mix</source>
         <translation>Способи оплати</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="356"/>
+        <location filename="../pos/ui/history_window.py" line="361"/>
         <source>Top goods</source>
         <translation>Найкращі товари</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="419"/>
+        <location filename="../pos/ui/history_window.py" line="424"/>
         <source>Counting…</source>
         <translation>Рахую…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="442"/>
+        <location filename="../pos/ui/history_window.py" line="447"/>
         <source>No documents in this period.</source>
         <translation>За цей період документів немає.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="454"/>
+        <location filename="../pos/ui/history_window.py" line="459"/>
         <source>{count} documents · sales {sales} · returns {returns} · cash {cash} · card {card}</source>
         <translation>{count} документів · продажі {sales} · повернення {returns} · готівка {cash} · картка {card}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="464"/>
+        <location filename="../pos/ui/history_window.py" line="469"/>
         <source> · advances set off {prepaid}</source>
         <translation> · зараховано передоплат {prepaid}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="468"/>
+        <location filename="../pos/ui/history_window.py" line="473"/>
         <source>The journal could not be read: {error}</source>
         <translation>Не вдалося прочитати журнал: {error}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="502"/>
+        <location filename="../pos/ui/history_window.py" line="507"/>
         <source>Lines</source>
         <translation>Товари</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="502"/>
+        <location filename="../pos/ui/history_window.py" line="507"/>
         <source>Payments</source>
         <translation>Оплати</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="506"/>
+        <location filename="../pos/ui/history_window.py" line="511"/>
         <source>Change: {sum}</source>
         <translation>Решта: {sum}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="508"/>
+        <location filename="../pos/ui/history_window.py" line="513"/>
         <source>Enter or F2: the receipt with its QR, to reprint or save as PDF</source>
         <translation>Enter або F2: чек з QR-кодом, щоб надрукувати копію або зберегти PDF</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="525"/>
+        <location filename="../pos/ui/history_window.py" line="530"/>
         <source>Order {number}: its receipts print from the order screen (Shift+F6).</source>
         <translation>Замовлення {number}: його чеки друкуються з екрана замовлень (Shift+F6).</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="530"/>
+        <location filename="../pos/ui/history_window.py" line="535"/>
         <source>Receipts open from the register&apos;s window.</source>
         <translation>Чеки відкриваються з вікна каси.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="588"/>
+        <location filename="../pos/ui/history_window.py" line="593"/>
         <source>Z-report</source>
         <translation>Z-звіт</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="588"/>
+        <location filename="../pos/ui/history_window.py" line="593"/>
         <source>X-report</source>
         <translation>X-звіт</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="589"/>
+        <location filename="../pos/ui/history_window.py" line="594"/>
         <source>{report} · shift {serial}</source>
         <translation>{report} · зміна {serial}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="644"/>
+        <location filename="../pos/ui/history_window.py" line="649"/>
         <source>Export</source>
         <translation>Експорт</translation>
     </message>
     <message>
-        <location filename="../pos/ui/history_window.py" line="686"/>
+        <location filename="../pos/ui/history_window.py" line="691"/>
         <source>Saved {count} rows to {path}</source>
         <translation>Збережено рядків: {count}, файл {path}</translation>
     </message>
@@ -1019,48 +1019,48 @@
 <context>
     <name>KeyDialog</name>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="206"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="207"/>
         <source>Print {what}</source>
         <translation>Друк: {what}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="225"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="226"/>
         <source>Printing…</source>
         <translation>Друк…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="229"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="230"/>
         <source>{what} was printed.</source>
         <translation>{what} — надруковано.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="236"/>
-        <location filename="../pos/ui/receipt_dialog.py" line="253"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="237"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="254"/>
         <source>Printing failed: {reason}</source>
         <translation>Не вдалося надрукувати: {reason}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="260"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="261"/>
         <source>{what} sent to the printer {name}.</source>
         <translation>{what} — надіслано на принтер {name}.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="273"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="274"/>
         <source>Save as PDF</source>
         <translation>Зберегти як PDF</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="271"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="272"/>
         <source>PDF (*.pdf)</source>
         <translation>PDF (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="282"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="283"/>
         <source>Could not save the PDF: {reason}</source>
         <translation>Не вдалося зберегти PDF: {reason}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="289"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="290"/>
         <source>Saved to {path}</source>
         <translation>Збережено: {path}</translation>
     </message>
@@ -2400,127 +2400,132 @@
 <context>
     <name>ReceiptDialog</name>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="356"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="357"/>
         <source>Receipt</source>
         <translation>Чек</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="367"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="368"/>
         <source>none given</source>
         <translation>не вказано</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="371"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="372"/>
         <source>E-mail:</source>
         <translation>E-mail:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="374"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="375"/>
         <source>Print</source>
         <translation>Друк</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="375"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="376"/>
         <source>Save PDF</source>
         <translation>Зберегти PDF</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="376"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="377"/>
         <source>Reprint</source>
         <translation>Друк копії</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="378"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="379"/>
         <source>Reads the receipt again (it may have been uploaded since) and prints a copy</source>
         <translation>Перечитує чек (його могли вже вивантажити) і друкує копію</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="380"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="381"/>
         <source>Close</source>
         <translation>Закрити</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="420"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="421"/>
         <source>The copy was e-mailed to this address when the receipt was made. This register cannot send it again.</source>
         <translation>Копію чека надіслано на цю адресу під час продажу. Повторно надіслати її ця каса не може.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="427"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="428"/>
         <source>No e-mail was recorded for this receipt. This register cannot e-mail a receipt afterwards: print it or save a PDF instead.</source>
         <translation>Для цього чека e-mail не вказували. Надіслати чек поштою згодом ця каса не може: надрукуйте його або збережіть PDF.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="434"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="435"/>
         <source>Sale</source>
         <translation>Продаж</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="435"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="436"/>
         <source>Return</source>
         <translation>Повернення</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="436"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="437"/>
         <source>Cash in</source>
         <translation>Службове внесення</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="437"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="438"/>
         <source>Cash out</source>
         <translation>Службова видача</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="438"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="439"/>
         <source>Cash withdrawal</source>
         <translation>Видача готівки</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="445"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="449"/>
+        <source>fiscalised by Checkbox under its own code {code}: set aside for the manager</source>
+        <translation>фіскалізовано Checkbox під його власним кодом {code}: відкладено для менеджера</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/receipt_dialog.py" line="452"/>
         <source>fiscalised</source>
         <translation>фіскалізовано</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="447"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="454"/>
         <source>fiscalised offline, waiting to be uploaded</source>
         <translation>фіскалізовано офлайн, чекає на вивантаження</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="449"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="456"/>
         <source>fiscalised offline, uploaded</source>
         <translation>фіскалізовано офлайн, вивантажено</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="451"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="458"/>
         <source>void: the server&apos;s receipt replaces this copy</source>
         <translation>анульовано: замість цієї копії діє чек сервера</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="453"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="460"/>
         <source>rejected: {reason}</source>
         <translation>відхилено: {reason}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="454"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="461"/>
         <source>not fiscalised yet</source>
         <translation>ще не фіскалізовано</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="459"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="466"/>
         <source>fiscal code {code}</source>
         <translation>фіскальний номер {code}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="461"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="468"/>
         <source>TRAINING</source>
         <translation>НАВЧАЛЬНИЙ РЕЖИМ</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="497"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="504"/>
         <source>The receipt was printed.</source>
         <translation>Чек надруковано.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="503"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="510"/>
         <source>The receipt</source>
         <translation>Чек</translation>
     </message>
@@ -2942,104 +2947,104 @@
 <context>
     <name>SellingPage</name>
     <message>
-        <location filename="../pos/ui/selling.py" line="184"/>
-        <location filename="../pos/ui/selling.py" line="215"/>
+        <location filename="../pos/ui/selling.py" line="182"/>
+        <location filename="../pos/ui/selling.py" line="213"/>
         <source>Nothing found for “{text}”</source>
         <translation>Нічого не знайдено за «{text}»</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="240"/>
+        <location filename="../pos/ui/selling.py" line="238"/>
         <source>No good with the barcode {code}</source>
         <translation>Немає товару зі штрихкодом {code}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="247"/>
+        <location filename="../pos/ui/selling.py" line="245"/>
         <source>That was a barcode, not a quantity: {code} is scanned.</source>
         <translation>Це штрихкод, а не кількість: {code} відскановано.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="283"/>
+        <location filename="../pos/ui/selling.py" line="281"/>
         <source>Added: {name} — {quantity}</source>
         <translation>Додано: {name} — {quantity}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="306"/>
+        <location filename="../pos/ui/selling.py" line="304"/>
         <source>Remove a line after a discount: {name}</source>
         <translation>Вилучити рядок після знижки: {name}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="325"/>
+        <location filename="../pos/ui/selling.py" line="323"/>
         <source>Removed: {name}</source>
         <translation>Вилучено: {name}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="338"/>
+        <location filename="../pos/ui/selling.py" line="336"/>
         <source>To take the line off, press Del.</source>
         <translation>Щоб вилучити рядок, натисніть Del.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="357"/>
-        <location filename="../pos/ui/selling.py" line="375"/>
+        <location filename="../pos/ui/selling.py" line="355"/>
+        <location filename="../pos/ui/selling.py" line="373"/>
         <source>The receipt is empty.</source>
         <translation>Чек порожній.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="378"/>
+        <location filename="../pos/ui/selling.py" line="376"/>
         <source>Discount or extra charge</source>
         <translation>Знижка або надбавка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="417"/>
+        <location filename="../pos/ui/selling.py" line="415"/>
         <source>Nothing to park: the receipt is empty.</source>
         <translation>Нічого відкладати: чек порожній.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="435"/>
+        <location filename="../pos/ui/selling.py" line="433"/>
         <source>Receipt parked as #{number}. F6 brings it back.</source>
         <translation>Чек відкладено як №{number}. F6 — повернутися до нього.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="449"/>
+        <location filename="../pos/ui/selling.py" line="447"/>
         <source>Receipt #{number} resumed.</source>
         <translation>Чек №{number} повернуто.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="460"/>
+        <location filename="../pos/ui/selling.py" line="458"/>
         <source>Nothing to undo.</source>
         <translation>Нема чого скасовувати.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="467"/>
+        <location filename="../pos/ui/selling.py" line="465"/>
         <source>Undone: the receipt is as it was before the last change.</source>
         <translation>Скасовано: чек такий, як до останньої зміни.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="489"/>
+        <location filename="../pos/ui/selling.py" line="487"/>
         <source>Cancel the receipt</source>
         <translation>Скасувати чек</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="490"/>
+        <location filename="../pos/ui/selling.py" line="488"/>
         <source>Remove every line of this receipt?</source>
         <translation>Вилучити всі рядки цього чека?</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="504"/>
+        <location filename="../pos/ui/selling.py" line="502"/>
         <source>The receipt was cancelled. Ctrl+Z brings it back.</source>
         <translation>Чек скасовано. Ctrl+Z поверне його.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="509"/>
+        <location filename="../pos/ui/selling.py" line="507"/>
         <source>The receipt is empty: scan or choose goods first.</source>
         <translation>Чек порожній: спершу проскануйте або виберіть товари.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="530"/>
+        <location filename="../pos/ui/selling.py" line="528"/>
         <source>Sold: {sum}. Receipt {code}.</source>
         <translation>Продано: {sum}. Чек {code}.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="547"/>
+        <location filename="../pos/ui/selling.py" line="545"/>
         <source>Receipt {code}: {sum}</source>
         <translation>Чек {code}: {sum}</translation>
     </message>

@@ -481,7 +481,7 @@ async def _receipt(args: argparse.Namespace) -> dict[str, Any]:
         journal = running.journal
         exact = journal.receipts.get(text)
         if exact is not None:
-            return {**receipt_json(exact), "error": exact.error}
+            return _receipt_state(exact)
         if len(text) < 4:
             raise UsageError("give at least 4 characters of the receipt id")
         recent = journal.receipts.list(newest_first=True, limit=5000)
@@ -490,9 +490,20 @@ async def _receipt(args: argparse.Namespace) -> dict[str, Any]:
             raise RegisterError(Refusal.NOT_FOUND, text)
         if len(found) > 1:
             raise UsageError(f"'{text}' matches {len(found)} receipts: give more of the id")
-        return {**receipt_json(found[0]), "error": found[0].error}
+        return _receipt_state(found[0])
 
     return await _with_register(args, work)
+
+
+def _receipt_state(receipt: Receipt) -> dict[str, Any]:
+    """``pos register receipt``: as printed, with the manager's note; for a conflict (Checkbox
+    fiscalised the receipt's online attempt under its own code) Checkbox's code beside it."""
+    answer = receipt.server_response or {}
+    server_code = answer.get("fiscal_code")
+    beside = (
+        {} if server_code in (None, receipt.fiscal_code) else {"checkbox_fiscal_code": server_code}
+    )
+    return {**receipt_json(receipt), "error": receipt.error, **beside}
 
 
 async def _confirm_clock(args: argparse.Namespace) -> dict[str, Any]:

@@ -28,6 +28,18 @@ class HeldCart:
     parked_at: datetime | None
 
 
+def cart_text(body: dict[str, Any]) -> str:
+    """A cart as the journal stores it: the same cart always gives the same text, so a sale's
+    commit can recognise (and clear) the open cart it sells."""
+    return json.dumps(body, ensure_ascii=False, sort_keys=True)
+
+
+CLEAR_SOLD = "DELETE FROM held_cart WHERE slot = 0 AND body = ?"
+"""Run by a sale's commit, in its transaction, with the sold cart's ``cart_text``: a kill between
+"sale committed" and "cart cleared" can then never bring sold goods back, and a different open
+cart (say a cash-in made while goods wait in the cart) is never touched."""
+
+
 class HeldCarts:
     def __init__(self, store: Store) -> None:
         self._store = store
@@ -44,7 +56,7 @@ class HeldCarts:
                     ),
                     {
                         "slot": cart.slot,
-                        "body": json.dumps(cart.body, ensure_ascii=False, sort_keys=True),
+                        "body": cart_text(cart.body),
                         "parked_at": None if cart.parked_at is None else to_micros(cart.parked_at),
                         "saved_at": to_micros(now),
                     },

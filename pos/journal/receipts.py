@@ -18,6 +18,7 @@ from sqlmodel import Session, col, func, select
 
 from pos.journal import offline_queue
 from pos.journal.errors import NotFoundError, ReceiptStateError
+from pos.journal.held_carts import CLEAR_SOLD
 from pos.journal.instants import from_micros, to_micros
 from pos.journal.records import (
     NewReceipt,
@@ -239,6 +240,8 @@ class Receipts:
                 for position, d in enumerate(receipt.discounts, start=1)
             )
             session.flush()
+            if receipt.sold_cart is not None:
+                session.connection().exec_driver_sql(CLEAR_SOLD, (receipt.sold_cart,))
             if offline_at is not None:
                 self._issue_offline(session, row, offline_at, payload)
             return _to_record(session, row)
@@ -408,6 +411,8 @@ class Receipts:
             ):
                 if rows:
                     connection.exec_driver_sql(statement, rows)
+            if receipt.sold_cart is not None:
+                connection.exec_driver_sql(CLEAR_SOLD, (receipt.sold_cart,))
         return Receipt(
             id=receipt.id,
             type=str(receipt.type),
@@ -492,6 +497,7 @@ class Receipts:
         with self._store.write() as session:
             row = self._row(session, receipt_id)
             self._check_move(row, to)
+            _keep_printed_code(row, fields)
             row.state = to.value
             row.updated_at = now
             for name, value in fields.items():
@@ -499,3 +505,18 @@ class Receipts:
             session.add(row)
             session.flush()
             return _to_record(session, row)
+
+
+def _keep_printed_code(row: ReceiptRow, fields: Mapping[str, Any]) -> None:
+    """A printed receipt never changes (invariant 9): once a receipt carries a fiscal code (an
+    offline one from the moment it was committed offline), no later move may give it another
+    code or date. The server's own code for it, if different, is recorded beside it instead
+    (``Uploads.server_had_it``)."""
+    if row.fiscal_code is None:
+        return
+    code = fields.get("fiscal_code", row.fiscal_code)
+    date = fields.get("fiscal_date", row.fiscal_date)
+    if code != row.fiscal_code or (row.fiscal_date is not None and date != row.fiscal_date):
+        raise ReceiptStateError(
+            f"receipt {row.id} is printed with code {row.fiscal_code}: it is never re-coded"
+        )

@@ -120,6 +120,7 @@ class NewReceipt:
     shift_id: str | None = None
     related_receipt_id: str | None = None
     delivery: dict[str, Any] | None = None  # the guide's delivery: {"emails": [...], "phone"}
+    sold_cart: str | None = None  # the held open cart's text this sells: cleared by the commit
 
 
 @dataclass(frozen=True, slots=True)

@@ -113,29 +113,32 @@ class Uploads:
         self,
         seq: int,
         now: datetime,
-        fiscal_code: str,
-        fiscal_date: datetime,
+        note: str,
         server_response: Mapping[str, Any] | None = None,
     ) -> None:
-        """ "Вказаний id чеку вже існує": the online attempt of this receipt had arrived. The
-        server's receipt wins (its fiscal code and date), the offline code is burned (it was
-        printed, so never reused) and stays linked to the receipt for the manager's report."""
+        """ "Вказаний id чеку вже існує" under another code: the online attempt of this receipt
+        had arrived and Checkbox fiscalised it itself, while the customer got the offline copy.
+        The printed receipt never changes (invariant 9): its offline code and date stay, the
+        server's answer (its code, id and date) is recorded beside them, and the entry is set
+        aside as a conflict for the manager (``note`` names both), never uploaded again. The
+        receipt counts as fiscalised (Checkbox has it once, in its totals); the offline code is
+        burned, so it is never issued again, and stays linked to the receipt."""
         with self._store.write() as session:
             entry = _pending(session, seq)
             if entry.kind != QueueKind.RECEIPT.value:
                 raise ReceiptStateError(f"queue entry {seq} is a {entry.kind}, not a receipt")
             receipt = _receipt(session, entry.subject_id)
-            local_code = receipt.fiscal_code
             receipt.state = ReceiptState.DONE.value
-            receipt.fiscal_code = fiscal_code
-            receipt.fiscal_date = fiscal_date
             receipt.server_response = json_text(
                 None if server_response is None else dict(server_response)
             )
-            receipt.error = f"offline copy {local_code} void: the server already had this receipt"
+            receipt.error = note
             receipt.updated_at = now
             session.add(receipt)
-            _finish(entry, now)
+            entry.state = QueueState.SET_ASIDE.value
+            entry.attempts += 1
+            entry.error = note
+            entry.finished_at = now
             session.add(entry)
             if entry.fiscal_code is not None:
                 offline_codes.set_state(session, entry.fiscal_code, OfflineCodeState.BURNED, now)

@@ -33,10 +33,16 @@ class ParkedCartRecord:
 
 def save(journal: Journal, cart: Cart, parked: Sequence[ParkedCartRecord], now: datetime) -> None:
     """Replace what the journal holds with this open cart and these parked ones."""
-    held = [HeldCart(p.number, cart_body(p.cart), p.parked_at) for p in parked]
+    journal.carts.replace(held(cart, parked), now)
+
+
+def held(cart: Cart, parked: Sequence[ParkedCartRecord]) -> list[HeldCart]:
+    """The carts as the journal keeps them: plain data, made where the carts live (the window's
+    thread, where they change) and then saved on the register's thread."""
+    carts = [HeldCart(p.number, cart_body(p.cart), p.parked_at) for p in parked]
     if not cart.is_empty:
-        held.insert(0, HeldCart(OPEN, cart_body(cart), None))
-    journal.carts.replace(held, now)
+        carts.insert(0, HeldCart(OPEN, cart_body(cart), None))
+    return carts
 
 
 def restore(journal: Journal) -> tuple[Cart, list[ParkedCartRecord]]:

@@ -23,6 +23,7 @@ from pos.checkbox import CheckboxClient, PasswordSignIn, PinSignIn, Session, Tok
 from pos.checkbox.errors import (
     AuthError,
     CheckboxError,
+    ConnectionFailed,
     RateLimited,
     TaxServiceUnavailable,
 )
@@ -49,6 +50,7 @@ from pos.journal import Journal
 from pos.journal.catalogue import ScannedItem
 from pos.journal.chain_marker import ChainMarker
 from pos.journal.errors import NoFreeOfflineCodeError
+from pos.journal.held_carts import HeldCart, cart_text
 from pos.journal.instants import to_micros
 from pos.journal.records import (
     CatalogueItem,
@@ -81,6 +83,7 @@ from pos.register.fiscalise import (
     limits_now,
     reconcile_quietly,
 )
+from pos.register.held_carts import cart_body
 from pos.register.limits import Limit, Thresholds, limit_state
 from pos.register.pin_digest import make_digest, matches
 from pos.register.status import RegisterStatus, ShiftReportView
@@ -613,6 +616,14 @@ class RegisterService:
                         Refusal.SERVER_REJECTED, text, kind=kind_of(error)
                     ) from error
                 self.ctx.move(ConnectivityEvent.NETWORK_LOST, "Z-report: Checkbox unreachable")
+                if not _surely_not_sent(error):
+                    # Its answer was lost and Checkbox cannot be asked: it may hold this Z.
+                    # Never a second, offline Z: the shift stays closing until Checkbox can
+                    # be asked (the worker's shift recovery records it closed, or opened
+                    # again when the close never arrived).
+                    log.warning("Z-report sent, its outcome unknown: %s", error)
+                    closing = self.journal.shifts.get(shift.id) or shift
+                    return ShiftReportView(local, None, True, closing, counted_cash)
                 closed = self._close_offline(shift, local)
                 return ShiftReportView(local, None, True, closed, counted_cash)
             try:
@@ -641,6 +652,15 @@ class RegisterService:
             )
         self.ctx.changed()
         return ShiftReportView(local, server, True, closed, counted_cash)
+
+    def save_carts_soon(self, carts: list[HeldCart]) -> None:
+        """Keep the window's open and parked carts (``held_carts.held``); the window's front
+        runs this on the register's thread without waiting. A cart is not fiscal: a failure
+        (a full disk) is logged and must not stop the selling."""
+        try:
+            self.journal.carts.replace(carts, self.ctx.now())
+        except Exception:
+            log.exception("saving the open and parked carts failed")
 
     def collected(self, shift: Shift) -> Receipt | None:
         """The cash collection already taken out for this shift's Z, if any: a Z retried after a
@@ -728,6 +748,8 @@ class RegisterService:
         )
         if delivery is not None:
             new = dataclasses.replace(new, delivery=delivery)
+        # The window's open cart, if it is this one, is cleared by the sale's own commit.
+        new = dataclasses.replace(new, sold_cart=cart_text(cart_body(cart)))
         return await self._fiscalise(new)
 
     async def _fiscalise(self, new: Any, email: str | None = None) -> Receipt:
@@ -1050,6 +1072,11 @@ class RegisterService:
         if stop is not None:
             raise RegisterError(Refusal.SHIFT_EXPIRED, left=stop.left)
         return shift
+
+
+def _surely_not_sent(error: BaseException) -> bool:
+    """True only when the request never left this PC (the connection was refused)."""
+    return isinstance(error, ConnectionFailed) and not error.maybe_sent
 
 
 def _int_or_none(text: str | None) -> int | None:

@@ -45,7 +45,7 @@ from pos.register import bodies
 from pos.register.code_pool import reconcile, refill
 from pos.register.connectivity import ConnectivityEvent, ConnectivityState
 from pos.register.context import RegisterContext, is_unreachable
-from pos.register.fiscalise import LEAVING, SERVER_MANUAL_OFFLINE
+from pos.register.fiscalise import LEAVING, SERVER_MANUAL_OFFLINE, burn_if_known
 
 log = logging.getLogger(__name__)
 
@@ -147,14 +147,31 @@ async def _server_has_it(ctx: RegisterContext, entry: QueueEntry) -> bool:
     if answer.fiscal_code == entry.fiscal_code:
         ctx.journal.uploads.accepted(entry.seq, ctx.now(), response)
     else:
-        ctx.journal.uploads.server_had_it(
-            entry.seq,
-            ctx.now(),
-            answer.fiscal_code,
-            answer.fiscal_date or entry.fiscal_date,
-            response,
-        )
+        _server_coded_it(ctx, entry, response)
     return True
+
+
+def _server_coded_it(ctx: RegisterContext, entry: QueueEntry, response: dict[str, Any]) -> None:
+    """The ambiguous receipt's online attempt had arrived and Checkbox fiscalised it under its
+    own code, while the customer holds the offline copy: both are kept and shown to the manager
+    as a conflict (invariant 9: the printed code never changes; never uploaded a second time)."""
+    code = response.get("fiscal_code") or "?"
+    date = response.get("fiscal_date") or "?"
+    printed = f"printed offline copy {entry.subject_id}, code {entry.fiscal_code or '?'}"
+    if entry.fiscal_date is not None:
+        printed += f", dated {entry.fiscal_date.isoformat()}"
+    receipt = ctx.journal.receipts.get(entry.subject_id)
+    if receipt is not None:
+        printed += f", total {receipt.total_sum}"
+    note = (
+        f"{CONFLICT}: Checkbox had already fiscalised this receipt online under code {code} "
+        f"(server id {response.get('id') or entry.subject_id}, dated {date}) — {printed}; the "
+        "printed receipt keeps its code and is not uploaded again"
+    )
+    log.warning("receipt %s: %s", entry.subject_id, note)
+    ctx.journal.uploads.server_had_it(entry.seq, ctx.now(), note, response)
+    if response.get("fiscal_code"):  # Checkbox's own offline mode may have spent one of ours
+        burn_if_known(ctx, str(response["fiscal_code"]))
 
 
 RECODABLE = frozenset({QueueKind.GO_OFFLINE, QueueKind.SHIFT_OPEN})
@@ -292,14 +309,8 @@ async def _send(ctx: RegisterContext, entry: QueueEntry) -> None:
         if answer.fiscal_code in (None, entry.fiscal_code):
             ctx.journal.uploads.accepted(entry.seq, now(), response)
         else:
-            # "Вказаний id чеку вже існує": the online attempt had arrived; the server's wins.
-            ctx.journal.uploads.server_had_it(
-                entry.seq,
-                now(),
-                answer.fiscal_code,
-                answer.fiscal_date or entry.fiscal_date,
-                response,
-            )
+            # "Вказаний id чеку вже існує": the online attempt had arrived under another code.
+            _server_coded_it(ctx, entry, response)
     else:  # GO_ONLINE entries are not queued by this version; finish them harmlessly
         ctx.journal.queue.mark_done(entry.seq, now())
 

@@ -34,6 +34,7 @@ from pos.printing.escpos_output import EscposSettings, settings_from
 from pos.printing.html import receipt_html
 from pos.printing.layout import ReceiptHeader, Row
 from pos.printing.qt_output import RECEIPT_PAPER_WIDTH_MM, PrintError, print_html, save_pdf
+from pos.register.upload import CONFLICT
 from pos.ui.asyncio_qt import spawn
 
 if TYPE_CHECKING:
@@ -440,6 +441,12 @@ class ReceiptDialog(KeyDialog):
 
     def _state_text(self) -> str:
         state = self.receipt.state
+        if state is ReceiptState.DONE and (self.receipt.error or "").startswith(CONFLICT):
+            # The printed offline copy keeps its code; Checkbox holds the receipt under its own.
+            server = (self.receipt.server_response or {}).get("fiscal_code") or "?"
+            return self.tr(
+                "fiscalised by Checkbox under its own code {code}: set aside for the manager"
+            ).format(code=server)
         if state is ReceiptState.DONE:
             return self.tr("fiscalised")
         if state is ReceiptState.OFFLINE_ISSUED:

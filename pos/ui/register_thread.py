@@ -32,6 +32,7 @@ from typing import Any, TypeVar, cast
 
 from pos.app import RunningRegister, open_register
 from pos.config import AppConfig
+from pos.journal.held_carts import HeldCart
 from pos.register.status import RegisterStatus
 from pos.ui.lookups import InlineLookups, Lookups, ThreadLookups
 
@@ -229,6 +230,11 @@ class ServiceFront(ThreadFront):
 
     def look_now(self) -> None:
         self._thread.submit(self._target.look_now)
+
+    def save_carts_soon(self, carts: list[HeldCart]) -> None:
+        """The carts' save, queued on the register's thread in order (before a sale that
+        follows it), never waited for by the window."""
+        self._thread.submit(self._target.save_carts_soon, carts).add_done_callback(_log_failure)
 
 
 def lookups_for(service: Any) -> Lookups:

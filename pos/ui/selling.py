@@ -162,10 +162,8 @@ class SellingPage(QWidget):
     def _save_carts(self) -> None:
         """Every change of the open or parked carts goes to the journal at once."""
         parked = [held_carts.ParkedCartRecord(p.number, p.parked_at, p.cart) for p in self.parked]
-        try:
-            held_carts.save(self._service.journal, self.cart, parked, datetime.now(UTC))
-        except Exception:  # a cart is not fiscal: a full disk must not stop the selling
-            log.exception("saving the open and parked carts failed")
+        # Made here (the carts change on this thread), saved on the register's: never waited on.
+        self._service.save_carts_soon(held_carts.held(self.cart, parked))
 
     # --- search, scan, categories -------------------------------------------------------------
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -66,3 +67,26 @@ def test_offline_receipt_shows_its_code_and_mark(
     assert "<img" in dialog.html()
     assert "upload" in dialog.summary.text() or "вивантаж" in dialog.summary.text()
     running_shift.cut_network(False)
+
+
+def test_a_conflict_shows_the_printed_code_and_checkboxs_beside_it(
+    qtbot: QtBot, aw: Callable[..., Any], running_shift: RunningRegister
+) -> None:
+    """An offline receipt whose lost online attempt Checkbox fiscalised under its own code: the
+    preview still shows the printed code (the paper never changes), the summary Checkbox's."""
+    running_shift.cut_network(True)
+    printed = sell(aw, running_shift, cheese=0)
+    running_shift.cut_network(False)
+    assert printed.fiscal_code
+    conflict = dataclasses.replace(
+        printed,
+        state=ReceiptState.DONE,
+        server_response={"id": printed.id, "fiscal_code": "CHECKBOX-7"},
+        error="CONFLICT: Checkbox had already fiscalised this receipt online under CHECKBOX-7",
+    )
+    dialog = ReceiptDialog(running_shift, conflict, None)
+    qtbot.addWidget(dialog)
+    dialog.open()
+    assert printed.fiscal_code in dialog.preview.toPlainText()
+    assert "CHECKBOX-7" in dialog.summary.text()
+    assert printed.fiscal_code in dialog.summary.text()

@@ -16,8 +16,16 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from scenarios.harness import SimClock, Till, sandbox_receipts, sandbox_transactions
+from scenarios.harness import (
+    LoseAnswer,
+    SimClock,
+    Till,
+    open_till,
+    sandbox_receipts,
+    sandbox_transactions,
+)
 
+from pos.headless.commands import _receipt_state as receipt_state
 from pos.journal.records import ReceiptState
 from pos.register.connectivity import ConnectivityState as S
 from pos.register.errors import Refusal, RegisterError
@@ -149,3 +157,60 @@ async def test_a_used_before_conflict_sets_the_printed_receipt_aside_unchanged(
     )
     used = [t["offline_id"] for t in sandbox_transactions(box, till.register) if t["offline_id"]]
     assert len(used) == len(set(used))
+
+
+async def test_an_ambiguous_receipt_checkbox_coded_itself_keeps_its_printed_code(
+    box: RunningSandbox, clock: SimClock, tmp_path: Path
+) -> None:
+    """The online attempt reached Checkbox (fiscalised there under its own code) while the
+    customer got the offline copy: before, the upload took the server's code and date into the
+    journal, so the paper named a code the journal no longer had. Now the printed code and date
+    stay, the server's copy is recorded beside them, the receipt is set aside as a conflict, it
+    is never uploaded again and its offline code is never issued again."""
+    till = await open_till(
+        box,
+        tmp_path,
+        clock,
+        rate_limits=False,
+        lose_answer=lambda switch: LoseAnswer(switch, then_cut=switch),
+    )
+    try:
+        await till.sign_in()
+        await till.service.open_shift()
+        printed = await till.sell_bread()
+        assert printed.state is ReceiptState.OFFLINE_ISSUED
+        assert printed.fiscal_code is not None
+        clock.advance(30)
+        till.reconnect()
+        status = await till.service.sync(wait=True, give_up_after=60)
+        assert (status.state, status.queued, status.set_aside) == (S.ONLINE, 0, 1)
+        after = till.service.receipt(printed.id)
+        assert after is not None
+        assert (after.fiscal_code, after.fiscal_date) == (printed.fiscal_code, printed.fiscal_date)
+        on_server = [r for r in sandbox_receipts(box, till.register) if r["id"] == printed.id]
+        assert len(on_server) == 1
+        assert on_server[0]["fiscal_code"] != printed.fiscal_code
+        assert after.server_response is not None
+        assert after.server_response["fiscal_code"] == on_server[0]["fiscal_code"]
+        shown = receipt_state(after)  # what `pos register receipt ID` prints
+        assert (shown["fiscal_code"], shown["checkbox_fiscal_code"]) == (
+            printed.fiscal_code,
+            on_server[0]["fiscal_code"],
+        )
+        (entry,) = till.service.set_aside()
+        assert entry.subject_id == printed.id
+        assert entry.error is not None
+        assert entry.error.startswith("CONFLICT")
+        assert printed.fiscal_code in entry.error
+        assert on_server[0]["fiscal_code"] in entry.error
+        # Never uploaded again, and its code never reaches Checkbox nor another receipt.
+        posts = len(till.recorder.calls("POST", "/receipts/sell"))
+        await till.service.sync(wait=True, give_up_after=30)
+        assert len(till.recorder.calls("POST", "/receipts/sell")) == posts
+        till.cut()
+        later = [await till.sell_bread(), await till.sell_bread()]
+        assert printed.fiscal_code not in {r.fiscal_code for r in later}
+        used = {t["offline_id"] for t in sandbox_transactions(box, till.register)}
+        assert printed.fiscal_code not in used
+    finally:
+        await till.close()

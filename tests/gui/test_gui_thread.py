@@ -82,3 +82,28 @@ def test_a_day_through_the_window_never_uses_the_journal_on_the_gui_thread(
     report.close()
     window.refresh_status()
     assert guarded == []
+
+
+def test_the_cart_save_never_waits_on_the_registers_thread(
+    qtbot: QtBot, running: RunningRegister, guarded: list[str]
+) -> None:
+    """Every cart change is saved to the journal; before, the window waited for that write on
+    the register's thread (a full disk or a long upload round froze the till at each scan).
+    Now the save is queued there in order and the window goes on at once."""
+    window = open_window(qtbot, running)
+    found = running.service.scan("4820001000016")  # the training catalogue's bread
+    assert found is not None
+    bread = found.item
+    busy = threading.Event()
+    released: list[bool] = []  # True: the window let it go; False: it waited for it to time out
+    running.service._thread.submit(lambda: released.append(busy.wait(5)))  # the thread is busy
+    try:
+        window.selling.cart.add(bread)
+        window.selling._cart_changed()  # returns at once: nothing here waits for the journal
+    finally:
+        busy.set()
+    qtbot.waitUntil(lambda: len(running.journal.carts.all()) == 1, timeout=TIMEOUT)
+    assert released == [True], "the window waited for the register's thread"
+    (held,) = running.journal.carts.all()
+    assert [line["item"]["code"] for line in held.body["lines"]] == [bread.code]
+    assert guarded == []

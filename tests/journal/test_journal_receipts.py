@@ -114,16 +114,13 @@ def test_ambiguous_receipt_goes_offline_under_the_same_id(journal: Journal) -> N
     offline = journal.receipts.issue_offline(receipt.id, T0 + timedelta(seconds=30))
     assert offline.id == receipt.id
     assert offline.state is ReceiptState.OFFLINE_ISSUED
-    # At upload the server already had it: its fiscal code wins, the offline code is burned.
+    # A printed receipt is never re-coded: not even the server's code replaces its own.
     server_date = T0 + timedelta(seconds=1)
-    done = journal.receipts.mark_done(receipt.id, T0, "ONLINE-1", server_date, {"id": receipt.id})
-    journal.codes.burn("TEST-a", T0)
-    assert (done.state, done.fiscal_code, done.fiscal_date) == (
-        ReceiptState.DONE,
-        "ONLINE-1",
-        server_date,
-    )
-    assert done.server_response == {"id": receipt.id}
+    with pytest.raises(ReceiptStateError):
+        journal.receipts.mark_done(receipt.id, T0, "ONLINE-1", server_date, {"id": receipt.id})
+    kept = journal.receipts.get(receipt.id)
+    assert kept is not None
+    assert (kept.state, kept.fiscal_code) == (ReceiptState.OFFLINE_ISSUED, "TEST-a")
 
 
 def test_state_rules(journal: Journal) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
 
@@ -46,26 +46,36 @@ def test_accepted_marks_entry_code_and_receipt(journal: Journal) -> None:
         journal.uploads.accepted(second.seq, T0)
 
 
-def test_server_had_it_keeps_the_servers_receipt_and_burns_the_code(journal: Journal) -> None:
+def test_server_had_it_keeps_the_printed_code_and_sets_the_receipt_aside(
+    journal: Journal,
+) -> None:
     journal.codes.add([("C1", 1)], T0)
     receipt_id = offline_sale(journal)
     entry = journal.queue.peek_next()
     assert entry is not None
-    server_date = T0 - timedelta(seconds=5)
-    journal.uploads.server_had_it(entry.seq, T0, "ONLINE-77", server_date, {"id": receipt_id})
+    printed = journal.receipts.get(receipt_id)
+    assert printed is not None
+    server = {"id": receipt_id, "fiscal_code": "ONLINE-77", "fiscal_date": "2026-03-01T08:59:55Z"}
+    journal.uploads.server_had_it(entry.seq, T0, "CONFLICT: both", server)
     receipt = journal.receipts.get(receipt_id)
     assert receipt is not None
+    # The paper in the customer's hand: code and date unchanged; the server's copy beside it.
     assert (receipt.state, receipt.fiscal_code, receipt.fiscal_date) == (
         ReceiptState.DONE,
-        "ONLINE-77",
-        server_date,
+        "C1",
+        printed.fiscal_date,
     )
-    assert receipt.error is not None
-    assert "C1" in receipt.error
+    assert receipt.server_response == server
+    assert receipt.error == "CONFLICT: both"
     code = journal.codes.get("C1")
     assert code is not None
     assert (code.state, code.used_by) == (OfflineCodeState.BURNED, receipt_id)
     assert journal.queue.pending_count() == 0
+    assert [(e.seq, e.error) for e in journal.queue.set_aside_entries()] == [
+        (entry.seq, "CONFLICT: both")
+    ]
+    with pytest.raises(NoFreeOfflineCodeError):  # C1 is never issued again
+        journal.receipts.commit(NewReceipt(str(uuid.uuid4()), "SELL", 100, T0), offline_at=T0)
 
 
 def test_code_used_before_re_codes_only_what_nobody_holds_on_paper(journal: Journal) -> None:

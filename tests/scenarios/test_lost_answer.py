@@ -6,9 +6,11 @@ else, find it, and take the server's fiscal code — one receipt on the server, 
 
 Ambiguous variant: the answer is lost AND Checkbox becomes unreachable, so nobody can tell
 whether it arrived while the customer waits. The register fiscalises it offline under the same
-id; at upload "id already exists" settles it for the server's copy: the journal takes the
-server's code and date, the printed offline code is burned for good, and the server still has
-exactly one receipt with that id.
+id; at upload "id already exists" finds the server's copy under another code. The printed
+receipt never changes (invariant 9): the journal keeps its offline code and date, records the
+server's copy beside it and sets the receipt aside as a conflict for the manager (never uploaded
+again); the offline code is burned for good, and the server still has exactly one receipt with
+that id.
 """
 
 from __future__ import annotations
@@ -75,7 +77,7 @@ async def test_lost_answer_is_settled_by_asking_not_by_resending(
     assert_transitions(till, [], since=start)
 
 
-async def test_ambiguous_receipt_is_issued_offline_then_the_servers_copy_wins(
+async def test_ambiguous_receipt_is_issued_offline_then_set_aside_as_a_conflict_unchanged(
     box: RunningSandbox, clock: SimClock, tills: TillFactory
 ) -> None:
     till = await tills(lose_answer=lambda switch: LoseAnswer(switch, then_cut=switch))
@@ -106,25 +108,48 @@ async def test_ambiguous_receipt_is_issued_offline_then_the_servers_copy_wins(
     status = await till.service.sync(wait=True, give_up_after=60)
     assert status.state is S.ONLINE
     assert status.queued == 0
-    assert status.set_aside == 0, [(e.kind, e.error) for e in till.service.set_aside()]
+    # The conflict is set aside for the manager, with both codes named.
+    conflicts = till.service.set_aside()
+    assert [e.subject_id for e in conflicts] == [ambiguous.id]
+    assert status.set_aside == 1
 
-    # The server's copy wins: one receipt with that id on the sandbox, and the journal has its
-    # fiscal code and date; the printed offline code is burned and stays linked to the receipt.
+    # One receipt with that id on the sandbox, under Checkbox's own code; the journal keeps the
+    # printed code and date and records the server's copy beside them; the offline code is
+    # burned and stays linked to the receipt.
     on_server = [r for r in sandbox_receipts(box, till.register) if r["id"] == ambiguous.id]
     assert len(on_server) == 1
     assert receipt_transactions(box, till.register, ambiguous.id) == 1
     settled = till.journal.receipts.get(ambiguous.id)
     assert settled is not None
     assert settled.state is ReceiptState.DONE
-    assert settled.fiscal_code == on_server[0]["fiscal_code"] != offline_code
-    assert settled.fiscal_date == parse_instant(on_server[0]["fiscal_date"])
+    assert (settled.fiscal_code, settled.fiscal_date) == (offline_code, ambiguous.fiscal_date)
+    server_code = on_server[0]["fiscal_code"]
+    assert server_code
+    assert server_code != offline_code
+    assert settled.server_response is not None
+    assert settled.server_response["fiscal_code"] == server_code
+    assert parse_instant(settled.server_response["fiscal_date"]) == parse_instant(
+        on_server[0]["fiscal_date"]
+    )
+    assert conflicts[0].error is not None
+    assert conflicts[0].error.startswith("CONFLICT")
+    assert offline_code in conflicts[0].error
+    assert server_code in conflicts[0].error
     burned = till.journal.codes.get(offline_code)
     assert burned is not None
     assert burned.state is OfflineCodeState.BURNED
     assert burned.used_by == ambiguous.id
+    # Never uploaded again: another sync sends nothing about it.
+    posts = len(till.recorder.calls("POST", "/receipts/sell"))
+    await till.service.sync(wait=True, give_up_after=30)
+    assert len(till.recorder.calls("POST", "/receipts/sell")) == posts
+    assert receipt_transactions(box, till.register, ambiguous.id) == 1
     # Burned for good: the refill after going online (which lists that code as unused on the
     # server) must not bring it back, and no other transaction ever carries it.
-    assert all(e.state is QueueState.DONE for e in till.queue_entries())
+    assert all(
+        e.state is (QueueState.SET_ASIDE if e.subject_id == ambiguous.id else QueueState.DONE)
+        for e in till.queue_entries()
+    )
     assert [e.fiscal_code for e in till.queue_entries()].count(offline_code) == 1
     codes_on_server = {t["offline_id"] for t in sandbox_transactions(box, till.register)}
     assert offline_code not in codes_on_server
@@ -188,12 +213,17 @@ async def test_ambiguous_receipt_still_signing_on_checkbox_is_settled_only_when_
     clock.advance(61)  # Checkbox finishes signing its copy
     status = await till.service.sync(wait=True, give_up_after=60)
     assert status.state is S.ONLINE
-    assert status.set_aside == 0, [(e.kind, e.error) for e in till.service.set_aside()]
     on_server = [r for r in sandbox_receipts(box, till.register) if r["id"] == ambiguous.id]
     assert len(on_server) == 1
     assert on_server[0]["fiscal_code"]
     settled = till.journal.receipts.get(ambiguous.id)
     assert settled is not None
     assert settled.state in (ReceiptState.DONE, ReceiptState.UPLOADED)
-    assert settled.fiscal_code == on_server[0]["fiscal_code"]  # the tax office's code, kept
+    assert settled.fiscal_code == offline_code  # the printed code never changes
+    if on_server[0]["fiscal_code"] != offline_code:  # Checkbox signed it under its own code
+        assert settled.server_response is not None
+        assert settled.server_response["fiscal_code"] == on_server[0]["fiscal_code"]
+        assert [e.subject_id for e in till.service.set_aside()] == [ambiguous.id]
+    else:
+        assert status.set_aside == 0, [(e.kind, e.error) for e in till.service.set_aside()]
     assert receipt_transactions(box, till.register, ambiguous.id) == 1
