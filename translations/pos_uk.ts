@@ -65,32 +65,32 @@
 <context>
     <name>CartModel</name>
     <message>
-        <location filename="../pos/ui/cart_table.py" line="117"/>
+        <location filename="../pos/ui/cart_table.py" line="175"/>
         <source>Goods</source>
         <translation>Товар</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_table.py" line="118"/>
+        <location filename="../pos/ui/cart_table.py" line="176"/>
         <source>Price</source>
         <translation>Ціна</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_table.py" line="119"/>
+        <location filename="../pos/ui/cart_table.py" line="177"/>
         <source>Quantity</source>
         <translation>Кількість</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_table.py" line="120"/>
+        <location filename="../pos/ui/cart_table.py" line="178"/>
         <source>Discount</source>
         <translation>Знижка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_table.py" line="121"/>
+        <location filename="../pos/ui/cart_table.py" line="179"/>
         <source>Sum</source>
         <translation>Сума</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_table.py" line="155"/>
+        <location filename="../pos/ui/cart_table.py" line="197"/>
         <source>Remove the line (Del)</source>
         <translation>Вилучити рядок (Del)</translation>
     </message>
@@ -270,13 +270,13 @@
 <context>
     <name>CategoryPanel</name>
     <message>
-        <location filename="../pos/ui/categories.py" line="63"/>
+        <location filename="../pos/ui/categories.py" line="69"/>
         <source>← All categories</source>
         <translation>← Усі категорії</translation>
     </message>
     <message>
-        <location filename="../pos/ui/categories.py" line="65"/>
-        <location filename="../pos/ui/categories.py" line="108"/>
+        <location filename="../pos/ui/categories.py" line="71"/>
+        <location filename="../pos/ui/categories.py" line="122"/>
         <source>Categories</source>
         <translation>Категорії</translation>
     </message>
@@ -461,108 +461,108 @@
 <context>
     <name>GoodsEditorDialog</name>
     <message>
-        <location filename="../pos/ui/goods_editor.py" line="54"/>
+        <location filename="../pos/ui/goods_editor.py" line="61"/>
         <source>Goods</source>
         <translation>Товари</translation>
     </message>
     <message>
-        <location filename="../pos/ui/goods_editor.py" line="59"/>
+        <location filename="../pos/ui/goods_editor.py" line="66"/>
         <source>Name, code or barcode</source>
         <translation>Назва, код або штрихкод</translation>
     </message>
     <message>
-        <location filename="../pos/ui/goods_editor.py" line="61"/>
+        <location filename="../pos/ui/goods_editor.py" line="68"/>
         <source>Find</source>
         <translation>Знайти</translation>
     </message>
     <message>
-        <location filename="../pos/ui/goods_editor.py" line="62"/>
-        <location filename="../pos/ui/goods_editor.py" line="170"/>
+        <location filename="../pos/ui/goods_editor.py" line="69"/>
+        <location filename="../pos/ui/goods_editor.py" line="177"/>
         <source>New good</source>
         <translation>Новий товар</translation>
     </message>
     <message>
-        <location filename="../pos/ui/goods_editor.py" line="122"/>
+        <location filename="../pos/ui/goods_editor.py" line="129"/>
         <source>Save</source>
         <translation>Зберегти</translation>
     </message>
     <message>
-        <location filename="../pos/ui/goods_editor.py" line="123"/>
+        <location filename="../pos/ui/goods_editor.py" line="130"/>
         <source>Close</source>
         <translation>Закрити</translation>
     </message>
     <message>
-        <location filename="../pos/ui/goods_editor.py" line="152"/>
+        <location filename="../pos/ui/goods_editor.py" line="159"/>
         <source>Code:</source>
         <translation>Код:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/goods_editor.py" line="153"/>
+        <location filename="../pos/ui/goods_editor.py" line="160"/>
         <source>Name:</source>
         <translation>Назва:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/goods_editor.py" line="154"/>
+        <location filename="../pos/ui/goods_editor.py" line="161"/>
         <source>Price, UAH:</source>
         <translation>Ціна, грн:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/goods_editor.py" line="155"/>
+        <location filename="../pos/ui/goods_editor.py" line="162"/>
         <source>Barcodes (space between):</source>
         <translation>Штрихкоди (через пробіл):</translation>
     </message>
     <message>
-        <location filename="../pos/ui/goods_editor.py" line="156"/>
+        <location filename="../pos/ui/goods_editor.py" line="163"/>
         <source>Tax letters:</source>
         <translation>Літери податків:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/goods_editor.py" line="157"/>
+        <location filename="../pos/ui/goods_editor.py" line="164"/>
         <source>Unit:</source>
         <translation>Одиниця:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/goods_editor.py" line="158"/>
+        <location filename="../pos/ui/goods_editor.py" line="165"/>
         <source>Category:</source>
         <translation>Категорія:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/goods_editor.py" line="159"/>
+        <location filename="../pos/ui/goods_editor.py" line="166"/>
         <source>Weighed:</source>
         <translation>Ваговий:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/goods_editor.py" line="160"/>
+        <location filename="../pos/ui/goods_editor.py" line="167"/>
         <source>Excise:</source>
         <translation>Акцизний:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/goods_editor.py" line="164"/>
+        <location filename="../pos/ui/goods_editor.py" line="171"/>
         <source>sold by weight</source>
         <translation>продається на вагу</translation>
     </message>
     <message>
-        <location filename="../pos/ui/goods_editor.py" line="165"/>
+        <location filename="../pos/ui/goods_editor.py" line="172"/>
         <source>excise good</source>
         <translation>акцизний товар</translation>
     </message>
     <message>
-        <location filename="../pos/ui/goods_editor.py" line="172"/>
+        <location filename="../pos/ui/goods_editor.py" line="179"/>
         <source>Good {code}</source>
         <translation>Товар {code}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/goods_editor.py" line="187"/>
+        <location filename="../pos/ui/goods_editor.py" line="208"/>
         <source>Nothing found for “{text}”</source>
         <translation>Нічого не знайдено за «{text}»</translation>
     </message>
     <message>
-        <location filename="../pos/ui/goods_editor.py" line="277"/>
+        <location filename="../pos/ui/goods_editor.py" line="306"/>
         <source>Saved: {name}</source>
         <translation>Збережено: {name}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/goods_editor.py" line="304"/>
+        <location filename="../pos/ui/goods_editor.py" line="333"/>
         <source>Not saved: correct what is marked.</source>
         <translation>Не збережено: виправте позначене.</translation>
     </message>
@@ -1019,48 +1019,48 @@
 <context>
     <name>KeyDialog</name>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="207"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="206"/>
         <source>Print {what}</source>
         <translation>Друк: {what}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="226"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="225"/>
         <source>Printing…</source>
         <translation>Друк…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="230"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="229"/>
         <source>{what} was printed.</source>
         <translation>{what} — надруковано.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="237"/>
-        <location filename="../pos/ui/receipt_dialog.py" line="254"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="236"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="253"/>
         <source>Printing failed: {reason}</source>
         <translation>Не вдалося надрукувати: {reason}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="261"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="260"/>
         <source>{what} sent to the printer {name}.</source>
         <translation>{what} — надіслано на принтер {name}.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="274"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="273"/>
         <source>Save as PDF</source>
         <translation>Зберегти як PDF</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="272"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="271"/>
         <source>PDF (*.pdf)</source>
         <translation>PDF (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="283"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="282"/>
         <source>Could not save the PDF: {reason}</source>
         <translation>Не вдалося зберегти PDF: {reason}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="290"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="289"/>
         <source>Saved to {path}</source>
         <translation>Збережено: {path}</translation>
     </message>
@@ -1113,13 +1113,11 @@
         <translation>Відкласти</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="503"/>
         <location filename="../pos/ui/window_keys.py" line="108"/>
         <source>Return</source>
         <translation>Повернення</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="491"/>
         <location filename="../pos/ui/window_keys.py" line="115"/>
         <source>Cash in/out</source>
         <translation>Внесення/винос</translation>
@@ -1197,7 +1195,7 @@
     </message>
     <message>
         <location filename="../pos/ui/main_window.py" line="272"/>
-        <location filename="../pos/ui/main_window.py" line="810"/>
+        <location filename="../pos/ui/main_window.py" line="793"/>
         <source>Quit</source>
         <translation>Завершити роботу</translation>
     </message>
@@ -1208,7 +1206,7 @@
     </message>
     <message>
         <location filename="../pos/ui/main_window.py" line="274"/>
-        <location filename="../pos/ui/main_window.py" line="653"/>
+        <location filename="../pos/ui/main_window.py" line="641"/>
         <source>Work offline</source>
         <translation>Працювати офлайн</translation>
     </message>
@@ -1233,12 +1231,12 @@
         <translation>Чеки цієї зміни…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="704"/>
+        <location filename="../pos/ui/main_window.py" line="687"/>
         <source>Goods</source>
         <translation>Товари</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="728"/>
+        <location filename="../pos/ui/main_window.py" line="711"/>
         <source>&amp;Training drill</source>
         <translation>&amp;Навчання: збої</translation>
     </message>
@@ -1414,100 +1412,93 @@
         <translation>Службова видача…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="485"/>
-        <source>{what} is not available in this version.</source>
-        <translation>«{what}» недоступне в цій версії.</translation>
-    </message>
-    <message>
-        <location filename="../pos/ui/main_window.py" line="522"/>
-        <location filename="../pos/ui/main_window.py" line="684"/>
+        <location filename="../pos/ui/main_window.py" line="513"/>
+        <location filename="../pos/ui/main_window.py" line="672"/>
         <source>No shift is open.</source>
         <translation>Зміну не відкрито.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="527"/>
-        <location filename="../pos/ui/main_window.py" line="670"/>
+        <location filename="../pos/ui/main_window.py" line="658"/>
         <source>Reports</source>
         <translation>Звіти</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="571"/>
+        <location filename="../pos/ui/main_window.py" line="559"/>
         <source>No receipt has been made since the program started.</source>
         <translation>Від запуску програми ще не було жодного чека.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="579"/>
+        <location filename="../pos/ui/main_window.py" line="567"/>
         <source>Open the cash drawer</source>
         <translation>Відкрити грошову скриньку</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="586"/>
+        <location filename="../pos/ui/main_window.py" line="574"/>
         <source>The cash drawer opens through an ESC/POS receipt printer. Set one up in Settings → Printer.</source>
         <translation>Грошова скринька відкривається через чековий принтер ESC/POS. Налаштуйте його в Налаштування → Принтер.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="598"/>
+        <location filename="../pos/ui/main_window.py" line="586"/>
         <source>Zip (*.zip)</source>
         <translation>Архів zip (*.zip)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="600"/>
+        <location filename="../pos/ui/main_window.py" line="588"/>
         <source>Export diagnostics</source>
         <translation>Зберегти діагностику</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="621"/>
+        <location filename="../pos/ui/main_window.py" line="609"/>
         <source>Diagnostics saved to {path}. It holds no secrets and no customer data.</source>
         <translation>Діагностику збережено у {path}. У ній немає секретів і даних покупців.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="634"/>
+        <location filename="../pos/ui/main_window.py" line="622"/>
         <source>Finish or cancel the receipts in progress first.</source>
         <translation>Спершу завершіть або скасуйте незакриті чеки.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="653"/>
+        <location filename="../pos/ui/main_window.py" line="641"/>
         <source>End offline work</source>
         <translation>Завершити роботу офлайн</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="689"/>
-        <location filename="../pos/ui/main_window.py" line="695"/>
+        <location filename="../pos/ui/main_window.py" line="677"/>
         <source>Settings</source>
         <translation>Налаштування</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="773"/>
+        <location filename="../pos/ui/main_window.py" line="756"/>
         <source>The open receipt ({lines} line(s), {total}) has not been paid.</source>
         <translation>Відкритий чек ({lines} рядк., {total}) не оплачено.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="779"/>
+        <location filename="../pos/ui/main_window.py" line="762"/>
         <source>{count} parked receipt(s) have not been paid.</source>
         <translation>Відкладених чеків не оплачено: {count}.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="786"/>
+        <location filename="../pos/ui/main_window.py" line="769"/>
         <source>An unpaid receipt is not a sale: nothing of it has been fiscalised, and no money is owed for it. If the customer is still here, finish it first.</source>
         <translation>Неоплачений чек — це не продаж: нічого з нього не фіскалізовано, і грошей за нього ніхто не винен. Якщо покупець ще тут, спершу завершіть чек.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="794"/>
+        <location filename="../pos/ui/main_window.py" line="777"/>
         <source>{count} document(s) made while offline wait to be uploaded. They are kept safely in the journal and are uploaded by themselves at the next start, as soon as there is a connection.</source>
         <translation>Документів, зроблених офлайн, чекають передавання: {count}. Вони надійно збережені в журналі й передадуться самі під час наступного запуску, щойно буде зв’язок.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="811"/>
+        <location filename="../pos/ui/main_window.py" line="794"/>
         <source>Quit the program now?</source>
         <translation>Вийти з програми зараз?</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="813"/>
+        <location filename="../pos/ui/main_window.py" line="796"/>
         <source>Quit anyway</source>
         <translation>Усе одно вийти</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="814"/>
+        <location filename="../pos/ui/main_window.py" line="797"/>
         <source>Stay (Esc)</source>
         <translation>Залишитися (Esc)</translation>
     </message>
@@ -2400,132 +2391,132 @@
 <context>
     <name>ReceiptDialog</name>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="357"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="356"/>
         <source>Receipt</source>
         <translation>Чек</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="368"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="367"/>
         <source>none given</source>
         <translation>не вказано</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="372"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="371"/>
         <source>E-mail:</source>
         <translation>E-mail:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="375"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="374"/>
         <source>Print</source>
         <translation>Друк</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="376"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="375"/>
         <source>Save PDF</source>
         <translation>Зберегти PDF</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="377"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="376"/>
         <source>Reprint</source>
         <translation>Друк копії</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="379"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="378"/>
         <source>Reads the receipt again (it may have been uploaded since) and prints a copy</source>
         <translation>Перечитує чек (його могли вже вивантажити) і друкує копію</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="381"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="380"/>
         <source>Close</source>
         <translation>Закрити</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="421"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="420"/>
         <source>The copy was e-mailed to this address when the receipt was made. This register cannot send it again.</source>
         <translation>Копію чека надіслано на цю адресу під час продажу. Повторно надіслати її ця каса не може.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="428"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="427"/>
         <source>No e-mail was recorded for this receipt. This register cannot e-mail a receipt afterwards: print it or save a PDF instead.</source>
         <translation>Для цього чека e-mail не вказували. Надіслати чек поштою згодом ця каса не може: надрукуйте його або збережіть PDF.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="435"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="434"/>
         <source>Sale</source>
         <translation>Продаж</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="436"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="435"/>
         <source>Return</source>
         <translation>Повернення</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="437"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="436"/>
         <source>Cash in</source>
         <translation>Службове внесення</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="438"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="437"/>
         <source>Cash out</source>
         <translation>Службова видача</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="439"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="438"/>
         <source>Cash withdrawal</source>
         <translation>Видача готівки</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="449"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="448"/>
         <source>fiscalised by Checkbox under its own code {code}: set aside for the manager</source>
         <translation>фіскалізовано Checkbox під його власним кодом {code}: відкладено для менеджера</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="452"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="451"/>
         <source>fiscalised</source>
         <translation>фіскалізовано</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="454"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="453"/>
         <source>fiscalised offline, waiting to be uploaded</source>
         <translation>фіскалізовано офлайн, чекає на вивантаження</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="456"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="455"/>
         <source>fiscalised offline, uploaded</source>
         <translation>фіскалізовано офлайн, вивантажено</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="458"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="457"/>
         <source>void: the server&apos;s receipt replaces this copy</source>
         <translation>анульовано: замість цієї копії діє чек сервера</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="460"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="459"/>
         <source>rejected: {reason}</source>
         <translation>відхилено: {reason}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="461"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="460"/>
         <source>not fiscalised yet</source>
         <translation>ще не фіскалізовано</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="466"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="465"/>
         <source>fiscal code {code}</source>
         <translation>фіскальний номер {code}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="468"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="467"/>
         <source>TRAINING</source>
         <translation>НАВЧАЛЬНИЙ РЕЖИМ</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="504"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="503"/>
         <source>The receipt was printed.</source>
         <translation>Чек надруковано.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="510"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="509"/>
         <source>The receipt</source>
         <translation>Чек</translation>
     </message>
@@ -2947,106 +2938,101 @@
 <context>
     <name>SellingPage</name>
     <message>
-        <location filename="../pos/ui/selling.py" line="182"/>
-        <location filename="../pos/ui/selling.py" line="213"/>
+        <location filename="../pos/ui/selling.py" line="202"/>
+        <location filename="../pos/ui/selling.py" line="251"/>
         <source>Nothing found for “{text}”</source>
         <translation>Нічого не знайдено за «{text}»</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="238"/>
+        <location filename="../pos/ui/selling.py" line="280"/>
         <source>No good with the barcode {code}</source>
         <translation>Немає товару зі штрихкодом {code}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="245"/>
+        <location filename="../pos/ui/selling.py" line="300"/>
         <source>That was a barcode, not a quantity: {code} is scanned.</source>
         <translation>Це штрихкод, а не кількість: {code} відскановано.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="281"/>
+        <location filename="../pos/ui/selling.py" line="336"/>
         <source>Added: {name} — {quantity}</source>
         <translation>Додано: {name} — {quantity}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="304"/>
+        <location filename="../pos/ui/selling.py" line="361"/>
         <source>Remove a line after a discount: {name}</source>
         <translation>Вилучити рядок після знижки: {name}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="323"/>
+        <location filename="../pos/ui/selling.py" line="380"/>
         <source>Removed: {name}</source>
         <translation>Вилучено: {name}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="336"/>
+        <location filename="../pos/ui/selling.py" line="395"/>
         <source>To take the line off, press Del.</source>
         <translation>Щоб вилучити рядок, натисніть Del.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="355"/>
-        <location filename="../pos/ui/selling.py" line="373"/>
+        <location filename="../pos/ui/selling.py" line="416"/>
+        <location filename="../pos/ui/selling.py" line="436"/>
         <source>The receipt is empty.</source>
         <translation>Чек порожній.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="376"/>
+        <location filename="../pos/ui/selling.py" line="439"/>
         <source>Discount or extra charge</source>
         <translation>Знижка або надбавка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="415"/>
+        <location filename="../pos/ui/selling.py" line="480"/>
         <source>Nothing to park: the receipt is empty.</source>
         <translation>Нічого відкладати: чек порожній.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="433"/>
+        <location filename="../pos/ui/selling.py" line="498"/>
         <source>Receipt parked as #{number}. F6 brings it back.</source>
         <translation>Чек відкладено як №{number}. F6 — повернутися до нього.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="447"/>
+        <location filename="../pos/ui/selling.py" line="512"/>
         <source>Receipt #{number} resumed.</source>
         <translation>Чек №{number} повернуто.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="458"/>
+        <location filename="../pos/ui/selling.py" line="525"/>
         <source>Nothing to undo.</source>
         <translation>Нема чого скасовувати.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="465"/>
+        <location filename="../pos/ui/selling.py" line="532"/>
         <source>Undone: the receipt is as it was before the last change.</source>
         <translation>Скасовано: чек такий, як до останньої зміни.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="487"/>
+        <location filename="../pos/ui/selling.py" line="559"/>
         <source>Cancel the receipt</source>
         <translation>Скасувати чек</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="488"/>
+        <location filename="../pos/ui/selling.py" line="560"/>
         <source>Remove every line of this receipt?</source>
         <translation>Вилучити всі рядки цього чека?</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="502"/>
+        <location filename="../pos/ui/selling.py" line="574"/>
         <source>The receipt was cancelled. Ctrl+Z brings it back.</source>
         <translation>Чек скасовано. Ctrl+Z поверне його.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="507"/>
+        <location filename="../pos/ui/selling.py" line="581"/>
         <source>The receipt is empty: scan or choose goods first.</source>
         <translation>Чек порожній: спершу проскануйте або виберіть товари.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="528"/>
+        <location filename="../pos/ui/selling.py" line="602"/>
         <source>Sold: {sum}. Receipt {code}.</source>
         <translation>Продано: {sum}. Чек {code}.</translation>
-    </message>
-    <message>
-        <location filename="../pos/ui/selling.py" line="545"/>
-        <source>Receipt {code}: {sum}</source>
-        <translation>Чек {code}: {sum}</translation>
     </message>
 </context>
 <context>
