@@ -1124,7 +1124,7 @@
     </message>
     <message>
         <location filename="../pos/ui/main_window.py" line="268"/>
-        <location filename="../pos/ui/main_window.py" line="462"/>
+        <location filename="../pos/ui/main_window.py" line="465"/>
         <location filename="../pos/ui/window_keys.py" line="122"/>
         <source>X-report</source>
         <translation>X-report</translation>
@@ -1151,7 +1151,7 @@
     </message>
     <message>
         <location filename="../pos/ui/main_window.py" line="263"/>
-        <location filename="../pos/ui/main_window.py" line="467"/>
+        <location filename="../pos/ui/main_window.py" line="470"/>
         <source>Return…</source>
         <translation>Return…</translation>
     </message>
@@ -1172,13 +1172,13 @@
     </message>
     <message>
         <location filename="../pos/ui/main_window.py" line="267"/>
-        <location filename="../pos/ui/main_window.py" line="481"/>
+        <location filename="../pos/ui/main_window.py" line="484"/>
         <source>Cash withdrawal by card…</source>
         <translation>Cash withdrawal by card…</translation>
     </message>
     <message>
         <location filename="../pos/ui/main_window.py" line="269"/>
-        <location filename="../pos/ui/main_window.py" line="464"/>
+        <location filename="../pos/ui/main_window.py" line="467"/>
         <source>Z-report (close the shift)</source>
         <translation>Z-report (close the shift)</translation>
     </message>
@@ -1189,13 +1189,13 @@
     </message>
     <message>
         <location filename="../pos/ui/main_window.py" line="271"/>
-        <location filename="../pos/ui/main_window.py" line="469"/>
+        <location filename="../pos/ui/main_window.py" line="472"/>
         <source>Sign out</source>
         <translation>Sign out</translation>
     </message>
     <message>
         <location filename="../pos/ui/main_window.py" line="272"/>
-        <location filename="../pos/ui/main_window.py" line="793"/>
+        <location filename="../pos/ui/main_window.py" line="796"/>
         <source>Quit</source>
         <translation>Quit</translation>
     </message>
@@ -1206,7 +1206,7 @@
     </message>
     <message>
         <location filename="../pos/ui/main_window.py" line="274"/>
-        <location filename="../pos/ui/main_window.py" line="641"/>
+        <location filename="../pos/ui/main_window.py" line="644"/>
         <source>Work offline</source>
         <translation>Work offline</translation>
     </message>
@@ -1231,12 +1231,17 @@
         <translation>Receipts of this shift…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="687"/>
+        <location filename="../pos/ui/main_window.py" line="351"/>
+        <source>The shift is being closed: the register is waiting for Checkbox to confirm the Z-report.</source>
+        <translation>The shift is being closed: the register is waiting for Checkbox to confirm the Z-report.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="690"/>
         <source>Goods</source>
         <translation>Goods</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="711"/>
+        <location filename="../pos/ui/main_window.py" line="714"/>
         <source>&amp;Training drill</source>
         <translation>&amp;Training drill</translation>
     </message>
@@ -1282,7 +1287,7 @@
     </message>
     <message>
         <location filename="../pos/ui/main_window.py" line="291"/>
-        <location filename="../pos/ui/main_window.py" line="447"/>
+        <location filename="../pos/ui/main_window.py" line="450"/>
         <source>Keys</source>
         <translation>Keys</translation>
     </message>
@@ -1295,11 +1300,6 @@
         <location filename="../pos/ui/main_window.py" line="293"/>
         <source>About POS</source>
         <translation>About POS</translation>
-    </message>
-    <message>
-        <location filename="../pos/ui/main_window.py" line="350"/>
-        <source>The shift is being closed: finish the Z-report (F10).</source>
-        <translation>The shift is being closed: finish the Z-report (F10).</translation>
     </message>
     <message>
         <location filename="../pos/ui/window_keys.py" line="52"/>
@@ -1397,108 +1397,108 @@
         <translation>↑ ↓ — move in the results or in the cart</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="466"/>
+        <location filename="../pos/ui/main_window.py" line="469"/>
         <source>Cash in / cash out…</source>
         <translation>Cash in / cash out…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="479"/>
+        <location filename="../pos/ui/main_window.py" line="482"/>
         <source>Cash in (service deposit)…</source>
         <translation>Cash in (service deposit)…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="480"/>
+        <location filename="../pos/ui/main_window.py" line="483"/>
         <source>Cash out (service withdrawal)…</source>
         <translation>Cash out (service withdrawal)…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="513"/>
-        <location filename="../pos/ui/main_window.py" line="672"/>
+        <location filename="../pos/ui/main_window.py" line="516"/>
+        <location filename="../pos/ui/main_window.py" line="675"/>
         <source>No shift is open.</source>
         <translation>No shift is open.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="658"/>
+        <location filename="../pos/ui/main_window.py" line="661"/>
         <source>Reports</source>
         <translation>Reports</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="559"/>
+        <location filename="../pos/ui/main_window.py" line="562"/>
         <source>No receipt has been made since the program started.</source>
         <translation>No receipt has been made since the program started.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="567"/>
+        <location filename="../pos/ui/main_window.py" line="570"/>
         <source>Open the cash drawer</source>
         <translation>Open the cash drawer</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="574"/>
+        <location filename="../pos/ui/main_window.py" line="577"/>
         <source>The cash drawer opens through an ESC/POS receipt printer. Set one up in Settings → Printer.</source>
         <translation>The cash drawer opens through an ESC/POS receipt printer. Set one up in Settings → Printer.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="586"/>
+        <location filename="../pos/ui/main_window.py" line="589"/>
         <source>Zip (*.zip)</source>
         <translation>Zip (*.zip)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="588"/>
+        <location filename="../pos/ui/main_window.py" line="591"/>
         <source>Export diagnostics</source>
         <translation>Export diagnostics</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="609"/>
+        <location filename="../pos/ui/main_window.py" line="612"/>
         <source>Diagnostics saved to {path}. It holds no secrets and no customer data.</source>
         <translation>Diagnostics saved to {path}. It holds no secrets and no customer data.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="622"/>
+        <location filename="../pos/ui/main_window.py" line="625"/>
         <source>Finish or cancel the receipts in progress first.</source>
         <translation>Finish or cancel the receipts in progress first.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="641"/>
+        <location filename="../pos/ui/main_window.py" line="644"/>
         <source>End offline work</source>
         <translation>End offline work</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="677"/>
+        <location filename="../pos/ui/main_window.py" line="680"/>
         <source>Settings</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="756"/>
+        <location filename="../pos/ui/main_window.py" line="759"/>
         <source>The open receipt ({lines} line(s), {total}) has not been paid.</source>
         <translation>The open receipt ({lines} line(s), {total}) has not been paid.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="762"/>
+        <location filename="../pos/ui/main_window.py" line="765"/>
         <source>{count} parked receipt(s) have not been paid.</source>
         <translation>{count} parked receipt(s) have not been paid.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="769"/>
+        <location filename="../pos/ui/main_window.py" line="772"/>
         <source>An unpaid receipt is not a sale: nothing of it has been fiscalised, and no money is owed for it. If the customer is still here, finish it first.</source>
         <translation>An unpaid receipt is not a sale: nothing of it has been fiscalised, and no money is owed for it. If the customer is still here, finish it first.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="777"/>
+        <location filename="../pos/ui/main_window.py" line="780"/>
         <source>{count} document(s) made while offline wait to be uploaded. They are kept safely in the journal and are uploaded by themselves at the next start, as soon as there is a connection.</source>
         <translation>{count} document(s) made while offline wait to be uploaded. They are kept safely in the journal and are uploaded by themselves at the next start, as soon as there is a connection.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="794"/>
+        <location filename="../pos/ui/main_window.py" line="797"/>
         <source>Quit the program now?</source>
         <translation>Quit the program now?</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="796"/>
+        <location filename="../pos/ui/main_window.py" line="799"/>
         <source>Quit anyway</source>
         <translation>Quit anyway</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="797"/>
+        <location filename="../pos/ui/main_window.py" line="800"/>
         <source>Stay (Esc)</source>
         <translation>Stay (Esc)</translation>
     </message>
@@ -1595,218 +1595,223 @@
     </message>
     <message>
         <location filename="../pos/ui/messages.py" line="96"/>
+        <source>The Z-report has been sent and Checkbox has not confirmed it yet. The register asks Checkbox by itself; when the shift is closed, open a new one (F2).</source>
+        <translation>The Z-report has been sent and Checkbox has not confirmed it yet. The register asks Checkbox by itself; when the shift is closed, open a new one (F2).</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="101"/>
         <source>A shift is already open: go on selling, or make the Z-report (F10) first.</source>
         <translation>A shift is already open: go on selling, or make the Z-report (F10) first.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="99"/>
+        <location filename="../pos/ui/messages.py" line="104"/>
         <source>The shift must close by midnight of its day (and within 24 h): make the Z-report (F10) now, then open a new shift (F2).</source>
         <translation>The shift must close by midnight of its day (and within 24 h): make the Z-report (F10) now, then open a new shift (F2).</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="104"/>
+        <location filename="../pos/ui/messages.py" line="109"/>
         <source>The register has been offline for almost 36 hours, the legal limit of one offline period (left: {left}). Selling is stopped until the connection is back and the offline receipts are uploaded. Check the internet connection or call the manager.</source>
         <translation>The register has been offline for almost 36 hours, the legal limit of one offline period (left: {left}). Selling is stopped until the connection is back and the offline receipts are uploaded. Check the internet connection or call the manager.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="110"/>
+        <location filename="../pos/ui/messages.py" line="115"/>
         <source>The register has almost used the 168 hours of offline work allowed in a calendar month (left: {left}). Selling offline is stopped: restore the connection or call the manager.</source>
         <translation>The register has almost used the 168 hours of offline work allowed in a calendar month (left: {left}). Selling offline is stopped: restore the connection or call the manager.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="116"/>
+        <location filename="../pos/ui/messages.py" line="121"/>
         <source>No offline fiscal codes are left, so the register cannot work offline. Restore the connection to Checkbox to receive new codes, or call the manager.</source>
         <translation>No offline fiscal codes are left, so the register cannot work offline. Restore the connection to Checkbox to receive new codes, or call the manager.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="121"/>
+        <location filename="../pos/ui/messages.py" line="126"/>
         <source>Unfinished operations from the last run are being settled ({count}). Wait a moment and try again.</source>
         <translation>Unfinished operations from the last run are being settled ({count}). Wait a moment and try again.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="126"/>
+        <location filename="../pos/ui/messages.py" line="131"/>
         <source>{count} transaction(s) still have to reach the tax service. Wait until the queue in the status bar is empty, then try again.</source>
         <translation>{count} transaction(s) still have to reach the tax service. Wait until the queue in the status bar is empty, then try again.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="131"/>
+        <location filename="../pos/ui/messages.py" line="136"/>
         <source>The receipt breaks a fiscal rule and was not made.</source>
         <translation>The receipt breaks a fiscal rule and was not made.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="134"/>
+        <location filename="../pos/ui/messages.py" line="139"/>
         <source>Checkbox refused the operation. Correct what the message says, or call the manager.</source>
         <translation>Checkbox refused the operation. Correct what the message says, or call the manager.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="138"/>
+        <location filename="../pos/ui/messages.py" line="143"/>
         <source>Checkbox cannot be reached and this operation needs it. Check the internet connection and try again.</source>
         <translation>Checkbox cannot be reached and this operation needs it. Check the internet connection and try again.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="143"/>
+        <location filename="../pos/ui/messages.py" line="148"/>
         <source>Nothing was found (or it cannot be used for this). Check and try again.</source>
         <translation>Nothing was found (or it cannot be used for this). Check and try again.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="147"/>
+        <location filename="../pos/ui/messages.py" line="152"/>
         <source>Only a manager can do this: ask for the manager PIN.</source>
         <translation>Only a manager can do this: ask for the manager PIN.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="150"/>
+        <location filename="../pos/ui/messages.py" line="155"/>
         <source>This journal may be behind Checkbox (restored from a backup, copied or recreated), so its offline codes may already be used. Restore the connection: the register reconciles with Checkbox and then works offline again.</source>
         <translation>This journal may be behind Checkbox (restored from a backup, copied or recreated), so its offline codes may already be used. Restore the connection: the register reconciles with Checkbox and then works offline again.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="156"/>
+        <location filename="../pos/ui/messages.py" line="161"/>
         <source>Checkbox used some offline codes on its own. Restore the connection so the register can reconcile its codes before it sells offline.</source>
         <translation>Checkbox used some offline codes on its own. Restore the connection so the register can reconcile its codes before it sells offline.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="161"/>
+        <location filename="../pos/ui/messages.py" line="166"/>
         <source>The disk holding the journal is almost full, so no receipt can be saved safely. Free some disk space, then try again.</source>
         <translation>The disk holding the journal is almost full, so no receipt can be saved safely. Free some disk space, then try again.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="166"/>
+        <location filename="../pos/ui/messages.py" line="171"/>
         <source>This PC&apos;s clock differs from Checkbox&apos;s. Check the time and confirm it before selling offline.</source>
         <translation>This PC&apos;s clock differs from Checkbox&apos;s. Check the time and confirm it before selling offline.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="179"/>
+        <location filename="../pos/ui/messages.py" line="184"/>
         <source>The cashier&apos;s electronic signature (CheckBox Підпис) is not running, so Checkbox cannot sign anything: nothing was fiscalised. Start it, or ask the manager to start it in the Checkbox cabinet, then try again.</source>
         <translation>The cashier&apos;s electronic signature (CheckBox Підпис) is not running, so Checkbox cannot sign anything: nothing was fiscalised. Start it, or ask the manager to start it in the Checkbox cabinet, then try again.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="185"/>
+        <location filename="../pos/ui/messages.py" line="190"/>
         <source>Checkbox has blocked this cashier (the reason is below): nothing was fiscalised. Call the manager: only Checkbox support can unblock the cashier.</source>
         <translation>Checkbox has blocked this cashier (the reason is below): nothing was fiscalised. Call the manager: only Checkbox support can unblock the cashier.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="190"/>
+        <location filename="../pos/ui/messages.py" line="195"/>
         <source>The cashier&apos;s signing key has expired: nothing can be fiscalised with it. The manager must get a new key and register the cashier again.</source>
         <translation>The cashier&apos;s signing key has expired: nothing can be fiscalised with it. The manager must get a new key and register the cashier again.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="195"/>
+        <location filename="../pos/ui/messages.py" line="200"/>
         <source>This cashier is deactivated in Checkbox. The manager must register the cashier again.</source>
         <translation>This cashier is deactivated in Checkbox. The manager must register the cashier again.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="199"/>
+        <location filename="../pos/ui/messages.py" line="204"/>
         <source>Checkbox has blocked this register: nothing can be fiscalised on it. Call the manager.</source>
         <translation>Checkbox has blocked this register: nothing can be fiscalised on it. Call the manager.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="204"/>
+        <location filename="../pos/ui/messages.py" line="209"/>
         <source>Checkbox has frozen this register (no receipts for a long time). The manager must pay the invoice and ask Checkbox support to unfreeze it.</source>
         <translation>Checkbox has frozen this register (no receipts for a long time). The manager must pay the invoice and ask Checkbox support to unfreeze it.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="209"/>
+        <location filename="../pos/ui/messages.py" line="214"/>
         <source>Checkbox services are not paid, so every register of the shop is blocked. Call the manager to pay the invoice.</source>
         <translation>Checkbox services are not paid, so every register of the shop is blocked. Call the manager to pay the invoice.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="219"/>
+        <location filename="../pos/ui/messages.py" line="224"/>
         <source>This register is used by another device (a duplicate of the register?). Call the manager or Checkbox support.</source>
         <translation>This register is used by another device (a duplicate of the register?). Call the manager or Checkbox support.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="224"/>
+        <location filename="../pos/ui/messages.py" line="229"/>
         <source>Checkbox is still processing earlier transactions, so this cannot be done yet. Wait a minute and try again; if it goes on for ten minutes, call the manager.</source>
         <translation>Checkbox is still processing earlier transactions, so this cannot be done yet. Wait a minute and try again; if it goes on for ten minutes, call the manager.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="234"/>
+        <location filename="../pos/ui/messages.py" line="239"/>
         <source>The tax service did not accept this receipt (the reason is below): it is NOT sold and nothing fiscal was printed. The goods are still in the receipt: try again, or call the manager if it is refused again.</source>
         <translation>The tax service did not accept this receipt (the reason is below): it is NOT sold and nothing fiscal was printed. The goods are still in the receipt: try again, or call the manager if it is refused again.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="240"/>
+        <location filename="../pos/ui/messages.py" line="245"/>
         <source>The shift was not opened: the tax service refused its opening (the reason is below). Open it again; if it is refused again, call the manager.</source>
         <translation>The shift was not opened: the tax service refused its opening (the reason is below). Open it again; if it is refused again, call the manager.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="245"/>
+        <location filename="../pos/ui/messages.py" line="250"/>
         <source>Checkbox is under maintenance (until the time below). Sales go on offline; what needs Checkbox must wait until the work is over.</source>
         <translation>Checkbox is under maintenance (until the time below). Sales go on offline; what needs Checkbox must wait until the work is over.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="250"/>
+        <location filename="../pos/ui/messages.py" line="255"/>
         <source>Checkbox is temporarily unavailable. Try again in 2 minutes; sales go on offline meanwhile.</source>
         <translation>Checkbox is temporarily unavailable. Try again in 2 minutes; sales go on offline meanwhile.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="255"/>
+        <location filename="../pos/ui/messages.py" line="260"/>
         <source>Checkbox did not answer in time (524). Try again in 2 minutes; sales go on offline meanwhile.</source>
         <translation>Checkbox did not answer in time (524). Try again in 2 minutes; sales go on offline meanwhile.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="275"/>
+        <location filename="../pos/ui/messages.py" line="280"/>
         <source>The operation was refused ({reason}).</source>
         <translation>The operation was refused ({reason}).</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="292"/>
+        <location filename="../pos/ui/messages.py" line="297"/>
         <source>The cashier&apos;s electronic signature (CheckBox Підпис) is not running. Start it, or ask the manager to start it in the Checkbox cabinet, then try again.</source>
         <translation>The cashier&apos;s electronic signature (CheckBox Підпис) is not running. Start it, or ask the manager to start it in the Checkbox cabinet, then try again.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="300"/>
+        <location filename="../pos/ui/messages.py" line="305"/>
         <source>Checkbox has blocked this cashier. Call the manager: only Checkbox support can unblock the cashier.</source>
         <translation>Checkbox has blocked this cashier. Call the manager: only Checkbox support can unblock the cashier.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="308"/>
+        <location filename="../pos/ui/messages.py" line="313"/>
         <source>The cashier&apos;s signing key has expired. The manager must get a new key and register the cashier again.</source>
         <translation>The cashier&apos;s signing key has expired. The manager must get a new key and register the cashier again.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="316"/>
+        <location filename="../pos/ui/messages.py" line="321"/>
         <source>Checkbox has blocked this register. Call the manager.</source>
         <translation>Checkbox has blocked this register. Call the manager.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="322"/>
+        <location filename="../pos/ui/messages.py" line="327"/>
         <source>Checkbox services are not paid, so every register is blocked. Call the manager.</source>
         <translation>Checkbox services are not paid, so every register is blocked. Call the manager.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="214"/>
-        <location filename="../pos/ui/messages.py" line="329"/>
+        <location filename="../pos/ui/messages.py" line="219"/>
+        <location filename="../pos/ui/messages.py" line="334"/>
         <source>The shift was opened in another program (Checkbox Kasa). Finish there, or ask the manager: both at once would corrupt the register&apos;s reports.</source>
         <translation>The shift was opened in another program (Checkbox Kasa). Finish there, or ask the manager: both at once would corrupt the register&apos;s reports.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="337"/>
+        <location filename="../pos/ui/messages.py" line="342"/>
         <source>Checkbox is still processing transactions. Wait a minute and try again; if it goes on for ten minutes, call the manager.</source>
         <translation>Checkbox is still processing transactions. Wait a minute and try again; if it goes on for ten minutes, call the manager.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="229"/>
-        <location filename="../pos/ui/messages.py" line="345"/>
+        <location filename="../pos/ui/messages.py" line="234"/>
+        <location filename="../pos/ui/messages.py" line="350"/>
         <source>Sending receipts by SMS is not enabled for this shop. Send it by e-mail, or ask the manager to enable SMS in the Checkbox cabinet.</source>
         <translation>Sending receipts by SMS is not enabled for this shop. Send it by e-mail, or ask the manager to enable SMS in the Checkbox cabinet.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="363"/>
+        <location filename="../pos/ui/messages.py" line="368"/>
         <source>This is not a valid number. Type it again, e.g. 125.50 or 1.250.</source>
         <translation>This is not a valid number. Type it again, e.g. 125.50 or 1.250.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="366"/>
+        <location filename="../pos/ui/messages.py" line="371"/>
         <source>Something went wrong: {error}. The operation may not have finished.</source>
         <translation>Something went wrong: {error}. The operation may not have finished.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="386"/>
+        <location filename="../pos/ui/messages.py" line="391"/>
         <source>Cannot do this</source>
         <translation>Cannot do this</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="405"/>
+        <location filename="../pos/ui/messages.py" line="410"/>
         <source>Information</source>
         <translation>Information</translation>
     </message>

@@ -1124,7 +1124,7 @@
     </message>
     <message>
         <location filename="../pos/ui/main_window.py" line="268"/>
-        <location filename="../pos/ui/main_window.py" line="462"/>
+        <location filename="../pos/ui/main_window.py" line="465"/>
         <location filename="../pos/ui/window_keys.py" line="122"/>
         <source>X-report</source>
         <translation>X-звіт</translation>
@@ -1151,7 +1151,7 @@
     </message>
     <message>
         <location filename="../pos/ui/main_window.py" line="263"/>
-        <location filename="../pos/ui/main_window.py" line="467"/>
+        <location filename="../pos/ui/main_window.py" line="470"/>
         <source>Return…</source>
         <translation>Повернення…</translation>
     </message>
@@ -1172,13 +1172,13 @@
     </message>
     <message>
         <location filename="../pos/ui/main_window.py" line="267"/>
-        <location filename="../pos/ui/main_window.py" line="481"/>
+        <location filename="../pos/ui/main_window.py" line="484"/>
         <source>Cash withdrawal by card…</source>
         <translation>Видача готівки з картки…</translation>
     </message>
     <message>
         <location filename="../pos/ui/main_window.py" line="269"/>
-        <location filename="../pos/ui/main_window.py" line="464"/>
+        <location filename="../pos/ui/main_window.py" line="467"/>
         <source>Z-report (close the shift)</source>
         <translation>Z-звіт (закрити зміну)</translation>
     </message>
@@ -1189,13 +1189,13 @@
     </message>
     <message>
         <location filename="../pos/ui/main_window.py" line="271"/>
-        <location filename="../pos/ui/main_window.py" line="469"/>
+        <location filename="../pos/ui/main_window.py" line="472"/>
         <source>Sign out</source>
         <translation>Вийти</translation>
     </message>
     <message>
         <location filename="../pos/ui/main_window.py" line="272"/>
-        <location filename="../pos/ui/main_window.py" line="793"/>
+        <location filename="../pos/ui/main_window.py" line="796"/>
         <source>Quit</source>
         <translation>Завершити роботу</translation>
     </message>
@@ -1206,7 +1206,7 @@
     </message>
     <message>
         <location filename="../pos/ui/main_window.py" line="274"/>
-        <location filename="../pos/ui/main_window.py" line="641"/>
+        <location filename="../pos/ui/main_window.py" line="644"/>
         <source>Work offline</source>
         <translation>Працювати офлайн</translation>
     </message>
@@ -1231,12 +1231,17 @@
         <translation>Чеки цієї зміни…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="687"/>
+        <location filename="../pos/ui/main_window.py" line="351"/>
+        <source>The shift is being closed: the register is waiting for Checkbox to confirm the Z-report.</source>
+        <translation>Зміна закривається: каса чекає, поки Checkbox підтвердить Z-звіт.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/main_window.py" line="690"/>
         <source>Goods</source>
         <translation>Товари</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="711"/>
+        <location filename="../pos/ui/main_window.py" line="714"/>
         <source>&amp;Training drill</source>
         <translation>&amp;Навчання: збої</translation>
     </message>
@@ -1282,7 +1287,7 @@
     </message>
     <message>
         <location filename="../pos/ui/main_window.py" line="291"/>
-        <location filename="../pos/ui/main_window.py" line="447"/>
+        <location filename="../pos/ui/main_window.py" line="450"/>
         <source>Keys</source>
         <translation>Клавіші</translation>
     </message>
@@ -1295,11 +1300,6 @@
         <location filename="../pos/ui/main_window.py" line="293"/>
         <source>About POS</source>
         <translation>Про програму POS</translation>
-    </message>
-    <message>
-        <location filename="../pos/ui/main_window.py" line="350"/>
-        <source>The shift is being closed: finish the Z-report (F10).</source>
-        <translation>Зміна закривається: завершіть Z-звіт (F10).</translation>
     </message>
     <message>
         <location filename="../pos/ui/window_keys.py" line="52"/>
@@ -1397,108 +1397,108 @@
         <translation>↑ ↓ — рух по результатах пошуку або по чеку</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="466"/>
+        <location filename="../pos/ui/main_window.py" line="469"/>
         <source>Cash in / cash out…</source>
         <translation>Службове внесення / видача…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="479"/>
+        <location filename="../pos/ui/main_window.py" line="482"/>
         <source>Cash in (service deposit)…</source>
         <translation>Службове внесення…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="480"/>
+        <location filename="../pos/ui/main_window.py" line="483"/>
         <source>Cash out (service withdrawal)…</source>
         <translation>Службова видача…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="513"/>
-        <location filename="../pos/ui/main_window.py" line="672"/>
+        <location filename="../pos/ui/main_window.py" line="516"/>
+        <location filename="../pos/ui/main_window.py" line="675"/>
         <source>No shift is open.</source>
         <translation>Зміну не відкрито.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="658"/>
+        <location filename="../pos/ui/main_window.py" line="661"/>
         <source>Reports</source>
         <translation>Звіти</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="559"/>
+        <location filename="../pos/ui/main_window.py" line="562"/>
         <source>No receipt has been made since the program started.</source>
         <translation>Від запуску програми ще не було жодного чека.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="567"/>
+        <location filename="../pos/ui/main_window.py" line="570"/>
         <source>Open the cash drawer</source>
         <translation>Відкрити грошову скриньку</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="574"/>
+        <location filename="../pos/ui/main_window.py" line="577"/>
         <source>The cash drawer opens through an ESC/POS receipt printer. Set one up in Settings → Printer.</source>
         <translation>Грошова скринька відкривається через чековий принтер ESC/POS. Налаштуйте його в Налаштування → Принтер.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="586"/>
+        <location filename="../pos/ui/main_window.py" line="589"/>
         <source>Zip (*.zip)</source>
         <translation>Архів zip (*.zip)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="588"/>
+        <location filename="../pos/ui/main_window.py" line="591"/>
         <source>Export diagnostics</source>
         <translation>Зберегти діагностику</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="609"/>
+        <location filename="../pos/ui/main_window.py" line="612"/>
         <source>Diagnostics saved to {path}. It holds no secrets and no customer data.</source>
         <translation>Діагностику збережено у {path}. У ній немає секретів і даних покупців.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="622"/>
+        <location filename="../pos/ui/main_window.py" line="625"/>
         <source>Finish or cancel the receipts in progress first.</source>
         <translation>Спершу завершіть або скасуйте незакриті чеки.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="641"/>
+        <location filename="../pos/ui/main_window.py" line="644"/>
         <source>End offline work</source>
         <translation>Завершити роботу офлайн</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="677"/>
+        <location filename="../pos/ui/main_window.py" line="680"/>
         <source>Settings</source>
         <translation>Налаштування</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="756"/>
+        <location filename="../pos/ui/main_window.py" line="759"/>
         <source>The open receipt ({lines} line(s), {total}) has not been paid.</source>
         <translation>Відкритий чек ({lines} рядк., {total}) не оплачено.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="762"/>
+        <location filename="../pos/ui/main_window.py" line="765"/>
         <source>{count} parked receipt(s) have not been paid.</source>
         <translation>Відкладених чеків не оплачено: {count}.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="769"/>
+        <location filename="../pos/ui/main_window.py" line="772"/>
         <source>An unpaid receipt is not a sale: nothing of it has been fiscalised, and no money is owed for it. If the customer is still here, finish it first.</source>
         <translation>Неоплачений чек — це не продаж: нічого з нього не фіскалізовано, і грошей за нього ніхто не винен. Якщо покупець ще тут, спершу завершіть чек.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="777"/>
+        <location filename="../pos/ui/main_window.py" line="780"/>
         <source>{count} document(s) made while offline wait to be uploaded. They are kept safely in the journal and are uploaded by themselves at the next start, as soon as there is a connection.</source>
         <translation>Документів, зроблених офлайн, чекають передавання: {count}. Вони надійно збережені в журналі й передадуться самі під час наступного запуску, щойно буде зв’язок.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="794"/>
+        <location filename="../pos/ui/main_window.py" line="797"/>
         <source>Quit the program now?</source>
         <translation>Вийти з програми зараз?</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="796"/>
+        <location filename="../pos/ui/main_window.py" line="799"/>
         <source>Quit anyway</source>
         <translation>Усе одно вийти</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="797"/>
+        <location filename="../pos/ui/main_window.py" line="800"/>
         <source>Stay (Esc)</source>
         <translation>Залишитися (Esc)</translation>
     </message>
@@ -1595,218 +1595,223 @@
     </message>
     <message>
         <location filename="../pos/ui/messages.py" line="96"/>
+        <source>The Z-report has been sent and Checkbox has not confirmed it yet. The register asks Checkbox by itself; when the shift is closed, open a new one (F2).</source>
+        <translation>Z-звіт надіслано, але Checkbox його ще не підтвердив. Каса сама запитує Checkbox; коли зміну буде закрито, відкрийте нову (F2).</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="101"/>
         <source>A shift is already open: go on selling, or make the Z-report (F10) first.</source>
         <translation>Зміну вже відкрито: продовжуйте продаж або спершу зробіть Z-звіт (F10).</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="99"/>
+        <location filename="../pos/ui/messages.py" line="104"/>
         <source>The shift must close by midnight of its day (and within 24 h): make the Z-report (F10) now, then open a new shift (F2).</source>
         <translation>Зміну треба закрити до опівночі дня її відкриття (і не пізніше ніж за 24 год): зробіть Z-звіт (F10) зараз, потім відкрийте нову зміну (F2).</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="104"/>
+        <location filename="../pos/ui/messages.py" line="109"/>
         <source>The register has been offline for almost 36 hours, the legal limit of one offline period (left: {left}). Selling is stopped until the connection is back and the offline receipts are uploaded. Check the internet connection or call the manager.</source>
         <translation>Каса працює офлайн майже 36 годин — це граничний строк одного офлайн-періоду (залишилось: {left}). Продаж зупинено, доки не відновиться зв&apos;язок і офлайн-чеки не буде передано. Перевірте інтернет або зверніться до менеджера.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="110"/>
+        <location filename="../pos/ui/messages.py" line="115"/>
         <source>The register has almost used the 168 hours of offline work allowed in a calendar month (left: {left}). Selling offline is stopped: restore the connection or call the manager.</source>
         <translation>Каса майже вичерпала 168 годин офлайн-роботи, дозволених за календарний місяць (залишилось: {left}). Продаж офлайн зупинено: відновіть зв&apos;язок або зверніться до менеджера.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="116"/>
+        <location filename="../pos/ui/messages.py" line="121"/>
         <source>No offline fiscal codes are left, so the register cannot work offline. Restore the connection to Checkbox to receive new codes, or call the manager.</source>
         <translation>Офлайн фіскальні номери закінчилися, тож каса не може працювати офлайн. Відновіть зв&apos;язок із Checkbox, щоб отримати нові, або зверніться до менеджера.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="121"/>
+        <location filename="../pos/ui/messages.py" line="126"/>
         <source>Unfinished operations from the last run are being settled ({count}). Wait a moment and try again.</source>
         <translation>Завершуються незакінчені операції з минулого запуску ({count}). Зачекайте трохи й спробуйте ще раз.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="126"/>
+        <location filename="../pos/ui/messages.py" line="131"/>
         <source>{count} transaction(s) still have to reach the tax service. Wait until the queue in the status bar is empty, then try again.</source>
         <translation>Ще {count} операцій мають дійти до податкової. Зачекайте, доки черга в рядку стану спорожніє, і спробуйте ще раз.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="131"/>
+        <location filename="../pos/ui/messages.py" line="136"/>
         <source>The receipt breaks a fiscal rule and was not made.</source>
         <translation>Чек порушує фіскальне правило і не був створений.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="134"/>
+        <location filename="../pos/ui/messages.py" line="139"/>
         <source>Checkbox refused the operation. Correct what the message says, or call the manager.</source>
         <translation>Checkbox відхилив операцію. Виправте те, про що йдеться в повідомленні, або зверніться до менеджера.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="138"/>
+        <location filename="../pos/ui/messages.py" line="143"/>
         <source>Checkbox cannot be reached and this operation needs it. Check the internet connection and try again.</source>
         <translation>Немає зв&apos;язку з Checkbox, а для цієї операції він потрібен. Перевірте інтернет і спробуйте ще раз.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="143"/>
+        <location filename="../pos/ui/messages.py" line="148"/>
         <source>Nothing was found (or it cannot be used for this). Check and try again.</source>
         <translation>Нічого не знайдено (або це не можна використати тут). Перевірте та спробуйте ще раз.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="147"/>
+        <location filename="../pos/ui/messages.py" line="152"/>
         <source>Only a manager can do this: ask for the manager PIN.</source>
         <translation>Це може зробити лише менеджер: попросіть PIN менеджера.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="150"/>
+        <location filename="../pos/ui/messages.py" line="155"/>
         <source>This journal may be behind Checkbox (restored from a backup, copied or recreated), so its offline codes may already be used. Restore the connection: the register reconciles with Checkbox and then works offline again.</source>
         <translation>Цей журнал може відставати від Checkbox (відновлений з резервної копії, скопійований або створений заново), тож його офлайн-коди могли вже бути використані. Відновіть зв’язок: каса звірить коди з Checkbox і знову зможе працювати офлайн.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="156"/>
+        <location filename="../pos/ui/messages.py" line="161"/>
         <source>Checkbox used some offline codes on its own. Restore the connection so the register can reconcile its codes before it sells offline.</source>
         <translation>Checkbox сам використав частину офлайн-кодів. Відновіть зв’язок, щоб каса звірила коди, перш ніж продавати офлайн.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="161"/>
+        <location filename="../pos/ui/messages.py" line="166"/>
         <source>The disk holding the journal is almost full, so no receipt can be saved safely. Free some disk space, then try again.</source>
         <translation>Диск із журналом майже заповнений, тож чек неможливо надійно зберегти. Звільніть місце на диску й спробуйте ще раз.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="166"/>
+        <location filename="../pos/ui/messages.py" line="171"/>
         <source>This PC&apos;s clock differs from Checkbox&apos;s. Check the time and confirm it before selling offline.</source>
         <translation>Годинник цього комп’ютера розходиться з годинником Checkbox. Перевірте час і підтвердьте його, перш ніж продавати офлайн.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="179"/>
+        <location filename="../pos/ui/messages.py" line="184"/>
         <source>The cashier&apos;s electronic signature (CheckBox Підпис) is not running, so Checkbox cannot sign anything: nothing was fiscalised. Start it, or ask the manager to start it in the Checkbox cabinet, then try again.</source>
         <translation>Електронний підпис касира (CheckBox Підпис) не запущено, тож Checkbox нічого не може підписати: нічого не фіскалізовано. Запустіть його або попросіть менеджера запустити його в кабінеті Checkbox, потім спробуйте ще раз.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="185"/>
+        <location filename="../pos/ui/messages.py" line="190"/>
         <source>Checkbox has blocked this cashier (the reason is below): nothing was fiscalised. Call the manager: only Checkbox support can unblock the cashier.</source>
         <translation>Checkbox заблокував цього касира (причина нижче): нічого не фіскалізовано. Викличте менеджера: розблокувати касира може лише підтримка Checkbox.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="190"/>
+        <location filename="../pos/ui/messages.py" line="195"/>
         <source>The cashier&apos;s signing key has expired: nothing can be fiscalised with it. The manager must get a new key and register the cashier again.</source>
         <translation>Термін дії ключа підпису касира закінчився: ним нічого не можна фіскалізувати. Менеджер має отримати новий ключ і зареєструвати касира знову.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="195"/>
+        <location filename="../pos/ui/messages.py" line="200"/>
         <source>This cashier is deactivated in Checkbox. The manager must register the cashier again.</source>
         <translation>Цього касира деактивовано в Checkbox. Менеджер має зареєструвати касира знову.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="199"/>
+        <location filename="../pos/ui/messages.py" line="204"/>
         <source>Checkbox has blocked this register: nothing can be fiscalised on it. Call the manager.</source>
         <translation>Checkbox заблокував цю касу: на ній нічого не можна фіскалізувати. Викличте менеджера.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="204"/>
+        <location filename="../pos/ui/messages.py" line="209"/>
         <source>Checkbox has frozen this register (no receipts for a long time). The manager must pay the invoice and ask Checkbox support to unfreeze it.</source>
         <translation>Checkbox заморозив цю касу (давно не було чеків). Менеджер має сплатити рахунок і звернутися до підтримки Checkbox, щоб її розморозили.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="209"/>
+        <location filename="../pos/ui/messages.py" line="214"/>
         <source>Checkbox services are not paid, so every register of the shop is blocked. Call the manager to pay the invoice.</source>
         <translation>Послуги Checkbox не сплачено, тому всі каси магазину заблоковано. Викличте менеджера, щоб сплатити рахунок.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="219"/>
+        <location filename="../pos/ui/messages.py" line="224"/>
         <source>This register is used by another device (a duplicate of the register?). Call the manager or Checkbox support.</source>
         <translation>Цю касу використовує інший пристрій (дублікат каси?). Викличте менеджера або підтримку Checkbox.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="224"/>
+        <location filename="../pos/ui/messages.py" line="229"/>
         <source>Checkbox is still processing earlier transactions, so this cannot be done yet. Wait a minute and try again; if it goes on for ten minutes, call the manager.</source>
         <translation>Checkbox ще обробляє попередні транзакції, тому це поки неможливо. Зачекайте хвилину і спробуйте ще раз; якщо це триває десять хвилин, викличте менеджера.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="234"/>
+        <location filename="../pos/ui/messages.py" line="239"/>
         <source>The tax service did not accept this receipt (the reason is below): it is NOT sold and nothing fiscal was printed. The goods are still in the receipt: try again, or call the manager if it is refused again.</source>
         <translation>Податкова не прийняла цей чек (причина нижче): його НЕ продано, фіскальний чек не надруковано. Товари залишилися в чеку: спробуйте ще раз або викличте менеджера, якщо його знову не приймуть.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="240"/>
+        <location filename="../pos/ui/messages.py" line="245"/>
         <source>The shift was not opened: the tax service refused its opening (the reason is below). Open it again; if it is refused again, call the manager.</source>
         <translation>Зміну не відкрито: податкова не прийняла її відкриття (причина нижче). Відкрийте її ще раз; якщо знову не приймуть, викличте менеджера.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="245"/>
+        <location filename="../pos/ui/messages.py" line="250"/>
         <source>Checkbox is under maintenance (until the time below). Sales go on offline; what needs Checkbox must wait until the work is over.</source>
         <translation>На Checkbox технічні роботи (до часу, вказаного нижче). Продаж триває офлайн; те, що потребує Checkbox, зачекає до завершення робіт.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="250"/>
+        <location filename="../pos/ui/messages.py" line="255"/>
         <source>Checkbox is temporarily unavailable. Try again in 2 minutes; sales go on offline meanwhile.</source>
         <translation>Checkbox тимчасово недоступний. Спробуйте ще раз за 2 хвилини; тим часом продаж триває офлайн.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="255"/>
+        <location filename="../pos/ui/messages.py" line="260"/>
         <source>Checkbox did not answer in time (524). Try again in 2 minutes; sales go on offline meanwhile.</source>
         <translation>Checkbox не відповів вчасно (524). Спробуйте ще раз за 2 хвилини; тим часом продаж триває офлайн.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="275"/>
+        <location filename="../pos/ui/messages.py" line="280"/>
         <source>The operation was refused ({reason}).</source>
         <translation>Операцію відхилено ({reason}).</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="292"/>
+        <location filename="../pos/ui/messages.py" line="297"/>
         <source>The cashier&apos;s electronic signature (CheckBox Підпис) is not running. Start it, or ask the manager to start it in the Checkbox cabinet, then try again.</source>
         <translation>Електронний підпис касира (CheckBox Підпис) не запущено. Запустіть його або попросіть менеджера запустити його в кабінеті Checkbox, потім спробуйте ще раз.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="300"/>
+        <location filename="../pos/ui/messages.py" line="305"/>
         <source>Checkbox has blocked this cashier. Call the manager: only Checkbox support can unblock the cashier.</source>
         <translation>Checkbox заблокував цього касира. Зверніться до менеджера: розблокувати касира може лише підтримка Checkbox.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="308"/>
+        <location filename="../pos/ui/messages.py" line="313"/>
         <source>The cashier&apos;s signing key has expired. The manager must get a new key and register the cashier again.</source>
         <translation>Термін дії ключа підпису касира закінчився. Менеджер має отримати новий ключ і зареєструвати касира знову.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="316"/>
+        <location filename="../pos/ui/messages.py" line="321"/>
         <source>Checkbox has blocked this register. Call the manager.</source>
         <translation>Checkbox заблокував цю касу. Зверніться до менеджера.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="322"/>
+        <location filename="../pos/ui/messages.py" line="327"/>
         <source>Checkbox services are not paid, so every register is blocked. Call the manager.</source>
         <translation>Послуги Checkbox не оплачено, тому всі каси заблоковано. Зверніться до менеджера.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="214"/>
-        <location filename="../pos/ui/messages.py" line="329"/>
+        <location filename="../pos/ui/messages.py" line="219"/>
+        <location filename="../pos/ui/messages.py" line="334"/>
         <source>The shift was opened in another program (Checkbox Kasa). Finish there, or ask the manager: both at once would corrupt the register&apos;s reports.</source>
         <translation>Зміну відкрито в іншій програмі (Checkbox Kasa). Завершіть роботу там або зверніться до менеджера: робота в обох одночасно зіпсує звіти каси.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="337"/>
+        <location filename="../pos/ui/messages.py" line="342"/>
         <source>Checkbox is still processing transactions. Wait a minute and try again; if it goes on for ten minutes, call the manager.</source>
         <translation>Checkbox ще обробляє транзакції. Зачекайте хвилину й спробуйте ще раз; якщо це триває десять хвилин, зверніться до менеджера.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="229"/>
-        <location filename="../pos/ui/messages.py" line="345"/>
+        <location filename="../pos/ui/messages.py" line="234"/>
+        <location filename="../pos/ui/messages.py" line="350"/>
         <source>Sending receipts by SMS is not enabled for this shop. Send it by e-mail, or ask the manager to enable SMS in the Checkbox cabinet.</source>
         <translation>Надсилання чеків SMS для цього магазину не ввімкнено. Надішліть чек електронною поштою або попросіть менеджера ввімкнути SMS у кабінеті Checkbox.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="363"/>
+        <location filename="../pos/ui/messages.py" line="368"/>
         <source>This is not a valid number. Type it again, e.g. 125.50 or 1.250.</source>
         <translation>Це не число. Введіть ще раз, напр. 125.50 або 1.250.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="366"/>
+        <location filename="../pos/ui/messages.py" line="371"/>
         <source>Something went wrong: {error}. The operation may not have finished.</source>
         <translation>Сталася помилка: {error}. Операція могла не завершитися.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="386"/>
+        <location filename="../pos/ui/messages.py" line="391"/>
         <source>Cannot do this</source>
         <translation>Неможливо виконати</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="405"/>
+        <location filename="../pos/ui/messages.py" line="410"/>
         <source>Information</source>
         <translation>Інформація</translation>
     </message>

@@ -165,6 +165,7 @@ REFUSALS = {
     Refusal.NOT_SIGNED_IN: "not signed in: run `pos register login` first",
     Refusal.SIGN_IN_FAILED: "sign-in failed",
     Refusal.NO_SHIFT: "no open shift: run `pos register open-shift`",
+    Refusal.SHIFT_CLOSING: "the Z-report is not confirmed by Checkbox yet: run `pos register sync`",
     Refusal.SHIFT_ALREADY_OPEN: "a shift is already open",
     Refusal.SHIFT_EXPIRED: "the shift is 24 hours old: close it (`pos register close-shift`)",
     Refusal.OFFLINE_PERIOD_LIMIT: "the 36-hour offline limit is reached: reconnect and sync",

@@ -15,6 +15,7 @@ class Refusal(StrEnum):
     NOT_SIGNED_IN = "not_signed_in"
     SIGN_IN_FAILED = "sign_in_failed"
     NO_SHIFT = "no_shift"
+    SHIFT_CLOSING = "shift_closing"  # the Z-report went to Checkbox; its answer is not in yet
     SHIFT_ALREADY_OPEN = "shift_already_open"
     SHIFT_EXPIRED = "shift_expired"  # the 24 h limit is (about to be) reached: Z-report first
     OFFLINE_PERIOD_LIMIT = "offline_period_limit"  # 36 h in one offline period

@@ -1060,6 +1060,10 @@ class RegisterService:
         if signed_in and not self._signed_in:
             raise RegisterError(Refusal.NOT_SIGNED_IN)
         current = self.journal.shifts.current()
+        if shift and current is not None and current.state is ShiftState.CLOSING:
+            # The Z-report may be on Checkbox (sent, answer lost or still closing): the worker
+            # asks Checkbox and settles it; neither a sale nor a second Z may go in meanwhile.
+            raise RegisterError(Refusal.SHIFT_CLOSING)
         if shift and (current is None or current.state is not ShiftState.OPENED):
             raise RegisterError(Refusal.NO_SHIFT)
         if not shift and current is not None:

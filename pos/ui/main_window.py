@@ -347,7 +347,10 @@ class MainWindow(QMainWindow):
             page = self.shift_page
             if shift is not None and shift.state is ShiftState.CLOSING:
                 self.shift_page.set_message(
-                    self.tr("The shift is being closed: finish the Z-report (F10).")
+                    self.tr(
+                        "The shift is being closed: the register is waiting for Checkbox to "
+                        "confirm the Z-report."
+                    )
                 )
         else:
             page = self.selling

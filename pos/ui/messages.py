@@ -93,6 +93,11 @@ def _texts(error: RegisterError) -> dict[Refusal, str]:
         Refusal.NO_SHIFT: QCoreApplication.translate(
             "Messages", "No shift is open. Open a shift first (F2)."
         ),
+        Refusal.SHIFT_CLOSING: QCoreApplication.translate(
+            "Messages",
+            "The Z-report has been sent and Checkbox has not confirmed it yet. The register asks "
+            "Checkbox by itself; when the shift is closed, open a new one (F2).",
+        ),
         Refusal.SHIFT_ALREADY_OPEN: QCoreApplication.translate(
             "Messages", "A shift is already open: go on selling, or make the Z-report (F10) first."
         ),

@@ -14,10 +14,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from scenarios.harness import SimClock, Till, sandbox_transactions
 
 from pos.journal.records import QueueState, ShiftState
 from pos.register.connectivity import ConnectivityState as S
+from pos.register.errors import Refusal, RegisterError
 from pos.sandbox.server import RunningSandbox
 
 from .conftest import TillFactory
@@ -58,6 +60,10 @@ async def closing_with_the_answer_lost(box: RunningSandbox, till: Till, kind: st
     assert view.shift is not None
     assert view.shift.state is ShiftState.CLOSING, "closed offline while the Z may be on Checkbox"
     assert not [e for e in till.queue_entries() if e.state is QueueState.PENDING]
+    for attempt in (till.sell_bread(), till.service.close_shift()):  # nothing goes in meanwhile
+        with pytest.raises(RegisterError) as refused:
+            await attempt
+        assert refused.value.refusal is Refusal.SHIFT_CLOSING
     clear_faults(box, till)
     return shift.id
 
