@@ -89,6 +89,22 @@ def queue_non_fiscal(
     return enqueue(session, kind, subject_id, now, now, None, payload)
 
 
+def finish(row: OfflineQueueRow, now: datetime) -> None:
+    """The entry reached the server: done, one more attempt, no error."""
+    row.state = QueueState.DONE.value
+    row.attempts += 1
+    row.error = None
+    row.finished_at = now
+
+
+def set_aside(row: OfflineQueueRow, now: datetime, error: str) -> None:
+    """The entry is out of the queue for good, kept for the manager with why."""
+    row.state = QueueState.SET_ASIDE.value
+    row.attempts += 1
+    row.error = error
+    row.finished_at = now
+
+
 class OfflineQueue:
     def __init__(self, store: Store) -> None:
         self._store = store
@@ -160,20 +176,14 @@ class OfflineQueue:
     def mark_done(self, seq: int, now: datetime) -> None:
         with self._store.write() as session:
             row = self._pending_row(session, seq)
-            row.state = QueueState.DONE.value
-            row.attempts += 1
-            row.error = None
-            row.finished_at = now
+            finish(row, now)
             session.add(row)
 
     def set_aside(self, seq: int, error: str, now: datetime) -> None:
         """The server refused the entry for good; keep it for the manager, go on with the next."""
         with self._store.write() as session:
             row = self._pending_row(session, seq)
-            row.state = QueueState.SET_ASIDE.value
-            row.attempts += 1
-            row.error = error
-            row.finished_at = now
+            set_aside(row, now, error)
             session.add(row)
 
     def _list(self, state: QueueState) -> list[QueueEntry]:

@@ -15,7 +15,7 @@ from sqlmodel import Session
 
 from pos.journal import offline_codes
 from pos.journal.errors import NotFoundError, ReceiptStateError
-from pos.journal.offline_queue import queue_record
+from pos.journal.offline_queue import finish, queue_record, set_aside
 from pos.journal.records import (
     OfflineCodeState,
     QueueEntry,
@@ -34,13 +34,6 @@ def _pending(session: Session, seq: int) -> OfflineQueueRow:
     if row.state != QueueState.PENDING.value:
         raise ReceiptStateError(f"queue entry {seq} is already {row.state}")
     return row
-
-
-def _finish(row: OfflineQueueRow, now: datetime) -> None:
-    row.state = QueueState.DONE.value
-    row.attempts += 1
-    row.error = None
-    row.finished_at = now
 
 
 def _receipt(session: Session, receipt_id: str) -> ReceiptRow:
@@ -62,7 +55,7 @@ class Uploads:
         """The server accepted the entry: entry done, its code uploaded, a receipt uploaded."""
         with self._store.write() as session:
             entry = _pending(session, seq)
-            _finish(entry, now)
+            finish(entry, now)
             session.add(entry)
             if entry.fiscal_code is not None:
                 offline_codes.set_state(session, entry.fiscal_code, OfflineCodeState.UPLOADED, now)
@@ -90,10 +83,7 @@ class Uploads:
         all in one transaction, so a crash never leaves a set-aside receipt "offline issued"."""
         with self._store.write() as session:
             entry = _pending(session, seq)
-            entry.state = QueueState.SET_ASIDE.value
-            entry.attempts += 1
-            entry.error = error
-            entry.finished_at = now
+            set_aside(entry, now, error)
             session.add(entry)
             if entry.kind == QueueKind.RECEIPT.value:
                 receipt = session.get(ReceiptRow, entry.subject_id)
@@ -135,17 +125,15 @@ class Uploads:
             receipt.error = note
             receipt.updated_at = now
             session.add(receipt)
-            entry.state = QueueState.SET_ASIDE.value
-            entry.attempts += 1
-            entry.error = note
-            entry.finished_at = now
+            set_aside(entry, now, note)
             session.add(entry)
             if entry.fiscal_code is not None:
                 offline_codes.set_state(session, entry.fiscal_code, OfflineCodeState.BURNED, now)
 
     def code_was_used(self, seq: int, now: datetime) -> QueueEntry:
         """ "Offline code … was used before!": burn the entry's code and give it the next free
-        one (same fiscal date, same place in the queue); the receipt or shift takes it too."""
+        one (same fiscal date, same place in the queue); the shift opened with it takes it too.
+        Receipts and Z-reports are printed, so they are refused here (invariant 9)."""
         with self._store.write() as session:
             entry = _pending(session, seq)
             if entry.kind in (QueueKind.RECEIPT.value, QueueKind.SHIFT_CLOSE.value):
@@ -159,18 +147,10 @@ class Uploads:
             entry.attempts += 1
             entry.error = f"offline code {old} was used before"
             session.add(entry)
-            if entry.kind == QueueKind.RECEIPT.value:
-                receipt = _receipt(session, entry.subject_id)
-                receipt.fiscal_code = new
-                receipt.updated_at = now
-                session.add(receipt)
-            elif entry.kind in (QueueKind.SHIFT_OPEN.value, QueueKind.SHIFT_CLOSE.value):
+            if entry.kind == QueueKind.SHIFT_OPEN.value:
                 shift = session.get(ShiftRow, entry.subject_id)
                 if shift is not None:
-                    if entry.kind == QueueKind.SHIFT_OPEN.value:
-                        shift.open_fiscal_code = new
-                    else:
-                        shift.close_fiscal_code = new
+                    shift.open_fiscal_code = new
                     shift.updated_at = now
                     session.add(shift)
             session.flush()
