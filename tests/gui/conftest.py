@@ -23,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import io
+import threading
 from collections.abc import Callable, Coroutine, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -33,6 +34,7 @@ from pytestqt.qtbot import QtBot
 
 from pos.app import RunningRegister
 from pos.config import AppConfig
+from pos.journal import thread_guard
 from pos.sandbox.server import RunningSandbox
 from pos.ui.asyncio_qt import pending_tasks
 from pos.ui.qt_compat import guard_singleton_refcounts
@@ -44,6 +46,16 @@ guard_singleton_refcounts()
 
 T = TypeVar("T")
 Await = Callable[..., Any]
+
+
+@pytest.fixture
+def guarded() -> Iterator[list[str]]:
+    """The test's own thread (the window's) may not touch the journal; the list of what did."""
+    thread_guard.forbid(threading.current_thread())
+    try:
+        yield thread_guard.violations
+    finally:
+        thread_guard.forbid(None)
 
 
 @pytest.fixture

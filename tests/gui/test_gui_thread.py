@@ -6,7 +6,6 @@ The register and its journal run on their own thread (``pos.ui.register_thread``
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,15 +20,6 @@ from pos.ui.returns import ReturnDialog
 
 from .helpers import TIMEOUT, gone, open_window, receipt_preview, sign_in_and_open_shift
 from .test_cashier_window import sell_bread
-
-
-@pytest.fixture
-def guarded() -> Iterator[list[str]]:
-    thread_guard.forbid(threading.current_thread())
-    try:
-        yield thread_guard.violations
-    finally:
-        thread_guard.forbid(None)
 
 
 def test_the_guard_catches_a_journal_call_on_the_forbidden_thread(tmp_path: Path) -> None:

@@ -6,7 +6,6 @@ pays for both. With the debug guard on, none of it reads the journal on the GUI 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,15 +19,6 @@ from pos.ui.payment import PaymentDialog
 
 from .helpers import modal
 from .test_cashier_window import BREAD, DARNYTSKYI, selling_window
-
-
-@pytest.fixture
-def guarded() -> Iterator[list[str]]:
-    thread_guard.forbid(threading.current_thread())
-    try:
-        yield thread_guard.violations
-    finally:
-        thread_guard.forbid(None)
 
 
 def test_the_guard_sees_a_catalogue_read_on_the_gui_thread(tmp_path: Path) -> None:

@@ -38,3 +38,12 @@ async def tills(box: RunningSandbox, clock: SimClock, tmp_path: Path) -> AsyncIt
     yield make
     for till in made:
         await till.close()
+
+
+async def selling_till(tills: TillFactory) -> Till:
+    """A till whose cashier is signed in, with a shift open on an empty drawer: where most
+    order stories start."""
+    till = await tills()
+    await till.sign_in()
+    await till.service.open_shift(0)
+    return till

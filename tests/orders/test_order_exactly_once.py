@@ -12,7 +12,7 @@ from pos.register.cart import Cart
 from pos.register.errors import Refusal, RegisterError
 from pos.sandbox.server import RunningSandbox
 
-from .conftest import TillFactory
+from .conftest import TillFactory, selling_till
 
 
 def cart() -> Cart:
@@ -107,9 +107,7 @@ async def test_lost_answer_of_a_chain_return_refunds_once(
 async def test_an_advance_that_never_left_is_marked_failed_and_not_settled_later(
     clock: SimClock, tills: TillFactory
 ) -> None:
-    till = await tills()
-    await till.sign_in()
-    await till.service.open_shift(0)
+    till = await selling_till(tills)
     desk = till.service.orders
     order = desk.create(cart(), Customer("Олена"))
     till.cut()  # the register still believes it is online: the request cannot connect

@@ -17,7 +17,7 @@ from pos.orders.model import (
 from pos.register.cart import Cart
 from pos.register.errors import Refusal, RegisterError
 
-from .conftest import TillFactory
+from .conftest import TillFactory, selling_till
 
 
 def cart() -> Cart:
@@ -29,9 +29,7 @@ def cart() -> Cart:
 async def test_full_prepayment_then_hand_over_with_nothing_left(
     clock: SimClock, tills: TillFactory
 ) -> None:
-    till = await tills()
-    await till.sign_in()
-    await till.service.open_shift(0)
+    till = await selling_till(tills)
     desk = till.service.orders
     order = desk.create(cart(), Customer("Олена"))
     paid = await desk.take_advance(order.id, [OrderPayment(PayMethod.QR, order.total_sum)])
@@ -52,9 +50,7 @@ async def test_full_prepayment_then_hand_over_with_nothing_left(
 
 
 async def test_refusals_leave_the_order_as_it_was(clock: SimClock, tills: TillFactory) -> None:
-    till = await tills()
-    await till.sign_in()
-    await till.service.open_shift(0)
+    till = await selling_till(tills)
     desk = till.service.orders
     with pytest.raises(RegisterError) as empty:
         desk.create(Cart(), Customer("Олена"))
@@ -133,9 +129,7 @@ async def test_a_second_advance_left_by_an_earlier_version_is_not_sent(
     """A journal may hold a second advance an earlier version committed (sent to the relation)
     and never got an answer for. Checkbox does not have it, and no documented call would take
     it: settling marks it failed (the money is not counted as paid) and the order goes on."""
-    till = await tills()
-    await till.sign_in()
-    await till.service.open_shift(0)
+    till = await selling_till(tills)
     desk = till.service.orders
     order = desk.create(cart(), Customer("Олена"))
     await desk.take_advance(order.id, [OrderPayment(PayMethod.CASH, 1000)])

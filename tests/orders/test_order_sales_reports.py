@@ -36,7 +36,7 @@ from pos.reports.sales import by_payment, by_tax, by_time, returns_and_discounts
 from pos.reports.shifts import shift_summaries
 from pos.reports.sources import Register, open_read_only, register_of
 
-from .conftest import TillFactory
+from .conftest import TillFactory, selling_till
 
 COFFEE, BREAD, MILK = CATALOGUE[6], CATALOGUE[0], CATALOGUE[4]
 TWO_DAYS = 2 * 24 * 3600.0
@@ -63,9 +63,7 @@ def _tax(rows: list[dict[str, Any]]) -> dict[str, tuple[int, int]]:
 async def test_advances_after_payment_and_return_in_sales_and_shift_reports(
     clock: SimClock, tills: TillFactory
 ) -> None:
-    till = await tills()
-    await till.sign_in()
-    await till.service.open_shift(0)
+    till = await selling_till(tills)
     desk = till.service.orders
     day1 = clock.now().astimezone(KYIV).date()
 

@@ -16,7 +16,7 @@ from pos.register.cart import Cart
 from pos.register.errors import Refusal, RegisterError
 from pos.sandbox.server import RunningSandbox
 
-from .conftest import TillFactory
+from .conftest import TillFactory, selling_till
 
 TWO_DAYS = 2 * 24 * 3600.0
 
@@ -32,9 +32,7 @@ def three_lines() -> Cart:
 async def test_advance_restart_rest_two_days_later_and_a_cancelled_order(
     box: RunningSandbox, clock: SimClock, tills: TillFactory
 ) -> None:
-    till = await tills()
-    await till.sign_in()
-    await till.service.open_shift(0)
+    till = await selling_till(tills)
     desk = till.service.orders
 
     order = desk.create(
@@ -83,9 +81,7 @@ async def test_advance_restart_rest_two_days_later_and_a_cancelled_order(
 
     # Two days later, after a restart: the same journal, a new shift, the rest by card.
     clock.advance(TWO_DAYS)
-    till = await tills()
-    await till.sign_in()
-    await till.service.open_shift(0)
+    till = await selling_till(tills)
     desk = till.service.orders
     found = desk.find("067 123")
     assert [o.id for o in found] == [order.id]
@@ -119,9 +115,7 @@ async def test_advance_restart_rest_two_days_later_and_a_cancelled_order(
 async def test_advance_refused_before_money_while_checkbox_is_unreachable(
     clock: SimClock, tills: TillFactory
 ) -> None:
-    till = await tills()
-    await till.sign_in()
-    await till.service.open_shift(0)
+    till = await selling_till(tills)
     desk = till.service.orders
     order = desk.create(three_lines(), Customer("Марія", "0671234567"))
     till.cut()
