@@ -31,11 +31,6 @@ class ParkedCartRecord:
     cart: Cart
 
 
-def save(journal: Journal, cart: Cart, parked: Sequence[ParkedCartRecord], now: datetime) -> None:
-    """Replace what the journal holds with this open cart and these parked ones."""
-    journal.carts.replace(held(cart, parked), now)
-
-
 def held(cart: Cart, parked: Sequence[ParkedCartRecord]) -> list[HeldCart]:
     """The carts as the journal keeps them: plain data, made where the carts live (the window's
     thread, where they change) and then saved on the register's thread."""

@@ -44,7 +44,7 @@ async def test_a_sold_cart_is_cleared_by_the_sales_commit_and_others_stay(
         if offline:
             till.cut()
         cart = cart_of(BREAD, BREAD)
-        held_carts.save(till.journal, cart, parked, now)  # what the window saved on each scan
+        till.service.save_carts_soon(held_carts.held(cart, parked))  # the window, each scan
         # The window is killed right after the sale's commit: it never clears the cart itself.
         sold = await till.service.sell(cart, [exact_tender(cart.total, PaymentType.CASHLESS)])
         expected = ReceiptState.OFFLINE_ISSUED if offline else ReceiptState.DONE
@@ -55,7 +55,7 @@ async def test_a_sold_cart_is_cleared_by_the_sales_commit_and_others_stay(
 
     # A sale of another cart (or a cash-in) while goods wait in the open cart leaves it there.
     waiting = cart_of(MILK, BREAD)
-    held_carts.save(till.journal, waiting, parked, now)
+    till.service.save_carts_soon(held_carts.held(waiting, parked))
     await till.sell_bread()
     restored, kept = held_carts.restore(till.journal)
     assert [li.item.code for li in restored.lines] == ["5", "1"]
