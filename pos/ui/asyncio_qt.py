@@ -21,6 +21,7 @@ import sys
 from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 
+import shiboken6
 from PySide6.QtWidgets import QWidget
 
 log = logging.getLogger(__name__)
@@ -84,7 +85,11 @@ def _widget_error_handler(widget: QWidget) -> Callable[[BaseException], None]:
         from pos.register.errors import RegisterError
         from pos.ui.messages import show_error
 
-        if isinstance(error, RegisterError):
+        if isinstance(error, RuntimeError) and not shiboken6.isValid(widget):
+            # Cancelled at shutdown, its ``finally`` touched a widget Qt already deleted: the
+            # window is gone and nothing is left to show or undo (the journal has the operation).
+            log.info("an operation ended after its window was closed: %s", error)
+        elif isinstance(error, RegisterError):
             show_error(widget, error)
         else:
             report_exception(error)

@@ -87,9 +87,9 @@ class MainWindow(QMainWindow):
         self.training_band.setVisible(running.training)
         self.banners = BannerArea(self)
         self.sign_in_page = SignInPage(running, self)
-        self.sign_in_page.signed_in.connect(lambda _name: self.refresh_status())
+        self.sign_in_page.sign_in_ended.connect(self.refresh_status)
         self.shift_page = ShiftOpenPage(running, self)
-        self.shift_page.shift_opened.connect(lambda _shift: self.refresh_status())
+        self.shift_page.opening_ended.connect(self.refresh_status)
         self.selling: SellingPage = SellingPage(running, self)
         self.selling.sold.connect(lambda _receipt: self.refresh_status())
         self.pages = QStackedWidget(self)
@@ -341,9 +341,9 @@ class MainWindow(QMainWindow):
     def _route(self) -> None:
         status = self.status
         shift = status.shift
-        if not status.signed_in:
+        if not status.signed_in or self.sign_in_page.signing_in:
             page: QWidget = self.sign_in_page
-        elif shift is None or shift.state is not ShiftState.OPENED:
+        elif shift is None or shift.state is not ShiftState.OPENED or self.shift_page.opening:
             page = self.shift_page
             if shift is not None and shift.state is ShiftState.CLOSING:
                 self.shift_page.set_message(

@@ -24,12 +24,16 @@ QUICK_FLOATS = (0, 20000, 50000, 100000)
 
 
 class ShiftOpenPage(QWidget):
-    shift_opened = Signal(object)
+    #: The open ended, opened or refused: the window routes again (it stays here meanwhile).
+    opening_ended = Signal()
 
     def __init__(self, running: RunningRegister, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("shiftOpenPage")
         self._running = running
+        #: True from "Open" until the float is booked: the shift is opened on Checkbox before its
+        #: float's service receipt, and the selling screen must not show a half-opened shift.
+        self.opening = False
         self.title = QLabel(self)
         self.title.setObjectName("pageTitle")
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -122,15 +126,17 @@ class ShiftOpenPage(QWidget):
         self.open_button.setEnabled(False)
         self.amount.setReadOnly(True)
         self.message.setText(self.tr("Opening the shift…"))
+        self.opening = True
         try:
-            shift = await self._running.service.open_shift(amount or 0)
+            await self._running.service.open_shift(amount or 0)
         except RegisterError as error:
             self.message.setText("")
             show_error(self, error)
             return
         finally:
+            self.opening = False
             self.open_button.setEnabled(True)
             self.amount.setReadOnly(False)
+            self.opening_ended.emit()
         self.amount.clear()
         self.message.setText("")
-        self.shift_opened.emit(shift)

@@ -20,12 +20,16 @@ from pos.ui.pin_pad import PinPad
 
 
 class SignInPage(QWidget):
-    signed_in = Signal(str)
+    #: The sign-in ended, signed in or refused: the window routes again (it stays here meanwhile).
+    sign_in_ended = Signal()
 
     def __init__(self, running: RunningRegister, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("signInPage")
         self._running = running
+        #: True until the sign-in, recovery included, has ended: the register says "signed in"
+        #: before its recovery is done, and the next screen must wait for it.
+        self.signing_in = False
         self.title = QLabel(self)
         self.title.setObjectName("pageTitle")
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -79,13 +83,15 @@ class SignInPage(QWidget):
     async def sign_in(self, pin: str) -> None:
         self.pad.set_busy(True)
         self.pad.show_message(self.tr("Signing in…"))
+        self.signing_in = True
         try:
-            name = await self._running.service.sign_in(pin=pin)
+            await self._running.service.sign_in(pin=pin)
         except RegisterError as error:
             self.pad.show_message(refusal_text(error), error=True)
             return
         finally:
+            self.signing_in = False
             self.pad.set_busy(False)
             self.pad.clear()
+            self.sign_in_ended.emit()
         self.pad.show_message("")
-        self.signed_in.emit(name)
