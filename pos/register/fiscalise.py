@@ -163,8 +163,12 @@ async def fiscalise(ctx: RegisterContext, new: NewReceipt) -> Receipt:
     return await send(ctx, record)
 
 
-async def send(ctx: RegisterContext, record: Receipt) -> Receipt:
-    """Send a committed receipt online (exactly once) and record the outcome."""
+async def send(ctx: RegisterContext, record: Receipt, *, guess: bool = True) -> Receipt:
+    """Send a committed receipt online (exactly once) and record the outcome.
+
+    When Checkbox cannot be reached, a sale whose customer waits (``guess``) is issued offline
+    under the same id (the ambiguous receipt); recovery (``guess=False``) re-raises instead and
+    the receipt stays SENDING, awaiting Checkbox (``recovery``)."""
     kind = ReceiptType(record.type)
     if record.state is ReceiptState.COMMITTED:
         record = ctx.journal.receipts.mark_sending(record.id, ctx.now())
@@ -191,6 +195,8 @@ async def send(ctx: RegisterContext, record: Receipt) -> Receipt:
                 ) from error
             raise
         ctx.move(ConnectivityEvent.NETWORK_LOST, _cause(error))
+        if not guess:
+            raise
         return issue_locally(ctx, record)
     done = settle(ctx, record.id, answer)
     if answer.is_created_offline and ctx.needs_reconcile:

@@ -290,6 +290,7 @@ class RegisterService:
             journal_behind=figures.journal_behind or None,
             codes_unreconciled=self.ctx.needs_reconcile,
             clock_skew_seconds=_int_or_none(figures.clock_skew),
+            awaiting_checkbox=tuple(sorted(self.ctx.awaiting)),
         )
 
     def set_aside(self) -> list[QueueEntry]:
@@ -598,6 +599,7 @@ class RegisterService:
         async with self.ctx.lock:
             local, pending = self.local_report(shift)
             if pending:
+                recovery.refuse_close_if_awaiting(self.ctx, shift.id)
                 raise RegisterError(Refusal.UPLOAD_PENDING, pending=pending)
             if self.ctx.state in LOCAL_STATES:
                 closed = self._close_offline(shift, local)
