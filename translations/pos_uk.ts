@@ -1679,139 +1679,144 @@
         <translation>Годинник цього комп’ютера розходиться з годинником Checkbox. Перевірте час і підтвердьте його, перш ніж продавати офлайн.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="184"/>
+        <location filename="../pos/ui/messages.py" line="176"/>
+        <source>{count} receipt(s) of this shift were being sent to Checkbox when the register stopped, and only Checkbox knows whether it fiscalised them. The Z-report waits until Checkbox has answered: restore the connection; the register asks by itself.</source>
+        <translation>Чеки цієї зміни ({count}) надсилалися до Checkbox, коли каса зупинилася, і лише Checkbox знає, чи їх фіскалізовано. Z-звіт чекає, доки Checkbox відповість: відновіть зв’язок; каса запитає сама.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="190"/>
         <source>The cashier&apos;s electronic signature (CheckBox Підпис) is not running, so Checkbox cannot sign anything: nothing was fiscalised. Start it, or ask the manager to start it in the Checkbox cabinet, then try again.</source>
         <translation>Електронний підпис касира (CheckBox Підпис) не запущено, тож Checkbox нічого не може підписати: нічого не фіскалізовано. Запустіть його або попросіть менеджера запустити його в кабінеті Checkbox, потім спробуйте ще раз.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="190"/>
+        <location filename="../pos/ui/messages.py" line="196"/>
         <source>Checkbox has blocked this cashier (the reason is below): nothing was fiscalised. Call the manager: only Checkbox support can unblock the cashier.</source>
         <translation>Checkbox заблокував цього касира (причина нижче): нічого не фіскалізовано. Викличте менеджера: розблокувати касира може лише підтримка Checkbox.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="195"/>
+        <location filename="../pos/ui/messages.py" line="201"/>
         <source>The cashier&apos;s signing key has expired: nothing can be fiscalised with it. The manager must get a new key and register the cashier again.</source>
         <translation>Термін дії ключа підпису касира закінчився: ним нічого не можна фіскалізувати. Менеджер має отримати новий ключ і зареєструвати касира знову.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="200"/>
+        <location filename="../pos/ui/messages.py" line="206"/>
         <source>This cashier is deactivated in Checkbox. The manager must register the cashier again.</source>
         <translation>Цього касира деактивовано в Checkbox. Менеджер має зареєструвати касира знову.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="204"/>
+        <location filename="../pos/ui/messages.py" line="210"/>
         <source>Checkbox has blocked this register: nothing can be fiscalised on it. Call the manager.</source>
         <translation>Checkbox заблокував цю касу: на ній нічого не можна фіскалізувати. Викличте менеджера.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="209"/>
+        <location filename="../pos/ui/messages.py" line="215"/>
         <source>Checkbox has frozen this register (no receipts for a long time). The manager must pay the invoice and ask Checkbox support to unfreeze it.</source>
         <translation>Checkbox заморозив цю касу (давно не було чеків). Менеджер має сплатити рахунок і звернутися до підтримки Checkbox, щоб її розморозили.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="214"/>
+        <location filename="../pos/ui/messages.py" line="220"/>
         <source>Checkbox services are not paid, so every register of the shop is blocked. Call the manager to pay the invoice.</source>
         <translation>Послуги Checkbox не сплачено, тому всі каси магазину заблоковано. Викличте менеджера, щоб сплатити рахунок.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="224"/>
+        <location filename="../pos/ui/messages.py" line="230"/>
         <source>This register is used by another device (a duplicate of the register?). Call the manager or Checkbox support.</source>
         <translation>Цю касу використовує інший пристрій (дублікат каси?). Викличте менеджера або підтримку Checkbox.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="229"/>
+        <location filename="../pos/ui/messages.py" line="235"/>
         <source>Checkbox is still processing earlier transactions, so this cannot be done yet. Wait a minute and try again; if it goes on for ten minutes, call the manager.</source>
         <translation>Checkbox ще обробляє попередні транзакції, тому це поки неможливо. Зачекайте хвилину і спробуйте ще раз; якщо це триває десять хвилин, викличте менеджера.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="239"/>
+        <location filename="../pos/ui/messages.py" line="245"/>
         <source>The tax service did not accept this receipt (the reason is below): it is NOT sold and nothing fiscal was printed. The goods are still in the receipt: try again, or call the manager if it is refused again.</source>
         <translation>Податкова не прийняла цей чек (причина нижче): його НЕ продано, фіскальний чек не надруковано. Товари залишилися в чеку: спробуйте ще раз або викличте менеджера, якщо його знову не приймуть.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="245"/>
+        <location filename="../pos/ui/messages.py" line="251"/>
         <source>The shift was not opened: the tax service refused its opening (the reason is below). Open it again; if it is refused again, call the manager.</source>
         <translation>Зміну не відкрито: податкова не прийняла її відкриття (причина нижче). Відкрийте її ще раз; якщо знову не приймуть, викличте менеджера.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="250"/>
+        <location filename="../pos/ui/messages.py" line="256"/>
         <source>Checkbox is under maintenance (until the time below). Sales go on offline; what needs Checkbox must wait until the work is over.</source>
         <translation>На Checkbox технічні роботи (до часу, вказаного нижче). Продаж триває офлайн; те, що потребує Checkbox, зачекає до завершення робіт.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="255"/>
+        <location filename="../pos/ui/messages.py" line="261"/>
         <source>Checkbox is temporarily unavailable. Try again in 2 minutes; sales go on offline meanwhile.</source>
         <translation>Checkbox тимчасово недоступний. Спробуйте ще раз за 2 хвилини; тим часом продаж триває офлайн.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="260"/>
+        <location filename="../pos/ui/messages.py" line="266"/>
         <source>Checkbox did not answer in time (524). Try again in 2 minutes; sales go on offline meanwhile.</source>
         <translation>Checkbox не відповів вчасно (524). Спробуйте ще раз за 2 хвилини; тим часом продаж триває офлайн.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="280"/>
+        <location filename="../pos/ui/messages.py" line="286"/>
         <source>The operation was refused ({reason}).</source>
         <translation>Операцію відхилено ({reason}).</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="297"/>
+        <location filename="../pos/ui/messages.py" line="303"/>
         <source>The cashier&apos;s electronic signature (CheckBox Підпис) is not running. Start it, or ask the manager to start it in the Checkbox cabinet, then try again.</source>
         <translation>Електронний підпис касира (CheckBox Підпис) не запущено. Запустіть його або попросіть менеджера запустити його в кабінеті Checkbox, потім спробуйте ще раз.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="305"/>
+        <location filename="../pos/ui/messages.py" line="311"/>
         <source>Checkbox has blocked this cashier. Call the manager: only Checkbox support can unblock the cashier.</source>
         <translation>Checkbox заблокував цього касира. Зверніться до менеджера: розблокувати касира може лише підтримка Checkbox.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="313"/>
+        <location filename="../pos/ui/messages.py" line="319"/>
         <source>The cashier&apos;s signing key has expired. The manager must get a new key and register the cashier again.</source>
         <translation>Термін дії ключа підпису касира закінчився. Менеджер має отримати новий ключ і зареєструвати касира знову.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="321"/>
+        <location filename="../pos/ui/messages.py" line="327"/>
         <source>Checkbox has blocked this register. Call the manager.</source>
         <translation>Checkbox заблокував цю касу. Зверніться до менеджера.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="327"/>
+        <location filename="../pos/ui/messages.py" line="333"/>
         <source>Checkbox services are not paid, so every register is blocked. Call the manager.</source>
         <translation>Послуги Checkbox не оплачено, тому всі каси заблоковано. Зверніться до менеджера.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="219"/>
-        <location filename="../pos/ui/messages.py" line="334"/>
+        <location filename="../pos/ui/messages.py" line="225"/>
+        <location filename="../pos/ui/messages.py" line="340"/>
         <source>The shift was opened in another program (Checkbox Kasa). Finish there, or ask the manager: both at once would corrupt the register&apos;s reports.</source>
         <translation>Зміну відкрито в іншій програмі (Checkbox Kasa). Завершіть роботу там або зверніться до менеджера: робота в обох одночасно зіпсує звіти каси.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="342"/>
+        <location filename="../pos/ui/messages.py" line="348"/>
         <source>Checkbox is still processing transactions. Wait a minute and try again; if it goes on for ten minutes, call the manager.</source>
         <translation>Checkbox ще обробляє транзакції. Зачекайте хвилину й спробуйте ще раз; якщо це триває десять хвилин, зверніться до менеджера.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="234"/>
-        <location filename="../pos/ui/messages.py" line="350"/>
+        <location filename="../pos/ui/messages.py" line="240"/>
+        <location filename="../pos/ui/messages.py" line="356"/>
         <source>Sending receipts by SMS is not enabled for this shop. Send it by e-mail, or ask the manager to enable SMS in the Checkbox cabinet.</source>
         <translation>Надсилання чеків SMS для цього магазину не ввімкнено. Надішліть чек електронною поштою або попросіть менеджера ввімкнути SMS у кабінеті Checkbox.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="368"/>
+        <location filename="../pos/ui/messages.py" line="374"/>
         <source>This is not a valid number. Type it again, e.g. 125.50 or 1.250.</source>
         <translation>Це не число. Введіть ще раз, напр. 125.50 або 1.250.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="371"/>
+        <location filename="../pos/ui/messages.py" line="377"/>
         <source>Something went wrong: {error}. The operation may not have finished.</source>
         <translation>Сталася помилка: {error}. Операція могла не завершитися.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="391"/>
+        <location filename="../pos/ui/messages.py" line="397"/>
         <source>Cannot do this</source>
         <translation>Неможливо виконати</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="410"/>
+        <location filename="../pos/ui/messages.py" line="416"/>
         <source>Information</source>
         <translation>Інформація</translation>
     </message>
@@ -3529,27 +3534,28 @@
 <context>
     <name>ShiftOpenPage</name>
     <message>
-        <location filename="../pos/ui/shift_open.py" line="80"/>
+        <location filename="../pos/ui/shift_open.py" line="84"/>
         <source>Open the shift</source>
+        <extracomment>The open ended, opened or refused: the window routes again (it stays here meanwhile). True from &quot;Open&quot; until the float is booked: the shift is opened on Checkbox before its float&apos;s service receipt, and the selling screen must not show a half-opened shift.</extracomment>
         <translation>Відкриття зміни</translation>
     </message>
     <message>
-        <location filename="../pos/ui/shift_open.py" line="82"/>
+        <location filename="../pos/ui/shift_open.py" line="86"/>
         <source>Opening float: the cash the drawer should hold (empty: as carried), Enter</source>
         <translation>Розмінна сума: скільки готівки має бути в касі (порожньо — як перенесено), Enter</translation>
     </message>
     <message>
-        <location filename="../pos/ui/shift_open.py" line="86"/>
+        <location filename="../pos/ui/shift_open.py" line="90"/>
         <source>Open shift (Enter)</source>
         <translation>Відкрити зміну (Enter)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/shift_open.py" line="93"/>
+        <location filename="../pos/ui/shift_open.py" line="97"/>
         <source>Carried from the last shift: {amount}. Only the difference to the float is booked (in or out).</source>
         <translation>Перенесено з минулої зміни: {amount}. Проводиться лише різниця до розмінної суми (внесення або винесення).</translation>
     </message>
     <message>
-        <location filename="../pos/ui/shift_open.py" line="124"/>
+        <location filename="../pos/ui/shift_open.py" line="128"/>
         <source>Opening the shift…</source>
         <translation>Відкриття зміни…</translation>
     </message>
@@ -3558,23 +3564,24 @@
     <name>SignInPage</name>
     <message>
         <location filename="../pos/ui/first_screen.py" line="31"/>
-        <location filename="../pos/ui/sign_in.py" line="56"/>
+        <location filename="../pos/ui/sign_in.py" line="60"/>
         <source>Cashier sign-in</source>
+        <extracomment>The sign-in ended, signed in or refused: the window routes again (it stays here meanwhile). True until the sign-in, recovery included, has ended: the register says &quot;signed in&quot; before its recovery is done, and the next screen must wait for it.</extracomment>
         <translation>Вхід касира</translation>
     </message>
     <message>
         <location filename="../pos/ui/first_screen.py" line="35"/>
-        <location filename="../pos/ui/sign_in.py" line="57"/>
+        <location filename="../pos/ui/sign_in.py" line="61"/>
         <source>Type your PIN and press Enter</source>
         <translation>Введіть свій PIN і натисніть Enter</translation>
     </message>
     <message>
-        <location filename="../pos/ui/sign_in.py" line="61"/>
+        <location filename="../pos/ui/sign_in.py" line="65"/>
         <source>Training mode: the training cashier&apos;s PIN is {pin}</source>
         <translation>Навчальний режим: PIN навчального касира — {pin}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/sign_in.py" line="81"/>
+        <location filename="../pos/ui/sign_in.py" line="85"/>
         <source>Signing in…</source>
         <translation>Вхід…</translation>
     </message>
@@ -3683,71 +3690,76 @@
     </message>
     <message>
         <location filename="../pos/ui/status_bar.py" line="131"/>
+        <source>{count} receipt(s) from before the register stopped await Checkbox&apos;s answer: do not sell them again; the register asks Checkbox by itself, and the Z-report waits for them.</source>
+        <translation>Чеки, надіслані до зупинки каси ({count}), чекають відповіді Checkbox: не продавайте їх повторно; каса запитує Checkbox сама, і Z-звіт чекає на них.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/status_bar.py" line="143"/>
         <source>{count} offline transaction(s) were refused by the server: call the manager.</source>
         <translation>Сервер відхилив офлайн-операцій: {count}. Зверніться до менеджера.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="141"/>
+        <location filename="../pos/ui/status_bar.py" line="153"/>
         <source>This journal may be behind Checkbox (restored, copied or recreated): no offline receipts until the register has reconciled online.</source>
         <translation>Цей журнал може відставати від Checkbox (відновлений, скопійований або створений заново): офлайн-чеків не буде, доки каса не звірить коди онлайн.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="152"/>
+        <location filename="../pos/ui/status_bar.py" line="164"/>
         <source>Checkbox used offline codes on its own: offline receipts wait until the code pool is reconciled online.</source>
         <translation>Checkbox сам використав офлайн-коди: офлайн-чеки чекатимуть, доки пул кодів не буде звірено онлайн.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="163"/>
+        <location filename="../pos/ui/status_bar.py" line="175"/>
         <source>This PC&apos;s clock differs from Checkbox&apos;s by {minutes} min: check the time; offline receipts wait until it is confirmed.</source>
         <translation>Годинник цього комп’ютера розходиться з Checkbox на {minutes} хв: перевірте час; офлайн-чеки чекатимуть підтвердження.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="259"/>
+        <location filename="../pos/ui/status_bar.py" line="271"/>
         <source>Back office: connecting…</source>
         <translation>Бек-офіс: з’єднання…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="261"/>
+        <location filename="../pos/ui/status_bar.py" line="273"/>
         <source>Back office: up to date</source>
         <translation>Бек-офіс: усе передано</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="263"/>
+        <location filename="../pos/ui/status_bar.py" line="275"/>
         <source>Back office: sending {count}</source>
         <translation>Бек-офіс: передається {count}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="265"/>
+        <location filename="../pos/ui/status_bar.py" line="277"/>
         <source>Back office: unreachable, {count} waiting</source>
         <translation>Бек-офіс: недоступний, чекають {count}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="287"/>
+        <location filename="../pos/ui/status_bar.py" line="299"/>
         <source>Offline left: {left}</source>
         <translation>Офлайн залишилось: {left}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="292"/>
+        <location filename="../pos/ui/status_bar.py" line="304"/>
         <source>This month: {left} of 168 h left</source>
         <translation>Цього місяця: залишилось {left} із 168 год</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="297"/>
+        <location filename="../pos/ui/status_bar.py" line="309"/>
         <source>Codes: {count}</source>
         <translation>Номерів: {count}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="302"/>
+        <location filename="../pos/ui/status_bar.py" line="314"/>
         <source>Queue: {count}</source>
         <translation>Черга: {count}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="305"/>
+        <location filename="../pos/ui/status_bar.py" line="317"/>
         <source>Shift: closed</source>
         <translation>Зміна: закрита</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="308"/>
+        <location filename="../pos/ui/status_bar.py" line="320"/>
         <source>Shift: {left} left</source>
         <translation>Зміна: залишилось {left}</translation>
     </message>
