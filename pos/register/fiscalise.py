@@ -3,7 +3,9 @@
 Invariant 1: the receipt is in the journal before any request about it leaves the machine.
 Invariant 2: every attempt reuses the receipt's UUID; a lost answer is settled by the client's
 exactly-once logic, and when Checkbox cannot be asked at all the receipt is issued offline under
-the same id (the ambiguous receipt), to be settled at upload.
+the same id (the ambiguous receipt), to be settled at upload. Only a sale whose customer waits
+guesses like that, after one brief lookup (``exactly_once.create_receipt`` gives the bound);
+recovery never does: a receipt it finds SENDING waits for Checkbox's answer (``recovery``).
 """
 
 from __future__ import annotations

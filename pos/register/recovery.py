@@ -105,7 +105,7 @@ async def _ask_about(ctx: RegisterContext, record: Receipt) -> bool:
         return False  # unreachable a moment ago, or kept offline: the worker asks once it answers
     try:
         try:
-            answer = await ctx.client.receipt(record.id)
+            answer = await ctx.client.receipt(record.id, brief=True)  # the next round asks again
         except NotFound:
             if ctx.state in LOCAL_STATES:
                 return False  # our own offline period is uploaded first; then it goes online
