@@ -36,10 +36,7 @@ from pos.journal.records import (
 )
 from pos.register import recovery
 from pos.register.cart import Cart, Tender
-from pos.register.cash import CARD_LABEL as CARD_LABEL
-from pos.register.cash import CASH_LABEL as CASH_LABEL
-from pos.register.cash import TERMINAL_FIELDS as TERMINAL_FIELDS
-from pos.register.cash import CashDrawer
+from pos.register.cash import CARD_LABEL, CashDrawer
 from pos.register.cashier import CashierSignIn
 from pos.register.connectivity import ConnectivityEvent, ConnectivityState
 from pos.register.context import (
@@ -55,16 +52,11 @@ from pos.register.fiscalise import fiscalise, limits_now
 from pos.register.limits import Limit, Thresholds, limit_state
 from pos.register.returns import Returns
 from pos.register.sales import Sales
-from pos.register.shifts import COLLECTION_LABEL as COLLECTION_LABEL
-from pos.register.shifts import FISCALISED as FISCALISED
-from pos.register.shifts import SHIFT_WAIT_SECONDS as SHIFT_WAIT_SECONDS
-from pos.register.shifts import UNSETTLED as UNSETTLED
 from pos.register.shifts import Shifts
 from pos.register.status import RegisterStatus, ShiftReportView
 from pos.register.status_counters import StatusCounters
 from pos.register.trusted_time import Monotonic, TrustedClock, system_monotonic
-from pos.register.worker import Intervals as Intervals
-from pos.register.worker import RegisterWorker
+from pos.register.worker import Intervals, RegisterWorker
 
 if TYPE_CHECKING:
     from pos.register.orders import OrderDesk
@@ -117,7 +109,7 @@ class RegisterService:
         self._cash = CashDrawer(self)
         self._worker = RegisterWorker(self)
         self._orders: OrderDesk | None = None
-        self._counters = StatusCounters(journal, UNSETTLED)
+        self._counters = StatusCounters(journal, recovery.UNSETTLED)
         self._restore_state()
 
     @property
