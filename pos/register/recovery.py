@@ -108,9 +108,11 @@ async def _ask_about(ctx: RegisterContext, record: Receipt) -> bool:
         try:
             answer = await ctx.client.receipt(record.id, brief=True)  # the next round asks again
         except NotFound:
-            if ctx.state in LOCAL_STATES:
-                return False  # our own offline period is uploaded first; then it goes online
-            await send(ctx, record, guess=False)  # it never arrived: send it, exactly once
+            ctx.awaiting.discard(record.id)  # Checkbox has not got it: no code of ours spent
+            if ctx.state in LOCAL_STATES:  # our own offline period is uploaded first
+                issue_locally(ctx, record)  # it never arrived: nothing to conflict with
+            else:
+                await send(ctx, record, guess=False)  # it never arrived: send it, exactly once
             return True
         if not answer.is_final:  # Checkbox is still signing it
             answer = await ctx.client.wait_receipt(record.id, give_up_after=RECOVERY_WAIT_SECONDS)
