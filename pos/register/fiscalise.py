@@ -68,12 +68,6 @@ def check_offline_allowed(ctx: RegisterContext, *, fiscal: bool = True) -> None:
         raise RegisterError(Refusal.JOURNAL_BEHIND, behind)
     if ctx.needs_reconcile:
         raise RegisterError(Refusal.CODES_UNRECONCILED)
-    if ctx.awaiting:
-        # A receipt whose request may have reached Checkbox during its automatic offline was
-        # signed there with one of our pool's codes (Checkbox picks the free ones itself): until
-        # Checkbox has answered about it, any code of the pool may already be spent (the
-        # 1,000-kill run printed one twice this way).
-        raise RegisterError(Refusal.CODES_UNRECONCILED, "a receipt awaits Checkbox's answer")
     skew = ctx.setting(CLOCK_SKEW)
     if skew:
         raise RegisterError(Refusal.CLOCK_UNTRUSTED, skew, seconds=int(float(skew)))

@@ -13,10 +13,9 @@ later sign another document with it: one code on two documents).
 What the cashier sees of a receipt awaiting Checkbox (DESIGN, "The ambiguous receipt"): the
 status (``RegisterStatus.awaiting_checkbox``: the status bar's banner, ``pos register status``)
 counts it, ``pos register receipt ID`` says so, the Z-report of its shift is refused until it is
-settled (its totals are unknown), and no receipt is issued offline meanwhile
-(``fiscalise.check_offline_allowed``: Checkbox may have spent one of our codes on it). It is not
-printed when it is settled, as no recovered receipt is today: its customer left without paper
-when the run stopped; the receipt list has it, fiscalised, for a reprint.
+settled (its totals are unknown), and selling goes on meanwhile. It is not printed when it is
+settled, as no recovered receipt is today: its customer left without paper when the run
+stopped; the receipt list has it, fiscalised, for a reprint.
 
 Shifts left opening or closing are asked about. Queued offline transactions need nothing here:
 the worker uploads them in order, from the first one not finished.
