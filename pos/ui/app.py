@@ -14,6 +14,8 @@ already holds them, so nothing is lost even when they are cut short.
 from __future__ import annotations
 
 import gc
+import importlib
+import linecache
 import logging
 import os
 import signal
@@ -90,8 +92,16 @@ async def run_window(
 
     import pos.config
     from pos.ui.asyncio_qt import drain
+
+    for heavy in ("sqlalchemy", "sqlmodel", "httpx", "pydantic", "pos.app"):
+        importlib.import_module(heavy)
+        linecache.clearcache()  # see below: freed between the heavy imports, reused by the next
     from pos.ui.main_window import MainWindow
     from pos.ui.register_thread import open_threaded_register
+
+    # PySide6's import hook (its __feature__ check) reads the source of every module imported
+    # after it into linecache: ~28 MiB of text nobody reads again; a traceback reloads a file.
+    linecache.clearcache()
 
     if os.environ.get("POS_DEBUG_THREADS") == "1":  # every journal session checks its thread
         from pos.journal import thread_guard
