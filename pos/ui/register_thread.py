@@ -247,6 +247,12 @@ class ServiceFront(ThreadFront):
     def look_now(self) -> None:
         self._thread.submit(self._target.look_now)
 
+    def soon(self, name: str, *args: Any) -> concurrent.futures.Future[Any]:
+        """The service's plain method ``name`` run on the register's thread, not waited for:
+        the caller takes the answer from the future (its callback runs on that thread)."""
+        thread: RegisterThread = self._thread
+        return thread.submit(getattr(self._target, name), *args)
+
     def save_carts_soon(self, carts: list[HeldCart]) -> None:
         """The carts' save, queued on the register's thread in order (before a sale that
         follows it), never waited for by the window."""
