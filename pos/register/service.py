@@ -14,7 +14,7 @@ import dataclasses
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from pydantic import SecretStr
@@ -29,12 +29,8 @@ from pos.checkbox.errors import (
 )
 from pos.checkbox.models import OpenShift
 from pos.checkbox.models.shift import SHIFT_CLOSED, SHIFT_OPENED
-from pos.domain.barcodes import BarcodeError, normalize_barcode
-from pos.domain.discounts import Discount, DiscountMode, DiscountType
 from pos.domain.errors import FiscalRuleError
-from pos.domain.money import div_round_half_up
 from pos.domain.receipt import (
-    Good,
     Line,
     Payment,
     PaymentType,
@@ -60,7 +56,7 @@ from pos.journal.records import (
     Shift,
     ShiftState,
 )
-from pos.register import bodies, recovery
+from pos.register import bodies, catalogue_reads, recovery, return_reads
 from pos.register.cart import Cart, Tender
 from pos.register.code_pool import refill
 from pos.register.connectivity import ConnectivityEvent, ConnectivityState
@@ -96,7 +92,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-FISCALISED = (ReceiptState.DONE, ReceiptState.OFFLINE_ISSUED, ReceiptState.UPLOADED)
+FISCALISED = return_reads.FISCALISED
 UNSETTLED = recovery.UNSETTLED
 SHIFT_WAIT_SECONDS = 30.0
 CASH_LABEL = "Готівка"
@@ -425,25 +421,19 @@ class RegisterService:
     # --- catalogue ---------------------------------------------------------------------------
 
     def scan(self, text: str) -> ScannedItem | None:
-        """A scanned or typed barcode (EAN-8/13, UPC, scale label); BAD_INPUT if malformed."""
-        try:
-            code = normalize_barcode(text)
-        except BarcodeError as error:
-            raise RegisterError(Refusal.BAD_INPUT, str(error), field="barcode") from error
-        return self.journal.catalogue.find_by_scan(code)
+        return catalogue_reads.scan(self.journal.catalogue, text)
 
     def search(self, text: str, limit: int = 50) -> list[CatalogueItem]:
-        return self.journal.catalogue.search(text, limit) if text.strip() else []
+        return catalogue_reads.search(self.journal.catalogue, text, limit)
 
     def item(self, code: str) -> CatalogueItem | None:
-        return self.journal.catalogue.find_by_code(code)
+        return catalogue_reads.item(self.journal.catalogue, code)
 
     def categories(self) -> list[tuple[str, int]]:
-        """(category, number of goods) for the selling screen's buttons."""
-        return self.journal.catalogue.categories()
+        return catalogue_reads.categories(self.journal.catalogue)
 
     def in_category(self, name: str, limit: int = 200) -> list[CatalogueItem]:
-        return self.journal.catalogue.in_category(name, limit)
+        return catalogue_reads.in_category(self.journal.catalogue, name, limit)
 
     # --- shift -------------------------------------------------------------------------------
 
@@ -767,40 +757,20 @@ class RegisterService:
 
     def returnable(self, sale_id: str) -> dict[int, int]:
         """Line position → quantity that may still be returned from the sale ``sale_id``."""
-        sale = self._sale(sale_id)
-        before = self._returned_before(sale_id)
-        left = {
-            code: qty - before.get(code, 0)
-            for code, qty in bodies.quantities_by_code([sale]).items()
-        }
-        result: dict[int, int] = {}
-        for position, li in enumerate(sale.lines, start=1):
-            available = max(min(li.quantity, left.get(li.code, 0)), 0)
-            result[position] = available
-            left[li.code] = left.get(li.code, 0) - available
-        return result
+        return return_reads.returnable(self.journal.receipts, sale_id)
 
     def _returned_before(self, sale_id: str) -> dict[str, int]:
-        """What earlier returns of the sale take back: the fiscalised ones and those committed
-        but not yet settled (a crash, Checkbox unreachable and offline refused), which will
-        reach Checkbox under their own ids and count there (the sandbox's "більше, ніж у чеку
-        продажу" otherwise, for a printed return)."""
-        returns = self.journal.receipts.list(related_to=sale_id, states=FISCALISED + UNSETTLED)
-        return bodies.quantities_by_code(returns)
+        return return_reads.returned_before(self.journal.receipts, sale_id)
 
     def quote_refund(
         self, sale_id: str, quantities: Mapping[int, int]
     ) -> tuple[int, list[Payment]]:
         """What ``refund`` would pay back (total, payments), without committing anything."""
         sale = self._sale(sale_id)
-        wanted = {pos: qty for pos, qty in quantities.items() if qty > 0}
-        if not wanted or any(not 1 <= pos <= len(sale.lines) for pos in wanted):
+        total = return_reads.refund_total(sale, quantities)
+        if not total:
             return 0, []
-        try:
-            priced = price_receipt(self._return_lines(sale, wanted))
-        except FiscalRuleError as error:
-            raise RegisterError(Refusal.FISCAL_RULE, error.message) from error
-        return priced.total_sum, _refund_payments(sale, priced.total_sum, self.rounding_mode)
+        return total, _refund_payments(sale, total, self.rounding_mode)
 
     def set_thresholds(self, thresholds: Thresholds) -> None:
         """New warning thresholds from the settings, in force at once."""
@@ -846,29 +816,10 @@ class RegisterService:
         return await self._fiscalise(new)
 
     def _return_lines(self, sale: Receipt, wanted: Mapping[int, int]) -> list[Line]:
-        """Returned lines at what they cost in the sale (their share of every discount)."""
-        priced_sale = bodies.repriced(sale)
-        lines: list[Line] = []
-        for pos, qty in sorted(wanted.items()):
-            original = sale.lines[pos - 1]
-            paid = priced_sale.lines[pos - 1].total
-            refund = div_round_half_up(paid * qty, original.quantity)
-            gross = div_round_half_up(original.price * qty, 1000)
-            discounts: tuple[Discount, ...] = ()
-            if refund != gross:
-                kind = DiscountType.DISCOUNT if refund < gross else DiscountType.EXTRA_CHARGE
-                discounts = (Discount(kind, DiscountMode.VALUE, abs(gross - refund)),)
-            good = Good(
-                original.code, original.name, original.price, original.tax_codes, original.barcode
-            )
-            lines.append(Line(good, qty, is_return=True, discounts=discounts))
-        return lines
+        return return_reads.return_lines(sale, wanted)
 
     def _sale(self, sale_id: str) -> Receipt:
-        sale = self.journal.receipts.get(sale_id)
-        if sale is None or sale.type != ReceiptType.SELL.value or sale.state not in FISCALISED:
-            raise RegisterError(Refusal.NOT_FOUND, sale_id, field="receipt")
-        return sale
+        return return_reads.sale(self.journal.receipts, sale_id)
 
     async def service_in(self, amount: int, reason: str = "") -> Receipt:
         return await self._service(ReceiptType.SERVICE_IN, amount, reason or CASH_LABEL)
@@ -920,30 +871,8 @@ class RegisterService:
     def find_receipts(
         self, text: str = "", *, day: datetime | None = None, limit: int = 50
     ) -> list[Receipt]:
-        """Sales for a return: by fiscal code, the receipt number printed on it, receipt id (or
-        its start), scanned receipt barcode, or the Kyiv day they were made; newest first."""
-        text = text.strip()
-        found: list[Receipt] = []
-        if text:
-            found = self.journal.receipts.list(fiscal_code=text)
-            if not found:
-                exact = self.journal.receipts.get(text)
-                found = [exact] if exact is not None else []
-            if not found and text.isdigit():  # the number printed on it ("ЧЕК №")
-                recent = self.journal.receipts.list(newest_first=True, limit=2000)
-                found = [r for r in recent if str((r.server_response or {}).get("serial")) == text]
-            if not found and len(text) >= 4:
-                recent = self.journal.receipts.list(newest_first=True, limit=2000)
-                found = [r for r in recent if r.id.startswith(text.lower())]
-        else:
-            since = day
-            until = None if day is None else day + timedelta(days=1)
-            found = self.journal.receipts.list(
-                since=since, until=until, newest_first=True, limit=limit
-            )
-        return [r for r in found if r.type == ReceiptType.SELL.value and r.state in FISCALISED][
-            :limit
-        ]
+        """Sales for a return (``return_reads.find_sales``)."""
+        return return_reads.find_sales(self.journal.receipts, text, day=day, limit=limit)
 
     # --- connectivity ------------------------------------------------------------------------
 

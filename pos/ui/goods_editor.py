@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from pos.domain.money import format_money
 from pos.journal.catalogue_import import WEIGHED_UNITS, RowError, check_good, tax_letters
 from pos.journal.records import CatalogueItem
-from pos.ui.lookups import CatalogueSource, InOrder, Pending
+from pos.ui.lookups import Answer, CatalogueSource, InOrder
 from pos.ui.receipt_dialog import ERROR_STYLE, OK_STYLE, KeyDialog, buttons_row
 from pos.ui.register_thread import lookups_for
 
@@ -180,7 +180,7 @@ class GoodsEditorDialog(KeyDialog):
 
     # --- finding ---------------------------------------------------------------------------
 
-    def find_goods(self) -> Pending[list[CatalogueItem]] | None:
+    def find_goods(self) -> Answer[list[CatalogueItem]] | None:
         """Ask for the goods the search names; the list shows them when the answer comes."""
         text = self.search.text().strip()
         self._asked_for = text
@@ -188,10 +188,10 @@ class GoodsEditorDialog(KeyDialog):
             self.found.clear()
             return None
         pending = self._lookups.ask(_search, text)
-        pending.then(lambda answer: self._found_answered(text, answer))
+        pending.add_done_callback(lambda answer: self._found_answered(text, answer))
         return pending
 
-    def _found_answered(self, text: str, answer: Pending[list[CatalogueItem]]) -> None:
+    def _found_answered(self, text: str, answer: Answer[list[CatalogueItem]]) -> None:
         if text != self._asked_for:  # typed over since
             return
         try:
