@@ -32,6 +32,11 @@ def item(catalogue: Catalogue, code: str) -> CatalogueItem | None:
     return catalogue.find_by_code(code)
 
 
+def barcode_owner(catalogue: Catalogue, barcode: str) -> CatalogueItem | None:
+    """The good that has exactly this barcode (the goods editor's check before it saves)."""
+    return catalogue.find_by_barcode(barcode)
+
+
 def categories(catalogue: Catalogue) -> list[tuple[str, int]]:
     """(category, number of goods) for the selling screen's buttons."""
     return catalogue.categories()

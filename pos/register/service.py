@@ -429,6 +429,9 @@ class RegisterService:
     def item(self, code: str) -> CatalogueItem | None:
         return catalogue_reads.item(self.journal.catalogue, code)
 
+    def barcode_owner(self, barcode: str) -> CatalogueItem | None:
+        return catalogue_reads.barcode_owner(self.journal.catalogue, barcode)
+
     def categories(self) -> list[tuple[str, int]]:
         return catalogue_reads.categories(self.journal.catalogue)
 

@@ -6,7 +6,9 @@ check (``pos.journal.catalogue_import.check_good``), so a price, barcode, tax le
 refused with the same words as in a file, and the good is written through the journal's
 catalogue store (``Catalogue.upsert``) exactly as an import writes it. One check the import makes
 between the rows of a file is made against the whole catalogue here: a barcode another good
-already has.
+already has (and, for a new good, a code the catalogue has already). Those checks are reads,
+answered by the window's look-up thread (``pos.ui.lookups``) while the register may be busy
+uploading or closing a shift; only the write goes to the register.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from pos.domain.money import format_money
 from pos.journal.catalogue_import import WEIGHED_UNITS, RowError, check_good, tax_letters
 from pos.journal.records import CatalogueItem
 from pos.ui.lookups import Answer, CatalogueSource, InOrder
+from pos.ui.messages import error_text
 from pos.ui.receipt_dialog import ERROR_STYLE, OK_STYLE, KeyDialog, buttons_row
 from pos.ui.register_thread import lookups_for
 
@@ -280,18 +283,29 @@ class GoodsEditorDialog(KeyDialog):
             "excise": "1" if self.excise.isChecked() else "0",
         }
 
+    @property
+    def settled(self) -> bool:
+        """Every look-up asked has been answered and what waited for it has run."""
+        return self._in_order.idle
+
     def save(self) -> None:
-        """F12: check the good as the import does; write it, or say what is wrong."""
+        """F12: check the good as the import does, then against the catalogue (the look-up
+        thread answers); write it, or say what is wrong."""
         item, errors = check_good(self.cells())
-        if item is not None:
-            errors = self._barcodes_taken(item)
         if errors or item is None:
             self._show_errors(errors)
             return
-        if self.item is None and self._running.service.item(item.code) is not None:
-            self._show_errors(
-                [RowError(0, "code", "duplicate", f"Код {item.code} уже має інший товар")]
-            )
+        checks = self._lookups.ask(_save_checks, item, self.item is None)
+        self._in_order.add(checks, lambda answer: self._checked(item, answer))
+
+    def _checked(self, item: CatalogueItem, answer: Answer[list[RowError]]) -> None:
+        try:
+            errors = answer.result()
+        except Exception as error:  # the catalogue could not be read: nothing is written
+            self.show_notice(error_text(error), ERROR_STYLE)
+            return
+        if errors:
+            self._show_errors(errors)
             return
         catalogue = self._running.journal.catalogue
         catalogue.upsert([item], datetime.now(UTC))
@@ -306,22 +320,6 @@ class GoodsEditorDialog(KeyDialog):
         self.show_notice(self.tr("Saved: {name}").format(name=item.name), OK_STYLE)
         self.saved.emit(item)
 
-    def _barcodes_taken(self, item: CatalogueItem) -> list[RowError]:
-        catalogue = self._running.journal.catalogue
-        errors = []
-        for barcode in item.barcodes:
-            owner = catalogue.find_by_barcode(barcode)
-            if owner is not None and owner.code != item.code:
-                errors.append(
-                    RowError(
-                        0,
-                        "barcode",
-                        "duplicate_barcode",
-                        f"Штрихкод {barcode} уже має товар {owner.code} ({owner.name})",
-                    )
-                )
-        return errors
-
     def _show_errors(self, errors: list[RowError]) -> None:
         self.errors = errors
         self.field_errors.setText("\n".join(error.message for error in errors))
@@ -331,6 +329,25 @@ class GoodsEditorDialog(KeyDialog):
             label.setStyleSheet(ERROR_STYLE if wrong else "")
         if errors:
             self.show_notice(self.tr("Not saved: correct what is marked."), ERROR_STYLE)
+
+
+def _save_checks(source: CatalogueSource, item: CatalogueItem, new: bool) -> list[RowError]:
+    """On the look-up thread: a barcode another good has; for a new good, a code taken."""
+    errors = []
+    for barcode in item.barcodes:
+        owner = source.barcode_owner(barcode)
+        if owner is not None and owner.code != item.code:
+            errors.append(
+                RowError(
+                    0,
+                    "barcode",
+                    "duplicate_barcode",
+                    f"Штрихкод {barcode} уже має товар {owner.code} ({owner.name})",
+                )
+            )
+    if not errors and new and source.item(item.code) is not None:
+        errors.append(RowError(0, "code", "duplicate", f"Код {item.code} уже має інший товар"))
+    return errors
 
 
 def _search(source: CatalogueSource, text: str) -> list[CatalogueItem]:

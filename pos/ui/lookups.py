@@ -61,6 +61,8 @@ class CatalogueSource(Protocol):
 
     def item(self, code: str) -> CatalogueItem | None: ...
 
+    def barcode_owner(self, barcode: str) -> CatalogueItem | None: ...
+
     def categories(self) -> list[tuple[str, int]]: ...
 
     def in_category(self, name: str, limit: int = 200) -> list[CatalogueItem]: ...
@@ -97,6 +99,9 @@ class JournalReader:
 
     def item(self, code: str) -> CatalogueItem | None:
         return catalogue_reads.item(self.catalogue, code)
+
+    def barcode_owner(self, barcode: str) -> CatalogueItem | None:
+        return catalogue_reads.barcode_owner(self.catalogue, barcode)
 
     def categories(self) -> list[tuple[str, int]]:
         return catalogue_reads.categories(self.catalogue)
