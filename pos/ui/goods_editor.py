@@ -33,10 +33,12 @@ from PySide6.QtWidgets import (
 from pos.domain.money import format_money
 from pos.journal.catalogue_import import WEIGHED_UNITS, RowError, check_good, tax_letters
 from pos.journal.records import CatalogueItem
+from pos.ui.asyncio_qt import async_slot
 from pos.ui.lookups import Answer, CatalogueSource, InOrder
-from pos.ui.messages import error_text
+from pos.ui.messages import error_text, show_error
 from pos.ui.receipt_dialog import ERROR_STYLE, OK_STYLE, KeyDialog, buttons_row
 from pos.ui.register_thread import lookups_for
+from pos.ui.register_writes import written
 
 if TYPE_CHECKING:
     from pos.app import RunningRegister
@@ -286,11 +288,13 @@ class GoodsEditorDialog(KeyDialog):
     @property
     def settled(self) -> bool:
         """Every look-up asked has been answered and what waited for it has run."""
-        return self._in_order.idle
+        return self._in_order.idle and not self.busy
 
     def save(self) -> None:
         """F12: check the good as the import does, then against the catalogue (the look-up
         thread answers); write it, or say what is wrong."""
+        if self.busy:
+            return
         item, errors = check_good(self.cells())
         if errors or item is None:
             self._show_errors(errors)
@@ -307,8 +311,24 @@ class GoodsEditorDialog(KeyDialog):
         if errors:
             self._show_errors(errors)
             return
+        self.set_busy(True, self.tr("Saving…"))  # at once: a second F12 waits
+        self._write(item)
+
+    @async_slot()
+    async def _write(self, item: CatalogueItem) -> None:
+        """The good is written by the register (as an import writes it); the editor stays
+        alive while the register is busy."""
         catalogue = self._running.journal.catalogue
-        catalogue.upsert([item], datetime.now(UTC))
+        try:
+            await written(
+                self._running.service, lambda: catalogue.upsert([item], datetime.now(UTC))
+            )
+        except Exception as error:  # nothing was written: say why, keep the form
+            self.set_busy(False)
+            self.show_notice("")
+            show_error(self, error)
+            return
+        self.set_busy(False)
         self._show_errors([])
         self.show_good(item)
         for row in range(self.found.count()):  # the list shows the good as saved

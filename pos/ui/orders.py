@@ -55,6 +55,7 @@ from pos.ui.messages import error_text, show_error, show_info
 from pos.ui.orders_pay import OrderPaymentDialog, whole_rest_text
 from pos.ui.receipt_dialog import ERROR_STYLE, OK_STYLE, WARN_STYLE, KeyDialog, buttons_row
 from pos.ui.register_thread import ServiceFront, lookups_for
+from pos.ui.register_writes import written
 
 if TYPE_CHECKING:
     from pos.app import RunningRegister
@@ -253,7 +254,7 @@ class OrdersDialog(KeyDialog):
     @property
     def settled(self) -> bool:
         """Every list asked for is shown, and every key waiting behind one has run."""
-        return self._in_order.idle
+        return self._in_order.idle and not self.busy
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt's name)
         """An order key pressed while a list is still being looked up acts on the order that
@@ -435,16 +436,24 @@ class OrdersDialog(KeyDialog):
             self.name.setFocus()
             return
         due = self.due.date()
+        self.set_busy(True, self.tr("Creating the order…"))  # at once: a second F2 waits
+        self._create(customer, date(due.year(), due.month(), due.day()), self.note.text().strip())
+
+    @async_slot()
+    async def _create(self, customer: Customer, due: date, note: str) -> None:
+        """The order is written by the register; the screen stays alive while it is busy."""
+        cart = self.cart
         try:
-            order = self.desk.create(
-                self.cart,
-                customer,
-                due_date=date(due.year(), due.month(), due.day()),
-                note=self.note.text().strip(),
+            order = await written(
+                self._running.service,
+                lambda: self.desk.create(cart, customer, due_date=due, note=note),
             )
         except RegisterError as error:
+            self.set_busy(False)
+            self.show_notice("")
             show_error(self, error)
             return
+        self.set_busy(False)
         self.create_error.clear()
         self.cart = Cart()
         self._show_cart()

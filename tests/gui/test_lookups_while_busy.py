@@ -84,8 +84,12 @@ def test_orders_are_found_while_the_register_is_busy(
         assert [o.id for o in dialog._orders] == [first.id]
         assert not gate.is_set()  # answered while the register was still held
         type_text(dialog.name, "Іван")
-    # The register is free: the new order (a write) goes through it.
-    qtbot.keyClick(dialog, Qt.Key.Key_F2)
+        # The new order is a write: it waits for the register, the screen does not.
+        qtbot.keyClick(dialog, Qt.Key.Key_F2)
+        assert dialog.busy
+        qtbot.keyClicks(dialog.search, "0")  # the screen still takes keys
+        assert dialog.search.text() == first.label + "0"
+    # The register is free: the new order goes through it.
     qtbot.waitUntil(
         lambda: (
             dialog.settled
@@ -160,9 +164,14 @@ def test_the_goods_editor_checks_while_the_register_is_busy(
         assert [e.reason for e in editor.errors] == ["duplicate"]
         assert not gate.is_set()
 
-    editor.code.setText("9002")
-    with qtbot.waitSignal(editor.saved, timeout=TIMEOUT):
+        # The save is a write: it waits for the register, the editor does not.
+        editor.code.setText("9002")
         qtbot.keyClick(editor, Qt.Key.Key_F12)
+        qtbot.waitUntil(lambda: editor.busy, timeout=TIMEOUT)  # checked, now writing
+        with qtbot.waitSignal(editor.saved, timeout=TIMEOUT):
+            gate.set()
+    assert not editor.busy
+    assert editor.errors == []
     saved = running.service.item("9002")
     assert saved is not None
     assert (saved.name, saved.price) == ("Хліб", 1000)
