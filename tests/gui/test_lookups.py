@@ -17,6 +17,7 @@ from pytestqt.qtbot import QtBot
 from pos.app import RunningRegister
 from pos.journal import Journal, thread_guard
 from pos.ui.lookups import InlineLookups, InOrder, ThreadLookups
+from pos.ui.orders import OrdersDialog
 from pos.ui.payment import PaymentDialog
 
 from .helpers import modal
@@ -110,4 +111,31 @@ def test_live_search_is_answered_off_the_gui_thread(
     qtbot.keyClick(selling.search, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: selling.settled)
     assert [line.item.code for line in selling.cart.lines] == ["1001"]
+    assert guarded == []
+
+
+def test_the_order_screen_opened_right_after_scans_gets_them(
+    qtbot: QtBot, running_shift: RunningRegister, guarded: list[str]
+) -> None:
+    """Shift+F6 waits behind unanswered scans like F12 does: the order screen opens on the
+    cart with both goods, not on an empty cart that disables the customer's fields."""
+    window = selling_window(qtbot, running_shift)
+    selling = window.selling
+    lookups = running_shift.service.lookups
+    assert isinstance(lookups, ThreadLookups)
+    qtbot.waitUntil(lambda: selling.settled)
+    gate = threading.Event()
+    lookups.submit(gate.wait, 30)
+    for code in (BREAD, DARNYTSKYI):
+        qtbot.keyClicks(selling.search, code)
+        qtbot.keyClick(selling.search, Qt.Key.Key_Return)
+    qtbot.keyClick(selling.search, Qt.Key.Key_F6, Qt.KeyboardModifier.ShiftModifier)
+    assert not [w for w in window.findChildren(OrdersDialog) if w.isVisible()]
+    gate.set()
+    dialog = modal(qtbot, OrdersDialog)
+    assert [line.barcode for line in dialog.cart.lines] == [BREAD, DARNYTSKYI]
+    assert dialog.create_button.isEnabled()
+    assert dialog.name.isEnabled()
+    qtbot.waitUntil(lambda: dialog.settled)
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
     assert guarded == []
