@@ -299,6 +299,7 @@ class GoodsEditorDialog(KeyDialog):
         if errors or item is None:
             self._show_errors(errors)
             return
+        self.set_busy(True, self.tr("Saving…"))  # from now on: a second F12 waits
         checks = self._lookups.ask(_save_checks, item, self.item is None)
         self._in_order.add(checks, lambda answer: self._checked(item, answer))
 
@@ -306,12 +307,13 @@ class GoodsEditorDialog(KeyDialog):
         try:
             errors = answer.result()
         except Exception as error:  # the catalogue could not be read: nothing is written
+            self.set_busy(False)
             self.show_notice(error_text(error), ERROR_STYLE)
             return
         if errors:
+            self.set_busy(False)
             self._show_errors(errors)
             return
-        self.set_busy(True, self.tr("Saving…"))  # at once: a second F12 waits
         self._write(item)
 
     @async_slot()
