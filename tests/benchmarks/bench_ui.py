@@ -409,7 +409,8 @@ def bench_status(history: Path) -> None:
     from pos.journal.records import ReceiptState
     from pos.register.fiscalise import limits_now
     from pos.register.limits import limit_state
-    from pos.register.service import UNSETTLED, RegisterService
+    from pos.register.recovery import UNSETTLED
+    from pos.register.service import RegisterService
 
     with tempfile.TemporaryDirectory() as directory:
         path = Path(directory) / "journal.sqlite"
