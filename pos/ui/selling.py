@@ -43,7 +43,7 @@ from pos.register.errors import Refusal, RegisterError
 from pos.ui.cart_dialogs import DiscountDialog, ParkedCart, ParkedCartsDialog, QuantityDialog
 from pos.ui.cart_table import CartModel, CartTable
 from pos.ui.categories import CategoryPanel
-from pos.ui.lookups import CatalogueSource, InOrder, Pending, ScanResult, resolve_scan
+from pos.ui.lookups import Answer, CatalogueSource, InOrder, ScanResult, resolve_scan
 from pos.ui.manager_pin import ManagerPinDialog
 from pos.ui.messages import error_text, show_error
 from pos.ui.payment import PaymentDialog
@@ -204,9 +204,11 @@ class SellingPage(QWidget):
         if not text:
             self._fill_results("", [])
             return
-        self._lookups.ask(_search, text).then(lambda answer: self._results_answered(text, answer))
+        self._lookups.ask(_search, text).add_done_callback(
+            lambda answer: self._results_answered(text, answer)
+        )
 
-    def _results_answered(self, text: str, answer: Pending[list[CatalogueItem]]) -> None:
+    def _results_answered(self, text: str, answer: Answer[list[CatalogueItem]]) -> None:
         if text == self._results_for:  # not typed over since
             self._fill_results(text, _found(answer))
 
@@ -257,7 +259,7 @@ class SellingPage(QWidget):
             return
         self._results_for = text
 
-        def answered(answer: Pending[list[CatalogueItem]]) -> None:
+        def answered(answer: Answer[list[CatalogueItem]]) -> None:
             self._fill_results(text, _found(answer))
             self._take_highlighted(text)
 
@@ -286,7 +288,7 @@ class SellingPage(QWidget):
         look-up answers later; scans and keys that follow wait for it, in their order."""
         self._in_order.add(self._lookups.ask(resolve_scan, code), self._scan_answered)
 
-    def _scan_answered(self, answer: Pending[ScanResult]) -> None:
+    def _scan_answered(self, answer: Answer[ScanResult]) -> None:
         try:
             result = answer.result()
         except Exception as error:  # the catalogue could not be read: say so, keep selling
@@ -687,7 +689,7 @@ def _search(source: CatalogueSource, text: str) -> list[CatalogueItem]:
     return source.search(text, RESULTS)
 
 
-def _found(answer: Pending[list[CatalogueItem]]) -> list[CatalogueItem]:
+def _found(answer: Answer[list[CatalogueItem]]) -> list[CatalogueItem]:
     """A search's goods; none when the catalogue could not be read (said in the log)."""
     try:
         return answer.result()
