@@ -18,11 +18,10 @@ from pos.domain.errors import FiscalRuleError
 from pos.domain.money import div_round_half_up
 from pos.domain.receipt import Good, Line, ReceiptType, price_receipt
 from pos.journal.receipts import Receipts
-from pos.journal.records import Receipt, ReceiptState
+from pos.journal.records import FISCALISED, Receipt
 from pos.register import bodies, recovery
 from pos.register.errors import Refusal, RegisterError
 
-FISCALISED = (ReceiptState.DONE, ReceiptState.OFFLINE_ISSUED, ReceiptState.UPLOADED)
 SERIAL_SEARCH_DEPTH = 2000
 """How many recent receipts a search by printed number or id start looks through."""
 

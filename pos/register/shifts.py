@@ -18,7 +18,7 @@ from pos.checkbox.models.shift import SHIFT_CLOSED, SHIFT_OPENED
 from pos.domain.receipt import ReceiptType
 from pos.domain.reports import shift_report
 from pos.journal.errors import NoFreeOfflineCodeError
-from pos.journal.records import Receipt, ReceiptState, Shift, ShiftState
+from pos.journal.records import FISCALISED, Receipt, ReceiptState, Shift, ShiftState
 from pos.register import bodies, recovery
 from pos.register.connectivity import ConnectivityEvent
 from pos.register.context import is_unreachable
@@ -36,7 +36,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-FISCALISED = (ReceiptState.DONE, ReceiptState.OFFLINE_ISSUED, ReceiptState.UPLOADED)
 UNSETTLED = recovery.UNSETTLED
 SHIFT_WAIT_SECONDS = 30.0
 COLLECTION_LABEL = "Інкасація перед Z-звітом"
