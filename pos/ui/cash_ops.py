@@ -17,8 +17,8 @@ from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QVBoxLa
 
 from pos.domain.money import MoneyFormatError, format_money, parse_money
 from pos.journal.records import Receipt
+from pos.register.cash import CARD_LABEL
 from pos.register.errors import RegisterError
-from pos.register.service import CARD_LABEL
 from pos.ui.asyncio_qt import async_slot
 from pos.ui.messages import show_error
 from pos.ui.receipt_dialog import ERROR_STYLE, KeyDialog, buttons_row

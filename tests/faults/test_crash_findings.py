@@ -148,7 +148,7 @@ async def test_a_z_report_checkbox_is_still_closing_is_never_closed_twice(
     a printed Z refused "Зміну не відкрито" at upload. Now the shift stays closing in the
     journal (written before the request, so a kill cannot leave it "opened") and the worker
     records it closed when Checkbox is."""
-    monkeypatch.setattr("pos.register.service.SHIFT_WAIT_SECONDS", 0.5)
+    monkeypatch.setattr("pos.register.shifts.SHIFT_WAIT_SECONDS", 0.5)
     till = await tills(tmp_path / "journal.sqlite", marks=tmp_path / "m")
     await till.sign_in()
     shift = await till.service.open_shift()

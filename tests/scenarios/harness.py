@@ -33,7 +33,8 @@ from pos.journal.records import CatalogueItem, QueueEntry, Receipt
 from pos.register.cart import Cart, Tender, discount
 from pos.register.connectivity import ConnectivityState
 from pos.register.limits import Level, Limit, Thresholds
-from pos.register.service import Intervals, RegisterService
+from pos.register.service import RegisterService
+from pos.register.worker import Intervals
 from pos.sandbox.server import RunningSandbox, SeededRegister
 from pos.sandbox.world import World
 
