@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from pos.domain.errors import FiscalRuleError
 from pos.domain.receipt import (
@@ -26,18 +25,11 @@ from pos.journal.records import Receipt
 from pos.register import bodies, return_reads
 from pos.register.cash import CARD_LABEL, CASH_LABEL
 from pos.register.errors import Refusal, RegisterError
-
-if TYPE_CHECKING:
-    from pos.register.service import RegisterService
+from pos.register.part import RegisterPart
 
 
-class Returns:
+class Returns(RegisterPart):
     """One register's returns (``RegisterService.returnable`` / ``refund`` / ``find_receipts``)."""
-
-    def __init__(self, service: RegisterService) -> None:
-        self.service = service
-        self.ctx = service.ctx
-        self.journal = service.journal
 
     def returnable(self, sale_id: str) -> dict[int, int]:
         """Line position → quantity that may still be returned from the sale ``sale_id``."""
