@@ -51,8 +51,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     from pos.log_files import setup as setup_logging
 
     setup_logging()  # before any command, so the headless ones log too
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    if not arguments:
+        # The cashier's window: its first paint must not wait for every command's imports
+        # (SQLAlchemy, the register, the sandbox) that building the parser brings in.
+        from pos.ui.app import main as run_window
+
+        return run_window(sys.argv[:1])
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(arguments)
     if args.self_test is not None:
         from pathlib import Path
 

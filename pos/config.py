@@ -13,14 +13,17 @@ import os
 from dataclasses import asdict, dataclass, field, fields
 from datetime import timedelta
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import platformdirs
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 
-from pos.register.limits import Thresholds
 from pos.register.pin_digest import make_digest, matches
 from pos.secret_store import SecretStore
+
+if TYPE_CHECKING:  # imported where used: this module is read before the window's first paint
+    from pydantic import SecretStr
+
+    from pos.register.limits import Thresholds
 
 APP = "pos"
 DEFAULT_MANAGER_PIN = "0000"  # training mode; the manager must change it before going live
@@ -49,6 +52,8 @@ class ThresholdSettings:
     codes_low_water: int = 100
 
     def to_thresholds(self) -> Thresholds:
+        from pos.register.limits import Thresholds
+
         return Thresholds(
             offline_warning=timedelta(hours=self.offline_warning_hours),
             month_warning=timedelta(hours=self.month_warning_hours),
@@ -110,64 +115,26 @@ _PLAIN = (
 )
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(strict=True, extra="ignore")
-
-
-class PlainSettings(_Strict):
-    """What ``settings.json`` may hold, typed: a hand-edited "abc" for a number or "false" (a
-    string) for a yes/no is a named problem and the default is used, never a crash or a silent
-    switch. Add a field here when you add one to ``AppConfig`` and ``_PLAIN``."""
-
-    training: bool = True
-    api_url: str = ""
-    language: Literal["uk", "en"] = "uk"
-    printer: str = ""
-    paper_width_mm: Literal[58, 80] = 80
-    sign_in_method: Literal["pin", "login"] = "pin"
-    shop_name: str = ""
-    shop_address: str = ""
-    data: str | None = None
-
-
-class ThresholdFile(_Strict):
-    offline_warning_hours: float = Field(4.0, ge=0, le=36)
-    month_warning_hours: float = Field(12.0, ge=0, le=168)
-    shift_warning_minutes: float = Field(60.0, ge=0, le=24 * 60)
-    codes_warning: int = Field(20, ge=0, le=5000)
-    codes_low_water: int = Field(100, ge=0, le=5000)
-
-
-M = TypeVar("M", bound=BaseModel)
-
-
-def _validated(model: type[M], raw: dict[str, Any], where: str, problems: list[str]) -> M:
-    """``raw`` as ``model``; every bad field named in ``problems`` and left at its default."""
-    values = dict(raw)
-    for _ in range(len(model.model_fields) + 1):
-        try:
-            return model.model_validate(values)
-        except ValidationError as error:
-            for item in error.errors():
-                name = str(item["loc"][0]) if item["loc"] else ""
-                if name in values:
-                    default = model.model_fields[name].default
-                    problems.append(
-                        f"{where}: {name} = {values.pop(name)!r} is not valid "
-                        f"({item['msg']}); using {default!r}"
-                    )
-    return model()
+def saved_language(directory: Path | None = None) -> str:
+    """The language of the settings, read alone (no pydantic, no keyring): the window's first
+    paint needs only it; ``load`` reads and checks the rest behind that paint."""
+    language = _read((directory or config_dir()) / "settings.json").get("language")
+    return language if language in ("uk", "en") else "uk"
 
 
 def load(directory: Path | None = None) -> AppConfig:
     """Read the settings (missing or broken files give training-mode defaults). Bad values are
     named in ``config.problems`` and replaced by their defaults."""
+    from pydantic import SecretStr
+
+    from pos.settings_file import PlainSettings, ThresholdFile, validated
+
     base = directory or config_dir()
     plain = _read(base / "settings.json")
     secret = _read(base / "secrets.json")
     config = AppConfig()
     where = str(base / "settings.json")
-    typed = _validated(PlainSettings, plain, where, config.problems)
+    typed = validated(PlainSettings, plain, where, config.problems)
     for name in _PLAIN:
         if name in PlainSettings.model_fields:
             setattr(config, name, getattr(typed, name))
@@ -175,7 +142,7 @@ def load(directory: Path | None = None) -> AppConfig:
             with contextlib.suppress(TypeError, ValueError):
                 setattr(config, name, type(getattr(config, name))(plain[name]))
     if isinstance(plain.get("thresholds"), dict):
-        limits = _validated(ThresholdFile, plain["thresholds"], where, config.problems)
+        limits = validated(ThresholdFile, plain["thresholds"], where, config.problems)
         known = {f.name for f in fields(ThresholdSettings)}
         config.thresholds = ThresholdSettings(
             **{k: v for k, v in limits.model_dump().items() if k in known}

@@ -19,10 +19,10 @@ import json
 import os
 import secrets
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import keyring
-import keyring.errors
-from keyring.backend import KeyringBackend
+if TYPE_CHECKING:  # keyring finds its backends through every package's metadata: imported
+    from keyring.backend import KeyringBackend  # when a store is first made, not at start-up
 
 SERVICE = "pos"
 FALLBACK_FILE = "secrets-fallback.json"
@@ -52,6 +52,8 @@ class SecretStore:
     def __init__(self, directory: Path) -> None:
         self.directory = directory
         self.scope = hashlib.sha256(str(directory.resolve()).encode()).hexdigest()[:16]
+        import keyring
+
         backend = keyring.get_keyring()
         self._keyring: KeyringBackend | None = backend if _usable(backend) else None
         self._backend_name = f"{type(backend).__module__}.{type(backend).__name__}"
@@ -70,9 +72,11 @@ class SecretStore:
 
     def get(self, name: str) -> str | None:
         if self._keyring is not None:
+            from keyring.errors import KeyringError
+
             try:
                 return self._keyring.get_password(SERVICE, self._name(name))
-            except keyring.errors.KeyringError:
+            except KeyringError:
                 return None
         value = self._file().get(name)
         return str(value) if value else None
@@ -89,7 +93,9 @@ class SecretStore:
 
     def delete(self, name: str) -> None:
         if self._keyring is not None:
-            with contextlib.suppress(keyring.errors.KeyringError):
+            from keyring.errors import KeyringError
+
+            with contextlib.suppress(KeyringError):
                 self._keyring.delete_password(SERVICE, self._name(name))
             return
         data = self._file()

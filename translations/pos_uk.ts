@@ -461,108 +461,113 @@
 <context>
     <name>GoodsEditorDialog</name>
     <message>
-        <location filename="../pos/ui/goods_editor.py" line="61"/>
+        <location filename="../pos/ui/goods_editor.py" line="66"/>
         <source>Goods</source>
         <translation>Товари</translation>
     </message>
     <message>
-        <location filename="../pos/ui/goods_editor.py" line="66"/>
+        <location filename="../pos/ui/goods_editor.py" line="71"/>
         <source>Name, code or barcode</source>
         <translation>Назва, код або штрихкод</translation>
     </message>
     <message>
-        <location filename="../pos/ui/goods_editor.py" line="68"/>
+        <location filename="../pos/ui/goods_editor.py" line="73"/>
         <source>Find</source>
         <translation>Знайти</translation>
     </message>
     <message>
-        <location filename="../pos/ui/goods_editor.py" line="69"/>
-        <location filename="../pos/ui/goods_editor.py" line="177"/>
+        <location filename="../pos/ui/goods_editor.py" line="74"/>
+        <location filename="../pos/ui/goods_editor.py" line="182"/>
         <source>New good</source>
         <translation>Новий товар</translation>
     </message>
     <message>
-        <location filename="../pos/ui/goods_editor.py" line="129"/>
+        <location filename="../pos/ui/goods_editor.py" line="134"/>
         <source>Save</source>
         <translation>Зберегти</translation>
     </message>
     <message>
-        <location filename="../pos/ui/goods_editor.py" line="130"/>
+        <location filename="../pos/ui/goods_editor.py" line="135"/>
         <source>Close</source>
         <translation>Закрити</translation>
     </message>
     <message>
-        <location filename="../pos/ui/goods_editor.py" line="159"/>
+        <location filename="../pos/ui/goods_editor.py" line="164"/>
         <source>Code:</source>
         <translation>Код:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/goods_editor.py" line="160"/>
+        <location filename="../pos/ui/goods_editor.py" line="165"/>
         <source>Name:</source>
         <translation>Назва:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/goods_editor.py" line="161"/>
+        <location filename="../pos/ui/goods_editor.py" line="166"/>
         <source>Price, UAH:</source>
         <translation>Ціна, грн:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/goods_editor.py" line="162"/>
+        <location filename="../pos/ui/goods_editor.py" line="167"/>
         <source>Barcodes (space between):</source>
         <translation>Штрихкоди (через пробіл):</translation>
     </message>
     <message>
-        <location filename="../pos/ui/goods_editor.py" line="163"/>
+        <location filename="../pos/ui/goods_editor.py" line="168"/>
         <source>Tax letters:</source>
         <translation>Літери податків:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/goods_editor.py" line="164"/>
+        <location filename="../pos/ui/goods_editor.py" line="169"/>
         <source>Unit:</source>
         <translation>Одиниця:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/goods_editor.py" line="165"/>
+        <location filename="../pos/ui/goods_editor.py" line="170"/>
         <source>Category:</source>
         <translation>Категорія:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/goods_editor.py" line="166"/>
+        <location filename="../pos/ui/goods_editor.py" line="171"/>
         <source>Weighed:</source>
         <translation>Ваговий:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/goods_editor.py" line="167"/>
+        <location filename="../pos/ui/goods_editor.py" line="172"/>
         <source>Excise:</source>
         <translation>Акцизний:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/goods_editor.py" line="171"/>
+        <location filename="../pos/ui/goods_editor.py" line="176"/>
         <source>sold by weight</source>
         <translation>продається на вагу</translation>
     </message>
     <message>
-        <location filename="../pos/ui/goods_editor.py" line="172"/>
+        <location filename="../pos/ui/goods_editor.py" line="177"/>
         <source>excise good</source>
         <translation>акцизний товар</translation>
     </message>
     <message>
-        <location filename="../pos/ui/goods_editor.py" line="179"/>
+        <location filename="../pos/ui/goods_editor.py" line="184"/>
         <source>Good {code}</source>
         <translation>Товар {code}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/goods_editor.py" line="208"/>
+        <location filename="../pos/ui/goods_editor.py" line="213"/>
         <source>Nothing found for “{text}”</source>
         <translation>Нічого не знайдено за «{text}»</translation>
     </message>
     <message>
-        <location filename="../pos/ui/goods_editor.py" line="306"/>
+        <location filename="../pos/ui/goods_editor.py" line="314"/>
+        <source>Saving…</source>
+        <translation>Зберігаю…</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/goods_editor.py" line="340"/>
         <source>Saved: {name}</source>
         <translation>Збережено: {name}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/goods_editor.py" line="333"/>
+        <location filename="../pos/ui/goods_editor.py" line="351"/>
         <source>Not saved: correct what is marked.</source>
         <translation>Не збережено: виправте позначене.</translation>
     </message>
@@ -1902,265 +1907,270 @@
 <context>
     <name>OrdersDialog</name>
     <message>
-        <location filename="../pos/ui/orders.py" line="75"/>
-        <location filename="../pos/ui/orders.py" line="78"/>
+        <location filename="../pos/ui/orders.py" line="86"/>
+        <location filename="../pos/ui/orders.py" line="89"/>
         <source>Customer orders</source>
         <translation>Замовлення покупців</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="89"/>
+        <location filename="../pos/ui/orders.py" line="100"/>
         <source>New order from the cart</source>
         <translation>Нове замовлення з кошика</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="91"/>
+        <location filename="../pos/ui/orders.py" line="102"/>
         <source>Customer&apos;s name</source>
         <translation>Ім&apos;я покупця</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="102"/>
+        <location filename="../pos/ui/orders.py" line="113"/>
         <source>Note (what, when, how)</source>
         <translation>Примітка (що, коли, як)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="109"/>
+        <location filename="../pos/ui/orders.py" line="120"/>
         <source>Create order</source>
         <translation>Створити замовлення</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="112"/>
+        <location filename="../pos/ui/orders.py" line="123"/>
         <source>Customer:</source>
         <translation>Покупець:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="113"/>
+        <location filename="../pos/ui/orders.py" line="124"/>
         <source>Phone:</source>
         <translation>Телефон:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="114"/>
+        <location filename="../pos/ui/orders.py" line="125"/>
         <source>E-mail:</source>
         <translation>E-mail:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="115"/>
+        <location filename="../pos/ui/orders.py" line="126"/>
         <source>Due:</source>
         <translation>До дати:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="116"/>
+        <location filename="../pos/ui/orders.py" line="127"/>
         <source>Note:</source>
         <translation>Примітка:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="127"/>
+        <location filename="../pos/ui/orders.py" line="138"/>
         <source>Find: order number, phone or name</source>
         <translation>Пошук: номер замовлення, телефон або ім’я</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="154"/>
-        <location filename="../pos/ui/orders.py" line="323"/>
+        <location filename="../pos/ui/orders.py" line="165"/>
+        <location filename="../pos/ui/orders.py" line="396"/>
         <source>Advance</source>
         <translation>Передоплата</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="155"/>
+        <location filename="../pos/ui/orders.py" line="166"/>
         <source>Rest and hand over</source>
         <translation>Доплата і видача</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="156"/>
+        <location filename="../pos/ui/orders.py" line="167"/>
         <source>Payment link</source>
         <translation>Посилання на оплату</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="158"/>
+        <location filename="../pos/ui/orders.py" line="169"/>
         <source>Cancel order</source>
         <translation>Скасувати замовлення</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="160"/>
+        <location filename="../pos/ui/orders.py" line="171"/>
         <source>Print</source>
         <translation>Друк</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="161"/>
+        <location filename="../pos/ui/orders.py" line="182"/>
         <source>Close</source>
         <translation>Закрити</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="192"/>
+        <location filename="../pos/ui/orders.py" line="213"/>
         <source>The cart is empty: ring up the goods first, then press Shift+F6.</source>
         <translation>Кошик порожній: спершу додайте товари, потім натисніть Shift+F6.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="196"/>
+        <location filename="../pos/ui/orders.py" line="217"/>
         <source>{count} lines, total {total}</source>
         <translation>Рядків: {count}, сума {total}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="231"/>
+        <location filename="../pos/ui/orders.py" line="304"/>
         <source>No.</source>
         <translation>№</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="232"/>
+        <location filename="../pos/ui/orders.py" line="305"/>
         <source>Customer</source>
         <translation>Покупець</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="233"/>
+        <location filename="../pos/ui/orders.py" line="306"/>
         <source>Phone</source>
         <translation>Телефон</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="234"/>
+        <location filename="../pos/ui/orders.py" line="307"/>
         <source>Total</source>
         <translation>Сума</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="235"/>
+        <location filename="../pos/ui/orders.py" line="308"/>
         <source>Left</source>
         <translation>Залишок</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="236"/>
+        <location filename="../pos/ui/orders.py" line="309"/>
         <source>State</source>
         <translation>Стан</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="259"/>
+        <location filename="../pos/ui/orders.py" line="332"/>
         <source>Checkbox is online: advances and payments can be taken.</source>
         <translation>Checkbox на зв’язку: передоплати й оплати можна приймати.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="264"/>
+        <location filename="../pos/ui/orders.py" line="337"/>
         <source>Checkbox is not reachable: prepayment receipts cannot be issued offline. Take NO money for orders now; orders can still be created and found.</source>
         <translation>Checkbox недоступний: чеки передоплати не можна створити офлайн. НЕ приймайте зараз гроші за замовлення; створювати й шукати замовлення можна.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="271"/>
+        <location filename="../pos/ui/orders.py" line="344"/>
         <source>open</source>
         <translation>відкрите</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="272"/>
+        <location filename="../pos/ui/orders.py" line="345"/>
         <source>partly paid</source>
         <translation>частково сплачене</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="273"/>
+        <location filename="../pos/ui/orders.py" line="346"/>
         <source>paid</source>
         <translation>сплачене</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="274"/>
+        <location filename="../pos/ui/orders.py" line="347"/>
         <source>handed over</source>
         <translation>видане</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="275"/>
+        <location filename="../pos/ui/orders.py" line="348"/>
         <source>cancelled</source>
         <translation>скасоване</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="279"/>
-        <location filename="../pos/ui/orders.py" line="331"/>
+        <location filename="../pos/ui/orders.py" line="352"/>
+        <location filename="../pos/ui/orders.py" line="404"/>
         <source>not confirmed</source>
         <translation>не підтверджено</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="308"/>
+        <location filename="../pos/ui/orders.py" line="381"/>
         <source>Order {number} · {customer} · {phone} · {email}</source>
         <translation>Замовлення {number} · {customer} · {phone} · {email}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="316"/>
+        <location filename="../pos/ui/orders.py" line="389"/>
         <source>Due: {date}</source>
         <translation>До дати: {date}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="324"/>
+        <location filename="../pos/ui/orders.py" line="397"/>
         <source>After-payment</source>
         <translation>Доплата</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="325"/>
+        <location filename="../pos/ui/orders.py" line="398"/>
         <source>Refund</source>
         <translation>Повернення</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="333"/>
+        <location filename="../pos/ui/orders.py" line="406"/>
         <source>{kind}: {sum} (cash {cash}, card {card}, QR {qr}) {code}</source>
         <translation>{kind}: {sum} (готівка {cash}, картка {card}, QR {qr}) {code}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="343"/>
+        <location filename="../pos/ui/orders.py" line="416"/>
         <source>Total {total}, paid {paid}, left to pay {left}</source>
         <translation>Сума {total}, сплачено {paid}, до сплати {left}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="362"/>
+        <location filename="../pos/ui/orders.py" line="435"/>
         <source>Enter the customer&apos;s name or phone.</source>
         <translation>Введіть ім&apos;я або телефон покупця.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="384"/>
+        <location filename="../pos/ui/orders.py" line="439"/>
+        <source>Creating the order…</source>
+        <translation>Створюю замовлення…</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/orders.py" line="465"/>
         <source>Order {number} is created. Take an advance with F4.</source>
         <translation>Замовлення {number} створено. Передоплата — F4.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="400"/>
+        <location filename="../pos/ui/orders.py" line="481"/>
         <source>Checkbox is not reachable, and prepayment receipts cannot be issued offline. Take NO money for this order now; try again when the register is online.</source>
         <translation>Checkbox недоступний, а чеки передоплати не можна створити офлайн. НЕ приймайте зараз гроші за це замовлення; спробуйте, коли каса буде на зв’язку.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="404"/>
+        <location filename="../pos/ui/orders.py" line="485"/>
         <source>No advances offline</source>
         <translation>Передоплата офлайн неможлива</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="432"/>
+        <location filename="../pos/ui/orders.py" line="513"/>
         <source>Sending to Checkbox…</source>
         <translation>Надсилання до Checkbox…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="451"/>
+        <location filename="../pos/ui/orders.py" line="532"/>
         <source>Advance taken for order {number}: fiscal code {code}. Print it with F9.</source>
         <translation>Передоплату за замовлення {number} прийнято: фіскальний код {code}. Друк — F9.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="453"/>
+        <location filename="../pos/ui/orders.py" line="534"/>
         <source>Order {number} is paid and handed over: fiscal code {code}.</source>
         <translation>Замовлення {number} сплачено й видано: фіскальний код {code}.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="469"/>
+        <location filename="../pos/ui/orders.py" line="550"/>
         <source>Press F8 again to cancel order {number} and refund {amount}: cash {cash}, to the card {card}, QR {qr}.</source>
         <translation>Натисніть F8 ще раз, щоб скасувати замовлення {number} і повернути {amount}: готівкою {cash}, на картку {card}, QR {qr}.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="484"/>
+        <location filename="../pos/ui/orders.py" line="565"/>
         <source>Cancelling…</source>
         <translation>Скасування…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="494"/>
+        <location filename="../pos/ui/orders.py" line="575"/>
         <source>Order {number} is cancelled.</source>
         <translation>Замовлення {number} скасовано.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="505"/>
+        <location filename="../pos/ui/orders.py" line="586"/>
         <source>No payment link: {reason}</source>
         <translation>Посилання на оплату неможливе: {reason}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="514"/>
+        <location filename="../pos/ui/orders.py" line="595"/>
         <source>Payment link data for {amount} copied (cashItems, customer&apos;s contacts).</source>
         <translation>Дані посилання на оплату {amount} скопійовано (cashItems, контакти покупця).</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="542"/>
+        <location filename="../pos/ui/orders.py" line="623"/>
         <source>Receipt</source>
         <translation>Чек</translation>
     </message>
@@ -2780,159 +2790,159 @@
 <context>
     <name>ReturnDialog</name>
     <message>
-        <location filename="../pos/ui/returns.py" line="142"/>
-        <location filename="../pos/ui/returns.py" line="185"/>
+        <location filename="../pos/ui/returns.py" line="181"/>
+        <location filename="../pos/ui/returns.py" line="224"/>
         <source>Return</source>
         <translation>Повернення</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="147"/>
+        <location filename="../pos/ui/returns.py" line="186"/>
         <source>Fiscal code, receipt number, or scan the receipt&apos;s barcode</source>
         <translation>Фіскальний номер, номер чека або відскануйте штрихкод чека</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="149"/>
+        <location filename="../pos/ui/returns.py" line="188"/>
         <source>Find</source>
         <translation>Знайти</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="156"/>
+        <location filename="../pos/ui/returns.py" line="195"/>
         <source>Sales of the day</source>
         <translation>Продажі за день</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="167"/>
+        <location filename="../pos/ui/returns.py" line="206"/>
         <source>Time</source>
         <translation>Час</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="168"/>
+        <location filename="../pos/ui/returns.py" line="207"/>
         <source>Fiscal code</source>
         <translation>Фіскальний номер</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="169"/>
+        <location filename="../pos/ui/returns.py" line="208"/>
         <source>Receipt</source>
         <translation>Чек</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="170"/>
+        <location filename="../pos/ui/returns.py" line="209"/>
         <source>Sum</source>
         <translation>Сума</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="171"/>
+        <location filename="../pos/ui/returns.py" line="210"/>
         <source>Paid</source>
         <translation>Оплата</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="182"/>
+        <location filename="../pos/ui/returns.py" line="221"/>
         <source>Good</source>
         <translation>Товар</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="183"/>
+        <location filename="../pos/ui/returns.py" line="222"/>
         <source>Sold</source>
         <translation>Продано</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="184"/>
+        <location filename="../pos/ui/returns.py" line="223"/>
         <source>Can return</source>
         <translation>Можна повернути</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="186"/>
+        <location filename="../pos/ui/returns.py" line="225"/>
         <source>Refund</source>
         <translation>До повернення</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="201"/>
+        <location filename="../pos/ui/returns.py" line="240"/>
         <source>Return everything</source>
         <translation>Повернути все</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="204"/>
-        <location filename="../pos/ui/returns.py" line="452"/>
+        <location filename="../pos/ui/returns.py" line="243"/>
+        <location filename="../pos/ui/returns.py" line="550"/>
         <source>Make the return</source>
         <translation>Оформити повернення</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="209"/>
+        <location filename="../pos/ui/returns.py" line="248"/>
         <source>Cancel</source>
         <translation>Скасувати</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="236"/>
+        <location filename="../pos/ui/returns.py" line="276"/>
         <source>Type or scan a fiscal code or receipt number.</source>
         <translation>Введіть або відскануйте фіскальний номер чи номер чека.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="241"/>
+        <location filename="../pos/ui/returns.py" line="281"/>
         <source>No sale found for “{text}”.</source>
         <translation>Продажу «{text}» не знайдено.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="251"/>
+        <location filename="../pos/ui/returns.py" line="290"/>
         <source>No sales on {day}.</source>
         <translation>Продажів за {day} немає.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="263"/>
+        <location filename="../pos/ui/returns.py" line="342"/>
         <source>offline</source>
         <translation>офлайн</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="279"/>
+        <location filename="../pos/ui/returns.py" line="358"/>
         <source>{count} sales found: choose one with ↑ ↓ and Enter.</source>
         <translation>Знайдено продажів: {count}. Виберіть ↑ ↓ і Enter.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="297"/>
+        <location filename="../pos/ui/returns.py" line="375"/>
         <source>Card</source>
         <translation>Картка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="297"/>
+        <location filename="../pos/ui/returns.py" line="375"/>
         <source>Cash</source>
         <translation>Готівка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="322"/>
+        <location filename="../pos/ui/returns.py" line="421"/>
         <source>{quantity} kg</source>
         <translation>{quantity} кг</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="357"/>
+        <location filename="../pos/ui/returns.py" line="456"/>
         <source>Everything from this sale has been returned already.</source>
         <translation>Усе з цього продажу вже повернуто.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="360"/>
+        <location filename="../pos/ui/returns.py" line="459"/>
         <source>Paid: {payments}. The money goes back the way it was paid.</source>
         <translation>Оплата: {payments}. Гроші повертаються тим самим способом.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="393"/>
+        <location filename="../pos/ui/returns.py" line="492"/>
         <source>To refund: {amount}</source>
         <translation>До повернення: {amount}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="424"/>
+        <location filename="../pos/ui/returns.py" line="522"/>
         <source>Set the quantity to return on at least one line.</source>
         <translation>Вкажіть кількість до повернення хоча б в одному рядку.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="470"/>
+        <location filename="../pos/ui/returns.py" line="568"/>
         <source>Yes, make the return</source>
         <translation>Так, оформити повернення</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="474"/>
+        <location filename="../pos/ui/returns.py" line="572"/>
         <source>Refund {amount} for {lines} line(s)? Press Enter again to make the return receipt, Esc to change it.</source>
         <translation>Повернути {amount} за {lines} рядк.? Натисніть Enter ще раз, щоб оформити чек повернення, або Esc, щоб змінити.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/returns.py" line="490"/>
+        <location filename="../pos/ui/returns.py" line="588"/>
         <source>Making the return receipt…</source>
         <translation>Оформлюємо чек повернення…</translation>
     </message>
@@ -2948,99 +2958,99 @@
 <context>
     <name>SellingPage</name>
     <message>
-        <location filename="../pos/ui/selling.py" line="202"/>
-        <location filename="../pos/ui/selling.py" line="251"/>
+        <location filename="../pos/ui/selling.py" line="204"/>
+        <location filename="../pos/ui/selling.py" line="253"/>
         <source>Nothing found for “{text}”</source>
         <translation>Нічого не знайдено за «{text}»</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="280"/>
+        <location filename="../pos/ui/selling.py" line="282"/>
         <source>No good with the barcode {code}</source>
         <translation>Немає товару зі штрихкодом {code}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="300"/>
+        <location filename="../pos/ui/selling.py" line="302"/>
         <source>That was a barcode, not a quantity: {code} is scanned.</source>
         <translation>Це штрихкод, а не кількість: {code} відскановано.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="336"/>
+        <location filename="../pos/ui/selling.py" line="338"/>
         <source>Added: {name} — {quantity}</source>
         <translation>Додано: {name} — {quantity}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="361"/>
+        <location filename="../pos/ui/selling.py" line="363"/>
         <source>Remove a line after a discount: {name}</source>
         <translation>Вилучити рядок після знижки: {name}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="380"/>
+        <location filename="../pos/ui/selling.py" line="382"/>
         <source>Removed: {name}</source>
         <translation>Вилучено: {name}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="395"/>
+        <location filename="../pos/ui/selling.py" line="397"/>
         <source>To take the line off, press Del.</source>
         <translation>Щоб вилучити рядок, натисніть Del.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="416"/>
-        <location filename="../pos/ui/selling.py" line="436"/>
+        <location filename="../pos/ui/selling.py" line="418"/>
+        <location filename="../pos/ui/selling.py" line="438"/>
         <source>The receipt is empty.</source>
         <translation>Чек порожній.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="439"/>
+        <location filename="../pos/ui/selling.py" line="441"/>
         <source>Discount or extra charge</source>
         <translation>Знижка або надбавка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="480"/>
+        <location filename="../pos/ui/selling.py" line="482"/>
         <source>Nothing to park: the receipt is empty.</source>
         <translation>Нічого відкладати: чек порожній.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="498"/>
+        <location filename="../pos/ui/selling.py" line="500"/>
         <source>Receipt parked as #{number}. F6 brings it back.</source>
         <translation>Чек відкладено як №{number}. F6 — повернутися до нього.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="512"/>
+        <location filename="../pos/ui/selling.py" line="514"/>
         <source>Receipt #{number} resumed.</source>
         <translation>Чек №{number} повернуто.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="525"/>
+        <location filename="../pos/ui/selling.py" line="527"/>
         <source>Nothing to undo.</source>
         <translation>Нема чого скасовувати.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="532"/>
+        <location filename="../pos/ui/selling.py" line="534"/>
         <source>Undone: the receipt is as it was before the last change.</source>
         <translation>Скасовано: чек такий, як до останньої зміни.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="559"/>
+        <location filename="../pos/ui/selling.py" line="561"/>
         <source>Cancel the receipt</source>
         <translation>Скасувати чек</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="560"/>
+        <location filename="../pos/ui/selling.py" line="562"/>
         <source>Remove every line of this receipt?</source>
         <translation>Вилучити всі рядки цього чека?</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="574"/>
+        <location filename="../pos/ui/selling.py" line="576"/>
         <source>The receipt was cancelled. Ctrl+Z brings it back.</source>
         <translation>Чек скасовано. Ctrl+Z поверне його.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="581"/>
+        <location filename="../pos/ui/selling.py" line="583"/>
         <source>The receipt is empty: scan or choose goods first.</source>
         <translation>Чек порожній: спершу проскануйте або виберіть товари.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="602"/>
+        <location filename="../pos/ui/selling.py" line="604"/>
         <source>Sold: {sum}. Receipt {code}.</source>
         <translation>Продано: {sum}. Чек {code}.</translation>
     </message>

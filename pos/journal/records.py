@@ -24,6 +24,10 @@ class ReceiptState(enum.StrEnum):
     VOID = "void"  # a local copy superseded by the server's receipt
 
 
+FISCALISED = (ReceiptState.DONE, ReceiptState.OFFLINE_ISSUED, ReceiptState.UPLOADED)
+"""The states of a receipt that has its fiscal code: it counts in the shift and can be returned."""
+
+
 class ShiftState(enum.StrEnum):
     OPENING = "opening"
     OPENED = "opened"

@@ -8,15 +8,13 @@ with the text Checkbox itself would answer, and a withdrawal must carry the term
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pos.domain.receipt import ReceiptType
 from pos.journal.records import Receipt
 from pos.register import bodies
 from pos.register.errors import Refusal, RegisterError
-
-if TYPE_CHECKING:
-    from pos.register.service import RegisterService
+from pos.register.part import RegisterPart
 
 CASH_LABEL = "Готівка"
 CARD_LABEL = "Картка"
@@ -24,13 +22,8 @@ TERMINAL_FIELDS = ("card_mask", "auth_code", "rrn", "terminal")
 """What a cash withdrawal must carry of the card terminal's slip (the guide's required data)."""
 
 
-class CashDrawer:
+class CashDrawer(RegisterPart):
     """One register's drawer operations (``RegisterService.service_in`` / ``service_out``)."""
-
-    def __init__(self, service: RegisterService) -> None:
-        self.service = service
-        self.ctx = service.ctx
-        self.journal = service.journal
 
     async def service_in(self, amount: int, reason: str = "") -> Receipt:
         return await self._service(ReceiptType.SERVICE_IN, amount, reason or CASH_LABEL)

@@ -84,15 +84,13 @@ NOT_CONFIRMED = (
 )
 
 
-class OrderDesk:
-    """Customer orders of one register (the window and `pos order` call these)."""
+class OrderBook:
+    """Customer orders as the journal holds them, read only. Why apart from the desk: the
+    window's look-up thread reads orders through it over a read-only connection of its own
+    (``pos.ui.lookups``) while the register is busy; the desk reads through the same code."""
 
-    def __init__(self, service: RegisterService) -> None:
-        self.service = service
-        self.ctx = service.ctx
-        self.store = OrdersJournal(Store(service.journal.engine))
-
-    # --- reading -----------------------------------------------------------------------------
+    def __init__(self, store: OrdersJournal) -> None:
+        self.store = store
 
     def get(self, order_id: str) -> Order:
         try:
@@ -120,6 +118,15 @@ class OrderDesk:
 
     def all(self) -> list[Order]:
         return self.find("", limit=1_000_000)
+
+
+class OrderDesk(OrderBook):
+    """Customer orders of one register (the window and `pos order` call these)."""
+
+    def __init__(self, service: RegisterService) -> None:
+        super().__init__(OrdersJournal(Store(service.journal.engine)))
+        self.service = service
+        self.ctx = service.ctx
 
     def fiscal_receipts(self, shift_id: str) -> tuple[list[FiscalReceipt], int]:
         """The shift's fiscalised chain receipts as the X/Z counts them, and how many are not

@@ -8,18 +8,13 @@ discount), and the money goes back the way it came: to the card up to what the c
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from datetime import datetime
 
-from pos.domain.discounts import Discount, DiscountMode, DiscountType
 from pos.domain.errors import FiscalRuleError
-from pos.domain.money import div_round_half_up
 from pos.domain.receipt import (
-    Good,
     Line,
     Payment,
     PaymentType,
-    ReceiptType,
     cash_due,
     check_return,
     price_receipt,
@@ -27,44 +22,21 @@ from pos.domain.receipt import (
 )
 from pos.domain.rounding import RoundingMode
 from pos.journal.records import Receipt
-from pos.register import bodies
+from pos.register import bodies, return_reads
 from pos.register.cash import CARD_LABEL, CASH_LABEL
 from pos.register.errors import Refusal, RegisterError
-from pos.register.shifts import FISCALISED, UNSETTLED
-
-if TYPE_CHECKING:
-    from pos.register.service import RegisterService
+from pos.register.part import RegisterPart
 
 
-class Returns:
+class Returns(RegisterPart):
     """One register's returns (``RegisterService.returnable`` / ``refund`` / ``find_receipts``)."""
 
-    def __init__(self, service: RegisterService) -> None:
-        self.service = service
-        self.ctx = service.ctx
-        self.journal = service.journal
-
     def returnable(self, sale_id: str) -> dict[int, int]:
-        sale = self._sale(sale_id)
-        before = self._returned_before(sale_id)
-        left = {
-            code: qty - before.get(code, 0)
-            for code, qty in bodies.quantities_by_code([sale]).items()
-        }
-        result: dict[int, int] = {}
-        for position, li in enumerate(sale.lines, start=1):
-            available = max(min(li.quantity, left.get(li.code, 0)), 0)
-            result[position] = available
-            left[li.code] = left.get(li.code, 0) - available
-        return result
+        """Line position → quantity that may still be returned from the sale ``sale_id``."""
+        return return_reads.returnable(self.journal.receipts, sale_id)
 
     def _returned_before(self, sale_id: str) -> dict[str, int]:
-        """What earlier returns of the sale take back: the fiscalised ones and those committed
-        but not yet settled (a crash, Checkbox unreachable and offline refused), which will
-        reach Checkbox under their own ids and count there (the sandbox's "більше, ніж у чеку
-        продажу" otherwise, for a printed return)."""
-        returns = self.journal.receipts.list(related_to=sale_id, states=FISCALISED + UNSETTLED)
-        return bodies.quantities_by_code(returns)
+        return return_reads.returned_before(self.journal.receipts, sale_id)
 
     def quote_refund(
         self, sale_id: str, quantities: Mapping[int, int]
@@ -118,55 +90,16 @@ class Returns:
         return await self.service._fiscalise(new)
 
     def _return_lines(self, sale: Receipt, wanted: Mapping[int, int]) -> list[Line]:
-        """Returned lines at what they cost in the sale (their share of every discount)."""
-        priced_sale = bodies.repriced(sale)
-        lines: list[Line] = []
-        for pos, qty in sorted(wanted.items()):
-            original = sale.lines[pos - 1]
-            paid = priced_sale.lines[pos - 1].total
-            refund = div_round_half_up(paid * qty, original.quantity)
-            gross = div_round_half_up(original.price * qty, 1000)
-            discounts: tuple[Discount, ...] = ()
-            if refund != gross:
-                kind = DiscountType.DISCOUNT if refund < gross else DiscountType.EXTRA_CHARGE
-                discounts = (Discount(kind, DiscountMode.VALUE, abs(gross - refund)),)
-            good = Good(
-                original.code, original.name, original.price, original.tax_codes, original.barcode
-            )
-            lines.append(Line(good, qty, is_return=True, discounts=discounts))
-        return lines
+        return return_reads.return_lines(sale, wanted)
 
     def _sale(self, sale_id: str) -> Receipt:
-        sale = self.journal.receipts.get(sale_id)
-        if sale is None or sale.type != ReceiptType.SELL.value or sale.state not in FISCALISED:
-            raise RegisterError(Refusal.NOT_FOUND, sale_id, field="receipt")
-        return sale
+        return return_reads.sale(self.journal.receipts, sale_id)
 
     def find_receipts(
         self, text: str = "", *, day: datetime | None = None, limit: int = 50
     ) -> list[Receipt]:
-        text = text.strip()
-        found: list[Receipt] = []
-        if text:
-            found = self.journal.receipts.list(fiscal_code=text)
-            if not found:
-                exact = self.journal.receipts.get(text)
-                found = [exact] if exact is not None else []
-            if not found and text.isdigit():  # the number printed on it ("ЧЕК №")
-                recent = self.journal.receipts.list(newest_first=True, limit=2000)
-                found = [r for r in recent if str((r.server_response or {}).get("serial")) == text]
-            if not found and len(text) >= 4:
-                recent = self.journal.receipts.list(newest_first=True, limit=2000)
-                found = [r for r in recent if r.id.startswith(text.lower())]
-        else:
-            since = day
-            until = None if day is None else day + timedelta(days=1)
-            found = self.journal.receipts.list(
-                since=since, until=until, newest_first=True, limit=limit
-            )
-        return [r for r in found if r.type == ReceiptType.SELL.value and r.state in FISCALISED][
-            :limit
-        ]
+        """Sales for a return (``return_reads.find_sales``)."""
+        return return_reads.find_sales(self.journal.receipts, text, day=day, limit=limit)
 
 
 def _refund_payments(sale: Receipt, total: int, mode: RoundingMode) -> list[Payment]:

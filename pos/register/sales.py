@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from pos.domain.errors import FiscalRuleError
 from pos.domain.receipt import Payment, PaymentType, settle
@@ -20,18 +19,11 @@ from pos.register.cart import Cart, Tender
 from pos.register.cash import CARD_LABEL, CASH_LABEL
 from pos.register.errors import Refusal, RegisterError
 from pos.register.held_carts import cart_body
-
-if TYPE_CHECKING:
-    from pos.register.service import RegisterService
+from pos.register.part import RegisterPart
 
 
-class Sales:
+class Sales(RegisterPart):
     """One register's sales (``RegisterService.sell``)."""
-
-    def __init__(self, service: RegisterService) -> None:
-        self.service = service
-        self.ctx = service.ctx
-        self.journal = service.journal
 
     async def sell(
         self,

@@ -19,7 +19,6 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from pos.checkbox import CheckboxClient, TokenStore
-from pos.domain.barcodes import BarcodeError, normalize_barcode
 from pos.domain.receipt import Payment
 from pos.domain.rounding import RoundingMode
 from pos.journal import Journal
@@ -34,7 +33,7 @@ from pos.journal.records import (
     Shift,
     ShiftState,
 )
-from pos.register import recovery
+from pos.register import catalogue_reads, recovery
 from pos.register.cart import Cart, Tender
 from pos.register.cash import CARD_LABEL, CashDrawer
 from pos.register.cashier import CashierSignIn
@@ -281,25 +280,22 @@ class RegisterService:
     # --- catalogue ---------------------------------------------------------------------------
 
     def scan(self, text: str) -> ScannedItem | None:
-        """A scanned or typed barcode (EAN-8/13, UPC, scale label); BAD_INPUT if malformed."""
-        try:
-            code = normalize_barcode(text)
-        except BarcodeError as error:
-            raise RegisterError(Refusal.BAD_INPUT, str(error), field="barcode") from error
-        return self.journal.catalogue.find_by_scan(code)
+        return catalogue_reads.scan(self.journal.catalogue, text)
 
     def search(self, text: str, limit: int = 50) -> list[CatalogueItem]:
-        return self.journal.catalogue.search(text, limit) if text.strip() else []
+        return catalogue_reads.search(self.journal.catalogue, text, limit)
 
     def item(self, code: str) -> CatalogueItem | None:
-        return self.journal.catalogue.find_by_code(code)
+        return catalogue_reads.item(self.journal.catalogue, code)
+
+    def barcode_owner(self, barcode: str) -> CatalogueItem | None:
+        return catalogue_reads.barcode_owner(self.journal.catalogue, barcode)
 
     def categories(self) -> list[tuple[str, int]]:
-        """(category, number of goods) for the selling screen's buttons."""
-        return self.journal.catalogue.categories()
+        return catalogue_reads.categories(self.journal.catalogue)
 
     def in_category(self, name: str, limit: int = 200) -> list[CatalogueItem]:
-        return self.journal.catalogue.in_category(name, limit)
+        return catalogue_reads.in_category(self.journal.catalogue, name, limit)
 
     # --- shift -------------------------------------------------------------------------------
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pos.checkbox.errors import CheckboxError, ConnectionFailed
 from pos.checkbox.models import OpenShift
@@ -18,7 +18,7 @@ from pos.checkbox.models.shift import SHIFT_CLOSED, SHIFT_OPENED
 from pos.domain.receipt import ReceiptType
 from pos.domain.reports import shift_report
 from pos.journal.errors import NoFreeOfflineCodeError
-from pos.journal.records import Receipt, ReceiptState, Shift, ShiftState
+from pos.journal.records import FISCALISED, Receipt, ReceiptState, Shift, ShiftState
 from pos.register import bodies, recovery
 from pos.register.connectivity import ConnectivityEvent
 from pos.register.context import is_unreachable
@@ -29,28 +29,19 @@ from pos.register.fiscalise import (
     check_offline_allowed,
     ensure_go_offline,
 )
+from pos.register.part import RegisterPart
 from pos.register.status import ShiftReportView
-
-if TYPE_CHECKING:
-    from pos.register.service import RegisterService
 
 log = logging.getLogger(__name__)
 
-FISCALISED = (ReceiptState.DONE, ReceiptState.OFFLINE_ISSUED, ReceiptState.UPLOADED)
 UNSETTLED = recovery.UNSETTLED
 SHIFT_WAIT_SECONDS = 30.0
 COLLECTION_LABEL = "Інкасація перед Z-звітом"
 """The service out of the cash collection made with the Z (how ``collected`` finds it)."""
 
 
-class Shifts:
+class Shifts(RegisterPart):
     """One register's shifts (``RegisterService.open_shift`` / ``x_report`` / ``close_shift``)."""
-
-    def __init__(self, service: RegisterService) -> None:
-        self.service = service
-        self.ctx = service.ctx
-        self.journal = service.journal
-        self.client = service.client
 
     async def open_shift(self, opening_float: int = 0) -> Shift:
         self.service._require(signed_in=True, shift=False)

@@ -20,6 +20,7 @@ from pos.register.connectivity import ConnectivityEvent, ConnectivityState
 from pos.register.context import is_unreachable
 from pos.register.errors import Refusal, RegisterError
 from pos.register.fiscalise import reconcile_quietly
+from pos.register.part import RegisterPart
 from pos.register.status import RegisterStatus
 from pos.register.upload import upload_and_go_online
 
@@ -38,13 +39,11 @@ class Intervals:
     ping: float = 30.0  # online: is the tax service answering?
 
 
-class RegisterWorker:
+class RegisterWorker(RegisterPart):
     """One register's worker task (``RegisterService.start`` / ``stop`` / ``sync``)."""
 
     def __init__(self, service: RegisterService) -> None:
-        self.service = service
-        self.ctx = service.ctx
-        self.client = service.client
+        super().__init__(service)
         self._task: asyncio.Task[None] | None = None
         self._last_ping = 0.0
         self._last_poll = 0.0

@@ -44,6 +44,7 @@ from pos.sandbox.receipts_store import (
     fiscal_summary,
     new_receipt,
     price,
+    quantities_by_code,
     sale_fields,
 )
 from pos.sandbox.render import receipt_view, shift_totals
@@ -97,10 +98,7 @@ def _check_return(world: World, body: SellBody, is_return: bool) -> None:
         if r["type"] == "RETURN" and r["related_receipt_id"] == related["id"]:
             for code, qty in r["lines"]["codes"].items():
                 before[code] = before.get(code, 0) + qty
-    returning: dict[str, int] = {}
-    for item in body.goods:
-        returning[item.good.code] = returning.get(item.good.code, 0) + item.quantity
-    check_return(sold, before, returning)
+    check_return(sold, before, quantities_by_code(body))
 
 
 def _sell(

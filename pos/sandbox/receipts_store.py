@@ -158,12 +158,18 @@ def sale_fields(body: SellBody, priced: PricedReceipt, settlement: Settlement) -
         ],
         "discounts": _discount_views(body.discounts, [a.sum for a in priced.discounts]),
         "fiscal": fiscal_summary(FiscalReceipt.sale(priced, settlement)),
-        "lines": {
-            "codes": {
-                item.good.code: item.quantity for item in body.goods
-            },  # quantities per good code, for returns against this receipt
-        },
+        "lines": {"codes": quantities_by_code(body)},  # for returns against this receipt
     }
+
+
+def quantities_by_code(body: SellBody) -> dict[str, int]:
+    """The quantity of each good code over all the receipt's lines: a sale may hold the same
+    good on two lines (two pieces of cheese weighed apart), and a return is checked against
+    their sum."""
+    totals: dict[str, int] = {}
+    for item in body.goods:
+        totals[item.good.code] = totals.get(item.good.code, 0) + item.quantity
+    return totals
 
 
 def new_receipt(

@@ -13,9 +13,9 @@ already holds them, so nothing is lost even when they are cut short.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import gc
+import importlib
+import linecache
 import logging
 import os
 import signal
@@ -65,6 +65,8 @@ def _excepthook(
 
 def _close_on_signals(window: MainWindow) -> None:
     """Ctrl+C or a shutdown request closes the window the same way the cashier would."""
+    import asyncio
+
     if sys.platform == "win32":
         return
     loop = asyncio.get_running_loop()
@@ -85,10 +87,21 @@ async def run_window(
     first: FirstScreen | None = None,
 ) -> int:
     """Open the register, show the window, wait until it closes, stop everything cleanly."""
+    import asyncio
+    import contextlib
+
     import pos.config
     from pos.ui.asyncio_qt import drain
+
+    for heavy in ("sqlalchemy", "sqlmodel", "httpx", "pydantic", "pos.app"):
+        importlib.import_module(heavy)
+        linecache.clearcache()  # see below: freed between the heavy imports, reused by the next
     from pos.ui.main_window import MainWindow
     from pos.ui.register_thread import open_threaded_register
+
+    # PySide6's import hook (its __feature__ check) reads the source of every module imported
+    # after it into linecache: ~28 MiB of text nobody reads again; a traceback reloads a file.
+    linecache.clearcache()
 
     if os.environ.get("POS_DEBUG_THREADS") == "1":  # every journal session checks its thread
         from pos.journal import thread_guard
@@ -135,19 +148,24 @@ def main(
     import pos.config
 
     save = config is None
-    if config is None:
-        config = pos.config.load()
-        for problem in config.problems:  # named in the log; the default is in use
-            log.warning("settings: %s", problem)
     translations = Translations(app)
-    translations.install(config.language)
+    language = pos.config.saved_language() if config is None else config.language
+    translations.install(language)
     theme.apply(app)
     first = FirstScreen()
     first.show()
     first.repaint()  # painted now, before the register's imports and its journal
     if painted is not None:
         painted(first)
-    import qasync  # behind the first screen, like everything the register needs
+    if config is None:  # the settings checked (pydantic) and the keyring asked behind the paint
+        config = pos.config.load()
+        for problem in config.problems:  # named in the log; the default is in use
+            log.warning("settings: %s", problem)
+        if config.language != language:
+            translations.install(config.language)
+    import asyncio  # behind the first screen, like everything the register needs
+
+    import qasync
 
     collector = GuiThreadCollector(parent=app)  # never destroy Qt objects off the GUI thread
     previous_hook = sys.excepthook

@@ -25,7 +25,7 @@ from typing_extensions import override
 
 from pos.domain.money import format_money
 from pos.journal.records import CatalogueItem
-from pos.ui.lookups import CatalogueSource, Lookups, Pending
+from pos.ui.lookups import Answer, CatalogueSource, Lookups
 
 log = logging.getLogger(__name__)
 
@@ -78,9 +78,9 @@ class CategoryPanel(QWidget):
 
     def reload(self) -> None:
         """Read the categories again; ``loaded`` says whether the catalogue has any."""
-        self._lookups.ask(_categories).then(self._categories_answered)
+        self._lookups.ask(_categories).add_done_callback(self._categories_answered)
 
-    def _categories_answered(self, answer: Pending[list[tuple[str, int]]]) -> None:
+    def _categories_answered(self, answer: Answer[list[tuple[str, int]]]) -> None:
         try:
             self._categories = answer.result()
         except Exception:
@@ -128,11 +128,11 @@ class CategoryPanel(QWidget):
     def show_category(self, name: str) -> None:
         """The category's goods, once the look-up answers (the touch is not waited on)."""
         self.current = name
-        self._lookups.ask(_in_category, name).then(
+        self._lookups.ask(_in_category, name).add_done_callback(
             lambda answer: self._category_answered(name, answer)
         )
 
-    def _category_answered(self, name: str, answer: Pending[list[CatalogueItem]]) -> None:
+    def _category_answered(self, name: str, answer: Answer[list[CatalogueItem]]) -> None:
         if self.current != name:  # "back" or another category touched since
             return
         try:

@@ -6,7 +6,9 @@ check (``pos.journal.catalogue_import.check_good``), so a price, barcode, tax le
 refused with the same words as in a file, and the good is written through the journal's
 catalogue store (``Catalogue.upsert``) exactly as an import writes it. One check the import makes
 between the rows of a file is made against the whole catalogue here: a barcode another good
-already has.
+already has (and, for a new good, a code the catalogue has already). Those checks are reads,
+answered by the window's look-up thread (``pos.ui.lookups``) while the register may be busy
+uploading or closing a shift; only the write goes to the register.
 """
 
 from __future__ import annotations
@@ -31,9 +33,12 @@ from PySide6.QtWidgets import (
 from pos.domain.money import format_money
 from pos.journal.catalogue_import import WEIGHED_UNITS, RowError, check_good, tax_letters
 from pos.journal.records import CatalogueItem
-from pos.ui.lookups import CatalogueSource, InOrder, Pending
+from pos.ui.asyncio_qt import async_slot
+from pos.ui.lookups import Answer, CatalogueSource, InOrder
+from pos.ui.messages import error_text, show_error
 from pos.ui.receipt_dialog import ERROR_STYLE, OK_STYLE, KeyDialog, buttons_row
 from pos.ui.register_thread import lookups_for
+from pos.ui.register_writes import written
 
 if TYPE_CHECKING:
     from pos.app import RunningRegister
@@ -180,7 +185,7 @@ class GoodsEditorDialog(KeyDialog):
 
     # --- finding ---------------------------------------------------------------------------
 
-    def find_goods(self) -> Pending[list[CatalogueItem]] | None:
+    def find_goods(self) -> Answer[list[CatalogueItem]] | None:
         """Ask for the goods the search names; the list shows them when the answer comes."""
         text = self.search.text().strip()
         self._asked_for = text
@@ -188,10 +193,10 @@ class GoodsEditorDialog(KeyDialog):
             self.found.clear()
             return None
         pending = self._lookups.ask(_search, text)
-        pending.then(lambda answer: self._found_answered(text, answer))
+        pending.add_done_callback(lambda answer: self._found_answered(text, answer))
         return pending
 
-    def _found_answered(self, text: str, answer: Pending[list[CatalogueItem]]) -> None:
+    def _found_answered(self, text: str, answer: Answer[list[CatalogueItem]]) -> None:
         if text != self._asked_for:  # typed over since
             return
         try:
@@ -280,21 +285,52 @@ class GoodsEditorDialog(KeyDialog):
             "excise": "1" if self.excise.isChecked() else "0",
         }
 
+    @property
+    def settled(self) -> bool:
+        """Every look-up asked has been answered and what waited for it has run."""
+        return self._in_order.idle and not self.busy
+
     def save(self) -> None:
-        """F12: check the good as the import does; write it, or say what is wrong."""
+        """F12: check the good as the import does, then against the catalogue (the look-up
+        thread answers); write it, or say what is wrong."""
+        if self.busy:
+            return
         item, errors = check_good(self.cells())
-        if item is not None:
-            errors = self._barcodes_taken(item)
         if errors or item is None:
             self._show_errors(errors)
             return
-        if self.item is None and self._running.service.item(item.code) is not None:
-            self._show_errors(
-                [RowError(0, "code", "duplicate", f"Код {item.code} уже має інший товар")]
-            )
+        self.set_busy(True, self.tr("Saving…"))  # from now on: a second F12 waits
+        checks = self._lookups.ask(_save_checks, item, self.item is None)
+        self._in_order.add(checks, lambda answer: self._checked(item, answer))
+
+    def _checked(self, item: CatalogueItem, answer: Answer[list[RowError]]) -> None:
+        try:
+            errors = answer.result()
+        except Exception as error:  # the catalogue could not be read: nothing is written
+            self.set_busy(False)
+            self.show_notice(error_text(error), ERROR_STYLE)
             return
+        if errors:
+            self.set_busy(False)
+            self._show_errors(errors)
+            return
+        self._write(item)
+
+    @async_slot()
+    async def _write(self, item: CatalogueItem) -> None:
+        """The good is written by the register (as an import writes it); the editor stays
+        alive while the register is busy."""
         catalogue = self._running.journal.catalogue
-        catalogue.upsert([item], datetime.now(UTC))
+        try:
+            await written(
+                self._running.service, lambda: catalogue.upsert([item], datetime.now(UTC))
+            )
+        except Exception as error:  # nothing was written: say why, keep the form
+            self.set_busy(False)
+            self.show_notice("")
+            show_error(self, error)
+            return
+        self.set_busy(False)
         self._show_errors([])
         self.show_good(item)
         for row in range(self.found.count()):  # the list shows the good as saved
@@ -306,22 +342,6 @@ class GoodsEditorDialog(KeyDialog):
         self.show_notice(self.tr("Saved: {name}").format(name=item.name), OK_STYLE)
         self.saved.emit(item)
 
-    def _barcodes_taken(self, item: CatalogueItem) -> list[RowError]:
-        catalogue = self._running.journal.catalogue
-        errors = []
-        for barcode in item.barcodes:
-            owner = catalogue.find_by_barcode(barcode)
-            if owner is not None and owner.code != item.code:
-                errors.append(
-                    RowError(
-                        0,
-                        "barcode",
-                        "duplicate_barcode",
-                        f"Штрихкод {barcode} уже має товар {owner.code} ({owner.name})",
-                    )
-                )
-        return errors
-
     def _show_errors(self, errors: list[RowError]) -> None:
         self.errors = errors
         self.field_errors.setText("\n".join(error.message for error in errors))
@@ -331,6 +351,25 @@ class GoodsEditorDialog(KeyDialog):
             label.setStyleSheet(ERROR_STYLE if wrong else "")
         if errors:
             self.show_notice(self.tr("Not saved: correct what is marked."), ERROR_STYLE)
+
+
+def _save_checks(source: CatalogueSource, item: CatalogueItem, new: bool) -> list[RowError]:
+    """On the look-up thread: a barcode another good has; for a new good, a code taken."""
+    errors = []
+    for barcode in item.barcodes:
+        owner = source.barcode_owner(barcode)
+        if owner is not None and owner.code != item.code:
+            errors.append(
+                RowError(
+                    0,
+                    "barcode",
+                    "duplicate_barcode",
+                    f"Штрихкод {barcode} уже має товар {owner.code} ({owner.name})",
+                )
+            )
+    if not errors and new and source.item(item.code) is not None:
+        errors.append(RowError(0, "code", "duplicate", f"Код {item.code} уже має інший товар"))
+    return errors
 
 
 def _search(source: CatalogueSource, text: str) -> list[CatalogueItem]:

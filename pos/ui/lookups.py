@@ -1,13 +1,17 @@
-"""Catalogue look-ups for the window that never wait: a thread of their own, answers on Qt's.
+"""Look-ups for the window that never wait: a thread of their own, answers on Qt's.
 
-Why: a scan, a keystroke of the live search, a category button or the goods editor's search
-reads the catalogue. Asked of the register's thread and waited for, they cost a fraction of a
-millisecond while it idles, but as long as it likes while it uploads a queue or closes a shift:
-the till freezes and scanner keys pile up. So the look-ups have a thread of their own with a
-read-only connection to the journal file (WAL: readers never wait for the register's writer)
-and their answers come back to Qt's thread as queued signals, in the order they were asked;
-:class:`InOrder` then applies them (and the cashier's other keys queued behind them) in the
-order the keys came, so two scans in a row land in the cart in that order.
+Why: a scan, a keystroke of the live search, a category button, the goods editor's search and
+its save-time checks read the catalogue; the order screen finds orders, the return dialog finds
+the sale and what was returned of it. Asked of the register's thread and waited for, they cost a
+fraction of a millisecond while it idles, but as long as it likes while it uploads a queue or
+closes a shift: the till freezes and scanner keys pile up. So the look-ups have a thread of
+their own with a read-only connection to the journal file (WAL: readers never wait for the
+register's writer), reading through the same code the register reads through
+(``pos.register.catalogue_reads``, ``return_reads``, ``orders.OrderBook``). Each answer is a
+``concurrent.futures.Future`` completed on Qt's thread (the look-up thread hands it over as a
+queued signal), in the order they were asked; :class:`InOrder` then applies them (and the
+cashier's other keys queued behind them) in the order the keys came, so two scans in a row land
+in the cart in that order.
 
 A window over a register that is not on a thread (``open_register`` as the headless tools
 use it) gets :class:`InlineLookups`: the same interface, answered at once.
@@ -20,27 +24,36 @@ import logging
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from PySide6.QtCore import QObject, Signal
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.pool import ConnectionPoolEntry
 
-from pos.domain.barcodes import BarcodeError, normalize_barcode
 from pos.journal.catalogue import Catalogue, ScannedItem
 from pos.journal.engine import BUSY_TIMEOUT_MS
-from pos.journal.records import CatalogueItem
+from pos.journal.orders import OrdersJournal
+from pos.journal.receipts import Receipts
+from pos.journal.records import CatalogueItem, Receipt
 from pos.journal.store import Store
+from pos.register import catalogue_reads, return_reads
 from pos.register.errors import Refusal, RegisterError
+from pos.register.orders import OrderBook
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
 
+Answer = concurrent.futures.Future
+"""A look-up's answer to be: done (and its callbacks run) on Qt's thread once it came back."""
+
+
 class CatalogueSource(Protocol):
-    """What the look-ups read: the register service has these, so has :class:`CatalogueReader`."""
+    """What the catalogue look-ups read: the register service has these, so has
+    :class:`JournalReader`."""
 
     def scan(self, text: str) -> ScannedItem | None: ...
 
@@ -48,36 +61,65 @@ class CatalogueSource(Protocol):
 
     def item(self, code: str) -> CatalogueItem | None: ...
 
+    def barcode_owner(self, barcode: str) -> CatalogueItem | None: ...
+
     def categories(self) -> list[tuple[str, int]]: ...
 
     def in_category(self, name: str, limit: int = 200) -> list[CatalogueItem]: ...
 
 
-class CatalogueReader:
-    """The register service's catalogue reads over a read-only connection of their own."""
+class LookupSource(CatalogueSource, Protocol):
+    """All the window looks up: the catalogue, the sales a return takes back, the orders."""
+
+    def find_receipts(
+        self, text: str = "", *, day: datetime | None = None, limit: int = 50
+    ) -> list[Receipt]: ...
+
+    def returnable(self, sale_id: str) -> dict[int, int]: ...
+
+    @property
+    def orders(self) -> OrderBook: ...
+
+
+class JournalReader:
+    """The register service's reads (the same functions) over a read-only connection."""
 
     def __init__(self, path: Path) -> None:
         self.engine = read_only_engine(path)
-        self.catalogue = Catalogue(Store(self.engine))
+        store = Store(self.engine)
+        self.catalogue = Catalogue(store)
+        self.receipts = Receipts(store)
+        self._orders = OrderBook(OrdersJournal(store))
 
     def scan(self, text: str) -> ScannedItem | None:
-        try:
-            code = normalize_barcode(text)
-        except BarcodeError as error:
-            raise RegisterError(Refusal.BAD_INPUT, str(error), field="barcode") from error
-        return self.catalogue.find_by_scan(code)
+        return catalogue_reads.scan(self.catalogue, text)
 
     def search(self, text: str, limit: int = 50) -> list[CatalogueItem]:
-        return self.catalogue.search(text, limit) if text.strip() else []
+        return catalogue_reads.search(self.catalogue, text, limit)
 
     def item(self, code: str) -> CatalogueItem | None:
-        return self.catalogue.find_by_code(code)
+        return catalogue_reads.item(self.catalogue, code)
+
+    def barcode_owner(self, barcode: str) -> CatalogueItem | None:
+        return catalogue_reads.barcode_owner(self.catalogue, barcode)
 
     def categories(self) -> list[tuple[str, int]]:
-        return self.catalogue.categories()
+        return catalogue_reads.categories(self.catalogue)
 
     def in_category(self, name: str, limit: int = 200) -> list[CatalogueItem]:
-        return self.catalogue.in_category(name, limit)
+        return catalogue_reads.in_category(self.catalogue, name, limit)
+
+    def find_receipts(
+        self, text: str = "", *, day: datetime | None = None, limit: int = 50
+    ) -> list[Receipt]:
+        return return_reads.find_sales(self.receipts, text, day=day, limit=limit)
+
+    def returnable(self, sale_id: str) -> dict[int, int]:
+        return return_reads.returnable(self.receipts, sale_id)
+
+    @property
+    def orders(self) -> OrderBook:
+        return self._orders
 
     def close(self) -> None:
         self.engine.dispose()
@@ -119,42 +161,16 @@ def resolve_scan(source: CatalogueSource, code: str) -> ScanResult:
         return ScanResult(code, None, error)
 
 
-class Pending(Generic[T]):
-    """A look-up's answer to be: ``done`` once it came back (on Qt's thread)."""
-
-    def __init__(self) -> None:
-        self.done = False
-        self._value: Any = None
-        self._error: BaseException | None = None
-        self._callbacks: list[Callable[[Pending[T]], None]] = []
-
-    @classmethod
-    def ready(cls, value: T) -> Pending[T]:
-        pending: Pending[T] = cls()
-        pending.settle(value, None)
-        return pending
-
-    def settle(self, value: Any, error: BaseException | None) -> None:
-        self.done, self._value, self._error = True, value, error
-        callbacks, self._callbacks = self._callbacks, []
-        for callback in callbacks:
-            callback(self)
-
-    def result(self) -> T:
-        if self._error is not None:
-            raise self._error
-        return self._value  # type: ignore[no-any-return]
-
-    def then(self, callback: Callable[[Pending[T]], None]) -> None:
-        if self.done:
-            callback(self)
-        else:
-            self._callbacks.append(callback)
+def answered(value: T) -> Answer[T]:
+    """An answer that is there already."""
+    answer: Answer[T] = concurrent.futures.Future()
+    answer.set_result(value)
+    return answer
 
 
 class Lookups(Protocol):
-    def ask(self, function: Callable[..., T], *args: Any) -> Pending[T]:
-        """``function(source, *args)`` off Qt's thread; its answer delivered on Qt's thread."""
+    def ask(self, function: Callable[..., T], *args: Any) -> Answer[T]:
+        """``function(source, *args)`` off Qt's thread; its answer completed on Qt's thread."""
         ...
 
 
@@ -169,41 +185,45 @@ class ThreadLookups:
 
     def __init__(self, path: Path, parent: QObject | None = None) -> None:
         self._executor = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="look-up")
-        self._reader: CatalogueReader | None = None
+        self._reader: JournalReader | None = None
         self._path = path
         self._relay = _Relay(parent)
         self._relay.delivered.connect(self._deliver)
 
-    def _source(self) -> CatalogueReader:
+    def _source(self) -> JournalReader:
         if self._reader is None:  # opened on the look-up thread, used only there
-            self._reader = CatalogueReader(self._path)
+            self._reader = JournalReader(self._path)
         return self._reader
 
     def submit(self, function: Callable[..., T], *args: Any) -> concurrent.futures.Future[T]:
         """Run ``function(*args)`` on the look-up thread (after what was asked before)."""
         return self._executor.submit(function, *args)
 
-    def ask(self, function: Callable[..., T], *args: Any) -> Pending[T]:
-        pending: Pending[T] = Pending()
+    def ask(self, function: Callable[..., T], *args: Any) -> Answer[T]:
+        answer: Answer[T] = concurrent.futures.Future()
         relay = self._relay
 
         def run() -> None:
             try:
-                answer: tuple[Any, BaseException | None] = (function(self._source(), *args), None)
+                outcome: tuple[Any, BaseException | None] = (function(self._source(), *args), None)
             except Exception as error:  # handed to Qt's thread with the answer
-                answer = (None, error)
+                outcome = (None, error)
             try:
-                relay.delivered.emit((pending, *answer))
+                relay.delivered.emit((answer, *outcome))
             except RuntimeError:  # the window is gone
                 log.debug("look-up answered after the window closed")
 
         self._executor.submit(run)
-        return pending
+        return answer
 
     @staticmethod
-    def _deliver(answer: tuple[Pending[Any], Any, BaseException | None]) -> None:
-        pending, value, error = answer
-        pending.settle(value, error)
+    def _deliver(outcome: tuple[Answer[Any], Any, BaseException | None]) -> None:
+        """On Qt's thread: the answer is completed here, so its callbacks run here."""
+        answer, value, error = outcome
+        if error is not None:
+            answer.set_exception(error)
+        else:
+            answer.set_result(value)
 
     def close(self) -> None:
         def close_reader() -> None:
@@ -218,18 +238,16 @@ class ThreadLookups:
 class InlineLookups:
     """For a register that is not on a thread of its own: asked and answered at once."""
 
-    def __init__(self, source: CatalogueSource) -> None:
+    def __init__(self, source: LookupSource) -> None:
         self._source = source
 
-    def ask(self, function: Callable[..., T], *args: Any) -> Pending[T]:
-        pending: Pending[T] = Pending()
+    def ask(self, function: Callable[..., T], *args: Any) -> Answer[T]:
+        answer: Answer[T] = concurrent.futures.Future()
         try:
-            value = function(self._source, *args)
+            answer.set_result(function(self._source, *args))
         except Exception as error:
-            pending.settle(None, error)
-        else:
-            pending.settle(value, None)
-        return pending
+            answer.set_exception(error)
+        return answer
 
 
 class InOrder:
@@ -237,7 +255,7 @@ class InOrder:
     a step waits until its look-up answered and every step queued before it ran."""
 
     def __init__(self) -> None:
-        self._steps: deque[tuple[Pending[Any], Callable[[Pending[Any]], None]]] = deque()
+        self._steps: deque[tuple[Answer[Any], Callable[[Answer[Any]], None]]] = deque()
         self._running = False
 
     @property
@@ -250,21 +268,22 @@ class InOrder:
         """A step is running now (what it does runs in its turn, not behind the queue)."""
         return self._running
 
-    def add(self, pending: Pending[T] | None, step: Callable[[Pending[T]], None]) -> None:
-        """Run ``step(pending)`` once ``pending`` is answered and the steps before it ran
+    def add(self, answer: Answer[T] | None, step: Callable[[Answer[T]], None]) -> None:
+        """Run ``step(answer)`` once ``answer`` is there and the steps before it ran
         (``None``: nothing to wait for but those)."""
-        self._steps.append((pending if pending is not None else Pending.ready(None), step))
-        self._steps[-1][0].then(lambda _pending: self._pump())
+        waited = answer if answer is not None else answered(None)
+        self._steps.append((waited, step))
+        waited.add_done_callback(lambda _answer: self._pump())
 
     def _pump(self) -> None:
         if self._running:  # a step that queues another: the loop below runs it
             return
         self._running = True
         try:
-            while self._steps and self._steps[0][0].done:
-                pending, step = self._steps.popleft()
+            while self._steps and self._steps[0][0].done():
+                answer, step = self._steps.popleft()
                 try:
-                    step(pending)
+                    step(answer)
                 except Exception:
                     log.exception("a queued step of the cashier's failed")
         finally:

@@ -504,6 +504,8 @@ class MainWindow(QMainWindow):
         """Shift+F6: customer orders (a new one from the cart, advances, hand-over)."""
         if self.page_name != "selling":
             return
+        if self.selling._after_lookups(self.open_orders):  # the cart's scans land first
+            return
         from pos.ui.orders import OrdersDialog
 
         dialog = OrdersDialog(self.running, self.selling.cart, self)

@@ -3,7 +3,10 @@ take the rest and hand over, cancel with a refund, copy the payment-link data, p
 
 Why the money buttons ask the register first: Checkbox issues prepayment receipts online only,
 so the cashier must learn that *before* taking the customer's money (`OrderDesk.check_online`).
-The widgets only show and collect; every rule is `pos.register.orders`'.
+The widgets only show and collect; every rule is `pos.register.orders`'. Finding orders never
+waits on the register (busy uploading or closing a shift): the window's look-up thread reads
+them (``pos.ui.lookups``), and the mode line reads the status the register last pushed; only
+what writes (creating an order, the money steps) goes to the register.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
-from PySide6.QtGui import QFont, QGuiApplication
+from PySide6.QtGui import QFont, QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDateEdit,
@@ -23,6 +26,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -43,10 +47,15 @@ from pos.orders.model import (
 from pos.register.cart import Cart
 from pos.register.connectivity import ConnectivityState
 from pos.register.errors import Refusal, RegisterError
+from pos.register.orders import OrderDesk
+from pos.register.status import RegisterStatus
 from pos.ui.asyncio_qt import async_slot
-from pos.ui.messages import show_error, show_info
+from pos.ui.lookups import Answer, InOrder, LookupSource
+from pos.ui.messages import error_text, show_error, show_info
 from pos.ui.orders_pay import OrderPaymentDialog, whole_rest_text
 from pos.ui.receipt_dialog import ERROR_STYLE, OK_STYLE, WARN_STYLE, KeyDialog, buttons_row
+from pos.ui.register_thread import ServiceFront, lookups_for
+from pos.ui.register_writes import written
 
 if TYPE_CHECKING:
     from pos.app import RunningRegister
@@ -67,7 +76,9 @@ class OrdersDialog(KeyDialog):
         super().__init__(parent)
         self.setObjectName("ordersDialog")
         self._running = running
-        self.desk = running.service.orders
+        self._lookups = lookups_for(running.service)
+        self._asked = 0  # the latest search asked; earlier answers are shown no more
+        self._in_order = InOrder()  # the lists asked for, then the keys pressed behind them
         self.cart = cart if cart is not None else Cart()
         self._orders: list[Order] = []
         self._cancel_armed: str | None = None
@@ -158,6 +169,16 @@ class OrdersDialog(KeyDialog):
             self.tr("Cancel order"), Qt.Key.Key_F8, self.cancel_order
         )
         self.print_button = self.key_button(self.tr("Print"), Qt.Key.Key_F9, self.print_last)
+        self._order_keys = {
+            int(key): button
+            for key, button in (
+                (Qt.Key.Key_F4, self.advance_button),
+                (Qt.Key.Key_F5, self.rest_button),
+                (Qt.Key.Key_F6, self.link_button),
+                (Qt.Key.Key_F8, self.cancel_order_button),
+                (Qt.Key.Key_F9, self.print_button),
+            )
+        }
         self.close_button = self.key_button(self.tr("Close"), Qt.Key.Key_Escape, self.reject)
 
         layout = QVBoxLayout(self)
@@ -198,17 +219,69 @@ class OrdersDialog(KeyDialog):
                 )
             )
 
-    def online(self) -> bool:
-        service = self._running.service
-        return (
-            service.state is ConnectivityState.ONLINE and not service.journal.queue.pending_count()
-        )
+    @property
+    def desk(self) -> OrderDesk:
+        """The register's order desk: only for what writes (asked when needed, so opening the
+        screen does not wait for a busy register)."""
+        return self._running.service.orders
 
-    def refresh(self, select: str | None = None) -> None:
-        """The list for the search text, the mode line and the buttons."""
+    def _status(self) -> RegisterStatus:
+        service = self._running.service
+        if isinstance(service, ServiceFront):  # never waits for the register's thread
+            return service.latest_status()
+        return service.status()
+
+    def online(self) -> bool:
+        """As the register last said: online with nothing waiting for upload (the register
+        checks again before any money is taken: ``OrderDesk.check_online``)."""
+        status = self._status()
+        return status.state is ConnectivityState.ONLINE and not status.queued
+
+    def refresh(self, select: str | None = None) -> Answer[list[Order]]:
+        """Ask for the orders of the search text; the list shows them when the look-up answers
+        (the mode line and the buttons follow at once, and again then)."""
         chosen = self.selected()
         current = select or (chosen.id if chosen is not None else None)
-        self._orders = self.desk.find(self.search.text())
+        text = self.search.text()
+        self._asked += 1
+        asked = self._asked
+        answer = self._lookups.ask(_find_orders, text)
+        self._in_order.add(answer, lambda found: self._found(asked, current, found))
+        self._show_mode()
+        self._selected()
+        return answer
+
+    @property
+    def settled(self) -> bool:
+        """Every list asked for is shown, and every key waiting behind one has run."""
+        return self._in_order.idle and not self.busy
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt's name)
+        """An order key pressed while a list is still being looked up acts on the order that
+        list selects (F4 right after F2 takes the advance of the order just created)."""
+        button = self._order_keys.get(int(event.key()))
+        if (
+            button is not None
+            and event.modifiers() == Qt.KeyboardModifier.NoModifier
+            and not self._in_order.idle
+        ):
+            event.accept()
+            self._in_order.add(None, lambda _answer: self._press(button))
+            return
+        super().keyPressEvent(event)
+
+    def _press(self, button: QPushButton) -> None:
+        if button.isEnabled() and not self.busy:
+            button.click()
+
+    def _found(self, asked: int, current: str | None, answer: Answer[list[Order]]) -> None:
+        if asked != self._asked:  # typed over since: a newer answer follows
+            return
+        try:
+            self._orders = answer.result()
+        except Exception as error:  # the journal could not be read: say so, keep the screen
+            self.show_notice(error_text(error), ERROR_STYLE)
+            return
         self.table.setRowCount(len(self._orders))
         for row, order in enumerate(self._orders):
             cells = (
@@ -363,16 +436,24 @@ class OrdersDialog(KeyDialog):
             self.name.setFocus()
             return
         due = self.due.date()
+        self.set_busy(True, self.tr("Creating the order…"))  # at once: a second F2 waits
+        self._create(customer, date(due.year(), due.month(), due.day()), self.note.text().strip())
+
+    @async_slot()
+    async def _create(self, customer: Customer, due: date, note: str) -> None:
+        """The order is written by the register; the screen stays alive while it is busy."""
+        cart = self.cart
         try:
-            order = self.desk.create(
-                self.cart,
-                customer,
-                due_date=date(due.year(), due.month(), due.day()),
-                note=self.note.text().strip(),
+            order = await written(
+                self._running.service,
+                lambda: self.desk.create(cart, customer, due_date=due, note=note),
             )
         except RegisterError as error:
+            self.set_busy(False)
+            self.show_notice("")
             show_error(self, error)
             return
+        self.set_busy(False)
         self.create_error.clear()
         self.cart = Cart()
         self._show_cart()
@@ -540,3 +621,8 @@ class OrdersDialog(KeyDialog):
         )
         page = rows_html(rows, title=f"Чек {last.fiscal_code or last.id}")
         self.print_document(page, self._running.config, self.tr("Receipt"), rows=rows)
+
+
+def _find_orders(source: LookupSource, text: str) -> list[Order]:
+    """On the look-up thread: by number, phone or a part of the name."""
+    return source.orders.find(text)

@@ -40,6 +40,9 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
+STATUS_PUSH_S = 0.05
+"""The shortest time between two status calls to the window (its status bar, banners, page)."""
+
 _FRONTED = ("pos.journal.", "pos.register.", "pos.checkbox.", "pos.orders.")
 """Objects of these packages that the window reaches through the register are fronted too
 (``service.orders``, ``journal.catalogue``, the client); records and enums are passed as is."""
@@ -210,15 +213,28 @@ class ServiceFront(ThreadFront):
         self._thread.submit(self._push_status, True).add_done_callback(_log_failure)
 
     def subscribe(self, callback: Callable[[], None]) -> None:
+        """``callback`` on the window's loop when the status may have changed: at most one
+        call waiting at a time, and at most one per ``STATUS_PUSH_S`` (an upload changes the
+        status per receipt sent; the window needs the latest, not each of them)."""
         gui = self._gui
+        waiting = [False]  # a call is on its way to the window's loop
+        last = [0.0]  # when the window's loop last called back (its clock)
 
         def deliver() -> None:  # on the window's loop; not once the window unsubscribed
+            waiting[0] = False
+            last[0] = gui.time()
             if callback in self._listeners:
                 callback()
 
-        def relay() -> None:
+        def due() -> None:  # on the window's loop: now, or once the last call is old enough
+            gui.call_at(last[0] + STATUS_PUSH_S, deliver)
+
+        def relay() -> None:  # on the register's thread
+            if waiting[0]:
+                return
+            waiting[0] = True
             with contextlib.suppress(RuntimeError):  # the window's loop is closed: shutting down
-                gui.call_soon_threadsafe(deliver)
+                gui.call_soon_threadsafe(due)
 
         self._listeners[callback] = relay
         self._thread.call(self._target.subscribe, relay)
@@ -230,6 +246,12 @@ class ServiceFront(ThreadFront):
 
     def look_now(self) -> None:
         self._thread.submit(self._target.look_now)
+
+    def soon(self, name: str, *args: Any) -> concurrent.futures.Future[Any]:
+        """The service's plain method ``name`` run on the register's thread, not waited for:
+        the caller takes the answer from the future (its callback runs on that thread)."""
+        thread: RegisterThread = self._thread
+        return thread.submit(getattr(self._target, name), *args)
 
     def save_carts_soon(self, carts: list[HeldCart]) -> None:
         """The carts' save, queued on the register's thread in order (before a sale that

@@ -3,16 +3,23 @@
 Why the dialog asks the register so much: what may still be returned (``returnable``), how the
 money goes back (by the sale's own payment types) and the return receipt itself are the register's
 decisions; the dialog only shows them and collects the cashier's choice. The refund total shown
-before confirming comes from the register (``quote_refund``), so it is exactly what the return
-receipt will pay back; each line shows its share of what the sale charged for it.
+before confirming is computed by the register's own code (``return_reads.refund_total``, what
+``quote_refund`` and the return receipt use), so it is exactly what the return receipt will pay
+back; each line shows its share of what the sale charged for it.
+
+Why the look-up thread: finding the sale and what was already returned of it are reads, answered
+by the window's look-up thread (``pos.ui.lookups``) while the register may be busy uploading or
+closing a shift; only the return itself waits for the register.
 """
 
 from __future__ import annotations
 
 import contextlib
 import itertools
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
@@ -39,14 +46,18 @@ from pos.domain.money import (
     parse_quantity,
 )
 from pos.journal.records import Receipt, ReceiptLine
+from pos.register import return_reads
 from pos.register.errors import RegisterError
 from pos.ui.asyncio_qt import async_slot
+from pos.ui.lookups import Answer, LookupSource
 from pos.ui.messages import show_error
 from pos.ui.receipt_dialog import ERROR_STYLE, WARN_STYLE, KeyDialog, buttons_row, fit_text
+from pos.ui.register_thread import lookups_for
 
 if TYPE_CHECKING:
     from pos.app import RunningRegister
 
+T = TypeVar("T")
 KYIV = ZoneInfo("Europe/Kyiv")
 WEIGHT_STEP = 100
 """The arrows change a weighed line by 0.100 kg; any weight can be typed."""
@@ -126,6 +137,28 @@ def _kyiv_day(day: date) -> datetime:
     return datetime(day.year, day.month, day.day, tzinfo=KYIV)
 
 
+@dataclass(frozen=True)
+class LeftToReturn:
+    """What may still be returned of a sale (line position → quantity), and which of its goods
+    the catalogue sells by weight (code → weighed; a good no longer in it is left out)."""
+
+    returnable: dict[int, int]
+    weighed: dict[str, bool]
+
+
+def _find_sales(source: LookupSource, text: str, day: datetime | None, limit: int) -> list[Receipt]:
+    return source.find_receipts(text, day=day, limit=limit)
+
+
+def _left_to_return(source: LookupSource, sale: Receipt) -> LeftToReturn:
+    weighed: dict[str, bool] = {}
+    for line in sale.lines:
+        item = source.item(line.code)
+        if item is not None:
+            weighed[line.code] = item.is_weighed
+    return LeftToReturn(source.returnable(sale.id), weighed)
+
+
 class ReturnDialog(KeyDialog):
     """Find a sale (fiscal code, receipt number or id, scanned receipt barcode, or a day's list),
     choose what comes back, and make the return receipt. Emits ``receipt_made(receipt)``."""
@@ -135,9 +168,15 @@ class ReturnDialog(KeyDialog):
     def __init__(self, running: RunningRegister, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._running = running
+        self._lookups = lookups_for(running.service)
+        self._asked = 0  # the latest search asked; earlier answers are shown no more
+        self._choosing: str | None = None  # the sale whose lines are shown or asked for
+        self._focus_when_shown = False
+        self._outstanding = 0
         self.sales: list[Receipt] = []
         self.sale: Receipt | None = None
         self.returnable: dict[int, int] = {}
+        self.weighed: dict[str, bool] = {}
         self.quantities: dict[int, QuantitySpinBox] = {}
         self.setWindowTitle(self.tr("Return"))
         self.resize(980, 700)
@@ -230,29 +269,69 @@ class ReturnDialog(KeyDialog):
 
     # --- finding the sale ------------------------------------------------------------------
 
-    def find_sales(self) -> None:
+    def find_sales(self) -> Answer[list[Receipt]] | None:
+        """Ask for the sales the search names; the list shows them when the look-up answers."""
         text = self.search.text().strip()
         if not text:
             self.show_notice(self.tr("Type or scan a fiscal code or receipt number."), WARN_STYLE)
             self.search.setFocus()
-            return
-        found = self._running.service.find_receipts(text)
-        if not found:
+            return None
+
+        def none_found() -> None:
             self.show_notice(self.tr("No sale found for “{text}”.").format(text=text), ERROR_STYLE)
             self.search.selectAll()
-        self._show_sales(found)
 
-    def list_day(self) -> None:
+        return self._ask_sales(none_found, text, None, 50)
+
+    def list_day(self) -> Answer[list[Receipt]]:
         day = self.day.date()
-        found = self._running.service.find_receipts(
-            "", day=_kyiv_day(date(day.year(), day.month(), day.day())), limit=500
-        )
-        if not found:
+
+        def none_found() -> None:
             self.show_notice(self.tr("No sales on {day}.").format(day=day.toString("dd.MM.yyyy")))
-        self._show_sales(found)
+
+        start = _kyiv_day(date(day.year(), day.month(), day.day()))
+        return self._ask_sales(none_found, "", start, 500)
+
+    def _ask_sales(
+        self, none_found: Callable[[], None], text: str, day: datetime | None, limit: int
+    ) -> Answer[list[Receipt]]:
+        self._asked += 1
+        asked = self._asked
+
+        def answered(answer: Answer[list[Receipt]]) -> None:
+            if asked != self._asked:  # asked again since: a newer answer follows
+                return
+            try:
+                found = answer.result()
+            except Exception as error:  # the journal could not be read: say so
+                show_error(self, error)
+                return
+            if not found:
+                none_found()
+            self._show_sales(found)
+
+        return self._ask(answered, _find_sales, text, day, limit)
+
+    def _ask(self, answered: Callable[[Answer[T]], None], function: Any, *args: Any) -> Answer[T]:
+        """A look-up whose answer ``answered`` shows (``settled`` until then is False)."""
+        self._outstanding += 1
+
+        def settle(answer: Answer[T]) -> None:
+            self._outstanding -= 1
+            answered(answer)
+
+        answer: Answer[T] = self._lookups.ask(function, *args)
+        answer.add_done_callback(settle)
+        return answer
+
+    @property
+    def settled(self) -> bool:
+        """Every look-up asked has been answered and shown."""
+        return self._outstanding == 0
 
     def _show_sales(self, sales: list[Receipt]) -> None:
         self.sales = sales
+        self._choosing = None  # found again: what is left is read again
         table = self.sales_table
         table.blockSignals(True)
         table.setRowCount(len(sales))
@@ -281,10 +360,9 @@ class ReturnDialog(KeyDialog):
                     )
                 )
             table.setCurrentCell(0, 0)
-            self._choose_sale(0)
+            self._choose_sale(0, focus=len(sales) == 1)
             if len(sales) == 1:
                 self.show_notice("")
-                self.focus_lines()
             else:
                 table.setFocus()
         else:
@@ -300,21 +378,42 @@ class ReturnDialog(KeyDialog):
 
     # --- choosing lines --------------------------------------------------------------------
 
-    def _choose_sale(self, row: int) -> None:
-        self.sale = self.sales[row] if 0 <= row < len(self.sales) else None
-        self.returnable = {}
-        if self.sale is not None:
-            try:
-                self.returnable = self._running.service.returnable(self.sale.id)
-            except RegisterError as error:
-                self.sale = None
-                show_error(self, error)
+    def _choose_sale(self, row: int, *, focus: bool = False) -> None:
+        """Show the sale of ``row`` once the look-up said what is left to return of it (with
+        ``focus``, then the first quantity takes the keys)."""
+        chosen = self.sales[row] if 0 <= row < len(self.sales) else None
+        if chosen is not None and chosen.id == self._choosing:  # shown, or asked for already
+            self._focus_when_shown = self._focus_when_shown or focus
+            if self.sale is not None and focus:
+                self.focus_lines()
+            return
+        self.sale, self.returnable, self.weighed = None, {}, {}
+        self._choosing = None if chosen is None else chosen.id
+        self._focus_when_shown = focus
         self._show_lines()
+        if chosen is None:
+            return
+
+        def answered(answer: Answer[LeftToReturn]) -> None:
+            if chosen.id != self._choosing:  # another sale was chosen since
+                return
+            try:
+                left = answer.result()
+            except Exception as error:
+                self._choosing = None
+                show_error(self, error)
+                return
+            self.sale, self.returnable, self.weighed = chosen, left.returnable, left.weighed
+            self._show_lines()
+            if self._focus_when_shown:
+                self.focus_lines()
+
+        self._ask(answered, _left_to_return, chosen)
 
     def _is_weighed(self, line: ReceiptLine) -> bool:
-        item = self._running.service.item(line.code)
-        if item is not None:
-            return item.is_weighed
+        weighed = self.weighed.get(line.code)
+        if weighed is not None:
+            return weighed
         return line.quantity % QUANTITY_UNIT != 0
 
     def _quantity_text(self, line: ReceiptLine, quantity: int) -> str:
@@ -371,8 +470,8 @@ class ReturnDialog(KeyDialog):
 
     def _update_total(self) -> None:
         """Each line's refund and the total, both the register's own figures
-        (``quote_refund``: the sale's line and receipt discounts shared out exactly), so the
-        lines always add up to the total the return receipt will pay back."""
+        (``return_reads.refund_total``: the sale's line and receipt discounts shared out
+        exactly), so the lines always add up to the total the return receipt will pay back."""
         sale = self.sale
         self._disarm()
         total = 0
@@ -380,7 +479,7 @@ class ReturnDialog(KeyDialog):
             share = 0
             if sale is not None and box.value():
                 with contextlib.suppress(RegisterError):
-                    share, _ = self._running.service.quote_refund(sale.id, {position: box.value()})
+                    share = return_reads.refund_total(sale, {position: box.value()})
             total += share
             cell = self.lines_table.item(position - 1, 5)
             if cell is not None:
@@ -388,7 +487,7 @@ class ReturnDialog(KeyDialog):
         chosen = self.chosen()
         if sale is not None and chosen:
             with contextlib.suppress(RegisterError):
-                total, _ = self._running.service.quote_refund(sale.id, chosen)
+                total = return_reads.refund_total(sale, chosen)
         self.refund_total = total
         self.total.setText(self.tr("To refund: {amount}").format(amount=format_money(total)))
         self.confirm_button.setEnabled(bool(self.chosen()) and not self.busy)
@@ -415,8 +514,7 @@ class ReturnDialog(KeyDialog):
         elif focus is self.day or (focus is not None and self.day.isAncestorOf(focus)):
             self.list_day()
         elif focus is self.sales_table:
-            self._choose_sale(self.sales_table.currentRow())
-            self.focus_lines()
+            self._choose_sale(self.sales_table.currentRow(), focus=True)
         elif self.confirm_button.isEnabled():
             self.confirm()
         elif self.sale is not None:

@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 
 import shiboken6
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QHideEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -43,7 +43,7 @@ from pos.register.errors import Refusal, RegisterError
 from pos.ui.cart_dialogs import DiscountDialog, ParkedCart, ParkedCartsDialog, QuantityDialog
 from pos.ui.cart_table import CartModel, CartTable
 from pos.ui.categories import CategoryPanel
-from pos.ui.lookups import CatalogueSource, InOrder, Pending, ScanResult, resolve_scan
+from pos.ui.lookups import Answer, CatalogueSource, InOrder, ScanResult, resolve_scan
 from pos.ui.manager_pin import ManagerPinDialog
 from pos.ui.messages import error_text, show_error
 from pos.ui.payment import PaymentDialog
@@ -55,6 +55,9 @@ log = logging.getLogger(__name__)
 
 RESULTS = 40  # live search results shown
 NOTICE_MS = 6000
+CART_SAVE_MS = 250
+"""How soon a change of the carts is saved: a kill loses at most this much of the scanning
+(the cart is not fiscal; what was sold is in its receipt)."""
 
 
 class SellingPage(QWidget):
@@ -91,6 +94,11 @@ class SellingPage(QWidget):
         self._notice_timer = QTimer(self)
         self._notice_timer.setSingleShot(True)
         self._notice_timer.timeout.connect(lambda: self.notice.setText(""))
+
+        self._save_timer = QTimer(self)
+        self._save_timer.setSingleShot(True)
+        self._save_timer.setInterval(CART_SAVE_MS)
+        self._save_timer.timeout.connect(self._save_carts)
 
         self.model = CartModel(self.cart, self)
         self.model.error.connect(lambda error: show_error(self, error))
@@ -157,10 +165,25 @@ class SellingPage(QWidget):
 
     def _cart_changed(self) -> None:
         self.totals.show_cart(self.cart)
-        self._save_carts()
+        if not self._save_timer.isActive():
+            self._save_timer.start()
+
+    def save_carts_now(self) -> None:
+        """The open and parked carts to the journal now, if a save is due (before a payment:
+        the sale's commit clears the saved cart it sells, so the saved one must be that one)."""
+        if self._save_timer.isActive():
+            self._save_timer.stop()
+            self._save_carts()
+
+    @override
+    def hideEvent(self, event: QHideEvent) -> None:
+        self.save_carts_now()  # the window closes or another page shows: nothing left unsaved
+        super().hideEvent(event)
 
     def _save_carts(self) -> None:
-        """Every change of the open or parked carts goes to the journal at once."""
+        """The open and parked carts go to the journal within ``CART_SAVE_MS`` of a change:
+        one save for a burst of scans, made between them, rather than one per scan competing
+        with the cashier's next Enter for the CPU."""
         parked = [held_carts.ParkedCartRecord(p.number, p.parked_at, p.cart) for p in self.parked]
         # Made here (the carts change on this thread), saved on the register's: never waited on.
         self._service.save_carts_soon(held_carts.held(self.cart, parked))
@@ -181,9 +204,11 @@ class SellingPage(QWidget):
         if not text:
             self._fill_results("", [])
             return
-        self._lookups.ask(_search, text).then(lambda answer: self._results_answered(text, answer))
+        self._lookups.ask(_search, text).add_done_callback(
+            lambda answer: self._results_answered(text, answer)
+        )
 
-    def _results_answered(self, text: str, answer: Pending[list[CatalogueItem]]) -> None:
+    def _results_answered(self, text: str, answer: Answer[list[CatalogueItem]]) -> None:
         if text == self._results_for:  # not typed over since
             self._fill_results(text, _found(answer))
 
@@ -234,7 +259,7 @@ class SellingPage(QWidget):
             return
         self._results_for = text
 
-        def answered(answer: Pending[list[CatalogueItem]]) -> None:
+        def answered(answer: Answer[list[CatalogueItem]]) -> None:
             self._fill_results(text, _found(answer))
             self._take_highlighted(text)
 
@@ -263,7 +288,7 @@ class SellingPage(QWidget):
         look-up answers later; scans and keys that follow wait for it, in their order."""
         self._in_order.add(self._lookups.ask(resolve_scan, code), self._scan_answered)
 
-    def _scan_answered(self, answer: Pending[ScanResult]) -> None:
+    def _scan_answered(self, answer: Answer[ScanResult]) -> None:
         try:
             result = answer.result()
         except Exception as error:  # the catalogue could not be read: say so, keep selling
@@ -585,6 +610,7 @@ class SellingPage(QWidget):
         except Exception as error:  # the cart refuses to price (e.g. discount too large)
             show_error(self, error)
             return
+        self.save_carts_now()  # saved before the sale that clears it (in the register's order)
         dialog = PaymentDialog(self._running, self.cart, self)
         dialog.paid.connect(self._paid)
         dialog.finished.connect(self._payment_closed)
@@ -663,7 +689,7 @@ def _search(source: CatalogueSource, text: str) -> list[CatalogueItem]:
     return source.search(text, RESULTS)
 
 
-def _found(answer: Pending[list[CatalogueItem]]) -> list[CatalogueItem]:
+def _found(answer: Answer[list[CatalogueItem]]) -> list[CatalogueItem]:
     """A search's goods; none when the catalogue could not be read (said in the log)."""
     try:
         return answer.result()

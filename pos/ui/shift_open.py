@@ -8,6 +8,10 @@ when Checkbox cannot be reached and this is not the register's first shift, offl
 
 from __future__ import annotations
 
+import concurrent.futures
+import contextlib
+import logging
+
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
@@ -18,7 +22,10 @@ from pos.domain.money import format_money
 from pos.register.errors import RegisterError
 from pos.ui.asyncio_qt import async_slot
 from pos.ui.messages import show_error
+from pos.ui.register_thread import ServiceFront
 from pos.ui.widgets import MoneyEdit
+
+log = logging.getLogger(__name__)
 
 QUICK_FLOATS = (0, 20000, 50000, 100000)
 
@@ -26,6 +33,7 @@ QUICK_FLOATS = (0, 20000, 50000, 100000)
 class ShiftOpenPage(QWidget):
     #: The open ended, opened or refused: the window routes again (it stays here meanwhile).
     opening_ended = Signal()
+    carried_known = Signal(int)  # the carried balance, read on the register's thread
 
     def __init__(self, running: RunningRegister, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -34,6 +42,7 @@ class ShiftOpenPage(QWidget):
         #: True from "Open" until the float is booked: the shift is opened on Checkbox before its
         #: float's service receipt, and the selling screen must not show a half-opened shift.
         self.opening = False
+        self.carried_known.connect(self._show_carried_amount)
         self.title = QLabel(self)
         self.title.setObjectName("pageTitle")
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -90,8 +99,24 @@ class ShiftOpenPage(QWidget):
         self.open_button.setText(self.tr("Open shift (Enter)"))
 
     def show_carried(self) -> None:
-        """The balance Checkbox carries from the last shift; only the difference is booked."""
-        carried = self._running.service.carried_balance()
+        """The balance Checkbox carries from the last shift; only the difference is booked.
+        Read on the register's thread and shown when it answers: the page shows after a Z,
+        while the register may still be busy, and must not wait for it."""
+        service = self._running.service
+        if isinstance(service, ServiceFront):
+            service.soon("carried_balance").add_done_callback(self._carried_read)
+        else:
+            self._show_carried_amount(service.carried_balance())
+
+    def _carried_read(self, future: concurrent.futures.Future[int]) -> None:
+        """On the register's thread: the answer goes to the page's (a queued signal)."""
+        if future.cancelled() or future.exception() is not None:
+            log.error("the carried balance could not be read", exc_info=future.exception())
+            return
+        with contextlib.suppress(RuntimeError):  # the page is gone: nothing to show
+            self.carried_known.emit(future.result())
+
+    def _show_carried_amount(self, carried: int) -> None:
         self.carried.setText(
             self.tr(
                 "Carried from the last shift: {amount}. Only the difference to the float is "

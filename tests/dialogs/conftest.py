@@ -20,6 +20,7 @@ from pos.app import RunningRegister
 from pos.domain.receipt import PaymentType
 from pos.journal.records import Receipt
 from pos.register.cart import Cart, Tender
+from pos.ui.returns import ReturnDialog
 
 __all__ = ["aw", "gui_config", "qloop", "running", "running_shift", "running_unsigned"]
 
@@ -67,6 +68,8 @@ def press(qtbot: QtBot) -> Callable[..., None]:
         if text:
             qtbot.keyClicks(target, text)
         qtbot.keyClick(dialog.focusWidget() or dialog, key)
+        if isinstance(dialog, ReturnDialog):  # its look-ups answered and shown
+            qtbot.waitUntil(lambda: dialog.settled)
 
     return press_key
 

@@ -100,8 +100,7 @@ def test_return_everything_from_the_days_list(
     assert [s.id for s in dialog.sales] == [second.id, first.id]  # newest first
     dialog.sales_table.setFocus()
     qtbot.keyClick(dialog.sales_table, Qt.Key.Key_Down)
-    assert dialog.sale is not None
-    assert dialog.sale.id == first.id
+    qtbot.waitUntil(lambda: dialog.sale is not None and dialog.sale.id == first.id)
     press(dialog, Qt.Key.Key_Return)  # from the list into the lines
     press(dialog, Qt.Key.Key_F4)  # everything
     assert dialog.chosen() == {1: 2000}

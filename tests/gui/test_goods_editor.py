@@ -46,6 +46,7 @@ def test_edit_a_price_and_a_barcode_then_add_a_good(
     editor.price.setText("36,10")
     editor.barcodes.setText(editor.barcodes.text() + " 4820002000022")
     qtbot.keyClick(editor, Qt.Key.Key_F12)
+    qtbot.waitUntil(lambda: editor.settled)  # the look-up thread checked the catalogue
     assert any(e.reason == "duplicate_barcode" for e in editor.errors)
 
     # a new barcode (an internal code) and the new price are written

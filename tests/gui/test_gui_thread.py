@@ -97,3 +97,27 @@ def test_the_cart_save_never_waits_on_the_registers_thread(
     (held,) = running.journal.carts.all()
     assert [line["item"]["code"] for line in held.body["lines"]] == [bread.code]
     assert guarded == []
+
+
+def test_the_shift_page_never_waits_on_the_registers_thread(
+    qtbot: QtBot, running: RunningRegister, guarded: list[str]
+) -> None:
+    """After a Z the window shows the shift page while the register may still be busy (the
+    upload, the Z's answer); the page asked it for the carried balance and waited, freezing
+    the window meanwhile. Now it asks and shows the answer when it comes."""
+    window = open_window(qtbot, running)
+    page = window.shift_page
+    qtbot.waitUntil(lambda: page.carried.text() != "", timeout=TIMEOUT)  # as constructed
+    shown = page.carried.text()
+    page.carried.setText("")
+    busy = threading.Event()
+    released: list[bool] = []  # True: the window let it go; False: it waited for it to time out
+    running.service._thread.submit(lambda: released.append(busy.wait(5)))  # the thread is busy
+    try:
+        page.show_carried()  # returns at once; the answer comes once the register is free
+        assert page.carried.text() == ""
+    finally:
+        busy.set()
+    qtbot.waitUntil(lambda: page.carried.text() == shown, timeout=TIMEOUT)
+    assert released == [True], "the window waited for the register's thread"
+    assert guarded == []

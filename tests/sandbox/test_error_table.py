@@ -458,3 +458,26 @@ def test_code_requests_blocked_after_six_of_ten(cashier: Cashier) -> None:
     cashier.open_shift()  # one real transaction is not enough: 5 code requests remain in the 10
     assert cashier.ok("GET", "/cash-registers/ask-offline-codes?count=1")["status"] == "ERROR"
     assert cashier.register_state()["codes_free"] == 1
+
+
+def test_a_good_sold_on_two_lines_is_returned_against_their_sum(cashier: Cashier) -> None:
+    """Two pieces of cheese weighed apart are one good on two lines: a return of more than one
+    line holds but not more than both is accepted (the 1,000-kill run caught the sandbox
+    keeping only the last line's quantity and refusing a printed offline return)."""
+    cashier.open_shift()
+    body = sale([good("3", 45990, 1250), good("3", 45990, 500)], [cash(80483)])
+    cashier.ok("POST", "/receipts/sell", body, status=201)
+    cashier.advance(1.1)
+    first = sale(
+        [good("3", 45990, 1250, is_return=True)], [cash(57488)], related_receipt_id=body["id"]
+    )
+    cashier.ok("POST", "/receipts/sell", first, status=201)
+    cashier.advance(1.1)
+    too_much = sale(
+        [good("3", 45990, 501, is_return=True)], [cash(23041)], related_receipt_id=body["id"]
+    )
+    expect(
+        cashier.post("/receipts/sell", too_much),
+        400,
+        "Товарів з кодами: 3 більше, ніж у чеку продажу",
+    )

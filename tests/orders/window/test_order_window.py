@@ -46,7 +46,7 @@ def test_order_flow_in_the_window(qtbot: QtBot, running_unsigned: RunningRegiste
     type_text(dialog.name, "Олена Петренко")
     qtbot.keyClicks(dialog.phone, "+380671234567")
     qtbot.keyClick(dialog, Qt.Key.Key_F2)
-    qtbot.waitUntil(lambda: window.selling.cart.is_empty, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: window.selling.cart.is_empty and dialog.settled, timeout=TIMEOUT)
     order = dialog.selected()
     assert order is not None
     assert (order.label, order.total_sum, order.state) == ("00001", total, OrderState.OPEN)
@@ -126,12 +126,10 @@ def test_order_flow_in_the_window(qtbot: QtBot, running_unsigned: RunningRegiste
     )
     # Finding by phone, then by name.
     type_text(second.search, "067123")
-    second.refresh()
-    assert [o.label for o in second._orders] == ["00001"]
+    qtbot.waitUntil(lambda: [o.label for o in second._orders] == ["00001"], timeout=TIMEOUT)
     second.search.clear()
     type_text(second.search, "петренко")
-    second.refresh()
-    assert [o.label for o in second._orders] == ["00001"]
+    qtbot.waitUntil(lambda: [o.label for o in second._orders] == ["00001"], timeout=TIMEOUT)
     qtbot.keyClick(second, Qt.Key.Key_Escape)
 
 
@@ -147,7 +145,7 @@ def test_money_keys_refuse_while_offline(qtbot: QtBot, running_unsigned: Running
     dialog = modal(qtbot, OrdersDialog)
     qtbot.keyClicks(dialog.phone, "0501112233")
     qtbot.keyClick(dialog, Qt.Key.Key_F2)
-    qtbot.waitUntil(lambda: window.selling.cart.is_empty, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: window.selling.cart.is_empty and dialog.settled, timeout=TIMEOUT)
     order = dialog.selected()
     assert order is not None
     # The window learns about the cut at its first request; until then the register refuses
