@@ -189,6 +189,9 @@ REFUSALS = {
     Refusal.AWAITING_CHECKBOX: "receipts of this shift were being sent when the register stopped "
     "and await Checkbox's answer; the Z-report waits for them (reconnect and run "
     "`pos register sync`)",
+    Refusal.OFFLINE_AWAITING_CHECKBOX: "receipts were being sent when the register stopped and "
+    "Checkbox may have used one of its offline codes for them; no offline receipts until "
+    "Checkbox has answered (reconnect and run `pos register sync`)",
 }
 
 

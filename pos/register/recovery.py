@@ -13,8 +13,12 @@ later sign another document with it: one code on two documents).
 What the cashier sees of a receipt awaiting Checkbox (DESIGN, "The ambiguous receipt"): the
 status (``RegisterStatus.awaiting_checkbox``: the status bar's banner, ``pos register status``)
 counts it, ``pos register receipt ID`` says so, the Z-report of its shift is refused until it is
-settled (its totals are unknown), and selling goes on meanwhile. It is not printed when it is
-settled, as no recovered receipt is today: its customer left without paper when the run
+settled (its totals are unknown), and selling goes on online, but no document is issued
+offline meanwhile (``Refusal.OFFLINE_AWAITING_CHECKBOX``): had the request arrived during
+Checkbox's automatic offline, Checkbox signed it with a free code of our pool that it picked
+itself, so any code may be spent. Checkbox is therefore asked whatever the register's state,
+offline too, so the refusal lasts only while Checkbox cannot answer. It is not printed when it
+is settled, as no recovered receipt is today: its customer left without paper when the run
 stopped; the receipt list has it, fiscalised, for a reprint.
 
 Shifts left opening or closing are asked about. Queued offline transactions need nothing here:
@@ -29,7 +33,7 @@ from pos.checkbox.errors import CheckboxError, NotFound
 from pos.checkbox.models.shift import SHIFT_CLOSED, SHIFT_CLOSING, SHIFT_OPENED
 from pos.journal import Journal
 from pos.journal.records import Receipt, ReceiptState, ShiftState
-from pos.register.connectivity import ConnectivityEvent, ConnectivityState
+from pos.register.connectivity import ConnectivityEvent
 from pos.register.context import RegisterContext, is_unreachable
 from pos.register.errors import Refusal, RegisterError
 from pos.register.fiscalise import LOCAL_STATES, issue_locally, reconcile_quietly, send, settle
@@ -101,8 +105,6 @@ AWAITING_ERRORS = (CheckboxError, TimeoutError)
 
 async def _ask_about(ctx: RegisterContext, record: Receipt) -> bool:
     """Settle a SENDING receipt by Checkbox's own answer; False while Checkbox cannot tell."""
-    if ctx.state is ConnectivityState.LOCAL_OFFLINE:
-        return False  # unreachable a moment ago, or kept offline: the worker asks once it answers
     try:
         try:
             answer = await ctx.client.receipt(record.id, brief=True)  # the next round asks again

@@ -50,6 +50,16 @@ pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="fork and SIGKIL
 SERVER_CODED = "CONFLICT: Checkbox had already fiscalised"
 
 
+def _go_offline_codes(path: Path) -> set[str]:
+    """The codes the register's own go-offline transactions were uploaded with."""
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        rows = db.execute(
+            "SELECT fiscal_code FROM offline_queue "
+            "WHERE kind = 'go_offline' AND state = 'done' AND fiscal_code IS NOT NULL"
+        ).fetchall()
+    return {str(code) for (code,) in rows}
+
+
 def _committed_offline_codes(path: Path) -> dict[str, str]:
     """Each offline receipt's code as committed (its queue entry's, which nothing re-codes)."""
     with contextlib.closing(sqlite3.connect(path)) as db:
@@ -275,9 +285,17 @@ def _run(sandbox: RunningSandbox, tmp_path: Path, kills: int, *, mix: bool) -> N
     on_checkbox = {t["offline_id"] for t in transactions if t["offline_id"]} | {
         r["fiscal_code"] for r in server_receipts.values() if r["fiscal_code"]
     }
+    # ... except as the go-offline of its own period, which spends the copy's code on Checkbox
+    # precisely so that nothing else ever can (``upload._spend_code_of_copy_checkbox_has``).
+    spent_by_our_go_offline = _go_offline_codes(path)
     reused = [
-        (rid, by_id[rid].fiscal_code) for rid in conflicts if by_id[rid].fiscal_code in on_checkbox
+        (rid, by_id[rid].fiscal_code)
+        for rid in conflicts
+        if by_id[rid].fiscal_code in on_checkbox
+        and by_id[rid].fiscal_code not in spent_by_our_go_offline
     ]
+    single = collections.Counter(t["offline_id"] for t in transactions if t["offline_id"])
+    assert all(single[c] == 1 for c in spent_by_our_go_offline if c in single)
     assert not reused, reused[:5]
     # No printed receipt re-coded: the code on the paper is the code in the journal and on Checkbox.
     recoded = [

@@ -17,6 +17,7 @@ import asyncio
 import contextlib
 import dataclasses
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -70,12 +71,19 @@ class HoldSale(FailPaths):
         raise AssertionError("unreachable")
 
 
-async def killed_mid_send(tills: TillFactory, path: Path, marks: Path, kill: Kill) -> str:
+async def killed_mid_send(
+    tills: TillFactory,
+    path: Path,
+    marks: Path,
+    kill: Kill,
+    before_sale: Callable[[], object] = lambda: None,
+) -> str:
     """First life: signed in, shift open, a sale killed while its request is out. Returns its id."""
     hold = HoldSale(httpx.AsyncHTTPTransport(), kill)
     till = await tills(path, marks=marks, fail=hold)
     await till.sign_in()
     await till.service.open_shift()
+    before_sale()
     sale = asyncio.create_task(till.sell_bread())
     await asyncio.wait_for(hold.held.wait(), 30)
     sale.cancel()
@@ -88,8 +96,8 @@ async def killed_mid_send(tills: TillFactory, path: Path, marks: Path, kill: Kil
 
 
 async def restart_offline(tills: TillFactory, path: Path, marks: Path, receipt_id: str) -> Till:
-    """Second life with Checkbox unreachable: the receipt awaits Checkbox, selling goes on,
-    the Z-report waits for it."""
+    """Second life with Checkbox unreachable: the receipt awaits Checkbox, no receipt is issued
+    offline meanwhile, the Z-report waits for it."""
     till = await tills(path, marks=marks)
     till.cut()
     await till.sign_in()  # offline, with the PIN that signed in before; recovery ran
@@ -101,8 +109,12 @@ async def restart_offline(tills: TillFactory, path: Path, marks: Path, receipt_i
     assert status.awaiting_checkbox == (receipt_id,)
     assert status.as_json()["awaiting_checkbox"] == [receipt_id]
     assert receipt_state(left)["awaiting_checkbox"] is True  # `pos register receipt ID`
-    other = await till.sell_bread()  # a new sale is issued offline meanwhile, as ever
-    assert other.state is ReceiptState.OFFLINE_ISSUED
+    # No offline receipt meanwhile: had the request arrived during Checkbox's automatic
+    # offline, Checkbox signed it with a free code of our pool it picked itself.
+    with pytest.raises(RegisterError) as no_codes:
+        await till.sell_bread()
+    assert no_codes.value.refusal is Refusal.OFFLINE_AWAITING_CHECKBOX
+    assert no_codes.value.params["count"] == 1
     await till.service.sync()  # a worker round, still unreachable: it keeps waiting
     with pytest.raises(RegisterError) as refused:
         await till.service.close_shift()
@@ -235,3 +247,46 @@ async def test_a_live_lookup_that_times_out_is_asked_once_then_the_sale_goes_off
         assert holder[0].lookups == 1
     finally:
         await till.close()
+
+
+async def test_a_receipt_checkbox_signed_in_its_automatic_offline_spends_no_code_twice(
+    box: RunningSandbox, clock: SimClock, tills: TillFactory, tmp_path: Path
+) -> None:
+    """The 1,000-kill tier's finding: the killed run's request reached Checkbox while the tax
+    service was down, so Checkbox's automatic offline signed it (and its own offline-begin) with
+    free codes of this register's pool it picked itself. At the restart Checkbox is unreachable:
+    had the register sold offline then, its first free code was one of those (one code on two
+    documents). Now nothing is issued offline until Checkbox has answered; then those codes are
+    reconciled away, and the offline sales that follow print codes nobody else holds."""
+    path, marks = tmp_path / "data/journal.sqlite", tmp_path / "marks"
+    receipt_id = await killed_mid_send(
+        tills,
+        path,
+        marks,
+        Kill(arrived=True),
+        lambda: box.control("POST", "/sandbox/tax-service", {"state": "down", "latency_ms": 0}),
+    )
+    (signed,) = [r for r in sandbox_receipts(box, box.registers[0]) if r["id"] == receipt_id]
+    assert signed["is_created_offline"], "Checkbox's automatic offline signed it"
+    till = await restart_offline(tills, path, marks, receipt_id)
+    box.control("POST", "/sandbox/tax-service", {"state": "up", "latency_ms": 0})
+    clock.advance(30)
+    till.reconnect()
+    await till.service.sync(wait=True, give_up_after=90)
+    assert till.service.receipt(receipt_id).fiscal_code == signed["fiscal_code"]  # type: ignore[union-attr]
+    till.cut()
+    sold = []
+    for _ in range(2):
+        clock.advance(30)
+        sold.append(await till.sell_bread())
+    assert all(r.state is ReceiptState.OFFLINE_ISSUED for r in sold)
+    checkbox_codes = {t["offline_id"] for t in sandbox_transactions(box, till.register)}
+    assert not {r.fiscal_code for r in sold} & checkbox_codes
+    clock.advance(30)
+    till.reconnect()
+    await till.service.sync(wait=True, give_up_after=90)
+    assert_fiscalised_once(box, till, receipt_id)
+    assert all(
+        till.service.receipt(r.id).state is ReceiptState.UPLOADED  # type: ignore[union-attr]
+        for r in sold
+    )
