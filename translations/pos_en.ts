@@ -65,32 +65,32 @@
 <context>
     <name>CartModel</name>
     <message>
-        <location filename="../pos/ui/cart_table.py" line="175"/>
+        <location filename="../pos/ui/cart_table.py" line="183"/>
         <source>Goods</source>
         <translation>Goods</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_table.py" line="176"/>
+        <location filename="../pos/ui/cart_table.py" line="184"/>
         <source>Price</source>
         <translation>Price</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_table.py" line="177"/>
+        <location filename="../pos/ui/cart_table.py" line="185"/>
         <source>Quantity</source>
         <translation>Quantity</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_table.py" line="178"/>
+        <location filename="../pos/ui/cart_table.py" line="186"/>
         <source>Discount</source>
         <translation>Discount</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_table.py" line="179"/>
+        <location filename="../pos/ui/cart_table.py" line="187"/>
         <source>Sum</source>
         <translation>Sum</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_table.py" line="197"/>
+        <location filename="../pos/ui/cart_table.py" line="205"/>
         <source>Remove the line (Del)</source>
         <translation>Remove the line (Del)</translation>
     </message>
@@ -557,17 +557,17 @@
         <translation>Nothing found for “{text}”</translation>
     </message>
     <message>
-        <location filename="../pos/ui/goods_editor.py" line="314"/>
+        <location filename="../pos/ui/goods_editor.py" line="302"/>
         <source>Saving…</source>
         <translation>Saving…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/goods_editor.py" line="340"/>
+        <location filename="../pos/ui/goods_editor.py" line="342"/>
         <source>Saved: {name}</source>
         <translation>Saved: {name}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/goods_editor.py" line="351"/>
+        <location filename="../pos/ui/goods_editor.py" line="353"/>
         <source>Not saved: correct what is marked.</source>
         <translation>Not saved: correct what is marked.</translation>
     </message>
@@ -1200,7 +1200,7 @@
     </message>
     <message>
         <location filename="../pos/ui/main_window.py" line="272"/>
-        <location filename="../pos/ui/main_window.py" line="796"/>
+        <location filename="../pos/ui/main_window.py" line="798"/>
         <source>Quit</source>
         <translation>Quit</translation>
     </message>
@@ -1211,7 +1211,7 @@
     </message>
     <message>
         <location filename="../pos/ui/main_window.py" line="274"/>
-        <location filename="../pos/ui/main_window.py" line="644"/>
+        <location filename="../pos/ui/main_window.py" line="646"/>
         <source>Work offline</source>
         <translation>Work offline</translation>
     </message>
@@ -1241,12 +1241,12 @@
         <translation>The shift is being closed: the register is waiting for Checkbox to confirm the Z-report.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="690"/>
+        <location filename="../pos/ui/main_window.py" line="692"/>
         <source>Goods</source>
         <translation>Goods</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="714"/>
+        <location filename="../pos/ui/main_window.py" line="716"/>
         <source>&amp;Training drill</source>
         <translation>&amp;Training drill</translation>
     </message>
@@ -1417,93 +1417,93 @@
         <translation>Cash out (service withdrawal)…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="516"/>
-        <location filename="../pos/ui/main_window.py" line="675"/>
+        <location filename="../pos/ui/main_window.py" line="518"/>
+        <location filename="../pos/ui/main_window.py" line="677"/>
         <source>No shift is open.</source>
         <translation>No shift is open.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="661"/>
+        <location filename="../pos/ui/main_window.py" line="663"/>
         <source>Reports</source>
         <translation>Reports</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="562"/>
+        <location filename="../pos/ui/main_window.py" line="564"/>
         <source>No receipt has been made since the program started.</source>
         <translation>No receipt has been made since the program started.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="570"/>
+        <location filename="../pos/ui/main_window.py" line="572"/>
         <source>Open the cash drawer</source>
         <translation>Open the cash drawer</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="577"/>
+        <location filename="../pos/ui/main_window.py" line="579"/>
         <source>The cash drawer opens through an ESC/POS receipt printer. Set one up in Settings → Printer.</source>
         <translation>The cash drawer opens through an ESC/POS receipt printer. Set one up in Settings → Printer.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="589"/>
+        <location filename="../pos/ui/main_window.py" line="591"/>
         <source>Zip (*.zip)</source>
         <translation>Zip (*.zip)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="591"/>
+        <location filename="../pos/ui/main_window.py" line="593"/>
         <source>Export diagnostics</source>
         <translation>Export diagnostics</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="612"/>
+        <location filename="../pos/ui/main_window.py" line="614"/>
         <source>Diagnostics saved to {path}. It holds no secrets and no customer data.</source>
         <translation>Diagnostics saved to {path}. It holds no secrets and no customer data.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="625"/>
+        <location filename="../pos/ui/main_window.py" line="627"/>
         <source>Finish or cancel the receipts in progress first.</source>
         <translation>Finish or cancel the receipts in progress first.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="644"/>
+        <location filename="../pos/ui/main_window.py" line="646"/>
         <source>End offline work</source>
         <translation>End offline work</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="680"/>
+        <location filename="../pos/ui/main_window.py" line="682"/>
         <source>Settings</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="759"/>
+        <location filename="../pos/ui/main_window.py" line="761"/>
         <source>The open receipt ({lines} line(s), {total}) has not been paid.</source>
         <translation>The open receipt ({lines} line(s), {total}) has not been paid.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="765"/>
+        <location filename="../pos/ui/main_window.py" line="767"/>
         <source>{count} parked receipt(s) have not been paid.</source>
         <translation>{count} parked receipt(s) have not been paid.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="772"/>
+        <location filename="../pos/ui/main_window.py" line="774"/>
         <source>An unpaid receipt is not a sale: nothing of it has been fiscalised, and no money is owed for it. If the customer is still here, finish it first.</source>
         <translation>An unpaid receipt is not a sale: nothing of it has been fiscalised, and no money is owed for it. If the customer is still here, finish it first.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="780"/>
+        <location filename="../pos/ui/main_window.py" line="782"/>
         <source>{count} document(s) made while offline wait to be uploaded. They are kept safely in the journal and are uploaded by themselves at the next start, as soon as there is a connection.</source>
         <translation>{count} document(s) made while offline wait to be uploaded. They are kept safely in the journal and are uploaded by themselves at the next start, as soon as there is a connection.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="797"/>
+        <location filename="../pos/ui/main_window.py" line="799"/>
         <source>Quit the program now?</source>
         <translation>Quit the program now?</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="799"/>
+        <location filename="../pos/ui/main_window.py" line="801"/>
         <source>Quit anyway</source>
         <translation>Quit anyway</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="800"/>
+        <location filename="../pos/ui/main_window.py" line="802"/>
         <source>Stay (Esc)</source>
         <translation>Stay (Esc)</translation>
     </message>
@@ -1684,139 +1684,149 @@
         <translation>This PC&apos;s clock differs from Checkbox&apos;s. Check the time and confirm it before selling offline.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="184"/>
+        <location filename="../pos/ui/messages.py" line="176"/>
+        <source>{count} receipt(s) of this shift were being sent to Checkbox when the register stopped, and only Checkbox knows whether it fiscalised them. The Z-report waits until Checkbox has answered: restore the connection; the register asks by itself.</source>
+        <translation>{count} receipt(s) of this shift were being sent to Checkbox when the register stopped, and only Checkbox knows whether it fiscalised them. The Z-report waits until Checkbox has answered: restore the connection; the register asks by itself.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="182"/>
+        <source>{count} receipt(s) were being sent to Checkbox when the register stopped. Checkbox may have fiscalised them with one of this register&apos;s offline codes, so no receipt can be issued offline until Checkbox has answered: restore the connection; the register asks by itself.</source>
+        <translation>{count} receipt(s) were being sent to Checkbox when the register stopped. Checkbox may have fiscalised them with one of this register&apos;s offline codes, so no receipt can be issued offline until Checkbox has answered: restore the connection; the register asks by itself.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="197"/>
         <source>The cashier&apos;s electronic signature (CheckBox Підпис) is not running, so Checkbox cannot sign anything: nothing was fiscalised. Start it, or ask the manager to start it in the Checkbox cabinet, then try again.</source>
         <translation>The cashier&apos;s electronic signature (CheckBox Підпис) is not running, so Checkbox cannot sign anything: nothing was fiscalised. Start it, or ask the manager to start it in the Checkbox cabinet, then try again.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="190"/>
+        <location filename="../pos/ui/messages.py" line="203"/>
         <source>Checkbox has blocked this cashier (the reason is below): nothing was fiscalised. Call the manager: only Checkbox support can unblock the cashier.</source>
         <translation>Checkbox has blocked this cashier (the reason is below): nothing was fiscalised. Call the manager: only Checkbox support can unblock the cashier.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="195"/>
+        <location filename="../pos/ui/messages.py" line="208"/>
         <source>The cashier&apos;s signing key has expired: nothing can be fiscalised with it. The manager must get a new key and register the cashier again.</source>
         <translation>The cashier&apos;s signing key has expired: nothing can be fiscalised with it. The manager must get a new key and register the cashier again.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="200"/>
+        <location filename="../pos/ui/messages.py" line="213"/>
         <source>This cashier is deactivated in Checkbox. The manager must register the cashier again.</source>
         <translation>This cashier is deactivated in Checkbox. The manager must register the cashier again.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="204"/>
+        <location filename="../pos/ui/messages.py" line="217"/>
         <source>Checkbox has blocked this register: nothing can be fiscalised on it. Call the manager.</source>
         <translation>Checkbox has blocked this register: nothing can be fiscalised on it. Call the manager.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="209"/>
+        <location filename="../pos/ui/messages.py" line="222"/>
         <source>Checkbox has frozen this register (no receipts for a long time). The manager must pay the invoice and ask Checkbox support to unfreeze it.</source>
         <translation>Checkbox has frozen this register (no receipts for a long time). The manager must pay the invoice and ask Checkbox support to unfreeze it.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="214"/>
+        <location filename="../pos/ui/messages.py" line="227"/>
         <source>Checkbox services are not paid, so every register of the shop is blocked. Call the manager to pay the invoice.</source>
         <translation>Checkbox services are not paid, so every register of the shop is blocked. Call the manager to pay the invoice.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="224"/>
+        <location filename="../pos/ui/messages.py" line="237"/>
         <source>This register is used by another device (a duplicate of the register?). Call the manager or Checkbox support.</source>
         <translation>This register is used by another device (a duplicate of the register?). Call the manager or Checkbox support.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="229"/>
+        <location filename="../pos/ui/messages.py" line="242"/>
         <source>Checkbox is still processing earlier transactions, so this cannot be done yet. Wait a minute and try again; if it goes on for ten minutes, call the manager.</source>
         <translation>Checkbox is still processing earlier transactions, so this cannot be done yet. Wait a minute and try again; if it goes on for ten minutes, call the manager.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="239"/>
+        <location filename="../pos/ui/messages.py" line="252"/>
         <source>The tax service did not accept this receipt (the reason is below): it is NOT sold and nothing fiscal was printed. The goods are still in the receipt: try again, or call the manager if it is refused again.</source>
         <translation>The tax service did not accept this receipt (the reason is below): it is NOT sold and nothing fiscal was printed. The goods are still in the receipt: try again, or call the manager if it is refused again.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="245"/>
+        <location filename="../pos/ui/messages.py" line="258"/>
         <source>The shift was not opened: the tax service refused its opening (the reason is below). Open it again; if it is refused again, call the manager.</source>
         <translation>The shift was not opened: the tax service refused its opening (the reason is below). Open it again; if it is refused again, call the manager.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="250"/>
+        <location filename="../pos/ui/messages.py" line="263"/>
         <source>Checkbox is under maintenance (until the time below). Sales go on offline; what needs Checkbox must wait until the work is over.</source>
         <translation>Checkbox is under maintenance (until the time below). Sales go on offline; what needs Checkbox must wait until the work is over.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="255"/>
+        <location filename="../pos/ui/messages.py" line="268"/>
         <source>Checkbox is temporarily unavailable. Try again in 2 minutes; sales go on offline meanwhile.</source>
         <translation>Checkbox is temporarily unavailable. Try again in 2 minutes; sales go on offline meanwhile.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="260"/>
+        <location filename="../pos/ui/messages.py" line="273"/>
         <source>Checkbox did not answer in time (524). Try again in 2 minutes; sales go on offline meanwhile.</source>
         <translation>Checkbox did not answer in time (524). Try again in 2 minutes; sales go on offline meanwhile.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="280"/>
+        <location filename="../pos/ui/messages.py" line="293"/>
         <source>The operation was refused ({reason}).</source>
         <translation>The operation was refused ({reason}).</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="297"/>
+        <location filename="../pos/ui/messages.py" line="310"/>
         <source>The cashier&apos;s electronic signature (CheckBox Підпис) is not running. Start it, or ask the manager to start it in the Checkbox cabinet, then try again.</source>
         <translation>The cashier&apos;s electronic signature (CheckBox Підпис) is not running. Start it, or ask the manager to start it in the Checkbox cabinet, then try again.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="305"/>
+        <location filename="../pos/ui/messages.py" line="318"/>
         <source>Checkbox has blocked this cashier. Call the manager: only Checkbox support can unblock the cashier.</source>
         <translation>Checkbox has blocked this cashier. Call the manager: only Checkbox support can unblock the cashier.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="313"/>
+        <location filename="../pos/ui/messages.py" line="326"/>
         <source>The cashier&apos;s signing key has expired. The manager must get a new key and register the cashier again.</source>
         <translation>The cashier&apos;s signing key has expired. The manager must get a new key and register the cashier again.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="321"/>
+        <location filename="../pos/ui/messages.py" line="334"/>
         <source>Checkbox has blocked this register. Call the manager.</source>
         <translation>Checkbox has blocked this register. Call the manager.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="327"/>
+        <location filename="../pos/ui/messages.py" line="340"/>
         <source>Checkbox services are not paid, so every register is blocked. Call the manager.</source>
         <translation>Checkbox services are not paid, so every register is blocked. Call the manager.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="219"/>
-        <location filename="../pos/ui/messages.py" line="334"/>
+        <location filename="../pos/ui/messages.py" line="232"/>
+        <location filename="../pos/ui/messages.py" line="347"/>
         <source>The shift was opened in another program (Checkbox Kasa). Finish there, or ask the manager: both at once would corrupt the register&apos;s reports.</source>
         <translation>The shift was opened in another program (Checkbox Kasa). Finish there, or ask the manager: both at once would corrupt the register&apos;s reports.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="342"/>
+        <location filename="../pos/ui/messages.py" line="355"/>
         <source>Checkbox is still processing transactions. Wait a minute and try again; if it goes on for ten minutes, call the manager.</source>
         <translation>Checkbox is still processing transactions. Wait a minute and try again; if it goes on for ten minutes, call the manager.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="234"/>
-        <location filename="../pos/ui/messages.py" line="350"/>
+        <location filename="../pos/ui/messages.py" line="247"/>
+        <location filename="../pos/ui/messages.py" line="363"/>
         <source>Sending receipts by SMS is not enabled for this shop. Send it by e-mail, or ask the manager to enable SMS in the Checkbox cabinet.</source>
         <translation>Sending receipts by SMS is not enabled for this shop. Send it by e-mail, or ask the manager to enable SMS in the Checkbox cabinet.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="368"/>
+        <location filename="../pos/ui/messages.py" line="381"/>
         <source>This is not a valid number. Type it again, e.g. 125.50 or 1.250.</source>
         <translation>This is not a valid number. Type it again, e.g. 125.50 or 1.250.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="371"/>
+        <location filename="../pos/ui/messages.py" line="384"/>
         <source>Something went wrong: {error}. The operation may not have finished.</source>
         <translation>Something went wrong: {error}. The operation may not have finished.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="391"/>
+        <location filename="../pos/ui/messages.py" line="404"/>
         <source>Cannot do this</source>
         <translation>Cannot do this</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="410"/>
+        <location filename="../pos/ui/messages.py" line="423"/>
         <source>Information</source>
         <translation>Information</translation>
     </message>
@@ -2953,99 +2963,99 @@
 <context>
     <name>SellingPage</name>
     <message>
-        <location filename="../pos/ui/selling.py" line="204"/>
-        <location filename="../pos/ui/selling.py" line="253"/>
+        <location filename="../pos/ui/selling.py" line="227"/>
+        <location filename="../pos/ui/selling.py" line="276"/>
         <source>Nothing found for “{text}”</source>
         <translation>Nothing found for “{text}”</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="282"/>
+        <location filename="../pos/ui/selling.py" line="305"/>
         <source>No good with the barcode {code}</source>
         <translation>No good with the barcode {code}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="302"/>
+        <location filename="../pos/ui/selling.py" line="325"/>
         <source>That was a barcode, not a quantity: {code} is scanned.</source>
         <translation>That was a barcode, not a quantity: {code} is scanned.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="338"/>
+        <location filename="../pos/ui/selling.py" line="361"/>
         <source>Added: {name} — {quantity}</source>
         <translation>Added: {name} — {quantity}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="363"/>
+        <location filename="../pos/ui/selling.py" line="386"/>
         <source>Remove a line after a discount: {name}</source>
         <translation>Remove a line after a discount: {name}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="382"/>
+        <location filename="../pos/ui/selling.py" line="405"/>
         <source>Removed: {name}</source>
         <translation>Removed: {name}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="397"/>
+        <location filename="../pos/ui/selling.py" line="420"/>
         <source>To take the line off, press Del.</source>
         <translation>To take the line off, press Del.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="418"/>
-        <location filename="../pos/ui/selling.py" line="438"/>
+        <location filename="../pos/ui/selling.py" line="441"/>
+        <location filename="../pos/ui/selling.py" line="461"/>
         <source>The receipt is empty.</source>
         <translation>The receipt is empty.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="441"/>
+        <location filename="../pos/ui/selling.py" line="464"/>
         <source>Discount or extra charge</source>
         <translation>Discount or extra charge</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="482"/>
+        <location filename="../pos/ui/selling.py" line="505"/>
         <source>Nothing to park: the receipt is empty.</source>
         <translation>Nothing to park: the receipt is empty.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="500"/>
+        <location filename="../pos/ui/selling.py" line="523"/>
         <source>Receipt parked as #{number}. F6 brings it back.</source>
         <translation>Receipt parked as #{number}. F6 brings it back.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="514"/>
+        <location filename="../pos/ui/selling.py" line="537"/>
         <source>Receipt #{number} resumed.</source>
         <translation>Receipt #{number} resumed.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="527"/>
+        <location filename="../pos/ui/selling.py" line="550"/>
         <source>Nothing to undo.</source>
         <translation>Nothing to undo.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="534"/>
+        <location filename="../pos/ui/selling.py" line="557"/>
         <source>Undone: the receipt is as it was before the last change.</source>
         <translation>Undone: the receipt is as it was before the last change.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="561"/>
+        <location filename="../pos/ui/selling.py" line="584"/>
         <source>Cancel the receipt</source>
         <translation>Cancel the receipt</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="562"/>
+        <location filename="../pos/ui/selling.py" line="585"/>
         <source>Remove every line of this receipt?</source>
         <translation>Remove every line of this receipt?</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="576"/>
+        <location filename="../pos/ui/selling.py" line="599"/>
         <source>The receipt was cancelled. Ctrl+Z brings it back.</source>
         <translation>The receipt was cancelled. Ctrl+Z brings it back.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="583"/>
+        <location filename="../pos/ui/selling.py" line="606"/>
         <source>The receipt is empty: scan or choose goods first.</source>
         <translation>The receipt is empty: scan or choose goods first.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="604"/>
+        <location filename="../pos/ui/selling.py" line="628"/>
         <source>Sold: {sum}. Receipt {code}.</source>
         <translation>Sold: {sum}. Receipt {code}.</translation>
     </message>
@@ -3539,28 +3549,28 @@
 <context>
     <name>ShiftOpenPage</name>
     <message>
-        <location filename="../pos/ui/shift_open.py" line="84"/>
+        <location filename="../pos/ui/shift_open.py" line="93"/>
         <source>Open the shift</source>
         <extracomment>The open ended, opened or refused: the window routes again (it stays here meanwhile). True from &quot;Open&quot; until the float is booked: the shift is opened on Checkbox before its float&apos;s service receipt, and the selling screen must not show a half-opened shift.</extracomment>
         <translation>Open the shift</translation>
     </message>
     <message>
-        <location filename="../pos/ui/shift_open.py" line="86"/>
+        <location filename="../pos/ui/shift_open.py" line="95"/>
         <source>Opening float: the cash the drawer should hold (empty: as carried), Enter</source>
         <translation>Opening float: the cash the drawer should hold (empty: as carried), Enter</translation>
     </message>
     <message>
-        <location filename="../pos/ui/shift_open.py" line="90"/>
+        <location filename="../pos/ui/shift_open.py" line="99"/>
         <source>Open shift (Enter)</source>
         <translation>Open shift (Enter)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/shift_open.py" line="97"/>
+        <location filename="../pos/ui/shift_open.py" line="122"/>
         <source>Carried from the last shift: {amount}. Only the difference to the float is booked (in or out).</source>
         <translation>Carried from the last shift: {amount}. Only the difference to the float is booked (in or out).</translation>
     </message>
     <message>
-        <location filename="../pos/ui/shift_open.py" line="128"/>
+        <location filename="../pos/ui/shift_open.py" line="153"/>
         <source>Opening the shift…</source>
         <translation>Opening the shift…</translation>
     </message>
@@ -3695,71 +3705,76 @@
     </message>
     <message>
         <location filename="../pos/ui/status_bar.py" line="131"/>
+        <source>{count} receipt(s) from before the register stopped await Checkbox&apos;s answer: do not sell them again; the register asks Checkbox by itself, and the Z-report waits for them.</source>
+        <translation>{count} receipt(s) from before the register stopped await Checkbox&apos;s answer: do not sell them again; the register asks Checkbox by itself, and the Z-report waits for them.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/status_bar.py" line="143"/>
         <source>{count} offline transaction(s) were refused by the server: call the manager.</source>
         <translation>{count} offline transaction(s) were refused by the server: call the manager.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="141"/>
+        <location filename="../pos/ui/status_bar.py" line="153"/>
         <source>This journal may be behind Checkbox (restored, copied or recreated): no offline receipts until the register has reconciled online.</source>
         <translation>This journal may be behind Checkbox (restored, copied or recreated): no offline receipts until the register has reconciled online.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="152"/>
+        <location filename="../pos/ui/status_bar.py" line="164"/>
         <source>Checkbox used offline codes on its own: offline receipts wait until the code pool is reconciled online.</source>
         <translation>Checkbox used offline codes on its own: offline receipts wait until the code pool is reconciled online.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="163"/>
+        <location filename="../pos/ui/status_bar.py" line="175"/>
         <source>This PC&apos;s clock differs from Checkbox&apos;s by {minutes} min: check the time; offline receipts wait until it is confirmed.</source>
         <translation>This PC&apos;s clock differs from Checkbox&apos;s by {minutes} min: check the time; offline receipts wait until it is confirmed.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="259"/>
+        <location filename="../pos/ui/status_bar.py" line="271"/>
         <source>Back office: connecting…</source>
         <translation>Back office: connecting…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="261"/>
+        <location filename="../pos/ui/status_bar.py" line="273"/>
         <source>Back office: up to date</source>
         <translation>Back office: up to date</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="263"/>
+        <location filename="../pos/ui/status_bar.py" line="275"/>
         <source>Back office: sending {count}</source>
         <translation>Back office: sending {count}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="265"/>
+        <location filename="../pos/ui/status_bar.py" line="277"/>
         <source>Back office: unreachable, {count} waiting</source>
         <translation>Back office: unreachable, {count} waiting</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="287"/>
+        <location filename="../pos/ui/status_bar.py" line="299"/>
         <source>Offline left: {left}</source>
         <translation>Offline left: {left}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="292"/>
+        <location filename="../pos/ui/status_bar.py" line="304"/>
         <source>This month: {left} of 168 h left</source>
         <translation>This month: {left} of 168 h left</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="297"/>
+        <location filename="../pos/ui/status_bar.py" line="309"/>
         <source>Codes: {count}</source>
         <translation>Codes: {count}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="302"/>
+        <location filename="../pos/ui/status_bar.py" line="314"/>
         <source>Queue: {count}</source>
         <translation>Queue: {count}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="305"/>
+        <location filename="../pos/ui/status_bar.py" line="317"/>
         <source>Shift: closed</source>
         <translation>Shift: closed</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="308"/>
+        <location filename="../pos/ui/status_bar.py" line="320"/>
         <source>Shift: {left} left</source>
         <translation>Shift: {left} left</translation>
     </message>

@@ -65,32 +65,32 @@
 <context>
     <name>CartModel</name>
     <message>
-        <location filename="../pos/ui/cart_table.py" line="175"/>
+        <location filename="../pos/ui/cart_table.py" line="183"/>
         <source>Goods</source>
         <translation>Товар</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_table.py" line="176"/>
+        <location filename="../pos/ui/cart_table.py" line="184"/>
         <source>Price</source>
         <translation>Ціна</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_table.py" line="177"/>
+        <location filename="../pos/ui/cart_table.py" line="185"/>
         <source>Quantity</source>
         <translation>Кількість</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_table.py" line="178"/>
+        <location filename="../pos/ui/cart_table.py" line="186"/>
         <source>Discount</source>
         <translation>Знижка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_table.py" line="179"/>
+        <location filename="../pos/ui/cart_table.py" line="187"/>
         <source>Sum</source>
         <translation>Сума</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cart_table.py" line="197"/>
+        <location filename="../pos/ui/cart_table.py" line="205"/>
         <source>Remove the line (Del)</source>
         <translation>Вилучити рядок (Del)</translation>
     </message>
@@ -557,17 +557,17 @@
         <translation>Нічого не знайдено за «{text}»</translation>
     </message>
     <message>
-        <location filename="../pos/ui/goods_editor.py" line="314"/>
+        <location filename="../pos/ui/goods_editor.py" line="302"/>
         <source>Saving…</source>
         <translation>Зберігаю…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/goods_editor.py" line="340"/>
+        <location filename="../pos/ui/goods_editor.py" line="342"/>
         <source>Saved: {name}</source>
         <translation>Збережено: {name}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/goods_editor.py" line="351"/>
+        <location filename="../pos/ui/goods_editor.py" line="353"/>
         <source>Not saved: correct what is marked.</source>
         <translation>Не збережено: виправте позначене.</translation>
     </message>
@@ -1200,7 +1200,7 @@
     </message>
     <message>
         <location filename="../pos/ui/main_window.py" line="272"/>
-        <location filename="../pos/ui/main_window.py" line="796"/>
+        <location filename="../pos/ui/main_window.py" line="798"/>
         <source>Quit</source>
         <translation>Завершити роботу</translation>
     </message>
@@ -1211,7 +1211,7 @@
     </message>
     <message>
         <location filename="../pos/ui/main_window.py" line="274"/>
-        <location filename="../pos/ui/main_window.py" line="644"/>
+        <location filename="../pos/ui/main_window.py" line="646"/>
         <source>Work offline</source>
         <translation>Працювати офлайн</translation>
     </message>
@@ -1241,12 +1241,12 @@
         <translation>Зміна закривається: каса чекає, поки Checkbox підтвердить Z-звіт.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="690"/>
+        <location filename="../pos/ui/main_window.py" line="692"/>
         <source>Goods</source>
         <translation>Товари</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="714"/>
+        <location filename="../pos/ui/main_window.py" line="716"/>
         <source>&amp;Training drill</source>
         <translation>&amp;Навчання: збої</translation>
     </message>
@@ -1417,93 +1417,93 @@
         <translation>Службова видача…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="516"/>
-        <location filename="../pos/ui/main_window.py" line="675"/>
+        <location filename="../pos/ui/main_window.py" line="518"/>
+        <location filename="../pos/ui/main_window.py" line="677"/>
         <source>No shift is open.</source>
         <translation>Зміну не відкрито.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="661"/>
+        <location filename="../pos/ui/main_window.py" line="663"/>
         <source>Reports</source>
         <translation>Звіти</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="562"/>
+        <location filename="../pos/ui/main_window.py" line="564"/>
         <source>No receipt has been made since the program started.</source>
         <translation>Від запуску програми ще не було жодного чека.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="570"/>
+        <location filename="../pos/ui/main_window.py" line="572"/>
         <source>Open the cash drawer</source>
         <translation>Відкрити грошову скриньку</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="577"/>
+        <location filename="../pos/ui/main_window.py" line="579"/>
         <source>The cash drawer opens through an ESC/POS receipt printer. Set one up in Settings → Printer.</source>
         <translation>Грошова скринька відкривається через чековий принтер ESC/POS. Налаштуйте його в Налаштування → Принтер.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="589"/>
+        <location filename="../pos/ui/main_window.py" line="591"/>
         <source>Zip (*.zip)</source>
         <translation>Архів zip (*.zip)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="591"/>
+        <location filename="../pos/ui/main_window.py" line="593"/>
         <source>Export diagnostics</source>
         <translation>Зберегти діагностику</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="612"/>
+        <location filename="../pos/ui/main_window.py" line="614"/>
         <source>Diagnostics saved to {path}. It holds no secrets and no customer data.</source>
         <translation>Діагностику збережено у {path}. У ній немає секретів і даних покупців.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="625"/>
+        <location filename="../pos/ui/main_window.py" line="627"/>
         <source>Finish or cancel the receipts in progress first.</source>
         <translation>Спершу завершіть або скасуйте незакриті чеки.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="644"/>
+        <location filename="../pos/ui/main_window.py" line="646"/>
         <source>End offline work</source>
         <translation>Завершити роботу офлайн</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="680"/>
+        <location filename="../pos/ui/main_window.py" line="682"/>
         <source>Settings</source>
         <translation>Налаштування</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="759"/>
+        <location filename="../pos/ui/main_window.py" line="761"/>
         <source>The open receipt ({lines} line(s), {total}) has not been paid.</source>
         <translation>Відкритий чек ({lines} рядк., {total}) не оплачено.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="765"/>
+        <location filename="../pos/ui/main_window.py" line="767"/>
         <source>{count} parked receipt(s) have not been paid.</source>
         <translation>Відкладених чеків не оплачено: {count}.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="772"/>
+        <location filename="../pos/ui/main_window.py" line="774"/>
         <source>An unpaid receipt is not a sale: nothing of it has been fiscalised, and no money is owed for it. If the customer is still here, finish it first.</source>
         <translation>Неоплачений чек — це не продаж: нічого з нього не фіскалізовано, і грошей за нього ніхто не винен. Якщо покупець ще тут, спершу завершіть чек.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="780"/>
+        <location filename="../pos/ui/main_window.py" line="782"/>
         <source>{count} document(s) made while offline wait to be uploaded. They are kept safely in the journal and are uploaded by themselves at the next start, as soon as there is a connection.</source>
         <translation>Документів, зроблених офлайн, чекають передавання: {count}. Вони надійно збережені в журналі й передадуться самі під час наступного запуску, щойно буде зв’язок.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="797"/>
+        <location filename="../pos/ui/main_window.py" line="799"/>
         <source>Quit the program now?</source>
         <translation>Вийти з програми зараз?</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="799"/>
+        <location filename="../pos/ui/main_window.py" line="801"/>
         <source>Quit anyway</source>
         <translation>Усе одно вийти</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="800"/>
+        <location filename="../pos/ui/main_window.py" line="802"/>
         <source>Stay (Esc)</source>
         <translation>Залишитися (Esc)</translation>
     </message>
@@ -1684,139 +1684,149 @@
         <translation>Годинник цього комп’ютера розходиться з годинником Checkbox. Перевірте час і підтвердьте його, перш ніж продавати офлайн.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="184"/>
+        <location filename="../pos/ui/messages.py" line="176"/>
+        <source>{count} receipt(s) of this shift were being sent to Checkbox when the register stopped, and only Checkbox knows whether it fiscalised them. The Z-report waits until Checkbox has answered: restore the connection; the register asks by itself.</source>
+        <translation>Чеки цієї зміни ({count}) надсилалися до Checkbox, коли каса зупинилася, і лише Checkbox знає, чи їх фіскалізовано. Z-звіт чекає, доки Checkbox відповість: відновіть зв’язок; каса запитає сама.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="182"/>
+        <source>{count} receipt(s) were being sent to Checkbox when the register stopped. Checkbox may have fiscalised them with one of this register&apos;s offline codes, so no receipt can be issued offline until Checkbox has answered: restore the connection; the register asks by itself.</source>
+        <translation>Чеків, що надсилалися до Checkbox, коли каса зупинилася: {count}. Checkbox міг фіскалізувати їх одним з офлайн-кодів цієї каси, тож жоден чек не можна видати офлайн, доки Checkbox не відповість: відновіть з&apos;єднання — каса запитає сама.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/messages.py" line="197"/>
         <source>The cashier&apos;s electronic signature (CheckBox Підпис) is not running, so Checkbox cannot sign anything: nothing was fiscalised. Start it, or ask the manager to start it in the Checkbox cabinet, then try again.</source>
         <translation>Електронний підпис касира (CheckBox Підпис) не запущено, тож Checkbox нічого не може підписати: нічого не фіскалізовано. Запустіть його або попросіть менеджера запустити його в кабінеті Checkbox, потім спробуйте ще раз.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="190"/>
+        <location filename="../pos/ui/messages.py" line="203"/>
         <source>Checkbox has blocked this cashier (the reason is below): nothing was fiscalised. Call the manager: only Checkbox support can unblock the cashier.</source>
         <translation>Checkbox заблокував цього касира (причина нижче): нічого не фіскалізовано. Викличте менеджера: розблокувати касира може лише підтримка Checkbox.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="195"/>
+        <location filename="../pos/ui/messages.py" line="208"/>
         <source>The cashier&apos;s signing key has expired: nothing can be fiscalised with it. The manager must get a new key and register the cashier again.</source>
         <translation>Термін дії ключа підпису касира закінчився: ним нічого не можна фіскалізувати. Менеджер має отримати новий ключ і зареєструвати касира знову.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="200"/>
+        <location filename="../pos/ui/messages.py" line="213"/>
         <source>This cashier is deactivated in Checkbox. The manager must register the cashier again.</source>
         <translation>Цього касира деактивовано в Checkbox. Менеджер має зареєструвати касира знову.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="204"/>
+        <location filename="../pos/ui/messages.py" line="217"/>
         <source>Checkbox has blocked this register: nothing can be fiscalised on it. Call the manager.</source>
         <translation>Checkbox заблокував цю касу: на ній нічого не можна фіскалізувати. Викличте менеджера.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="209"/>
+        <location filename="../pos/ui/messages.py" line="222"/>
         <source>Checkbox has frozen this register (no receipts for a long time). The manager must pay the invoice and ask Checkbox support to unfreeze it.</source>
         <translation>Checkbox заморозив цю касу (давно не було чеків). Менеджер має сплатити рахунок і звернутися до підтримки Checkbox, щоб її розморозили.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="214"/>
+        <location filename="../pos/ui/messages.py" line="227"/>
         <source>Checkbox services are not paid, so every register of the shop is blocked. Call the manager to pay the invoice.</source>
         <translation>Послуги Checkbox не сплачено, тому всі каси магазину заблоковано. Викличте менеджера, щоб сплатити рахунок.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="224"/>
+        <location filename="../pos/ui/messages.py" line="237"/>
         <source>This register is used by another device (a duplicate of the register?). Call the manager or Checkbox support.</source>
         <translation>Цю касу використовує інший пристрій (дублікат каси?). Викличте менеджера або підтримку Checkbox.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="229"/>
+        <location filename="../pos/ui/messages.py" line="242"/>
         <source>Checkbox is still processing earlier transactions, so this cannot be done yet. Wait a minute and try again; if it goes on for ten minutes, call the manager.</source>
         <translation>Checkbox ще обробляє попередні транзакції, тому це поки неможливо. Зачекайте хвилину і спробуйте ще раз; якщо це триває десять хвилин, викличте менеджера.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="239"/>
+        <location filename="../pos/ui/messages.py" line="252"/>
         <source>The tax service did not accept this receipt (the reason is below): it is NOT sold and nothing fiscal was printed. The goods are still in the receipt: try again, or call the manager if it is refused again.</source>
         <translation>Податкова не прийняла цей чек (причина нижче): його НЕ продано, фіскальний чек не надруковано. Товари залишилися в чеку: спробуйте ще раз або викличте менеджера, якщо його знову не приймуть.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="245"/>
+        <location filename="../pos/ui/messages.py" line="258"/>
         <source>The shift was not opened: the tax service refused its opening (the reason is below). Open it again; if it is refused again, call the manager.</source>
         <translation>Зміну не відкрито: податкова не прийняла її відкриття (причина нижче). Відкрийте її ще раз; якщо знову не приймуть, викличте менеджера.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="250"/>
+        <location filename="../pos/ui/messages.py" line="263"/>
         <source>Checkbox is under maintenance (until the time below). Sales go on offline; what needs Checkbox must wait until the work is over.</source>
         <translation>На Checkbox технічні роботи (до часу, вказаного нижче). Продаж триває офлайн; те, що потребує Checkbox, зачекає до завершення робіт.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="255"/>
+        <location filename="../pos/ui/messages.py" line="268"/>
         <source>Checkbox is temporarily unavailable. Try again in 2 minutes; sales go on offline meanwhile.</source>
         <translation>Checkbox тимчасово недоступний. Спробуйте ще раз за 2 хвилини; тим часом продаж триває офлайн.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="260"/>
+        <location filename="../pos/ui/messages.py" line="273"/>
         <source>Checkbox did not answer in time (524). Try again in 2 minutes; sales go on offline meanwhile.</source>
         <translation>Checkbox не відповів вчасно (524). Спробуйте ще раз за 2 хвилини; тим часом продаж триває офлайн.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="280"/>
+        <location filename="../pos/ui/messages.py" line="293"/>
         <source>The operation was refused ({reason}).</source>
         <translation>Операцію відхилено ({reason}).</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="297"/>
+        <location filename="../pos/ui/messages.py" line="310"/>
         <source>The cashier&apos;s electronic signature (CheckBox Підпис) is not running. Start it, or ask the manager to start it in the Checkbox cabinet, then try again.</source>
         <translation>Електронний підпис касира (CheckBox Підпис) не запущено. Запустіть його або попросіть менеджера запустити його в кабінеті Checkbox, потім спробуйте ще раз.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="305"/>
+        <location filename="../pos/ui/messages.py" line="318"/>
         <source>Checkbox has blocked this cashier. Call the manager: only Checkbox support can unblock the cashier.</source>
         <translation>Checkbox заблокував цього касира. Зверніться до менеджера: розблокувати касира може лише підтримка Checkbox.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="313"/>
+        <location filename="../pos/ui/messages.py" line="326"/>
         <source>The cashier&apos;s signing key has expired. The manager must get a new key and register the cashier again.</source>
         <translation>Термін дії ключа підпису касира закінчився. Менеджер має отримати новий ключ і зареєструвати касира знову.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="321"/>
+        <location filename="../pos/ui/messages.py" line="334"/>
         <source>Checkbox has blocked this register. Call the manager.</source>
         <translation>Checkbox заблокував цю касу. Зверніться до менеджера.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="327"/>
+        <location filename="../pos/ui/messages.py" line="340"/>
         <source>Checkbox services are not paid, so every register is blocked. Call the manager.</source>
         <translation>Послуги Checkbox не оплачено, тому всі каси заблоковано. Зверніться до менеджера.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="219"/>
-        <location filename="../pos/ui/messages.py" line="334"/>
+        <location filename="../pos/ui/messages.py" line="232"/>
+        <location filename="../pos/ui/messages.py" line="347"/>
         <source>The shift was opened in another program (Checkbox Kasa). Finish there, or ask the manager: both at once would corrupt the register&apos;s reports.</source>
         <translation>Зміну відкрито в іншій програмі (Checkbox Kasa). Завершіть роботу там або зверніться до менеджера: робота в обох одночасно зіпсує звіти каси.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="342"/>
+        <location filename="../pos/ui/messages.py" line="355"/>
         <source>Checkbox is still processing transactions. Wait a minute and try again; if it goes on for ten minutes, call the manager.</source>
         <translation>Checkbox ще обробляє транзакції. Зачекайте хвилину й спробуйте ще раз; якщо це триває десять хвилин, зверніться до менеджера.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="234"/>
-        <location filename="../pos/ui/messages.py" line="350"/>
+        <location filename="../pos/ui/messages.py" line="247"/>
+        <location filename="../pos/ui/messages.py" line="363"/>
         <source>Sending receipts by SMS is not enabled for this shop. Send it by e-mail, or ask the manager to enable SMS in the Checkbox cabinet.</source>
         <translation>Надсилання чеків SMS для цього магазину не ввімкнено. Надішліть чек електронною поштою або попросіть менеджера ввімкнути SMS у кабінеті Checkbox.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="368"/>
+        <location filename="../pos/ui/messages.py" line="381"/>
         <source>This is not a valid number. Type it again, e.g. 125.50 or 1.250.</source>
         <translation>Це не число. Введіть ще раз, напр. 125.50 або 1.250.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="371"/>
+        <location filename="../pos/ui/messages.py" line="384"/>
         <source>Something went wrong: {error}. The operation may not have finished.</source>
         <translation>Сталася помилка: {error}. Операція могла не завершитися.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="391"/>
+        <location filename="../pos/ui/messages.py" line="404"/>
         <source>Cannot do this</source>
         <translation>Неможливо виконати</translation>
     </message>
     <message>
-        <location filename="../pos/ui/messages.py" line="410"/>
+        <location filename="../pos/ui/messages.py" line="423"/>
         <source>Information</source>
         <translation>Інформація</translation>
     </message>
@@ -2953,99 +2963,99 @@
 <context>
     <name>SellingPage</name>
     <message>
-        <location filename="../pos/ui/selling.py" line="204"/>
-        <location filename="../pos/ui/selling.py" line="253"/>
+        <location filename="../pos/ui/selling.py" line="227"/>
+        <location filename="../pos/ui/selling.py" line="276"/>
         <source>Nothing found for “{text}”</source>
         <translation>Нічого не знайдено за «{text}»</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="282"/>
+        <location filename="../pos/ui/selling.py" line="305"/>
         <source>No good with the barcode {code}</source>
         <translation>Немає товару зі штрихкодом {code}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="302"/>
+        <location filename="../pos/ui/selling.py" line="325"/>
         <source>That was a barcode, not a quantity: {code} is scanned.</source>
         <translation>Це штрихкод, а не кількість: {code} відскановано.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="338"/>
+        <location filename="../pos/ui/selling.py" line="361"/>
         <source>Added: {name} — {quantity}</source>
         <translation>Додано: {name} — {quantity}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="363"/>
+        <location filename="../pos/ui/selling.py" line="386"/>
         <source>Remove a line after a discount: {name}</source>
         <translation>Вилучити рядок після знижки: {name}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="382"/>
+        <location filename="../pos/ui/selling.py" line="405"/>
         <source>Removed: {name}</source>
         <translation>Вилучено: {name}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="397"/>
+        <location filename="../pos/ui/selling.py" line="420"/>
         <source>To take the line off, press Del.</source>
         <translation>Щоб вилучити рядок, натисніть Del.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="418"/>
-        <location filename="../pos/ui/selling.py" line="438"/>
+        <location filename="../pos/ui/selling.py" line="441"/>
+        <location filename="../pos/ui/selling.py" line="461"/>
         <source>The receipt is empty.</source>
         <translation>Чек порожній.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="441"/>
+        <location filename="../pos/ui/selling.py" line="464"/>
         <source>Discount or extra charge</source>
         <translation>Знижка або надбавка</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="482"/>
+        <location filename="../pos/ui/selling.py" line="505"/>
         <source>Nothing to park: the receipt is empty.</source>
         <translation>Нічого відкладати: чек порожній.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="500"/>
+        <location filename="../pos/ui/selling.py" line="523"/>
         <source>Receipt parked as #{number}. F6 brings it back.</source>
         <translation>Чек відкладено як №{number}. F6 — повернутися до нього.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="514"/>
+        <location filename="../pos/ui/selling.py" line="537"/>
         <source>Receipt #{number} resumed.</source>
         <translation>Чек №{number} повернуто.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="527"/>
+        <location filename="../pos/ui/selling.py" line="550"/>
         <source>Nothing to undo.</source>
         <translation>Нема чого скасовувати.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="534"/>
+        <location filename="../pos/ui/selling.py" line="557"/>
         <source>Undone: the receipt is as it was before the last change.</source>
         <translation>Скасовано: чек такий, як до останньої зміни.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="561"/>
+        <location filename="../pos/ui/selling.py" line="584"/>
         <source>Cancel the receipt</source>
         <translation>Скасувати чек</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="562"/>
+        <location filename="../pos/ui/selling.py" line="585"/>
         <source>Remove every line of this receipt?</source>
         <translation>Вилучити всі рядки цього чека?</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="576"/>
+        <location filename="../pos/ui/selling.py" line="599"/>
         <source>The receipt was cancelled. Ctrl+Z brings it back.</source>
         <translation>Чек скасовано. Ctrl+Z поверне його.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="583"/>
+        <location filename="../pos/ui/selling.py" line="606"/>
         <source>The receipt is empty: scan or choose goods first.</source>
         <translation>Чек порожній: спершу проскануйте або виберіть товари.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/selling.py" line="604"/>
+        <location filename="../pos/ui/selling.py" line="628"/>
         <source>Sold: {sum}. Receipt {code}.</source>
         <translation>Продано: {sum}. Чек {code}.</translation>
     </message>
@@ -3539,28 +3549,28 @@
 <context>
     <name>ShiftOpenPage</name>
     <message>
-        <location filename="../pos/ui/shift_open.py" line="84"/>
+        <location filename="../pos/ui/shift_open.py" line="93"/>
         <source>Open the shift</source>
         <extracomment>The open ended, opened or refused: the window routes again (it stays here meanwhile). True from &quot;Open&quot; until the float is booked: the shift is opened on Checkbox before its float&apos;s service receipt, and the selling screen must not show a half-opened shift.</extracomment>
         <translation>Відкриття зміни</translation>
     </message>
     <message>
-        <location filename="../pos/ui/shift_open.py" line="86"/>
+        <location filename="../pos/ui/shift_open.py" line="95"/>
         <source>Opening float: the cash the drawer should hold (empty: as carried), Enter</source>
         <translation>Розмінна сума: скільки готівки має бути в касі (порожньо — як перенесено), Enter</translation>
     </message>
     <message>
-        <location filename="../pos/ui/shift_open.py" line="90"/>
+        <location filename="../pos/ui/shift_open.py" line="99"/>
         <source>Open shift (Enter)</source>
         <translation>Відкрити зміну (Enter)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/shift_open.py" line="97"/>
+        <location filename="../pos/ui/shift_open.py" line="122"/>
         <source>Carried from the last shift: {amount}. Only the difference to the float is booked (in or out).</source>
         <translation>Перенесено з минулої зміни: {amount}. Проводиться лише різниця до розмінної суми (внесення або винесення).</translation>
     </message>
     <message>
-        <location filename="../pos/ui/shift_open.py" line="128"/>
+        <location filename="../pos/ui/shift_open.py" line="153"/>
         <source>Opening the shift…</source>
         <translation>Відкриття зміни…</translation>
     </message>
@@ -3695,71 +3705,76 @@
     </message>
     <message>
         <location filename="../pos/ui/status_bar.py" line="131"/>
+        <source>{count} receipt(s) from before the register stopped await Checkbox&apos;s answer: do not sell them again; the register asks Checkbox by itself, and the Z-report waits for them.</source>
+        <translation>Чеки, надіслані до зупинки каси ({count}), чекають відповіді Checkbox: не продавайте їх повторно; каса запитує Checkbox сама, і Z-звіт чекає на них.</translation>
+    </message>
+    <message>
+        <location filename="../pos/ui/status_bar.py" line="143"/>
         <source>{count} offline transaction(s) were refused by the server: call the manager.</source>
         <translation>Сервер відхилив офлайн-операцій: {count}. Зверніться до менеджера.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="141"/>
+        <location filename="../pos/ui/status_bar.py" line="153"/>
         <source>This journal may be behind Checkbox (restored, copied or recreated): no offline receipts until the register has reconciled online.</source>
         <translation>Цей журнал може відставати від Checkbox (відновлений, скопійований або створений заново): офлайн-чеків не буде, доки каса не звірить коди онлайн.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="152"/>
+        <location filename="../pos/ui/status_bar.py" line="164"/>
         <source>Checkbox used offline codes on its own: offline receipts wait until the code pool is reconciled online.</source>
         <translation>Checkbox сам використав офлайн-коди: офлайн-чеки чекатимуть, доки пул кодів не буде звірено онлайн.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="163"/>
+        <location filename="../pos/ui/status_bar.py" line="175"/>
         <source>This PC&apos;s clock differs from Checkbox&apos;s by {minutes} min: check the time; offline receipts wait until it is confirmed.</source>
         <translation>Годинник цього комп’ютера розходиться з Checkbox на {minutes} хв: перевірте час; офлайн-чеки чекатимуть підтвердження.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="259"/>
+        <location filename="../pos/ui/status_bar.py" line="271"/>
         <source>Back office: connecting…</source>
         <translation>Бек-офіс: з’єднання…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="261"/>
+        <location filename="../pos/ui/status_bar.py" line="273"/>
         <source>Back office: up to date</source>
         <translation>Бек-офіс: усе передано</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="263"/>
+        <location filename="../pos/ui/status_bar.py" line="275"/>
         <source>Back office: sending {count}</source>
         <translation>Бек-офіс: передається {count}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="265"/>
+        <location filename="../pos/ui/status_bar.py" line="277"/>
         <source>Back office: unreachable, {count} waiting</source>
         <translation>Бек-офіс: недоступний, чекають {count}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="287"/>
+        <location filename="../pos/ui/status_bar.py" line="299"/>
         <source>Offline left: {left}</source>
         <translation>Офлайн залишилось: {left}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="292"/>
+        <location filename="../pos/ui/status_bar.py" line="304"/>
         <source>This month: {left} of 168 h left</source>
         <translation>Цього місяця: залишилось {left} із 168 год</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="297"/>
+        <location filename="../pos/ui/status_bar.py" line="309"/>
         <source>Codes: {count}</source>
         <translation>Номерів: {count}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="302"/>
+        <location filename="../pos/ui/status_bar.py" line="314"/>
         <source>Queue: {count}</source>
         <translation>Черга: {count}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="305"/>
+        <location filename="../pos/ui/status_bar.py" line="317"/>
         <source>Shift: closed</source>
         <translation>Зміна: закрита</translation>
     </message>
     <message>
-        <location filename="../pos/ui/status_bar.py" line="308"/>
+        <location filename="../pos/ui/status_bar.py" line="320"/>
         <source>Shift: {left} left</source>
         <translation>Зміна: залишилось {left}</translation>
     </message>

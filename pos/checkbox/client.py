@@ -33,6 +33,10 @@ from pos.checkbox.models import (
 from pos.checkbox.ratelimit import Limit
 from pos.checkbox.visualisation import VisualisationFetchers
 
+LOOKUP_SECONDS = 5.0
+"""The longest a waiting customer's sale spends asking whether Checkbox got a receipt whose
+answer was lost, before it is issued offline as the ambiguous receipt."""
+
 _CODES = TypeAdapter(list[OfflineCode])
 _REGISTERS = TypeAdapter(list[CashRegisterBrief])
 _SHIFTS = TypeAdapter(list[Shift])
@@ -149,8 +153,14 @@ class CheckboxClient(VisualisationFetchers):
             self, "/receipts/cash-withdrawal", body.id, body.to_api()
         )
 
-    async def receipt(self, receipt_id: str) -> Receipt:
-        """GET /receipts/{id} ("Receipt not found" → ``ReceiptNotFound``)."""
+    async def receipt(self, receipt_id: str, *, brief: bool = False) -> Receipt:
+        """GET /receipts/{id} ("Receipt not found" → ``ReceiptNotFound``). ``brief``: one try
+        within ``LOOKUP_SECONDS`` (a connect refused is still retried, it costs nothing), for
+        the lookup a waiting customer's sale makes after its answer was lost."""
+        if brief:
+            return Receipt.model_validate(
+                await self.call("GET", f"/receipts/{receipt_id}", http_seconds=LOOKUP_SECONDS)
+            )
         return Receipt.model_validate(await self.call("GET", f"/receipts/{receipt_id}", safe=True))
 
     async def wait_receipt(self, receipt_id: str, give_up_after: float = 60.0) -> Receipt:

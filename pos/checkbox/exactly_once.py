@@ -99,14 +99,19 @@ async def _create(
 async def create_receipt(
     client: CheckboxClient, path: str, receipt_id: str, body: dict[str, Any]
 ) -> Receipt:
-    """POST a receipt body exactly once under ``receipt_id``."""
+    """POST a receipt body exactly once under ``receipt_id``.
+
+    The lookup after a lost answer is one brief GET (``client.LOOKUP_SECONDS``): a customer
+    waits. So a sale waits at most, per round, the POST's timeout + 50 ms + LOOKUP_SECONDS, and
+    a further round only when Checkbox said "not there" (``RESEND_ROUNDS`` in all); a lookup
+    that fails ends it at once with ``AmbiguousOutcome``."""
     return await _create(
         client,
         path,
         receipt_id,
         body,
         Limit.RECEIPT,
-        fetch=lambda: client.receipt(receipt_id),
+        fetch=lambda: client.receipt(receipt_id, brief=True),
         parse=Receipt.model_validate,
         already_there=(ReceiptIdExists,),
     )

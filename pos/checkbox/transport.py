@@ -130,13 +130,14 @@ class CheckboxTransport:
         auth: bool = True,
         raw: bool = False,
         accept: str | None = None,
+        http_seconds: float | None = None,
     ) -> Any:
         """Send one request; return the decoded JSON (or the response body if ``raw``).
 
         ``safe`` marks a call that may be repeated after it possibly reached the server (reads,
         sign-in, pings). Any call is repeated when it surely did not reach the server (connect
         failed), after a 429 that names a wait within ``retry.max_rate_wait``, and once after a
-        rejected token.
+        rejected token. ``http_seconds`` replaces the client's own timeout for this call.
         """
         retries = 0
         signed_in_again = False
@@ -144,7 +145,7 @@ class CheckboxTransport:
             await self.limiter.acquire(limit)
             token = self.session.token
             try:
-                error = await self._send(method, path, json, params, auth, accept)
+                error = await self._send(method, path, json, params, auth, accept, http_seconds)
             finally:
                 self.limiter.release()
             if isinstance(error, httpx.Response):
@@ -187,6 +188,7 @@ class CheckboxTransport:
         params: Mapping[str, str | int | bool] | None,
         auth: bool,
         accept: str | None,
+        http_seconds: float | None = None,
     ) -> httpx.Response | CheckboxError:
         """Send once: the 2xx response, or the failure as a typed error (returned, not raised)."""
         headers = self.session.headers(auth=auth)
@@ -195,7 +197,12 @@ class CheckboxTransport:
         query = {k: _query_value(v) for k, v in params.items()} if params else None
         try:
             response = await self._http.request(
-                method, path, json=json, params=query, headers=headers
+                method,
+                path,
+                json=json,
+                params=query,
+                headers=headers,
+                timeout=httpx.USE_CLIENT_DEFAULT if http_seconds is None else http_seconds,
             )
         except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
             return ConnectionFailed(f"Немає з'єднання з Checkbox ({type(exc).__name__})", False)

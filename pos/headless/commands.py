@@ -26,7 +26,7 @@ from pos.domain.money import MoneyFormatError, format_money, parse_money, parse_
 from pos.domain.receipt import PaymentType
 from pos.domain.rounding import round_cash
 from pos.journal.errors import JournalError
-from pos.journal.records import Receipt
+from pos.journal.records import Receipt, ReceiptState
 from pos.journal.writer_lock import JournalInUseError
 from pos.register.cart import Cart, Tender
 from pos.register.errors import Refusal, RegisterError
@@ -186,6 +186,12 @@ REFUSALS = {
     Refusal.DISK_FULL: "too little free disk space for the journal; free some space first",
     Refusal.CLOCK_UNTRUSTED: "this PC's clock differs from Checkbox's (seconds); confirm the time "
     "before offline receipts",
+    Refusal.AWAITING_CHECKBOX: "receipts of this shift were being sent when the register stopped "
+    "and await Checkbox's answer; the Z-report waits for them (reconnect and run "
+    "`pos register sync`)",
+    Refusal.OFFLINE_AWAITING_CHECKBOX: "receipts were being sent when the register stopped and "
+    "Checkbox may have used one of its offline codes for them; no offline receipts until "
+    "Checkbox has answered (reconnect and run `pos register sync`)",
 }
 
 
@@ -504,7 +510,18 @@ def _receipt_state(receipt: Receipt) -> dict[str, Any]:
     beside = (
         {} if server_code in (None, receipt.fiscal_code) else {"checkbox_fiscal_code": server_code}
     )
-    return {**receipt_json(receipt), "error": receipt.error, **beside}
+    awaiting = (
+        {"awaiting_checkbox": True, "note": AWAITING_NOTE}
+        if receipt.state is ReceiptState.SENDING
+        else {}
+    )
+    return {**receipt_json(receipt), "error": receipt.error, **beside, **awaiting}
+
+
+AWAITING_NOTE = (
+    "sent to Checkbox, its answer not in: only Checkbox knows whether it is fiscalised; the "
+    "register asks Checkbox at every sync and never issues it offline (do not sell it again)"
+)
 
 
 async def _confirm_clock(args: argparse.Namespace) -> dict[str, Any]:

@@ -57,8 +57,15 @@ class Uploads:
             entry = _pending(session, seq)
             finish(entry, now)
             session.add(entry)
-            if entry.fiscal_code is not None:
-                offline_codes.set_state(session, entry.fiscal_code, OfflineCodeState.UPLOADED, now)
+            code = (
+                None
+                if entry.fiscal_code is None
+                else session.get(OfflineCodeRow, entry.fiscal_code)
+            )
+            if code is not None and code.state != OfflineCodeState.BURNED.value:
+                # (burned already: a go-offline that took a printed copy's code, which stays
+                # linked to that copy)
+                offline_codes.set_state(session, code.fiscal_code, OfflineCodeState.UPLOADED, now)
             if entry.kind == QueueKind.RECEIPT.value:
                 receipt = _receipt(session, entry.subject_id)
                 receipt.state = ReceiptState.UPLOADED.value
@@ -129,6 +136,26 @@ class Uploads:
             session.add(entry)
             if entry.fiscal_code is not None:
                 offline_codes.set_state(session, entry.fiscal_code, OfflineCodeState.BURNED, now)
+
+    def take_printed_code(self, seq: int, code: str, now: datetime) -> QueueEntry:
+        """The period's go-offline spends the code printed on an offline copy Checkbox will never
+        take (its receipt id already holds Checkbox's own document): on Checkbox that code is
+        then used, so its automatic offline can never sign another document with it. The
+        go-offline's own code was never printed nor sent (it is pending), and is burned."""
+        with self._store.write() as session:
+            entry = _pending(session, seq)
+            if entry.kind != QueueKind.GO_OFFLINE.value:
+                raise ReceiptStateError(f"queue entry {seq} is a {entry.kind}, not a go-offline")
+            old = entry.fiscal_code
+            if old == code:
+                return queue_record(entry)
+            if old is not None:
+                offline_codes.set_state(session, old, OfflineCodeState.BURNED, now)
+            entry.fiscal_code = code
+            entry.error = f"takes the code {code} of a printed copy Checkbox will not take"
+            session.add(entry)
+            session.flush()
+            return queue_record(entry)
 
     def code_was_used(self, seq: int, now: datetime) -> QueueEntry:
         """ "Offline code … was used before!": burn the entry's code and give it the next free

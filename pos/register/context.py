@@ -80,6 +80,9 @@ class RegisterContext:
     go_offline_queued: bool | None = None  # a go-offline is waiting in the queue (None: unknown)
     trusted: TrustedClock | None = None  # "now" = last trusted instant + monotonic time
     chain: ChainMarker | None = None  # this PC's mark of how far the journal got
+    # Receipts whose request may have reached Checkbox and whose answer is not in (the journal
+    # has them SENDING): recovery asks Checkbox about them each round; the status shows them.
+    awaiting: set[str] = field(default_factory=set)
 
     @property
     def needs_reconcile(self) -> bool:

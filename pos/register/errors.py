@@ -33,6 +33,8 @@ class Refusal(StrEnum):
     CODES_UNRECONCILED = "codes_unreconciled"  # Checkbox spent codes on its own: reconcile first
     DISK_FULL = "disk_full"  # too little free space to commit a receipt safely
     CLOCK_UNTRUSTED = "clock_untrusted"  # the PC's clock disagrees with Checkbox's: confirm it
+    AWAITING_CHECKBOX = "awaiting_checkbox"  # a receipt of the shift awaits Checkbox's answer
+    OFFLINE_AWAITING_CHECKBOX = "offline_awaiting_checkbox"  # Checkbox may have spent a code on it
 
 
 RECEIPT_ENDED_ERROR = "ReceiptEndedError"

@@ -3,7 +3,9 @@
 Invariant 1: the receipt is in the journal before any request about it leaves the machine.
 Invariant 2: every attempt reuses the receipt's UUID; a lost answer is settled by the client's
 exactly-once logic, and when Checkbox cannot be asked at all the receipt is issued offline under
-the same id (the ambiguous receipt), to be settled at upload.
+the same id (the ambiguous receipt), to be settled at upload. Only a sale whose customer waits
+guesses like that, after one brief lookup (``exactly_once.create_receipt`` gives the bound);
+recovery never does: a receipt it finds SENDING waits for Checkbox's answer (``recovery``).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import Any
 from sqlalchemy.exc import DBAPIError
 
 from pos.checkbox import exactly_once
-from pos.checkbox.errors import AuthError, CheckboxError, ServiceUnavailable
+from pos.checkbox.errors import AuthError, CheckboxError, ConnectionFailed, ServiceUnavailable
 from pos.checkbox.models import Receipt as ApiReceipt
 from pos.checkbox.models.receipt import RECEIPT_DONE
 from pos.domain.offline_limits import month_start
@@ -66,6 +68,12 @@ def check_offline_allowed(ctx: RegisterContext, *, fiscal: bool = True) -> None:
         raise RegisterError(Refusal.JOURNAL_BEHIND, behind)
     if ctx.needs_reconcile:
         raise RegisterError(Refusal.CODES_UNRECONCILED)
+    if ctx.awaiting:
+        # A receipt of a stopped run whose request may have reached Checkbox during its
+        # automatic offline was signed there with a free code of our pool that Checkbox picked
+        # itself: until Checkbox answers about it, any code of the pool may be spent (the
+        # 1,000-kill tier printed one twice this way). Recovery asks in every state.
+        raise RegisterError(Refusal.OFFLINE_AWAITING_CHECKBOX, count=len(ctx.awaiting))
     skew = ctx.setting(CLOCK_SKEW)
     if skew:
         raise RegisterError(Refusal.CLOCK_UNTRUSTED, skew, seconds=int(float(skew)))
@@ -132,21 +140,31 @@ def body_options(ctx: RegisterContext, receipt: Receipt | NewReceipt) -> dict[st
     return {"email": ctx.emails.get(receipt.id)}
 
 
+SENT_ONLINE = "sent_online"
+"""Queue payload mark of a receipt issued offline after its online request may have left (the
+ambiguous receipt): the upload asks Checkbox about it before its period's go-offline."""
+
+
 NON_FISCAL = frozenset({ReceiptType.SERVICE_IN, ReceiptType.SERVICE_OUT})
 """Service cash in/out: the guide's service receipt has ``fiscal_code``, ``fiscal_date`` and
 ``transaction`` null and is never sent to the tax service, so offline it spends no code, needs no
 go-offline of its own and is uploaded to ``/receipts/service`` as it is, in its queue place."""
 
 
-def issue_locally(ctx: RegisterContext, receipt: NewReceipt | Receipt) -> Receipt:
+def issue_locally(
+    ctx: RegisterContext, receipt: NewReceipt | Receipt, *, maybe_on_checkbox: bool = False
+) -> Receipt:
     """Fiscalise with the next local code and fiscal instant, queued, in one transaction (a
-    non-fiscal service receipt is only queued, in its place, with no code and no date)."""
+    non-fiscal service receipt is only queued, in its place, with no code and no date).
+    ``maybe_on_checkbox``: its online request may have arrived (the ambiguous receipt)."""
     if ReceiptType(receipt.type) in NON_FISCAL:
         check_offline_allowed(ctx, fiscal=False)
     else:
         check_offline_allowed(ctx)
         ensure_go_offline(ctx)
     payload = offline_payload(receipt, ctx)
+    if maybe_on_checkbox:
+        payload[SENT_ONLINE] = True  # Checkbox is asked about it at upload
     try:
         if isinstance(receipt, NewReceipt):
             return ctx.journal.receipts.commit(receipt, offline_at=ctx.now(), payload=payload)
@@ -163,8 +181,12 @@ async def fiscalise(ctx: RegisterContext, new: NewReceipt) -> Receipt:
     return await send(ctx, record)
 
 
-async def send(ctx: RegisterContext, record: Receipt) -> Receipt:
-    """Send a committed receipt online (exactly once) and record the outcome."""
+async def send(ctx: RegisterContext, record: Receipt, *, guess: bool = True) -> Receipt:
+    """Send a committed receipt online (exactly once) and record the outcome.
+
+    When Checkbox cannot be reached, a sale whose customer waits (``guess``) is issued offline
+    under the same id (the ambiguous receipt); recovery (``guess=False``) re-raises instead and
+    the receipt stays SENDING, awaiting Checkbox (``recovery``)."""
     kind = ReceiptType(record.type)
     if record.state is ReceiptState.COMMITTED:
         record = ctx.journal.receipts.mark_sending(record.id, ctx.now())
@@ -191,7 +213,10 @@ async def send(ctx: RegisterContext, record: Receipt) -> Receipt:
                 ) from error
             raise
         ctx.move(ConnectivityEvent.NETWORK_LOST, _cause(error))
-        return issue_locally(ctx, record)
+        if not guess:
+            raise
+        never_left = isinstance(error, ConnectionFailed) and not error.maybe_sent
+        return issue_locally(ctx, record, maybe_on_checkbox=not never_left)
     done = settle(ctx, record.id, answer)
     if answer.is_created_offline and ctx.needs_reconcile:
         await reconcile_quietly(ctx)
@@ -212,8 +237,11 @@ async def reconcile_quietly(ctx: RegisterContext) -> None:
 def settle(ctx: RegisterContext, receipt_id: str, answer: ApiReceipt) -> Receipt:
     """Record the server's final word on a receipt sent online."""
     now = ctx.now()
-    if answer.is_created_offline and ctx.state is ConnectivityState.ONLINE:
-        ctx.needs_reconcile = True  # persisted before anything else: a crash must not forget it
+    if answer.is_created_offline and ctx.state is not ConnectivityState.SERVER_OFFLINE:
+        # Checkbox went into automatic offline on its own (its offline-begin spent a code we
+        # cannot see): persisted before anything else, a crash must not forget it. In
+        # SERVER_OFFLINE the pool was reconciled on the way in.
+        ctx.needs_reconcile = True
     if answer.status != RECEIPT_DONE:
         text = _answer_error(answer)
         ctx.journal.receipts.mark_failed(receipt_id, now, text)

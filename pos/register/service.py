@@ -235,6 +235,7 @@ class RegisterService:
             journal_behind=figures.journal_behind or None,
             codes_unreconciled=self.ctx.needs_reconcile,
             clock_skew_seconds=_int_or_none(figures.clock_skew),
+            awaiting_checkbox=tuple(sorted(self.ctx.awaiting)),
         )
 
     def set_aside(self) -> list[QueueEntry]:

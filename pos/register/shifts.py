@@ -182,6 +182,7 @@ class Shifts(RegisterPart):
         async with self.ctx.lock:
             local, pending = self.local_report(shift)
             if pending:
+                recovery.refuse_close_if_awaiting(self.ctx, shift.id)
                 raise RegisterError(Refusal.UPLOAD_PENDING, pending=pending)
             if self.ctx.state in LOCAL_STATES:
                 closed = self._close_offline(shift, local)

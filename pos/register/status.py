@@ -30,6 +30,9 @@ class RegisterStatus:
     journal_behind: str | None = None  # why offline issuance waits for an online reconcile
     codes_unreconciled: bool = False  # Checkbox spent codes on its own; not yet reconciled
     clock_skew_seconds: int | None = None  # the PC's clock vs Checkbox's, when beyond tolerance
+    # Receipts sent before the last run stopped (or while Checkbox stopped answering) whose
+    # outcome only Checkbox knows: asked about each round, never issued offline meanwhile.
+    awaiting_checkbox: tuple[str, ...] = ()
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -49,6 +52,7 @@ class RegisterStatus:
             "journal_behind": self.journal_behind,
             "codes_unreconciled": self.codes_unreconciled,
             "clock_skew_seconds": self.clock_skew_seconds,
+            "awaiting_checkbox": list(self.awaiting_checkbox),
             "warnings": [
                 {"limit": w.limit.value, "level": w.level.value, "left": w.left}
                 for w in self.warnings

@@ -45,7 +45,7 @@ from pos.register import bodies
 from pos.register.code_pool import reconcile, refill
 from pos.register.connectivity import ConnectivityEvent, ConnectivityState
 from pos.register.context import RegisterContext, is_unreachable
-from pos.register.fiscalise import LEAVING, SERVER_MANUAL_OFFLINE, burn_if_known
+from pos.register.fiscalise import LEAVING, SENT_ONLINE, SERVER_MANUAL_OFFLINE, burn_if_known
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +63,7 @@ async def upload_entry(ctx: RegisterContext, entry: QueueEntry) -> None:
     """Send one queued transaction until the server accepts or refuses it for good."""
     if entry.kind is QueueKind.GO_OFFLINE:
         ctx.go_offline_queued = None  # finished one way or another below: ask the queue again
+        entry = await _spend_code_of_copy_checkbox_has(ctx, entry)
     refusals = 0
     while True:
         try:
@@ -119,6 +120,47 @@ async def upload_entry(ctx: RegisterContext, entry: QueueEntry) -> None:
                 return
             _set_aside(ctx, entry, _refusal_text(ctx, entry, error))
             return
+
+
+async def _spend_code_of_copy_checkbox_has(ctx: RegisterContext, entry: QueueEntry) -> QueueEntry:
+    """Before a period's go-offline: is its first receipt the ambiguous one, whose online attempt
+    had arrived? (An ambiguous receipt is always first: its go-offline is queued just before it.)
+
+    If Checkbox holds that id, the printed offline copy can never be uploaded, so its code would
+    stay free on Checkbox, and Checkbox's automatic offline (which picks free codes itself) could
+    later sign another document with it: one code on two documents (the 1,000-kill tier found
+    this). So the go-offline, which nobody holds on paper, takes the copy's code and spends it,
+    and the copy is settled now as the conflict it is. One ``GET /receipts/{id}``, only when
+    that receipt's online request had left (``SENT_ONLINE``); Checkbox still signing it stops
+    the drain until the next round."""
+    following = [e for e in ctx.journal.queue.pending() if e.seq > entry.seq]
+    first = next(
+        (e for e in following if e.kind in (QueueKind.RECEIPT, QueueKind.GO_OFFLINE)), None
+    )
+    if first is None or first.kind is not QueueKind.RECEIPT or first.fiscal_code is None:
+        return entry
+    if not (first.payload or {}).get(SENT_ONLINE):
+        return entry  # issued offline from the start: Checkbox cannot have it
+    try:
+        answer = await ctx.client.receipt(first.subject_id)
+    except NotFound:
+        return entry  # the usual case: the copy is the only document under its id
+    if not answer.is_final:
+        raise CheckboxStillOffline(f"Checkbox is still signing receipt {first.subject_id}")
+    if answer.fiscal_code == first.fiscal_code:
+        return entry  # Checkbox signed it with the very code printed: its upload is accepted
+    entry = ctx.journal.uploads.take_printed_code(entry.seq, first.fiscal_code, ctx.now())
+    response = answer.model_dump(mode="json", exclude_none=True)
+    if answer.status == RECEIPT_DONE and answer.fiscal_code:
+        _server_coded_it(ctx, first, response)
+    else:
+        _set_aside(
+            ctx,
+            first,
+            f"{CONFLICT}: Checkbox holds this receipt's id as {answer.status} without a fiscal "
+            f"code; the printed offline copy ({first.fiscal_code}) was not taken",
+        )
+    return entry
 
 
 async def _ask_go_online(ctx: RegisterContext) -> None:

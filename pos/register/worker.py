@@ -22,7 +22,7 @@ from pos.register.errors import Refusal, RegisterError
 from pos.register.fiscalise import reconcile_quietly
 from pos.register.part import RegisterPart
 from pos.register.status import RegisterStatus
-from pos.register.upload import upload_and_go_online
+from pos.register.upload import CheckboxStillOffline, upload_and_go_online
 
 if TYPE_CHECKING:
     from pos.register.service import RegisterService
@@ -93,11 +93,21 @@ class RegisterWorker(RegisterPart):
         try:
             if ctx.state is ConnectivityState.LOCAL_OFFLINE:
                 if ctx.forced_offline:
+                    if ctx.awaiting:  # no offline receipt until Checkbox answers about them
+                        await recovery.settle_receipts(ctx)
                     return
                 await self.client.cash_register_info()
                 ctx.move(ConnectivityEvent.NETWORK_BACK, "Checkbox answers again")
-            if ctx.state in (ConnectivityState.UPLOADING, ConnectivityState.GOING_ONLINE):
-                await upload_and_go_online(ctx)
+            uploading = (ConnectivityState.UPLOADING, ConnectivityState.GOING_ONLINE)
+            if ctx.state in uploading:
+                try:
+                    await upload_and_go_online(ctx)
+                except CheckboxStillOffline:
+                    # Checkbox answers, only our period waits (its automatic offline goes on):
+                    # settle the awaiting receipts now, since nothing is issued offline before.
+                    if ctx.awaiting:
+                        await recovery.settle_receipts(ctx)
+                    raise
                 return
             if ctx.needs_reconcile or ctx.behind:
                 await reconcile_quietly(ctx)

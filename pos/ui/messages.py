@@ -173,6 +173,19 @@ def _texts(error: RegisterError) -> dict[Refusal, str]:
             "This PC's clock differs from Checkbox's. Check the time and confirm it before "
             "selling offline.",
         ),
+        Refusal.AWAITING_CHECKBOX: QCoreApplication.translate(
+            "Messages",
+            "{count} receipt(s) of this shift were being sent to Checkbox when the register "
+            "stopped, and only Checkbox knows whether it fiscalised them. The Z-report waits "
+            "until Checkbox has answered: restore the connection; the register asks by itself.",
+        ).format(count=params.get("count", "…")),
+        Refusal.OFFLINE_AWAITING_CHECKBOX: QCoreApplication.translate(
+            "Messages",
+            "{count} receipt(s) were being sent to Checkbox when the register stopped. Checkbox "
+            "may have fiscalised them with one of this register's offline codes, so no receipt "
+            "can be issued offline until Checkbox has answered: restore the connection; the "
+            "register asks by itself.",
+        ).format(count=params.get("count", "…")),
     }
 
 

@@ -124,6 +124,18 @@ def banner_texts(status: RegisterStatus) -> list[tuple[str, str]]:
                 ).format(count=len(status.recovering)),
             )
         )
+    if status.awaiting_checkbox:
+        banners.append(
+            (
+                "warning",
+                QCoreApplication.translate(
+                    "StatusBar",
+                    "{count} receipt(s) from before the register stopped await Checkbox's "
+                    "answer: do not sell them again; the register asks Checkbox by itself, and "
+                    "the Z-report waits for them.",
+                ).format(count=len(status.awaiting_checkbox)),
+            )
+        )
     if status.set_aside:
         banners.append(
             (

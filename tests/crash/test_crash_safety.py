@@ -50,6 +50,16 @@ pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="fork and SIGKIL
 SERVER_CODED = "CONFLICT: Checkbox had already fiscalised"
 
 
+def _go_offline_codes(path: Path) -> set[str]:
+    """The codes the register's own go-offline transactions were uploaded with."""
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        rows = db.execute(
+            "SELECT fiscal_code FROM offline_queue "
+            "WHERE kind = 'go_offline' AND state = 'done' AND fiscal_code IS NOT NULL"
+        ).fetchall()
+    return {str(code) for (code,) in rows}
+
+
 def _committed_offline_codes(path: Path) -> dict[str, str]:
     """Each offline receipt's code as committed (its queue entry's, which nothing re-codes)."""
     with contextlib.closing(sqlite3.connect(path)) as db:
@@ -258,13 +268,13 @@ def _run(sandbox: RunningSandbox, tmp_path: Path, kills: int, *, mix: bool) -> N
             continue
         assert on_server == receipt.fiscal_code
     # (an online service in/out during Checkbox's automatic offline has no code: issue 10)
-    # A conflict's printed code was never used on Checkbox for it, so Checkbox's own automatic
-    # offline may later sign another receipt with it (reported): the register never reuses it.
-    codes = [
-        r.fiscal_code
-        for r in fiscal
-        if (r.fiscal_code or r.type not in SERVICE_TYPES) and r.id not in conflicts
-    ]
+    # No code on two documents anywhere: every code printed (a conflict's too: it is on the
+    # customer's paper although Checkbox holds the receipt under its own) once in the journal,
+    # and a conflict's printed code nowhere on Checkbox (its receipts, shifts, transitions):
+    # Checkbox never spent it, so its automatic offline could have signed another document
+    # with it.
+    transactions = sorted(world.records["transaction"].values(), key=lambda t: t["serial"])
+    codes = [r.fiscal_code for r in fiscal if r.fiscal_code]
     assert len(set(committed.values())) == len(committed), "the register issued a code twice"
     twice = {c for c, n in collections.Counter(codes).items() if n > 1}
     assert not twice, [
@@ -272,6 +282,21 @@ def _run(sandbox: RunningSandbox, tmp_path: Path, kills: int, *, mix: bool) -> N
         for r in fiscal
         if r.fiscal_code in twice
     ][:6]
+    on_checkbox = {t["offline_id"] for t in transactions if t["offline_id"]} | {
+        r["fiscal_code"] for r in server_receipts.values() if r["fiscal_code"]
+    }
+    # ... except as the go-offline of its own period, which spends the copy's code on Checkbox
+    # precisely so that nothing else ever can (``upload._spend_code_of_copy_checkbox_has``).
+    spent_by_our_go_offline = _go_offline_codes(path)
+    reused = [
+        (rid, by_id[rid].fiscal_code)
+        for rid in conflicts
+        if by_id[rid].fiscal_code in on_checkbox
+        and by_id[rid].fiscal_code not in spent_by_our_go_offline
+    ]
+    single = collections.Counter(t["offline_id"] for t in transactions if t["offline_id"])
+    assert all(single[c] == 1 for c in spent_by_our_go_offline if c in single)
+    assert not reused, reused[:5]
     # No printed receipt re-coded: the code on the paper is the code in the journal and on Checkbox.
     recoded = [
         rid for rid, code in printed.items() if rid in by_id and str(by_id[rid].fiscal_code) != code
@@ -289,7 +314,6 @@ def _run(sandbox: RunningSandbox, tmp_path: Path, kills: int, *, mix: bool) -> N
         assert len(owned) == 1, (rid, owned)
         assert owned[0]["offline_id"] != by_id[rid].fiscal_code
     # No offline code used twice, and offline fiscal dates strictly increase, on the server.
-    transactions = sorted(world.records["transaction"].values(), key=lambda t: t["serial"])
     offline_codes = [t["offline_id"] for t in transactions if t["offline_id"]]
     assert len(offline_codes) == len(set(offline_codes))
     offline_moments = [
@@ -325,6 +349,28 @@ def _run(sandbox: RunningSandbox, tmp_path: Path, kills: int, *, mix: bool) -> N
         f"{len(conflicts)} ambiguous receipts set aside as conflicts, 0 re-coded"
     )
     print(collections.Counter(" ".join(line.split()[:2]) for line in refused))
+    print("conflicts by cause:", dict(_conflict_causes(conflicts, log, printed)))
+
+
+def _conflict_causes(
+    conflicts: set[str], log: list[str], printed: dict[str, str]
+) -> collections.Counter[str]:
+    """Where each conflict came from: a live sale whose customer got the offline copy, or a
+    receipt a kill left unsettled that the next life's recovery issued (by its state then)."""
+    left: dict[str, str] = {}
+    for line in log:
+        if line.startswith("unsettled "):
+            _, rid, state = line.split()
+            left.setdefault(rid, state)
+    causes: collections.Counter[str] = collections.Counter()
+    for rid in conflicts:
+        if rid in printed:
+            causes["live sale"] += 1
+        elif rid in left:
+            causes[f"recovery ({left[rid]})"] += 1
+        else:
+            causes["killed before printing"] += 1
+    return causes
 
 
 def test_sigkill_at_random_instants_loses_and_duplicates_nothing(

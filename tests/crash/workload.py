@@ -40,6 +40,7 @@ from pos.register.cart import Cart, Tender
 from pos.register.errors import RegisterError
 from pos.register.fiscalise import LOCAL_STATES
 from pos.register.limits import Thresholds
+from pos.register.recovery import UNSETTLED
 from pos.register.service import RegisterService
 
 SHIFTS = os.environ.get("POS_CRASH_SHIFTS") == "1"
@@ -124,6 +125,11 @@ async def life(setup: Setup, seed: int, log: Path, limited: bool = False) -> Non
     service, _client = _service(setup, switch, limited)
     items = [i for i in (service.item(str(c)) for c in range(1, 6)) if i is not None]
     with log.open("a", encoding="utf-8") as out:
+        # For the checker's summary: what this life's recovery finds unsettled, and in what
+        # state (a conflict among them came from recovery, not from a live sale).
+        for left in service.journal.receipts.list(states=UNSETTLED):
+            out.write(f"unsettled {left.id} {left.state.value}\n")
+        out.flush()
         try:
             await service.start(worker=False)
             await service.sign_in(pin=setup.pin, reuse_token=setup.mix)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from pos.register.connectivity import ConnectivityState
+from pos.register.errors import Refusal, RegisterError
 from pos.register.limits import Level, Limit, LimitWarning
 from pos.register.status import RegisterStatus
+from pos.ui.i18n import Translations
+from pos.ui.messages import refusal_text
 from pos.ui.status_bar import BannerArea, RegisterStatusBar, banner_texts
 
 
@@ -71,3 +75,26 @@ def test_no_code_warning_before_sign_in() -> None:
     empty_pool = (LimitWarning(Limit.OFFLINE_CODES, Level.STOP, 0),)
     assert banner_texts(status(signed_in=False, warnings=empty_pool)) == []
     assert banner_texts(status(signed_in=True, warnings=empty_pool))
+
+
+def test_receipts_awaiting_checkbox_raise_a_banner_in_both_languages(qapp: QApplication) -> None:
+    """A receipt a stopped run left sending is not issued offline: the cashier is told it
+    awaits Checkbox (not to sell it again), and that the Z-report waits for it."""
+    assert not [t for _, t in banner_texts(status()) if "Checkbox" in t and "await" in t]
+    waiting = status(awaiting_checkbox=("r1", "r2"))
+    (english,) = [t for level, t in banner_texts(waiting) if level == "warning"]
+    assert english.startswith("2 receipt(s)")
+    assert "do not sell them again" in english
+    assert "Z-report" in english
+    translations = Translations(qapp)
+    try:
+        assert translations.install("uk") == "uk"
+        (ukrainian,) = [t for level, t in banner_texts(waiting) if level == "warning"]
+        assert "(2)" in ukrainian
+        assert "не продавайте їх повторно" in ukrainian
+        text = refusal_text(RegisterError(Refusal.AWAITING_CHECKBOX, count=1))
+        assert text.startswith("Чеки цієї зміни (1)")
+    finally:
+        translations.uninstall()
+    text = refusal_text(RegisterError(Refusal.AWAITING_CHECKBOX, count=1))
+    assert text.startswith("1 receipt(s) of this shift")

@@ -150,9 +150,17 @@ async def test_ambiguous_receipt_is_issued_offline_then_set_aside_as_a_conflict_
         e.state is (QueueState.SET_ASIDE if e.subject_id == ambiguous.id else QueueState.DONE)
         for e in till.queue_entries()
     )
-    assert [e.fiscal_code for e in till.queue_entries()].count(offline_code) == 1
-    codes_on_server = {t["offline_id"] for t in sandbox_transactions(box, till.register)}
-    assert offline_code not in codes_on_server
+    # The printed copy's code is spent on Checkbox by the period's own go-offline (nobody holds
+    # that one on paper), and by nothing else: Checkbox's automatic offline, which picks free
+    # codes itself, can never sign another document with it.
+    holders = [
+        t for t in sandbox_transactions(box, till.register) if t["offline_id"] == offline_code
+    ]
+    assert [t["type"] for t in holders] == ["OFFLINE_BEGIN"]
+    go_offline = [e for e in till.queue_entries() if e.kind.value == "go_offline"]
+    assert [e.fiscal_code for e in go_offline] == [offline_code]
+    receipts_with_it = [e for e in till.queue_entries() if e.kind.value == "receipt"]
+    assert [e.fiscal_code for e in receipts_with_it].count(offline_code) == 1
 
     # The other offline sale was uploaded normally under its own code.
     other = till.journal.receipts.get(later.id)
@@ -161,6 +169,24 @@ async def test_ambiguous_receipt_is_issued_offline_then_set_aside_as_a_conflict_
     assert other.fiscal_code == later.fiscal_code
     assert len([r for r in sandbox_receipts(box, till.register) if r["type"] == "SELL"]) == 2
     assert sandbox_state(box)["rate_limited"] == 0
+
+    # The tax service goes down: Checkbox's automatic offline signs the next sale with free
+    # codes of its own choosing (its offline-begin too), never the printed copy's.
+    box.control("POST", "/sandbox/tax-service", {"state": "down", "latency_ms": 0})
+    clock.advance(30)
+    signed_by_checkbox = await till.sell_bread()
+    assert signed_by_checkbox.state is ReceiptState.DONE
+    automatic = [
+        t
+        for t in sandbox_transactions(box, till.register)
+        if t["offline_id"] and t["offline_id"] != offline_code
+    ]
+    assert signed_by_checkbox.fiscal_code in {t["offline_id"] for t in automatic}
+    assert [t["offline_id"] for t in sandbox_transactions(box, till.register)].count(
+        offline_code
+    ) == 1
+    box.control("POST", "/sandbox/tax-service", {"state": "up", "latency_ms": 0})
+    status = await till.service.sync(wait=True, give_up_after=60)
 
     # Offline again: the burned code is still never handed out.
     till.cut()
@@ -177,6 +203,8 @@ async def test_ambiguous_receipt_is_issued_offline_then_set_aside_as_a_conflict_
             (S.LOCAL_OFFLINE, S.UPLOADING),
             (S.UPLOADING, S.GOING_ONLINE),
             (S.GOING_ONLINE, S.ONLINE),
+            (S.ONLINE, S.SERVER_OFFLINE),
+            (S.SERVER_OFFLINE, S.ONLINE),
             (S.ONLINE, S.LOCAL_OFFLINE),
         ],
         since=start,
