@@ -28,6 +28,7 @@ def test_preview_and_pdf(
     dialog = ReceiptDialog(running_shift, sale, None)
     qtbot.addWidget(dialog)
     dialog.open()
+    qtbot.waitUntil(lambda: dialog.units_known)  # the goods' units, from the look-up thread
     text = dialog.preview.toPlainText()
     assert sale.fiscal_code
     assert sale.fiscal_code in text
