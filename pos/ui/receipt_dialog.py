@@ -9,6 +9,7 @@ keeps them alike. Texts on paper are Ukrainian (a fiscal document); texts on scr
 
 from __future__ import annotations
 
+import asyncio
 import concurrent.futures
 import dataclasses
 from collections.abc import Callable, Mapping, Sequence
@@ -401,6 +402,8 @@ class ReceiptDialog(KeyDialog):
         self.printing = ReceiptPrinting(running, self)
         self.printing.state_changed.connect(lambda _status: self.show_printer_state())
         self.printing.printed.connect(self._printed)
+        self._renders = 0  # pages asked for the preview; the last one asked is shown
+        self._rendered = 0
         self.units: dict[str, str] = {}
         """The goods' units (a weighed line prints in kg), from the look-up thread."""
         self._units = ask_units(running, receipt)
@@ -437,8 +440,11 @@ class ReceiptDialog(KeyDialog):
         )
 
     def refresh_view(self) -> None:
-        self.preview.setHtml(self.html(font_pt=PREVIEW_FONT_PT))
+        """The summary at once; the preview's page is made off the GUI thread (its QR code
+        takes ~50 ms to encode: a frozen till after every sale) and shown when ready."""
         self.summary.setText(self._summary_text())
+        self._renders += 1
+        spawn(self._render(self._renders, self.receipt, receipt_header(self._running)))
         email = _delivery_email(self.receipt)
         self.email.setText(email)
         if email:
@@ -455,6 +461,20 @@ class ReceiptDialog(KeyDialog):
                     "receipt afterwards: print it or save a PDF instead."
                 )
             )
+
+    async def _render(self, number: int, receipt: Receipt, header: ReceiptHeader) -> None:
+        units = dict(self.units) or None
+        page = await asyncio.to_thread(
+            receipt_html, receipt, header, units=units, font_pt=PREVIEW_FONT_PT
+        )
+        if number == self._renders and shiboken6.isValid(self):  # not a later one's turn
+            self.preview.setHtml(page)
+            self._rendered = number
+
+    @property
+    def rendered(self) -> bool:
+        """The preview shows the latest page asked for (tests wait for it)."""
+        return self._rendered == self._renders
 
     def _kind_text(self) -> str:
         kinds = {
