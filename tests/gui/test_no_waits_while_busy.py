@@ -208,3 +208,44 @@ def test_settings_problems_and_the_exit_question_while_the_register_is_busy(
     assert held.waits == []
     qtbot.waitUntil(lambda: "No problems" in problems.summary.text(), timeout=TIMEOUT)
     assert guarded == []
+
+
+def test_a_day_through_the_window_never_waits_for_the_registers_thread(
+    qtbot: QtBot, running_unsigned: RunningRegister, guarded: list[str]
+) -> None:
+    """Sign-in, the shift's float, a sale by keys with its receipt preview, the X-report, the
+    Z-report's count and the exit question: not one plain call through the register's front
+    from the window's thread (the guard raises on the first)."""
+    from pos.ui.reports import ReportDialog as Report
+
+    from .helpers import gone, receipt_preview, sign_in_and_open_shift
+    from .test_cashier_window import sell_bread
+
+    running = running_unsigned
+    account = running.training_account
+    assert account is not None
+    window = open_window(qtbot, running)
+    thread_guard.forbid_waits(threading.current_thread())
+    try:
+        sign_in_and_open_shift(qtbot, window, account.pin, "500")
+        sell_bread(qtbot, window)
+        preview = receipt_preview(qtbot)
+        qtbot.waitUntil(lambda: preview.units_known and preview.rendered, timeout=TIMEOUT)
+        assert "НАВЧАЛЬНИЙ РЕЖИМ" in preview.preview.toPlainText()
+        qtbot.keyClick(preview, Qt.Key.Key_Escape)
+        qtbot.waitUntil(lambda: gone(preview))
+        qtbot.keyClick(window.selling.search, Qt.Key.Key_F9)  # X
+        report = modal(qtbot, Report, timeout=TIMEOUT)
+        qtbot.waitUntil(lambda: report.view is not None, timeout=TIMEOUT)
+        report.reject()
+        qtbot.waitUntil(lambda: gone(report))
+        qtbot.keyClick(window.selling.search, Qt.Key.Key_F10)  # Z: the count
+        count = modal(qtbot, Report, timeout=TIMEOUT)
+        qtbot.waitUntil(lambda: count.expected_known, timeout=TIMEOUT)
+        count.reject()
+        assert window.exit_question() == ""
+        waits = list(thread_guard.waits)
+    finally:
+        thread_guard.forbid_waits(None)
+    assert waits == []
+    assert guarded == []
