@@ -194,6 +194,7 @@ async def scenario(window: object, out: Path, size: str, language: str) -> None:
     await asyncio.sleep(0.3)
     preview = selling.preview
     assert isinstance(preview, ReceiptDialog)
+    await wait_until(lambda: preview.rendered)  # the page is made off the GUI thread
     preview.move(window.mapToGlobal(window.rect().center()) - preview.rect().center())
     shoot(window, out / f"receipt_{tag}.png", preview)
     sold = selling.last_receipt
@@ -301,6 +302,7 @@ async def scenario(window: object, out: Path, size: str, language: str) -> None:
         await wait_until(modal(ReportDialog))
         report = QApplication.activeModalWidget()
         assert isinstance(report, ReportDialog)
+        await wait_until(lambda: report.expected_known)  # asked of the register
         await asyncio.sleep(0.5)
         for value, pieces, coin in ((50000, 2, False), (10000, 3, False), (100, 7, True)):
             report.counter.set_count(value, pieces, coin=coin)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import shiboken6
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
@@ -22,6 +23,7 @@ from pos.register.errors import RegisterError
 from pos.ui.asyncio_qt import async_slot
 from pos.ui.messages import show_error
 from pos.ui.receipt_dialog import ERROR_STYLE, KeyDialog, buttons_row
+from pos.ui.register_writes import asked
 
 if TYPE_CHECKING:
     from pos.app import RunningRegister
@@ -131,14 +133,19 @@ class CashDialog(KeyDialog):
             ]
         return [(self.tr("Card"), "Картка")]
 
-    def _show_balance(self) -> None:
-        """The cash the register expects in the drawer, so the cashier sees the limit."""
+    @async_slot()
+    async def _show_balance(self) -> None:
+        """The cash the register expects in the drawer, so the cashier sees the limit; asked
+        of the register without waiting for it (the amount can be typed meanwhile)."""
+        from pos.ui.reports import expected_cash
+
         service = self._running.service
-        shift = service.current_shift()
+        shift, local, _pending = await asked(service, lambda: expected_cash(service))
+        if not shiboken6.isValid(self):
+            return  # closed while the register worked
         if shift is None:
             self.balance.setText(self.tr("No shift is open."))
             return
-        local, _pending = service.local_report(shift)
         self.balance.setText(
             self.tr("Cash in the drawer: {amount}").format(
                 amount=format_money(int(local.get("balance", 0)))

@@ -50,7 +50,7 @@ from pos.ui.i18n import LANGUAGES, Translations
 from pos.ui.manager_pin import ManagerPinDialog
 from pos.ui.messages import show_error, show_info
 from pos.ui.printer_output import ReceiptPrinting
-from pos.ui.register_thread import ServiceFront
+from pos.ui.register_thread import ServiceFront, latest_status
 from pos.ui.selling import SellingPage
 from pos.ui.shift_open import ShiftOpenPage
 from pos.ui.sign_in import SignInPage
@@ -558,8 +558,16 @@ class MainWindow(QMainWindow):
         """Ctrl+P: what did not print, else the last receipt (on the printer, or its dialog)."""
         if self.printing.reprint_waiting():
             return
-        last = self.selling.last_receipt
-        fresh = self.service.receipt(last.id) if last is not None else None
+        self._reprint_last()
+
+    # Not exclusive: each Ctrl+P is a copy asked for.
+    @async_slot(exclusive=False)
+    async def _reprint_last(self) -> None:
+        """The last receipt read again by the register, without the window waiting for it."""
+        from pos.ui.register_writes import asked
+
+        last, service = self.selling.last_receipt, self.service
+        fresh = None if last is None else await asked(service, lambda: service.receipt(last.id))
         if fresh is None:
             show_info(self, self.tr("No receipt has been made since the program started."))
             return
@@ -775,7 +783,7 @@ class MainWindow(QMainWindow):
                     "money is owed for it. If the customer is still here, finish it first."
                 )
             )
-        queued = self.service.status().queued
+        queued = latest_status(self.service).queued  # as last pushed: never waits
         if queued:
             parts.append(
                 self.tr(

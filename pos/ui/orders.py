@@ -15,6 +15,7 @@ import json
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
+import shiboken6
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import (
@@ -55,7 +56,7 @@ from pos.ui.messages import error_text, show_error, show_info
 from pos.ui.orders_pay import OrderPaymentDialog, whole_rest_text
 from pos.ui.receipt_dialog import ERROR_STYLE, OK_STYLE, WARN_STYLE, KeyDialog, buttons_row
 from pos.ui.register_thread import ServiceFront, lookups_for
-from pos.ui.register_writes import written
+from pos.ui.register_writes import asked, written
 
 if TYPE_CHECKING:
     from pos.app import RunningRegister
@@ -82,6 +83,7 @@ class OrdersDialog(KeyDialog):
         self.cart = cart if cart is not None else Cart()
         self._orders: list[Order] = []
         self._cancel_armed: str | None = None
+        self._desk: OrderDesk | None = None  # the register's order desk, once asked for
         self.link_text = ""  # the last payment-link data copied (JSON)
         self.setWindowTitle(self.tr("Customer orders"))
         self.resize(980, 680)
@@ -468,11 +470,23 @@ class OrdersDialog(KeyDialog):
         )
         self.order_created.emit(order)
 
-    def _money_allowed(self) -> bool:
-        """Ask the register before any money changes hands."""
+    async def _the_desk(self) -> OrderDesk:
+        """``desk`` fetched once without waiting for the register's thread (it is a property
+        of the register, read on its thread); then its front is kept."""
+        if self._desk is None:
+            service = self._running.service
+            self._desk = await asked(service, lambda: service.orders)
+        return self._desk
+
+    async def _money_allowed(self) -> bool:
+        """Ask the register before any money changes hands (the screen does not wait for it
+        meanwhile: the register may be busy uploading)."""
         try:
-            self.desk.check_online()
+            desk = await self._the_desk()
+            await asked(self._running.service, desk.check_online)
         except RegisterError as error:
+            if not shiboken6.isValid(self):
+                return False
             self._show_mode()
             if error.refusal is Refusal.UNREACHABLE:
                 show_info(
@@ -489,17 +503,19 @@ class OrdersDialog(KeyDialog):
             return False
         return True
 
-    def advance(self) -> None:
+    @async_slot()
+    async def advance(self) -> None:
         order = self.selected()
-        if order is None or order.state is not OrderState.OPEN or not self._money_allowed():
+        if order is None or order.state is not OrderState.OPEN:
             return
-        self._pay(order, advance=True)
+        if await self._money_allowed() and shiboken6.isValid(self):
+            self._pay(order, advance=True)
 
-    def rest(self) -> None:
+    @async_slot()
+    async def rest(self) -> None:
         order = self.selected()
-        if order is None or not self._money_allowed():
-            return
-        self._pay(order, advance=False)
+        if order is not None and await self._money_allowed() and shiboken6.isValid(self):
+            self._pay(order, advance=False)
 
     def _pay(self, order: Order, *, advance: bool) -> None:
         dialog = OrderPaymentDialog(order, advance=advance, parent=self)
@@ -512,10 +528,11 @@ class OrdersDialog(KeyDialog):
     async def _send(self, order_id: str, advance: bool, payments: list[OrderPayment]) -> None:
         self.set_busy(True, self.tr("Sending to Checkbox…"))
         try:
+            desk = await self._the_desk()
             if advance:
-                order = await self.desk.take_advance(order_id, payments)
+                order = await desk.take_advance(order_id, payments)
             else:
-                order = await self.desk.pay_rest(order_id, payments)
+                order = await desk.pay_rest(order_id, payments)
         except RegisterError as error:
             self.set_busy(False)
             self.show_notice("")
@@ -536,12 +553,13 @@ class OrdersDialog(KeyDialog):
         self.show_notice(text.format(number=order.label, code=last.fiscal_code if last else "—"))
         self.order_changed.emit(order)
 
-    def cancel_order(self) -> None:
+    @async_slot()
+    async def cancel_order(self) -> None:
         order = self.selected()
         if order is None or self.busy:
             return
         if order.paid and self._cancel_armed != order.id:
-            if not self._money_allowed():
+            if not await self._money_allowed() or not shiboken6.isValid(self):
                 return
             self._cancel_armed = order.id
             kept = [r for r in order.receipts if r.kind is not ChainRole.RETURN and r.counts]
@@ -564,7 +582,7 @@ class OrdersDialog(KeyDialog):
     async def _cancel(self, order_id: str) -> None:
         self.set_busy(True, self.tr("Cancelling…"))
         try:
-            order = await self.desk.cancel(order_id)
+            order = await (await self._the_desk()).cancel(order_id)
         except RegisterError as error:
             self.set_busy(False)
             self.show_notice("")

@@ -10,8 +10,11 @@ before anything is printed, and "Reprint" prints it again from the journal.
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from functools import partial
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
@@ -24,10 +27,32 @@ from pos.ui.asyncio_qt import spawn
 
 if TYPE_CHECKING:
     from pos.app import RunningRegister
+    from pos.ui.lookups import CatalogueSource
 
 log = logging.getLogger(__name__)
 
 _DRAWER_TYPES = frozenset({"SELL", "RETURN", "SERVICE_IN", "SERVICE_OUT"})
+
+
+def _units_of(source: CatalogueSource, codes: tuple[str, ...]) -> dict[str, str]:
+    """On the look-up thread: each good's unit ("кг" prints the line as a weight)."""
+    units: dict[str, str] = {}
+    for code in codes:
+        item = source.item(code)
+        if item is not None:
+            units[code] = item.unit
+    return units
+
+
+def ask_units(
+    running: RunningRegister, receipt: Receipt
+) -> concurrent.futures.Future[dict[str, str]]:
+    """The units of the receipt's goods, from the catalogue's look-up thread (answered on Qt's
+    thread): printing after a sale never waits for the register's thread."""
+    from pos.ui.register_thread import lookups_for
+
+    codes = tuple(dict.fromkeys(line.code for line in receipt.lines))
+    return lookups_for(running.service).ask(_units_of, codes)
 
 
 class ReceiptPrinting(QObject):
@@ -116,14 +141,9 @@ class ReceiptPrinting(QObject):
 
     # --- printing ---------------------------------------------------------------------------
 
-    def rows(self, receipt: Receipt) -> list[Row]:
+    def rows(self, receipt: Receipt, units: Mapping[str, str]) -> list[Row]:
         from pos.ui.receipt_dialog import receipt_header
 
-        units: dict[str, str] = {}
-        for line in receipt.lines:
-            item = self._running.service.item(line.code)
-            if item is not None:
-                units[line.code] = item.unit
         return receipt_rows(receipt, receipt_header(self._running), units=units or None)
 
     def after_sale(self, receipt: Receipt) -> bool:
@@ -140,12 +160,13 @@ class ReceiptPrinting(QObject):
         """Queue the receipt for the ESC/POS printer, or print it on the system printer."""
         settings = self.escpos
         if settings is not None:
-            job = PrintJob(receipt.id, tuple(self.rows(receipt)), open_drawer=kick)
-            spawn(self._print_job(job, settings))
+            spawn(self._print_job(receipt, kick, settings))
             return
         self._print_on_system(receipt)
 
-    async def _print_job(self, job: PrintJob, settings: EscposSettings) -> None:
+    async def _print_job(self, receipt: Receipt, kick: bool, settings: EscposSettings) -> None:
+        units = await asyncio.wrap_future(ask_units(self._running, receipt))
+        job = PrintJob(receipt.id, tuple(self.rows(receipt, units)), open_drawer=kick)
         if await self._running.spooler.print(job, settings):
             self.printed.emit(job.document)
 
@@ -177,13 +198,20 @@ class ReceiptPrinting(QObject):
         waiting = self.status.waiting
         if not waiting:
             return False
+        spawn(self._reprint(tuple(waiting)))
+        return True
+
+    async def _reprint(self, waiting: tuple[str, ...]) -> None:
+        """Each receipt read by the register (it may be busy: the window does not wait)."""
+        from pos.ui.register_writes import asked
+
+        service = self._running.service
         for receipt_id in waiting:
-            receipt = self._running.service.receipt(receipt_id)
+            receipt: Receipt | None = await asked(service, partial(service.receipt, receipt_id))
             if receipt is None:
                 self._running.spooler.forget(receipt_id)
                 continue
             self.print_receipt(receipt)
-        return True
 
     def open_drawer(self) -> bool:
         """Kick the drawer (after the manager's PIN, or a cash payment); False: no ESC/POS

@@ -9,11 +9,14 @@ keeps them alike. Texts on paper are Ukrainian (a fiscal document); texts on scr
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import shiboken6
 from PySide6.QtCore import QCoreApplication, QStandardPaths, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
@@ -35,7 +38,7 @@ from pos.printing.html import receipt_html
 from pos.printing.layout import ReceiptHeader, Row
 from pos.printing.qt_output import RECEIPT_PAPER_WIDTH_MM, PrintError, print_html, save_pdf
 from pos.register.upload import CONFLICT
-from pos.ui.asyncio_qt import spawn
+from pos.ui.asyncio_qt import async_slot, spawn
 
 if TYPE_CHECKING:
     from pos.app import RunningRegister
@@ -93,8 +96,14 @@ def paper_width_mm(config: AppConfig) -> float:
 
 
 def receipt_header(running: RunningRegister) -> ReceiptHeader:
-    """What the paper says about the shop and the register; training marks every page."""
-    status = running.service.status()
+    """What the paper says about the shop and the register; training marks every page.
+
+    The register's fiscal number and the cashier's name change only at a sign-in, which pushes
+    a new status before it returns: the pushed snapshot has them, and printing never waits for
+    a busy register."""
+    from pos.ui.register_thread import latest_status
+
+    status = latest_status(running.service)
     return ReceiptHeader(
         shop_name=running.config.shop_name,
         shop_address=running.config.shop_address,
@@ -388,30 +397,54 @@ class ReceiptDialog(KeyDialog):
         layout.addLayout(
             buttons_row(self.print_button, self.pdf_button, self.reprint_button, self.close_button)
         )
-        from pos.ui.printer_output import ReceiptPrinting
+        from pos.ui.printer_output import ReceiptPrinting, ask_units
 
         self.printing = ReceiptPrinting(running, self)
         self.printing.state_changed.connect(lambda _status: self.show_printer_state())
         self.printing.printed.connect(self._printed)
+        self._renders = 0  # pages asked for the preview; the last one asked is shown
+        self._rendered = 0
+        self.units: dict[str, str] = {}
+        """The goods' units (a weighed line prints in kg), from the look-up thread."""
+        self._units = ask_units(running, receipt)
         self.refresh_view()
+        self._units.add_done_callback(self._units_known)
         self.show_printer_state()
 
     # --- content ---------------------------------------------------------------------------
 
+    def _units_known(self, answer: concurrent.futures.Future[dict[str, str]]) -> None:
+        """On Qt's thread: the preview again, with the weighed lines in kg."""
+        if answer.cancelled() or answer.exception() is not None or not shiboken6.isValid(self):
+            return
+        self.units = answer.result()
+        if self.units:
+            self.refresh_view()
+
+    @property
+    def units_known(self) -> bool:
+        """The look-up of the goods' units has answered (tests wait for it)."""
+        return self._units.done()
+
+    def _with_units(self, then: Callable[[], object]) -> None:
+        """``then()`` once the units are known (at once, nearly always): paper and PDF show
+        a weighed line as the preview does."""
+        if self._units.done():
+            then()
+        else:
+            self._units.add_done_callback(lambda _answer: then())
+
     def html(self, *, font_pt: float = 8.0) -> str:
-        receipt = self.receipt
-        units: dict[str, str] = {}
-        for line in receipt.lines:
-            item = self._running.service.item(line.code)
-            if item is not None:
-                units[line.code] = item.unit
         return receipt_html(
-            receipt, receipt_header(self._running), units=units or None, font_pt=font_pt
+            self.receipt, receipt_header(self._running), units=self.units or None, font_pt=font_pt
         )
 
     def refresh_view(self) -> None:
-        self.preview.setHtml(self.html(font_pt=PREVIEW_FONT_PT))
+        """The summary at once; the preview's page is made off the GUI thread (its QR code
+        takes ~50 ms to encode: a frozen till after every sale) and shown when ready."""
         self.summary.setText(self._summary_text())
+        self._renders += 1
+        spawn(self._render(self._renders, self.receipt, receipt_header(self._running)))
         email = _delivery_email(self.receipt)
         self.email.setText(email)
         if email:
@@ -428,6 +461,20 @@ class ReceiptDialog(KeyDialog):
                     "receipt afterwards: print it or save a PDF instead."
                 )
             )
+
+    async def _render(self, number: int, receipt: Receipt, header: ReceiptHeader) -> None:
+        units = dict(self.units) or None
+        page = await asyncio.to_thread(
+            receipt_html, receipt, header, units=units, font_pt=PREVIEW_FONT_PT
+        )
+        if number == self._renders and shiboken6.isValid(self):  # not a later one's turn
+            self.preview.setHtml(page)
+            self._rendered = number
+
+    @property
+    def rendered(self) -> bool:
+        """The preview shows the latest page asked for (tests wait for it)."""
+        return self._rendered == self._renders
 
     def _kind_text(self) -> str:
         kinds = {
@@ -506,10 +553,21 @@ class ReceiptDialog(KeyDialog):
         if self.printing.escpos is not None:
             self.printing.print_receipt(self.receipt)
             return
-        self.print_document(self.html(), self._running.config, self.tr("The receipt"))
+        self._with_units(
+            lambda: self.print_document(self.html(), self._running.config, self.tr("The receipt"))
+        )
 
-    def reprint(self) -> None:
-        fresh = self._running.service.receipt(self.receipt.id)
+    # Not exclusive: each press is a copy the cashier asked for (as before, when it waited).
+    @async_slot(exclusive=False)
+    async def reprint(self) -> None:
+        """The receipt read again by the register (uploaded since?), then printed; the dialog
+        does not wait for a busy register meanwhile."""
+        from pos.ui.register_writes import asked
+
+        service, receipt_id = self._running.service, self.receipt.id
+        fresh = await asked(service, lambda: service.receipt(receipt_id))
+        if not shiboken6.isValid(self):
+            return
         if fresh is not None:
             self.receipt = fresh
             self.refresh_view()
@@ -520,4 +578,7 @@ class ReceiptDialog(KeyDialog):
         self.ask_pdf_path(f"receipt-{name}.pdf", self.save_pdf_to)
 
     def save_pdf_to(self, path: Path) -> bool:
+        if not self._units.done():  # the cashier chose the file faster than a look-up: rare
+            self._with_units(lambda: self.save_pdf_to(path))
+            return True
         return self.write_pdf(self.html(), path, self._running.config)

@@ -32,6 +32,7 @@ from typing import Any, TypeVar, cast
 
 from pos.app import RunningRegister, open_register
 from pos.config import AppConfig
+from pos.journal import thread_guard
 from pos.journal.held_carts import HeldCart
 from pos.register.status import RegisterStatus
 from pos.ui.lookups import InlineLookups, Lookups, ThreadLookups
@@ -100,6 +101,7 @@ class RegisterThread:
         thread itself: directly)."""
         if self.on_it():
             return function(*args, **kwargs)
+        thread_guard.check_wait()  # the debug guard: not on the window's thread
         return self.submit(function, *args, **kwargs).result()
 
     def stop(self) -> None:
@@ -237,12 +239,14 @@ class ServiceFront(ThreadFront):
                 gui.call_soon_threadsafe(due)
 
         self._listeners[callback] = relay
-        self._thread.call(self._target.subscribe, relay)
+        # Queued, not waited for: the window subscribes while the register may be busy.
+        self._thread.submit(self._target.subscribe, relay).add_done_callback(_log_failure)
 
     def unsubscribe(self, callback: Callable[[], None]) -> None:
         relay = self._listeners.pop(callback, None)
-        if relay is not None:
-            self._thread.call(self._target.unsubscribe, relay)
+        if relay is not None:  # deliver() already skips a callback no longer listed
+            with contextlib.suppress(RuntimeError):  # the register's loop is closed
+                self._thread.submit(self._target.unsubscribe, relay)
 
     def look_now(self) -> None:
         self._thread.submit(self._target.look_now)
@@ -257,6 +261,15 @@ class ServiceFront(ThreadFront):
         """The carts' save, queued on the register's thread in order (before a sale that
         follows it), never waited for by the window."""
         self._thread.submit(self._target.save_carts_soon, carts).add_done_callback(_log_failure)
+
+
+def latest_status(service: Any) -> RegisterStatus:
+    """The register's status without waiting: a threaded register's last pushed snapshot (it
+    pushes one after every change, so it already holds what the window's last awaited call
+    changed: a sign-in's cashier, a sale's queue), else the service's own answer."""
+    if isinstance(service, ServiceFront):
+        return service.latest_status()
+    return cast(RegisterStatus, service.status())
 
 
 def lookups_for(service: Any) -> Lookups:

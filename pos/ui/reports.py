@@ -44,10 +44,12 @@ from pos.ui.receipt_dialog import (
     buttons_row,
     receipt_header,
 )
+from pos.ui.register_writes import asked
 from pos.ui.widgets import MoneyEdit
 
 if TYPE_CHECKING:
     from pos.app import RunningRegister
+    from pos.journal.records import Shift
 
 PAYMENT_TOTALS = (
     "sell_sum",
@@ -97,6 +99,15 @@ def report_differences(
     return found
 
 
+def expected_cash(service: Any) -> tuple[Shift | None, dict[str, Any], int]:
+    """(the open shift, its journal totals, receipts not yet settled), off the GUI thread."""
+    shift = service.current_shift()
+    if shift is None:
+        return None, {}, 0
+    local, pending = service.local_report(shift)
+    return shift, local, pending
+
+
 def _big(label: QLabel, extra: int = 4) -> QLabel:
     font = QFont(label.font())
     font.setPointSize(font.pointSize() + extra)
@@ -118,6 +129,9 @@ class ReportDialog(KeyDialog):
         self.z = z
         self.view: ShiftReportView | None = None
         self.expected = 0
+        self.expected_known = False
+        """Whether ``expected`` is the register's answer (not yet when the dialog opens)."""
+        self.shift: Shift | None = None
         self.setWindowTitle(self.tr("Z-report: close the shift") if z else self.tr("X-report"))
         self.resize(900, 720)
 
@@ -136,6 +150,8 @@ class ReportDialog(KeyDialog):
         layout.addWidget(self.notice)
         self._show_buttons()
         if z:
+            self.next_button.setEnabled(False)  # until the register says what is expected
+            self.expected_label.setText("…")
             self._load_expected()
             self.counter.focus_first()
         else:
@@ -387,15 +403,22 @@ class ReportDialog(KeyDialog):
 
     # --- Z ---------------------------------------------------------------------------------
 
-    def _load_expected(self) -> None:
+    @async_slot()
+    async def _load_expected(self) -> None:
+        """The cash the register expects in the drawer, asked of the register without waiting
+        for it (it may still be uploading): the count can be typed meanwhile, only "Close the
+        shift" waits for the answer."""
         service = self._running.service
-        shift = service.current_shift()
+        shift, local, pending = await asked(service, lambda: expected_cash(service))
+        if not shiboken6.isValid(self):
+            return  # closed while the register worked
+        self.shift = shift
         if shift is None:
-            self.next_button.setEnabled(False)
             self.show_notice(self.tr("No shift is open."), ERROR_STYLE)
             return
-        local, pending = service.local_report(shift)
         self.expected = int(local.get("balance", 0))
+        self.expected_known = True
+        self.next_button.setEnabled(True)
         self.count_pending.setVisible(bool(pending))
         self.count_pending.setText(
             self.tr(
@@ -432,6 +455,9 @@ class ReportDialog(KeyDialog):
         self.collect_edit.set_value(max(min(self.counter.total(), self.expected), 0))
 
     def _show_difference(self) -> None:
+        if not self.expected_known:
+            self.counted_label.setText(format_money(self.counter.total()))
+            return
         self.left_label.setText(format_money(self.expected - self.collection()))
         self.left_label.setStyleSheet(ERROR_STYLE if self.collection() > self.expected else "")
         amount, text, style = self._difference_texts()
@@ -443,6 +469,8 @@ class ReportDialog(KeyDialog):
         self.difference_text.setStyleSheet(style)
 
     def to_confirm(self) -> None:
+        if not self.expected_known:
+            return  # before the register said what the drawer holds
         if self.collection() > self.expected:
             self.show_notice(
                 self.tr(
@@ -453,7 +481,7 @@ class ReportDialog(KeyDialog):
                 ERROR_STYLE,
             )
             return
-        shift = self._running.service.current_shift()
+        shift = self.shift
         serial = shift.serial if shift is not None and shift.serial is not None else "—"
         self.question.setText(
             self.tr("Close shift No. {serial} and make the Z-report?").format(serial=serial)

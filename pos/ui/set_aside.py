@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -21,6 +22,8 @@ from PySide6.QtWidgets import (
 )
 
 from pos.journal.records import QueueEntry, QueueKind
+from pos.ui.asyncio_qt import async_slot
+from pos.ui.register_writes import asked
 
 if TYPE_CHECKING:
     from pos.app import RunningRegister
@@ -68,8 +71,15 @@ class SetAsideList(QWidget):
         }
         return texts.get(kind, str(kind))
 
-    def refresh(self) -> None:
-        self.entries = self._running.service.set_aside()
+    # Not exclusive: a refresh asked while one is on its way reads the list again after it.
+    @async_slot(exclusive=False)
+    async def refresh(self) -> None:
+        """Read by the register and shown when it answers (the settings open at once)."""
+        service = self._running.service
+        entries: list[QueueEntry] = await asked(service, lambda: service.set_aside())
+        if not shiboken6.isValid(self):
+            return
+        self.entries = entries
         if self.entries:
             self.summary.setText(
                 self.tr(

@@ -24,7 +24,7 @@ def test_cash_in_checks_the_amount_then_makes_the_receipt(
 ) -> None:
     dialog = _dialog(qtbot, running_shift, "in")
     assert dialog.focusWidget() is dialog.amount
-    assert "500.00" in dialog.balance.text()
+    qtbot.waitUntil(lambda: "500.00" in dialog.balance.text())  # asked of the register
 
     press(dialog, Qt.Key.Key_Return)
     assert dialog.amount_error.text()

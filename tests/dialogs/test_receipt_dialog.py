@@ -28,6 +28,8 @@ def test_preview_and_pdf(
     dialog = ReceiptDialog(running_shift, sale, None)
     qtbot.addWidget(dialog)
     dialog.open()
+    # The goods' units come from the look-up thread, the page is made off the GUI thread.
+    qtbot.waitUntil(lambda: dialog.units_known and dialog.rendered)
     text = dialog.preview.toPlainText()
     assert sale.fiscal_code
     assert sale.fiscal_code in text
@@ -61,6 +63,7 @@ def test_offline_receipt_shows_its_code_and_mark(
     dialog = ReceiptDialog(running_shift, receipt, None)
     qtbot.addWidget(dialog)
     dialog.open()
+    qtbot.waitUntil(lambda: dialog.rendered)  # the page is made off the GUI thread
     text = dialog.preview.toPlainText()
     assert receipt.fiscal_code in text
     assert "ОФЛАЙН" in text
@@ -87,6 +90,7 @@ def test_a_conflict_shows_the_printed_code_and_checkboxs_beside_it(
     dialog = ReceiptDialog(running_shift, conflict, None)
     qtbot.addWidget(dialog)
     dialog.open()
+    qtbot.waitUntil(lambda: dialog.rendered)
     assert printed.fiscal_code in dialog.preview.toPlainText()
     assert "CHECKBOX-7" in dialog.summary.text()
     assert printed.fiscal_code in dialog.summary.text()

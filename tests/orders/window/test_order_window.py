@@ -117,8 +117,8 @@ def test_order_flow_in_the_window(qtbot: QtBot, running_unsigned: RunningRegiste
         lambda: second.selected() is not None and second.selected().paid == 1500,  # type: ignore[union-attr]
         timeout=TIMEOUT,
     )
-    qtbot.keyClick(second, Qt.Key.Key_F8)
-    assert "F8" in second.notice.text()
+    qtbot.keyClick(second, Qt.Key.Key_F8)  # armed once the register said it is online
+    qtbot.waitUntil(lambda: "F8" in second.notice.text(), timeout=TIMEOUT)
     qtbot.keyClick(second, Qt.Key.Key_F8)
     qtbot.waitUntil(
         lambda: second.selected() is not None and second.selected().state is OrderState.CANCELLED,  # type: ignore[union-attr]
