@@ -26,43 +26,52 @@ class WaitOnForbiddenThread(AssertionError):
     """The thread that must never wait asked the register's thread and would have waited."""
 
 
-_forbidden: int | None = None
-violations: list[str] = []
-"""Every violation seen since ``forbid`` (a test asserts it is empty: the raise alone could be
-swallowed by a caller that logs and goes on)."""
+class _Guard:
+    """One thread that must never do a thing, and every time it was caught doing it (a test
+    asserts the list is empty: the raise alone could be swallowed by a caller that logs and goes
+    on)."""
+
+    def __init__(self, error: type[AssertionError], what: str) -> None:
+        self.error = error
+        self.what = what
+        self.thread: int | None = None
+        self.seen: list[str] = []
+
+    def forbid(self, thread: threading.Thread | None) -> None:
+        self.thread = None if thread is None else thread.ident
+        self.seen.clear()
+
+    def check(self) -> None:
+        if self.thread is not None and threading.get_ident() == self.thread:
+            where = _where()
+            self.seen.append(where)
+            raise self.error(f"{self.what}:\n{where}")
+
+
+_journal = _Guard(JournalOnForbiddenThread, "journal used on the GUI thread")
+_waiting = _Guard(WaitOnForbiddenThread, "the GUI thread waited for the register's")
+violations: list[str] = _journal.seen
+"""Every journal session refused since ``forbid``."""
+waits: list[str] = _waiting.seen
+"""Every wait refused since ``forbid_waits``."""
 
 
 def forbid(thread: threading.Thread | None) -> None:
     """Refuse journal sessions on ``thread`` from now on (None: allow everywhere again)."""
-    global _forbidden
-    _forbidden = None if thread is None else thread.ident
-    violations.clear()
+    _journal.forbid(thread)
 
 
 def check() -> None:
-    if _forbidden is not None and threading.get_ident() == _forbidden:
-        where = _where()
-        violations.append(where)
-        raise JournalOnForbiddenThread("journal used on the GUI thread:\n" + where)
-
-
-_no_waits: int | None = None
-waits: list[str] = []
-"""Every wait refused since ``forbid_waits`` (as ``violations``)."""
+    _journal.check()
 
 
 def forbid_waits(thread: threading.Thread | None) -> None:
     """Refuse waiting for the register's thread on ``thread`` from now on (None: allow)."""
-    global _no_waits
-    _no_waits = None if thread is None else thread.ident
-    waits.clear()
+    _waiting.forbid(thread)
 
 
 def check_wait() -> None:
-    if _no_waits is not None and threading.get_ident() == _no_waits:
-        where = _where()
-        waits.append(where)
-        raise WaitOnForbiddenThread("the GUI thread waited for the register's:\n" + where)
+    _waiting.check()
 
 
 def _where() -> str:

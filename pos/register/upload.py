@@ -154,12 +154,7 @@ async def _spend_code_of_copy_checkbox_has(ctx: RegisterContext, entry: QueueEnt
     if answer.status == RECEIPT_DONE and answer.fiscal_code:
         _server_coded_it(ctx, first, response)
     else:
-        _set_aside(
-            ctx,
-            first,
-            f"{CONFLICT}: Checkbox holds this receipt's id as {answer.status} without a fiscal "
-            f"code; the printed offline copy ({first.fiscal_code}) was not taken",
-        )
+        _set_aside(ctx, first, _held_without_code(answer.status, first.fiscal_code))
     return entry
 
 
@@ -221,6 +216,15 @@ RECODABLE = frozenset({QueueKind.GO_OFFLINE, QueueKind.SHIFT_OPEN})
 Receipts and the Z-report (shift close) are printed, so their code is final."""
 
 CONFLICT = "CONFLICT"
+
+
+def _held_without_code(status: str, printed_code: str | None) -> str:
+    """The manager's note for a printed copy whose id Checkbox holds as a receipt that ended
+    without a fiscal code: the copy cannot go under it."""
+    return (
+        f"{CONFLICT}: Checkbox holds this receipt's id as {status} without a fiscal code; the "
+        f"printed offline copy ({printed_code}) was not taken"
+    )
 
 
 def conflict_text(ctx: RegisterContext, entry: QueueEntry, server_text: str) -> str:
@@ -342,10 +346,7 @@ async def _send(ctx: RegisterContext, entry: QueueEntry) -> None:
             # the queue waits in order (accepting here recorded our code while Checkbox went on
             # to fiscalise the receipt under another: found by the 1,000-kill crash tier).
             if answer.is_final:  # Checkbox's copy ended without a code: ours can't go under it
-                raise ReceiptError(
-                    f"{CONFLICT}: Checkbox holds this receipt's id as {answer.status} without a "
-                    f"fiscal code; the printed offline copy ({entry.fiscal_code}) was not taken"
-                )
+                raise ReceiptError(_held_without_code(answer.status, entry.fiscal_code))
             raise AmbiguousOutcome(entry.subject_id)
         response = answer.model_dump(mode="json", exclude_none=True)
         if answer.fiscal_code in (None, entry.fiscal_code):
