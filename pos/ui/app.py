@@ -103,13 +103,16 @@ async def run_window(
     # after it into linecache: ~28 MiB of text nobody reads again; a traceback reloads a file.
     linecache.clearcache()
 
-    if os.environ.get("POS_DEBUG_THREADS") == "1":  # every journal session checks its thread
-        from pos.journal import thread_guard
+    from pos.journal import thread_guard
 
+    debug_threads = os.environ.get("POS_DEBUG_THREADS") == "1"
+    if debug_threads:  # every journal session checks its thread
         thread_guard.forbid(threading.current_thread())
     closed = asyncio.Event()
     async with contextlib.AsyncExitStack() as stack:
         running = await stack.enter_async_context(open_threaded_register(config))
+        if debug_threads:  # from here on the window never waits for the register's thread
+            thread_guard.forbid_waits(threading.current_thread())
         window = MainWindow(
             running, translations=translations, save_config=pos.config.save if save else None
         )

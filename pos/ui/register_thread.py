@@ -34,6 +34,8 @@ from pos.app import RunningRegister, open_register
 from pos.config import AppConfig
 from pos.journal import thread_guard
 from pos.journal.held_carts import HeldCart
+from pos.register import held_carts
+from pos.register.cart import Cart
 from pos.register.status import RegisterStatus
 from pos.ui.lookups import InlineLookups, Lookups, ThreadLookups
 
@@ -192,6 +194,9 @@ class ServiceFront(ThreadFront):
         object.__setattr__(self, "_key", None)
         thread.call(self._push_status)
         thread.call(target.subscribe, self._push_status)
+        # Read once, here, as the register opens behind the sign-in screen: the window is built
+        # later and must not wait for the journal to learn what carts it left.
+        object.__setattr__(self, "_held", thread.call(held_carts.restore, target.journal))
 
     def _push_status(self, notify: bool = False) -> None:
         """On the register's thread: a new snapshot for the window. With ``notify`` (a refresh
@@ -209,6 +214,10 @@ class ServiceFront(ThreadFront):
     def latest_status(self) -> RegisterStatus:
         """The status as of the register's last change, without waiting for the register."""
         return cast(RegisterStatus, self._latest)
+
+    def held_at_open(self) -> tuple[Cart, list[held_carts.ParkedCartRecord]]:
+        """The open and parked carts the journal held when the register opened."""
+        return cast(tuple[Cart, list[held_carts.ParkedCartRecord]], self._held)
 
     def refresh_status_soon(self) -> None:
         """Ask the register's thread for a fresh snapshot (time-based figures move on)."""
@@ -270,6 +279,14 @@ def latest_status(service: Any) -> RegisterStatus:
     if isinstance(service, ServiceFront):
         return service.latest_status()
     return cast(RegisterStatus, service.status())
+
+
+def held_at_open(service: Any) -> tuple[Cart, list[held_carts.ParkedCartRecord]]:
+    """The carts the window opens with: read as a threaded register opened (no wait now), else
+    from the service's journal at once."""
+    if isinstance(service, ServiceFront):
+        return service.held_at_open()
+    return held_carts.restore(service.journal)
 
 
 def lookups_for(service: Any) -> Lookups:

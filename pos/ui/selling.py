@@ -47,7 +47,7 @@ from pos.ui.lookups import Answer, CatalogueSource, InOrder, ScanResult, resolve
 from pos.ui.manager_pin import ManagerPinDialog
 from pos.ui.messages import error_text, show_error
 from pos.ui.payment import PaymentDialog
-from pos.ui.register_thread import lookups_for
+from pos.ui.register_thread import held_at_open, lookups_for
 from pos.ui.search_input import ScanSearchInput
 from pos.ui.totals import TotalsPanel
 
@@ -73,7 +73,7 @@ class SellingPage(QWidget):
         self._in_order = InOrder()  # the cashier's keys, applied in the order they came
         self._shown_for: str | None = None  # the text the results list shows the goods of
         # The open and parked carts as the journal kept them (they survive a restart).
-        self.cart, held = held_carts.restore(self._service.journal)
+        self.cart, held = held_at_open(self._service)
         self.parked: list[ParkedCart] = [
             ParkedCart(p.cart, p.parked_at, p.number, p.cart.total) for p in held
         ]

@@ -213,9 +213,9 @@ def test_settings_problems_and_the_exit_question_while_the_register_is_busy(
 def test_a_day_through_the_window_never_waits_for_the_registers_thread(
     qtbot: QtBot, running_unsigned: RunningRegister, guarded: list[str]
 ) -> None:
-    """Sign-in, the shift's float, a sale by keys with its receipt preview, the X-report, the
-    Z-report's count and the exit question: not one plain call through the register's front
-    from the window's thread (the guard raises on the first)."""
+    """The window built, sign-in, the shift's float, a sale by keys with its receipt preview,
+    the X-report, the Z-report's count and the exit question: not one plain call through the
+    register's front from the window's thread (the guard raises on the first)."""
     from pos.ui.reports import ReportDialog as Report
 
     from .helpers import gone, receipt_preview, sign_in_and_open_shift
@@ -224,9 +224,9 @@ def test_a_day_through_the_window_never_waits_for_the_registers_thread(
     running = running_unsigned
     account = running.training_account
     assert account is not None
-    window = open_window(qtbot, running)
     thread_guard.forbid_waits(threading.current_thread())
     try:
+        window = open_window(qtbot, running)  # its carts as the register opened: no wait
         sign_in_and_open_shift(qtbot, window, account.pin, "500")
         sell_bread(qtbot, window)
         preview = receipt_preview(qtbot)
