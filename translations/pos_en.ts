@@ -131,138 +131,138 @@
 <context>
     <name>CashDialog</name>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="47"/>
+        <location filename="../pos/ui/cash_ops.py" line="49"/>
         <source>Cash in</source>
         <translation>Cash in</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="48"/>
+        <location filename="../pos/ui/cash_ops.py" line="50"/>
         <source>Cash out</source>
         <translation>Cash out</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="49"/>
+        <location filename="../pos/ui/cash_ops.py" line="51"/>
         <source>Cash withdrawal</source>
         <translation>Cash withdrawal</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="78"/>
+        <location filename="../pos/ui/cash_ops.py" line="80"/>
         <source>Reason, or type your own</source>
         <translation>Reason, or type your own</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="84"/>
+        <location filename="../pos/ui/cash_ops.py" line="86"/>
         <source>Amount, UAH:</source>
         <translation>Amount, UAH:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="87"/>
+        <location filename="../pos/ui/cash_ops.py" line="89"/>
         <source>Card (printed):</source>
         <translation>Card (printed):</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="87"/>
+        <location filename="../pos/ui/cash_ops.py" line="89"/>
         <source>Reason:</source>
         <translation>Reason:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="94"/>
+        <location filename="../pos/ui/cash_ops.py" line="96"/>
         <source>Card number (masked):</source>
         <translation>Card number (masked):</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="95"/>
+        <location filename="../pos/ui/cash_ops.py" line="97"/>
         <source>Authorisation code:</source>
         <translation>Authorisation code:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="96"/>
+        <location filename="../pos/ui/cash_ops.py" line="98"/>
         <source>RRN:</source>
         <translation>RRN:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="97"/>
+        <location filename="../pos/ui/cash_ops.py" line="99"/>
         <source>Terminal ID:</source>
         <translation>Terminal ID:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="105"/>
+        <location filename="../pos/ui/cash_ops.py" line="107"/>
         <source>Confirm</source>
         <translation>Confirm</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="106"/>
+        <location filename="../pos/ui/cash_ops.py" line="108"/>
         <source>Cancel</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="122"/>
+        <location filename="../pos/ui/cash_ops.py" line="124"/>
         <source>Change float</source>
         <translation>Change float</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="123"/>
+        <location filename="../pos/ui/cash_ops.py" line="125"/>
         <source>Cash top-up</source>
         <translation>Cash top-up</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="124"/>
-        <location filename="../pos/ui/cash_ops.py" line="130"/>
+        <location filename="../pos/ui/cash_ops.py" line="126"/>
+        <location filename="../pos/ui/cash_ops.py" line="132"/>
         <source>Cash</source>
         <translation>Cash</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="128"/>
+        <location filename="../pos/ui/cash_ops.py" line="130"/>
         <source>Collection</source>
         <translation>Collection</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="129"/>
+        <location filename="../pos/ui/cash_ops.py" line="131"/>
         <source>Handed to the owner</source>
         <translation>Handed to the owner</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="132"/>
+        <location filename="../pos/ui/cash_ops.py" line="134"/>
         <source>Card</source>
         <translation>Card</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="139"/>
+        <location filename="../pos/ui/cash_ops.py" line="147"/>
         <source>No shift is open.</source>
         <translation>No shift is open.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="143"/>
+        <location filename="../pos/ui/cash_ops.py" line="150"/>
         <source>Cash in the drawer: {amount}</source>
         <translation>Cash in the drawer: {amount}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="154"/>
+        <location filename="../pos/ui/cash_ops.py" line="161"/>
         <source>Enter the amount, for example 150 or 150.50.</source>
         <translation>Enter the amount, for example 150 or 150.50.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="160"/>
+        <location filename="../pos/ui/cash_ops.py" line="167"/>
         <source>At most two digits after the decimal point (kopecks).</source>
         <translation>At most two digits after the decimal point (kopecks).</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="162"/>
+        <location filename="../pos/ui/cash_ops.py" line="169"/>
         <source>That amount is too large.</source>
         <translation>That amount is too large.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="164"/>
+        <location filename="../pos/ui/cash_ops.py" line="171"/>
         <source>“{text}” is not an amount. Type digits, for example 150.50.</source>
         <translation>“{text}” is not an amount. Type digits, for example 150.50.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="169"/>
+        <location filename="../pos/ui/cash_ops.py" line="176"/>
         <source>The amount must be more than zero.</source>
         <translation>The amount must be more than zero.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/cash_ops.py" line="200"/>
+        <location filename="../pos/ui/cash_ops.py" line="207"/>
         <source>Sending to the register…</source>
         <translation>Sending to the register…</translation>
     </message>
@@ -1024,48 +1024,48 @@
 <context>
     <name>KeyDialog</name>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="206"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="209"/>
         <source>Print {what}</source>
         <translation>Print {what}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="225"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="228"/>
         <source>Printing…</source>
         <translation>Printing…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="229"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="232"/>
         <source>{what} was printed.</source>
         <translation>{what} was printed.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="236"/>
-        <location filename="../pos/ui/receipt_dialog.py" line="253"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="239"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="256"/>
         <source>Printing failed: {reason}</source>
         <translation>Printing failed: {reason}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="260"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="263"/>
         <source>{what} sent to the printer {name}.</source>
         <translation>{what} sent to the printer {name}.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="273"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="276"/>
         <source>Save as PDF</source>
         <translation>Save as PDF</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="271"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="274"/>
         <source>PDF (*.pdf)</source>
         <translation>PDF (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="282"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="285"/>
         <source>Could not save the PDF: {reason}</source>
         <translation>Could not save the PDF: {reason}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="289"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="292"/>
         <source>Saved to {path}</source>
         <translation>Saved to {path}</translation>
     </message>
@@ -1200,7 +1200,7 @@
     </message>
     <message>
         <location filename="../pos/ui/main_window.py" line="272"/>
-        <location filename="../pos/ui/main_window.py" line="798"/>
+        <location filename="../pos/ui/main_window.py" line="806"/>
         <source>Quit</source>
         <translation>Quit</translation>
     </message>
@@ -1211,7 +1211,7 @@
     </message>
     <message>
         <location filename="../pos/ui/main_window.py" line="274"/>
-        <location filename="../pos/ui/main_window.py" line="646"/>
+        <location filename="../pos/ui/main_window.py" line="654"/>
         <source>Work offline</source>
         <translation>Work offline</translation>
     </message>
@@ -1241,12 +1241,12 @@
         <translation>The shift is being closed: the register is waiting for Checkbox to confirm the Z-report.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="692"/>
+        <location filename="../pos/ui/main_window.py" line="700"/>
         <source>Goods</source>
         <translation>Goods</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="716"/>
+        <location filename="../pos/ui/main_window.py" line="724"/>
         <source>&amp;Training drill</source>
         <translation>&amp;Training drill</translation>
     </message>
@@ -1418,92 +1418,92 @@
     </message>
     <message>
         <location filename="../pos/ui/main_window.py" line="518"/>
-        <location filename="../pos/ui/main_window.py" line="677"/>
+        <location filename="../pos/ui/main_window.py" line="685"/>
         <source>No shift is open.</source>
         <translation>No shift is open.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="663"/>
+        <location filename="../pos/ui/main_window.py" line="671"/>
         <source>Reports</source>
         <translation>Reports</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="564"/>
+        <location filename="../pos/ui/main_window.py" line="572"/>
         <source>No receipt has been made since the program started.</source>
         <translation>No receipt has been made since the program started.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="572"/>
+        <location filename="../pos/ui/main_window.py" line="580"/>
         <source>Open the cash drawer</source>
         <translation>Open the cash drawer</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="579"/>
+        <location filename="../pos/ui/main_window.py" line="587"/>
         <source>The cash drawer opens through an ESC/POS receipt printer. Set one up in Settings → Printer.</source>
         <translation>The cash drawer opens through an ESC/POS receipt printer. Set one up in Settings → Printer.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="591"/>
+        <location filename="../pos/ui/main_window.py" line="599"/>
         <source>Zip (*.zip)</source>
         <translation>Zip (*.zip)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="593"/>
+        <location filename="../pos/ui/main_window.py" line="601"/>
         <source>Export diagnostics</source>
         <translation>Export diagnostics</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="614"/>
+        <location filename="../pos/ui/main_window.py" line="622"/>
         <source>Diagnostics saved to {path}. It holds no secrets and no customer data.</source>
         <translation>Diagnostics saved to {path}. It holds no secrets and no customer data.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="627"/>
+        <location filename="../pos/ui/main_window.py" line="635"/>
         <source>Finish or cancel the receipts in progress first.</source>
         <translation>Finish or cancel the receipts in progress first.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="646"/>
+        <location filename="../pos/ui/main_window.py" line="654"/>
         <source>End offline work</source>
         <translation>End offline work</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="682"/>
+        <location filename="../pos/ui/main_window.py" line="690"/>
         <source>Settings</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="761"/>
+        <location filename="../pos/ui/main_window.py" line="769"/>
         <source>The open receipt ({lines} line(s), {total}) has not been paid.</source>
         <translation>The open receipt ({lines} line(s), {total}) has not been paid.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="767"/>
+        <location filename="../pos/ui/main_window.py" line="775"/>
         <source>{count} parked receipt(s) have not been paid.</source>
         <translation>{count} parked receipt(s) have not been paid.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="774"/>
+        <location filename="../pos/ui/main_window.py" line="782"/>
         <source>An unpaid receipt is not a sale: nothing of it has been fiscalised, and no money is owed for it. If the customer is still here, finish it first.</source>
         <translation>An unpaid receipt is not a sale: nothing of it has been fiscalised, and no money is owed for it. If the customer is still here, finish it first.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="782"/>
+        <location filename="../pos/ui/main_window.py" line="790"/>
         <source>{count} document(s) made while offline wait to be uploaded. They are kept safely in the journal and are uploaded by themselves at the next start, as soon as there is a connection.</source>
         <translation>{count} document(s) made while offline wait to be uploaded. They are kept safely in the journal and are uploaded by themselves at the next start, as soon as there is a connection.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="799"/>
+        <location filename="../pos/ui/main_window.py" line="807"/>
         <source>Quit the program now?</source>
         <translation>Quit the program now?</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="801"/>
+        <location filename="../pos/ui/main_window.py" line="809"/>
         <source>Quit anyway</source>
         <translation>Quit anyway</translation>
     </message>
     <message>
-        <location filename="../pos/ui/main_window.py" line="802"/>
+        <location filename="../pos/ui/main_window.py" line="810"/>
         <source>Stay (Esc)</source>
         <translation>Stay (Esc)</translation>
     </message>
@@ -1912,270 +1912,270 @@
 <context>
     <name>OrdersDialog</name>
     <message>
-        <location filename="../pos/ui/orders.py" line="86"/>
-        <location filename="../pos/ui/orders.py" line="89"/>
+        <location filename="../pos/ui/orders.py" line="88"/>
+        <location filename="../pos/ui/orders.py" line="91"/>
         <source>Customer orders</source>
         <translation>Customer orders</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="100"/>
+        <location filename="../pos/ui/orders.py" line="102"/>
         <source>New order from the cart</source>
         <translation>New order from the cart</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="102"/>
+        <location filename="../pos/ui/orders.py" line="104"/>
         <source>Customer&apos;s name</source>
         <translation>Customer&apos;s name</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="113"/>
+        <location filename="../pos/ui/orders.py" line="115"/>
         <source>Note (what, when, how)</source>
         <translation>Note (what, when, how)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="120"/>
+        <location filename="../pos/ui/orders.py" line="122"/>
         <source>Create order</source>
         <translation>Create order</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="123"/>
+        <location filename="../pos/ui/orders.py" line="125"/>
         <source>Customer:</source>
         <translation>Customer:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="124"/>
+        <location filename="../pos/ui/orders.py" line="126"/>
         <source>Phone:</source>
         <translation>Phone:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="125"/>
+        <location filename="../pos/ui/orders.py" line="127"/>
         <source>E-mail:</source>
         <translation>E-mail:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="126"/>
+        <location filename="../pos/ui/orders.py" line="128"/>
         <source>Due:</source>
         <translation>Due:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="127"/>
+        <location filename="../pos/ui/orders.py" line="129"/>
         <source>Note:</source>
         <translation>Note:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="138"/>
+        <location filename="../pos/ui/orders.py" line="140"/>
         <source>Find: order number, phone or name</source>
         <translation>Find: order number, phone or name</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="165"/>
-        <location filename="../pos/ui/orders.py" line="396"/>
+        <location filename="../pos/ui/orders.py" line="167"/>
+        <location filename="../pos/ui/orders.py" line="398"/>
         <source>Advance</source>
         <translation>Advance</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="166"/>
+        <location filename="../pos/ui/orders.py" line="168"/>
         <source>Rest and hand over</source>
         <translation>Rest and hand over</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="167"/>
+        <location filename="../pos/ui/orders.py" line="169"/>
         <source>Payment link</source>
         <translation>Payment link</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="169"/>
+        <location filename="../pos/ui/orders.py" line="171"/>
         <source>Cancel order</source>
         <translation>Cancel order</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="171"/>
+        <location filename="../pos/ui/orders.py" line="173"/>
         <source>Print</source>
         <translation>Print</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="182"/>
+        <location filename="../pos/ui/orders.py" line="184"/>
         <source>Close</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="213"/>
+        <location filename="../pos/ui/orders.py" line="215"/>
         <source>The cart is empty: ring up the goods first, then press Shift+F6.</source>
         <translation>The cart is empty: ring up the goods first, then press Shift+F6.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="217"/>
+        <location filename="../pos/ui/orders.py" line="219"/>
         <source>{count} lines, total {total}</source>
         <translation>{count} lines, total {total}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="304"/>
+        <location filename="../pos/ui/orders.py" line="306"/>
         <source>No.</source>
         <translation>No.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="305"/>
+        <location filename="../pos/ui/orders.py" line="307"/>
         <source>Customer</source>
         <translation>Customer</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="306"/>
+        <location filename="../pos/ui/orders.py" line="308"/>
         <source>Phone</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="307"/>
+        <location filename="../pos/ui/orders.py" line="309"/>
         <source>Total</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="308"/>
+        <location filename="../pos/ui/orders.py" line="310"/>
         <source>Left</source>
         <translation>Left</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="309"/>
+        <location filename="../pos/ui/orders.py" line="311"/>
         <source>State</source>
         <translation>State</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="332"/>
+        <location filename="../pos/ui/orders.py" line="334"/>
         <source>Checkbox is online: advances and payments can be taken.</source>
         <translation>Checkbox is online: advances and payments can be taken.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="337"/>
+        <location filename="../pos/ui/orders.py" line="339"/>
         <source>Checkbox is not reachable: prepayment receipts cannot be issued offline. Take NO money for orders now; orders can still be created and found.</source>
         <translation>Checkbox is not reachable: prepayment receipts cannot be issued offline. Take NO money for orders now; orders can still be created and found.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="344"/>
+        <location filename="../pos/ui/orders.py" line="346"/>
         <source>open</source>
         <translation>open</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="345"/>
+        <location filename="../pos/ui/orders.py" line="347"/>
         <source>partly paid</source>
         <translation>partly paid</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="346"/>
+        <location filename="../pos/ui/orders.py" line="348"/>
         <source>paid</source>
         <translation>paid</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="347"/>
+        <location filename="../pos/ui/orders.py" line="349"/>
         <source>handed over</source>
         <translation>handed over</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="348"/>
+        <location filename="../pos/ui/orders.py" line="350"/>
         <source>cancelled</source>
         <translation>cancelled</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="352"/>
-        <location filename="../pos/ui/orders.py" line="404"/>
+        <location filename="../pos/ui/orders.py" line="354"/>
+        <location filename="../pos/ui/orders.py" line="406"/>
         <source>not confirmed</source>
         <translation>not confirmed</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="381"/>
+        <location filename="../pos/ui/orders.py" line="383"/>
         <source>Order {number} · {customer} · {phone} · {email}</source>
         <translation>Order {number} · {customer} · {phone} · {email}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="389"/>
+        <location filename="../pos/ui/orders.py" line="391"/>
         <source>Due: {date}</source>
         <translation>Due: {date}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="397"/>
+        <location filename="../pos/ui/orders.py" line="399"/>
         <source>After-payment</source>
         <translation>After-payment</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="398"/>
+        <location filename="../pos/ui/orders.py" line="400"/>
         <source>Refund</source>
         <translation>Refund</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="406"/>
+        <location filename="../pos/ui/orders.py" line="408"/>
         <source>{kind}: {sum} (cash {cash}, card {card}, QR {qr}) {code}</source>
         <translation>{kind}: {sum} (cash {cash}, card {card}, QR {qr}) {code}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="416"/>
+        <location filename="../pos/ui/orders.py" line="418"/>
         <source>Total {total}, paid {paid}, left to pay {left}</source>
         <translation>Total {total}, paid {paid}, left to pay {left}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="435"/>
+        <location filename="../pos/ui/orders.py" line="437"/>
         <source>Enter the customer&apos;s name or phone.</source>
         <translation>Enter the customer&apos;s name or phone.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="439"/>
+        <location filename="../pos/ui/orders.py" line="441"/>
         <source>Creating the order…</source>
         <translation>Creating the order…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="465"/>
+        <location filename="../pos/ui/orders.py" line="467"/>
         <source>Order {number} is created. Take an advance with F4.</source>
         <translation>Order {number} is created. Take an advance with F4.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="481"/>
+        <location filename="../pos/ui/orders.py" line="495"/>
         <source>Checkbox is not reachable, and prepayment receipts cannot be issued offline. Take NO money for this order now; try again when the register is online.</source>
         <translation>Checkbox is not reachable, and prepayment receipts cannot be issued offline. Take NO money for this order now; try again when the register is online.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="485"/>
+        <location filename="../pos/ui/orders.py" line="499"/>
         <source>No advances offline</source>
         <translation>No advances offline</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="513"/>
+        <location filename="../pos/ui/orders.py" line="529"/>
         <source>Sending to Checkbox…</source>
         <translation>Sending to Checkbox…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="532"/>
+        <location filename="../pos/ui/orders.py" line="549"/>
         <source>Advance taken for order {number}: fiscal code {code}. Print it with F9.</source>
         <translation>Advance taken for order {number}: fiscal code {code}. Print it with F9.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="534"/>
+        <location filename="../pos/ui/orders.py" line="551"/>
         <source>Order {number} is paid and handed over: fiscal code {code}.</source>
         <translation>Order {number} is paid and handed over: fiscal code {code}.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="550"/>
+        <location filename="../pos/ui/orders.py" line="568"/>
         <source>Press F8 again to cancel order {number} and refund {amount}: cash {cash}, to the card {card}, QR {qr}.</source>
         <translation>Press F8 again to cancel order {number} and refund {amount}: cash {cash}, to the card {card}, QR {qr}.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="565"/>
+        <location filename="../pos/ui/orders.py" line="583"/>
         <source>Cancelling…</source>
         <translation>Cancelling…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="575"/>
+        <location filename="../pos/ui/orders.py" line="593"/>
         <source>Order {number} is cancelled.</source>
         <translation>Order {number} is cancelled.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="586"/>
+        <location filename="../pos/ui/orders.py" line="604"/>
         <source>No payment link: {reason}</source>
         <translation>No payment link: {reason}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="595"/>
+        <location filename="../pos/ui/orders.py" line="613"/>
         <source>Payment link data for {amount} copied (cashItems, customer&apos;s contacts).</source>
         <translation>Payment link data for {amount} copied (cashItems, customer&apos;s contacts).</translation>
     </message>
     <message>
-        <location filename="../pos/ui/orders.py" line="623"/>
+        <location filename="../pos/ui/orders.py" line="641"/>
         <source>Receipt</source>
         <translation>Receipt</translation>
     </message>
@@ -2416,132 +2416,132 @@
 <context>
     <name>ReceiptDialog</name>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="356"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="359"/>
         <source>Receipt</source>
         <translation>Receipt</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="367"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="370"/>
         <source>none given</source>
         <translation>none given</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="371"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="374"/>
         <source>E-mail:</source>
         <translation>E-mail:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="374"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="377"/>
         <source>Print</source>
         <translation>Print</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="375"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="378"/>
         <source>Save PDF</source>
         <translation>Save PDF</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="376"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="379"/>
         <source>Reprint</source>
         <translation>Reprint</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="378"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="381"/>
         <source>Reads the receipt again (it may have been uploaded since) and prints a copy</source>
         <translation>Reads the receipt again (it may have been uploaded since) and prints a copy</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="380"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="383"/>
         <source>Close</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="420"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="447"/>
         <source>The copy was e-mailed to this address when the receipt was made. This register cannot send it again.</source>
         <translation>The copy was e-mailed to this address when the receipt was made. This register cannot send it again.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="427"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="454"/>
         <source>No e-mail was recorded for this receipt. This register cannot e-mail a receipt afterwards: print it or save a PDF instead.</source>
         <translation>No e-mail was recorded for this receipt. This register cannot e-mail a receipt afterwards: print it or save a PDF instead.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="434"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="475"/>
         <source>Sale</source>
         <translation>Sale</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="435"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="476"/>
         <source>Return</source>
         <translation>Return</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="436"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="477"/>
         <source>Cash in</source>
         <translation>Cash in</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="437"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="478"/>
         <source>Cash out</source>
         <translation>Cash out</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="438"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="479"/>
         <source>Cash withdrawal</source>
         <translation>Cash withdrawal</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="448"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="489"/>
         <source>fiscalised by Checkbox under its own code {code}: set aside for the manager</source>
         <translation>fiscalised by Checkbox under its own code {code}: set aside for the manager</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="451"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="492"/>
         <source>fiscalised</source>
         <translation>fiscalised</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="453"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="494"/>
         <source>fiscalised offline, waiting to be uploaded</source>
         <translation>fiscalised offline, waiting to be uploaded</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="455"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="496"/>
         <source>fiscalised offline, uploaded</source>
         <translation>fiscalised offline, uploaded</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="457"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="498"/>
         <source>void: the server&apos;s receipt replaces this copy</source>
         <translation>void: the server&apos;s receipt replaces this copy</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="459"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="500"/>
         <source>rejected: {reason}</source>
         <translation>rejected: {reason}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="460"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="501"/>
         <source>not fiscalised yet</source>
         <translation>not fiscalised yet</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="465"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="506"/>
         <source>fiscal code {code}</source>
         <translation>fiscal code {code}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="467"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="508"/>
         <source>TRAINING</source>
         <translation>TRAINING</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="503"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="544"/>
         <source>The receipt was printed.</source>
         <translation>The receipt was printed.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/receipt_dialog.py" line="509"/>
+        <location filename="../pos/ui/receipt_dialog.py" line="551"/>
         <source>The receipt</source>
         <translation>The receipt</translation>
     </message>
@@ -2549,47 +2549,47 @@
 <context>
     <name>ReceiptPrinting</name>
     <message>
-        <location filename="../pos/ui/printer_output.py" line="92"/>
+        <location filename="../pos/ui/printer_output.py" line="117"/>
         <source>Printing…</source>
         <translation>Printing…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/printer_output.py" line="95"/>
+        <location filename="../pos/ui/printer_output.py" line="120"/>
         <source>Printer: {reason}. The receipt is saved; reprint it with Ctrl+P.</source>
         <translation>Printer: {reason}. The receipt is saved; reprint it with Ctrl+P.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/printer_output.py" line="98"/>
+        <location filename="../pos/ui/printer_output.py" line="123"/>
         <source>Printer: {reason}. {count} receipts are saved but not printed; reprint them with Ctrl+P.</source>
         <translation>Printer: {reason}. {count} receipts are saved but not printed; reprint them with Ctrl+P.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/printer_output.py" line="107"/>
+        <location filename="../pos/ui/printer_output.py" line="132"/>
         <source>not connected or switched off</source>
         <translation>not connected or switched off</translation>
     </message>
     <message>
-        <location filename="../pos/ui/printer_output.py" line="108"/>
+        <location filename="../pos/ui/printer_output.py" line="133"/>
         <source>does not answer (out of paper, cover open?)</source>
         <translation>does not answer (out of paper, cover open?)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/printer_output.py" line="109"/>
+        <location filename="../pos/ui/printer_output.py" line="134"/>
         <source>out of paper</source>
         <translation>out of paper</translation>
     </message>
     <message>
-        <location filename="../pos/ui/printer_output.py" line="110"/>
+        <location filename="../pos/ui/printer_output.py" line="135"/>
         <source>its address in the settings is wrong</source>
         <translation>its address in the settings is wrong</translation>
     </message>
     <message>
-        <location filename="../pos/ui/printer_output.py" line="111"/>
+        <location filename="../pos/ui/printer_output.py" line="136"/>
         <source>this printer model cannot print Ukrainian letters</source>
         <translation>this printer model cannot print Ukrainian letters</translation>
     </message>
     <message>
-        <location filename="../pos/ui/printer_output.py" line="115"/>
+        <location filename="../pos/ui/printer_output.py" line="140"/>
         <source>error ({detail})</source>
         <translation>error ({detail})</translation>
     </message>
@@ -2597,197 +2597,197 @@
 <context>
     <name>ReportDialog</name>
     <message>
-        <location filename="../pos/ui/reports.py" line="121"/>
+        <location filename="../pos/ui/reports.py" line="135"/>
         <source>Z-report: close the shift</source>
         <translation>Z-report: close the shift</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="121"/>
+        <location filename="../pos/ui/reports.py" line="135"/>
         <source>X-report</source>
         <translation>X-report</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="156"/>
+        <location filename="../pos/ui/reports.py" line="172"/>
         <source>Print</source>
         <translation>Print</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="157"/>
+        <location filename="../pos/ui/reports.py" line="173"/>
         <source>Save PDF</source>
         <translation>Save PDF</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="158"/>
+        <location filename="../pos/ui/reports.py" line="174"/>
         <source>Refresh</source>
         <translation>Refresh</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="159"/>
+        <location filename="../pos/ui/reports.py" line="175"/>
         <source>Close</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="173"/>
+        <location filename="../pos/ui/reports.py" line="189"/>
         <source>Count the cash in the drawer</source>
         <translation>Count the cash in the drawer</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="186"/>
+        <location filename="../pos/ui/reports.py" line="202"/>
         <source>Expected:</source>
         <translation>Expected:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="187"/>
+        <location filename="../pos/ui/reports.py" line="203"/>
         <source>Counted:</source>
         <translation>Counted:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="188"/>
+        <location filename="../pos/ui/reports.py" line="204"/>
         <source>Difference:</source>
         <translation>Difference:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="193"/>
+        <location filename="../pos/ui/reports.py" line="209"/>
         <source>All</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="196"/>
+        <location filename="../pos/ui/reports.py" line="212"/>
         <source>Counted</source>
         <translation>Counted</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="208"/>
+        <location filename="../pos/ui/reports.py" line="224"/>
         <source>Cash collection:</source>
         <translation>Cash collection:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="209"/>
+        <location filename="../pos/ui/reports.py" line="225"/>
         <source>Left for the next shift:</source>
         <translation>Left for the next shift:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="221"/>
+        <location filename="../pos/ui/reports.py" line="237"/>
         <source>Close the shift…</source>
         <translation>Close the shift…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="223"/>
+        <location filename="../pos/ui/reports.py" line="239"/>
         <source>Cancel</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="239"/>
+        <location filename="../pos/ui/reports.py" line="255"/>
         <source>After the Z-report no more receipts can be made in this shift. This cannot be undone.</source>
         <translation>After the Z-report no more receipts can be made in this shift. This cannot be undone.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="245"/>
+        <location filename="../pos/ui/reports.py" line="261"/>
         <source>Close the shift</source>
         <translation>Close the shift</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="247"/>
+        <location filename="../pos/ui/reports.py" line="263"/>
         <source>Back</source>
         <translation>Back</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="278"/>
+        <location filename="../pos/ui/reports.py" line="294"/>
         <source>Making the X-report…</source>
         <translation>Making the X-report…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="285"/>
+        <location filename="../pos/ui/reports.py" line="301"/>
         <source>The X-report could not be made.</source>
         <translation>The X-report could not be made.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="300"/>
+        <location filename="../pos/ui/reports.py" line="316"/>
         <source>The server&apos;s report is not available (the register works offline): these are the register&apos;s own totals.</source>
         <translation>The server&apos;s report is not available (the register works offline): these are the register&apos;s own totals.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="309"/>
+        <location filename="../pos/ui/reports.py" line="325"/>
         <source>The register&apos;s totals and the server&apos;s agree to the kopeck.</source>
         <translation>The register&apos;s totals and the server&apos;s agree to the kopeck.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="314"/>
+        <location filename="../pos/ui/reports.py" line="330"/>
         <source>{field}: register {local}, server {server}</source>
         <translation>{field}: register {local}, server {server}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="320"/>
+        <location filename="../pos/ui/reports.py" line="336"/>
         <source>The register&apos;s totals differ from the server&apos;s: {items}</source>
         <translation>The register&apos;s totals differ from the server&apos;s: {items}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="327"/>
+        <location filename="../pos/ui/reports.py" line="343"/>
         <source>{count} receipt(s) are not settled yet and are not in these totals.</source>
         <translation>{count} receipt(s) are not settled yet and are not in these totals.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="375"/>
+        <location filename="../pos/ui/reports.py" line="391"/>
         <source>The Z-report</source>
         <translation>The Z-report</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="375"/>
+        <location filename="../pos/ui/reports.py" line="391"/>
         <source>The X-report</source>
         <translation>The X-report</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="395"/>
+        <location filename="../pos/ui/reports.py" line="417"/>
         <source>No shift is open.</source>
         <translation>No shift is open.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="402"/>
+        <location filename="../pos/ui/reports.py" line="425"/>
         <source>{count} receipt(s) are not settled yet: the register sends them before closing.</source>
         <translation>{count} receipt(s) are not settled yet: the register sends them before closing.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="415"/>
+        <location filename="../pos/ui/reports.py" line="438"/>
         <source>The cash matches.</source>
         <translation>The cash matches.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="417"/>
+        <location filename="../pos/ui/reports.py" line="440"/>
         <source>Short by {amount}: count again before closing.</source>
         <translation>Short by {amount}: count again before closing.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="419"/>
+        <location filename="../pos/ui/reports.py" line="442"/>
         <source>Over by {amount}: count again before closing.</source>
         <translation>Over by {amount}: count again before closing.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="449"/>
+        <location filename="../pos/ui/reports.py" line="477"/>
         <source>The cash collection ({amount}) is more than the drawer holds ({balance}).</source>
         <translation>The cash collection ({amount}) is more than the drawer holds ({balance}).</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="459"/>
+        <location filename="../pos/ui/reports.py" line="487"/>
         <source>Close shift No. {serial} and make the Z-report?</source>
         <translation>Close shift No. {serial} and make the Z-report?</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="463"/>
+        <location filename="../pos/ui/reports.py" line="491"/>
         <source>Expected {expected}, counted {counted}, difference {difference}.</source>
         <translation>Expected {expected}, counted {counted}, difference {difference}.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="480"/>
+        <location filename="../pos/ui/reports.py" line="508"/>
         <source>Cash collection {amount} goes out before the Z-report; {left} stays for the next shift.</source>
         <translation>Cash collection {amount} goes out before the Z-report; {left} stays for the next shift.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="494"/>
+        <location filename="../pos/ui/reports.py" line="522"/>
         <source>Closing the shift… (what is still queued is sent first)</source>
         <translation>Closing the shift… (what is still queued is sent first)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/reports.py" line="499"/>
+        <location filename="../pos/ui/reports.py" line="527"/>
         <source>The shift is still open.</source>
         <translation>The shift is still open.</translation>
     </message>
@@ -3063,62 +3063,62 @@
 <context>
     <name>SetAsideList</name>
     <message>
-        <location filename="../pos/ui/set_aside.py" line="41"/>
+        <location filename="../pos/ui/set_aside.py" line="44"/>
         <source>No.</source>
         <translation>No.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/set_aside.py" line="42"/>
+        <location filename="../pos/ui/set_aside.py" line="45"/>
         <source>What</source>
         <translation>What</translation>
     </message>
     <message>
-        <location filename="../pos/ui/set_aside.py" line="43"/>
+        <location filename="../pos/ui/set_aside.py" line="46"/>
         <source>Receipt or shift</source>
         <translation>Receipt or shift</translation>
     </message>
     <message>
-        <location filename="../pos/ui/set_aside.py" line="44"/>
+        <location filename="../pos/ui/set_aside.py" line="47"/>
         <source>Fiscal code</source>
         <translation>Fiscal code</translation>
     </message>
     <message>
-        <location filename="../pos/ui/set_aside.py" line="45"/>
+        <location filename="../pos/ui/set_aside.py" line="48"/>
         <source>The server&apos;s answer</source>
         <translation>The server&apos;s answer</translation>
     </message>
     <message>
-        <location filename="../pos/ui/set_aside.py" line="63"/>
+        <location filename="../pos/ui/set_aside.py" line="66"/>
         <source>going offline</source>
         <translation>going offline</translation>
     </message>
     <message>
-        <location filename="../pos/ui/set_aside.py" line="64"/>
+        <location filename="../pos/ui/set_aside.py" line="67"/>
         <source>shift opening</source>
         <translation>shift opening</translation>
     </message>
     <message>
-        <location filename="../pos/ui/set_aside.py" line="65"/>
+        <location filename="../pos/ui/set_aside.py" line="68"/>
         <source>shift closing (Z-report)</source>
         <translation>shift closing (Z-report)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/set_aside.py" line="66"/>
+        <location filename="../pos/ui/set_aside.py" line="69"/>
         <source>receipt</source>
         <translation>receipt</translation>
     </message>
     <message>
-        <location filename="../pos/ui/set_aside.py" line="67"/>
+        <location filename="../pos/ui/set_aside.py" line="70"/>
         <source>going online</source>
         <translation>going online</translation>
     </message>
     <message>
-        <location filename="../pos/ui/set_aside.py" line="76"/>
+        <location filename="../pos/ui/set_aside.py" line="86"/>
         <source>{count} offline transaction(s) were refused by the server and set aside. The rest were uploaded. Check each one with Checkbox support.</source>
         <translation>{count} offline transaction(s) were refused by the server and set aside. The rest were uploaded. Check each one with Checkbox support.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/set_aside.py" line="81"/>
+        <location filename="../pos/ui/set_aside.py" line="91"/>
         <source>No problems: every offline transaction was accepted.</source>
         <translation>No problems: every offline transaction was accepted.</translation>
     </message>
@@ -3126,422 +3126,417 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../pos/ui/settings.py" line="89"/>
+        <location filename="../pos/ui/settings.py" line="86"/>
         <source>Settings</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="93"/>
+        <location filename="../pos/ui/settings.py" line="90"/>
         <source>Connection</source>
         <translation>Connection</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="94"/>
+        <location filename="../pos/ui/settings.py" line="91"/>
         <source>Printer</source>
         <translation>Printer</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="95"/>
+        <location filename="../pos/ui/settings.py" line="92"/>
         <source>Language</source>
         <translation>Language</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="96"/>
+        <location filename="../pos/ui/settings.py" line="93"/>
         <source>Limits</source>
         <translation>Limits</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="97"/>
+        <location filename="../pos/ui/settings.py" line="94"/>
         <source>Manager PIN</source>
         <translation>Manager PIN</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="98"/>
+        <location filename="../pos/ui/settings.py" line="95"/>
         <source>Problems</source>
         <translation>Problems</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="100"/>
+        <location filename="../pos/ui/settings.py" line="97"/>
         <source>Save</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="101"/>
+        <location filename="../pos/ui/settings.py" line="98"/>
         <source>Cancel</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="113"/>
+        <location filename="../pos/ui/settings.py" line="110"/>
         <source>Training mode: a built-in test server, nothing is fiscal</source>
         <translation>Training mode: a built-in test server, nothing is fiscal</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="122"/>
+        <location filename="../pos/ui/settings.py" line="119"/>
         <source>stored; type a new key to replace it</source>
         <translation>stored; type a new key to replace it</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="124"/>
+        <location filename="../pos/ui/settings.py" line="121"/>
         <source>not set</source>
         <translation>not set</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="132"/>
+        <location filename="../pos/ui/settings.py" line="129"/>
         <source>stored; type a new address to replace it</source>
         <translation>stored; type a new address to replace it</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="134"/>
+        <location filename="../pos/ui/settings.py" line="131"/>
         <source>optional: postgresql://user:password@host/shop</source>
         <translation>optional: postgresql://user:password@host/shop</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="136"/>
+        <location filename="../pos/ui/settings.py" line="133"/>
         <source>Cashier&apos;s PIN</source>
         <translation>Cashier&apos;s PIN</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="137"/>
+        <location filename="../pos/ui/settings.py" line="134"/>
         <source>Login and password</source>
         <translation>Login and password</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="155"/>
+        <location filename="../pos/ui/settings.py" line="150"/>
         <source>API address:</source>
         <translation>API address:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="156"/>
+        <location filename="../pos/ui/settings.py" line="151"/>
         <source>License key:</source>
         <translation>License key:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="157"/>
+        <location filename="../pos/ui/settings.py" line="152"/>
         <source>Cashier signs in with:</source>
         <translation>Cashier signs in with:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="158"/>
+        <location filename="../pos/ui/settings.py" line="153"/>
         <source>Back-office database:</source>
         <translation>Back-office database:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="167"/>
+        <location filename="../pos/ui/settings.py" line="162"/>
         <source>Ask every time (or save as PDF)</source>
         <translation>Ask every time (or save as PDF)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="172"/>
+        <location filename="../pos/ui/settings.py" line="167"/>
         <source>{name} (not found)</source>
         <translation>{name} (not found)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="175"/>
+        <location filename="../pos/ui/settings.py" line="170"/>
         <source>80 mm</source>
         <translation>80 mm</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="176"/>
+        <location filename="../pos/ui/settings.py" line="171"/>
         <source>58 mm</source>
         <translation>58 mm</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="193"/>
+        <location filename="../pos/ui/settings.py" line="186"/>
         <source>System printer:</source>
         <translation>System printer:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="194"/>
+        <location filename="../pos/ui/settings.py" line="187"/>
         <source>Paper width:</source>
         <translation>Paper width:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="195"/>
+        <location filename="../pos/ui/settings.py" line="188"/>
         <source>Shop name on receipts:</source>
         <translation>Shop name on receipts:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="196"/>
+        <location filename="../pos/ui/settings.py" line="189"/>
         <source>Shop address on receipts:</source>
         <translation>Shop address on receipts:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="205"/>
+        <location filename="../pos/ui/settings.py" line="198"/>
         <source>None: the system printer below, or PDF</source>
         <translation>None: the system printer below, or PDF</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="206"/>
+        <location filename="../pos/ui/settings.py" line="199"/>
         <source>USB (vendor:product)</source>
         <translation>USB (vendor:product)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="207"/>
+        <location filename="../pos/ui/settings.py" line="200"/>
         <source>Serial port</source>
         <translation>Serial port</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="208"/>
+        <location filename="../pos/ui/settings.py" line="201"/>
         <source>Network (IP address:port)</source>
         <translation>Network (IP address:port)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="209"/>
+        <location filename="../pos/ui/settings.py" line="202"/>
         <source>Device or file (/dev/usb/lp0)</source>
         <translation>Device or file (/dev/usb/lp0)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="224"/>
+        <location filename="../pos/ui/settings.py" line="217"/>
         <source>Automatic (best Ukrainian code page)</source>
         <translation>Automatic (best Ukrainian code page)</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="232"/>
+        <location filename="../pos/ui/settings.py" line="225"/>
         <source>Print every receipt at once after the sale</source>
         <translation>Print every receipt at once after the sale</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="234"/>
+        <location filename="../pos/ui/settings.py" line="227"/>
         <source>Open the cash drawer on cash payments</source>
         <translation>Open the cash drawer on cash payments</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="237"/>
+        <location filename="../pos/ui/settings.py" line="230"/>
         <source>Print test page</source>
         <translation>Print test page</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="242"/>
+        <location filename="../pos/ui/settings.py" line="235"/>
         <source>Receipt printer:</source>
         <translation>Receipt printer:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="243"/>
+        <location filename="../pos/ui/settings.py" line="236"/>
         <source>Address:</source>
         <translation>Address:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="244"/>
+        <location filename="../pos/ui/settings.py" line="237"/>
         <source>Printer model:</source>
         <translation>Printer model:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="245"/>
+        <location filename="../pos/ui/settings.py" line="238"/>
         <source>Code page:</source>
         <translation>Code page:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="270"/>
+        <location filename="../pos/ui/settings.py" line="263"/>
         <source>The model {profile} has no Cyrillic code page: receipts cannot be printed in Ukrainian. Choose “default” (most ESC/POS printers) or another model, or use the system printer.</source>
         <translation>The model {profile} has no Cyrillic code page: receipts cannot be printed in Ukrainian. Choose “default” (most ESC/POS printers) or another model, or use the system printer.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="276"/>
+        <location filename="../pos/ui/settings.py" line="269"/>
         <source>The model {profile} has no {page}; it has {pages}.</source>
         <translation>The model {profile} has no {page}; it has {pages}.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="282"/>
+        <location filename="../pos/ui/settings.py" line="275"/>
         <source>Prints with {page}.</source>
         <translation>Prints with {page}.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="284"/>
+        <location filename="../pos/ui/settings.py" line="277"/>
         <source>CP866 has no І and Ґ: they print as I and Г.</source>
         <translation>CP866 has no І and Ґ: they print as I and Г.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="296"/>
+        <location filename="../pos/ui/settings.py" line="289"/>
         <source>Enter the receipt printer&apos;s address.</source>
         <translation>Enter the receipt printer&apos;s address.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="298"/>
+        <location filename="../pos/ui/settings.py" line="291"/>
         <source>A USB printer&apos;s address is vendor:product in hex, e.g. 04b8:0202.</source>
         <translation>A USB printer&apos;s address is vendor:product in hex, e.g. 04b8:0202.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="324"/>
+        <location filename="../pos/ui/settings.py" line="317"/>
         <source>Printing the test page…</source>
         <translation>Printing the test page…</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="333"/>
+        <location filename="../pos/ui/settings.py" line="326"/>
         <source>The test page was printed.</source>
         <translation>The test page was printed.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="340"/>
+        <location filename="../pos/ui/settings.py" line="333"/>
         <source>The test page did not print: {reason}</source>
         <translation>The test page did not print: {reason}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="350"/>
+        <location filename="../pos/ui/settings.py" line="343"/>
         <source>Receipts and reports are always printed in Ukrainian.</source>
         <translation>Receipts and reports are always printed in Ukrainian.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="353"/>
+        <location filename="../pos/ui/settings.py" line="346"/>
         <source>Interface language:</source>
         <translation>Interface language:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="366"/>
+        <location filename="../pos/ui/settings.py" line="359"/>
         <source>h</source>
         <translation>h</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="379"/>
+        <location filename="../pos/ui/settings.py" line="372"/>
         <source>min</source>
         <translation>min</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="382"/>
+        <location filename="../pos/ui/settings.py" line="375"/>
         <source>The register reads these at start: they apply after a restart.</source>
         <translation>The register reads these at start: they apply after a restart.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="385"/>
+        <location filename="../pos/ui/settings.py" line="378"/>
         <source>Warn when the offline period (36 h) has left:</source>
         <translation>Warn when the offline period (36 h) has left:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="387"/>
+        <location filename="../pos/ui/settings.py" line="380"/>
         <source>Warn when the month&apos;s offline time (168 h) has left:</source>
         <translation>Warn when the month&apos;s offline time (168 h) has left:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="389"/>
+        <location filename="../pos/ui/settings.py" line="382"/>
         <source>Warn when the shift (24 h) has left:</source>
         <translation>Warn when the shift (24 h) has left:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="390"/>
+        <location filename="../pos/ui/settings.py" line="383"/>
         <source>Warn when offline codes fall to:</source>
         <translation>Warn when offline codes fall to:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="391"/>
+        <location filename="../pos/ui/settings.py" line="384"/>
         <source>Keep at least this many offline codes:</source>
         <translation>Keep at least this many offline codes:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="408"/>
+        <location filename="../pos/ui/settings.py" line="401"/>
         <source>Leave empty to keep the PIN. A new PIN has 4 to 8 digits.</source>
         <translation>Leave empty to keep the PIN. A new PIN has 4 to 8 digits.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="411"/>
+        <location filename="../pos/ui/settings.py" line="404"/>
         <source>Current PIN:</source>
         <translation>Current PIN:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="412"/>
+        <location filename="../pos/ui/settings.py" line="405"/>
         <source>New PIN:</source>
         <translation>New PIN:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="413"/>
+        <location filename="../pos/ui/settings.py" line="406"/>
         <source>New PIN again:</source>
         <translation>New PIN again:</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="420"/>
+        <location filename="../pos/ui/settings.py" line="413"/>
         <source>Refresh</source>
         <translation>Refresh</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="429"/>
-        <source>This version cannot keep this setting yet.</source>
-        <translation>This version cannot keep this setting yet.</translation>
-    </message>
-    <message>
-        <location filename="../pos/ui/settings.py" line="440"/>
+        <location filename="../pos/ui/settings.py" line="422"/>
         <source>Switching between training and real work takes effect after a restart.</source>
         <translation>Switching between training and real work takes effect after a restart.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="451"/>
+        <location filename="../pos/ui/settings.py" line="433"/>
         <source>Enter the API address, e.g. https://api.checkbox.ua</source>
         <translation>Enter the API address, e.g. https://api.checkbox.ua</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="454"/>
+        <location filename="../pos/ui/settings.py" line="436"/>
         <source>The API address must not contain spaces.</source>
         <translation>The API address must not contain spaces.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="457"/>
+        <location filename="../pos/ui/settings.py" line="439"/>
         <source>The API address must start with https://</source>
         <translation>The API address must start with https://</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="459"/>
+        <location filename="../pos/ui/settings.py" line="441"/>
         <source>The API address has no server name.</source>
         <translation>The API address has no server name.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="461"/>
+        <location filename="../pos/ui/settings.py" line="443"/>
         <source>Use https://: the license key must not travel unencrypted.</source>
         <translation>Use https://: the license key must not travel unencrypted.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="463"/>
+        <location filename="../pos/ui/settings.py" line="445"/>
         <source>The API address must not contain ? or #.</source>
         <translation>The API address must not contain ? or #.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="470"/>
+        <location filename="../pos/ui/settings.py" line="452"/>
         <source>Enter the register&apos;s license key (from the Checkbox cabinet).</source>
         <translation>Enter the register&apos;s license key (from the Checkbox cabinet).</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="474"/>
+        <location filename="../pos/ui/settings.py" line="456"/>
         <source>A license key is 16 to 64 Latin letters and digits, without spaces. Copy it again from the Checkbox cabinet.</source>
         <translation>A license key is 16 to 64 Latin letters and digits, without spaces. Copy it again from the Checkbox cabinet.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="484"/>
+        <location filename="../pos/ui/settings.py" line="466"/>
         <source>The current manager PIN is not right.</source>
         <translation>The current manager PIN is not right.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="486"/>
+        <location filename="../pos/ui/settings.py" line="468"/>
         <source>The new PIN must have 4 to 8 digits.</source>
         <translation>The new PIN must have 4 to 8 digits.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="488"/>
+        <location filename="../pos/ui/settings.py" line="470"/>
         <source>Choose a manager PIN other than 0000.</source>
         <translation>Choose a manager PIN other than 0000.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="490"/>
+        <location filename="../pos/ui/settings.py" line="472"/>
         <source>The new PIN and its repetition differ.</source>
         <translation>The new PIN and its repetition differ.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="521"/>
+        <location filename="../pos/ui/settings.py" line="503"/>
         <source>Before real work, set a new manager PIN (not 0000).</source>
         <translation>Before real work, set a new manager PIN (not 0000).</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="535"/>
+        <location filename="../pos/ui/settings.py" line="517"/>
         <source>The back-office database must be a postgresql:// address.</source>
         <translation>The back-office database must be a postgresql:// address.</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="601"/>
+        <location filename="../pos/ui/settings.py" line="576"/>
         <source>The settings could not be written: {reason}</source>
         <translation>The settings could not be written: {reason}</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="618"/>
+        <location filename="../pos/ui/settings.py" line="593"/>
         <source>Close</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../pos/ui/settings.py" line="620"/>
+        <location filename="../pos/ui/settings.py" line="595"/>
         <source>Saved. Restart the program for the new connection and limits to apply.</source>
         <translation>Saved. Restart the program for the new connection and limits to apply.</translation>
     </message>

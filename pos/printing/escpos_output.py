@@ -26,9 +26,12 @@ import enum
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pos.printing.layout import PAPER_58MM, PAPER_80MM, Row, RowKind, render_lines
+
+if TYPE_CHECKING:
+    from pos.config import AppConfig
 
 log = logging.getLogger(__name__)
 
@@ -165,18 +168,16 @@ def choose_code_page(profile: str, wanted: str = AUTO) -> CodePageChoice:
     return CodePageChoice(candidates[0], int(pages[candidates[0]]))
 
 
-def settings_from(config: Any) -> EscposSettings | None:
-    """The thermal printer of the settings (``pos.config.AppConfig``), or None when none is set."""
-    connection = str(getattr(config, "receipt_printer", "") or "")
-    if connection not in {c.value for c in Connection}:
+def settings_from(config: AppConfig) -> EscposSettings | None:
+    """The thermal printer of the settings, or None when none is set."""
+    if config.receipt_printer not in {c.value for c in Connection}:
         return None
-    width = int(getattr(config, "paper_width_mm", 80) or 80)
     return EscposSettings(
-        Connection(connection),
-        str(getattr(config, "receipt_printer_address", "") or ""),
-        profile=str(getattr(config, "printer_profile", "") or DEFAULT_PROFILE),
-        code_page=str(getattr(config, "printer_code_page", "") or AUTO),
-        paper_width_mm=58 if width == 58 else 80,
+        Connection(config.receipt_printer),
+        config.receipt_printer_address,
+        profile=config.printer_profile or DEFAULT_PROFILE,
+        code_page=config.printer_code_page or AUTO,
+        paper_width_mm=58 if config.paper_width_mm == 58 else 80,
     )
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
-import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -83,11 +82,6 @@ def fit_text(button: QPushButton, minimum: int = 120) -> None:
     button.ensurePolished()
     needed = button.fontMetrics().horizontalAdvance(button.text()) + BUTTON_PADDING
     button.setMinimumWidth(max(minimum, needed))
-
-
-def config_has(config: AppConfig, name: str) -> bool:
-    """Whether this version of the settings can keep ``name`` (so nothing unsaved is shown)."""
-    return name in {f.name for f in dataclasses.fields(config)}
 
 
 def paper_width_mm(config: AppConfig) -> float:

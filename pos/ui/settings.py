@@ -56,7 +56,6 @@ from pos.ui.receipt_dialog import (
     WARN_STYLE,
     KeyDialog,
     buttons_row,
-    config_has,
 )
 from pos.ui.set_aside import SetAsideList
 
@@ -71,8 +70,6 @@ USB_ADDRESS = re.compile(r"[0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{1,4}")
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 LANGUAGES = (("uk", "Українська"), ("en", "English"))  # each in its own language, not translated
 PAPER_WIDTHS = (80, 58)
-PAPER_FIELD = "paper_width_mm"  # AppConfig fields this dialog keeps once AppConfig has them
-SIGN_IN_FIELD = "sign_in_method"
 
 
 class SettingsDialog(KeyDialog):
@@ -138,15 +135,13 @@ class SettingsDialog(KeyDialog):
         self.sign_in_group = QButtonGroup(page)
         self.sign_in_group.addButton(self.sign_in_pin)
         self.sign_in_group.addButton(self.sign_in_login)
-        method = str(getattr(config, SIGN_IN_FIELD, "pin"))
+        method = config.sign_in_method
         (self.sign_in_login if method == "login" else self.sign_in_pin).setChecked(True)
         method_box = QWidget()
         method_row = QVBoxLayout(method_box)
         method_row.setContentsMargins(0, 0, 0, 0)
         method_row.addWidget(self.sign_in_pin)
         method_row.addWidget(self.sign_in_login)
-        if not config_has(config, SIGN_IN_FIELD):
-            self._unsupported(method_box)
         self.mode_note = QLabel()
         self.mode_note.setWordWrap(True)
         self.mode_note.setStyleSheet(WARN_STYLE)
@@ -177,15 +172,13 @@ class SettingsDialog(KeyDialog):
         self.paper_group = QButtonGroup(page)
         self.paper_group.addButton(self.paper_80)
         self.paper_group.addButton(self.paper_58)
-        width = int(getattr(config, PAPER_FIELD, 80) or 80)
+        width = config.paper_width_mm
         (self.paper_58 if width == 58 else self.paper_80).setChecked(True)
         paper_box = QWidget()
         paper_row = QVBoxLayout(paper_box)
         paper_row.setContentsMargins(0, 0, 0, 0)
         paper_row.addWidget(self.paper_80)
         paper_row.addWidget(self.paper_58)
-        if not config_has(config, PAPER_FIELD):
-            self._unsupported(paper_box)
         self.shop_name = QLineEdit(config.shop_name)
         self.shop_address = QLineEdit(config.shop_address)
         form = QFormLayout(page)
@@ -423,17 +416,6 @@ class SettingsDialog(KeyDialog):
         layout.addLayout(buttons_row(refresh))
         return page
 
-    def _unsupported(self, widget: QWidget) -> None:
-        """Shown but disabled, with the reason in view: nothing pretends to be saved."""
-        widget.setEnabled(False)
-        text = self.tr("This version cannot keep this setting yet.")
-        widget.setToolTip(text)
-        layout = widget.layout()
-        if layout is not None:
-            note = QLabel(text)
-            note.setWordWrap(True)
-            layout.addWidget(note)
-
     def _show_mode_note(self) -> None:
         if self.training.isChecked() != self._config.training:
             self.mode_note.setText(
@@ -543,16 +525,12 @@ class SettingsDialog(KeyDialog):
         if backoffice:
             config.backoffice_url = SecretStr(backoffice)
         config.printer = str(self.printer.currentData() or "")
-        for name, value in (
-            ("receipt_printer", str(self.connection.currentData() or "")),
-            ("receipt_printer_address", self.address.text().strip()),
-            ("printer_profile", str(self.profile.currentData())),
-            ("printer_code_page", str(self.code_page.currentData())),
-            ("auto_print", self.auto_print.isChecked()),
-            ("cash_drawer", self.cash_drawer.isChecked()),
-        ):
-            if config_has(config, name):
-                setattr(config, name, value)
+        config.receipt_printer = str(self.connection.currentData() or "")
+        config.receipt_printer_address = self.address.text().strip()
+        config.printer_profile = str(self.profile.currentData())
+        config.printer_code_page = str(self.code_page.currentData())
+        config.auto_print = self.auto_print.isChecked()
+        config.cash_drawer = self.cash_drawer.isChecked()
         config.shop_name = self.shop_name.text().strip()
         config.shop_address = self.shop_address.text().strip()
         config.language = str(self.language.currentData())
@@ -563,11 +541,8 @@ class SettingsDialog(KeyDialog):
             codes_warning=self.codes_warning.value(),
             codes_low_water=self.codes_low_water.value(),
         )
-        if config_has(config, PAPER_FIELD):
-            setattr(config, PAPER_FIELD, 58 if self.paper_58.isChecked() else 80)
-        if config_has(config, SIGN_IN_FIELD):
-            method = "login" if self.sign_in_login.isChecked() else "pin"
-            setattr(config, SIGN_IN_FIELD, method)
+        config.paper_width_mm = 58 if self.paper_58.isChecked() else 80
+        config.sign_in_method = "login" if self.sign_in_login.isChecked() else "pin"
         if self.pin_new.text():
             config.set_manager_pin(self.pin_new.text())
         return config
@@ -584,7 +559,7 @@ class SettingsDialog(KeyDialog):
             or key_changed
             or _secret(new.backoffice_url) != _secret(old.backoffice_url)
             or new.thresholds != old.thresholds
-            or getattr(new, SIGN_IN_FIELD, None) != getattr(old, SIGN_IN_FIELD, None)
+            or new.sign_in_method != old.sign_in_method
         )
 
     def save(self) -> None:
