@@ -41,6 +41,11 @@ log = logging.getLogger(__name__)
 
 READY_LINE = "cashier window shown"  # logged once the window is up and closes on SIGINT/SIGTERM
 SHUTDOWN_GRACE = 15.0  # seconds a running sale may take to finish after the window closes
+WINDOW_SWITCH_INTERVAL_S = 0.001
+"""How long another Python thread (the register's, the look-ups', a receipt's QR encoding) may
+keep the GIL while the window's thread waits for it. CPython's default of 5 ms, taken in turn
+by two busy threads, costs the window a frame or two at a time; 1 ms keeps the wait within a
+frame (``tests/benchmarks/bench_ui.py``, the stall rows) for a little more switching."""
 
 
 def setup_logging() -> None:
@@ -171,6 +176,8 @@ def main(
     import qasync
 
     collector = GuiThreadCollector(parent=app)  # never destroy Qt objects off the GUI thread
+    previous_interval = sys.getswitchinterval()
+    sys.setswitchinterval(WINDOW_SWITCH_INTERVAL_S)  # before the register's threads start
     previous_hook = sys.excepthook
     sys.excepthook = _excepthook
     loop = qasync.QEventLoop(app)
@@ -188,5 +195,6 @@ def main(
         collector.stop()
         wake.stop()
         sys.excepthook = previous_hook
+        sys.setswitchinterval(previous_interval)
         asyncio.set_event_loop(None)
         loop.close()
