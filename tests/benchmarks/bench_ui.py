@@ -176,37 +176,14 @@ def bench_memory(catalogue: Path, goods: int) -> None:
 
 
 def build_catalogue(path: Path, count: int) -> list[str]:
-    """A journal with ``count`` goods (bulk inserts: the benchmark's set-up, not what it
-    measures); returns their barcodes."""
-    from pos.domain.barcodes import ean13_check_digit
-    from pos.journal import Journal
+    """A journal with ``count`` goods (built in SQL through the app's own schema, see
+    ``generated_catalogue``: the benchmark's set-up, not what it measures); returns their
+    barcodes (valid EAN-13, one per good)."""
+    sys.path.insert(0, str(ROOT / "tests" / "benchmarks"))
+    import generated_catalogue  # type: ignore[import-not-found]
 
-    Journal.open(path).close()
-    rng = random.Random(7)
-    words = ["Молоко", "Хліб", "Сир", "Кава", "Чай", "Сік", "Вода", "Печиво", "Рис", "Олія"]
-    makers = ["Галичина", "Ферма", "Рошен", "Світоч", "Оболонь", "Моршинська", "Чумак"]
-    barcodes: list[str] = []
-    from pos.journal.migrations import name_key_v3
-
-    connection = sqlite3.connect(path, isolation_level=None)
-    connection.execute("PRAGMA synchronous=OFF")
-    connection.execute("BEGIN")
-    items, codes = [], []
-    for n in range(1, count + 1):
-        first12 = f"482{n:09d}"
-        barcode = first12 + str(ean13_check_digit(first12))
-        barcodes.append(barcode)
-        name = f"{rng.choice(words)} {rng.choice(makers)} {n % 997} г"
-        items.append((n, str(n), name, rng.randint(500, 200000), "1", "шт", 0, name_key_v3(name)))
-        codes.append((barcode, n))
-    connection.executemany(
-        "INSERT INTO catalogue_item (id, code, name, price, tax_codes, unit, updated_at, "
-        "name_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        items,
-    )
-    connection.executemany("INSERT INTO item_barcode (barcode, item_id) VALUES (?, ?)", codes)
-    connection.execute("COMMIT")
-    connection.close()
+    generated_catalogue.build(path, count)
+    barcodes: list[str] = generated_catalogue.barcodes(path)
     return barcodes
 
 
