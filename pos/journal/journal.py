@@ -56,6 +56,18 @@ class Settings:
         value = self._store.scalar("SELECT value FROM setting WHERE key = ?", (key,))
         return default if value is None else str(value)
 
+    def get_many(self, keys: Collection[str]) -> dict[str, str]:
+        """The values of those of ``keys`` that are set, in one read."""
+        if not keys:
+            return {}
+        marks = ", ".join("?" * len(keys))
+        return {
+            str(key): str(value)
+            for key, value in self._store.rows(
+                f"SELECT key, value FROM setting WHERE key IN ({marks})", tuple(keys)
+            )
+        }
+
     def set(self, key: str, value: str) -> None:
         with self._store.write() as session:
             session.merge(SettingRow(key=key, value=value))

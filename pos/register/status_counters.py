@@ -13,8 +13,10 @@ I/O. A new Kyiv month, or a write the log cannot name the tables of, reads every
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from pos.domain.offline_limits import month_start
 from pos.journal import Journal
@@ -61,43 +63,34 @@ class StatusCounters:
         if held is None or month != self._month or journal.changed_since(since, ()):
             figures = self._read(month)
         else:
-
-            def changed(*tables: str) -> bool:
-                return journal.changed_since(since, tables)
-
-            figures = JournalFigures(
-                unsettled=(
-                    journal.receipts.count(states=self._unsettled)
-                    if changed("receipt")
-                    else held.unsettled
-                ),
-                pending=journal.queue.pending_count() if changed("offline_queue") else held.pending,
-                set_aside=(
-                    journal.queue.set_aside_count() if changed("offline_queue") else held.set_aside
-                ),
-                shift=journal.shifts.current() if changed("shift") else held.shift,
-                free_codes=journal.codes.free_count()
-                if changed("offline_code")
-                else held.free_codes,
-                last_instant=(
-                    journal.clock.last_instant() if changed("fiscal_clock") else held.last_instant
-                ),
-                transitions=(
-                    self._appended(held.transitions, month)
-                    if changed("connectivity_transition")
-                    else held.transitions
-                ),
-                journal_behind=(
-                    journal.settings.get(JOURNAL_BEHIND) or ""
-                    if changed("setting")
-                    else held.journal_behind
-                ),
-                clock_skew=journal.settings.get(CLOCK_SKEW)
-                if changed("setting")
-                else held.clock_skew,
-            )
+            figures = dataclasses.replace(held, **self._changed(held, since, month))
         self._figures, self._generation, self._month = figures, generation, month
         return figures
+
+    def _changed(self, held: JournalFigures, since: int, month: datetime) -> dict[str, Any]:
+        """The figures of the tables written since generation ``since``, read again."""
+        journal = self._journal
+
+        def changed(table: str) -> bool:
+            return journal.changed_since(since, (table,))
+
+        fresh: dict[str, Any] = {}
+        if changed("receipt"):
+            fresh["unsettled"] = journal.receipts.count(states=self._unsettled)
+        if changed("offline_queue"):
+            fresh["pending"] = journal.queue.pending_count()
+            fresh["set_aside"] = journal.queue.set_aside_count()
+        if changed("shift"):
+            fresh["shift"] = journal.shifts.current()
+        if changed("offline_code"):
+            fresh["free_codes"] = journal.codes.free_count()
+        if changed("fiscal_clock"):
+            fresh["last_instant"] = journal.clock.last_instant()
+        if changed("connectivity_transition"):
+            fresh["transitions"] = self._appended(held.transitions, month)
+        if changed("setting"):
+            fresh.update(self._settings())
+        return fresh
 
     def _read(self, month: datetime) -> JournalFigures:
         journal = self._journal
@@ -109,9 +102,15 @@ class StatusCounters:
             free_codes=journal.codes.free_count(),
             last_instant=journal.clock.last_instant(),
             transitions=journal.transitions.for_month(month),
-            journal_behind=journal.settings.get(JOURNAL_BEHIND) or "",
-            clock_skew=journal.settings.get(CLOCK_SKEW),
+            **self._settings(),
         )
+
+    def _settings(self) -> dict[str, Any]:
+        found = self._journal.settings.get_many((JOURNAL_BEHIND, CLOCK_SKEW))
+        return {
+            "journal_behind": found.get(JOURNAL_BEHIND) or "",
+            "clock_skew": found.get(CLOCK_SKEW),
+        }
 
     def _appended(
         self, held: tuple[ConnectivityTransition, ...], month: datetime
