@@ -62,6 +62,5 @@ class FiscalClock:
             raise_floor(session, floor)
 
     def last_instant(self) -> datetime | None:
-        with self._store.read() as session:
-            row = _row(session)
-            return None if row is None else from_micros(row.last_instant)
+        last = self._store.scalar("SELECT last_instant FROM fiscal_clock WHERE id = 1")
+        return None if last is None else from_micros(int(last))

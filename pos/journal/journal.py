@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+from collections.abc import Collection
 from pathlib import Path
 
 import platformdirs
@@ -52,9 +53,20 @@ class Settings:
         self._store = store
 
     def get(self, key: str, default: str | None = None) -> str | None:
-        with self._store.read() as session:
-            row = session.get(SettingRow, key)
-            return default if row is None else row.value
+        value = self._store.scalar("SELECT value FROM setting WHERE key = ?", (key,))
+        return default if value is None else str(value)
+
+    def get_many(self, keys: Collection[str]) -> dict[str, str]:
+        """The values of those of ``keys`` that are set, in one read."""
+        if not keys:
+            return {}
+        marks = ", ".join("?" * len(keys))
+        return {
+            str(key): str(value)
+            for key, value in self._store.rows(
+                f"SELECT key, value FROM setting WHERE key IN ({marks})", tuple(keys)
+            )
+        }
 
     def set(self, key: str, value: str) -> None:
         with self._store.write() as session:
@@ -72,6 +84,11 @@ class Journal:
         self._lock = lock
         store = Store(engine)
         self._store = store
+        raw = engine.raw_connection()
+        try:  # which tables the file's triggers write, for the write log
+            store.writes.learn_triggers(raw.driver_connection)  # type: ignore[arg-type]
+        finally:
+            raw.close()
         self.catalogue = Catalogue(store)
         self.receipts = Receipts(store)
         self.shifts = Shifts(store)
@@ -87,6 +104,11 @@ class Journal:
     def generation(self) -> int:
         """Bumped by every committed write (see ``Store.generation``)."""
         return self._store.generation
+
+    def changed_since(self, generation: int, tables: Collection[str]) -> bool:
+        """Whether a write committed after ``generation`` changed any of ``tables`` (by name,
+        as in the schema; see ``write_log``)."""
+        return self._store.writes.changed_since(generation, tables)
 
     @classmethod
     def open(cls, path: Path, *, exclusive: bool = False) -> Journal:

@@ -163,7 +163,11 @@ class OfflineCodes:
         return CodePoolCounts(**{str(state): int(count) for state, count in rows})
 
     def free_count(self) -> int:
-        return self.counts().free
+        return int(
+            self._store.scalar(
+                "SELECT count(*) FROM offline_code WHERE state = ?", (OfflineCodeState.FREE.value,)
+            )
+        )
 
     def _set(
         self, fiscal_code: str, state: OfflineCodeState, now: datetime, used_by: str | None = None

@@ -11,8 +11,6 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func
-from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from pos.journal import fiscal_clock, offline_codes
@@ -151,14 +149,16 @@ class OfflineQueue:
         return self._list(QueueState.SET_ASIDE)
 
     def pending_count(self) -> int:
-        with self._store.read() as session:
-            return int(
-                session.execute(
-                    sa_select(func.count())
-                    .select_from(OfflineQueueRow)
-                    .where(col(OfflineQueueRow.state) == QueueState.PENDING.value)
-                ).scalar_one()
-            )
+        return self._count(QueueState.PENDING)
+
+    def set_aside_count(self) -> int:
+        """How many entries the server refused for good (the status line's figure)."""
+        return self._count(QueueState.SET_ASIDE)
+
+    def _count(self, state: QueueState) -> int:
+        return int(
+            self._store.scalar("SELECT count(*) FROM offline_queue WHERE state = ?", (state.value,))
+        )
 
     def get(self, seq: int) -> QueueEntry | None:
         with self._store.read() as session:

@@ -13,6 +13,7 @@ from sqlmodel import Session
 
 from pos.journal import thread_guard
 from pos.journal.engine import writer
+from pos.journal.write_log import WriteLog, write_log_of
 
 
 class Store:
@@ -23,22 +24,39 @@ class Store:
         self.engine = engine
         self._reader = sessionmaker(engine, class_=Session, expire_on_commit=False)
         self._writer = sessionmaker(writer(engine), class_=Session, expire_on_commit=False)
-        self.generation = 0
-        """Bumped after every committed write: a reader that cached something (the register's
-        status counters) knows whether the journal changed since, without reading it."""
+        self.writes: WriteLog = write_log_of(engine)
+        """What each committed write changed: a reader that cached something (the register's
+        status counters) knows whether the journal, or which of its tables, changed since,
+        without reading it."""
+
+    @property
+    def generation(self) -> int:
+        """Bumped by every committed write through this journal's engine."""
+        return self.writes.generation
 
     @contextmanager
     def write(self) -> Iterator[Session]:
         thread_guard.check()
         with self._writer() as session, session.begin():
             yield session
-        self.generation += 1
 
     @contextmanager
     def read(self) -> Iterator[Session]:
         thread_guard.check()
         with self._reader() as session:
             yield session
+
+    def scalar(self, sql: str, parameters: tuple[Any, ...] = ()) -> Any:
+        """One value of a plain SQL read (None if no row): no ORM session, for the small figures
+        the register asks for after writes (a session costs ten times the query)."""
+        with self.engine.connect() as connection:
+            row = connection.exec_driver_sql(sql, parameters).first()
+            return None if row is None else row[0]
+
+    def rows(self, sql: str, parameters: tuple[Any, ...] = ()) -> list[Any]:
+        """The rows of a plain SQL read (see :meth:`scalar`)."""
+        with self.engine.connect() as connection:
+            return list(connection.exec_driver_sql(sql, parameters).all())
 
 
 def codes_text(codes: Iterable[int]) -> str:

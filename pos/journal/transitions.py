@@ -10,6 +10,7 @@ from datetime import datetime
 
 from sqlmodel import col, select
 
+from pos.journal.instants import from_micros, to_micros
 from pos.journal.records import ConnectivityTransition
 from pos.journal.store import Store
 from pos.journal.tables import ConnectivityTransitionRow
@@ -48,23 +49,28 @@ class Transitions:
     def for_month(self, month_start: datetime) -> tuple[ConnectivityTransition, ...]:
         """What the offline limits need of the log: this month's transitions, from the last time
         the register left ONLINE before ``month_start`` (a period still open, or one that spans
-        the month's start); a year of history is not read every second."""
-        with self._store.read() as session:
-            first = session.exec(
-                select(col(ConnectivityTransitionRow.id))
-                .where(col(ConnectivityTransitionRow.at) < month_start)
-                .where(col(ConnectivityTransitionRow.from_state) == "ONLINE")
-                .order_by(col(ConnectivityTransitionRow.id).desc())
-                .limit(1)
-            ).first()
-            query = select(ConnectivityTransitionRow)
-            if first is not None:
-                query = query.where(col(ConnectivityTransitionRow.id) >= first)
-            rows = session.exec(query.order_by(col(ConnectivityTransitionRow.id))).all()
-            return tuple(
-                ConnectivityTransition(r.at, r.from_state, r.to_state, r.cause, r.id or 0)
-                for r in rows
+        the month's start); a year of history is not read every second. Plain SQL: the status
+        asks for it again after a transition."""
+        # Walked back from the newest row (``+at``: not along the ``at`` index, which would read
+        # every row before the month's start, 6 ms on a year's log, to keep only the last one).
+        first = self._store.scalar(
+            "SELECT id FROM connectivity_transition WHERE +at < ? AND from_state = 'ONLINE' "
+            "ORDER BY id DESC LIMIT 1",
+            (to_micros(month_start),),
+        )
+        return self.after(0 if first is None else int(first) - 1)
+
+    def after(self, last_id: int) -> tuple[ConnectivityTransition, ...]:
+        """The transitions journaled after the one numbered ``last_id``, in order (what a
+        reader holding the log up to it lacks)."""
+        return tuple(
+            ConnectivityTransition(from_micros(int(at)), from_state, to_state, cause, int(number))
+            for number, at, from_state, to_state, cause in self._store.rows(
+                "SELECT id, at, from_state, to_state, cause FROM connectivity_transition "
+                "WHERE id > ? ORDER BY id",
+                (last_id,),
             )
+        )
 
     def last(self) -> ConnectivityTransition | None:
         with self._store.read() as session:

@@ -6,10 +6,11 @@
    1,000,000-good catalogue, against the bare window's;
 3. a sale's commit through the journal (receipt + 3 lines + payment + discount, one
    ``synchronous=FULL`` transaction) against raw sqlite3 INSERT+COMMIT of the same rows with the
-   same pragmas, on the 1,000,000-good journal;
+   same pragmas, on the 1,000,000-good journal, the two taken in turns;
 4. ``RegisterService.status()`` on a journal with a year of history (50,000 receipts, 10,000
-   connectivity transitions): after a write (its counters read again) and between writes, and
-   what reading the whole log (as it did before) costs on the same journal;
+   connectivity transitions): between writes, right after a write (a setting, a sale, a
+   connectivity transition: the figures it changed read again), and what reading the whole log
+   (as it did before) costs on the same journal;
 5. scan to line painted on the 1,000,000-good catalogue through the window's register thread:
    the scanner's Enter to the cart's line painted (p50/p99) and the GUI thread's own CPU time
    for it, and the 13 digits + Enter; against the cart as it painted before (Qt's stock
@@ -176,37 +177,14 @@ def bench_memory(catalogue: Path, goods: int) -> None:
 
 
 def build_catalogue(path: Path, count: int) -> list[str]:
-    """A journal with ``count`` goods (bulk inserts: the benchmark's set-up, not what it
-    measures); returns their barcodes."""
-    from pos.domain.barcodes import ean13_check_digit
-    from pos.journal import Journal
+    """A journal with ``count`` goods (built in SQL through the app's own schema, see
+    ``generated_catalogue``: the benchmark's set-up, not what it measures); returns their
+    barcodes (valid EAN-13, one per good)."""
+    sys.path.insert(0, str(ROOT / "tests" / "benchmarks"))
+    import generated_catalogue  # type: ignore[import-not-found]
 
-    Journal.open(path).close()
-    rng = random.Random(7)
-    words = ["Молоко", "Хліб", "Сир", "Кава", "Чай", "Сік", "Вода", "Печиво", "Рис", "Олія"]
-    makers = ["Галичина", "Ферма", "Рошен", "Світоч", "Оболонь", "Моршинська", "Чумак"]
-    barcodes: list[str] = []
-    from pos.journal.migrations import name_key_v3
-
-    connection = sqlite3.connect(path, isolation_level=None)
-    connection.execute("PRAGMA synchronous=OFF")
-    connection.execute("BEGIN")
-    items, codes = [], []
-    for n in range(1, count + 1):
-        first12 = f"482{n:09d}"
-        barcode = first12 + str(ean13_check_digit(first12))
-        barcodes.append(barcode)
-        name = f"{rng.choice(words)} {rng.choice(makers)} {n % 997} г"
-        items.append((n, str(n), name, rng.randint(500, 200000), "1", "шт", 0, name_key_v3(name)))
-        codes.append((barcode, n))
-    connection.executemany(
-        "INSERT INTO catalogue_item (id, code, name, price, tax_codes, unit, updated_at, "
-        "name_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        items,
-    )
-    connection.executemany("INSERT INTO item_barcode (barcode, item_id) VALUES (?, ?)", codes)
-    connection.execute("COMMIT")
-    connection.close()
+    generated_catalogue.build(path, count)
+    barcodes: list[str] = generated_catalogue.barcodes(path)
     return barcodes
 
 
@@ -359,25 +337,27 @@ def bench_commit(catalogue: Path, sales: int = 300) -> None:
         path = Path(directory) / "journal.sqlite"
         shutil.copyfile(catalogue, path)
         journal = Journal.open(path)
-        for _ in range(20):
-            journal.receipts.commit(sale(now))  # warm-up
+        raw = sqlite3.connect(path)
+        apply_pragmas(raw)
+        stamp = int(now.timestamp() * 1_000_000)
+        for _ in range(20):  # warm-up
+            journal.receipts.commit(sale(now))
+            raw_commit(raw, sale(now), stamp)
         journal_ms: list[float] = []
+        raw_ms: list[float] = []
+        # Taken in turns on the same file, so that the WAL's growth, checkpoints and the
+        # machine's load fall on both alike.
         for _ in range(sales):
             receipt = sale(now)
             start = time.perf_counter()
             journal.receipts.commit(receipt)
             journal_ms.append((time.perf_counter() - start) * 1000)
-        journal.close()
-        raw = sqlite3.connect(path)
-        apply_pragmas(raw)
-        stamp = int(now.timestamp() * 1_000_000)
-        raw_ms: list[float] = []
-        for _ in range(sales):
             receipt = sale(now)
             start = time.perf_counter()
             raw_commit(raw, receipt, stamp)
             raw_ms.append((time.perf_counter() - start) * 1000)
         raw.close()
+        journal.close()
     ours, bare = statistics.median(journal_ms), statistics.median(raw_ms)
     print(
         f"sale commit: journal p50 {ours:5.2f} ms, raw sqlite3 p50 {bare:5.2f} ms = "
@@ -451,12 +431,26 @@ def bench_status(history: Path) -> None:
             start = time.perf_counter()
             service.status()
             steady.append((time.perf_counter() - start) * 1000)
-        after_write = []
-        for n in range(50):
-            journal.settings.set("bench", str(n))
-            start = time.perf_counter()
-            service.status()
-            after_write.append((time.perf_counter() - start) * 1000)
+        sys.path.insert(0, str(ROOT / "tests" / "benchmarks"))
+        from bench_journal import sale  # type: ignore[import-not-found]
+
+        def after(write: Callable[[int], object]) -> list[float]:
+            samples = []
+            for n in range(50):
+                write(n)
+                start = time.perf_counter()
+                service.status()
+                samples.append((time.perf_counter() - start) * 1000)
+            return samples
+
+        after_setting = after(lambda n: journal.settings.set("bench", str(n)))
+        after_sale = after(lambda _n: journal.receipts.commit(sale(datetime.now(UTC))))
+        states = ("ONLINE", "LOCAL_OFFLINE")
+        after_transition = after(
+            lambda n: journal.transitions.append(
+                datetime.now(UTC), states[n % 2], states[(n + 1) % 2], "bench"
+            )
+        )
         whole_log = []
         for _ in range(20):  # what status() did before: the queue, the receipts, the whole log
             start = time.perf_counter()
@@ -476,7 +470,9 @@ def bench_status(history: Path) -> None:
         journal.close()
     print(f"status() on {counts[0]:,} receipts, {counts[1]:,} transitions (goal ≤ 1 ms):")
     report("  between writes (every second)", steady)
-    report("  right after a write (counters read again)", after_write)
+    report("  right after a setting written", after_setting)
+    report("  right after a sale committed", after_sale)
+    report("  right after a connectivity transition", after_transition)
     report("  the whole log read, as before", whole_log)
 
 

@@ -1,7 +1,9 @@
-"""status() from counters: the same limits as from the whole log, read again only after a write."""
+"""status() from counters: the same limits as from the whole log, each figure read again only after
+a write that changed it, and then the same as read afresh."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -11,10 +13,14 @@ import pytest
 from pos.checkbox import CheckboxClient
 from pos.domain.offline_limits import month_start
 from pos.journal import Journal
-from pos.journal.records import ConnectivityTransition
+from pos.journal.errors import NoFreeOfflineCodeError
+from pos.journal.records import NewReceipt, ShiftState
 from pos.register.connectivity import ConnectivityState
+from pos.register.context import CLOCK_SKEW, JOURNAL_BEHIND
 from pos.register.limits import Thresholds, limit_state
+from pos.register.recovery import UNSETTLED
 from pos.register.service import RegisterService
+from pos.register.status_counters import StatusCounters
 
 NOW = datetime(2026, 12, 1, 6, 0, tzinfo=UTC)  # 08:00 Kyiv on the 1st: a period spans the month
 
@@ -58,16 +64,91 @@ def test_status_reads_the_journal_only_after_a_write(journal: Journal) -> None:
     service = RegisterService(journal, CheckboxClient("http://127.0.0.1:9"), now=lambda: NOW)
     first = service.status()
     reads: list[str] = []
-    original = journal.transitions.for_month
+    for name in ("for_month", "after"):
+        original = getattr(journal.transitions, name)
 
-    def counted(month: datetime) -> tuple[ConnectivityTransition, ...]:
-        reads.append("read")
-        return original(month)
+        def counted(*args: object, _name: str = name, _original: object = original) -> object:
+            reads.append(_name)
+            return _original(*args)  # type: ignore[operator]
 
-    journal.transitions.for_month = counted  # type: ignore[method-assign]
+        setattr(journal.transitions, name, counted)
     for _ in range(100):
         assert service.status() == first
     assert reads == []
-    journal.codes.add([("code-1", 1)], NOW)  # a write: the pool grew
+    journal.codes.add([("code-1", 1)], NOW)  # a write: the pool grew, the log did not
     assert service.status().codes_left == first.codes_left + 1
-    assert reads == ["read"]
+    assert reads == []
+    journal.transitions.append(NOW, "LOCAL_OFFLINE", "ONLINE")  # only what was appended is read
+    assert service.status() != first
+    assert reads == ["after"]
+
+
+def _sale(**fields: object) -> NewReceipt:
+    return NewReceipt(str(uuid.uuid4()), "SELL", 100, NOW, **fields)  # type: ignore[arg-type]
+
+
+def _as_read_afresh(journal: Journal, counters: StatusCounters) -> None:
+    kept = counters.figures(NOW)
+    assert kept == StatusCounters(journal, UNSETTLED).figures(NOW)
+
+
+def test_every_kind_of_write_moves_the_figures_it_changes(journal: Journal) -> None:
+    """After each write of the register's kinds the kept figures are those read afresh."""
+    _log(journal)
+    counters = StatusCounters(journal, UNSETTLED)
+    _as_read_afresh(journal, counters)
+    shift = journal.shifts.open(str(uuid.uuid4()), NOW, 50000)
+    _as_read_afresh(journal, counters)
+    journal.shifts.update(shift.id, NOW, state=ShiftState.OPENED, opened_at=NOW)
+    _as_read_afresh(journal, counters)
+    online = journal.receipts.commit(_sale(shift_id=shift.id))
+    _as_read_afresh(journal, counters)
+    assert counters.figures(NOW).queued == 1
+    journal.receipts.mark_sending(online.id, NOW)
+    _as_read_afresh(journal, counters)
+    journal.receipts.mark_done(online.id, NOW, "TEST-1", NOW)
+    _as_read_afresh(journal, counters)
+    journal.codes.add([(f"C{n}", n) for n in range(1, 6)], NOW)
+    _as_read_afresh(journal, counters)
+    offline = [
+        journal.receipts.commit(_sale(shift_id=shift.id), offline_at=NOW + timedelta(seconds=n))
+        for n in range(3)
+    ]
+    _as_read_afresh(journal, counters)
+    assert counters.figures(NOW).free_codes == 2
+    first, second = journal.queue.pending()[:2]
+    journal.queue.mark_done(first.seq, NOW)
+    _as_read_afresh(journal, counters)
+    journal.queue.set_aside(second.seq, "refused", NOW)
+    _as_read_afresh(journal, counters)
+    assert counters.figures(NOW).set_aside == 1
+    journal.receipts.mark_uploaded(offline[0].id, NOW)
+    journal.transitions.append(NOW, "LOCAL_OFFLINE", "ONLINE")
+    _as_read_afresh(journal, counters)
+    journal.settings.set(JOURNAL_BEHIND, "restored from a backup")
+    journal.settings.set(CLOCK_SKEW, "400")
+    _as_read_afresh(journal, counters)
+    assert counters.figures(NOW).clock_skew == "400"
+    with journal.engine.begin() as connection:  # a write outside the journal's own parts
+        connection.exec_driver_sql("UPDATE receipt SET state = 'void' WHERE id = ?", (online.id,))
+    _as_read_afresh(journal, counters)
+    journal.shifts.close_offline(shift.id, NOW)
+    _as_read_afresh(journal, counters)
+
+
+def test_a_rolled_back_write_changes_nothing_and_a_clock_set_back_reads_the_month_again(
+    journal: Journal,
+) -> None:
+    _log(journal)
+    counters = StatusCounters(journal, UNSETTLED)
+    before, generation = counters.figures(NOW), journal.generation
+    with pytest.raises(NoFreeOfflineCodeError):  # the pool is empty: nothing is written
+        journal.receipts.commit(_sale(), offline_at=NOW)
+    assert journal.generation == generation
+    assert counters.figures(NOW) is before
+    # A transition dated before the month's start (the PC's clock set back) that leaves ONLINE
+    # moves where the month's log begins.
+    journal.transitions.append(NOW, "LOCAL_OFFLINE", "ONLINE")
+    journal.transitions.append(month_start(NOW) - timedelta(hours=1), "ONLINE", "LOCAL_OFFLINE")
+    _as_read_afresh(journal, counters)
+    assert len(counters.figures(NOW).transitions) == 1
