@@ -315,7 +315,13 @@ def bench_scanning(catalogue: Path, barcodes: list[str]) -> None:
     changes = [0]  # the cart's changes on screen so far (a line added, or one more piece)
     paints = paint_counter(painted)  # kept: the filter lives as long as the bench
     page.table.viewport().installEventFilter(paints)
-    page.model.changed.connect(lambda: changes.__setitem__(0, changes[0] + 1))
+    at_change = [0]  # the paints made before the last change (a paint after it shows it)
+
+    def changed() -> None:
+        changes[0] += 1
+        at_change[0] = painted[0]
+
+    page.model.changed.connect(changed)
 
     def wait() -> None:  # as the window's loop does: asleep until an event comes
         app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
@@ -337,11 +343,10 @@ def bench_scanning(catalogue: Path, barcodes: list[str]) -> None:
             QTest.keyClick(page.search, Qt.Key.Key_Return)
             while changes[0] == before:
                 wait()
-            seen = painted[0]
             if whole_cart:  # every row painted again, as if the whole cart had changed
                 page.table.viewport().repaint()
             else:  # what Qt paints by itself for the change: until it painted it
-                while painted[0] == seen:
+                while painted[0] == at_change[0]:
                     wait()
             done = time.perf_counter()
             cpu.append((time.thread_time() - on_cpu) * 1000)
