@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
-from fractions import Fraction
 
 from pos.domain.money import div_round_half_up
 
@@ -49,9 +48,9 @@ class Discount:
         """The magnitude in kopecks of this discount applied to `base` kopecks."""
         if self.mode is DiscountMode.VALUE:
             return int(self.value)
-        percent = Fraction(self.value)
-        share = percent * base / 100
-        return div_round_half_up(share.numerator, share.denominator)
+        # value p/q percent of base, exactly: base × p / 100q, rounded half up.
+        p, q = self.value.as_integer_ratio()
+        return div_round_half_up(base * p, 100 * q)
 
 
 def distribute(amount: int, weights: Sequence[int]) -> list[int]:

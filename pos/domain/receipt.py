@@ -178,19 +178,48 @@ def _covers(discount: Discount, line: Line) -> bool:
     return not discount.tax_codes or bool(set(discount.tax_codes) & set(line.good.tax_codes))
 
 
+def price_line(line: Line, taxes: Sequence[Tax] = DEFAULT_TAXES) -> PricedLine:
+    """One line's sum, own discounts and taxes, before the receipt-level discounts (a cart keeps
+    it while the line is unchanged: a scan then prices only the line it added or changed)."""
+    return _price_line(line, taxes)
+
+
 def price_receipt(
     lines: Sequence[Line],
     discounts: Sequence[Discount] = (),
     taxes: Sequence[Tax] = DEFAULT_TAXES,
 ) -> PricedReceipt:
     """Line sums, discounts, taxes and the total of a sale or a return."""
+    receipt_type = _receipt_type(lines)
+    return _sum_up(receipt_type, [_price_line(line, taxes) for line in lines], discounts, taxes)
+
+
+def receipt_of_lines(
+    priced_lines: Sequence[PricedLine],
+    discounts: Sequence[Discount] = (),
+    taxes: Sequence[Tax] = DEFAULT_TAXES,
+) -> PricedReceipt:
+    """The receipt of lines each priced by :func:`price_line`: the very result
+    ``price_receipt`` gives for their lines, without pricing each line again."""
+    receipt_type = _receipt_type([p.line for p in priced_lines])
+    return _sum_up(receipt_type, list(priced_lines), discounts, taxes)
+
+
+def _receipt_type(lines: Sequence[Line]) -> ReceiptType:
     if not lines:
         raise InvalidReceipt("Чек не містить жодного товару")
     returns = {line.is_return for line in lines}
     if len(returns) > 1:
         raise MixedReceipt()
-    receipt_type = ReceiptType.RETURN if returns == {True} else ReceiptType.SELL
-    priced = [_price_line(line, taxes) for line in lines]
+    return ReceiptType.RETURN if returns == {True} else ReceiptType.SELL
+
+
+def _sum_up(
+    receipt_type: ReceiptType,
+    priced: list[PricedLine],
+    discounts: Sequence[Discount],
+    taxes: Sequence[Tax],
+) -> PricedReceipt:
     adjustments = [0] * len(priced)
     applied: list[AppliedDiscount] = []
     # Tax part of receipt-level discounts, per tax code, accumulated share by share.
@@ -214,10 +243,11 @@ def price_receipt(
             acc = extra_tax.setdefault(code, [0, 0])
             acc[0] += part.value
             acc[1] += part.extra_value
-    priced = [
-        PricedLine(p.line, p.sum, p.discount_sum, p.extra_charge_sum, p.taxes, adj)
-        for p, adj in zip(priced, adjustments, strict=True)
-    ]
+    if discounts:
+        priced = [
+            PricedLine(p.line, p.sum, p.discount_sum, p.extra_charge_sum, p.taxes, adj)
+            for p, adj in zip(priced, adjustments, strict=True)
+        ]
     receipt_taxes = _receipt_taxes(priced, extra_tax, taxes)
     on_top = sum(t.total for t in receipt_taxes if not resolve_tax(t.code, taxes).included)
     total = sum(p.total for p in priced) + on_top

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from fractions import Fraction
+from functools import cache
 
 from pos.domain.money import div_round_half_up
 
@@ -60,9 +60,17 @@ def _part(amount: int, rate: Decimal, *, included: bool) -> int:
     """round(amount × rate / (100 + rate)) for included taxes, round(amount × rate / 100) else."""
     if not rate:
         return 0
-    fraction = Fraction(rate)
-    ratio = fraction / (100 + fraction) if included else fraction / 100
-    return div_round_half_up(amount * ratio.numerator, ratio.denominator)
+    numerator, denominator = _ratio(rate, included)
+    return div_round_half_up(amount * numerator, denominator)
+
+
+@cache
+def _ratio(rate: Decimal, included: bool) -> tuple[int, int]:
+    """The tax part of an amount as an exact integer ratio: rate p/q gives p / (100q + p)
+    included, p / 100q on top. Why integers: the same rounding as the exact fraction (half-up
+    division gives one result for any common multiple of the two), without its cost per line."""
+    p, q = rate.as_integer_ratio()
+    return p, 100 * q + p if included else 100 * q
 
 
 def tax_of_amount(amount: int, tax: Tax) -> TaxAmount:

@@ -13,7 +13,16 @@ from typing import Any
 
 from pos.domain.discounts import Discount, DiscountMode, DiscountType
 from pos.domain.money import MAX_MONEY, MAX_QUANTITY
-from pos.domain.receipt import Good, Line, PaymentType, PricedReceipt, ReceiptType, price_receipt
+from pos.domain.receipt import (
+    Good,
+    Line,
+    PaymentType,
+    PricedLine,
+    PricedReceipt,
+    ReceiptType,
+    price_line,
+    receipt_of_lines,
+)
 from pos.journal.records import CatalogueItem
 from pos.register.errors import Refusal, RegisterError
 
@@ -54,6 +63,11 @@ class Cart:
     )
     """The last pricing and what it priced: the window's table, totals and the total check
     all ask after one change; the lines are frozen, so the same line objects price the same."""
+    _line_prices: dict[int, tuple[CartLine, ReceiptType, PricedLine]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    """Each line's own pricing (by the line's identity, the line kept with it so the identity
+    stays its): a scan prices the one line it added or changed, the rest are summed up again."""
 
     def add(
         self,
@@ -121,24 +135,26 @@ class Cart:
         return not self.lines
 
     def domain_lines(self) -> list[Line]:
-        return [
-            Line(
-                Good(
-                    code=li.item.code,
-                    name=li.item.name,
-                    price=li.price,
-                    tax_codes=li.item.tax_codes,
-                    barcode=li.barcode,
-                ),
-                li.quantity,
-                is_return=self.type is ReceiptType.RETURN,
-                discounts=(li.discount,) if li.discount else (),
-            )
-            for li in self.lines
-        ]
+        return [self._domain_line(li) for li in self.lines]
+
+    def _domain_line(self, li: CartLine) -> Line:
+        return Line(
+            Good(
+                code=li.item.code,
+                name=li.item.name,
+                price=li.price,
+                tax_codes=li.item.tax_codes,
+                barcode=li.barcode,
+            ),
+            li.quantity,
+            is_return=self.type is ReceiptType.RETURN,
+            discounts=(li.discount,) if li.discount else (),
+        )
 
     def priced(self) -> PricedReceipt:
-        """The cart priced by ``pos.domain``; computed once per change of the cart."""
+        """The cart priced by ``pos.domain``; computed once per change of the cart, and then
+        only the lines that changed are priced again (``price_receipt`` of ``domain_lines``
+        gives the same receipt: the tests hold the two to it)."""
         memo = self._priced
         if (
             memo is not None
@@ -148,8 +164,20 @@ class Cart:
             and all(a is b for a, b in zip(memo[0], self.lines, strict=True))
         ):
             return memo[3]
+        kept = self._line_prices
+        prices: dict[int, tuple[CartLine, ReceiptType, PricedLine]] = {}
+        lines: list[PricedLine] = []
+        for li in self.lines:
+            known = kept.get(id(li))
+            if known is not None and known[0] is li and known[1] is self.type:
+                priced_line = known[2]
+            else:
+                priced_line = price_line(self._domain_line(li))
+            prices[id(li)] = (li, self.type, priced_line)
+            lines.append(priced_line)
+        self._line_prices = prices
         discounts = (self.receipt_discount,) if self.receipt_discount else ()
-        priced = price_receipt(self.domain_lines(), discounts)
+        priced = receipt_of_lines(lines, discounts)
         self._priced = (tuple(self.lines), self.receipt_discount, self.type, priced)
         return priced
 

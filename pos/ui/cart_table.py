@@ -136,23 +136,37 @@ class CartModel(QAbstractTableModel):
 
     def _formatted(self) -> tuple[list[CartLine], list[tuple[str, ...]]]:
         """The cart's lines and each one's texts (name, price, quantity, discount, sum, ✕,
-        the quantity as edited), priced once."""
+        the quantity as edited), priced once. A line shown before keeps its texts (the lines
+        are frozen: the same line shows the same), so a scan formats the one line it changed."""
         lines = list(self.cart.lines)
         if not lines:
             return lines, []
-        sums = [line.net for line in self.cart.priced().lines]
-        return lines, [
-            (
-                line.item.name,
-                format_money(line.price),
-                quantity_text(line),
-                discount_text(line.discount),
-                format_money(net),
-                "✕",
-                quantity_input(line),
-            )
-            for line, net in zip(lines, sums, strict=True)
-        ]
+        shown = {
+            id(line): (line, texts) for line, texts in zip(self._lines, self._rows, strict=True)
+        }
+        fresh: list[int] = []
+        rows: list[tuple[str, ...]] = []
+        for row, line in enumerate(lines):
+            known = shown.get(id(line))
+            if known is not None and known[0] is line:
+                rows.append(known[1])
+            else:
+                fresh.append(row)
+                rows.append(())
+        if fresh:
+            priced = self.cart.priced().lines
+            for row in fresh:
+                line = lines[row]
+                rows[row] = (
+                    line.item.name,
+                    format_money(line.price),
+                    quantity_text(line),
+                    discount_text(line.discount),
+                    format_money(priced[row].net),
+                    "✕",
+                    quantity_input(line),
+                )
+        return lines, rows
 
     def text(self, row: int, column: int) -> str:
         """A cell's formatted text ("" outside the cart), for the view's delegate."""

@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QDialog,
     QHBoxLayout,
-    QLabel,
     QListWidget,
     QListWidgetItem,
     QMessageBox,
@@ -46,6 +45,7 @@ from pos.ui.categories import CategoryPanel
 from pos.ui.lookups import Answer, CatalogueSource, InOrder, ScanResult, resolve_scan
 from pos.ui.manager_pin import ManagerPinDialog
 from pos.ui.messages import error_text, show_error
+from pos.ui.notice_line import NoticePlace
 from pos.ui.payment import PaymentDialog
 from pos.ui.register_thread import held_at_open, lookups_for
 from pos.ui.search_input import ScanSearchInput
@@ -88,9 +88,8 @@ class SellingPage(QWidget):
         self.search.search_changed.connect(self.show_results)
         self.search.activated.connect(self.on_activated)
         self.search.navigate.connect(self.on_navigate)
-        self.notice = QLabel(self)
-        self.notice.setObjectName("notice")
-        self.notice.setWordWrap(True)
+        self._notice_place = NoticePlace(self)
+        self.notice = self._notice_place.line
         self._notice_timer = QTimer(self)
         self._notice_timer.setSingleShot(True)
         self._notice_timer.timeout.connect(lambda: self.notice.setText(""))
@@ -136,7 +135,7 @@ class SellingPage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 0)
         layout.addWidget(self.search)
-        layout.addWidget(self.notice)
+        layout.addWidget(self._notice_place)
         layout.addLayout(middle, 1)
 
         self.categories.reload()
