@@ -352,7 +352,7 @@ class SellingPage(QWidget):
             show_error(self, error)
             return
         self.close_receipt_preview()
-        self._undo.append(before)
+        self._keep_for_undo(before)
         self.model.refresh()
         self.table.select_row(row)
         line = self.cart.lines[row]
@@ -427,7 +427,7 @@ class SellingPage(QWidget):
         except RegisterError as error:
             show_error(self, error)
             return
-        self._undo.append(before)
+        self._keep_for_undo(before)
         self.model.refresh()
         self.table.select_row(row)
 
@@ -488,7 +488,7 @@ class SellingPage(QWidget):
         except RegisterError as error:
             show_error(self, error)
             return
-        self._undo.append(before)
+        self._keep_for_undo(before)
         self.model.refresh()
         if row >= 0:
             self.table.select_row(row)
@@ -537,7 +537,12 @@ class SellingPage(QWidget):
 
     def _remember(self) -> None:
         """The cart as it is, before a change (for Ctrl+Z)."""
-        self._undo.append(_state(self.cart))
+        self._keep_for_undo(_state(self.cart))
+
+    def _keep_for_undo(self, before: CartState) -> None:
+        """One more step for Ctrl+Z; only the last ``UNDO_STEPS`` are kept (a long receipt
+        must not keep a copy of its lines per scan)."""
+        self._undo.append(before)
         del self._undo[:-UNDO_STEPS]
 
     def undo(self) -> None:

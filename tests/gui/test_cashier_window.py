@@ -188,6 +188,21 @@ def test_ctrl_z_undoes_the_last_cart_change(qtbot: QtBot, running_shift: Running
     assert selling.cart.is_empty
 
 
+def test_ctrl_z_keeps_only_the_last_steps_of_a_long_receipt(
+    qtbot: QtBot, running_shift: RunningRegister
+) -> None:
+    from pos.ui.selling import UNDO_STEPS
+
+    window = selling_window(qtbot, running_shift)
+    selling = window.selling
+    scan(qtbot, window, BREAD)
+    for _ in range(UNDO_STEPS + 10):  # each a step for Ctrl+Z, each a copy of the lines
+        scan(qtbot, window, DARNYTSKYI)
+    assert len(selling._undo) == UNDO_STEPS
+    qtbot.keyClick(selling.search, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert selling.cart.lines[-1].quantity == (UNDO_STEPS + 10) * 1000 - 1000
+
+
 def test_removing_a_line_after_a_discount_needs_the_manager(
     qtbot: QtBot, running_shift: RunningRegister
 ) -> None:
