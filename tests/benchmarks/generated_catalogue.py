@@ -210,9 +210,16 @@ def barcode(n: int) -> str:
 
 
 def barcodes(path: Path) -> list[str]:
-    """Every barcode of the journal's goods, read back (the scan benchmark's picks)."""
+    """The barcodes of the journal's piece goods, read back (the scan benchmark's picks: a
+    weighed good's scan asks for its weight in a dialog, and every 50th good is weighed)."""
     connection = sqlite3.connect(path)
     try:
-        return [row[0] for row in connection.execute("SELECT barcode FROM item_barcode")]
+        return [
+            row[0]
+            for row in connection.execute(
+                "SELECT barcode FROM item_barcode JOIN catalogue_item ON id = item_id "
+                "WHERE NOT is_weighed"
+            )
+        ]
     finally:
         connection.close()
