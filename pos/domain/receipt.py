@@ -156,7 +156,9 @@ def _check_line(line: Line) -> None:
         raise InvalidReceipt(f"Неприпустима ціна товару '{line.good.name}'")
 
 
-def _price_line(line: Line, taxes: Sequence[Tax]) -> PricedLine:
+def price_line(line: Line, taxes: Sequence[Tax] = DEFAULT_TAXES) -> PricedLine:
+    """One line's sum, own discounts and taxes, before the receipt-level discounts (a cart keeps
+    it while the line is unchanged: a scan then prices only the line it added or changed)."""
     _check_line(line)
     gross = line_sum(line.good.price, line.quantity)
     discount = charge = 0
@@ -178,12 +180,6 @@ def _covers(discount: Discount, line: Line) -> bool:
     return not discount.tax_codes or bool(set(discount.tax_codes) & set(line.good.tax_codes))
 
 
-def price_line(line: Line, taxes: Sequence[Tax] = DEFAULT_TAXES) -> PricedLine:
-    """One line's sum, own discounts and taxes, before the receipt-level discounts (a cart keeps
-    it while the line is unchanged: a scan then prices only the line it added or changed)."""
-    return _price_line(line, taxes)
-
-
 def price_receipt(
     lines: Sequence[Line],
     discounts: Sequence[Discount] = (),
@@ -191,7 +187,7 @@ def price_receipt(
 ) -> PricedReceipt:
     """Line sums, discounts, taxes and the total of a sale or a return."""
     receipt_type = _receipt_type(lines)
-    return _sum_up(receipt_type, [_price_line(line, taxes) for line in lines], discounts, taxes)
+    return _sum_up(receipt_type, [price_line(line, taxes) for line in lines], discounts, taxes)
 
 
 def receipt_of_lines(

@@ -49,12 +49,14 @@ class Store:
     def scalar(self, sql: str, parameters: tuple[Any, ...] = ()) -> Any:
         """One value of a plain SQL read (None if no row): no ORM session, for the small figures
         the register asks for after writes (a session costs ten times the query)."""
+        thread_guard.check()
         with self.engine.connect() as connection:
             row = connection.exec_driver_sql(sql, parameters).first()
             return None if row is None else row[0]
 
     def rows(self, sql: str, parameters: tuple[Any, ...] = ()) -> list[Any]:
         """The rows of a plain SQL read (see :meth:`scalar`)."""
+        thread_guard.check()
         with self.engine.connect() as connection:
             return list(connection.exec_driver_sql(sql, parameters).all())
 
